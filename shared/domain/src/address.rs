@@ -1,0 +1,188 @@
+//! The three spellings of one address: HFN `L.CAS.ATL.001`, stored `nna_address` `L.004.004.001`
+//! and MFA `3.004.004.001`; and the keys clients use to fetch an asset.
+
+use crate::error::{ErrorCode, FieldError};
+use crate::id::AssetId;
+use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
+use std::fmt;
+
+/// Position within a subcategory, from 1. Printed with at least three digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sequence(u32);
+
+impl Sequence {
+    pub const FIRST: Sequence = Sequence(1);
+    /// Far beyond any subcategory's use; keeps addresses short and counters in range.
+    pub const MAX: u32 = 999_999;
+
+    pub fn new(n: u32) -> Option<Self> {
+        (1..=Self::MAX).contains(&n).then_some(Self(n))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+
+    pub fn next(self) -> Option<Self> {
+        Self::new(self.0 + 1)
+    }
+}
+
+impl fmt::Display for Sequence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:03}", self.0)
+    }
+}
+
+/// A valid address in the live taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Address {
+    pub path: TaxonomyPath,
+    pub sequence: Sequence,
+}
+
+impl Address {
+    pub fn hfn(&self) -> String {
+        format!("{}.{}", self.path.code_path(), self.sequence)
+    }
+
+    pub fn nna_address(&self) -> String {
+        format!("{}.{}", self.path.lettered_numeric_path(), self.sequence)
+    }
+
+    pub fn mfa(&self) -> String {
+        format!("{}.{}", self.path.numeric_path(), self.sequence)
+    }
+
+    /// Any of the three spellings, either case; a composite's `:components` tail is ignored.
+    pub fn parse(s: &str) -> Option<Self> {
+        let base = s.trim().split(':').next()?;
+        let mut parts = base.split('.');
+        let (layer, category, subcategory, seq) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let layer = match layer.parse::<u32>() {
+            Ok(n) => LayerCode::from_number(n)?,
+            Err(_) => LayerCode::from_letter(layer)?,
+        };
+        let sequence = Sequence::new(digits(seq)?)?;
+        let t = taxonomy();
+        let path = match (digits(category), digits(subcategory)) {
+            (Some(c), Some(s)) => t.by_numbers(layer, u16::try_from(c).ok()?, u16::try_from(s).ok()?)?,
+            _ => t.resolve(&layer.to_string(), category, subcategory).ok()?,
+        };
+        Some(Self { path, sequence })
+    }
+}
+
+fn digits(s: &str) -> Option<u32> {
+    (!s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+/// How a request names an asset: `GET /api/assets/:key`, component references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssetKey {
+    Id(AssetId),
+    /// The base HFN, upper case (`C.FUL.POP.125`, also for names the live taxonomy no longer has).
+    Hfn(String),
+    /// The numeric form (`3.004.004.001`); `nna_address` spellings are turned into it.
+    Mfa(String),
+}
+
+impl AssetKey {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let s = raw.trim();
+        if let Some(mfa) = numeric_form(s) {
+            return Ok(Self::Mfa(mfa));
+        }
+        if s.contains('.') {
+            return Ok(match Address::parse(s) {
+                Some(a) => Self::Hfn(a.hfn()),
+                None => Self::Hfn(base_name(s)),
+            });
+        }
+        AssetId::parse(s).map(Self::Id).ok_or_else(|| {
+            FieldError::new("key", ErrorCode::InvalidFormat, format!("{raw:?} is neither an asset id, an HFN nor an MFA"))
+        })
+    }
+}
+
+/// `C.FUL.POP.125:G.003…` → `C.FUL.POP.125`; upper case; what HFN lookups compare.
+pub fn base_name(name: &str) -> String {
+    name.split(':').next().unwrap_or("").trim().to_ascii_uppercase()
+}
+
+/// `3.004.004.001` or `L.004.004.001` → `3.004.004.001`; anything else → `None`.
+/// Needs no taxonomy, so stored addresses the taxonomy no longer knows still index.
+pub fn numeric_form(s: &str) -> Option<String> {
+    let base = s.trim().split(':').next()?;
+    let mut parts = base.split('.');
+    let (l, c, sc, q) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let layer = match digits(l) {
+        Some(n) => LayerCode::from_number(n)?,
+        None => LayerCode::from_letter(l)?,
+    };
+    Some(format!("{}.{:03}.{:03}.{:03}", layer.number(), digits(c)?, digits(sc)?, digits(q)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_address_three_spellings() {
+        let a = Address::parse("L.CAS.ATL.001").unwrap();
+        assert_eq!(a.hfn(), "L.CAS.ATL.001");
+        assert_eq!(a.nna_address(), "L.004.004.001");
+        assert_eq!(a.mfa(), "3.004.004.001");
+        assert_eq!(Address::parse("3.004.004.001"), Some(a));
+        assert_eq!(Address::parse("l.004.004.001"), Some(a));
+        assert_eq!(Address::parse("l.cas.atl.001"), Some(a));
+    }
+
+    #[test]
+    fn staging_sample_song_round_trips() {
+        let a = Address::parse("G.HIP.MOD.001").unwrap();
+        assert_eq!(a.nna_address(), "G.003.003.001");
+    }
+
+    #[test]
+    fn layer_ten_and_long_sequences() {
+        let a = Address::parse("R.MVR.POP.1234").unwrap();
+        assert_eq!(a.mfa(), "10.001.001.1234");
+        assert_eq!(Address::parse(&a.mfa()), Some(a));
+    }
+
+    #[test]
+    fn composite_tails_are_ignored_for_the_base_address() {
+        let a = Address::parse("C.FUL.POP.125:G.003.003.001:S.001.002.004").unwrap();
+        assert_eq!(a.nna_address(), "C.003.001.125");
+        assert_eq!(base_name("c.ful.pop.125:G.003.003.001"), "C.FUL.POP.125");
+    }
+
+    #[test]
+    fn aliases_resolve_in_addresses() {
+        assert_eq!(Address::parse("G.POP.SWIFT.002").unwrap().hfn(), "G.POP.TSW.002");
+    }
+
+    #[test]
+    fn keys_say_what_they_are() {
+        assert_eq!(AssetKey::parse("L.CAS.ATL.001").unwrap(), AssetKey::Hfn("L.CAS.ATL.001".into()));
+        assert_eq!(AssetKey::parse("L.004.004.001").unwrap(), AssetKey::Mfa("3.004.004.001".into()));
+        assert_eq!(AssetKey::parse("3.4.4.1").unwrap(), AssetKey::Mfa("3.004.004.001".into()));
+        assert_eq!(AssetKey::parse("G.undefined.undefined.001").unwrap(), AssetKey::Hfn("G.UNDEFINED.UNDEFINED.001".into()));
+        assert!(matches!(AssetKey::parse("64f0c2a1b3e4d5f6a7b8c9d0").unwrap(), AssetKey::Id(_)));
+        assert_eq!(AssetKey::parse("a b").unwrap_err().code, ErrorCode::InvalidFormat);
+    }
+
+    #[test]
+    fn sequences_are_bounded_and_padded() {
+        assert!(Sequence::new(0).is_none());
+        assert_eq!(Sequence::new(7).unwrap().to_string(), "007");
+        assert!(Sequence::new(Sequence::MAX).unwrap().next().is_none());
+    }
+}

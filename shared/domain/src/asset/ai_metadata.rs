@@ -1,0 +1,175 @@
+//! How the frontend's AI produced an asset's metadata (the seed's `aiMetadata`). The seed's keys are
+//! typed and bounded; the frontend's own keys (`generatedDescription`, `mood`, `genre`, `bpm`,
+//! `tags`, …) are kept as sent, within a size bound, because they are AI output whose shape drifts.
+
+use super::album_art::optional_timestamp;
+use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::limits::{
+    AI_EXTRA_JSON_BYTES, CREATOR_DESCRIPTION_CHARS, FREE_JSON_BYTES, FREE_JSON_DEPTH, PROCESSING_TIME_MS,
+    SHORT_LABEL_CHARS,
+};
+use crate::parse::{self, join, present};
+use crate::time::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Number, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AiMetadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation_strategy: Option<String>,
+    /// Milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processing_time: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_context: Option<InputContext>,
+    /// From 0 to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct InputContext {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator_description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer_strategy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_context: Option<Map<String, Value>>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+const KNOWN: [&str; 7] = ["generatedBy", "generationStrategy", "processingTime", "inputContext", "confidence", "generatedAt", "version"];
+const CONTEXT_KNOWN: [&str; 3] = ["creatorDescription", "layerStrategy", "additionalContext"];
+
+impl AiMetadata {
+    pub fn from_input(v: &Value, field: &str) -> Result<Self, Invalid> {
+        let obj = parse::object_or_json_text(v, field)?;
+        Self::from_object(&obj, field)
+    }
+
+    pub fn from_object(obj: &Map<String, Value>, field: &str) -> Result<Self, Invalid> {
+        let mut c = Collector::default();
+        let at = |k: &str| join(field, k);
+        let label = |k: &str, c: &mut Collector| present(obj, k).and_then(|v| c.take(parse::text(v, &at(k), SHORT_LABEL_CHARS)));
+        let generated_by = label("generatedBy", &mut c);
+        let generation_strategy = label("generationStrategy", &mut c);
+        let version = label("version", &mut c);
+        let processing_time =
+            present(obj, "processingTime").and_then(|v| c.take(parse::count_up_to(v, &at("processingTime"), PROCESSING_TIME_MS)));
+        let confidence = present(obj, "confidence").and_then(|v| c.take(parse::number_in(v, &at("confidence"), 0.0, 1.0)));
+        let generated_at = optional_timestamp(obj, "generatedAt", field, &mut c);
+        let input_context = match present(obj, "inputContext") {
+            Some(v) => match InputContext::parse(v, &at("inputContext")) {
+                Ok(ctx) => Some(ctx),
+                Err(e) => {
+                    e.errors().iter().cloned().for_each(|e| c.push(e));
+                    None
+                }
+            },
+            None => None,
+        };
+        let extra = c.take(extra_keys(obj, &KNOWN, field, AI_EXTRA_JSON_BYTES)).unwrap_or_default();
+        c.finish()?;
+        Ok(Self { generated_by, generation_strategy, processing_time, input_context, confidence, generated_at, version, extra })
+    }
+}
+
+impl InputContext {
+    fn parse(v: &Value, field: &str) -> Result<Self, Invalid> {
+        let obj = parse::as_object(v, field)?;
+        let mut c = Collector::default();
+        let at = |k: &str| join(field, k);
+        let creator_description = present(obj, "creatorDescription")
+            .and_then(|v| c.take(parse::text(v, &at("creatorDescription"), CREATOR_DESCRIPTION_CHARS)));
+        let layer_strategy = present(obj, "layerStrategy").and_then(|v| c.take(parse::text(v, &at("layerStrategy"), SHORT_LABEL_CHARS)));
+        let additional_context = present(obj, "additionalContext").and_then(|v| {
+            let f = at("additionalContext");
+            c.take(parse::as_object(v, &f).and_then(|m| {
+                parse::bounded_json(v, &f, FREE_JSON_DEPTH, FREE_JSON_BYTES)?;
+                Ok(m.clone())
+            }))
+        });
+        let extra = c.take(extra_keys(obj, &CONTEXT_KNOWN, field, FREE_JSON_BYTES)).unwrap_or_default();
+        c.finish()?;
+        Ok(Self { creator_description, layer_strategy, additional_context, extra })
+    }
+}
+
+/// Keys we do not interpret, kept as sent within a size bound; `null`s dropped.
+pub(super) fn extra_keys(obj: &Map<String, Value>, known: &[&str], field: &str, max_bytes: usize) -> Result<Map<String, Value>, FieldError> {
+    let extra: Map<String, Value> =
+        obj.iter().filter(|(k, v)| !known.contains(&k.as_str()) && !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    if extra.len() > 64 {
+        return Err(FieldError::new(field, ErrorCode::TooManyItems, format!("{field} has more than 64 keys")));
+    }
+    let as_value = Value::Object(extra);
+    parse::bounded_json(&as_value, field, FREE_JSON_DEPTH, max_bytes)?;
+    match as_value {
+        Value::Object(m) => Ok(m),
+        _ => Ok(Map::new()),
+    }
+}
+
+impl<'de> Deserialize<'de> for AiMetadata {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let obj = Map::<String, Value>::deserialize(d)?;
+        Self::from_object(&obj, "aiMetadata").map_err(|e| serde::de::Error::custom(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_kinds_of_keys_are_kept() {
+        let v = json!({
+            "generatedBy": "OpenAI GPT-4o", "generationStrategy": "visual-image", "processingTime": 1250,
+            "inputContext": {"creatorDescription": "Original creator input", "layerStrategy": "L", "additionalContext": {"x": 1}},
+            "confidence": 0.95, "generatedAt": "2025-07-09T04:19:46.716Z", "version": "gpt-4o-2024-08-06",
+            "generatedDescription": "A smooth track", "mood": "calm", "genre": ["Hip Hop"], "bpm": 92, "tags": ["a"]
+        });
+        let ai = AiMetadata::from_input(&v, "aiMetadata").unwrap();
+        assert_eq!(serde_json::to_value(&ai).unwrap(), v);
+    }
+
+    #[test]
+    fn json_text_from_a_form_field() {
+        let ai = AiMetadata::from_input(&json!("{\"confidence\":1}"), "aiMetadata").unwrap();
+        assert_eq!(ai.confidence.unwrap().to_string(), "1");
+    }
+
+    #[test]
+    fn every_bound() {
+        let big = "x".repeat(AI_EXTRA_JSON_BYTES);
+        let cases = [
+            (json!({"confidence": 1.5}), "aiMetadata.confidence", ErrorCode::OutOfRange),
+            (json!({"confidence": -0.1}), "aiMetadata.confidence", ErrorCode::OutOfRange),
+            (json!({"processingTime": -1}), "aiMetadata.processingTime", ErrorCode::OutOfRange),
+            (json!({"processingTime": PROCESSING_TIME_MS + 1}), "aiMetadata.processingTime", ErrorCode::OutOfRange),
+            (json!({"generatedBy": "x".repeat(SHORT_LABEL_CHARS + 1)}), "aiMetadata.generatedBy", ErrorCode::TooLong),
+            (json!({"generatedAt": "later"}), "aiMetadata.generatedAt", ErrorCode::InvalidFormat),
+            (json!({"inputContext": {"creatorDescription": "x".repeat(501)}}), "aiMetadata.inputContext.creatorDescription", ErrorCode::TooLong),
+            (json!({"inputContext": {"additionalContext": "text"}}), "aiMetadata.inputContext.additionalContext", ErrorCode::InvalidType),
+            (json!({"inputContext": {"additionalContext": {"a": "x".repeat(FREE_JSON_BYTES)}}}), "aiMetadata.inputContext.additionalContext", ErrorCode::TooLarge),
+            (json!({"generatedDescription": big}), "aiMetadata", ErrorCode::TooLarge),
+            (json!({"mood": [[[[[[[[[["deep"]]]]]]]]]]}), "aiMetadata", ErrorCode::TooDeep),
+        ];
+        for (input, field, code) in cases {
+            let e = AiMetadata::from_input(&input, "aiMetadata").unwrap_err();
+            assert_eq!((e.first().field.as_str(), e.first().code), (field, code), "{input}");
+        }
+    }
+}

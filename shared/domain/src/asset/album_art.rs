@@ -1,0 +1,345 @@
+//! Album art for songs (the seed's `albumArt`), plus what the processing pipeline adds: per-size
+//! variants and a status.
+
+use super::web_url::web_url;
+use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::limits::{ART_VARIANTS, IMAGE_BYTES_MAX, IMAGE_SIDE_MAX, SHORT_LABEL_CHARS};
+use crate::parse::{self, join, present};
+use crate::time::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArtSource {
+    #[default]
+    ITunes,
+    Manual,
+    AiGenerated,
+    MusicBrainz,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArtQuality {
+    High,
+    #[default]
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtStatus {
+    Pending,
+    Ready,
+    Failed,
+}
+
+/// A fixed vocabulary with one spelling out and lenient spellings in: `ai generated`, `AI-Generated`.
+trait Choice: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+    fn label(self) -> &'static str;
+
+    fn from_label(s: &str) -> Option<Self> {
+        let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let want = squash(s);
+        Self::ALL.iter().copied().find(|c| squash(c.label()) == want)
+    }
+
+    fn parse(v: &Value, field: &str) -> Result<Self, FieldError> {
+        let s = parse::as_str(v, field)?;
+        Self::from_label(s).ok_or_else(|| {
+            let labels: Vec<_> = Self::ALL.iter().map(|c| c.label()).collect();
+            FieldError::new(field, ErrorCode::InvalidChoice, format!("{field} must be one of {}", labels.join(", ")))
+                .with_details(json!({ "validChoices": labels }))
+        })
+    }
+}
+
+macro_rules! choice {
+    ($t:ty { $($variant:ident => $label:literal),+ $(,)? }) => {
+        impl Choice for $t {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+        }
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.label())
+            }
+        }
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                self.label()
+            }
+        }
+    };
+}
+
+choice!(ArtSource { ITunes => "iTunes", Manual => "Manual", AiGenerated => "AI Generated", MusicBrainz => "MusicBrainz" });
+choice!(ArtQuality { High => "High", Medium => "Medium", Low => "Low" });
+choice!(ArtStatus { Pending => "pending", Ready => "ready", Failed => "failed" });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Dimensions {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// One stored rendition: `150x150`, `500x500` or `original`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtVariant {
+    pub name: String,
+    pub url: String,
+    pub content_type: String,
+    pub size: u64,
+    pub dimensions: Dimensions,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlbumArt {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    pub source: ArtSource,
+    pub quality: ArtQuality,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Dimensions>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<ArtVariant>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ArtStatus>,
+    /// Why processing failed, as a code (`not_an_image`, `blocked_address`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
+
+/// Who is speaking: clients may not set what only the pipeline knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Client,
+    Stored,
+}
+
+impl AlbumArt {
+    /// A bare URL (what the frontend sends) or the seed's object. Blank strings mean "none".
+    pub fn from_input(v: &Value, field: &str) -> Result<Option<Self>, Invalid> {
+        match v {
+            Value::String(s) if s.trim().is_empty() => Ok(None),
+            Value::String(s) if s.trim_start().starts_with('{') => {
+                let obj = parse::object_or_json_text(v, field)?;
+                Self::from_object(&obj, field, Origin::Client).map(Some)
+            }
+            Value::String(_) => Ok(Some(Self::from_source_url(web_url(v, &join(field, "sourceUrl"))?))),
+            Value::Object(obj) => Self::from_object(obj, field, Origin::Client).map(Some),
+            other => Err(parse::wrong_type(field, "a URL or an object", other).into()),
+        }
+    }
+
+    pub fn from_source_url(source_url: String) -> Self {
+        Self {
+            url: None,
+            source_url: Some(source_url),
+            source: ArtSource::default(),
+            quality: ArtQuality::default(),
+            uploaded_at: None,
+            content_type: None,
+            size: None,
+            dimensions: None,
+            variants: Vec::new(),
+            status: None,
+            failure: None,
+        }
+    }
+
+    pub fn from_object(obj: &Map<String, Value>, field: &str, origin: Origin) -> Result<Self, Invalid> {
+        let mut c = Collector::default();
+        let at = |k: &str| join(field, k);
+        let url = present(obj, "url").and_then(|v| c.take(web_url(v, &at("url"))));
+        let source_url = present(obj, "sourceUrl").and_then(|v| c.take(web_url(v, &at("sourceUrl"))));
+        if url.is_none() && source_url.is_none() && c.is_empty() {
+            c.push(FieldError::new(at("sourceUrl"), ErrorCode::Required, format!("{field} needs a sourceUrl or a url")));
+        }
+        let source = present(obj, "source").and_then(|v| c.take(ArtSource::parse(v, &at("source"))));
+        let quality = present(obj, "quality").and_then(|v| c.take(ArtQuality::parse(v, &at("quality"))));
+        let uploaded_at = present(obj, "uploadedAt").and_then(|v| c.take(timestamp(v, &at("uploadedAt"))));
+        let content_type = present(obj, "contentType").and_then(|v| c.take(image_type(v, &at("contentType"))));
+        let size = present(obj, "size").and_then(|v| c.take(parse::count_up_to(v, &at("size"), IMAGE_BYTES_MAX)));
+        let dimensions = present(obj, "dimensions").and_then(|v| c.take(dimensions(v, &at("dimensions"))));
+        let (mut variants, mut status, mut failure) = (Vec::new(), None, None);
+        if origin == Origin::Stored {
+            variants = present(obj, "variants").and_then(|v| c.take(variant_list(v, &at("variants")))).unwrap_or_default();
+            status = present(obj, "status").and_then(|v| c.take(ArtStatus::parse(v, &at("status"))));
+            failure = present(obj, "failure").and_then(|v| c.take(parse::text(v, &at("failure"), SHORT_LABEL_CHARS)));
+        }
+        c.finish()?;
+        Ok(Self {
+            url,
+            source_url,
+            source: source.unwrap_or_default(),
+            quality: quality.unwrap_or_default(),
+            uploaded_at,
+            content_type,
+            size,
+            dimensions,
+            variants,
+            status,
+            failure,
+        })
+    }
+}
+
+fn timestamp(v: &Value, field: &str) -> Result<Timestamp, FieldError> {
+    let s = parse::as_str(v, field)?;
+    Timestamp::parse(s)
+        .ok_or_else(|| FieldError::new(field, ErrorCode::InvalidFormat, format!("{field} must be an ISO 8601 date-time")))
+}
+
+pub(super) fn optional_timestamp(obj: &Map<String, Value>, key: &str, field: &str, c: &mut Collector) -> Option<Timestamp> {
+    present(obj, key).and_then(|v| c.take(timestamp(v, &join(field, key))))
+}
+
+fn image_type(v: &Value, field: &str) -> Result<String, FieldError> {
+    const TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+    let s = parse::as_str(v, field)?.trim().to_ascii_lowercase();
+    let s = if s == "image/jpg" { "image/jpeg".to_owned() } else { s };
+    if TYPES.contains(&s.as_str()) {
+        Ok(s)
+    } else {
+        Err(FieldError::new(field, ErrorCode::InvalidChoice, format!("{field} must be one of {}", TYPES.join(", ")))
+            .with_details(json!({ "validChoices": TYPES })))
+    }
+}
+
+fn dimensions(v: &Value, field: &str) -> Result<Dimensions, FieldError> {
+    let obj = parse::as_object(v, field)?;
+    let side = |k: &str| -> Result<u32, FieldError> {
+        let f = join(field, k);
+        let v = present(obj, k).ok_or_else(|| FieldError::new(&f, ErrorCode::Required, format!("{f} is required")))?;
+        let n = parse::count_up_to(v, &f, IMAGE_SIDE_MAX)?;
+        if n == 0 {
+            return Err(FieldError::new(&f, ErrorCode::OutOfRange, format!("{f} must be at least 1")));
+        }
+        u32::try_from(n).map_err(|_| FieldError::new(&f, ErrorCode::OutOfRange, format!("{f} is too large")))
+    };
+    Ok(Dimensions { width: side("width")?, height: side("height")? })
+}
+
+fn variant_list(v: &Value, field: &str) -> Result<Vec<ArtVariant>, FieldError> {
+    let Value::Array(items) = v else { return Err(parse::wrong_type(field, "an array", v)) };
+    if items.len() > ART_VARIANTS {
+        return Err(FieldError::new(field, ErrorCode::TooManyItems, format!("{field} has more than {ART_VARIANTS} entries")));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let f = format!("{field}[{i}]");
+            let obj = parse::as_object(item, &f)?;
+            let need = |k: &str| {
+                present(obj, k).ok_or_else(|| FieldError::new(join(&f, k), ErrorCode::Required, format!("{f}.{k} is required")))
+            };
+            Ok(ArtVariant {
+                name: parse::text(need("name")?, &join(&f, "name"), SHORT_LABEL_CHARS)?,
+                url: web_url(need("url")?, &join(&f, "url"))?,
+                content_type: image_type(need("contentType")?, &join(&f, "contentType"))?,
+                size: parse::count_up_to(need("size")?, &join(&f, "size"), IMAGE_BYTES_MAX)?,
+                dimensions: dimensions(need("dimensions")?, &join(&f, "dimensions"))?,
+            })
+        })
+        .collect()
+}
+
+/// What an asset's `albumArt` holds: our object, or the bare URL string some staging items carry.
+/// The legacy form is served as stored until the migration rewrites it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AlbumArtField {
+    Art(AlbumArt),
+    LegacyUrl(String),
+}
+
+impl AlbumArtField {
+    pub fn art(&self) -> Option<&AlbumArt> {
+        match self {
+            Self::Art(a) => Some(a),
+            Self::LegacyUrl(_) => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlbumArtField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Self::LegacyUrl(s)),
+            Value::Object(obj) => AlbumArt::from_object(&obj, "albumArt", Origin::Stored)
+                .map(Self::Art)
+                .map_err(|e| serde::de::Error::custom(e.to_string())),
+            other => Err(serde::de::Error::custom(format!("albumArt is {}", parse::type_name(&other)))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_url_gets_the_seeds_defaults() {
+        let art = AlbumArt::from_input(&json!("https://is1-ssl.mzstatic.com/x/600x600bb.jpg"), "albumArt").unwrap().unwrap();
+        assert_eq!(art.source, ArtSource::ITunes);
+        assert_eq!(art.quality, ArtQuality::Medium);
+        assert_eq!(art.source_url.as_deref(), Some("https://is1-ssl.mzstatic.com/x/600x600bb.jpg"));
+    }
+
+    #[test]
+    fn the_seeds_object_with_lenient_spellings() {
+        let v = json!({"sourceUrl": "https://a.io/x.jpg", "source": "ai-generated", "quality": "HIGH"});
+        let art = AlbumArt::from_input(&v, "albumArt").unwrap().unwrap();
+        assert_eq!((art.source, art.quality), (ArtSource::AiGenerated, ArtQuality::High));
+        assert_eq!(serde_json::to_value(&art).unwrap()["source"], "AI Generated");
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let cases = [
+            (json!({"sourceUrl": "https://a.io/x", "source": "Spotify"}), "albumArt.source", ErrorCode::InvalidChoice),
+            (json!({"sourceUrl": "https://a.io/x", "quality": "Ultra"}), "albumArt.quality", ErrorCode::InvalidChoice),
+            (json!({"sourceUrl": "file:///etc/passwd"}), "albumArt.sourceUrl", ErrorCode::InvalidUrl),
+            (json!({"source": "Manual"}), "albumArt.sourceUrl", ErrorCode::Required),
+            (json!({"sourceUrl": "https://a.io/x", "size": -1}), "albumArt.size", ErrorCode::OutOfRange),
+            (json!({"sourceUrl": "https://a.io/x", "size": IMAGE_BYTES_MAX + 1}), "albumArt.size", ErrorCode::OutOfRange),
+            (json!({"sourceUrl": "https://a.io/x", "contentType": "text/html"}), "albumArt.contentType", ErrorCode::InvalidChoice),
+            (json!({"sourceUrl": "https://a.io/x", "dimensions": {"width": 0, "height": 5}}), "albumArt.dimensions.width", ErrorCode::OutOfRange),
+            (json!({"sourceUrl": "https://a.io/x", "dimensions": {"width": 5, "height": 20_001}}), "albumArt.dimensions.height", ErrorCode::OutOfRange),
+            (json!({"sourceUrl": "https://a.io/x", "uploadedAt": "soon"}), "albumArt.uploadedAt", ErrorCode::InvalidFormat),
+        ];
+        for (input, field, code) in cases {
+            let e = AlbumArt::from_input(&input, "albumArt").unwrap_err();
+            assert_eq!((e.first().field.as_str(), e.first().code), (field, code), "{input}");
+        }
+    }
+
+    #[test]
+    fn clients_cannot_claim_processing_results() {
+        let v = json!({"sourceUrl": "https://a.io/x", "status": "ready", "variants": [{}]});
+        let art = AlbumArt::from_input(&v, "albumArt").unwrap().unwrap();
+        assert_eq!(art.status, None);
+        assert!(art.variants.is_empty());
+    }
+
+    #[test]
+    fn stored_legacy_strings_round_trip() {
+        let f: AlbumArtField = serde_json::from_value(json!("https://x.io/a.jpg")).unwrap();
+        assert_eq!(serde_json::to_value(&f).unwrap(), json!("https://x.io/a.jpg"));
+        assert!(f.art().is_none());
+    }
+}

@@ -1,0 +1,137 @@
+//! The asset record: what the store keeps and, with `_id` added, what the API returns. Field names
+//! are the old backend's (`name` is the HFN, `nna_address`, `gcpStorageUrl`) plus the seed's new
+//! ones. Items written before the new fields existed load and serve unchanged: every old field is
+//! optional, and keys we do not know are carried in `extra`.
+
+mod ai_metadata;
+mod album_art;
+mod creator_description;
+mod fields;
+mod music_metadata;
+mod web_url;
+
+pub use ai_metadata::{AiMetadata, InputContext};
+pub use album_art::{AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtStatus, ArtVariant, Dimensions, Origin};
+pub use creator_description::CreatorDescription;
+pub use fields::{free_object, tags};
+pub use music_metadata::{MusicMetadata, SongData};
+pub use web_url::{check_web_url, web_url};
+
+use crate::address::{base_name, numeric_form};
+use crate::id::AssetId;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Asset {
+    pub id: AssetId,
+    pub layer: String,
+    /// Category and subcategory names (`Casual`, `Athleisure`), as the frontend reads them.
+    /// Legacy items may hold codes; the migration makes them canonical.
+    pub category: String,
+    pub subcategory: String,
+    /// The HFN; for composites the HFN, `:` and the component addresses.
+    pub name: String,
+    #[serde(rename = "nna_address")]
+    pub nna_address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Objects for new items; legacy items hold JSON text here, served as stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_data: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<String>>,
+    /// The uploaded file's public URL; the frontend knows it by this name whatever the storage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gcp_storage_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curated_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_description: Option<CreatorDescription>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub album_art: Option<AlbumArtField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_metadata: Option<AiMetadata>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub music_metadata: Option<MusicMetadata>,
+    /// Bumped by every write; conditional writes compare it. Legacy items start at 0.
+    #[serde(default)]
+    pub revision: u64,
+    /// Keys of legacy items we do not model (`__v`, `friendlyName`, …), kept and served as stored.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Asset {
+    /// Upper-case base HFN: what HFN lookups match (`C.FUL.POP.125` for a composite).
+    pub fn hfn_key(&self) -> String {
+        base_name(&self.name)
+    }
+
+    /// Numeric address: what MFA and `nna_address` lookups match. `None` for broken legacy
+    /// addresses such as `G.undefined.undefined.001`.
+    pub fn mfa_key(&self) -> Option<String> {
+        self.mfa.as_deref().and_then(numeric_form).or_else(|| numeric_form(&self.nna_address))
+    }
+
+    pub fn is_song(&self) -> bool {
+        self.layer == "G"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The staging song from the contract, byte for byte in meaning.
+    pub(crate) fn staging_song() -> Value {
+        json!({"id":"6868865274bd8b06a2f91f0c","layer":"G","category":"Hip_Hop","subcategory":"Modern_Hip_Hop",
+            "name":"G.HIP.MOD.001","nna_address":"G.003.003.001",
+            "gcpStorageUrl":"https://storage.googleapis.com/nna_registry_assets_stg/G/HIP/MOD/G.HIP.MOD.001.mp3",
+            "source":"ReViz","tags":["hip-hop","Doechii"],"description":"Anxiety by Doechii. A smooth and introspective track ...",
+            "trainingData":"{\"prompts\":[],\"images\":[],\"videos\":[]}",
+            "rights":"{\"source\":\"Original\",\"rights_split\":\"100%\"}","components":[""],
+            "registeredBy":"kyle@celerity.studio","createdAt":"2025-07-05T01:53:38.417Z",
+            "updatedAt":"2025-07-09T04:19:46.716Z","__v":2})
+    }
+
+    #[test]
+    fn a_legacy_item_loads_and_serializes_unchanged() {
+        let asset: Asset = serde_json::from_value(staging_song()).unwrap();
+        assert_eq!(asset.hfn_key(), "G.HIP.MOD.001");
+        assert_eq!(asset.mfa_key().as_deref(), Some("1.003.003.001"));
+        let mut back = serde_json::to_value(&asset).unwrap();
+        assert_eq!(back.as_object_mut().unwrap().remove("revision"), Some(json!(0)));
+        assert_eq!(back, staging_song());
+    }
+
+    #[test]
+    fn broken_legacy_addresses_still_load() {
+        let mut v = staging_song();
+        v["name"] = json!("G.undefined.undefined.001");
+        v["nna_address"] = json!("G.undefined.undefined.001");
+        v["albumArt"] = json!("https://is1-ssl.mzstatic.com/a/600x600bb.jpg");
+        let asset: Asset = serde_json::from_value(v).unwrap();
+        assert_eq!(asset.mfa_key(), None);
+        assert!(matches!(asset.album_art, Some(AlbumArtField::LegacyUrl(_))));
+    }
+}

@@ -1,0 +1,148 @@
+//! Song facts (the seed's `musicMetadata`): tempo, key, length, genres and the song / album /
+//! artist the creator meant.
+
+use super::ai_metadata::extra_keys;
+use crate::error::{Collector, Invalid};
+use crate::limits::{
+    BPM_MAX, BPM_MIN, DURATION_SECONDS_MAX, FREE_JSON_BYTES, GENRE_CHARS, GENRES, MUSIC_KEY_CHARS, ORIGINAL_INPUT_CHARS,
+    SONG_FIELD_CHARS,
+};
+use crate::parse::{self, join, present};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Number, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MusicMetadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bpm: Option<Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genre: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extracted_song_data: Option<SongData>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SongData {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub song_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub album_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artist_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_input: Option<String>,
+}
+
+const KNOWN: [&str; 5] = ["bpm", "key", "duration", "genre", "extractedSongData"];
+
+impl MusicMetadata {
+    pub fn from_input(v: &Value, field: &str) -> Result<Self, Invalid> {
+        let obj = parse::object_or_json_text(v, field)?;
+        Self::from_object(&obj, field)
+    }
+
+    pub fn from_object(obj: &Map<String, Value>, field: &str) -> Result<Self, Invalid> {
+        let mut c = Collector::default();
+        let at = |k: &str| join(field, k);
+        let bpm = present(obj, "bpm").and_then(|v| c.take(parse::number_in(v, &at("bpm"), BPM_MIN, BPM_MAX)));
+        let key = present(obj, "key").and_then(|v| c.take(parse::text(v, &at("key"), MUSIC_KEY_CHARS)));
+        let duration = present(obj, "duration").and_then(|v| c.take(parse::number_in(v, &at("duration"), 0.0, DURATION_SECONDS_MAX)));
+        let genre = present(obj, "genre").and_then(|v| {
+            // A single genre may arrive as a string.
+            let list = match v {
+                Value::String(s) => Value::Array(vec![Value::String(s.clone())]),
+                other => other.clone(),
+            };
+            c.take(parse::text_list(&list, &at("genre"), GENRES, GENRE_CHARS))
+        });
+        let extracted_song_data = match present(obj, "extractedSongData") {
+            Some(v) => match SongData::parse(v, &at("extractedSongData")) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    e.errors().iter().cloned().for_each(|e| c.push(e));
+                    None
+                }
+            },
+            None => None,
+        };
+        let extra = c.take(extra_keys(obj, &KNOWN, field, FREE_JSON_BYTES)).unwrap_or_default();
+        c.finish()?;
+        Ok(Self { bpm, key, duration, genre, extracted_song_data, extra })
+    }
+}
+
+impl SongData {
+    fn parse(v: &Value, field: &str) -> Result<Self, Invalid> {
+        let obj = parse::as_object(v, field)?;
+        let mut c = Collector::default();
+        let mut text = |k: &str, max: usize| present(obj, k).and_then(|v| c.take(parse::text(v, &join(field, k), max)));
+        let data = Self {
+            song_name: text("songName", SONG_FIELD_CHARS),
+            album_name: text("albumName", SONG_FIELD_CHARS),
+            artist_name: text("artistName", SONG_FIELD_CHARS),
+            original_input: text("originalInput", ORIGINAL_INPUT_CHARS),
+        };
+        c.finish()?;
+        Ok(data)
+    }
+}
+
+impl<'de> Deserialize<'de> for MusicMetadata {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let obj = Map::<String, Value>::deserialize(d)?;
+        Self::from_object(&obj, "musicMetadata").map_err(|e| serde::de::Error::custom(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use serde_json::json;
+
+    #[test]
+    fn the_seeds_example_round_trips() {
+        let v = json!({"bpm": 120, "key": "C# minor", "duration": 354.5, "genre": ["Rock", "Opera"],
+            "extractedSongData": {"songName": "Bohemian Rhapsody", "albumName": "A Night at the Opera", "artistName": "Queen"}});
+        let m = MusicMetadata::from_input(&v, "musicMetadata").unwrap();
+        assert_eq!(serde_json::to_value(&m).unwrap(), v);
+    }
+
+    #[test]
+    fn every_bound() {
+        let cases = [
+            (json!({"bpm": -1}), "musicMetadata.bpm", ErrorCode::OutOfRange),
+            (json!({"bpm": 0}), "musicMetadata.bpm", ErrorCode::OutOfRange),
+            (json!({"bpm": 1000}), "musicMetadata.bpm", ErrorCode::OutOfRange),
+            (json!({"bpm": "fast"}), "musicMetadata.bpm", ErrorCode::InvalidType),
+            (json!({"duration": -3}), "musicMetadata.duration", ErrorCode::OutOfRange),
+            (json!({"duration": 86_401}), "musicMetadata.duration", ErrorCode::OutOfRange),
+            (json!({"key": "k".repeat(33)}), "musicMetadata.key", ErrorCode::TooLong),
+            (json!({"genre": vec!["g"; 21]}), "musicMetadata.genre", ErrorCode::TooManyItems),
+            (json!({"genre": ["g".repeat(65)]}), "musicMetadata.genre[0]", ErrorCode::TooLong),
+            (json!({"extractedSongData": {"songName": "s".repeat(301)}}), "musicMetadata.extractedSongData.songName", ErrorCode::TooLong),
+            (json!({"extractedSongData": {"originalInput": "s".repeat(1001)}}), "musicMetadata.extractedSongData.originalInput", ErrorCode::TooLong),
+            (json!({"extractedSongData": "Queen"}), "musicMetadata.extractedSongData", ErrorCode::InvalidType),
+            (json!({"lyrics": "l".repeat(FREE_JSON_BYTES)}), "musicMetadata", ErrorCode::TooLarge),
+        ];
+        for (input, field, code) in cases {
+            let e = MusicMetadata::from_input(&input, "musicMetadata").unwrap_err();
+            assert_eq!((e.first().field.as_str(), e.first().code), (field, code), "{input}");
+        }
+    }
+
+    #[test]
+    fn one_genre_may_be_a_string() {
+        let m = MusicMetadata::from_input(&json!({"genre": "Pop"}), "m").unwrap();
+        assert_eq!(m.genre, Some(vec!["Pop".to_owned()]));
+    }
+}

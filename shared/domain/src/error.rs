@@ -1,0 +1,167 @@
+//! Errors the domain reports. The HTTP layer maps these to problem responses in one place
+//! (`nna_http::problem`); nothing here knows about status codes.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Why a field was refused. Serialized in `snake_case`; these strings are part of the API contract
+/// and must not change once shipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    InvalidType,
+    TooLong,
+    TooManyItems,
+    OutOfRange,
+    InvalidFormat,
+    InvalidCharacters,
+    InvalidChoice,
+    InvalidUrl,
+    UnknownLayer,
+    UnknownCategory,
+    UnknownSubcategory,
+    MalformedJson,
+    TooDeep,
+    TooLarge,
+    ComponentNotFound,
+    ComponentsNotAllowed,
+    ComponentCount,
+    ComponentLayer,
+    DuplicateComponent,
+    ImmutableField,
+    UnsupportedFileType,
+    FileTooLarge,
+    EmptyFile,
+    BatchTooLarge,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::InvalidType => "invalid_type",
+            Self::TooLong => "too_long",
+            Self::TooManyItems => "too_many_items",
+            Self::OutOfRange => "out_of_range",
+            Self::InvalidFormat => "invalid_format",
+            Self::InvalidCharacters => "invalid_characters",
+            Self::InvalidChoice => "invalid_choice",
+            Self::InvalidUrl => "invalid_url",
+            Self::UnknownLayer => "unknown_layer",
+            Self::UnknownCategory => "unknown_category",
+            Self::UnknownSubcategory => "unknown_subcategory",
+            Self::MalformedJson => "malformed_json",
+            Self::TooDeep => "too_deep",
+            Self::TooLarge => "too_large",
+            Self::ComponentNotFound => "component_not_found",
+            Self::ComponentsNotAllowed => "components_not_allowed",
+            Self::ComponentCount => "component_count",
+            Self::ComponentLayer => "component_layer",
+            Self::DuplicateComponent => "duplicate_component",
+            Self::ImmutableField => "immutable_field",
+            Self::UnsupportedFileType => "unsupported_file_type",
+            Self::FileTooLarge => "file_too_large",
+            Self::EmptyFile => "empty_file",
+            Self::BatchTooLarge => "batch_too_large",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One refused field: where (`aiMetadata.confidence`), why (a stable code) and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code, message: message.into(), details: None }
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// Every refused field of one request, in the order they were found. Never empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid(Vec<FieldError>);
+
+impl Invalid {
+    pub fn errors(&self) -> &[FieldError] {
+        &self.0
+    }
+
+    pub fn first(&self) -> &FieldError {
+        // The constructors below never build an empty list.
+        &self.0[0]
+    }
+}
+
+impl From<FieldError> for Invalid {
+    fn from(e: FieldError) -> Self {
+        Self(vec![e])
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first())?;
+        if self.0.len() > 1 {
+            write!(f, " (and {} more)", self.0.len() - 1)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// Gathers field errors so a request learns about all its faults at once, not one per round trip.
+#[derive(Debug, Default)]
+pub struct Collector(Vec<FieldError>);
+
+impl Collector {
+    /// Keeps the value, or records the error and yields `None`.
+    pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was refused.
+    pub fn finish(self) -> Result<(), Invalid> {
+        if self.0.is_empty() { Ok(()) } else { Err(Invalid(self.0)) }
+    }
+}

@@ -1,0 +1,176 @@
+//! A create request, parsed. JSON bodies and form fields (already turned into a JSON object by the
+//! HTTP layer, each value a string or a list of strings) both come through here.
+
+use crate::address::AssetKey;
+use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
+use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::limits::{COMPONENTS_MAX, COMPONENTS_MIN, DESCRIPTION_CHARS, REGISTERED_BY_CHARS, SOURCE_CHARS};
+use crate::parse::{self, present};
+use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone)]
+pub struct NewAsset {
+    pub path: TaxonomyPath,
+    pub source: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub training_data: Option<Map<String, Value>>,
+    pub rights: Option<Map<String, Value>>,
+    pub metadata: Option<Map<String, Value>>,
+    /// Composites only: 2 to 10 references, in the order given, not yet checked to exist.
+    pub components: Vec<ComponentRef>,
+    pub creator_description: Option<CreatorDescription>,
+    pub album_art: Option<AlbumArt>,
+    pub ai_metadata: Option<AiMetadata>,
+    pub music_metadata: Option<MusicMetadata>,
+    pub registered_by: Option<String>,
+}
+
+/// A component as the client named it, and the key that finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentRef {
+    pub field: String,
+    pub raw: String,
+    pub key: AssetKey,
+}
+
+impl NewAsset {
+    pub fn parse(body: &Map<String, Value>) -> Result<Self, Invalid> {
+        let mut c = Collector::default();
+        let path = c.take(placement(body));
+        let text = |k: &str, max: usize, c: &mut Collector| {
+            present(body, k).and_then(|v| c.take(parse::text(v, k, max))).filter(|s| !s.trim().is_empty())
+        };
+        let source = text("source", SOURCE_CHARS, &mut c);
+        let description = text("description", DESCRIPTION_CHARS, &mut c);
+        let registered_by = text("registeredBy", REGISTERED_BY_CHARS, &mut c);
+        let tags = one_of(body, &["tags", "tags[]"]).and_then(|v| c.take(tags(v, "tags")));
+        let object = |k: &str, c: &mut Collector| present(body, k).and_then(|v| c.take(free_object(v, k)));
+        let training_data = object("trainingData", &mut c);
+        let rights = object("rights", &mut c);
+        let metadata = object("metadata", &mut c);
+        let creator_description = c.take(creator_description(body)).flatten();
+        let album_art = present(body, "albumArt").and_then(|v| take_all(&mut c, AlbumArt::from_input(v, "albumArt"))).flatten();
+        let ai_metadata = present(body, "aiMetadata").and_then(|v| take_all(&mut c, AiMetadata::from_input(v, "aiMetadata")));
+        let music_metadata =
+            present(body, "musicMetadata").and_then(|v| take_all(&mut c, MusicMetadata::from_input(v, "musicMetadata")));
+        let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
+        c.finish()?;
+        let path = path.ok_or_else(|| FieldError::new("layer", ErrorCode::Required, "layer is required"))?;
+        Ok(Self {
+            path,
+            source,
+            tags,
+            description,
+            training_data,
+            rights,
+            metadata,
+            components,
+            creator_description,
+            album_art,
+            ai_metadata,
+            music_metadata,
+            registered_by,
+        })
+    }
+}
+
+fn take_all<T>(c: &mut Collector, r: Result<T, Invalid>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            e.errors().iter().cloned().for_each(|e| c.push(e));
+            None
+        }
+    }
+}
+
+/// The first of these keys that is present: `tags` and the older clients' `tags[]`.
+pub(crate) fn one_of<'a>(body: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().find_map(|k| present(body, k))
+}
+
+fn required_text<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, FieldError> {
+    let v = present(body, key).ok_or_else(|| FieldError::new(key, ErrorCode::Required, format!("{key} is required")))?;
+    let s = parse::as_str(v, key)?;
+    if s.trim().is_empty() {
+        return Err(FieldError::new(key, ErrorCode::Required, format!("{key} is required")));
+    }
+    Ok(s)
+}
+
+fn placement(body: &Map<String, Value>) -> Result<TaxonomyPath, FieldError> {
+    let layer = required_text(body, "layer")?;
+    let category = required_text(body, "category")?;
+    let subcategory = required_text(body, "subcategory")?;
+    taxonomy().resolve(layer, category, subcategory)
+}
+
+/// The creator's words. Older clients put them in `name` (the backend generates the real name);
+/// they count only when they are not an address, so an HFN is never stored as someone's words.
+fn creator_description(body: &Map<String, Value>) -> Result<Option<CreatorDescription>, FieldError> {
+    if let Some(v) = present(body, "creatorDescription") {
+        return CreatorDescription::from_json(v, "creatorDescription");
+    }
+    match present(body, "name").and_then(Value::as_str) {
+        Some(name) if !looks_like_address(name) => CreatorDescription::parse(name, "name"),
+        _ => Ok(None),
+    }
+}
+
+fn looks_like_address(s: &str) -> bool {
+    let s = s.trim();
+    !s.contains(char::is_whitespace) && s.split(':').next().is_some_and(|b| b.split('.').count() == 4)
+}
+
+fn components(body: &Map<String, Value>, layer: Option<LayerCode>) -> Result<Vec<ComponentRef>, FieldError> {
+    let Some(v) = one_of(body, &["components", "components[]"]) else {
+        return match layer {
+            Some(LayerCode::C) => Err(count_error(0)),
+            _ => Ok(Vec::new()),
+        };
+    };
+    let list = match v {
+        Value::String(s) if s.trim_start().starts_with('[') => serde_json::from_str(s).map_err(|e| {
+            FieldError::new("components", ErrorCode::MalformedJson, format!("components is not valid JSON: {e}"))
+        })?,
+        Value::String(s) => Value::Array(vec![Value::String(s.clone())]),
+        other => other.clone(),
+    };
+    // Counted against the composite rule below, not as a plain list bound.
+    let raw = parse::text_list(&list, "components", 10 * COMPONENTS_MAX, 200)?;
+    match layer {
+        Some(LayerCode::C) => {}
+        _ if raw.is_empty() => return Ok(Vec::new()),
+        _ => {
+            return Err(FieldError::new(
+                "components",
+                ErrorCode::ComponentsNotAllowed,
+                "only composites (layer C) have components",
+            ));
+        }
+    }
+    if !(COMPONENTS_MIN..=COMPONENTS_MAX).contains(&raw.len()) {
+        return Err(count_error(raw.len()));
+    }
+    let mut out: Vec<ComponentRef> = Vec::with_capacity(raw.len());
+    for (i, r) in raw.into_iter().enumerate() {
+        let field = format!("components[{i}]");
+        let key = AssetKey::parse(&r).map_err(|e| FieldError::new(&field, e.code, e.message))?;
+        if out.iter().any(|o| o.key == key) {
+            return Err(FieldError::new(&field, ErrorCode::DuplicateComponent, format!("{r} is listed twice")));
+        }
+        out.push(ComponentRef { field, raw: r, key });
+    }
+    Ok(out)
+}
+
+fn count_error(n: usize) -> FieldError {
+    FieldError::new(
+        "components",
+        ErrorCode::ComponentCount,
+        format!("a composite needs {COMPONENTS_MIN} to {COMPONENTS_MAX} components; got {n}"),
+    )
+    .with_details(serde_json::json!({ "min": COMPONENTS_MIN, "max": COMPONENTS_MAX, "actual": n }))
+}

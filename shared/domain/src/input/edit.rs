@@ -1,0 +1,193 @@
+//! Edits. `PUT` (the edit page) replaces each field it sends; `PATCH` merges objects (RFC 7396:
+//! `null` removes). Fields not sent never change. Identity fields (layer, category, subcategory,
+//! HFN, addresses, components) cannot change; sending them back unchanged is fine.
+
+use super::create::one_of;
+use crate::address::{base_name, numeric_form};
+use crate::asset::{AiMetadata, AlbumArt, AlbumArtField, Asset, CreatorDescription, MusicMetadata, free_object, tags};
+use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::limits::{DESCRIPTION_CHARS, SOURCE_CHARS};
+use crate::parse::{self, object_or_json_text};
+use crate::taxonomy::{normalize_key, taxonomy};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditMode {
+    /// `PUT`: each field sent replaces the stored one.
+    Replace,
+    /// `PATCH`: objects are merged into the stored ones.
+    Merge,
+}
+
+/// The asset as it would be after this edit; revision and times are the caller's business.
+pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) -> Result<Asset, Invalid> {
+    let mut c = Collector::default();
+    refuse_identity_changes(current, body, &mut c);
+    let mut next = current.clone();
+    let edit = |key: &str, current_json: Value, c: &mut Collector| -> Option<Value> {
+        let sent = body.get(key)?;
+        Some(match (mode, sent) {
+            (_, Value::Null) => Value::Null,
+            (EditMode::Merge, _) if current_json.is_object() => {
+                let patch = match sent {
+                    Value::String(s) if s.trim_start().starts_with('{') => c.take(object_or_json_text(sent, key).map(Value::Object))?,
+                    other => other.clone(),
+                };
+                let mut merged = current_json;
+                merge_patch(&mut merged, &patch);
+                merged
+            }
+            _ => sent.clone(),
+        })
+    };
+
+    if let Some(v) = edit("creatorDescription", Value::Null, &mut c) {
+        next.creator_description = optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
+    }
+    if let Some(v) = edit("description", Value::Null, &mut c) {
+        next.description = optional(&v, |v| parse::text(v, "description", DESCRIPTION_CHARS), &mut c).filter(|s| !s.trim().is_empty());
+    }
+    if let Some(v) = edit("source", Value::Null, &mut c) {
+        next.source = optional(&v, |v| parse::text(v, "source", SOURCE_CHARS), &mut c).filter(|s| !s.trim().is_empty());
+    }
+    if let Some(v) = body.get("tags").or_else(|| body.get("tags[]")).cloned() {
+        next.tags = optional(&v, |v| tags(v, "tags"), &mut c);
+    }
+    for (key, slot) in [("trainingData", &mut next.training_data), ("rights", &mut next.rights), ("metadata", &mut next.metadata)] {
+        if let Some(v) = edit(key, json_of(&*slot), &mut c) {
+            *slot = optional(&v, |v| free_object(v, key), &mut c).map(Value::Object);
+        }
+    }
+    if let Some(v) = edit("aiMetadata", json_of(&current.ai_metadata), &mut c) {
+        next.ai_metadata = optional_all(&v, |v| AiMetadata::from_input(v, "aiMetadata"), &mut c);
+    }
+    if let Some(v) = edit("musicMetadata", json_of(&current.music_metadata), &mut c) {
+        next.music_metadata = optional_all(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
+    }
+    let current_art = current.album_art.as_ref().and_then(AlbumArtField::art);
+    if let Some(v) = edit("albumArt", json_of(&current_art), &mut c) {
+        next.album_art = optional_all(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
+            .flatten()
+            .map(|art| AlbumArtField::Art(keep_processing(current_art, art)));
+    }
+    c.finish()?;
+    Ok(next)
+}
+
+/// Art whose source did not change keeps what the pipeline made of it, so the edit page sending
+/// back the object it read loses nothing.
+fn keep_processing(current: Option<&AlbumArt>, mut sent: AlbumArt) -> AlbumArt {
+    let Some(cur) = current else { return sent };
+    if cur.source_url != sent.source_url {
+        return sent;
+    }
+    sent.url = sent.url.or_else(|| cur.url.clone());
+    sent.uploaded_at = sent.uploaded_at.or(cur.uploaded_at);
+    sent.content_type = sent.content_type.or_else(|| cur.content_type.clone());
+    sent.size = sent.size.or(cur.size);
+    sent.dimensions = sent.dimensions.or(cur.dimensions);
+    sent.variants.clone_from(&cur.variants);
+    sent.status = cur.status;
+    sent.failure.clone_from(&cur.failure);
+    sent
+}
+
+fn json_of<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// `null` clears the field; anything else must parse.
+fn optional<T>(v: &Value, parse: impl FnOnce(&Value) -> Result<T, FieldError>, c: &mut Collector) -> Option<T> {
+    if v.is_null() { None } else { c.take(parse(v)) }
+}
+
+fn optional_all<T>(v: &Value, parse: impl FnOnce(&Value) -> Result<T, Invalid>, c: &mut Collector) -> Option<T> {
+    if v.is_null() {
+        return None;
+    }
+    match parse(v) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            e.errors().iter().cloned().for_each(|e| c.push(e));
+            None
+        }
+    }
+}
+
+/// RFC 7396 JSON merge patch.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    if let Value::Object(t) = target {
+        for (k, v) in patch {
+            if v.is_null() {
+                t.remove(k);
+            } else {
+                merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+    }
+}
+
+fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut Collector) {
+    let sent = |k: &str| body.get(k).filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+    let layer = taxonomy().find_layer(&current.layer);
+    let category = layer.and_then(|l| l.find_category(&current.category));
+    let subcategory = category.and_then(|c| c.find_subcategory(&current.subcategory));
+    // Any spelling of the stored value is the same value: `Casual` = `CAS` = `004`.
+    let same_layer = |s: &str| taxonomy().find_layer(s).map(|l| l.code) == layer.map(|l| l.code) && layer.is_some();
+    let same_category = |s: &str| {
+        normalize_key(s) == normalize_key(&current.category)
+            || (category.is_some() && layer.and_then(|l| l.find_category(s)).map(|c| c.number) == category.map(|c| c.number))
+    };
+    let same_subcategory = |s: &str| {
+        normalize_key(s) == normalize_key(&current.subcategory)
+            || (subcategory.is_some() && category.and_then(|c| c.find_subcategory(s)).map(|x| x.number) == subcategory.map(|x| x.number))
+    };
+    let same_name = |s: &str| base_name(s) == current.hfn_key();
+    let same_address = |s: &str| numeric_form(s).is_some() && numeric_form(s) == current.mfa_key();
+    let same_id = |s: &str| s == current.id.as_str();
+    let checks: [(&str, &dyn Fn(&str) -> bool); 8] = [
+        ("layer", &same_layer),
+        ("category", &same_category),
+        ("subcategory", &same_subcategory),
+        ("name", &same_name),
+        ("nna_address", &same_address),
+        ("mfa", &same_address),
+        ("id", &same_id),
+        ("_id", &same_id),
+    ];
+    for (key, same) in checks {
+        if let Some(s) = sent(key)
+            && !same(&s)
+        {
+            c.push(immutable(key));
+        }
+    }
+    if let Some(v) = one_of(body, &["components", "components[]"]) {
+        let sent: Option<Vec<&str>> = match v {
+            Value::Array(a) => a.iter().map(Value::as_str).collect(),
+            Value::String(s) => Some(vec![s.as_str()]),
+            _ => None,
+        };
+        let sent: Option<Vec<&str>> = sent.map(|l| l.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect());
+        let stored: Vec<&str> = current.components.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        if sent.as_ref() != Some(&stored) {
+            c.push(immutable("components"));
+        }
+    }
+}
+
+fn immutable(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        ErrorCode::ImmutableField,
+        format!("{field} is part of the asset's identity and cannot change; register a new asset instead"),
+    )
+}

@@ -1,0 +1,24 @@
+//! The NNA registry's domain. Pure: no AWS, no HTTP. Adapters implement [`ports`]; the HTTP layer
+//! turns requests into calls on [`Registry`] and its errors into responses.
+
+pub mod address;
+pub mod asset;
+pub mod error;
+pub mod id;
+pub mod input;
+pub mod limits;
+pub mod parse;
+pub mod ports;
+pub mod registry;
+pub mod search;
+pub mod song_title;
+pub mod taxonomy;
+pub mod time;
+pub mod upload;
+
+pub use address::{Address, AssetKey, Sequence};
+pub use asset::Asset;
+pub use error::{ErrorCode, FieldError, Invalid};
+pub use id::AssetId;
+pub use registry::{Registry, RegistryConfig, RegistryError};
+pub use time::Timestamp;

@@ -1,0 +1,47 @@
+//! Every bound the registry puts on what clients send, in one place: the checks use these, the
+//! tests prove each one, and the API docs quote them.
+
+/// Free text the creator typed (the seed's 500), counted in characters.
+pub const CREATOR_DESCRIPTION_CHARS: usize = 500;
+/// AI-written descriptions run long; a few pages at most.
+pub const DESCRIPTION_CHARS: usize = 10_000;
+pub const SOURCE_CHARS: usize = 64;
+pub const REGISTERED_BY_CHARS: usize = 254;
+pub const TAGS: usize = 50;
+pub const TAG_CHARS: usize = 64;
+pub const URL_CHARS: usize = 2_048;
+
+/// Objects stored without interpretation (`trainingData`, `rights`, `metadata`,
+/// `aiMetadata.inputContext.additionalContext`, unknown AI keys).
+pub const FREE_JSON_BYTES: usize = 16 * 1024;
+pub const FREE_JSON_DEPTH: usize = 8;
+
+pub const SHORT_LABEL_CHARS: usize = 100;
+/// The frontend's own `aiMetadata` keys (`generatedDescription`, `mood`, `genre`, `bpm`, `tags`, …)
+/// are kept as sent, within this many bytes of JSON; a generated description fits several times.
+pub const AI_EXTRA_JSON_BYTES: usize = 32 * 1024;
+/// An hour; generation that takes longer is a bug report, not metadata.
+pub const PROCESSING_TIME_MS: u64 = 3_600_000;
+
+pub const BPM_MIN: f64 = 1.0;
+pub const BPM_MAX: f64 = 999.0;
+pub const MUSIC_KEY_CHARS: usize = 32;
+/// A day, in seconds.
+pub const DURATION_SECONDS_MAX: f64 = 86_400.0;
+pub const GENRES: usize = 20;
+pub const GENRE_CHARS: usize = 64;
+pub const SONG_FIELD_CHARS: usize = 300;
+pub const ORIGINAL_INPUT_CHARS: usize = 1_000;
+
+pub const IMAGE_SIDE_MAX: u64 = 20_000;
+pub const IMAGE_BYTES_MAX: u64 = 50 * 1024 * 1024;
+pub const ART_VARIANTS: usize = 8;
+
+/// Composites: from 2 to 10 components (contract).
+pub const COMPONENTS_MIN: usize = 2;
+pub const COMPONENTS_MAX: usize = 10;
+
+pub const BATCH_ITEMS: usize = 100;
+pub const LIST_LIMIT_MAX: u32 = 1_000;
+pub const LIST_LIMIT_DEFAULT: u32 = 10;
+pub const SEARCH_QUERY_CHARS: usize = 200;

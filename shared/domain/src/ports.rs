@@ -1,0 +1,130 @@
+//! What the domain needs from the outside world, as small traits. Adapters implement them:
+//! `nna-embedded` (SQLite + files on disk) and, for production, DynamoDB and S3.
+
+use crate::address::{Address, AssetKey};
+use crate::asset::Asset;
+use crate::id::AssetId;
+use crate::input::ListQuery;
+use crate::taxonomy::TaxonomyPath;
+use async_trait::async_trait;
+use bytes::Bytes;
+use std::fmt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A conditional write lost: the item changed since it was read.
+    #[error("the asset changed since it was read")]
+    Conflict,
+    #[error("component {0} no longer exists")]
+    MissingComponent(AssetId),
+    #[error("subcategory {0} has used every sequence number")]
+    SequenceExhausted(String),
+    /// Worth retrying: throttling, timeouts, a busy database.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    #[error("stored asset {id} cannot be read: {reason}")]
+    Corrupt { id: String, reason: String },
+    #[error("store failure: {0}")]
+    Internal(String),
+}
+
+/// How to make the asset once the store has picked its sequence number.
+pub struct CreatePlan<'a> {
+    pub path: TaxonomyPath,
+    /// Assets that must still exist when the new one is written (a composite's components).
+    pub requires: &'a [AssetId],
+    pub build: &'a (dyn Fn(Address) -> Asset + Send + Sync),
+}
+
+/// One page of a listing, and how many match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssetPage {
+    pub items: Vec<Asset>,
+    pub total: u64,
+}
+
+#[async_trait]
+pub trait AssetStore: Send + Sync {
+    /// Writes a new asset under the next sequence number of `plan.path`, atomically: numbers
+    /// start at 1, are never reused, and concurrent creates get distinct numbers with no gaps.
+    /// A number some other item already holds (imported legacy data) is skipped, not shared.
+    async fn create(&self, plan: &CreatePlan<'_>) -> Result<Asset, StoreError>;
+
+    async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError>;
+
+    /// Replaces the stored asset if its revision is still `expected_revision`; `Conflict` if not.
+    async fn replace(&self, asset: &Asset, expected_revision: u64) -> Result<(), StoreError>;
+
+    /// Deletes if the revision is still `expected_revision`. Its sequence number stays used.
+    async fn delete(&self, id: &AssetId, expected_revision: u64) -> Result<(), StoreError>;
+
+    async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError>;
+
+    /// Cheap proof of life for health checks.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("object storage is unavailable: {0}")]
+    Unavailable(String),
+    #[error("object storage failure: {0}")]
+    Internal(String),
+}
+
+/// Where a stored file lives: `/`-separated segments of letters, digits, `.`, `-`, `_`; no `..`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BlobKey(String);
+
+impl BlobKey {
+    pub fn parse(s: &str) -> Option<Self> {
+        let ok_segment = |seg: &str| {
+            !seg.is_empty() && seg != "." && seg != ".." && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
+        (s.len() <= 512 && s.split('/').all(ok_segment)).then(|| Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BlobKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobMeta {
+    pub content_type: String,
+    pub cache_control: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Blob {
+    pub bytes: Bytes,
+    pub meta: BlobMeta,
+}
+
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    async fn put(&self, key: &BlobKey, bytes: Bytes, meta: &BlobMeta) -> Result<(), BlobError>;
+    async fn get(&self, key: &BlobKey) -> Result<Option<Blob>, BlobError>;
+    async fn delete(&self, key: &BlobKey) -> Result<(), BlobError>;
+    /// The permanent public URL of a stored file.
+    fn public_url(&self, key: &BlobKey) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_keys_cannot_escape() {
+        assert!(BlobKey::parse("assets/L/CAS/ATL/64f0.png").is_some());
+        for bad in ["../x", "a//b", "/abs", "a/./b", "a b", "a/..", ""] {
+            assert!(BlobKey::parse(bad).is_none(), "{bad}");
+        }
+    }
+}

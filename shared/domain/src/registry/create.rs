@@ -1,0 +1,144 @@
+use super::{Registry, RegistryError};
+use crate::address::Address;
+use crate::asset::{AlbumArtField, Asset, MusicMetadata};
+use crate::error::{Collector, ErrorCode, FieldError};
+use crate::id::AssetId;
+use crate::input::{ComponentRef, NewAsset};
+use crate::limits::BATCH_ITEMS;
+use crate::ports::CreatePlan;
+use crate::song_title;
+use crate::taxonomy::LayerCode;
+use crate::time::Timestamp;
+use crate::upload::Upload;
+use serde_json::{Map, Value};
+
+/// One item of a batch: its position in the request and what became of it.
+#[derive(Debug)]
+pub struct BatchOutcome {
+    pub index: usize,
+    pub result: Result<Asset, RegistryError>,
+}
+
+impl Registry {
+    pub async fn create(&self, body: &Map<String, Value>, upload: Option<Upload>) -> Result<Asset, RegistryError> {
+        let new = NewAsset::parse(body)?;
+        let components = self.components(&new.components).await?;
+        let id = AssetId::generate();
+        let file = upload.map(|u| u.check(&new.path, &id, self.config.max_upload_bytes)).transpose()?;
+        // The file goes first: an asset never points at a file that is not there. A failed create
+        // removes the file again; a crash in between leaves an unreferenced file, never a broken asset.
+        let file_url = match &file {
+            Some(f) => {
+                self.blobs.put(&f.key, f.bytes.clone(), &f.meta).await?;
+                Some(self.blobs.public_url(&f.key))
+            }
+            None => None,
+        };
+        let template = template(new.clone(), id, file_url, &components);
+        let component_tail: String = components.iter().map(|c| format!(":{}", c.nna_address)).collect();
+        let build = |address: Address| {
+            let mut asset = template.clone();
+            asset.name = format!("{}{component_tail}", address.hfn());
+            asset.nna_address = address.nna_address();
+            asset.mfa = Some(address.mfa());
+            asset
+        };
+        let requires: Vec<AssetId> = components.iter().map(|c| c.id.clone()).collect();
+        let created = self.store.create(&CreatePlan { path: new.path, requires: &requires, build: &build }).await;
+        if created.is_err()
+            && let Some(f) = &file
+            && let Err(e) = self.blobs.delete(&f.key).await
+        {
+            tracing::warn!(key = %f.key, error = %e, "could not remove the file of a failed create");
+        }
+        Ok(created?)
+    }
+
+    /// Creates each item on its own: one bad item does not stop the others.
+    pub async fn create_batch(&self, items: Vec<(Map<String, Value>, Option<Upload>)>) -> Result<Vec<BatchOutcome>, RegistryError> {
+        if items.len() > BATCH_ITEMS {
+            return Err(FieldError::new("items", ErrorCode::BatchTooLarge, format!("a batch holds at most {BATCH_ITEMS} assets; got {}", items.len()))
+                .into());
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (index, (body, upload)) in items.into_iter().enumerate() {
+            out.push(BatchOutcome { index, result: self.create(&body, upload).await });
+        }
+        Ok(out)
+    }
+
+    /// Every component must exist, be of a layer composites are made of, and appear once.
+    async fn components(&self, refs: &[ComponentRef]) -> Result<Vec<Asset>, RegistryError> {
+        let mut c = Collector::default();
+        let mut found: Vec<Asset> = Vec::with_capacity(refs.len());
+        for r in refs {
+            match self.store.get(&r.key).await? {
+                None => c.push(
+                    FieldError::new(&r.field, ErrorCode::ComponentNotFound, format!("component {} does not exist", r.raw))
+                        .with_details(serde_json::json!({ "component": r.raw })),
+                ),
+                Some(a) if !LayerCode::from_letter(&a.layer).is_some_and(LayerCode::can_be_component) => c.push(FieldError::new(
+                    &r.field,
+                    ErrorCode::ComponentLayer,
+                    format!("{} is in layer {}; composites are made of layers G, S, L, M, W, B and P", r.raw, a.layer),
+                )),
+                Some(a) if found.iter().any(|f| f.id == a.id) => c.push(FieldError::new(
+                    &r.field,
+                    ErrorCode::DuplicateComponent,
+                    format!("{} names a component already listed", r.raw),
+                )),
+                Some(a) => found.push(a),
+            }
+        }
+        c.finish()?;
+        Ok(found)
+    }
+}
+
+/// The new asset with everything but its address.
+fn template(new: NewAsset, id: AssetId, file_url: Option<String>, components: &[Asset]) -> Asset {
+    let now = Timestamp::now();
+    let mut asset = Asset {
+        id,
+        layer: new.path.layer.code.to_string(),
+        category: new.path.category.name.clone(),
+        subcategory: new.path.subcategory.name.clone(),
+        name: String::new(),
+        nna_address: String::new(),
+        mfa: None,
+        source: new.source,
+        tags: Some(new.tags.unwrap_or_default()),
+        description: new.description,
+        training_data: new.training_data.map(Value::Object),
+        rights: new.rights.map(Value::Object),
+        components: Some(components.iter().map(|c| c.nna_address.clone()).collect()),
+        gcp_storage_url: file_url,
+        registered_by: new.registered_by,
+        created_at: now,
+        updated_at: now,
+        metadata: new.metadata.map(Value::Object),
+        status: None,
+        curated_at: None,
+        creator_description: new.creator_description,
+        album_art: new.album_art.map(AlbumArtField::Art),
+        ai_metadata: new.ai_metadata,
+        music_metadata: new.music_metadata,
+        revision: 1,
+        extra: Map::new(),
+    };
+    fill_song_data(&mut asset);
+    asset
+}
+
+/// Songs whose creator did not say which song is which get song, album and artist read from
+/// their own words.
+pub(super) fn fill_song_data(asset: &mut Asset) {
+    if !asset.is_song() {
+        return;
+    }
+    let Some(words) = &asset.creator_description else { return };
+    let music = asset.music_metadata.get_or_insert_with(MusicMetadata::default);
+    if music.extracted_song_data.is_none() {
+        music.extracted_song_data = Some(song_title::derive(words.as_str()));
+    }
+}

@@ -1,0 +1,85 @@
+use super::create::fill_song_data;
+use super::{Registry, RegistryError};
+use crate::asset::Asset;
+use crate::input::{EditMode, apply_edit};
+use crate::ports::StoreError;
+use crate::time::Timestamp;
+use serde_json::{Map, Value};
+
+/// Conditional writes that lose to a concurrent writer are redone on fresh data this many times.
+const ATTEMPTS: usize = 8;
+
+impl Registry {
+    pub async fn edit(&self, key: &str, body: &Map<String, Value>, mode: EditMode) -> Result<Asset, RegistryError> {
+        self.modify(key, |current| {
+            let mut next = apply_edit(current, body, mode)?;
+            refresh_song_data(current, &mut next, body);
+            Ok(next)
+        })
+        .await
+    }
+
+    pub async fn curate(&self, key: &str) -> Result<Asset, RegistryError> {
+        self.modify(key, |current| {
+            let mut next = current.clone();
+            if next.status.as_deref() != Some("curated") {
+                next.status = Some("curated".to_owned());
+                next.curated_at = Some(Timestamp::now());
+            }
+            Ok(next)
+        })
+        .await
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<Asset, RegistryError> {
+        for _ in 0..ATTEMPTS {
+            let current = self.get(key).await?;
+            match self.store.delete(&current.id, current.revision).await {
+                Ok(()) => return Ok(current),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(busy())
+    }
+
+    /// Read, change, write if nobody wrote in between; otherwise again on fresh data. Changing
+    /// nothing writes nothing.
+    async fn modify(&self, key: &str, change: impl Fn(&Asset) -> Result<Asset, RegistryError>) -> Result<Asset, RegistryError> {
+        for _ in 0..ATTEMPTS {
+            let current = self.get(key).await?;
+            let mut next = change(&current)?;
+            if next == current {
+                return Ok(current);
+            }
+            next.revision = current.revision + 1;
+            next.updated_at = Timestamp::now().max(current.updated_at);
+            match self.store.replace(&next, current.revision).await {
+                Ok(()) => return Ok(next),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(busy())
+    }
+}
+
+fn busy() -> RegistryError {
+    RegistryError::Conflict("the asset kept changing while this request was applied; try again".to_owned())
+}
+
+/// When a song's words change, song data that was read from the old words is read again, unless
+/// this same edit says what the song data is.
+fn refresh_song_data(current: &Asset, next: &mut Asset, body: &Map<String, Value>) {
+    if next.creator_description == current.creator_description || body.contains_key("musicMetadata") {
+        return;
+    }
+    let old_words = current.creator_description.as_ref().map(|d| d.as_str());
+    if let Some(music) = &mut next.music_metadata
+        && old_words.is_some()
+        && music.extracted_song_data.as_ref().and_then(|s| s.original_input.as_deref()) == old_words
+    {
+        music.extracted_song_data = None;
+    }
+    fill_song_data(next);
+}

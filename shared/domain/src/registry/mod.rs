@@ -1,0 +1,98 @@
+//! The use cases: create, read, edit, delete, curate, list. Each takes parsed input, talks to the
+//! ports, and answers with domain values or a `RegistryError`.
+
+mod create;
+mod edit;
+mod read;
+
+pub use create::BatchOutcome;
+
+use crate::error::{FieldError, Invalid};
+use crate::ports::{AssetStore, BlobError, BlobStore, StoreError};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("no asset {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<Invalid> for RegistryError {
+    fn from(e: Invalid) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<FieldError> for RegistryError {
+    fn from(e: FieldError) -> Self {
+        Self::Invalid(e.into())
+    }
+}
+
+impl From<StoreError> for RegistryError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict | StoreError::SequenceExhausted(_) => Self::Conflict(e.to_string()),
+            StoreError::MissingComponent(_) => Self::Conflict(e.to_string()),
+            StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
+            StoreError::Corrupt { .. } | StoreError::Internal(_) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<BlobError> for RegistryError {
+    fn from(e: BlobError) -> Self {
+        match e {
+            BlobError::Unavailable(_) => Self::Unavailable(e.to_string()),
+            BlobError::Internal(_) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Limits that depend on the deployment rather than the domain.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistryConfig {
+    pub max_upload_bytes: u64,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        // The old system's 32 MB.
+        Self { max_upload_bytes: 32 * 1024 * 1024 }
+    }
+}
+
+#[derive(Clone)]
+pub struct Registry {
+    store: Arc<dyn AssetStore>,
+    blobs: Arc<dyn BlobStore>,
+    config: RegistryConfig,
+}
+
+impl Registry {
+    pub fn new(store: Arc<dyn AssetStore>, blobs: Arc<dyn BlobStore>, config: RegistryConfig) -> Self {
+        // Index the taxonomy now rather than during someone's request.
+        let _ = crate::taxonomy::taxonomy();
+        Self { store, blobs, config }
+    }
+
+    pub fn config(&self) -> RegistryConfig {
+        self.config
+    }
+
+    pub fn blobs(&self) -> &Arc<dyn BlobStore> {
+        &self.blobs
+    }
+
+    pub async fn health(&self) -> Result<(), RegistryError> {
+        Ok(self.store.ping().await?)
+    }
+}
