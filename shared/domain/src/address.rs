@@ -103,7 +103,11 @@ impl AssetKey {
             });
         }
         AssetId::parse(s).map(Self::Id).ok_or_else(|| {
-            FieldError::new("key", ErrorCode::InvalidFormat, format!("{raw:?} is neither an asset id, an HFN nor an MFA"))
+            FieldError::new(
+                "key",
+                ErrorCode::InvalidFormat,
+                format!("{raw:?} is neither an asset id, an HFN nor an MFA"),
+            )
         })
     }
 }
@@ -174,7 +178,10 @@ mod tests {
         assert_eq!(AssetKey::parse("L.CAS.ATL.001").unwrap(), AssetKey::Hfn("L.CAS.ATL.001".into()));
         assert_eq!(AssetKey::parse("L.004.004.001").unwrap(), AssetKey::Mfa("3.004.004.001".into()));
         assert_eq!(AssetKey::parse("3.4.4.1").unwrap(), AssetKey::Mfa("3.004.004.001".into()));
-        assert_eq!(AssetKey::parse("G.undefined.undefined.001").unwrap(), AssetKey::Hfn("G.UNDEFINED.UNDEFINED.001".into()));
+        assert_eq!(
+            AssetKey::parse("G.undefined.undefined.001").unwrap(),
+            AssetKey::Hfn("G.UNDEFINED.UNDEFINED.001".into())
+        );
         assert!(matches!(AssetKey::parse("64f0c2a1b3e4d5f6a7b8c9d0").unwrap(), AssetKey::Id(_)));
         assert_eq!(AssetKey::parse("a b").unwrap_err().code, ErrorCode::InvalidFormat);
     }

@@ -23,9 +23,8 @@ impl AssetId {
     /// Ids we accept: generated ones and those of imported data. Letters, digits, `-` and `_`,
     /// 1 to 64 of them, and never shaped like an address (those resolve as addresses).
     pub fn parse(s: &str) -> Option<Self> {
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let ok =
+            !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         ok.then(|| Self(s.to_owned()))
     }
 

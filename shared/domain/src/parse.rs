@@ -22,11 +22,7 @@ pub fn type_name(v: &Value) -> &'static str {
 }
 
 pub fn wrong_type(field: &str, expected: &str, got: &Value) -> FieldError {
-    FieldError::new(
-        field,
-        ErrorCode::InvalidType,
-        format!("{field} must be {expected}, not {}", type_name(got)),
-    )
+    FieldError::new(field, ErrorCode::InvalidType, format!("{field} must be {expected}, not {}", type_name(got)))
 }
 
 /// A field counts as absent when missing or `null`: the frontend sends `null` for "not set".
@@ -77,12 +73,8 @@ pub fn number_in(v: &Value, field: &str, min: f64, max: f64) -> Result<serde_jso
     };
     match n.as_f64() {
         Some(x) if x.is_finite() && x >= min && x <= max => Ok(n.clone()),
-        _ => Err(FieldError::new(
-            field,
-            ErrorCode::OutOfRange,
-            format!("{field} must be between {min} and {max}"),
-        )
-        .with_details(serde_json::json!({ "min": min, "max": max }))),
+        _ => Err(FieldError::new(field, ErrorCode::OutOfRange, format!("{field} must be between {min} and {max}"))
+            .with_details(serde_json::json!({ "min": min, "max": max }))),
     }
 }
 
@@ -139,11 +131,7 @@ pub fn object_or_json_text(v: &Value, field: &str) -> Result<Map<String, Value>,
         Value::String(s) => match serde_json::from_str::<Value>(s) {
             Ok(Value::Object(m)) => Ok(m),
             Ok(other) => Err(wrong_type(field, "a JSON object", &other)),
-            Err(e) => Err(FieldError::new(
-                field,
-                ErrorCode::MalformedJson,
-                format!("{field} is not valid JSON: {e}"),
-            )),
+            Err(e) => Err(FieldError::new(field, ErrorCode::MalformedJson, format!("{field} is not valid JSON: {e}"))),
         },
         other => Err(wrong_type(field, "an object or a JSON string of one", other)),
     }

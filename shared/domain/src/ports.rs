@@ -9,6 +9,7 @@ use crate::taxonomy::TaxonomyPath;
 use async_trait::async_trait;
 use bytes::Bytes;
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -28,12 +29,14 @@ pub enum StoreError {
     Internal(String),
 }
 
-/// How to make the asset once the store has picked its sequence number.
-pub struct CreatePlan<'a> {
+/// How to make the asset once the store has picked its sequence number. Owned, so adapters can
+/// hand it to a blocking thread or retry it.
+#[derive(Clone)]
+pub struct CreatePlan {
     pub path: TaxonomyPath,
     /// Assets that must still exist when the new one is written (a composite's components).
-    pub requires: &'a [AssetId],
-    pub build: &'a (dyn Fn(Address) -> Asset + Send + Sync),
+    pub requires: Vec<AssetId>,
+    pub build: Arc<dyn Fn(Address) -> Asset + Send + Sync>,
 }
 
 /// One page of a listing, and how many match in all.
@@ -48,7 +51,7 @@ pub trait AssetStore: Send + Sync {
     /// Writes a new asset under the next sequence number of `plan.path`, atomically: numbers
     /// start at 1, are never reused, and concurrent creates get distinct numbers with no gaps.
     /// A number some other item already holds (imported legacy data) is skipped, not shared.
-    async fn create(&self, plan: &CreatePlan<'_>) -> Result<Asset, StoreError>;
+    async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError>;
 
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError>;
 
@@ -79,7 +82,10 @@ pub struct BlobKey(String);
 impl BlobKey {
     pub fn parse(s: &str) -> Option<Self> {
         let ok_segment = |seg: &str| {
-            !seg.is_empty() && seg != "." && seg != ".." && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         };
         (s.len() <= 512 && s.split('/').all(ok_segment)).then(|| Self(s.to_owned()))
     }

@@ -62,7 +62,10 @@ impl TextQuery {
 
     pub fn matches(&self, indexed: &BTreeSet<String>) -> bool {
         self.whole.iter().all(|t| indexed.contains(t))
-            && self.prefix.as_ref().is_none_or(|p| indexed.range(p.clone()..).next().is_some_and(|t| t.starts_with(p.as_str())))
+            && self
+                .prefix
+                .as_ref()
+                .is_none_or(|p| indexed.range(p.clone()..).next().is_some_and(|t| t.starts_with(p.as_str())))
     }
 }
 

@@ -7,8 +7,10 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// `"Song" rest`, with straight, curly or guillemet quotes.
-static QUOTED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*(?:"([^"]+)"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|'([^']+)'(?:\s|$))\s*(.*)$"#).unwrap_or_else(|e| panic!("{e}")));
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*(?:"([^"]+)"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|'([^']+)'(?:\s|$))\s*(.*)$"#)
+        .unwrap_or_else(|e| panic!("{e}"))
+});
 /// `Song - Artist (Album)`
 static DASH_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s+[-–—]\s+(.+?)\s*\(([^()]+)\)\s*$").unwrap_or_else(|e| panic!("{e}")));
@@ -94,8 +96,15 @@ fn by_from(s: &str) -> Option<SongData> {
 /// Trims, drops empty parts, and keeps each within the stored bound.
 fn clean(d: SongData) -> SongData {
     let tidy = |v: Option<String>| {
-        v.map(|s| s.trim().trim_matches(|c| matches!(c, '"' | '“' | '”')).trim().chars().take(SONG_FIELD_CHARS).collect::<String>())
-            .filter(|s| !s.is_empty())
+        v.map(|s| {
+            s.trim()
+                .trim_matches(|c| matches!(c, '"' | '“' | '”'))
+                .trim()
+                .chars()
+                .take(SONG_FIELD_CHARS)
+                .collect::<String>()
+        })
+        .filter(|s| !s.is_empty())
     };
     SongData {
         song_name: tidy(d.song_name),
@@ -121,13 +130,22 @@ mod tests {
 
     #[test]
     fn song_album_artist_with_dashes() {
-        assert_eq!(parts("Bohemian Rhapsody - A Night at the Opera - Queen"), (some("Bohemian Rhapsody"), some("A Night at the Opera"), some("Queen")));
+        assert_eq!(
+            parts("Bohemian Rhapsody - A Night at the Opera - Queen"),
+            (some("Bohemian Rhapsody"), some("A Night at the Opera"), some("Queen"))
+        );
     }
 
     #[test]
     fn song_by_artist_from_album() {
-        assert_eq!(parts("Bohemian Rhapsody by Queen from A Night at the Opera"), (some("Bohemian Rhapsody"), some("A Night at the Opera"), some("Queen")));
-        assert_eq!(parts("Anxiety by Doechii from the album Alligator Bites Never Heal"), (some("Anxiety"), some("Alligator Bites Never Heal"), some("Doechii")));
+        assert_eq!(
+            parts("Bohemian Rhapsody by Queen from A Night at the Opera"),
+            (some("Bohemian Rhapsody"), some("A Night at the Opera"), some("Queen"))
+        );
+        assert_eq!(
+            parts("Anxiety by Doechii from the album Alligator Bites Never Heal"),
+            (some("Anxiety"), some("Alligator Bites Never Heal"), some("Doechii"))
+        );
     }
 
     #[test]
@@ -140,13 +158,19 @@ mod tests {
     #[test]
     fn quoted_titles() {
         assert_eq!(parts("\"Bohemian Rhapsody\" by Queen"), (some("Bohemian Rhapsody"), None, some("Queen")));
-        assert_eq!(parts("“Halo” by Beyoncé from I Am... Sasha Fierce"), (some("Halo"), some("I Am... Sasha Fierce"), some("Beyoncé")));
+        assert_eq!(
+            parts("“Halo” by Beyoncé from I Am... Sasha Fierce"),
+            (some("Halo"), some("I Am... Sasha Fierce"), some("Beyoncé"))
+        );
         assert_eq!(parts("'Hey Jude'"), (some("Hey Jude"), None, None));
     }
 
     #[test]
     fn song_artist_album_in_parentheses() {
-        assert_eq!(parts("Bohemian Rhapsody - Queen (A Night at the Opera)"), (some("Bohemian Rhapsody"), some("A Night at the Opera"), some("Queen")));
+        assert_eq!(
+            parts("Bohemian Rhapsody - Queen (A Night at the Opera)"),
+            (some("Bohemian Rhapsody"), some("A Night at the Opera"), some("Queen"))
+        );
     }
 
     #[test]

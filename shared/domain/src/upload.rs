@@ -36,9 +36,18 @@ impl Upload {
             return Err(too_large(size, max_bytes));
         }
         let kind = infer::get(&self.bytes)
-            .filter(|k| matches!(k.matcher_type(), infer::MatcherType::Image | infer::MatcherType::Audio | infer::MatcherType::Video))
+            .filter(|k| {
+                matches!(
+                    k.matcher_type(),
+                    infer::MatcherType::Image | infer::MatcherType::Audio | infer::MatcherType::Video
+                )
+            })
             .ok_or_else(|| {
-                FieldError::new("file", ErrorCode::UnsupportedFileType, "the uploaded file is not an image, audio or video file we recognize")
+                FieldError::new(
+                    "file",
+                    ErrorCode::UnsupportedFileType,
+                    "the uploaded file is not an image, audio or video file we recognize",
+                )
             })?;
         let key = format!(
             "assets/{}/{}/{}/{}.{}",
@@ -48,8 +57,9 @@ impl Upload {
             id,
             kind.extension()
         );
-        let key = BlobKey::parse(&key)
-            .ok_or_else(|| FieldError::new("file", ErrorCode::InvalidFormat, "the upload cannot be given a storage key"))?;
+        let key = BlobKey::parse(&key).ok_or_else(|| {
+            FieldError::new("file", ErrorCode::InvalidFormat, "the upload cannot be given a storage key")
+        })?;
         Ok(CheckedUpload {
             key,
             meta: BlobMeta { content_type: kind.mime_type().to_owned(), cache_control: IMMUTABLE_CACHE.to_owned() },
@@ -59,8 +69,12 @@ impl Upload {
 }
 
 pub fn too_large(size: u64, max_bytes: u64) -> FieldError {
-    FieldError::new("file", ErrorCode::FileTooLarge, format!("the uploaded file is {size} bytes; the most is {max_bytes}"))
-        .with_details(json!({ "max": max_bytes, "actual": size }))
+    FieldError::new(
+        "file",
+        ErrorCode::FileTooLarge,
+        format!("the uploaded file is {size} bytes; the most is {max_bytes}"),
+    )
+    .with_details(json!({ "max": max_bytes, "actual": size }))
 }
 
 #[cfg(test)]
@@ -89,8 +103,17 @@ mod tests {
     fn refusals() {
         let id = AssetId::parse("abc").unwrap();
         assert_eq!(upload(b"").check(&path(), &id, 100).unwrap_err().code, ErrorCode::EmptyFile);
-        assert_eq!(upload(b"#!/bin/sh\nrm -rf /").check(&path(), &id, 100).unwrap_err().code, ErrorCode::UnsupportedFileType);
-        assert_eq!(upload(b"<svg onload=alert(1)>").check(&path(), &id, 100).unwrap_err().code, ErrorCode::UnsupportedFileType);
-        assert_eq!(upload(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").check(&path(), &id, 4).unwrap_err().code, ErrorCode::FileTooLarge);
+        assert_eq!(
+            upload(b"#!/bin/sh\nrm -rf /").check(&path(), &id, 100).unwrap_err().code,
+            ErrorCode::UnsupportedFileType
+        );
+        assert_eq!(
+            upload(b"<svg onload=alert(1)>").check(&path(), &id, 100).unwrap_err().code,
+            ErrorCode::UnsupportedFileType
+        );
+        assert_eq!(
+            upload(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").check(&path(), &id, 4).unwrap_err().code,
+            ErrorCode::FileTooLarge
+        );
     }
 }

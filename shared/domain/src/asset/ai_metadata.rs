@@ -49,7 +49,8 @@ pub struct InputContext {
     pub extra: Map<String, Value>,
 }
 
-const KNOWN: [&str; 7] = ["generatedBy", "generationStrategy", "processingTime", "inputContext", "confidence", "generatedAt", "version"];
+const KNOWN: [&str; 7] =
+    ["generatedBy", "generationStrategy", "processingTime", "inputContext", "confidence", "generatedAt", "version"];
 const CONTEXT_KNOWN: [&str; 3] = ["creatorDescription", "layerStrategy", "additionalContext"];
 
 impl AiMetadata {
@@ -61,13 +62,16 @@ impl AiMetadata {
     pub fn from_object(obj: &Map<String, Value>, field: &str) -> Result<Self, Invalid> {
         let mut c = Collector::default();
         let at = |k: &str| join(field, k);
-        let label = |k: &str, c: &mut Collector| present(obj, k).and_then(|v| c.take(parse::text(v, &at(k), SHORT_LABEL_CHARS)));
+        let label = |k: &str, c: &mut Collector| {
+            present(obj, k).and_then(|v| c.take(parse::text(v, &at(k), SHORT_LABEL_CHARS)))
+        };
         let generated_by = label("generatedBy", &mut c);
         let generation_strategy = label("generationStrategy", &mut c);
         let version = label("version", &mut c);
-        let processing_time =
-            present(obj, "processingTime").and_then(|v| c.take(parse::count_up_to(v, &at("processingTime"), PROCESSING_TIME_MS)));
-        let confidence = present(obj, "confidence").and_then(|v| c.take(parse::number_in(v, &at("confidence"), 0.0, 1.0)));
+        let processing_time = present(obj, "processingTime")
+            .and_then(|v| c.take(parse::count_up_to(v, &at("processingTime"), PROCESSING_TIME_MS)));
+        let confidence =
+            present(obj, "confidence").and_then(|v| c.take(parse::number_in(v, &at("confidence"), 0.0, 1.0)));
         let generated_at = optional_timestamp(obj, "generatedAt", field, &mut c);
         let input_context = match present(obj, "inputContext") {
             Some(v) => match InputContext::parse(v, &at("inputContext")) {
@@ -81,7 +85,16 @@ impl AiMetadata {
         };
         let extra = c.take(extra_keys(obj, &KNOWN, field, AI_EXTRA_JSON_BYTES)).unwrap_or_default();
         c.finish()?;
-        Ok(Self { generated_by, generation_strategy, processing_time, input_context, confidence, generated_at, version, extra })
+        Ok(Self {
+            generated_by,
+            generation_strategy,
+            processing_time,
+            input_context,
+            confidence,
+            generated_at,
+            version,
+            extra,
+        })
     }
 }
 
@@ -92,7 +105,8 @@ impl InputContext {
         let at = |k: &str| join(field, k);
         let creator_description = present(obj, "creatorDescription")
             .and_then(|v| c.take(parse::text(v, &at("creatorDescription"), CREATOR_DESCRIPTION_CHARS)));
-        let layer_strategy = present(obj, "layerStrategy").and_then(|v| c.take(parse::text(v, &at("layerStrategy"), SHORT_LABEL_CHARS)));
+        let layer_strategy =
+            present(obj, "layerStrategy").and_then(|v| c.take(parse::text(v, &at("layerStrategy"), SHORT_LABEL_CHARS)));
         let additional_context = present(obj, "additionalContext").and_then(|v| {
             let f = at("additionalContext");
             c.take(parse::as_object(v, &f).and_then(|m| {
@@ -107,9 +121,17 @@ impl InputContext {
 }
 
 /// Keys we do not interpret, kept as sent within a size bound; `null`s dropped.
-pub(super) fn extra_keys(obj: &Map<String, Value>, known: &[&str], field: &str, max_bytes: usize) -> Result<Map<String, Value>, FieldError> {
-    let extra: Map<String, Value> =
-        obj.iter().filter(|(k, v)| !known.contains(&k.as_str()) && !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+pub(super) fn extra_keys(
+    obj: &Map<String, Value>,
+    known: &[&str],
+    field: &str,
+    max_bytes: usize,
+) -> Result<Map<String, Value>, FieldError> {
+    let extra: Map<String, Value> = obj
+        .iter()
+        .filter(|(k, v)| !known.contains(&k.as_str()) && !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if extra.len() > 64 {
         return Err(FieldError::new(field, ErrorCode::TooManyItems, format!("{field} has more than 64 keys")));
     }
@@ -161,9 +183,21 @@ mod tests {
             (json!({"processingTime": PROCESSING_TIME_MS + 1}), "aiMetadata.processingTime", ErrorCode::OutOfRange),
             (json!({"generatedBy": "x".repeat(SHORT_LABEL_CHARS + 1)}), "aiMetadata.generatedBy", ErrorCode::TooLong),
             (json!({"generatedAt": "later"}), "aiMetadata.generatedAt", ErrorCode::InvalidFormat),
-            (json!({"inputContext": {"creatorDescription": "x".repeat(501)}}), "aiMetadata.inputContext.creatorDescription", ErrorCode::TooLong),
-            (json!({"inputContext": {"additionalContext": "text"}}), "aiMetadata.inputContext.additionalContext", ErrorCode::InvalidType),
-            (json!({"inputContext": {"additionalContext": {"a": "x".repeat(FREE_JSON_BYTES)}}}), "aiMetadata.inputContext.additionalContext", ErrorCode::TooLarge),
+            (
+                json!({"inputContext": {"creatorDescription": "x".repeat(501)}}),
+                "aiMetadata.inputContext.creatorDescription",
+                ErrorCode::TooLong,
+            ),
+            (
+                json!({"inputContext": {"additionalContext": "text"}}),
+                "aiMetadata.inputContext.additionalContext",
+                ErrorCode::InvalidType,
+            ),
+            (
+                json!({"inputContext": {"additionalContext": {"a": "x".repeat(FREE_JSON_BYTES)}}}),
+                "aiMetadata.inputContext.additionalContext",
+                ErrorCode::TooLarge,
+            ),
             (json!({"generatedDescription": big}), "aiMetadata", ErrorCode::TooLarge),
             (json!({"mood": [[[[[[[[[["deep"]]]]]]]]]]}), "aiMetadata", ErrorCode::TooDeep),
         ];

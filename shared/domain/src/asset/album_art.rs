@@ -39,7 +39,8 @@ trait Choice: Sized + Copy + 'static {
     fn label(self) -> &'static str;
 
     fn from_label(s: &str) -> Option<Self> {
-        let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let squash =
+            |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
         let want = squash(s);
         Self::ALL.iter().copied().find(|c| squash(c.label()) == want)
     }
@@ -166,7 +167,11 @@ impl AlbumArt {
         let url = present(obj, "url").and_then(|v| c.take(web_url(v, &at("url"))));
         let source_url = present(obj, "sourceUrl").and_then(|v| c.take(web_url(v, &at("sourceUrl"))));
         if url.is_none() && source_url.is_none() && c.is_empty() {
-            c.push(FieldError::new(at("sourceUrl"), ErrorCode::Required, format!("{field} needs a sourceUrl or a url")));
+            c.push(FieldError::new(
+                at("sourceUrl"),
+                ErrorCode::Required,
+                format!("{field} needs a sourceUrl or a url"),
+            ));
         }
         let source = present(obj, "source").and_then(|v| c.take(ArtSource::parse(v, &at("source"))));
         let quality = present(obj, "quality").and_then(|v| c.take(ArtQuality::parse(v, &at("quality"))));
@@ -176,7 +181,8 @@ impl AlbumArt {
         let dimensions = present(obj, "dimensions").and_then(|v| c.take(dimensions(v, &at("dimensions"))));
         let (mut variants, mut status, mut failure) = (Vec::new(), None, None);
         if origin == Origin::Stored {
-            variants = present(obj, "variants").and_then(|v| c.take(variant_list(v, &at("variants")))).unwrap_or_default();
+            variants =
+                present(obj, "variants").and_then(|v| c.take(variant_list(v, &at("variants")))).unwrap_or_default();
             status = present(obj, "status").and_then(|v| c.take(ArtStatus::parse(v, &at("status"))));
             failure = present(obj, "failure").and_then(|v| c.take(parse::text(v, &at("failure"), SHORT_LABEL_CHARS)));
         }
@@ -199,11 +205,17 @@ impl AlbumArt {
 
 fn timestamp(v: &Value, field: &str) -> Result<Timestamp, FieldError> {
     let s = parse::as_str(v, field)?;
-    Timestamp::parse(s)
-        .ok_or_else(|| FieldError::new(field, ErrorCode::InvalidFormat, format!("{field} must be an ISO 8601 date-time")))
+    Timestamp::parse(s).ok_or_else(|| {
+        FieldError::new(field, ErrorCode::InvalidFormat, format!("{field} must be an ISO 8601 date-time"))
+    })
 }
 
-pub(super) fn optional_timestamp(obj: &Map<String, Value>, key: &str, field: &str, c: &mut Collector) -> Option<Timestamp> {
+pub(super) fn optional_timestamp(
+    obj: &Map<String, Value>,
+    key: &str,
+    field: &str,
+    c: &mut Collector,
+) -> Option<Timestamp> {
     present(obj, key).and_then(|v| c.take(timestamp(v, &join(field, key))))
 }
 
@@ -236,7 +248,11 @@ fn dimensions(v: &Value, field: &str) -> Result<Dimensions, FieldError> {
 fn variant_list(v: &Value, field: &str) -> Result<Vec<ArtVariant>, FieldError> {
     let Value::Array(items) = v else { return Err(parse::wrong_type(field, "an array", v)) };
     if items.len() > ART_VARIANTS {
-        return Err(FieldError::new(field, ErrorCode::TooManyItems, format!("{field} has more than {ART_VARIANTS} entries")));
+        return Err(FieldError::new(
+            field,
+            ErrorCode::TooManyItems,
+            format!("{field} has more than {ART_VARIANTS} entries"),
+        ));
     }
     items
         .iter()
@@ -245,7 +261,8 @@ fn variant_list(v: &Value, field: &str) -> Result<Vec<ArtVariant>, FieldError> {
             let f = format!("{field}[{i}]");
             let obj = parse::as_object(item, &f)?;
             let need = |k: &str| {
-                present(obj, k).ok_or_else(|| FieldError::new(join(&f, k), ErrorCode::Required, format!("{f}.{k} is required")))
+                present(obj, k)
+                    .ok_or_else(|| FieldError::new(join(&f, k), ErrorCode::Required, format!("{f}.{k} is required")))
             };
             Ok(ArtVariant {
                 name: parse::text(need("name")?, &join(&f, "name"), SHORT_LABEL_CHARS)?,
@@ -294,7 +311,8 @@ mod tests {
 
     #[test]
     fn a_bare_url_gets_the_seeds_defaults() {
-        let art = AlbumArt::from_input(&json!("https://is1-ssl.mzstatic.com/x/600x600bb.jpg"), "albumArt").unwrap().unwrap();
+        let art =
+            AlbumArt::from_input(&json!("https://is1-ssl.mzstatic.com/x/600x600bb.jpg"), "albumArt").unwrap().unwrap();
         assert_eq!(art.source, ArtSource::ITunes);
         assert_eq!(art.quality, ArtQuality::Medium);
         assert_eq!(art.source_url.as_deref(), Some("https://is1-ssl.mzstatic.com/x/600x600bb.jpg"));
@@ -316,11 +334,31 @@ mod tests {
             (json!({"sourceUrl": "file:///etc/passwd"}), "albumArt.sourceUrl", ErrorCode::InvalidUrl),
             (json!({"source": "Manual"}), "albumArt.sourceUrl", ErrorCode::Required),
             (json!({"sourceUrl": "https://a.io/x", "size": -1}), "albumArt.size", ErrorCode::OutOfRange),
-            (json!({"sourceUrl": "https://a.io/x", "size": IMAGE_BYTES_MAX + 1}), "albumArt.size", ErrorCode::OutOfRange),
-            (json!({"sourceUrl": "https://a.io/x", "contentType": "text/html"}), "albumArt.contentType", ErrorCode::InvalidChoice),
-            (json!({"sourceUrl": "https://a.io/x", "dimensions": {"width": 0, "height": 5}}), "albumArt.dimensions.width", ErrorCode::OutOfRange),
-            (json!({"sourceUrl": "https://a.io/x", "dimensions": {"width": 5, "height": 20_001}}), "albumArt.dimensions.height", ErrorCode::OutOfRange),
-            (json!({"sourceUrl": "https://a.io/x", "uploadedAt": "soon"}), "albumArt.uploadedAt", ErrorCode::InvalidFormat),
+            (
+                json!({"sourceUrl": "https://a.io/x", "size": IMAGE_BYTES_MAX + 1}),
+                "albumArt.size",
+                ErrorCode::OutOfRange,
+            ),
+            (
+                json!({"sourceUrl": "https://a.io/x", "contentType": "text/html"}),
+                "albumArt.contentType",
+                ErrorCode::InvalidChoice,
+            ),
+            (
+                json!({"sourceUrl": "https://a.io/x", "dimensions": {"width": 0, "height": 5}}),
+                "albumArt.dimensions.width",
+                ErrorCode::OutOfRange,
+            ),
+            (
+                json!({"sourceUrl": "https://a.io/x", "dimensions": {"width": 5, "height": 20_001}}),
+                "albumArt.dimensions.height",
+                ErrorCode::OutOfRange,
+            ),
+            (
+                json!({"sourceUrl": "https://a.io/x", "uploadedAt": "soon"}),
+                "albumArt.uploadedAt",
+                ErrorCode::InvalidFormat,
+            ),
         ];
         for (input, field, code) in cases {
             let e = AlbumArt::from_input(&input, "albumArt").unwrap_err();

@@ -56,7 +56,10 @@ mod tests {
     #[test]
     fn free_objects_are_bounded() {
         assert!(free_object(&json!("{\"prompts\":[],\"images\":[],\"videos\":[]}"), "trainingData").is_ok());
-        assert_eq!(free_object(&json!({"a": "x".repeat(FREE_JSON_BYTES)}), "rights").unwrap_err().code, ErrorCode::TooLarge);
+        assert_eq!(
+            free_object(&json!({"a": "x".repeat(FREE_JSON_BYTES)}), "rights").unwrap_err().code,
+            ErrorCode::TooLarge
+        );
         assert_eq!(free_object(&json!("not json"), "rights").unwrap_err().code, ErrorCode::MalformedJson);
     }
 }

@@ -17,8 +17,9 @@ pub use fields::{free_object, tags};
 pub use music_metadata::{MusicMetadata, SongData};
 pub use web_url::{check_web_url, web_url};
 
-use crate::address::{base_name, numeric_form};
+use crate::address::{Address, base_name, numeric_form};
 use crate::id::AssetId;
+use crate::taxonomy::{TaxonomyPath, taxonomy};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -95,6 +96,15 @@ impl Asset {
     pub fn is_song(&self) -> bool {
         self.layer == "G"
     }
+
+    /// Where the asset sits in the live taxonomy, from its stored names or codes, else from its
+    /// numeric address. `None` for legacy items that name nothing live.
+    pub fn placement(&self) -> Option<TaxonomyPath> {
+        let t = taxonomy();
+        t.resolve(&self.layer, &self.category, &self.subcategory)
+            .ok()
+            .or_else(|| self.mfa_key().as_deref().and_then(Address::parse).map(|a| a.path))
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +129,7 @@ mod tests {
         let asset: Asset = serde_json::from_value(staging_song()).unwrap();
         assert_eq!(asset.hfn_key(), "G.HIP.MOD.001");
         assert_eq!(asset.mfa_key().as_deref(), Some("1.003.003.001"));
+        assert_eq!(asset.placement().map(|p| p.code_path()).as_deref(), Some("G.HIP.MOD"));
         let mut back = serde_json::to_value(&asset).unwrap();
         assert_eq!(back.as_object_mut().unwrap().remove("revision"), Some(json!(0)));
         assert_eq!(back, staging_song());

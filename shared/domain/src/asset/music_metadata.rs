@@ -4,8 +4,8 @@
 use super::ai_metadata::extra_keys;
 use crate::error::{Collector, Invalid};
 use crate::limits::{
-    BPM_MAX, BPM_MIN, DURATION_SECONDS_MAX, FREE_JSON_BYTES, GENRE_CHARS, GENRES, MUSIC_KEY_CHARS, ORIGINAL_INPUT_CHARS,
-    SONG_FIELD_CHARS,
+    BPM_MAX, BPM_MIN, DURATION_SECONDS_MAX, FREE_JSON_BYTES, GENRE_CHARS, GENRES, MUSIC_KEY_CHARS,
+    ORIGINAL_INPUT_CHARS, SONG_FIELD_CHARS,
 };
 use crate::parse::{self, join, present};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -55,7 +55,8 @@ impl MusicMetadata {
         let at = |k: &str| join(field, k);
         let bpm = present(obj, "bpm").and_then(|v| c.take(parse::number_in(v, &at("bpm"), BPM_MIN, BPM_MAX)));
         let key = present(obj, "key").and_then(|v| c.take(parse::text(v, &at("key"), MUSIC_KEY_CHARS)));
-        let duration = present(obj, "duration").and_then(|v| c.take(parse::number_in(v, &at("duration"), 0.0, DURATION_SECONDS_MAX)));
+        let duration = present(obj, "duration")
+            .and_then(|v| c.take(parse::number_in(v, &at("duration"), 0.0, DURATION_SECONDS_MAX)));
         let genre = present(obj, "genre").and_then(|v| {
             // A single genre may arrive as a string.
             let list = match v {
@@ -129,8 +130,16 @@ mod tests {
             (json!({"key": "k".repeat(33)}), "musicMetadata.key", ErrorCode::TooLong),
             (json!({"genre": vec!["g"; 21]}), "musicMetadata.genre", ErrorCode::TooManyItems),
             (json!({"genre": ["g".repeat(65)]}), "musicMetadata.genre[0]", ErrorCode::TooLong),
-            (json!({"extractedSongData": {"songName": "s".repeat(301)}}), "musicMetadata.extractedSongData.songName", ErrorCode::TooLong),
-            (json!({"extractedSongData": {"originalInput": "s".repeat(1001)}}), "musicMetadata.extractedSongData.originalInput", ErrorCode::TooLong),
+            (
+                json!({"extractedSongData": {"songName": "s".repeat(301)}}),
+                "musicMetadata.extractedSongData.songName",
+                ErrorCode::TooLong,
+            ),
+            (
+                json!({"extractedSongData": {"originalInput": "s".repeat(1001)}}),
+                "musicMetadata.extractedSongData.originalInput",
+                ErrorCode::TooLong,
+            ),
             (json!({"extractedSongData": "Queen"}), "musicMetadata.extractedSongData", ErrorCode::InvalidType),
             (json!({"lyrics": "l".repeat(FREE_JSON_BYTES)}), "musicMetadata", ErrorCode::TooLarge),
         ];

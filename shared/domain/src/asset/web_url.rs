@@ -14,7 +14,11 @@ pub fn web_url(v: &Value, field: &str) -> Result<String, FieldError> {
 
 pub fn check_web_url(s: &str, field: &str) -> Result<(), FieldError> {
     if s.len() > URL_CHARS {
-        return Err(FieldError::new(field, ErrorCode::TooLong, format!("{field} is longer than {URL_CHARS} characters")));
+        return Err(FieldError::new(
+            field,
+            ErrorCode::TooLong,
+            format!("{field} is longer than {URL_CHARS} characters"),
+        ));
     }
     let bad = || FieldError::new(field, ErrorCode::InvalidUrl, format!("{field} must be an absolute http(s) URL"));
     let url = ::url::Url::parse(s).map_err(|_| bad())?;

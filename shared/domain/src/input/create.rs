@@ -51,10 +51,12 @@ impl NewAsset {
         let rights = object("rights", &mut c);
         let metadata = object("metadata", &mut c);
         let creator_description = c.take(creator_description(body)).flatten();
-        let album_art = present(body, "albumArt").and_then(|v| take_all(&mut c, AlbumArt::from_input(v, "albumArt"))).flatten();
-        let ai_metadata = present(body, "aiMetadata").and_then(|v| take_all(&mut c, AiMetadata::from_input(v, "aiMetadata")));
-        let music_metadata =
-            present(body, "musicMetadata").and_then(|v| take_all(&mut c, MusicMetadata::from_input(v, "musicMetadata")));
+        let album_art =
+            present(body, "albumArt").and_then(|v| take_all(&mut c, AlbumArt::from_input(v, "albumArt"))).flatten();
+        let ai_metadata =
+            present(body, "aiMetadata").and_then(|v| take_all(&mut c, AiMetadata::from_input(v, "aiMetadata")));
+        let music_metadata = present(body, "musicMetadata")
+            .and_then(|v| take_all(&mut c, MusicMetadata::from_input(v, "musicMetadata")));
         let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
         c.finish()?;
         let path = path.ok_or_else(|| FieldError::new("layer", ErrorCode::Required, "layer is required"))?;
@@ -92,7 +94,8 @@ pub(crate) fn one_of<'a>(body: &'a Map<String, Value>, keys: &[&str]) -> Option<
 }
 
 fn required_text<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, FieldError> {
-    let v = present(body, key).ok_or_else(|| FieldError::new(key, ErrorCode::Required, format!("{key} is required")))?;
+    let v =
+        present(body, key).ok_or_else(|| FieldError::new(key, ErrorCode::Required, format!("{key} is required")))?;
     let s = parse::as_str(v, key)?;
     if s.trim().is_empty() {
         return Err(FieldError::new(key, ErrorCode::Required, format!("{key} is required")));

@@ -31,7 +31,9 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
             (_, Value::Null) => Value::Null,
             (EditMode::Merge, _) if current_json.is_object() => {
                 let patch = match sent {
-                    Value::String(s) if s.trim_start().starts_with('{') => c.take(object_or_json_text(sent, key).map(Value::Object))?,
+                    Value::String(s) if s.trim_start().starts_with('{') => {
+                        c.take(object_or_json_text(sent, key).map(Value::Object))?
+                    }
                     other => other.clone(),
                 };
                 let mut merged = current_json;
@@ -43,10 +45,12 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
     };
 
     if let Some(v) = edit("creatorDescription", Value::Null, &mut c) {
-        next.creator_description = optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
+        next.creator_description =
+            optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
     }
     if let Some(v) = edit("description", Value::Null, &mut c) {
-        next.description = optional(&v, |v| parse::text(v, "description", DESCRIPTION_CHARS), &mut c).filter(|s| !s.trim().is_empty());
+        next.description =
+            optional(&v, |v| parse::text(v, "description", DESCRIPTION_CHARS), &mut c).filter(|s| !s.trim().is_empty());
     }
     if let Some(v) = edit("source", Value::Null, &mut c) {
         next.source = optional(&v, |v| parse::text(v, "source", SOURCE_CHARS), &mut c).filter(|s| !s.trim().is_empty());
@@ -54,7 +58,9 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
     if let Some(v) = body.get("tags").or_else(|| body.get("tags[]")).cloned() {
         next.tags = optional(&v, |v| tags(v, "tags"), &mut c);
     }
-    for (key, slot) in [("trainingData", &mut next.training_data), ("rights", &mut next.rights), ("metadata", &mut next.metadata)] {
+    for (key, slot) in
+        [("trainingData", &mut next.training_data), ("rights", &mut next.rights), ("metadata", &mut next.metadata)]
+    {
         if let Some(v) = edit(key, json_of(&*slot), &mut c) {
             *slot = optional(&v, |v| free_object(v, key), &mut c).map(Value::Object);
         }
@@ -135,8 +141,13 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     }
 }
 
+/// Whether a sent value spells the stored one.
+type SameAs<'a> = &'a dyn Fn(&str) -> bool;
+
 fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut Collector) {
-    let sent = |k: &str| body.get(k).filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+    let sent = |k: &str| {
+        body.get(k).filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+    };
     let layer = taxonomy().find_layer(&current.layer);
     let category = layer.and_then(|l| l.find_category(&current.category));
     let subcategory = category.and_then(|c| c.find_subcategory(&current.subcategory));
@@ -144,16 +155,18 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
     let same_layer = |s: &str| taxonomy().find_layer(s).map(|l| l.code) == layer.map(|l| l.code) && layer.is_some();
     let same_category = |s: &str| {
         normalize_key(s) == normalize_key(&current.category)
-            || (category.is_some() && layer.and_then(|l| l.find_category(s)).map(|c| c.number) == category.map(|c| c.number))
+            || (category.is_some()
+                && layer.and_then(|l| l.find_category(s)).map(|c| c.number) == category.map(|c| c.number))
     };
     let same_subcategory = |s: &str| {
         normalize_key(s) == normalize_key(&current.subcategory)
-            || (subcategory.is_some() && category.and_then(|c| c.find_subcategory(s)).map(|x| x.number) == subcategory.map(|x| x.number))
+            || (subcategory.is_some()
+                && category.and_then(|c| c.find_subcategory(s)).map(|x| x.number) == subcategory.map(|x| x.number))
     };
     let same_name = |s: &str| base_name(s) == current.hfn_key();
     let same_address = |s: &str| numeric_form(s).is_some() && numeric_form(s) == current.mfa_key();
     let same_id = |s: &str| s == current.id.as_str();
-    let checks: [(&str, &dyn Fn(&str) -> bool); 8] = [
+    let checks: [(&str, SameAs<'_>); 8] = [
         ("layer", &same_layer),
         ("category", &same_category),
         ("subcategory", &same_subcategory),
@@ -177,7 +190,8 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
             _ => None,
         };
         let sent: Option<Vec<&str>> = sent.map(|l| l.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect());
-        let stored: Vec<&str> = current.components.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        let stored: Vec<&str> =
+            current.components.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
         if sent.as_ref() != Some(&stored) {
             c.push(immutable("components"));
         }

@@ -71,7 +71,11 @@ impl ListQuery {
         }
         let layer = get("layer").and_then(|l| {
             c.take(taxonomy().find_layer(l).ok_or_else(|| {
-                FieldError::new("layer", ErrorCode::UnknownLayer, format!("unknown layer {l:?}; valid layers: G, S, L, M, W, B, P, T, C, R"))
+                FieldError::new(
+                    "layer",
+                    ErrorCode::UnknownLayer,
+                    format!("unknown layer {l:?}; valid layers: G, S, L, M, W, B, P, T, C, R"),
+                )
             }))
         });
         q.layer = layer.map(|l| l.code);
@@ -99,7 +103,11 @@ impl ListQuery {
         } else if let Some(sub) = get("subcategory") {
             let subs: Vec<String> = layers
                 .iter()
-                .flat_map(|l| l.categories.iter().filter_map(move |c| c.find_subcategory(sub).map(|s| format!("{}.{}.{}", l.code, c.code, s.code))))
+                .flat_map(|l| {
+                    l.categories.iter().filter_map(move |c| {
+                        c.find_subcategory(sub).map(|s| format!("{}.{}.{}", l.code, c.code, s.code))
+                    })
+                })
                 .collect();
             if subs.is_empty() {
                 c.push(unknown("subcategory", sub, layer, ErrorCode::UnknownSubcategory));
@@ -133,9 +141,14 @@ impl ListQuery {
 
 fn unknown(field: &str, value: &str, layer: Option<&Layer>, code: ErrorCode) -> FieldError {
     let scope = layer.map_or_else(|| "any layer".to_owned(), |l| format!("layer {} ({})", l.code, l.name));
-    let mut e = FieldError::new(field, code, format!("{field} {value:?} is not in {scope}; see GET /api/taxonomy/layers"));
+    let mut e =
+        FieldError::new(field, code, format!("{field} {value:?} is not in {scope}; see GET /api/taxonomy/layers"));
     if let Some(l) = layer.filter(|_| field == "category") {
-        let choices: Vec<_> = l.categories.iter().map(|c| json!({"code": c.code, "name": c.name, "numericCode": format!("{:03}", c.number)})).collect();
+        let choices: Vec<_> = l
+            .categories
+            .iter()
+            .map(|c| json!({"code": c.code, "name": c.name, "numericCode": format!("{:03}", c.number)}))
+            .collect();
         e = e.with_details(json!({ "validChoices": choices }));
     }
     e
@@ -161,8 +174,12 @@ fn sort_order(s: &str) -> Result<SortOrder, FieldError> {
 fn whole(field: &str, s: &str, min: u32, max: u32) -> Result<u32, FieldError> {
     match s.parse::<u32>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(FieldError::new(field, ErrorCode::OutOfRange, format!("{field} must be a whole number from {min} to {max}"))
-            .with_details(json!({ "min": min, "max": max }))),
+        _ => Err(FieldError::new(
+            field,
+            ErrorCode::OutOfRange,
+            format!("{field} must be a whole number from {min} to {max}"),
+        )
+        .with_details(json!({ "min": min, "max": max }))),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::taxonomy::LayerCode;
 use crate::time::Timestamp;
 use crate::upload::Upload;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// One item of a batch: its position in the request and what became of it.
 #[derive(Debug)]
@@ -34,9 +35,10 @@ impl Registry {
             }
             None => None,
         };
-        let template = template(new.clone(), id, file_url, &components);
+        let path = new.path;
+        let template = template(new, id, file_url, &components);
         let component_tail: String = components.iter().map(|c| format!(":{}", c.nna_address)).collect();
-        let build = |address: Address| {
+        let build = move |address: Address| {
             let mut asset = template.clone();
             asset.name = format!("{}{component_tail}", address.hfn());
             asset.nna_address = address.nna_address();
@@ -44,7 +46,7 @@ impl Registry {
             asset
         };
         let requires: Vec<AssetId> = components.iter().map(|c| c.id.clone()).collect();
-        let created = self.store.create(&CreatePlan { path: new.path, requires: &requires, build: &build }).await;
+        let created = self.store.create(CreatePlan { path, requires, build: Arc::new(build) }).await;
         if created.is_err()
             && let Some(f) = &file
             && let Err(e) = self.blobs.delete(&f.key).await
@@ -55,10 +57,17 @@ impl Registry {
     }
 
     /// Creates each item on its own: one bad item does not stop the others.
-    pub async fn create_batch(&self, items: Vec<(Map<String, Value>, Option<Upload>)>) -> Result<Vec<BatchOutcome>, RegistryError> {
+    pub async fn create_batch(
+        &self,
+        items: Vec<(Map<String, Value>, Option<Upload>)>,
+    ) -> Result<Vec<BatchOutcome>, RegistryError> {
         if items.len() > BATCH_ITEMS {
-            return Err(FieldError::new("items", ErrorCode::BatchTooLarge, format!("a batch holds at most {BATCH_ITEMS} assets; got {}", items.len()))
-                .into());
+            return Err(FieldError::new(
+                "items",
+                ErrorCode::BatchTooLarge,
+                format!("a batch holds at most {BATCH_ITEMS} assets; got {}", items.len()),
+            )
+            .into());
         }
         let mut out = Vec::with_capacity(items.len());
         for (index, (body, upload)) in items.into_iter().enumerate() {
@@ -74,14 +83,23 @@ impl Registry {
         for r in refs {
             match self.store.get(&r.key).await? {
                 None => c.push(
-                    FieldError::new(&r.field, ErrorCode::ComponentNotFound, format!("component {} does not exist", r.raw))
-                        .with_details(serde_json::json!({ "component": r.raw })),
+                    FieldError::new(
+                        &r.field,
+                        ErrorCode::ComponentNotFound,
+                        format!("component {} does not exist", r.raw),
+                    )
+                    .with_details(serde_json::json!({ "component": r.raw })),
                 ),
-                Some(a) if !LayerCode::from_letter(&a.layer).is_some_and(LayerCode::can_be_component) => c.push(FieldError::new(
-                    &r.field,
-                    ErrorCode::ComponentLayer,
-                    format!("{} is in layer {}; composites are made of layers G, S, L, M, W, B and P", r.raw, a.layer),
-                )),
+                Some(a) if !LayerCode::from_letter(&a.layer).is_some_and(LayerCode::can_be_component) => {
+                    c.push(FieldError::new(
+                        &r.field,
+                        ErrorCode::ComponentLayer,
+                        format!(
+                            "{} is in layer {}; composites are made of layers G, S, L, M, W, B and P",
+                            r.raw, a.layer
+                        ),
+                    ))
+                }
                 Some(a) if found.iter().any(|f| f.id == a.id) => c.push(FieldError::new(
                     &r.field,
                     ErrorCode::DuplicateComponent,

@@ -45,7 +45,11 @@ impl Registry {
 
     /// Read, change, write if nobody wrote in between; otherwise again on fresh data. Changing
     /// nothing writes nothing.
-    async fn modify(&self, key: &str, change: impl Fn(&Asset) -> Result<Asset, RegistryError>) -> Result<Asset, RegistryError> {
+    async fn modify(
+        &self,
+        key: &str,
+        change: impl Fn(&Asset) -> Result<Asset, RegistryError>,
+    ) -> Result<Asset, RegistryError> {
         for _ in 0..ATTEMPTS {
             let current = self.get(key).await?;
             let mut next = change(&current)?;

@@ -18,7 +18,8 @@ pub enum LayerCode {
 }
 
 impl LayerCode {
-    pub const ALL: [LayerCode; 10] = [Self::G, Self::S, Self::L, Self::M, Self::W, Self::B, Self::P, Self::T, Self::C, Self::R];
+    pub const ALL: [LayerCode; 10] =
+        [Self::G, Self::S, Self::L, Self::M, Self::W, Self::B, Self::P, Self::T, Self::C, Self::R];
 
     pub fn number(self) -> u8 {
         match self {

@@ -7,6 +7,8 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 struct File {
     version: String,
+    #[serde(rename = "lastUpdated")]
+    last_updated: String,
     layers: Vec<FileLayer>,
     aliases: Vec<Link>,
     remaps: Vec<Link>,
@@ -57,17 +59,31 @@ pub(super) fn from_json(text: &str) -> Result<Taxonomy, String> {
                 sub_index.insert(&[&code, &name], number, j, &format!("{where_}.{code}"))?;
                 subcategories.push(Subcategory { number, code, name });
             }
-            categories.push(Category { number: fc.number, code: fc.code, name: fc.name, subcategories, index: sub_index });
+            categories.push(Category {
+                number: fc.number,
+                code: fc.code,
+                name: fc.name,
+                subcategories,
+                index: sub_index,
+            });
         }
         layers.push(Layer { code: fl.code, name: fl.name, categories, index });
     }
-    let mut taxonomy = Taxonomy { version: file.version, layers, aliases: Vec::new(), remaps: Vec::new() };
+    let mut taxonomy = Taxonomy {
+        version: file.version,
+        last_updated: file.last_updated,
+        layers,
+        aliases: Vec::new(),
+        remaps: Vec::new(),
+    };
     for link in &file.aliases {
-        let alias = alias(&taxonomy, link).ok_or_else(|| format!("alias {} → {} does not resolve", link.from, link.to))?;
+        let alias =
+            alias(&taxonomy, link).ok_or_else(|| format!("alias {} → {} does not resolve", link.from, link.to))?;
         taxonomy.aliases.push(alias);
     }
     for link in &file.remaps {
-        let remap = remap(&taxonomy, link).ok_or_else(|| format!("remap {} → {} does not resolve", link.from, link.to))?;
+        let remap =
+            remap(&taxonomy, link).ok_or_else(|| format!("remap {} → {} does not resolve", link.from, link.to))?;
         taxonomy.remaps.push(remap);
     }
     Ok(taxonomy)

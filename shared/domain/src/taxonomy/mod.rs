@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 
 pub struct Taxonomy {
     version: String,
+    last_updated: String,
     layers: Vec<Layer>,
     aliases: Vec<Alias>,
     remaps: Vec<Remap>,
@@ -74,6 +75,10 @@ pub fn taxonomy() -> &'static Taxonomy {
 impl Taxonomy {
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    pub fn last_updated(&self) -> &str {
+        &self.last_updated
     }
 
     pub fn layers(&self) -> &[Layer] {

@@ -53,7 +53,12 @@ impl Taxonomy {
         Some(TaxonomyPath { layer, category, subcategory })
     }
 
-    pub(super) fn locate(&self, layer: &str, category: &str, subcategory: &str) -> Result<(&Layer, usize, usize), FieldError> {
+    pub(super) fn locate(
+        &self,
+        layer: &str,
+        category: &str,
+        subcategory: &str,
+    ) -> Result<(&Layer, usize, usize), FieldError> {
         let layer = self.find_layer(layer).ok_or_else(|| unknown_layer(self, layer))?;
         let c = layer.category_position(category).ok_or_else(|| unknown_category(layer, category))?;
         let cat = &layer.categories[c];
@@ -115,9 +120,14 @@ fn choice(code: &str, number: u16, name: &str) -> serde_json::Value {
 
 fn unknown_layer(t: &Taxonomy, input: &str) -> FieldError {
     let list: Vec<String> = t.layers.iter().map(|l| format!("{} ({})", l.code, l.name)).collect();
-    let choices: Vec<_> = t.layers.iter().map(|l| json!({ "code": l.code, "number": l.number(), "name": l.name })).collect();
-    FieldError::new("layer", ErrorCode::UnknownLayer, format!("unknown layer {input:?}; valid layers: {}", list.join(", ")))
-        .with_details(json!({ "validChoices": choices }))
+    let choices: Vec<_> =
+        t.layers.iter().map(|l| json!({ "code": l.code, "number": l.number(), "name": l.name })).collect();
+    FieldError::new(
+        "layer",
+        ErrorCode::UnknownLayer,
+        format!("unknown layer {input:?}; valid layers: {}", list.join(", ")),
+    )
+    .with_details(json!({ "validChoices": choices }))
 }
 
 fn unknown_category(layer: &Layer, input: &str) -> FieldError {
@@ -126,7 +136,12 @@ fn unknown_category(layer: &Layer, input: &str) -> FieldError {
     FieldError::new(
         "category",
         ErrorCode::UnknownCategory,
-        format!("unknown category {input:?} in layer {} ({}); valid categories: {}", layer.code, layer.name, list.join(", ")),
+        format!(
+            "unknown category {input:?} in layer {} ({}); valid categories: {}",
+            layer.code,
+            layer.name,
+            list.join(", ")
+        ),
     )
     .with_details(json!({ "layer": layer.code, "validChoices": choices }))
 }

@@ -21,11 +21,15 @@ fn every_subcategory_round_trips_code_numeric_and_name() {
                 let by_code = t.resolve(&l, &cat.code, &sub.code).unwrap();
                 let by_number = t.resolve(&l, &format!("{:03}", cat.number), &format!("{:03}", sub.number)).unwrap();
                 let by_name = t.resolve(&l, &cat.name, &sub.name).unwrap();
-                let by_lower_name = t.resolve(&l.to_lowercase(), &cat.name.to_lowercase(), &sub.name.to_uppercase()).unwrap();
+                let by_lower_name =
+                    t.resolve(&l.to_lowercase(), &cat.name.to_lowercase(), &sub.name.to_uppercase()).unwrap();
                 assert_eq!(by_code, by_number, "{}", by_code.code_path());
                 assert_eq!(by_code, by_name);
                 assert_eq!(by_code, by_lower_name);
-                assert_eq!((by_code.category.code.as_str(), by_code.subcategory.code.as_str()), (cat.code.as_str(), sub.code.as_str()));
+                assert_eq!(
+                    (by_code.category.code.as_str(), by_code.subcategory.code.as_str()),
+                    (cat.code.as_str(), sub.code.as_str())
+                );
 
                 let address = Address { path: by_code, sequence: Sequence::FIRST };
                 for spelling in [address.hfn(), address.nna_address(), address.mfa()] {
@@ -82,8 +86,9 @@ fn unknown_parts_are_refused_with_the_valid_choices() {
 
 #[test]
 fn the_data_file_refuses_ambiguity() {
-    let text = include_str!("../../data/taxonomy-v1.3.json").replacen("\"BAS\", \"Base\"]", "\"BAS\", \"Global_Pop\"]", 1);
+    let text =
+        include_str!("../../data/taxonomy-v1.3.json").replacen("\"BAS\", \"Base\"]", "\"BAS\", \"Global_Pop\"]", 1);
     assert!(load::from_json(&text).err().unwrap().contains("already taken"));
-    let missing_layer = r#"{"version":"x","layers":[],"aliases":[],"remaps":[]}"#;
+    let missing_layer = r#"{"version":"x","lastUpdated":"x","layers":[],"aliases":[],"remaps":[]}"#;
     assert!(load::from_json(missing_layer).is_err());
 }

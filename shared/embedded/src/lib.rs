@@ -1,0 +1,8 @@
+//! The embedded default adapters: [`SqliteStore`] keeps assets in one SQLite file, [`DiskBlobs`]
+//! keeps uploaded files in a folder. Together they are the registry with no cloud at all.
+
+mod blobs;
+mod sqlite;
+
+pub use blobs::DiskBlobs;
+pub use sqlite::SqliteStore;

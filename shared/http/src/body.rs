@@ -1,0 +1,203 @@
+//! Request bodies as the frontend sends them: JSON, `multipart/form-data` (nested objects as JSON
+//! text, `tags[]` and `components[]` repeated, files) or URL-encoded forms. Sizes are enforced
+//! while reading, before anything is parsed.
+
+use crate::problem::ApiError;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use bytes::Bytes;
+use nna_domain::upload::Upload;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// JSON and URL-encoded bodies.
+    pub json_bytes: u64,
+    /// One uploaded file.
+    pub upload_bytes: u64,
+    /// A whole multipart body (files and fields together).
+    pub multipart_bytes: u64,
+}
+
+/// A submitted form or JSON object, and the files that came with it.
+#[derive(Debug, Default)]
+pub struct Submission {
+    pub fields: Map<String, Value>,
+    pub files: Vec<(String, Upload)>,
+}
+
+enum Kind {
+    Json,
+    Multipart(String),
+    UrlEncoded,
+}
+
+fn kind(headers: &HeaderMap) -> Result<Kind, ApiError> {
+    let Some(ct) = headers.get(header::CONTENT_TYPE) else { return Ok(Kind::Json) };
+    let ct = ct.to_str().unwrap_or("").trim();
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "text/plain" | "" => Ok(Kind::Json),
+        e if e.ends_with("+json") => Ok(Kind::Json),
+        "multipart/form-data" => multer::parse_boundary(ct).map(Kind::Multipart).map_err(|e| {
+            ApiError::request(
+                StatusCode::BAD_REQUEST,
+                "malformed_multipart",
+                format!("bad multipart Content-Type: {e}"),
+            )
+        }),
+        "application/x-www-form-urlencoded" => Ok(Kind::UrlEncoded),
+        other => Err(ApiError::request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("{other} bodies are not accepted; send application/json or multipart/form-data"),
+        )),
+    }
+}
+
+/// A JSON value: `PUT`, `PATCH`, conversions, JSON batches.
+pub async fn json(request: Request, limit: u64) -> Result<Value, ApiError> {
+    match kind(request.headers())? {
+        Kind::Json => {}
+        _ => {
+            return Err(ApiError::request(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send this as application/json",
+            ));
+        }
+    }
+    let bytes = bytes(request, limit).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::malformed_json("the body is empty"));
+    }
+    serde_json::from_slice(&bytes).map_err(ApiError::malformed_json)
+}
+
+pub async fn object(request: Request, limit: u64) -> Result<Map<String, Value>, ApiError> {
+    match json(request, limit).await? {
+        Value::Object(m) => Ok(m),
+        _ => Err(ApiError::request(StatusCode::BAD_REQUEST, "invalid_body", "the body must be a JSON object")),
+    }
+}
+
+/// Whatever a create sends: a JSON object, a multipart form with files, or a URL-encoded form.
+pub async fn submission(request: Request, limits: BodyLimits) -> Result<Submission, ApiError> {
+    match kind(request.headers())? {
+        Kind::Json => Ok(Submission { fields: object(request, limits.json_bytes).await?, files: Vec::new() }),
+        Kind::UrlEncoded => {
+            let bytes = bytes(request, limits.json_bytes).await?;
+            let mut fields = Map::new();
+            for (k, v) in url::form_urlencoded::parse(&bytes) {
+                add_field(&mut fields, &k, v.into_owned());
+            }
+            Ok(Submission { fields, files: Vec::new() })
+        }
+        Kind::Multipart(boundary) => multipart(request, boundary, limits).await,
+    }
+}
+
+async fn multipart(request: Request, boundary: String, limits: BodyLimits) -> Result<Submission, ApiError> {
+    check_declared_length(request.headers(), limits.multipart_bytes)?;
+    let size = multer::SizeLimit::new().whole_stream(limits.multipart_bytes).per_field(limits.upload_bytes);
+    let stream = request.into_body().into_data_stream();
+    let mut form = multer::Multipart::with_constraints(stream, boundary, multer::Constraints::new().size_limit(size));
+    let mut out = Submission::default();
+    while let Some(field) = form.next_field().await.map_err(|e| multipart_error(e, limits))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        if file_name.is_some() || matches!(name.as_str(), "file" | "files" | "files[]") {
+            let bytes = field.bytes().await.map_err(|e| multipart_error(e, limits))?;
+            out.files.push((name, Upload { file_name, bytes }));
+        } else {
+            let text = field.text().await.map_err(|e| multipart_error(e, limits))?;
+            add_field(&mut out.fields, &name, text);
+        }
+    }
+    Ok(out)
+}
+
+/// `tags[]` (and any repeated name) collects into a list under its own name; the domain reads
+/// both `tags` and `tags[]`.
+fn add_field(fields: &mut Map<String, Value>, name: &str, value: String) {
+    let value = Value::String(value);
+    match fields.get_mut(name) {
+        Some(Value::Array(list)) => list.push(value),
+        Some(existing) => {
+            let first = existing.take();
+            *existing = Value::Array(vec![first, value]);
+        }
+        None if name.ends_with("[]") => {
+            fields.insert(name.to_owned(), Value::Array(vec![value]));
+        }
+        None => {
+            fields.insert(name.to_owned(), value);
+        }
+    }
+}
+
+fn multipart_error(e: multer::Error, limits: BodyLimits) -> ApiError {
+    match e {
+        multer::Error::FieldSizeExceeded { .. } => ApiError::request(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            format!("an uploaded file or field is larger than {} bytes", limits.upload_bytes),
+        ),
+        multer::Error::StreamSizeExceeded { .. } => ApiError::too_large(limits.multipart_bytes),
+        other => ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "malformed_multipart",
+            format!("the multipart body cannot be read: {other}"),
+        ),
+    }
+}
+
+fn check_declared_length(headers: &HeaderMap, limit: u64) -> Result<(), ApiError> {
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit => Err(ApiError::too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
+async fn bytes(request: Request, limit: u64) -> Result<Bytes, ApiError> {
+    check_declared_length(request.headers(), limit)?;
+    let body: Body = request.into_body();
+    axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX)).await.map_err(|e| {
+        let inner = e.into_inner();
+        if inner.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            ApiError::too_large(limit)
+        } else {
+            ApiError::request(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("the body could not be read: {inner}"),
+            )
+        }
+    })
+}
+
+/// Query parameters in order; unknown ones are the handler's to ignore.
+pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_bracketed_names_become_lists() {
+        let mut f = Map::new();
+        add_field(&mut f, "tags[]", "a".into());
+        add_field(&mut f, "tags[]", "b".into());
+        add_field(&mut f, "layer", "L".into());
+        add_field(&mut f, "components", "x".into());
+        add_field(&mut f, "components", "y".into());
+        assert_eq!(Value::Object(f), serde_json::json!({"tags[]": ["a", "b"], "layer": "L", "components": ["x", "y"]}));
+    }
+}

@@ -1,0 +1,71 @@
+//! The registry's HTTP API: one axum [`Router`] served by the Lambda functions (through
+//! `lambda_http`) and by `nna-local` alike. Handlers parse, call [`nna_domain::Registry`], and
+//! answer in the old backend's envelope; [`problem`] turns every error into one response shape.
+
+pub mod body;
+pub mod cors;
+pub mod envelope;
+pub mod params;
+pub mod problem;
+mod routes;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use body::BodyLimits;
+use nna_domain::Registry;
+use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// What the HTTP layer needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Origins allowed to call with credentials; see `cors`.
+    pub cors_origins: Vec<String>,
+    pub limits: BodyLimits,
+}
+
+impl HttpConfig {
+    pub fn new(cors_origins: Vec<String>, max_upload_bytes: u64) -> Self {
+        Self {
+            cors_origins,
+            limits: BodyLimits {
+                json_bytes: 1024 * 1024,
+                upload_bytes: max_upload_bytes,
+                // Room for a file plus the form's other fields.
+                multipart_bytes: max_upload_bytes + 1024 * 1024,
+            },
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub registry: Registry,
+    pub limits: BodyLimits,
+}
+
+/// The whole API under `/api`.
+pub fn router(registry: Registry, config: &HttpConfig) -> Router {
+    let state = AppState { registry, limits: config.limits };
+    Router::new()
+        .merge(routes::assets())
+        .merge(routes::taxonomy())
+        .merge(routes::health())
+        .fallback(problem::route_not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
+        .with_state(state)
+        // Handlers enforce their own limits while reading, with our error shape.
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(problem::render))
+        .layer(cors::layer(&config.cors_origins))
+        // One span per request (method and path), and one line when it is answered.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)),
+        )
+}

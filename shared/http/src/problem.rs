@@ -1,0 +1,168 @@
+//! The one place errors become HTTP responses: `{"success": false, "error": {code, message, field,
+//! details}, "metadata": {timestamp, path}}` with the status that fits. Handlers return
+//! [`ApiError`]; [`render`] (a middleware) writes the body, because only it knows the path.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use nna_domain::{ErrorCode, FieldError, Invalid, RegistryError, Timestamp};
+use serde_json::{Value, json};
+
+#[derive(Debug)]
+pub enum ApiError {
+    Registry(RegistryError),
+    /// Faults of the request itself rather than of its fields: bad JSON, too big, wrong type.
+    Request {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
+}
+
+impl ApiError {
+    pub fn request(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Request { status, code, message: message.into() }
+    }
+
+    pub fn malformed_json(e: impl std::fmt::Display) -> Self {
+        Self::request(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))
+    }
+
+    pub fn too_large(limit: u64) -> Self {
+        Self::request(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    }
+}
+
+impl From<RegistryError> for ApiError {
+    fn from(e: RegistryError) -> Self {
+        Self::Registry(e)
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(e: Invalid) -> Self {
+        Self::Registry(RegistryError::Invalid(e))
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        Self::Registry(RegistryError::Invalid(e.into()))
+    }
+}
+
+/// What the renderer needs, carried on the response until the path is known.
+#[derive(Debug, Clone)]
+struct Problem {
+    code: String,
+    message: String,
+    field: Option<String>,
+    details: Option<Value>,
+}
+
+impl ApiError {
+    fn parts(self) -> (StatusCode, Problem) {
+        let plain = |status, code: &str, message: String| {
+            (status, Problem { code: code.to_owned(), message, field: None, details: None })
+        };
+        match self {
+            Self::Request { status, code, message } => plain(status, code, message),
+            Self::Registry(RegistryError::Invalid(invalid)) => {
+                let first = invalid.first();
+                let status = match first.code {
+                    ErrorCode::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorCode::UnsupportedFileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                // Each refused field, with its own details (valid choices, bounds).
+                let problem = Problem {
+                    code: first.code.as_str().to_owned(),
+                    message: first.message.clone(),
+                    field: Some(first.field.clone()),
+                    details: Some(json!({ "errors": invalid.errors() })),
+                };
+                (status, problem)
+            }
+            Self::Registry(RegistryError::NotFound(key)) => {
+                plain(StatusCode::NOT_FOUND, "asset_not_found", format!("no asset has the id, HFN or MFA {key:?}"))
+            }
+            Self::Registry(RegistryError::Conflict(m)) => plain(StatusCode::CONFLICT, "conflict", m),
+            Self::Registry(RegistryError::Unavailable(m)) => {
+                tracing::warn!(error = %m, "dependency unavailable");
+                plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service_unavailable",
+                    "the registry is briefly unavailable; retry shortly".into(),
+                )
+            }
+            Self::Registry(RegistryError::Internal(m)) => {
+                tracing::error!(error = %m, "internal error");
+                plain(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "something went wrong on our side; it has been logged".into(),
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, problem) = self.parts();
+        let mut response = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response.extensions_mut().insert(problem);
+        response
+    }
+}
+
+impl Problem {
+    fn error_json(self) -> Value {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(field) = self.field {
+            error["field"] = json!(field);
+        }
+        if let Some(details) = self.details {
+            error["details"] = details;
+        }
+        error
+    }
+}
+
+/// The `error` object for a failure reported inside a successful response (batch items).
+pub fn describe(e: RegistryError) -> Value {
+    ApiError::Registry(e).parts().1.error_json()
+}
+
+/// Middleware: writes the body of every [`ApiError`] response, with the request's path.
+pub async fn render(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let Some(p) = response.extensions_mut().remove::<Problem>() else { return response };
+    let error = p.error_json();
+    let body = json!({
+        "success": false,
+        "error": error,
+        "metadata": { "timestamp": Timestamp::now(), "path": path },
+    });
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+}
+
+pub async fn route_not_found() -> ApiError {
+    ApiError::request(StatusCode::NOT_FOUND, "route_not_found", "no such route; see the API table in the README")
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::request(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
+}

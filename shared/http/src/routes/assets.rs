@@ -1,0 +1,87 @@
+//! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
+
+use super::batch;
+use crate::envelope::{AssetView, ok};
+use crate::params::Params;
+use crate::problem::ApiError;
+use crate::{AppState, body};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use nna_domain::Asset;
+use nna_domain::input::EditMode;
+use serde_json::json;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/assets", post(create).get(list))
+        .route("/api/assets/batch", post(batch::create))
+        .route("/api/assets/search", get(list))
+        .route("/api/assets/curate/{key}", post(curate))
+        .route("/api/assets/{key}", get(read).put(replace).patch(merge).delete(remove))
+}
+
+/// 201 with the asset and where to find it.
+fn created(asset: &Asset) -> Response {
+    let mut response = ok(StatusCode::CREATED, AssetView::of(asset));
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/assets/{}", asset.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+async fn create(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let form = body::submission(request, s.limits).await?;
+    let mut files = form.files.into_iter();
+    let upload = files.next().map(|(_, u)| u);
+    if files.next().is_some() {
+        tracing::debug!("a create sent more than one file; only the first is kept");
+    }
+    let asset = s.registry.create(&form.fields, upload).await?;
+    Ok(created(&asset))
+}
+
+async fn read(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
+    let asset = s.registry.get(&key).await?;
+    Ok(ok(StatusCode::OK, AssetView::of(&asset)))
+}
+
+async fn replace(
+    State(s): State<AppState>,
+    Params(key): Params<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    edit(s, key, request, EditMode::Replace).await
+}
+
+async fn merge(State(s): State<AppState>, Params(key): Params<String>, request: Request) -> Result<Response, ApiError> {
+    edit(s, key, request, EditMode::Merge).await
+}
+
+async fn edit(s: AppState, key: String, request: Request, mode: EditMode) -> Result<Response, ApiError> {
+    let changes = body::object(request, s.limits.json_bytes).await?;
+    let asset = s.registry.edit(&key, &changes, mode).await?;
+    Ok(ok(StatusCode::OK, AssetView::of(&asset)))
+}
+
+async fn remove(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
+    let gone = s.registry.delete(&key).await?;
+    Ok(ok(StatusCode::OK, json!({ "deleted": true, "id": gone.id, "_id": gone.id, "name": gone.name })))
+}
+
+async fn curate(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
+    let asset = s.registry.curate(&key).await?;
+    Ok(ok(StatusCode::OK, AssetView::of(&asset)))
+}
+
+async fn list(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let (query, page) = s.registry.list(&body::query_pairs(&uri)).await?;
+    let items: Vec<AssetView<'_>> = page.items.iter().map(AssetView::of).collect();
+    let total_pages = page.total.div_ceil(u64::from(query.limit));
+    Ok(ok(
+        StatusCode::OK,
+        json!({ "items": items, "total": page.total, "page": query.page, "limit": query.limit, "totalPages": total_pages }),
+    ))
+}

@@ -1,0 +1,91 @@
+//! `POST /api/assets/batch`: many creates in one request. Multipart (`files` + `csvData`, a JSON
+//! array of asset fields, as the frontend sends it) or JSON (an array, or `{assets: [...]}`).
+//! Each item succeeds or fails on its own; the answer lists both.
+
+use crate::envelope::AssetView;
+use crate::problem::{self, ApiError};
+use crate::{AppState, body, envelope};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use nna_domain::upload::Upload;
+use serde_json::{Map, Value, json};
+
+pub async fn create(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let form = body::submission(request, batch_limits(&s)).await?;
+    let items = items(&form.fields)?;
+    let jobs = pair_files(items, form.files);
+    let outcomes = s.registry.create_batch(jobs).await?;
+    let mut created = Vec::new();
+    let mut failed = Vec::new();
+    for o in outcomes {
+        match o.result {
+            Ok(asset) => created.push(json!({ "index": o.index, "asset": AssetView::of(&asset) })),
+            Err(e) => failed.push(json!({ "index": o.index, "error": problem::describe(e) })),
+        }
+    }
+    Ok(envelope::ok(
+        StatusCode::OK,
+        json!({ "created": created, "failed": failed, "createdCount": created.len(), "failedCount": failed.len() }),
+    ))
+}
+
+/// A batch may carry many files.
+fn batch_limits(s: &AppState) -> body::BodyLimits {
+    let mut limits = s.limits;
+    limits.multipart_bytes = limits.multipart_bytes.saturating_mul(4);
+    limits
+}
+
+/// The items: `csvData` (JSON text of an array) from a form, or the JSON body itself.
+fn items(fields: &Map<String, Value>) -> Result<Vec<Map<String, Value>>, ApiError> {
+    let list = match fields.get("csvData").or_else(|| fields.get("assets")).or_else(|| fields.get("items")) {
+        Some(Value::String(text)) => serde_json::from_str(text).map_err(ApiError::malformed_json)?,
+        Some(v) => v.clone(),
+        None => {
+            return Err(ApiError::request(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                "send the assets as csvData (form) or assets (JSON)",
+            ));
+        }
+    };
+    let Value::Array(list) = list else {
+        return Err(ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "the batch must be a JSON array of assets",
+        ));
+    };
+    list.into_iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Object(m) => Ok(m),
+            _ => Err(ApiError::request(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("batch item {i} is not an object"),
+            )),
+        })
+        .collect()
+}
+
+/// An item takes the file whose name it gives (`fileName`), else the file at its position.
+fn pair_files(
+    items: Vec<Map<String, Value>>,
+    files: Vec<(String, Upload)>,
+) -> Vec<(Map<String, Value>, Option<Upload>)> {
+    let mut files: Vec<Option<Upload>> = files.into_iter().map(|(_, u)| Some(u)).collect();
+    let named = |item: &Map<String, Value>| {
+        ["fileName", "filename"].iter().find_map(|k| item.get(*k)?.as_str().map(str::to_owned))
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let by_name = named(&item).and_then(|n| {
+            files.iter().position(|f| f.as_ref().and_then(|u| u.file_name.as_deref()) == Some(n.as_str()))
+        });
+        let file = by_name.or(Some(i)).and_then(|p| files.get_mut(p)).and_then(Option::take);
+        out.push((item, file));
+    }
+    out
+}

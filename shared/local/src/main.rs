@@ -1,0 +1,57 @@
+use nna_local::{LocalConfig, start};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter = EnvFilter::try_from_env("NNA_LOG").unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    if std::env::var("NNA_LOG_FORMAT").as_deref() == Ok("json") {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let config = match LocalConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("nna-local: bad configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match start(config, shutdown_signal()).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("nna-local: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match server.finished().await {
+        Ok(()) => {
+            tracing::info!("stopped cleanly");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "server failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight, exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,184 @@
+use crate::support::{Server, kelly};
+use reqwest::Method;
+use reqwest::multipart::Form;
+use serde_json::{Value, json};
+
+fn with(mut base: Value, path: &[&str], value: Value) -> Value {
+    let mut at = &mut base;
+    for key in &path[..path.len() - 1] {
+        at = at.as_object_mut().unwrap().entry(key.to_string()).or_insert(json!({}));
+    }
+    at[path[path.len() - 1]] = value;
+    base
+}
+
+/// Each refused with a 4xx, a stable code and the field at fault, and nothing stored.
+#[tokio::test]
+async fn the_bad_input_matrix() {
+    let s = Server::start().await;
+    let cases: Vec<(&str, Value, u16, &str, &str)> = vec![
+        (
+            "501-character description",
+            with(kelly(), &["creatorDescription"], json!("a".repeat(501))),
+            400,
+            "too_long",
+            "creatorDescription",
+        ),
+        ("unknown layer", with(kelly(), &["layer"], json!("Z")), 400, "unknown_layer", "layer"),
+        ("unknown category", with(kelly(), &["category"], json!("Formalwear")), 400, "unknown_category", "category"),
+        (
+            "unknown subcategory",
+            with(kelly(), &["subcategory"], json!("Tuxedo")),
+            400,
+            "unknown_subcategory",
+            "subcategory",
+        ),
+        ("missing layer", with(kelly(), &["layer"], json!(null)), 400, "required", "layer"),
+        (
+            "confidence 1.5",
+            with(kelly(), &["aiMetadata", "confidence"], json!(1.5)),
+            400,
+            "out_of_range",
+            "aiMetadata.confidence",
+        ),
+        ("bpm -1", with(kelly(), &["musicMetadata", "bpm"], json!(-1)), 400, "out_of_range", "musicMetadata.bpm"),
+        (
+            "unknown albumArt source",
+            with(kelly(), &["albumArt"], json!({"sourceUrl": "https://a.io/x.jpg", "source": "Spotify"})),
+            400,
+            "invalid_choice",
+            "albumArt.source",
+        ),
+        (
+            "albumArt not a URL",
+            with(kelly(), &["albumArt"], json!("javascript:alert(1)")),
+            400,
+            "invalid_url",
+            "albumArt.sourceUrl",
+        ),
+        (
+            "too many tags",
+            with(kelly(), &["tags"], json!((0..51).map(|i| format!("t{i}")).collect::<Vec<_>>())),
+            400,
+            "too_many_items",
+            "tags",
+        ),
+        (
+            "components on a look",
+            with(kelly(), &["components"], json!(["G.003.003.001", "S.001.001.001"])),
+            400,
+            "components_not_allowed",
+            "components",
+        ),
+        (
+            "trainingData not JSON",
+            with(kelly(), &["trainingData"], json!("{oops")),
+            400,
+            "malformed_json",
+            "trainingData",
+        ),
+    ];
+    for (what, body, status, code, field) in cases {
+        let r = s.post("/api/assets", &body).await;
+        assert_eq!((r.status, r.code()), (status, code), "{what}: {}", r.body);
+        assert_eq!(r.body["error"]["field"], field, "{what}");
+        assert!(r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}");
+        assert_eq!(r.body["success"], false);
+        assert_eq!(r.body["metadata"]["path"], "/api/assets");
+    }
+    assert_eq!(s.count().await, 0);
+}
+
+#[tokio::test]
+async fn unknown_taxonomy_errors_name_the_valid_choices() {
+    let s = Server::start().await;
+    let r = s.post("/api/assets", &with(kelly(), &["category"], json!("Formalwear"))).await;
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("CAS (Casual)"));
+    let choices = &r.body["error"]["details"]["errors"][0]["details"]["validChoices"];
+    assert_eq!(choices.as_array().unwrap().len(), 14);
+}
+
+#[tokio::test]
+async fn every_fault_is_reported_at_once() {
+    let s = Server::start().await;
+    let body =
+        with(with(kelly(), &["creatorDescription"], json!("a".repeat(501))), &["aiMetadata", "confidence"], json!(2));
+    let r = s.post("/api/assets", &body).await;
+    let fields: Vec<&str> =
+        r.body["error"]["details"]["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["creatorDescription", "aiMetadata.confidence"]);
+}
+
+#[tokio::test]
+async fn malformed_json_in_a_form_field() {
+    let s = Server::start().await;
+    let form = Form::new()
+        .text("layer", "L")
+        .text("category", "Casual")
+        .text("subcategory", "Athleisure")
+        .text("aiMetadata", "{not json");
+    let r = s.post_form("/api/assets", form).await;
+    assert_eq!((r.status, r.code()), (400, "malformed_json"), "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "aiMetadata");
+    assert_eq!(s.count().await, 0);
+}
+
+#[tokio::test]
+async fn malformed_bodies_and_media_types() {
+    let s = Server::start().await;
+    let broken = s
+        .send(s.request(Method::POST, "/api/assets").header("content-type", "application/json").body("{\"layer\": "))
+        .await;
+    assert_eq!((broken.status, broken.code()), (400, "malformed_json"));
+    let array = s.post("/api/assets", &json!([1, 2])).await;
+    assert_eq!((array.status, array.code()), (400, "invalid_body"));
+    let xml =
+        s.send(s.request(Method::POST, "/api/assets").header("content-type", "application/xml").body("<a/>")).await;
+    assert_eq!((xml.status, xml.code()), (415, "unsupported_media_type"));
+    assert_eq!(s.count().await, 0);
+}
+
+#[tokio::test]
+async fn oversize_bodies_are_refused_before_parsing() {
+    let s = Server::start_with(|c| c.max_upload_bytes = 64 * 1024).await;
+    let huge = with(kelly(), &["description"], json!("x".repeat(2 * 1024 * 1024)));
+    let r = s.post("/api/assets", &huge).await;
+    assert_eq!((r.status, r.code()), (413, "payload_too_large"), "{}", r.body);
+
+    let file = reqwest::multipart::Part::bytes(vec![0x89; 128 * 1024]).file_name("big.png");
+    let form = Form::new().text("layer", "L").text("category", "CAS").text("subcategory", "ATL").part("file", file);
+    let r = s.post_form("/api/assets", form).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert_eq!(s.count().await, 0);
+}
+
+#[tokio::test]
+async fn uploads_must_be_media() {
+    let s = Server::start().await;
+    let part = reqwest::multipart::Part::bytes(b"#!/bin/sh\necho hi\n".to_vec())
+        .file_name("song.mp3")
+        .mime_str("audio/mpeg")
+        .unwrap();
+    let form = Form::new().text("layer", "L").text("category", "CAS").text("subcategory", "ATL").part("file", part);
+    let r = s.post_form("/api/assets", form).await;
+    assert_eq!((r.status, r.code()), (415, "unsupported_file_type"), "{}", r.body);
+    assert_eq!(s.count().await, 0);
+    let stray: Vec<_> = walk(&s.data_dir().join("files"));
+    assert!(stray.is_empty(), "no file is left behind: {stray:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.flatten().flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] }).collect()
+}
+
+#[tokio::test]
+async fn bad_keys_and_routes() {
+    let s = Server::start().await;
+    let r = s.get("/api/assets/has%20space").await;
+    assert_eq!((r.status, r.code()), (400, "invalid_format"));
+    let r = s.get("/api/nothing-here").await;
+    assert_eq!((r.status, r.code()), (404, "route_not_found"));
+    let r = s.send(s.request(Method::DELETE, "/api/assets")).await;
+    assert_eq!((r.status, r.code()), (405, "method_not_allowed"));
+}

@@ -1,0 +1,76 @@
+//! Real binaries of this workspace, built by cargo on demand and run as child processes.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The path of a workspace binary, built once per test run (debug profile, like the tests).
+pub fn binary(package: &str, bin: &str) -> PathBuf {
+    static BUILT: OnceLock<std::sync::Mutex<std::collections::HashMap<String, PathBuf>>> = OnceLock::new();
+    let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    built
+        .entry(format!("{package}/{bin}"))
+        .or_insert_with(|| {
+            let run = escargot::CargoBuild::new()
+                .package(package)
+                .bin(bin)
+                .run()
+                .unwrap_or_else(|e| panic!("building {bin} failed: {e}"));
+            run.path().to_path_buf()
+        })
+        .clone()
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// `nna-local` as its own process, killed when dropped.
+pub struct LocalProcess {
+    pub base: String,
+    child: Child,
+}
+
+impl LocalProcess {
+    pub async fn start(data_dir: &std::path::Path) -> Self {
+        let port = free_port();
+        let child = Command::new(binary("nna-local", "nna-local"))
+            .env("NNA_ADDR", format!("127.0.0.1:{port}"))
+            .env("NNA_DATA_DIR", data_dir)
+            .env("NNA_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("nna-local starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::builder().no_proxy().build().expect("client");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(r) = client.get(format!("{base}/api/health")).send().await
+                && r.status().is_success()
+            {
+                break;
+            }
+            assert!(Instant::now() < deadline, "nna-local did not answer /api/health within 30 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { base, child }
+    }
+
+    /// SIGKILL: no clean shutdown, no flushing, as a crash or power cut.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for LocalProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

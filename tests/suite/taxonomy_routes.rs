@@ -1,0 +1,54 @@
+use crate::support::Server;
+use serde_json::json;
+
+#[tokio::test]
+async fn the_index_the_frontend_loads_at_start() {
+    let s = Server::start().await;
+    let r = s.get("/api/taxonomy/index").await;
+    assert_eq!(r.status, 200);
+    let d = r.data();
+    assert_eq!((d["version"].as_str(), d["totalLayers"].as_u64()), (Some("1.3"), Some(10)));
+    assert_eq!(d["layers"]["L"]["totalCategories"], 14);
+    assert_eq!(d["layers"]["L"]["categories"]["CAS"]["subcategoryCount"], 6);
+    assert_eq!(s.get("/api/taxonomy/health").await.data()["status"], "healthy");
+    assert_eq!(s.get("/api/taxonomy/version").await.data()["version"], "1.3");
+}
+
+#[tokio::test]
+async fn layers_categories_and_subcategories() {
+    let s = Server::start().await;
+    assert_eq!(s.get("/api/taxonomy/layers").await.data()["count"], 10);
+    let cats = s.get("/api/taxonomy/layers/L/categories").await;
+    assert_eq!(cats.data()["categories"][3], json!({"code": "CAS", "name": "Casual", "numericCode": "004"}));
+    for category in ["CAS", "Casual", "004"] {
+        let subs = s.get(&format!("/api/taxonomy/layers/L/categories/{category}/subcategories")).await;
+        assert_eq!(
+            subs.data()["subcategories"][3],
+            json!({"code": "ATL", "name": "Athleisure", "numericCode": "004"}),
+            "{category}"
+        );
+    }
+    let r = s.get("/api/taxonomy/layers/Z/categories").await;
+    assert_eq!((r.status, r.code()), (404, "unknown_layer"));
+    let r = s.get("/api/taxonomy/layers/L/categories/NOPE/subcategories").await;
+    assert_eq!((r.status, r.code()), (404, "unknown_category"));
+}
+
+#[tokio::test]
+async fn address_conversion_both_ways() {
+    let s = Server::start().await;
+    let r = s.post("/api/taxonomy/convert/hfn-to-mfa", &json!({"hfn": "L.CAS.ATL.001"})).await;
+    assert_eq!(
+        (r.data()["mfa"].as_str(), r.data()["nna_address"].as_str()),
+        (Some("3.004.004.001"), Some("L.004.004.001"))
+    );
+    let r = s.post("/api/taxonomy/convert/mfa-to-hfn", &json!({"mfa": "3.004.004.001"})).await;
+    assert_eq!(r.data()["hfn"], "L.CAS.ATL.001");
+    let r =
+        s.post("/api/taxonomy/convert/hfn-to-mfa", &json!({"hfn": "C.FUL.POP.125:G.003.003.001:S.001.002.004"})).await;
+    assert_eq!(r.data()["mfa"], "9.003.001.125:1.003.003.001:2.001.002.004");
+    let r = s.post("/api/taxonomy/convert/hfn-to-mfa", &json!({"hfn": "L.XXX.ATL.001"})).await;
+    assert_eq!((r.status, r.code()), (400, "invalid_format"));
+    let r = s.post("/api/taxonomy/convert/mfa-to-hfn", &json!({})).await;
+    assert_eq!((r.status, r.code()), (400, "required"));
+}
