@@ -67,3 +67,17 @@ async fn a_kill_mid_write_leaves_no_half_written_asset() {
         client.post(format!("{}/api/assets", server.base)).json(&kelly()).send().await.unwrap().json().await.unwrap();
     assert_eq!(next["data"]["name"], format!("L.CAS.ATL.{:03}", total + 1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_cleanly_and_the_data_stays() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut server = LocalProcess::start(dir.path()).await;
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let r = client.post(format!("{}/api/assets", server.base)).json(&kelly()).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let status = server.interrupt();
+    assert!(status.success(), "exit status {status}");
+    let server = LocalProcess::start(dir.path()).await;
+    let r = client.get(format!("{}/api/assets/L.CAS.ATL.001", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}

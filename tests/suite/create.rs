@@ -124,3 +124,37 @@ async fn unknown_fields_are_tolerated_and_an_hfn_in_name_is_never_the_creators_w
     body["name"] = json!("Kelly in a jersey");
     assert_eq!(s.create(&body).await["creatorDescription"], "Kelly in a jersey");
 }
+
+#[tokio::test]
+async fn a_batch_from_the_frontends_form_pairs_files_and_reports_each_item() {
+    let s = Server::start().await;
+    let items = json!([
+        {"layer": "L", "category": "Casual", "subcategory": "Athleisure", "creatorDescription": "first", "fileName": "b.png"},
+        {"layer": "L", "category": "Casual", "subcategory": "Nope"},
+        {"layer": "L", "category": "Casual", "subcategory": "Athleisure", "creatorDescription": "third"}
+    ]);
+    let form = Form::new()
+        .text("csvData", items.to_string())
+        .part("files", Part::bytes(PNG_HEAD.to_vec()).file_name("a.png"))
+        .part("files", Part::bytes(PNG_HEAD.to_vec()).file_name("b.png"));
+    let r = s.post_form("/api/assets/batch", form).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = r.data();
+    assert_eq!((d["createdCount"].as_u64(), d["failedCount"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(d["created"][0]["asset"]["name"], "L.CAS.ATL.001");
+    assert!(d["created"][0]["asset"]["gcpStorageUrl"].is_string(), "the item that named b.png got it");
+    assert_eq!(d["created"][1]["asset"]["name"], "L.CAS.ATL.002");
+    assert!(d["created"][1]["asset"]["gcpStorageUrl"].is_null(), "position 2 has no file left");
+    assert_eq!(
+        (d["failed"][0]["index"].as_u64(), d["failed"][0]["error"]["code"].as_str()),
+        (Some(1), Some("unknown_subcategory"))
+    );
+
+    let json_batch = s
+        .post("/api/assets/batch", &json!({"assets": [{"layer": "G", "category": "Pop", "subcategory": "Base"}]}))
+        .await;
+    assert_eq!(json_batch.data()["created"][0]["asset"]["name"], "G.POP.BAS.001");
+    let too_many: Vec<_> = (0..101).map(|_| json!({"layer": "L"})).collect();
+    let r = s.post("/api/assets/batch", &json!({ "assets": too_many })).await;
+    assert_eq!((r.status, r.code()), (400, "batch_too_large"));
+}

@@ -62,6 +62,13 @@ impl LocalProcess {
         Self { base, child }
     }
 
+    /// Ctrl-C, as a person at the terminal sends it; waits for the exit.
+    pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().expect("kill runs");
+        assert!(sent.success(), "SIGINT was delivered");
+        self.child.wait().expect("nna-local exits")
+    }
+
     /// SIGKILL: no clean shutdown, no flushing, as a crash or power cut.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

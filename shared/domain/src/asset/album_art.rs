@@ -381,3 +381,24 @@ mod tests {
         assert!(f.art().is_none());
     }
 }
+
+#[cfg(test)]
+mod stored_tests {
+    use super::*;
+
+    fn variant(i: usize) -> Value {
+        json!({"name": format!("v{i}"), "url": "https://cdn.io/a.jpg", "contentType": "image/jpeg", "size": 10,
+               "dimensions": {"width": 150, "height": 150}})
+    }
+
+    #[test]
+    fn stored_art_keeps_what_the_pipeline_wrote_within_bounds() {
+        let ok = json!({"sourceUrl": "https://a.io/x", "status": "ready", "variants": (0..ART_VARIANTS).map(variant).collect::<Vec<_>>()});
+        let art = AlbumArt::from_object(ok.as_object().unwrap(), "albumArt", Origin::Stored).unwrap();
+        assert_eq!((art.status, art.variants.len()), (Some(ArtStatus::Ready), ART_VARIANTS));
+        let too_many =
+            json!({"sourceUrl": "https://a.io/x", "variants": (0..=ART_VARIANTS).map(variant).collect::<Vec<_>>()});
+        let e = AlbumArt::from_object(too_many.as_object().unwrap(), "albumArt", Origin::Stored).unwrap_err();
+        assert_eq!(e.first().code, ErrorCode::TooManyItems);
+    }
+}

@@ -177,3 +177,82 @@ fn count_error(n: usize) -> FieldError {
     )
     .with_details(serde_json::json!({ "min": COMPONENTS_MIN, "max": COMPONENTS_MAX, "actual": n }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{FREE_JSON_DEPTH, TAGS};
+    use serde_json::json;
+
+    fn parse(extra: Value) -> Result<NewAsset, Invalid> {
+        let mut body = json!({"layer": "L", "category": "Casual", "subcategory": "Athleisure"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        NewAsset::parse(body.as_object().unwrap())
+    }
+
+    fn refused(extra: Value) -> (String, ErrorCode) {
+        let e = parse(extra.clone()).unwrap_err();
+        (e.first().field.clone(), e.first().code)
+    }
+
+    #[test]
+    fn text_field_bounds() {
+        assert!(parse(json!({"description": "d".repeat(DESCRIPTION_CHARS)})).is_ok());
+        assert_eq!(
+            refused(json!({"description": "d".repeat(DESCRIPTION_CHARS + 1)})),
+            ("description".into(), ErrorCode::TooLong)
+        );
+        assert_eq!(refused(json!({"source": "s".repeat(SOURCE_CHARS + 1)})), ("source".into(), ErrorCode::TooLong));
+        assert_eq!(
+            refused(json!({"registeredBy": format!("{}@x.io", "r".repeat(REGISTERED_BY_CHARS))})),
+            ("registeredBy".into(), ErrorCode::TooLong)
+        );
+        assert_eq!(refused(json!({"description": 7})), ("description".into(), ErrorCode::InvalidType));
+    }
+
+    #[test]
+    fn free_objects_are_bounded_in_depth() {
+        let mut deep = json!("leaf");
+        for _ in 0..FREE_JSON_DEPTH {
+            deep = json!({ "d": deep });
+        }
+        assert!(parse(json!({"metadata": deep.clone()})).is_ok());
+        assert_eq!(refused(json!({"metadata": {"d": deep}})), ("metadata".into(), ErrorCode::TooDeep));
+    }
+
+    #[test]
+    fn unknown_ai_keys_are_capped_in_number() {
+        let many: serde_json::Map<String, Value> = (0..65).map(|i| (format!("k{i}"), json!(i))).collect();
+        assert_eq!(refused(json!({ "aiMetadata": many })), ("aiMetadata".into(), ErrorCode::TooManyItems));
+    }
+
+    #[test]
+    fn blank_texts_are_absent_and_tags_default_to_none() {
+        let a = parse(json!({"description": "  ", "creatorDescription": "", "tags": []})).unwrap();
+        assert_eq!((a.description, a.creator_description, a.tags), (None, None, Some(vec![])));
+        let most: Vec<String> = (0..TAGS).map(|i| format!("t{i}")).collect();
+        assert!(parse(json!({ "tags": most })).is_ok());
+    }
+
+    #[test]
+    fn components_in_every_form() {
+        let comp = |v: Value| {
+            let mut body = json!({"layer": "C", "category": "RMX", "subcategory": "POP"});
+            body["components[]"] = v;
+            NewAsset::parse(body.as_object().unwrap())
+        };
+        assert_eq!(comp(json!(["G.003.003.001", "S.001.001.001"])).unwrap().components.len(), 2);
+        assert_eq!(comp(json!("[\"G.003.003.001\",\"S.001.001.001\"]")).unwrap().components.len(), 2);
+        assert_eq!(comp(json!(["G.003.003.001", ""])).unwrap_err().first().code, ErrorCode::ComponentCount);
+        assert_eq!(
+            comp(json!(["G.003.003.001", "g.003.003.001"])).unwrap_err().first().code,
+            ErrorCode::DuplicateComponent
+        );
+        assert!(
+            parse(json!({"components": [""]})).unwrap().components.is_empty(),
+            "the old frontend's [\"\"] is no component"
+        );
+    }
+}
