@@ -80,8 +80,9 @@ pub struct FieldError {
     pub field: String,
     pub code: ErrorCode,
     pub message: String,
+    /// Boxed: most errors carry none, and `Result<_, FieldError>` stays small.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 impl FieldError {
@@ -90,7 +91,7 @@ impl FieldError {
     }
 
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 }
