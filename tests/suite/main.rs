@@ -13,3 +13,4 @@ mod http_contract;
 mod list;
 mod persistence;
 mod taxonomy_routes;
+mod uploads;

@@ -1,5 +1,6 @@
 use crate::support::{Server, kelly, song};
 use nna_domain::Asset;
+use nna_domain::ports::AssetStore;
 use nna_embedded::SqliteStore;
 use serde_json::{Value, json};
 
@@ -38,7 +39,7 @@ async fn an_item_from_before_the_new_fields_loads_and_serves_unchanged() {
     {
         let store = SqliteStore::open(dir.path().join("registry.sqlite3")).unwrap();
         let legacy: Asset = serde_json::from_value(legacy_song()).unwrap();
-        store.put_raw(legacy).await.unwrap();
+        store.import(&legacy).await.unwrap();
     }
     let s = Server::start_in(dir, |_| {}).await;
     for key in ["6868865274bd8b06a2f91f0c", "G.HIP.MOD.001", "1.003.003.001", "G.003.003.001"] {

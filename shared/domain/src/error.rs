@@ -33,6 +33,8 @@ pub enum ErrorCode {
     UnsupportedFileType,
     FileTooLarge,
     EmptyFile,
+    UploadNotFound,
+    TwoFiles,
     BatchTooLarge,
 }
 
@@ -63,6 +65,8 @@ impl ErrorCode {
             Self::UnsupportedFileType => "unsupported_file_type",
             Self::FileTooLarge => "file_too_large",
             Self::EmptyFile => "empty_file",
+            Self::UploadNotFound => "upload_not_found",
+            Self::TwoFiles => "two_files",
             Self::BatchTooLarge => "batch_too_large",
         }
     }

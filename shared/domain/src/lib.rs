@@ -6,6 +6,7 @@ pub mod asset;
 pub mod error;
 pub mod id;
 pub mod input;
+pub mod jobs;
 pub mod limits;
 pub mod parse;
 pub mod ports;

@@ -6,10 +6,12 @@ use crate::asset::Asset;
 use crate::id::AssetId;
 use crate::input::ListQuery;
 use crate::taxonomy::TaxonomyPath;
+use crate::time::Timestamp;
 use async_trait::async_trait;
 use bytes::Bytes;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -63,6 +65,11 @@ pub trait AssetStore: Send + Sync {
 
     async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError>;
 
+    /// Writes an item exactly as given (backups being restored, legacy data being imported),
+    /// replacing any item with its id, and keeps lookups, uniqueness and sequence counters right:
+    /// the counter moves past the item's number. Never used for requests.
+    async fn import(&self, asset: &Asset) -> Result<(), StoreError>;
+
     /// Cheap proof of life for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
 }
@@ -113,11 +120,40 @@ pub struct Blob {
     pub meta: BlobMeta,
 }
 
+/// What is known about a stored file without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobInfo {
+    pub size: u64,
+    pub content_type: Option<String>,
+}
+
+/// Permission to upload one file straight to storage: `PUT` the bytes to `url` with `headers`
+/// before `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresignedPut {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub expires_at: Timestamp,
+}
+
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     async fn put(&self, key: &BlobKey, bytes: Bytes, meta: &BlobMeta) -> Result<(), BlobError>;
     async fn get(&self, key: &BlobKey) -> Result<Option<Blob>, BlobError>;
+    async fn head(&self, key: &BlobKey) -> Result<Option<BlobInfo>, BlobError>;
+    /// The first `len` bytes (fewer if the file is shorter): enough to tell what a file is.
+    async fn read_prefix(&self, key: &BlobKey, len: u64) -> Result<Option<Bytes>, BlobError>;
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError>;
+    /// Copies a stored file to another key, with new metadata.
+    async fn copy(&self, from: &BlobKey, to: &BlobKey, meta: &BlobMeta) -> Result<(), BlobError>;
+    /// A short-lived URL that accepts exactly one file of this type and size at this key.
+    async fn presign_put(
+        &self,
+        key: &BlobKey,
+        content_type: &str,
+        size: u64,
+        expires_in: Duration,
+    ) -> Result<PresignedPut, BlobError>;
     /// The permanent public URL of a stored file.
     fn public_url(&self, key: &BlobKey) -> String;
 }

@@ -1,12 +1,15 @@
 //! Files uploaded with an asset. The type comes from the file's first bytes, never from its name
 //! or the client's `Content-Type`; only images, audio and video are kept.
 
+use crate::error::Invalid;
 use crate::error::{ErrorCode, FieldError};
 use crate::id::AssetId;
+use crate::parse::{self, present};
 use crate::ports::{BlobKey, BlobMeta};
 use crate::taxonomy::TaxonomyPath;
+use crate::time::Timestamp;
 use bytes::Bytes;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -22,44 +25,56 @@ pub struct CheckedUpload {
     pub bytes: Bytes,
 }
 
+impl CheckedUpload {
+    /// `assets/<layer>/<category>/<subcategory>/<id>.<ext>`
+    pub fn key_for(path: &TaxonomyPath, id: &AssetId, ext: &str) -> Result<BlobKey, FieldError> {
+        let key = format!("assets/{}/{}/{}/{id}.{ext}", path.layer.code, path.category.code, path.subcategory.code);
+        BlobKey::parse(&key).ok_or_else(|| {
+            FieldError::new("file", ErrorCode::InvalidFormat, "the upload cannot be given a storage key")
+        })
+    }
+}
+
 /// Stored files never change under their key (the key holds the asset id), so caches may keep
 /// them for a year.
 pub const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
 
+/// What a file is, from its first bytes; only images, audio and video are kept.
+pub fn sniff_media(head: &[u8], field: &str) -> Result<infer::Type, FieldError> {
+    infer::get(head)
+        .filter(|k| {
+            matches!(
+                k.matcher_type(),
+                infer::MatcherType::Image | infer::MatcherType::Audio | infer::MatcherType::Video
+            )
+        })
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                ErrorCode::UnsupportedFileType,
+                "the uploaded file is not an image, audio or video file we recognize",
+            )
+        })
+}
+
+/// How many leading bytes sniffing needs.
+pub const SNIFF_BYTES: u64 = 512;
+
+pub fn check_size(size: u64, max_bytes: u64, field: &str) -> Result<(), FieldError> {
+    if size == 0 {
+        return Err(FieldError::new(field, ErrorCode::EmptyFile, "the uploaded file is empty"));
+    }
+    if size > max_bytes {
+        return Err(too_large(size, max_bytes, field));
+    }
+    Ok(())
+}
+
 impl Upload {
     pub fn check(self, path: &TaxonomyPath, id: &AssetId, max_bytes: u64) -> Result<CheckedUpload, FieldError> {
-        let size = self.bytes.len() as u64;
-        if size == 0 {
-            return Err(FieldError::new("file", ErrorCode::EmptyFile, "the uploaded file is empty"));
-        }
-        if size > max_bytes {
-            return Err(too_large(size, max_bytes));
-        }
-        let kind = infer::get(&self.bytes)
-            .filter(|k| {
-                matches!(
-                    k.matcher_type(),
-                    infer::MatcherType::Image | infer::MatcherType::Audio | infer::MatcherType::Video
-                )
-            })
-            .ok_or_else(|| {
-                FieldError::new(
-                    "file",
-                    ErrorCode::UnsupportedFileType,
-                    "the uploaded file is not an image, audio or video file we recognize",
-                )
-            })?;
-        let key = format!(
-            "assets/{}/{}/{}/{}.{}",
-            path.layer.code,
-            path.category.code,
-            path.subcategory.code,
-            id,
-            kind.extension()
-        );
-        let key = BlobKey::parse(&key).ok_or_else(|| {
-            FieldError::new("file", ErrorCode::InvalidFormat, "the upload cannot be given a storage key")
-        })?;
+        check_size(self.bytes.len() as u64, max_bytes, "file")?;
+        let kind = sniff_media(&self.bytes, "file")?;
+        let key = CheckedUpload::key_for(path, id, kind.extension())?;
         Ok(CheckedUpload {
             key,
             meta: BlobMeta { content_type: kind.mime_type().to_owned(), cache_control: IMMUTABLE_CACHE.to_owned() },
@@ -68,13 +83,75 @@ impl Upload {
     }
 }
 
-pub fn too_large(size: u64, max_bytes: u64) -> FieldError {
+pub fn too_large(size: u64, max_bytes: u64, field: &str) -> FieldError {
     FieldError::new(
-        "file",
+        field,
         ErrorCode::FileTooLarge,
         format!("the uploaded file is {size} bytes; the most is {max_bytes}"),
     )
     .with_details(json!({ "max": max_bytes, "actual": size }))
+}
+
+/// Media types a direct upload may declare, and the extension its key gets.
+const DIRECT_UPLOAD_TYPES: &[(&str, &str)] = &[
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/gif", "gif"),
+    ("image/webp", "webp"),
+    ("image/avif", "avif"),
+    ("audio/mpeg", "mp3"),
+    ("audio/wav", "wav"),
+    ("audio/x-wav", "wav"),
+    ("audio/flac", "flac"),
+    ("audio/ogg", "ogg"),
+    ("audio/mp4", "m4a"),
+    ("audio/x-m4a", "m4a"),
+    ("audio/aac", "aac"),
+    ("video/mp4", "mp4"),
+    ("video/webm", "webm"),
+    ("video/quicktime", "mov"),
+];
+
+/// A request for a direct upload: `{contentType, size, fileName?}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectUpload {
+    pub content_type: &'static str,
+    pub size: u64,
+    pub key: BlobKey,
+}
+
+impl DirectUpload {
+    pub fn parse(body: &Map<String, Value>, max_bytes: u64, now: Timestamp) -> Result<Self, Invalid> {
+        let ct = present(body, "contentType")
+            .ok_or_else(|| FieldError::new("contentType", ErrorCode::Required, "contentType is required"))?;
+        let ct = parse::as_str(ct, "contentType")?.trim().to_ascii_lowercase();
+        let (content_type, ext) = DIRECT_UPLOAD_TYPES.iter().find(|(t, _)| *t == ct).copied().ok_or_else(|| {
+            let list: Vec<&str> = DIRECT_UPLOAD_TYPES.iter().map(|(t, _)| *t).collect();
+            FieldError::new(
+                "contentType",
+                ErrorCode::InvalidChoice,
+                format!("contentType must be one of {}", list.join(", ")),
+            )
+            .with_details(json!({ "validChoices": list }))
+        })?;
+        let size =
+            present(body, "size").ok_or_else(|| FieldError::new("size", ErrorCode::Required, "size is required"))?;
+        let size = parse::count_up_to(size, "size", u64::MAX)?;
+        check_size(size, max_bytes, "size")?;
+        let (year, month) = now.year_month();
+        let key = format!("uploads/{year}/{month:02}/{}.{ext}", AssetId::generate());
+        let key = BlobKey::parse(&key)
+            .ok_or_else(|| FieldError::new("contentType", ErrorCode::InvalidFormat, "cannot make an upload key"))?;
+        Ok(Self { content_type, size, key })
+    }
+}
+
+/// `uploadKey` in a create: a key a direct upload was given.
+pub fn upload_key(v: &Value) -> Result<BlobKey, FieldError> {
+    let s = parse::as_str(v, "uploadKey")?;
+    BlobKey::parse(s.trim()).filter(|k| k.as_str().starts_with("uploads/")).ok_or_else(|| {
+        FieldError::new("uploadKey", ErrorCode::InvalidFormat, "uploadKey must be a key from POST /api/assets/uploads")
+    })
 }
 
 #[cfg(test)]
@@ -115,5 +192,27 @@ mod tests {
             upload(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").check(&path(), &id, 4).unwrap_err().code,
             ErrorCode::FileTooLarge
         );
+    }
+
+    #[test]
+    fn direct_uploads_declare_a_media_type_and_a_bounded_size() {
+        let now = Timestamp::parse("2026-11-25T00:00:00Z").unwrap();
+        let ok = DirectUpload::parse(
+            json!({"contentType": "Audio/MPEG", "size": 30_000_000}).as_object().unwrap(),
+            32 << 20,
+            now,
+        )
+        .unwrap();
+        assert_eq!(ok.content_type, "audio/mpeg");
+        assert!(ok.key.as_str().starts_with("uploads/2026/11/") && ok.key.as_str().ends_with(".mp3"), "{}", ok.key);
+        let refuse =
+            |body: Value| DirectUpload::parse(body.as_object().unwrap(), 32 << 20, now).unwrap_err().first().code;
+        assert_eq!(refuse(json!({"contentType": "text/html", "size": 10})), ErrorCode::InvalidChoice);
+        assert_eq!(refuse(json!({"contentType": "image/png", "size": (32 << 20) + 1})), ErrorCode::FileTooLarge);
+        assert_eq!(refuse(json!({"contentType": "image/png", "size": 0})), ErrorCode::EmptyFile);
+        assert_eq!(refuse(json!({"contentType": "image/png"})), ErrorCode::Required);
+        assert!(upload_key(&json!("uploads/2026/11/x.png")).is_ok());
+        assert!(upload_key(&json!("assets/L/x.png")).is_err());
+        assert!(upload_key(&json!("uploads/../x")).is_err());
     }
 }

@@ -4,5 +4,5 @@
 mod blobs;
 mod sqlite;
 
-pub use blobs::DiskBlobs;
-pub use sqlite::SqliteStore;
+pub use blobs::{DiskBlobs, PutRefused, SignedPut};
+pub use sqlite::{SqliteQueue, SqliteStore};

@@ -142,7 +142,11 @@ fn multipart_error(e: multer::Error, limits: BodyLimits) -> ApiError {
         multer::Error::FieldSizeExceeded { .. } => ApiError::request(
             StatusCode::PAYLOAD_TOO_LARGE,
             "file_too_large",
-            format!("an uploaded file or field is larger than {} bytes", limits.upload_bytes),
+            format!(
+                "an uploaded file is larger than {} bytes, the most a request can carry here; \
+                 upload it with POST /api/assets/uploads and create the asset with its uploadKey",
+                limits.upload_bytes
+            ),
         ),
         multer::Error::StreamSizeExceeded { .. } => ApiError::too_large(limits.multipart_bytes),
         other => ApiError::request(

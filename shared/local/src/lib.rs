@@ -2,6 +2,7 @@
 //! domain and router as the Lambda functions; only the adapters differ.
 
 mod config;
+mod direct_upload;
 
 pub use config::{ConfigError, LocalConfig};
 
@@ -59,13 +60,17 @@ fn app(config: &LocalConfig, addr: SocketAddr) -> Result<Router, StartError> {
     let store = SqliteStore::open(config.data_dir.join("registry.sqlite3")).map_err(|e| data(&e))?;
     let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let files_dir = config.data_dir.join("files");
-    let blobs = DiskBlobs::new(&files_dir, &format!("{public}/files")).map_err(|e| data(&e))?;
-    let registry =
-        Registry::new(Arc::new(store), Arc::new(blobs), RegistryConfig { max_upload_bytes: config.max_upload_bytes });
+    let blobs =
+        DiskBlobs::new(&files_dir, &format!("{public}/files"), &format!("{public}/upload")).map_err(|e| data(&e))?;
+    let registry = Registry::new(
+        Arc::new(store),
+        Arc::new(blobs.clone()),
+        RegistryConfig { max_upload_bytes: config.max_upload_bytes },
+    );
     let api = nna_http::router(registry, &HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes));
     // Stored files never change under their name (it holds the asset id), so they cache for good.
     let files = Router::new()
         .nest_service("/files", ServeDir::new(files_dir))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE_CACHE)));
-    Ok(api.merge(files))
+    Ok(api.merge(files).merge(direct_upload::routes(blobs)))
 }

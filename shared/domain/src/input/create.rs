@@ -6,7 +6,9 @@ use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{COMPONENTS_MAX, COMPONENTS_MIN, DESCRIPTION_CHARS, REGISTERED_BY_CHARS, SOURCE_CHARS};
 use crate::parse::{self, present};
+use crate::ports::BlobKey;
 use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
+use crate::upload::upload_key;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone)]
@@ -25,6 +27,8 @@ pub struct NewAsset {
     pub ai_metadata: Option<AiMetadata>,
     pub music_metadata: Option<MusicMetadata>,
     pub registered_by: Option<String>,
+    /// A file uploaded directly to storage beforehand (`POST /api/assets/uploads`).
+    pub upload_key: Option<BlobKey>,
 }
 
 /// A component as the client named it, and the key that finds it.
@@ -58,6 +62,7 @@ impl NewAsset {
         let music_metadata = present(body, "musicMetadata")
             .and_then(|v| take_all(&mut c, MusicMetadata::from_input(v, "musicMetadata")));
         let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
+        let upload_key = present(body, "uploadKey").and_then(|v| c.take(upload_key(v)));
         c.finish()?;
         let path = path.ok_or_else(|| FieldError::new("layer", ErrorCode::Required, "layer is required"))?;
         Ok(Self {
@@ -74,6 +79,7 @@ impl NewAsset {
             ai_metadata,
             music_metadata,
             registered_by,
+            upload_key,
         })
     }
 }

@@ -1,3 +1,4 @@
+use super::upload::StoredFile;
 use super::{Registry, RegistryError};
 use crate::address::Address;
 use crate::asset::{AlbumArtField, Asset, MusicMetadata};
@@ -25,18 +26,9 @@ impl Registry {
         let new = NewAsset::parse(body)?;
         let components = self.components(&new.components).await?;
         let id = AssetId::generate();
-        let file = upload.map(|u| u.check(&new.path, &id, self.config.max_upload_bytes)).transpose()?;
-        // The file goes first: an asset never points at a file that is not there. A failed create
-        // removes the file again; a crash in between leaves an unreferenced file, never a broken asset.
-        let file_url = match &file {
-            Some(f) => {
-                self.blobs.put(&f.key, f.bytes.clone(), &f.meta).await?;
-                Some(self.blobs.public_url(&f.key))
-            }
-            None => None,
-        };
+        let file = self.store_file(&new.path, &id, upload, new.upload_key.clone()).await?;
         let path = new.path;
-        let template = template(new, id, file_url, &components);
+        let template = template(new, id, file.as_ref().map(|f| f.url.clone()), &components);
         let component_tail: String = components.iter().map(|c| format!(":{}", c.nna_address)).collect();
         let build = move |address: Address| {
             let mut asset = template.clone();
@@ -46,12 +38,13 @@ impl Registry {
             asset
         };
         let requires: Vec<AssetId> = components.iter().map(|c| c.id.clone()).collect();
+        // The file went first: an asset never points at a missing file. A failed create removes
+        // the copy again; a crash in between leaves an unreferenced file, never a broken asset.
         let created = self.store.create(CreatePlan { path, requires, build: Arc::new(build) }).await;
-        if created.is_err()
-            && let Some(f) = &file
-            && let Err(e) = self.blobs.delete(&f.key).await
-        {
-            tracing::warn!(key = %f.key, error = %e, "could not remove the file of a failed create");
+        match (&created, &file) {
+            (Err(_), Some(f)) => self.forget(&f.key).await,
+            (Ok(_), Some(StoredFile { consumed_upload: Some(upload), .. })) => self.forget(upload).await,
+            _ => {}
         }
         Ok(created?)
     }

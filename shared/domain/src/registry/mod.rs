@@ -4,8 +4,10 @@
 mod create;
 mod edit;
 mod read;
+mod upload;
 
 pub use create::BatchOutcome;
+pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
 use crate::error::{FieldError, Invalid};
 use crate::ports::{AssetStore, BlobError, BlobStore, StoreError};

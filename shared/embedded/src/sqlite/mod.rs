@@ -4,8 +4,11 @@
 //! alongside it.
 
 mod list;
+mod queue;
 mod row;
 mod schema;
+
+pub use queue::SqliteQueue;
 
 use async_trait::async_trait;
 use nna_domain::address::Address;
@@ -22,7 +25,7 @@ pub struct SqliteStore {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     idle_readers: Mutex<Vec<Connection>>,
@@ -42,7 +45,12 @@ impl SqliteStore {
         Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), idle_readers: Mutex::new(Vec::new()) }) })
     }
 
-    async fn blocking<T: Send + 'static>(
+    /// The job queue kept in the same database file.
+    pub fn queue(&self) -> SqliteQueue {
+        SqliteQueue::new(self.clone())
+    }
+
+    pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
@@ -61,7 +69,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl Inner {
-    fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut conn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
     }
@@ -90,7 +98,7 @@ impl Inner {
 }
 
 /// Busy and locked databases are worth retrying; anything else is a fault.
-fn sql(e: rusqlite::Error) -> StoreError {
+pub(crate) fn sql(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
             StoreError::Unavailable(e.to_string())
@@ -134,6 +142,11 @@ impl AssetStore for SqliteStore {
     async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError> {
         let query = query.clone();
         self.blocking(move |inner| inner.read(|conn| list::run(conn, &query))).await
+    }
+
+    async fn import(&self, asset: &Asset) -> Result<(), StoreError> {
+        let asset = asset.clone();
+        self.blocking(move |inner| inner.write(|conn| import(conn, &asset))).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -212,27 +225,18 @@ fn get(conn: &Connection, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
     found.map(|(id, doc)| decode(&id, &doc)).transpose()
 }
 
-/// Writes an item exactly as given, keeping its revision: for restoring backups and importing
-/// legacy data, never for requests. The sequence counter moves past the item's number.
-impl SqliteStore {
-    pub async fn put_raw(&self, asset: Asset) -> Result<(), StoreError> {
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                let row = Row::of(&asset)?;
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-                tx.execute("DELETE FROM assets WHERE id = ?1", [asset.id.as_str()]).map_err(sql)?;
-                insert(&tx, &row)?;
-                if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
-                    tx.execute(
-                        "INSERT INTO sequences (path, last) VALUES (?1, ?2)
-                         ON CONFLICT (path) DO UPDATE SET last = max(last, excluded.last)",
-                        params![address.path.code_path(), address.sequence.get()],
-                    )
-                    .map_err(sql)?;
-                }
-                tx.commit().map_err(sql)
-            })
-        })
-        .await
+fn import(conn: &mut Connection, asset: &Asset) -> Result<(), StoreError> {
+    let row = Row::of(asset)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    tx.execute("DELETE FROM assets WHERE id = ?1", [asset.id.as_str()]).map_err(sql)?;
+    insert(&tx, &row)?;
+    if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
+        tx.execute(
+            "INSERT INTO sequences (path, last) VALUES (?1, ?2)
+             ON CONFLICT (path) DO UPDATE SET last = max(last, excluded.last)",
+            params![address.path.code_path(), address.sequence.get()],
+        )
+        .map_err(sql)?;
     }
+    tx.commit().map_err(sql)
 }

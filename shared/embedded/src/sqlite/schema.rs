@@ -24,6 +24,15 @@ const STEPS: &[&str] = &[
     CREATE INDEX assets_by_created ON assets (created_at, id);
     CREATE INDEX assets_by_subcategory ON assets (subcategory_path, created_at);
     CREATE TABLE sequences (path TEXT PRIMARY KEY, last INTEGER NOT NULL) STRICT;",
+    // 2: the job queue. A job is hidden until `visible_at` once received; `receives` counts deliveries.
+    "CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        body TEXT NOT NULL,
+        visible_at INTEGER NOT NULL,
+        receives INTEGER NOT NULL DEFAULT 0,
+        enqueued_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX jobs_by_visibility ON jobs (visible_at, id);",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/assets", post(create).get(list))
         .route("/api/assets/batch", post(batch::create))
+        .route("/api/assets/uploads", post(upload_slot))
         .route("/api/assets/search", get(list))
         .route("/api/assets/curate/{key}", post(curate))
         .route("/api/assets/{key}", get(read).put(replace).patch(merge).delete(remove))
@@ -41,6 +42,26 @@ async fn create(State(s): State<AppState>, request: Request) -> Result<Response,
     }
     let asset = s.registry.create(&form.fields, upload).await?;
     Ok(created(&asset))
+}
+
+/// Where to `PUT` a file too large to send inline; the create then names it by `uploadKey`.
+async fn upload_slot(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let body = body::object(request, s.limits.json_bytes).await?;
+    let slot = s.registry.upload_slot(&body).await?;
+    let headers: serde_json::Map<String, serde_json::Value> =
+        slot.put.headers.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    Ok(ok(
+        StatusCode::CREATED,
+        json!({
+            "uploadKey": slot.key.as_str(),
+            "uploadUrl": slot.put.url,
+            "method": "PUT",
+            "headers": headers,
+            "contentType": slot.content_type,
+            "size": slot.size,
+            "expiresAt": slot.put.expires_at,
+        }),
+    ))
 }
 
 async fn read(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {

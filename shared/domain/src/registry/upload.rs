@@ -1,0 +1,94 @@
+//! Files: inline with a create, or uploaded straight to storage first (large files, and every file
+//! over the Lambda payload limit) and referenced by `uploadKey`.
+
+use super::{Registry, RegistryError};
+use crate::error::{ErrorCode, FieldError};
+use crate::id::AssetId;
+use crate::ports::{BlobKey, BlobMeta, PresignedPut};
+use crate::taxonomy::TaxonomyPath;
+use crate::time::Timestamp;
+use crate::upload::{CheckedUpload, DirectUpload, IMMUTABLE_CACHE, SNIFF_BYTES, Upload, check_size, sniff_media};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// Long enough to send 32 MB over a slow connection, short enough that a leaked URL soon expires.
+pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// Where and how to upload one file.
+#[derive(Debug, Clone)]
+pub struct UploadSlot {
+    pub key: BlobKey,
+    pub content_type: &'static str,
+    pub size: u64,
+    pub put: PresignedPut,
+}
+
+/// A file now stored under the asset's own key.
+pub(super) struct StoredFile {
+    pub key: BlobKey,
+    pub url: String,
+    /// A direct upload to remove once the asset is safely written.
+    pub consumed_upload: Option<BlobKey>,
+}
+
+impl Registry {
+    pub async fn upload_slot(&self, body: &Map<String, Value>) -> Result<UploadSlot, RegistryError> {
+        let req = DirectUpload::parse(body, self.config.max_upload_bytes, Timestamp::now())?;
+        let put = self.blobs.presign_put(&req.key, req.content_type, req.size, UPLOAD_URL_LIFETIME).await?;
+        Ok(UploadSlot { key: req.key, content_type: req.content_type, size: req.size, put })
+    }
+
+    /// Puts the create's file, if any, under `assets/…/<id>.<ext>`: an inline upload is checked and
+    /// written; a direct upload is checked where it landed (its size, and its bytes, not the type it
+    /// declared) and copied.
+    pub(super) async fn store_file(
+        &self,
+        path: &TaxonomyPath,
+        id: &AssetId,
+        inline: Option<Upload>,
+        uploaded: Option<BlobKey>,
+    ) -> Result<Option<StoredFile>, RegistryError> {
+        match (inline, uploaded) {
+            (Some(_), Some(_)) => {
+                Err(FieldError::new("uploadKey", ErrorCode::TwoFiles, "send a file or an uploadKey, not both").into())
+            }
+            (Some(file), None) => {
+                let CheckedUpload { key, meta, bytes } = file.check(path, id, self.config.max_upload_bytes)?;
+                self.blobs.put(&key, bytes, &meta).await?;
+                Ok(Some(StoredFile { url: self.blobs.public_url(&key), key, consumed_upload: None }))
+            }
+            (None, Some(upload)) => {
+                let missing = || {
+                    FieldError::new(
+                        "uploadKey",
+                        ErrorCode::UploadNotFound,
+                        "nothing was uploaded to this key, or the upload expired; ask POST /api/assets/uploads again",
+                    )
+                };
+                let info = self.blobs.head(&upload).await?.ok_or_else(missing)?;
+                check_size(info.size, self.config.max_upload_bytes, "uploadKey")?;
+                let head = self.blobs.read_prefix(&upload, SNIFF_BYTES).await?.ok_or_else(missing)?;
+                let kind = match sniff_media(&head, "uploadKey") {
+                    Ok(kind) => kind,
+                    Err(e) => {
+                        self.forget(&upload).await;
+                        return Err(e.into());
+                    }
+                };
+                let key = CheckedUpload::key_for(path, id, kind.extension())?;
+                let meta =
+                    BlobMeta { content_type: kind.mime_type().to_owned(), cache_control: IMMUTABLE_CACHE.to_owned() };
+                self.blobs.copy(&upload, &key, &meta).await?;
+                Ok(Some(StoredFile { url: self.blobs.public_url(&key), key, consumed_upload: Some(upload) }))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// Best-effort removal; a file left behind is unreferenced, never a broken asset.
+    pub(super) async fn forget(&self, key: &BlobKey) {
+        if let Err(e) = self.blobs.delete(key).await {
+            tracing::warn!(%key, error = %e, "could not remove a file");
+        }
+    }
+}

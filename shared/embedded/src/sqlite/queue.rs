@@ -1,0 +1,129 @@
+//! The embedded default's job queue: a table in the registry's own SQLite file, so a job sent is
+//! durable as soon as `send` returns and survives restarts. Receiving hides a job for a visibility
+//! timeout, as SQS does; a job not acknowledged in time is delivered again.
+
+use super::{SqliteStore, sql};
+use async_trait::async_trait;
+use nna_domain::Timestamp;
+use nna_domain::jobs::{Delivery, Job, JobQueue, JobSource, QueueError};
+use nna_domain::ports::StoreError;
+use rusqlite::params;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqliteQueue {
+    store: SqliteStore,
+}
+
+fn queue_error(e: StoreError) -> QueueError {
+    match e {
+        StoreError::Unavailable(m) => QueueError::Unavailable(m),
+        other => QueueError::Internal(other.to_string()),
+    }
+}
+
+impl SqliteQueue {
+    pub(super) fn new(store: SqliteStore) -> Self {
+        Self { store }
+    }
+
+    /// Jobs waiting or in flight.
+    pub async fn depth(&self) -> Result<u64, QueueError> {
+        self.store
+            .blocking(|inner| {
+                inner.write(|conn| conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get::<_, i64>(0)).map_err(sql))
+            })
+            .await
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(queue_error)
+    }
+}
+
+#[async_trait]
+impl JobQueue for SqliteQueue {
+    async fn send(&self, job: &Job) -> Result<(), QueueError> {
+        self.send_batch(std::slice::from_ref(job)).await
+    }
+
+    async fn send_batch(&self, jobs: &[Job]) -> Result<(), QueueError> {
+        let bodies = jobs.iter().map(Job::to_message).collect::<Result<Vec<_>, _>>()?;
+        let now = Timestamp::now().millis();
+        self.store
+            .blocking(move |inner| {
+                inner.write(|conn| {
+                    let tx = conn.transaction().map_err(sql)?;
+                    for body in &bodies {
+                        tx.execute(
+                            "INSERT INTO jobs (body, visible_at, enqueued_at) VALUES (?1, ?2, ?2)",
+                            params![body, now],
+                        )
+                        .map_err(sql)?;
+                    }
+                    tx.commit().map_err(sql)
+                })
+            })
+            .await
+            .map_err(queue_error)
+    }
+}
+
+#[async_trait]
+impl JobSource for SqliteQueue {
+    async fn receive(&self, max: usize, visibility: Duration) -> Result<Vec<Delivery>, QueueError> {
+        let now = Timestamp::now().millis();
+        let hidden_until = now.saturating_add(i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX));
+        let max = i64::try_from(max).unwrap_or(i64::MAX);
+        self.store
+            .blocking(move |inner| {
+                inner.write(|conn| {
+                    let tx = conn.transaction().map_err(sql)?;
+                    let due: Vec<(i64, String, i64)> = {
+                        let mut stmt = tx
+                            .prepare("SELECT id, body, receives FROM jobs WHERE visible_at <= ?1 ORDER BY id LIMIT ?2")
+                            .map_err(sql)?;
+                        let rows = stmt
+                            .query_map(params![now, max], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                            .map_err(sql)?;
+                        rows.collect::<Result<_, _>>().map_err(sql)?
+                    };
+                    let mut out = Vec::with_capacity(due.len());
+                    for (id, body, receives) in due {
+                        let count = receives + 1;
+                        tx.execute(
+                            "UPDATE jobs SET visible_at = ?2, receives = ?3 WHERE id = ?1",
+                            params![id, hidden_until, count],
+                        )
+                        .map_err(sql)?;
+                        out.push(Delivery {
+                            receipt: format!("{id}:{count}"),
+                            body,
+                            receive_count: u32::try_from(count).unwrap_or(u32::MAX),
+                        });
+                    }
+                    tx.commit().map_err(sql)?;
+                    Ok(out)
+                })
+            })
+            .await
+            .map_err(queue_error)
+    }
+
+    /// A receipt names one delivery: acknowledging a stale one (the job was handed out again
+    /// since) removes nothing.
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
+        let (id, count) = receipt
+            .split_once(':')
+            .and_then(|(i, c)| Some((i.parse::<i64>().ok()?, c.parse::<i64>().ok()?)))
+            .ok_or_else(|| QueueError::Internal(format!("not a receipt of this queue: {receipt}")))?;
+        self.store
+            .blocking(move |inner| {
+                inner.write(|conn| {
+                    conn.execute("DELETE FROM jobs WHERE id = ?1 AND receives = ?2", params![id, count])
+                        .map_err(sql)
+                        .map(|_| ())
+                })
+            })
+            .await
+            .map_err(queue_error)
+    }
+}

@@ -1,0 +1,66 @@
+//! `PUT /upload/<key>`: where the URLs from `POST /api/assets/uploads` point on the local server,
+//! doing what S3 does for presigned URLs in production: check the signature, expiry and type, take
+//! exactly the signed number of bytes, store them.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::put;
+use http_body_util::{BodyExt, Limited};
+use nna_domain::Timestamp;
+use nna_domain::ports::{BlobMeta, BlobStore};
+use nna_embedded::{DiskBlobs, PutRefused, SignedPut};
+use serde_json::json;
+
+pub fn routes(blobs: DiskBlobs) -> Router {
+    Router::new().route("/upload/{*key}", put(upload)).with_state(blobs)
+}
+
+fn refuse(status: StatusCode, code: &str, message: String) -> Response {
+    (status, axum::Json(json!({ "success": false, "error": { "code": code, "message": message } }))).into_response()
+}
+
+async fn upload(
+    State(blobs): State<DiskBlobs>,
+    Path(key): Path<String>,
+    Query(signed): Query<SignedPut>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let key = match blobs.authorize_put(&key, &signed, content_type, Timestamp::now()) {
+        Ok(k) => k,
+        Err(e @ PutRefused::WrongType(_)) => {
+            return refuse(StatusCode::BAD_REQUEST, "wrong_content_type", e.to_string());
+        }
+        Err(e) => return refuse(StatusCode::FORBIDDEN, "upload_refused", e.to_string()),
+    };
+    let limit = usize::try_from(signed.size).unwrap_or(usize::MAX);
+    let bytes = match Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("this upload was signed for {} bytes", signed.size),
+            );
+        }
+    };
+    if bytes.len() as u64 != signed.size {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "wrong_size",
+            format!("this upload was signed for exactly {} bytes", signed.size),
+        );
+    }
+    let meta = BlobMeta { content_type: signed.content_type.clone(), cache_control: "no-store".to_owned() };
+    match blobs.put(&key, bytes, &meta).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(e) => {
+            tracing::error!(%key, error = %e, "storing a direct upload failed");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "the upload could not be stored".to_owned())
+        }
+    }
+}
