@@ -82,7 +82,7 @@ impl DiskBlobs {
         content_type: Option<&str>,
         now: Timestamp,
     ) -> Result<BlobKey, PutRefused> {
-        let signature = hex_decode(&signed.signature).ok_or(PutRefused::BadSignature)?;
+        let signature = hex::decode(&signed.signature).map_err(|_| PutRefused::BadSignature)?;
         self.mac(key, &signed.content_type, signed.size, signed.expires)
             .verify_slice(&signature)
             .map_err(|_| PutRefused::BadSignature)?;
@@ -94,17 +94,6 @@ impl DiskBlobs {
         }
         BlobKey::parse(key).ok_or(PutRefused::BadSignature)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
 
 fn io(e: std::io::Error) -> BlobError {
@@ -193,7 +182,7 @@ impl BlobStore for DiskBlobs {
     ) -> Result<PresignedPut, BlobError> {
         let now = Timestamp::now();
         let expires = now.unix_seconds().saturating_add(i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX));
-        let signature = hex(&self.mac(key.as_str(), content_type, size, expires).finalize().into_bytes());
+        let signature = hex::encode(self.mac(key.as_str(), content_type, size, expires).finalize().into_bytes());
         let query: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("type", content_type)
             .append_pair("size", &size.to_string())
