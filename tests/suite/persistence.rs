@@ -1,8 +1,8 @@
-use crate::support::{Server, kelly, song};
+use crate::support::{Server, kelly, legacy_song, song};
 use nna_domain::Asset;
 use nna_domain::ports::AssetStore;
 use nna_embedded::SqliteStore;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_restart_keeps_everything() {
@@ -20,25 +20,12 @@ async fn a_restart_keeps_everything() {
     assert_eq!(s.create(&kelly()).await["name"], "L.CAS.ATL.002");
 }
 
-/// The staging song from the contract, as the old backend stored it: none of the new fields,
-/// JSON text where objects belong, `components: [""]`, Mongo's `__v`.
-fn legacy_song() -> Value {
-    json!({"id": "6868865274bd8b06a2f91f0c", "layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop",
-        "name": "G.HIP.MOD.001", "nna_address": "G.003.003.001",
-        "gcpStorageUrl": "https://storage.googleapis.com/nna_registry_assets_stg/G/HIP/MOD/G.HIP.MOD.001.mp3",
-        "source": "ReViz", "tags": ["hip-hop", "Doechii"], "description": "Anxiety by Doechii. A smooth and introspective track ...",
-        "trainingData": "{\"prompts\":[],\"images\":[],\"videos\":[]}",
-        "rights": "{\"source\":\"Original\",\"rights_split\":\"100%\"}", "components": [""],
-        "registeredBy": "kyle@celerity.studio", "createdAt": "2025-07-05T01:53:38.417Z",
-        "updatedAt": "2025-07-09T04:19:46.716Z", "__v": 2})
-}
-
 #[tokio::test]
 async fn an_item_from_before_the_new_fields_loads_and_serves_unchanged() {
     let dir = tempfile::TempDir::new().unwrap();
     {
         let store = SqliteStore::open(dir.path().join("registry.sqlite3")).unwrap();
-        let legacy: Asset = serde_json::from_value(legacy_song()).unwrap();
+        let legacy: Asset = serde_json::from_value(legacy_song(1)).unwrap();
         store.import(&legacy).await.unwrap();
     }
     let s = Server::start_in(dir, |_| {}).await;
@@ -49,7 +36,7 @@ async fn an_item_from_before_the_new_fields_loads_and_serves_unchanged() {
         let obj = served.as_object_mut().unwrap();
         assert_eq!(obj.remove("_id"), Some(json!("6868865274bd8b06a2f91f0c")));
         assert_eq!(obj.remove("revision"), Some(json!(0)));
-        assert_eq!(served, legacy_song(), "{key}");
+        assert_eq!(served, legacy_song(1), "{key}");
     }
     let listed = s.get("/api/assets?category=Hip_Hop&layer=G").await;
     assert_eq!(listed.data()["total"], 1);
@@ -61,7 +48,7 @@ async fn an_item_from_before_the_new_fields_loads_and_serves_unchanged() {
     // Editing a legacy item adds the new fields and leaves the rest as it was.
     let r = s.patch("/api/assets/G.HIP.MOD.001", &json!({"creatorDescription": "Anxiety by Doechii"})).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.data()["trainingData"], legacy_song()["trainingData"]);
+    assert_eq!(r.data()["trainingData"], legacy_song(1)["trainingData"]);
     assert_eq!(r.data()["__v"], 2);
     assert_eq!(r.data()["musicMetadata"]["extractedSongData"]["artistName"], "Doechii");
 }

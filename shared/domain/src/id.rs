@@ -1,22 +1,35 @@
 //! Asset ids. New ids have the shape of the MongoDB ObjectIds the staging data already carries
 //! (24 lowercase hex digits, time first), so migrated and new assets look alike to the frontend.
+//! They sort in creation order (milliseconds, then a counter within one process), which makes
+//! "newest first" ties between items created in the same millisecond come out the same in every
+//! store.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct AssetId(String);
 
 impl AssetId {
-    /// 4 bytes of Unix seconds, then 8 random bytes.
+    /// 6 bytes of Unix milliseconds, then 6 bytes that start random and count up within a
+    /// millisecond, so ids made by one process never repeat and never go backwards.
     pub fn generate() -> Self {
+        static LAST: Mutex<(u64, u64)> = Mutex::new((0, 0));
+        const TAIL: u64 = (1 << 48) - 1;
+        let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        let mut random = [0u8; 8];
+        // Should the OS random source fail, the counter alone still keeps ids distinct here, and
+        // stores refuse to overwrite an existing id.
+        let _ = getrandom::fill(&mut random);
+        let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+        let (ms, tail) =
+            if now > last.0 { (now, u64::from_be_bytes(random) & (TAIL >> 1)) } else { (last.0, (last.1 + 1) & TAIL) };
+        *last = (ms, tail);
         let mut bytes = [0u8; 12];
-        let secs = u32::try_from(chrono::Utc::now().timestamp()).unwrap_or(u32::MAX);
-        bytes[..4].copy_from_slice(&secs.to_be_bytes());
-        // The OS random source failing leaves zeros after the timestamp; uniqueness is still
-        // guarded by the store's conditional insert.
-        let _ = getrandom::fill(&mut bytes[4..]);
+        bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+        bytes[6..].copy_from_slice(&tail.to_be_bytes()[2..]);
         Self(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
 
@@ -57,6 +70,8 @@ mod tests {
         assert_eq!(a.as_str().len(), 24);
         assert!(a.as_str().bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_ne!(a, b);
+        let many: Vec<AssetId> = (0..1000).map(|_| AssetId::generate()).collect();
+        assert!(many.windows(2).all(|w| w[0] < w[1]), "ids go up in creation order");
     }
 
     #[test]

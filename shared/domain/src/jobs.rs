@@ -49,6 +49,16 @@ pub enum QueueError {
     Internal(String),
 }
 
+/// Why a job did not complete. Transient failures go back on the queue to be tried again;
+/// permanent ones are recorded and dropped, since trying again cannot help.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("will retry: {0}")]
+    Transient(String),
+    #[error("gave up: {0}")]
+    Permanent(String),
+}
+
 #[async_trait]
 pub trait JobQueue: Send + Sync {
     async fn send(&self, job: &Job) -> Result<(), QueueError>;

@@ -25,6 +25,9 @@ pub enum StoreError {
     /// Worth retrying: throttling, timeouts, a busy database.
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
+    /// This store cannot answer this kind of request (yet).
+    #[error("not supported by this store: {0}")]
+    Unsupported(String),
     #[error("stored asset {id} cannot be read: {reason}")]
     Corrupt { id: String, reason: String },
     #[error("store failure: {0}")]

@@ -2,6 +2,8 @@
 //! `lambda_http`) and by `nna-local` alike. Handlers parse, call [`nna_domain::Registry`], and
 //! answer in the old backend's envelope; [`problem`] turns every error into one response shape.
 
+pub use axum;
+
 pub mod body;
 pub mod cors;
 pub mod envelope;
@@ -45,13 +47,43 @@ pub struct AppState {
     pub limits: BodyLimits,
 }
 
+/// Parts of the API that a Lambda function serves on its own; `nna-local` serves them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteGroup {
+    /// `POST /api/assets`, `/api/assets/batch`, `/api/assets/uploads`
+    Create,
+    /// `GET /api/assets/:key`
+    Read,
+    /// `PUT`, `PATCH`, `DELETE /api/assets/:key`, `POST /api/assets/curate/:key`
+    Update,
+    /// `GET /api/assets`, `/api/assets/search`
+    Search,
+    /// `GET /api/health`, `/api/taxonomy/...`
+    Meta,
+}
+
+impl RouteGroup {
+    pub const ALL: [RouteGroup; 5] = [Self::Create, Self::Read, Self::Update, Self::Search, Self::Meta];
+}
+
 /// The whole API under `/api`.
 pub fn router(registry: Registry, config: &HttpConfig) -> Router {
+    router_for(registry, config, &RouteGroup::ALL)
+}
+
+/// Only the given parts of the API; any other route answers 404 in the API's error shape.
+pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]) -> Router {
     let state = AppState { registry, limits: config.limits };
-    Router::new()
-        .merge(routes::assets())
-        .merge(routes::taxonomy())
-        .merge(routes::health())
+    let routes = groups.iter().fold(Router::new(), |r, g| {
+        r.merge(match g {
+            RouteGroup::Create => routes::create(),
+            RouteGroup::Read => routes::read(),
+            RouteGroup::Update => routes::update(),
+            RouteGroup::Search => routes::search(),
+            RouteGroup::Meta => routes::meta(),
+        })
+    });
+    routes
         .fallback(problem::route_not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .with_state(state)

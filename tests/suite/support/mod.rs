@@ -1,9 +1,13 @@
 //! The suite's harness: servers on loopback port 0, each on its own data folder, and a client.
 
+mod emulator;
+mod lambda;
 mod process;
 mod server;
 
-pub use process::LocalProcess;
+pub use emulator::{Aws, emulator, venv};
+pub use lambda::{Function, event};
+pub use process::{LocalProcess, binary, free_port};
 pub use server::{Reply, Server};
 
 use serde_json::{Value, json};
@@ -52,3 +56,16 @@ pub fn asset_in(layer: &str, category: &str, subcategory: &str) -> Value {
 
 /// A PNG's first bytes: enough for type sniffing.
 pub const PNG_HEAD: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+/// The staging song from the contract as the old backend stored it, numbered `seq`: none of the
+/// new fields, JSON text where objects belong, `components: [""]`, Mongo's `__v`.
+pub fn legacy_song(seq: u32) -> Value {
+    json!({"id": "6868865274bd8b06a2f91f0c", "layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop",
+        "name": format!("G.HIP.MOD.{seq:03}"), "nna_address": format!("G.003.003.{seq:03}"),
+        "gcpStorageUrl": "https://storage.googleapis.com/nna_registry_assets_stg/G/HIP/MOD/G.HIP.MOD.001.mp3",
+        "source": "ReViz", "tags": ["hip-hop", "Doechii"], "description": "Anxiety by Doechii. A smooth and introspective track ...",
+        "trainingData": "{\"prompts\":[],\"images\":[],\"videos\":[]}",
+        "rights": "{\"source\":\"Original\",\"rights_split\":\"100%\"}", "components": [""],
+        "registeredBy": "kyle@celerity.studio", "createdAt": "2025-07-05T01:53:38.417Z",
+        "updatedAt": "2025-07-09T04:19:46.716Z", "__v": 2})
+}

@@ -6,8 +6,9 @@ use crate::ports::StoreError;
 use crate::time::Timestamp;
 use serde_json::{Map, Value};
 
-/// Conditional writes that lose to a concurrent writer are redone on fresh data this many times.
-const ATTEMPTS: usize = 8;
+/// Conditional writes that lose to a concurrent writer are redone on fresh data, after a short
+/// random pause so that writers who collided do not collide again.
+const ATTEMPTS: u32 = 16;
 
 impl Registry {
     pub async fn edit(&self, key: &str, body: &Map<String, Value>, mode: EditMode) -> Result<Asset, RegistryError> {
@@ -32,11 +33,11 @@ impl Registry {
     }
 
     pub async fn delete(&self, key: &str) -> Result<Asset, RegistryError> {
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
             let current = self.get(key).await?;
             match self.store.delete(&current.id, current.revision).await {
                 Ok(()) => return Ok(current),
-                Err(StoreError::Conflict) => continue,
+                Err(StoreError::Conflict) => pause(attempt).await,
                 Err(e) => return Err(e.into()),
             }
         }
@@ -50,7 +51,7 @@ impl Registry {
         key: &str,
         change: impl Fn(&Asset) -> Result<Asset, RegistryError>,
     ) -> Result<Asset, RegistryError> {
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
             let current = self.get(key).await?;
             let mut next = change(&current)?;
             if next == current {
@@ -60,12 +61,19 @@ impl Registry {
             next.updated_at = Timestamp::now().max(current.updated_at);
             match self.store.replace(&next, current.revision).await {
                 Ok(()) => return Ok(next),
-                Err(StoreError::Conflict) => continue,
+                Err(StoreError::Conflict) => pause(attempt).await,
                 Err(e) => return Err(e.into()),
             }
         }
         Err(busy())
     }
+}
+
+/// 2 ms doubling to 64 ms, scaled by a random factor in [0.5, 1.5).
+async fn pause(attempt: u32) {
+    let base = 2u64 << attempt.min(5);
+    let jitter = u64::from(getrandom::u32().unwrap_or(attempt) % 1000);
+    tokio::time::sleep(std::time::Duration::from_micros(base * (500 + jitter))).await;
 }
 
 fn busy() -> RegistryError {

@@ -3,6 +3,7 @@
 
 mod create;
 mod edit;
+mod jobs;
 mod read;
 mod upload;
 
@@ -23,6 +24,8 @@ pub enum RegistryError {
     Conflict(String),
     #[error("{0}")]
     Unavailable(String),
+    #[error("{0}")]
+    Unsupported(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -45,6 +48,7 @@ impl From<StoreError> for RegistryError {
             StoreError::Conflict | StoreError::SequenceExhausted(_) => Self::Conflict(e.to_string()),
             StoreError::MissingComponent(_) => Self::Conflict(e.to_string()),
             StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
+            StoreError::Unsupported(_) => Self::Unsupported(e.to_string()),
             StoreError::Corrupt { .. } | StoreError::Internal(_) => Self::Internal(e.to_string()),
         }
     }

@@ -45,13 +45,13 @@ pub(super) fn run(conn: &Connection, q: &ListQuery) -> Result<AssetPage, StoreEr
         SortOrder::Asc => "ASC",
         SortOrder::Desc => "DESC",
     };
-    // rowid is insertion order: it settles ties between items created in the same millisecond.
+    // The same orders as every store: ties settle by creation, then id (ids are time-ordered).
+    // Layer sorts as name does: an HFN starts with its layer.
     let order = match q.sort {
-        SortKey::CreatedAt => format!("created_at {dir}, rowid {dir}"),
-        SortKey::UpdatedAt => format!("updated_at {dir}, rowid {dir}"),
-        SortKey::Name => format!("hfn {dir}, rowid {dir}"),
-        SortKey::Layer => format!("layer {dir}, hfn {dir}, rowid {dir}"),
-        SortKey::RegisteredBy => format!("registered_by {dir}, created_at DESC, rowid DESC"),
+        SortKey::CreatedAt => format!("created_at {dir}, id {dir}"),
+        SortKey::UpdatedAt => format!("updated_at {dir}, id {dir}"),
+        SortKey::Name | SortKey::Layer => format!("hfn {dir}, created_at {dir}, id {dir}"),
+        SortKey::RegisteredBy => format!("coalesce(registered_by, '') {dir}, created_at {dir}, id {dir}"),
     };
     let limit = arg(SqlValue::Integer(i64::from(q.limit)), &mut args);
     let offset = arg(SqlValue::Integer(i64::try_from(q.offset()).unwrap_or(i64::MAX)), &mut args);

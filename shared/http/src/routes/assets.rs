@@ -9,19 +9,30 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use nna_domain::Asset;
 use nna_domain::input::EditMode;
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
+pub fn create() -> Router<AppState> {
     Router::new()
-        .route("/api/assets", post(create).get(list))
+        .route("/api/assets", post(create_one))
         .route("/api/assets/batch", post(batch::create))
         .route("/api/assets/uploads", post(upload_slot))
-        .route("/api/assets/search", get(list))
+}
+
+pub fn read() -> Router<AppState> {
+    Router::new().route("/api/assets/{key}", get(read_one))
+}
+
+pub fn update() -> Router<AppState> {
+    Router::new()
+        .route("/api/assets/{key}", put(replace).patch(merge).delete(remove))
         .route("/api/assets/curate/{key}", post(curate))
-        .route("/api/assets/{key}", get(read).put(replace).patch(merge).delete(remove))
+}
+
+pub fn search() -> Router<AppState> {
+    Router::new().route("/api/assets", get(list)).route("/api/assets/search", get(list))
 }
 
 /// 201 with the asset and where to find it.
@@ -33,7 +44,7 @@ fn created(asset: &Asset) -> Response {
     response
 }
 
-async fn create(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+async fn create_one(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let form = body::submission(request, s.limits).await?;
     let mut files = form.files.into_iter();
     let upload = files.next().map(|(_, u)| u);
@@ -64,7 +75,7 @@ async fn upload_slot(State(s): State<AppState>, request: Request) -> Result<Resp
     ))
 }
 
-async fn read(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
+async fn read_one(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
     let asset = s.registry.get(&key).await?;
     Ok(ok(StatusCode::OK, AssetView::of(&asset)))
 }

@@ -5,6 +5,11 @@ mod batch;
 mod health;
 mod taxonomy;
 
-pub use assets::routes as assets;
-pub use health::routes as health;
-pub use taxonomy::routes as taxonomy;
+pub use assets::{create, read, search, update};
+
+use crate::AppState;
+use axum::Router;
+
+pub fn meta() -> Router<AppState> {
+    health::routes().merge(taxonomy::routes())
+}

@@ -1,0 +1,12 @@
+//! `update-asset`: PUT, PATCH and DELETE /api/assets/{key} and POST /api/assets/curate/{key} behind API Gateway.
+
+use nna_aws::lambda::{Error, Production, init_tracing};
+use nna_http::RouteGroup;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    init_tracing();
+    // Settings, SDK clients and the first connection are made once, before any request.
+    let production = Production::from_env().await?;
+    lambda_http::run(production.router(&[RouteGroup::Update])).await
+}

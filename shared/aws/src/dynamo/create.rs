@@ -1,0 +1,122 @@
+//! A create as one transaction: advance the subcategory's sequence from the value just read,
+//! put the asset where no item is, claim its name and address, and check the components still
+//! exist. Concurrent creates in one subcategory conflict on the sequence; the losers read it
+//! again and retry with jittered backoff, so numbers stay consecutive with no gap or duplicate.
+
+use super::item::{address_claim_key, name_claim_key, number_attr, s, sequence_key, to_item};
+use super::{DynamoStore, store_error};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Put, TransactWriteItem};
+use nna_domain::ports::{CreatePlan, StoreError};
+use nna_domain::{Address, Asset, Sequence};
+use std::time::Duration;
+
+/// Enough for dozens of simultaneous creates in one subcategory; beyond it the caller gets a
+/// retryable error instead of waiting on.
+const ATTEMPTS: u32 = 200;
+
+/// Transaction items, in this order; cancellation reasons come back in the same order.
+const SEQUENCE: usize = 0;
+const ASSET: usize = 1;
+const NAME: usize = 2;
+const ADDRESS: usize = 3;
+const FIRST_COMPONENT: usize = 4;
+
+pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset, StoreError> {
+    let counter = plan.path.code_path();
+    let exhausted = || StoreError::SequenceExhausted(counter.clone());
+    // A number some imported item already holds is skipped, not shared.
+    let mut skip_past: u32 = 0;
+    for attempt in 0..ATTEMPTS {
+        let last = store.get_item(sequence_key(&counter)).await?.and_then(|i| number_attr(&i, "last"));
+        let last = last.map(|l| u32::try_from(l).unwrap_or(u32::MAX));
+        let number = last.unwrap_or(0).max(skip_past).checked_add(1).ok_or_else(exhausted)?;
+        let sequence = Sequence::new(number).ok_or_else(exhausted)?;
+        let asset = (plan.build)(Address { path: plan.path, sequence });
+        let items = transaction(store, plan, &asset, &counter, last, number)?;
+        let sent = store.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        let reasons = match sent {
+            Ok(_) => return Ok(asset),
+            Err(e) => match e.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(c)) => c.cancellation_reasons().to_vec(),
+                _ => return Err(store_error(e)),
+            },
+        };
+        let failed =
+            |i: usize| reasons.get(i).and_then(CancellationReason::code).is_some_and(|c| c == "ConditionalCheckFailed");
+        if let Some(i) = (FIRST_COMPONENT..reasons.len()).find(|i| failed(*i)) {
+            return Err(StoreError::MissingComponent(plan.requires[i - FIRST_COMPONENT].clone()));
+        }
+        if failed(NAME) || failed(ADDRESS) {
+            skip_past = number;
+            continue;
+        }
+        if failed(ASSET) {
+            return Err(StoreError::Internal(format!("asset id {} is already taken", asset.id)));
+        }
+        // Another create took the number first (or the transaction collided with one): again.
+        tokio::time::sleep(backoff(attempt)).await;
+    }
+    Err(StoreError::Unavailable(format!("too many simultaneous creates in {counter}; retry")))
+}
+
+fn transaction(
+    store: &DynamoStore,
+    plan: &CreatePlan,
+    asset: &Asset,
+    counter: &str,
+    last: Option<u32>,
+    number: u32,
+) -> Result<Vec<TransactWriteItem>, StoreError> {
+    let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
+    let table = store.table.as_str();
+    let mut sequence_item = sequence_key(counter);
+    sequence_item.insert("last".into(), super::item::n(number));
+    let sequence = match last {
+        Some(l) => Put::builder()
+            .condition_expression("#last = :last")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_values(":last", super::item::n(l)),
+        None => Put::builder().condition_expression("attribute_not_exists(pk)"),
+    };
+    let claim = |mut key: super::item::Item| {
+        key.insert("assetId".into(), s(asset.id.as_str()));
+        Put::builder().table_name(table).set_item(Some(key)).condition_expression("attribute_not_exists(pk)").build()
+    };
+    let mfa = asset.mfa_key().ok_or_else(|| StoreError::Internal("a new asset has no MFA".into()))?;
+    let mut items = vec![
+        TransactWriteItem::builder()
+            .put(sequence.table_name(table).set_item(Some(sequence_item)).build().map_err(build)?)
+            .build(),
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(table)
+                    .set_item(Some(to_item(asset)?))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .build()
+                    .map_err(build)?,
+            )
+            .build(),
+        TransactWriteItem::builder().put(claim(name_claim_key(&asset.hfn_key())).map_err(build)?).build(),
+        TransactWriteItem::builder().put(claim(address_claim_key(&mfa)).map_err(build)?).build(),
+    ];
+    for id in &plan.requires {
+        let check = ConditionCheck::builder()
+            .table_name(table)
+            .set_key(Some(super::item::asset_key(id)))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(build)?;
+        items.push(TransactWriteItem::builder().condition_check(check).build());
+    }
+    debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));
+    Ok(items)
+}
+
+/// 4 ms doubling to 128 ms, each scaled by a random factor in [0.5, 1.5).
+fn backoff(attempt: u32) -> Duration {
+    let base = 4u64 << attempt.min(5);
+    let jitter = getrandom::u32().unwrap_or(attempt.wrapping_mul(2_654_435_761)) % 1000;
+    Duration::from_micros(base * (500 + u64::from(jitter)))
+}

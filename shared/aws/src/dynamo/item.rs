@@ -1,0 +1,148 @@
+//! An asset as a DynamoDB item (through serde_dynamo) plus the attributes the keys and indexes
+//! need, and the small bookkeeping items (claims, sequences, counts).
+
+use super::schema::{Level, Order, PK, SK};
+use aws_sdk_dynamodb::types::AttributeValue;
+use nna_domain::ports::StoreError;
+use nna_domain::{Asset, AssetId};
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Attributes the store adds; stripped before an item becomes an `Asset` again (which would
+/// otherwise keep them among its unknown fields).
+const INDEX_ATTRIBUTES: [&str; 12] = [
+    PK,
+    SK,
+    "hfnKey",
+    "mfaKey",
+    "gAll",
+    "gLayer",
+    "gCategory",
+    "gSubcategory",
+    "created",
+    "updated",
+    "nameKey",
+    "owner",
+];
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+pub fn asset_pk(id: &AssetId) -> String {
+    format!("A#{id}")
+}
+
+/// `(pk, sk)` of an asset.
+pub fn asset_key(id: &AssetId) -> Item {
+    HashMap::from([(PK.to_owned(), s(asset_pk(id))), (SK.to_owned(), s("A"))])
+}
+
+pub fn name_claim_key(hfn: &str) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("N#{hfn}"))), (SK.to_owned(), s("N"))])
+}
+
+pub fn address_claim_key(mfa: &str) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("M#{mfa}"))), (SK.to_owned(), s("M"))])
+}
+
+pub fn sequence_key(path: &str) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("S#{path}"))), (SK.to_owned(), s("S"))])
+}
+
+pub fn count_key(place: &str) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("C#{place}"))), (SK.to_owned(), s("C"))])
+}
+
+/// Ends every order key: creation time (fixed width) and id, as every store breaks ties.
+fn created_tail(asset: &Asset) -> String {
+    format!("{:013}#{}", asset.created_at.millis(), asset.id)
+}
+
+/// The places an asset is listed under, most general first: `all`, layer, category, subcategory.
+/// `all` is one partition of each listing index: at this registry's write rate that is well
+/// within a partition's throughput.
+pub fn places(asset: &Asset) -> Vec<(Level, String)> {
+    let mut out = vec![(Level::All, "all".to_owned()), (Level::Layer, asset.layer.clone())];
+    if let Some(p) = asset.placement() {
+        out.push((Level::Category, format!("{}.{}", p.layer.code, p.category.code)));
+        out.push((Level::Subcategory, p.code_path()));
+    }
+    out
+}
+
+pub fn order_value(asset: &Asset, order: Order) -> String {
+    match order {
+        Order::Created => created_tail(asset),
+        Order::Updated => format!("{:013}#{}", asset.updated_at.millis(), asset.id),
+        Order::Name => format!("{}#{}", asset.hfn_key(), created_tail(asset)),
+        Order::Owner => format!("{}#{}", asset.registered_by.as_deref().unwrap_or(""), created_tail(asset)),
+    }
+}
+
+pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
+    let mut item: Item =
+        serde_dynamo::to_item(asset).map_err(|e| StoreError::Internal(format!("encoding asset {}: {e}", asset.id)))?;
+    item.extend(asset_key(&asset.id));
+    item.insert("hfnKey".into(), s(asset.hfn_key()));
+    if let Some(mfa) = asset.mfa_key() {
+        item.insert("mfaKey".into(), s(mfa));
+    }
+    for (level, value) in places(asset) {
+        item.insert(level.attribute().into(), s(value));
+    }
+    for order in Order::ALL {
+        item.insert(order.attribute().into(), s(order_value(asset, order)));
+    }
+    Ok(item)
+}
+
+pub fn from_item(mut item: Item) -> Result<Asset, StoreError> {
+    let id = match item.get(PK) {
+        Some(AttributeValue::S(pk)) => pk.trim_start_matches("A#").to_owned(),
+        _ => String::from("?"),
+    };
+    for attr in INDEX_ATTRIBUTES {
+        item.remove(attr);
+    }
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt { id, reason: e.to_string() })
+}
+
+pub fn string_attr<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => Some(v),
+        _ => None,
+    }
+}
+
+pub fn number_attr(item: &Item, name: &str) -> Option<i64> {
+    match item.get(name) {
+        Some(AttributeValue::N(v)) => v.parse().ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_asset_survives_the_round_trip_with_its_index_attributes_stripped() {
+        let v = json!({"id": "6868865274bd8b06a2f91f0c", "layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop",
+            "name": "G.HIP.MOD.001", "nna_address": "G.003.003.001", "tags": ["a"], "trainingData": "{\"prompts\":[]}",
+            "components": [""], "createdAt": "2025-07-05T01:53:38.417Z", "updatedAt": "2025-07-09T04:19:46.716Z", "__v": 2,
+            "aiMetadata": {"confidence": 0.95, "processingTime": 1250, "mood": ["calm", {"x": null}]}, "revision": 3});
+        let asset: Asset = serde_json::from_value(v.clone()).unwrap();
+        let item = to_item(&asset).unwrap();
+        assert_eq!(string_attr(&item, "gSubcategory"), Some("G.HIP.MOD"));
+        assert_eq!(string_attr(&item, "nameKey"), Some("G.HIP.MOD.001#1751680418417#6868865274bd8b06a2f91f0c"));
+        let back = from_item(item).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), v);
+    }
+}

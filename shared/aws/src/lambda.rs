@@ -1,0 +1,113 @@
+//! What every function binary does before serving: JSON logs, settings from the environment,
+//! SDK clients built once, and the connection to DynamoDB opened during init (so the first
+//! request does not pay for DNS and the TLS handshake).
+
+use crate::{DynamoStore, S3Blobs, Settings, SqsQueue};
+use aws_config::BehaviorVersion;
+use nna_domain::ports::AssetStore;
+use nna_domain::{Registry, RegistryConfig};
+use nna_http::{HttpConfig, RouteGroup};
+use std::sync::Arc;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// One JSON object per line, as CloudWatch Logs (and Logs Insights) read them; level from
+/// `RUST_LOG`, default `info`. Lambda stamps the time, the runtime adds the request id span.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(true)
+        .with_span_list(false)
+        .without_time()
+        .with_ansi(false)
+        .with_target(false)
+        .init();
+}
+
+/// The production adapters and the registry over them.
+pub struct Production {
+    pub settings: Settings,
+    pub store: Arc<DynamoStore>,
+    pub blobs: Arc<S3Blobs>,
+    pub queue: Option<Arc<SqsQueue>>,
+    pub registry: Registry,
+}
+
+impl Production {
+    pub async fn from_env() -> Result<Self, Error> {
+        let settings = Settings::from_env().inspect_err(|e| tracing::error!(error = %e, "bad configuration"))?;
+        let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+        let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table));
+        let s3_config = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(settings.s3_path_style).build();
+        let blobs =
+            Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), &settings.bucket, &settings.public_url));
+        let queue = settings.queue_url.as_ref().map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)));
+        let registry =
+            Registry::new(store.clone(), blobs.clone(), RegistryConfig { max_upload_bytes: settings.max_upload_bytes });
+        let production = Self { settings, store, blobs, queue, registry };
+        production.warm().await;
+        Ok(production)
+    }
+
+    /// Opens the first connection now, while Lambda's init phase runs at full CPU and before any
+    /// request waits. A failure is only logged: the request that follows reports it properly.
+    async fn warm(&self) {
+        match tokio::time::timeout(self.settings.warm_timeout, self.store.ping()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "warming the DynamoDB connection failed"),
+            Err(_) => tracing::warn!("warming the DynamoDB connection timed out"),
+        }
+    }
+
+    /// The API routes a function serves.
+    pub fn router(&self, groups: &[RouteGroup]) -> axum_router::Router {
+        let mut http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes);
+        http.limits.multipart_bytes = self.settings.max_inline_bytes + 256 * 1024;
+        nna_http::router_for(self.registry.clone(), &http, groups)
+    }
+}
+
+/// axum's `Router`, re-exported through nna-http so functions need not depend on axum.
+pub use nna_http::axum as axum_router;
+
+/// An SQS batch, job by job: a message that is not a job (poison) or whose job failed for a
+/// passing reason is reported back so SQS delivers it again (and, after `maxReceiveCount`, to the
+/// dead-letter queue); a job that failed for good is logged and dropped. One span per message.
+pub async fn run_jobs(
+    registry: &Registry,
+    event: aws_lambda_events::sqs::SqsEvent,
+) -> aws_lambda_events::sqs::SqsBatchResponse {
+    use nna_domain::jobs::{Job, JobError};
+    use tracing::Instrument;
+    let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
+    for record in event.records {
+        let id = record.message_id.clone().unwrap_or_default();
+        let span = tracing::info_span!("message", message_id = %id);
+        let retry = async {
+            let Ok(job) = Job::from_message(record.body.as_deref().unwrap_or_default()) else {
+                tracing::error!("not a job: poison message");
+                return true;
+            };
+            match registry.run_job(&job).await {
+                Ok(()) => false,
+                Err(JobError::Transient(e)) => {
+                    tracing::warn!(error = %e, "job failed; SQS will deliver it again");
+                    true
+                }
+                Err(JobError::Permanent(e)) => {
+                    tracing::error!(error = %e, "job failed for good");
+                    false
+                }
+            }
+        }
+        .instrument(span)
+        .await;
+        if retry {
+            response.add_failure(id);
+        }
+    }
+    response
+}

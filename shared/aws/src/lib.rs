@@ -1,0 +1,14 @@
+//! Production adapters for the domain's ports — [`DynamoStore`] (assets), [`S3Blobs`] (files),
+//! [`SqsQueue`] (jobs) — and [`lambda`], the bootstrap every function binary shares.
+
+pub mod dynamo;
+mod errors;
+pub mod lambda;
+mod s3;
+mod settings;
+mod sqs;
+
+pub use dynamo::DynamoStore;
+pub use s3::S3Blobs;
+pub use settings::{Settings, SettingsError};
+pub use sqs::SqsQueue;

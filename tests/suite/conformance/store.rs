@@ -1,0 +1,192 @@
+use super::adapters::Adapters;
+use super::for_both;
+use crate::support::{asset_in, kelly, legacy_song};
+use futures::future::join_all;
+use nna_domain::input::EditMode;
+use nna_domain::ports::{CreatePlan, StoreError};
+use nna_domain::{Address, Asset, AssetId, AssetKey, RegistryError};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+for_both!(store:
+    numbers_start_at_one_per_subcategory,
+    fifty_concurrent_creates_are_consecutive,
+    reads_by_id_hfn_and_mfa,
+    racing_replaces_one_wins,
+    concurrent_edits_lose_nothing,
+    deletes_are_conditional_and_numbers_stay_used,
+    a_legacy_item_loads_and_holds_its_number,
+    a_vanished_component_refuses_the_create,
+    listings_order_filter_and_count,
+);
+
+fn obj(v: Value) -> serde_json::Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+async fn create(a: &Adapters, body: Value) -> Asset {
+    a.registry.create(&obj(body), None).await.unwrap()
+}
+
+async fn numbers_start_at_one_per_subcategory(a: Adapters) {
+    let names = [
+        create(&a, kelly()).await.name,
+        create(&a, kelly()).await.name,
+        create(&a, asset_in("L", "Casual", "Denim")).await.name,
+        create(&a, kelly()).await.name,
+    ];
+    assert_eq!(names, ["L.CAS.ATL.001", "L.CAS.ATL.002", "L.CAS.DNM.001", "L.CAS.ATL.003"]);
+}
+
+async fn fifty_concurrent_creates_are_consecutive(a: Adapters) {
+    let body = obj(kelly());
+    let created = join_all((0..50).map(|_| a.registry.create(&body, None))).await;
+    let mut names: Vec<String> = created.into_iter().map(|r| r.unwrap().name).collect();
+    names.sort();
+    let expected: Vec<String> = (1..=50).map(|n| format!("L.CAS.ATL.{n:03}")).collect();
+    assert_eq!(names, expected);
+}
+
+async fn reads_by_id_hfn_and_mfa(a: Adapters) {
+    let made = create(&a, kelly()).await;
+    for key in [made.id.as_str(), "L.CAS.ATL.001", "3.004.004.001", "L.004.004.001"] {
+        assert_eq!(a.registry.get(key).await.unwrap(), made, "{key}");
+    }
+    assert!(matches!(a.registry.get("L.CAS.ATL.002").await, Err(RegistryError::NotFound(_))));
+    assert!(a.store.get(&AssetKey::Id(AssetId::generate())).await.unwrap().is_none());
+}
+
+async fn racing_replaces_one_wins(a: Adapters) {
+    let made = create(&a, kelly()).await;
+    let edit = |words: &str| {
+        let mut next = made.clone();
+        next.description = Some(words.to_owned());
+        next.revision += 1;
+        next
+    };
+    let (x, y) = (edit("first"), edit("second"));
+    let results = join_all([a.store.replace(&x, made.revision), a.store.replace(&y, made.revision)]).await;
+    let wins = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(StoreError::Conflict))).count();
+    assert_eq!((wins, conflicts), (1, 1), "{results:?}");
+    let stored = a.registry.get(made.id.as_str()).await.unwrap();
+    assert!(stored == x || stored == y);
+    // A stale revision never writes.
+    assert!(matches!(a.store.replace(&edit("late"), made.revision).await, Err(StoreError::Conflict)));
+}
+
+async fn concurrent_edits_lose_nothing(a: Adapters) {
+    create(&a, kelly()).await;
+    let edits: Vec<_> = (0..10).map(|i| obj(json!({ "aiMetadata": { format!("note{i}"): i } }))).collect();
+    let done = join_all(edits.iter().map(|e| a.registry.edit("L.CAS.ATL.001", e, EditMode::Merge))).await;
+    assert!(done.iter().all(Result::is_ok), "{done:?}");
+    let ai = a.registry.get("L.CAS.ATL.001").await.unwrap().ai_metadata.unwrap();
+    for i in 0..10 {
+        assert_eq!(ai.extra.get(&format!("note{i}")), Some(&json!(i)), "edit {i} survived");
+    }
+}
+
+async fn deletes_are_conditional_and_numbers_stay_used(a: Adapters) {
+    let made = create(&a, kelly()).await;
+    assert!(matches!(a.store.delete(&made.id, made.revision + 1).await, Err(StoreError::Conflict)));
+    a.store.delete(&made.id, made.revision).await.unwrap();
+    assert!(a.store.get(&AssetKey::Id(made.id.clone())).await.unwrap().is_none());
+    assert!(matches!(a.store.delete(&made.id, made.revision).await, Err(StoreError::Conflict)));
+    assert_eq!(create(&a, kelly()).await.name, "L.CAS.ATL.002");
+}
+
+async fn a_legacy_item_loads_and_holds_its_number(a: Adapters) {
+    let legacy: Asset = serde_json::from_value(legacy_song(5)).unwrap();
+    a.store.import(&legacy).await.unwrap();
+    for key in ["6868865274bd8b06a2f91f0c", "G.HIP.MOD.005", "1.003.003.005", "G.003.003.005"] {
+        let got = a.registry.get(key).await.unwrap();
+        let mut json = serde_json::to_value(&got).unwrap();
+        json.as_object_mut().unwrap().remove("revision");
+        assert_eq!(json, legacy_song(5), "{key}");
+    }
+    let next = create(&a, json!({"layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop"})).await;
+    assert_eq!(next.name, "G.HIP.MOD.006", "the sequence moved past the imported number");
+    let page = a.registry.list(&[("category".into(), "Hip_Hop".into())]).await.unwrap().1;
+    assert_eq!((page.total, page.items.len()), (2, 2));
+}
+
+async fn a_vanished_component_refuses_the_create(a: Adapters) {
+    let look = create(&a, kelly()).await;
+    let star = create(&a, asset_in("S", "Pop", "Base")).await;
+    let path = Address::parse("C.FUL.POP.001").unwrap().path;
+    let template = look.clone();
+    let plan = CreatePlan {
+        path,
+        requires: vec![look.id.clone(), AssetId::generate()],
+        build: Arc::new(move |address: Address| {
+            let mut a = template.clone();
+            a.id = AssetId::generate();
+            a.layer = "C".into();
+            a.name = address.hfn();
+            a.nna_address = address.nna_address();
+            a.mfa = Some(address.mfa());
+            a
+        }),
+    };
+    assert!(matches!(a.store.create(plan).await, Err(StoreError::MissingComponent(_))));
+    let ok = a
+        .registry
+        .create(
+            &obj(json!({"layer": "C", "category": "FUL", "subcategory": "POP", "components": [look.name, star.name]})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok.name, "C.FUL.POP.001:L.004.004.001:S.001.001.001", "the refused create used no number");
+}
+
+async fn listings_order_filter_and_count(a: Adapters) {
+    for body in [
+        kelly(),
+        asset_in("G", "Pop", "Base"),
+        asset_in("S", "Pop", "Base"),
+        asset_in("L", "Casual", "Denim"),
+        kelly(),
+        asset_in("G", "Rock", "Base"),
+    ] {
+        let mut body = body;
+        body["registeredBy"] = json!(if body["layer"] == "L" { "b@x.io" } else { "a@x.io" });
+        create(&a, body).await;
+    }
+    a.registry.edit("G.POP.BAS.001", &obj(json!({"description": "touched"})), EditMode::Merge).await.unwrap();
+    let names = |params: &[(&str, &str)]| {
+        let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        let registry = a.registry.clone();
+        async move {
+            let (_, page) = registry.list(&params).await.unwrap();
+            (page.items.into_iter().map(|x| x.name).collect::<Vec<_>>(), page.total)
+        }
+    };
+    let all = ["L.CAS.ATL.001", "G.POP.BAS.001", "S.POP.BAS.001", "L.CAS.DNM.001", "L.CAS.ATL.002", "G.RCK.BAS.001"];
+    let newest: Vec<&str> = all.iter().rev().copied().collect();
+    assert_eq!(names(&[]).await, (newest.iter().map(|s| s.to_string()).collect(), 6));
+    assert_eq!(
+        names(&[("sortOrder", "asc"), ("limit", "2"), ("page", "2")]).await,
+        (vec![all[2].into(), all[3].into()], 6)
+    );
+    assert_eq!(
+        names(&[("sortBy", "name")]).await.0,
+        ["G.POP.BAS.001", "G.RCK.BAS.001", "L.CAS.ATL.001", "L.CAS.ATL.002", "L.CAS.DNM.001", "S.POP.BAS.001"]
+    );
+    assert_eq!(names(&[("sortBy", "updatedAt")]).await.0[0], "G.POP.BAS.001");
+    assert_eq!(
+        names(&[("sortBy", "registeredBy"), ("sortOrder", "asc")]).await.0,
+        ["G.POP.BAS.001", "S.POP.BAS.001", "G.RCK.BAS.001", "L.CAS.ATL.001", "L.CAS.DNM.001", "L.CAS.ATL.002"]
+    );
+    assert_eq!(
+        names(&[("layer", "L")]).await,
+        (vec!["L.CAS.ATL.002".into(), "L.CAS.DNM.001".into(), "L.CAS.ATL.001".into()], 3)
+    );
+    assert_eq!(names(&[("category", "Pop")]).await, (vec!["S.POP.BAS.001".into(), "G.POP.BAS.001".into()], 2));
+    assert_eq!(
+        names(&[("layer", "L"), ("subcategory", "Athleisure"), ("sortBy", "name")]).await,
+        (vec!["L.CAS.ATL.001".into(), "L.CAS.ATL.002".into()], 2)
+    );
+    assert_eq!(names(&[("subcategory", "Base"), ("limit", "1")]).await, (vec!["G.RCK.BAS.001".into()], 3));
+    assert_eq!(names(&[("page", "4"), ("limit", "2")]).await, (vec![], 6));
+}

@@ -1,0 +1,121 @@
+//! Every function binary, run as Lambda runs it, fed the sample events from `infra/events/`,
+//! against DynamoDB, S3 and SQS on the emulator.
+
+use crate::support::{Aws, Function, binary, emulator, event, free_port};
+use serde_json::{Value, json};
+
+async fn start(bin: &str, aws: &Aws) -> Function {
+    Function::start(bin, &emulator().env_for(aws)).await
+}
+
+fn assert_envelope(status: u16, body: &Value, expected: u16) {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(body["success"], status < 400, "{body}");
+    if status < 400 {
+        assert!(body.get("data").is_some(), "{body}");
+    } else {
+        assert!(body["error"]["code"].is_string(), "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_functions_answer_their_routes() {
+    let aws = Aws::fresh().await;
+    let mut create = start("create-asset", &aws).await;
+    let (status, body) = create.http(event("create-asset.json")).await;
+    assert_envelope(status, &body, 201);
+    assert_eq!(body["data"]["name"], "L.CAS.ATL.001");
+    assert_eq!(body["data"]["creatorDescription"], "Kelly is wearing a sports jersey from brand Adidas");
+    let (status, body) = create.http(event("create-asset-form.json")).await;
+    assert_envelope(status, &body, 201);
+    assert_eq!(body["data"]["name"], "S.VAV.BAS.001");
+    let file = body["data"]["gcpStorageUrl"].as_str().unwrap().to_owned();
+    assert!(file.contains("/assets/S/VAV/BAS/"), "{file}");
+    let (status, body) = create.http(event("create-assets-batch.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!((body["data"]["createdCount"].as_u64(), body["data"]["failedCount"].as_u64()), (Some(1), Some(1)));
+    let (status, body) = create.http(event("create-upload-slot.json")).await;
+    assert_envelope(status, &body, 201);
+    assert!(body["data"]["uploadUrl"].as_str().unwrap().contains("X-Amz-Signature"), "{body}");
+    // Routes this function does not serve are not found here, in the API's error shape.
+    let (status, body) = create.http(event("get-asset.json")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("route_not_found")));
+
+    let mut get = start("get-asset", &aws).await;
+    let (status, body) = get.http(event("get-asset.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(body["data"]["mfa"], "3.004.004.001");
+    let (status, body) = get.http(event("get-health.json")).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("healthy")));
+    let (status, body) = get.http(event("get-taxonomy-index.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(body["data"]["totalLayers"], 10);
+
+    let mut update = start("update-asset", &aws).await;
+    let (status, body) = update.http(event("update-asset-put.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(body["data"]["albumArt"]["source"], "iTunes");
+    let (status, body) = update.http(event("update-asset-patch.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(
+        (body["data"]["creatorDescription"].as_str(), body["data"]["description"].as_str()),
+        (Some("Kelly, now in red"), Some("Updated from the edit page"))
+    );
+    let (status, body) = update.http(event("update-asset-curate.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(body["data"]["status"], "curated");
+
+    let mut search = start("search-assets", &aws).await;
+    let (status, body) = search.http(event("search-assets-list.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(
+        (body["data"]["total"].as_u64(), body["data"]["items"][0]["name"].as_str()),
+        (Some(1), Some("L.CAS.ATL.001"))
+    );
+
+    let (status, body) = update.http(event("update-asset-delete.json")).await;
+    assert_envelope(status, &body, 200);
+    let (status, body) = get.http(event("get-asset.json")).await;
+    assert_envelope(status, &body, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_carry_cors_for_the_frontend() {
+    let aws = Aws::fresh().await;
+    let mut get = start("get-asset", &aws).await;
+    let r = get.invoke(event("get-health.json")).await.response();
+    assert_eq!(r["headers"]["access-control-allow-origin"], "https://nna-registry-frontend-stg.vercel.app", "{r}");
+    assert_eq!(r["headers"]["access-control-allow-credentials"], "true");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_album_art_function_reports_only_messages_worth_retrying() {
+    let aws = Aws::fresh().await;
+    let mut create = start("create-asset", &aws).await;
+    let (_, body) = create.http(event("create-asset.json")).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+
+    let mut batch = event("sqs-album-art-batch.json");
+    let good = batch["Records"][0]["body"].as_str().unwrap().replace("01a2143d23df7808b8089175", &id);
+    batch["Records"][0]["body"] = Value::String(good);
+    let mut worker = start("process-album-art", &aws).await;
+    let answer = worker.invoke(batch).await.response();
+    // The poison message goes back (and after three receives to the DLQ); the job for an asset
+    // that no longer exists is dropped; the good one is done.
+    assert_eq!(answer, json!({"batchItemFailures": [{"itemIdentifier": "0c1f2a4e-0002-4000-8000-000000000002"}]}));
+}
+
+/// A misconfigured function stops during init, saying what is wrong, before any request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_function_without_its_settings_stops_at_init_saying_why() {
+    let mut env = emulator().env_for(&Aws::fresh().await);
+    env.retain(|(k, _)| k != "NNA_TABLE");
+    let out = std::process::Command::new(binary("get-asset", "get-asset"))
+        .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", free_port()))
+        .envs(env)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("NNA_TABLE: is not set"), "{said}");
+}

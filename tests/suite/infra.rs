@@ -1,0 +1,84 @@
+//! The deployment description: `template.yaml` passes cfn-lint and agrees with the code, and the
+//! inline upload limit fits what API Gateway and Lambda can carry.
+
+use crate::support::{Aws, Function, emulator, event, venv};
+use base64::Engine;
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn template() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml")).expect("template.yaml")
+}
+
+#[test]
+fn the_template_passes_cfn_lint() {
+    let out = std::process::Command::new(venv().join("bin/cfn-lint"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"))
+        .output()
+        .expect("run cfn-lint");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "cfn-lint found problems:\n{said}");
+}
+
+#[test]
+fn the_templates_table_has_exactly_the_indexes_the_store_queries() {
+    let line = Regex::new(
+        r"\{IndexName: ([\w-]+), KeySchema: \[\{AttributeName: (\w+), KeyType: HASH\}, \{AttributeName: (\w+), KeyType: RANGE\}\], Projection: \{ProjectionType: (\w+)\}\}",
+    )
+    .unwrap();
+    let declared: BTreeSet<(String, String, String, bool)> = line
+        .captures_iter(&template())
+        .map(|c| (c[1].to_owned(), c[2].to_owned(), c[3].to_owned(), &c[4] == "ALL"))
+        .collect();
+    let code: BTreeSet<(String, String, String, bool)> = nna_aws::dynamo::schema::indexes()
+        .into_iter()
+        .map(|(name, pk, sk, whole)| (name, pk.to_owned(), sk.to_owned(), whole))
+        .collect();
+    assert_eq!(declared, code);
+}
+
+/// Lambda takes at most 6 MB (6,291,456 bytes) of request, and API Gateway sends a file inside the
+/// event as base64. This measures how large a multipart body can be before the event is too big,
+/// and checks that the inline limit the functions enforce stays below it.
+#[test]
+fn the_inline_limit_fits_a_lambda_request() {
+    const LAMBDA_REQUEST_BYTES: usize = 6_291_456;
+    let sample = event("create-asset-form.json");
+    let mut empty = sample.clone();
+    empty["body"] = serde_json::Value::String(String::new());
+    let overhead = serde_json::to_vec(&empty).unwrap().len();
+    let largest_body = (LAMBDA_REQUEST_BYTES - overhead) / 4 * 3;
+    let inline_limit = 4 * 1024 * 1024 + 256 * 1024;
+    eprintln!("largest multipart body in a Lambda request: {largest_body} bytes; the functions accept {inline_limit}");
+    assert!(inline_limit < largest_body, "{inline_limit} >= {largest_body}");
+}
+
+fn form_event(file_bytes: usize) -> serde_json::Value {
+    let mut e = event("create-asset-form.json");
+    let boundary = "----nnaFormBoundary7MA4YWxkTrZu0gW";
+    let mut png = crate::support::PNG_HEAD.to_vec();
+    png.resize(file_bytes, 0);
+    let mut body = Vec::new();
+    for (name, value) in [("layer", "L"), ("category", "Casual"), ("subcategory", "Athleisure")] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+    body.extend(&png);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    e["body"] = serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(&body));
+    e
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_up_to_the_inline_limit_go_inline_and_larger_ones_are_sent_to_direct_upload() {
+    let aws = Aws::fresh().await;
+    let mut create = Function::start("create-asset", &emulator().env_for(&aws)).await;
+    let (status, body) = create.http(form_event(4 * 1024 * 1024)).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = create.http(form_event(4 * 1024 * 1024 + 1)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (413, Some("file_too_large")), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("/api/assets/uploads"), "{body}");
+}

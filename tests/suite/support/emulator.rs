@@ -1,0 +1,179 @@
+//! DynamoDB, S3 and SQS for the tests: ministack (pinned in `tests/requirements.txt`), installed
+//! into `tests/.venv` on first use and started once per test run on a free loopback port. Each
+//! test gets its own freshly named table, bucket and queue.
+//!
+//! Why ministack: it passes every behaviour these tests rely on (conditional transactions with
+//! per-item cancellation reasons, GSIs, BatchGetItem, S3 path-style with ranges and copies,
+//! presigned URLs, SQS batches and receive counts), starts in about two seconds, and runs about
+//! twice as fast as moto's server. It does not check presigned signatures, so those are tested
+//! against `nna-local`'s own signed uploads.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::Credentials;
+use nna_aws::{DynamoStore, S3Blobs, SqsQueue};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub struct Emulator {
+    pub endpoint: String,
+}
+
+fn tests_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The suite's Python tools, installed if missing or if `requirements.txt` changed.
+pub fn venv() -> PathBuf {
+    static READY: OnceLock<PathBuf> = OnceLock::new();
+    READY.get_or_init(install).clone()
+}
+
+fn install() -> PathBuf {
+    let venv = tests_dir().join(".venv");
+    let requirements = tests_dir().join("requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).expect("tests/requirements.txt");
+    let stamp = venv.join("installed-requirements.txt");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return venv;
+    }
+    let how = "The tests need Python 3 with venv and pip (Debian: apt install python3-venv python3-pip) \
+               and access to PyPI, or an existing install: python3 -m venv tests/.venv && \
+               tests/.venv/bin/pip install -r tests/requirements.txt";
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv), how);
+    run(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements),
+        how,
+    );
+    std::fs::write(&stamp, wanted).expect("stamp the venv");
+    venv
+}
+
+fn run(command: &mut Command, how: &str) {
+    let out = command.output().unwrap_or_else(|e| panic!("could not run {command:?}: {e}\n{how}"));
+    assert!(
+        out.status.success(),
+        "{command:?} failed: {}\n{}\n{how}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The emulator for this test run, started on first use.
+pub fn emulator() -> &'static Emulator {
+    static STARTED: OnceLock<Emulator> = OnceLock::new();
+    STARTED.get_or_init(start)
+}
+
+fn start() -> Emulator {
+    let bin = venv().join("bin/ministack");
+    assert!(bin.exists(), "{} is missing after installing tests/requirements.txt", bin.display());
+    let port = super::process::free_port();
+    // A watchdog shell stops the emulator when this test process ends, however it ends.
+    let script = format!(
+        "GATEWAY_PORT={port} BIND_HOST=127.0.0.1 '{}' >/dev/null 2>&1 & child=$!; \
+         while kill -0 {me} 2>/dev/null; do sleep 0.5; done; kill $child",
+        bin.display(),
+        me = std::process::id()
+    );
+    let mut watchdog = Command::new("bash")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ministack");
+    // Reaped in the background, so it never lingers as a zombie.
+    std::thread::spawn(move || watchdog.wait());
+    wait_healthy(&format!("127.0.0.1:{port}"), "/_ministack/health");
+    Emulator { endpoint: format!("http://127.0.0.1:{port}") }
+}
+
+/// Polls the health route until it answers 200 (a plain HTTP/1.0 request: no client needed here).
+fn wait_healthy(addr: &str, path: &str) {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let answered = std::net::TcpStream::connect(addr).and_then(|mut c| {
+            c.set_read_timeout(Some(Duration::from_secs(2)))?;
+            write!(c, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n")?;
+            let mut head = [0u8; 12];
+            c.read_exact(&mut head)?;
+            Ok(head.ends_with(b"200"))
+        });
+        if answered.unwrap_or(false) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "ministack did not become healthy at {addr}{path} within 60 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+impl Emulator {
+    pub fn sdk_config(&self) -> SdkConfig {
+        SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(Credentials::new(
+                "test", "test", None, None, "tests",
+            )))
+            .build()
+    }
+
+    /// Environment for a function binary pointed at this emulator and these resources.
+    pub fn env_for(&self, aws: &Aws) -> Vec<(String, String)> {
+        [
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID", "test".into()),
+            ("AWS_SECRET_ACCESS_KEY", "test".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("NNA_TABLE", aws.table.clone()),
+            ("NNA_BUCKET", aws.bucket.clone()),
+            ("NNA_QUEUE_URL", aws.queue_url.clone()),
+            ("NNA_PUBLIC_URL", format!("{}/{}", self.endpoint, aws.bucket)),
+            ("NNA_S3_PATH_STYLE", "true".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+}
+
+/// A fresh table, bucket and queue on the emulator, and the adapters over them.
+pub struct Aws {
+    pub table: String,
+    pub bucket: String,
+    pub queue_url: String,
+    pub store: DynamoStore,
+    pub blobs: S3Blobs,
+    pub queue: SqsQueue,
+}
+
+impl Aws {
+    pub async fn fresh() -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let emu = emulator();
+        let name = format!("t{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let sdk = emu.sdk_config();
+        let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
+        nna_aws::dynamo::schema::create_table(&dynamo, &name).await.expect("create table");
+        let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+        s3.create_bucket().bucket(&name).send().await.expect("create bucket");
+        let sqs = aws_sdk_sqs::Client::new(&sdk);
+        let queue_url =
+            sqs.create_queue().queue_name(&name).send().await.expect("create queue").queue_url.expect("queue url");
+        Self {
+            store: DynamoStore::new(dynamo, &name),
+            blobs: S3Blobs::new(s3, &name, &format!("{}/{name}", emu.endpoint)),
+            queue: SqsQueue::new(sqs, &queue_url),
+            table: name.clone(),
+            bucket: name,
+            queue_url,
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Functions run as Lambda runs them: the real binary, started with `AWS_LAMBDA_RUNTIME_API`
+//! pointing at this small implementation of the Lambda Runtime API on loopback, which hands it
+//! events one at a time and collects what it answers.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot};
+
+/// What the function did with one event.
+#[derive(Debug)]
+pub enum Outcome {
+    Response(Value),
+    Error(Value),
+}
+
+impl Outcome {
+    /// The answer, failing the test if the function reported an error instead.
+    pub fn response(self) -> Value {
+        match self {
+            Self::Response(v) => v,
+            Self::Error(e) => panic!("the function reported an error: {e}"),
+        }
+    }
+}
+
+struct Pending {
+    event: Value,
+    id: String,
+    reply: oneshot::Sender<Outcome>,
+}
+
+#[derive(Clone)]
+struct Api {
+    queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Pending>>>,
+    waiting: Arc<Mutex<HashMap<String, oneshot::Sender<Outcome>>>>,
+    init_error: Arc<Mutex<Option<String>>>,
+}
+
+/// The Runtime API on 127.0.0.1, and a function binary polling it.
+pub struct Function {
+    sender: mpsc::Sender<Pending>,
+    api: Api,
+    child: Child,
+    next_id: u64,
+}
+
+impl Function {
+    /// Starts `bin` (built by cargo) with the given environment on top of Lambda's own.
+    pub async fn start(bin: &str, env: &[(String, String)]) -> Self {
+        let (sender, receiver) = mpsc::channel(1);
+        let api = Api {
+            queue: Arc::new(tokio::sync::Mutex::new(receiver)),
+            waiting: Arc::new(Mutex::new(HashMap::new())),
+            init_error: Arc::new(Mutex::new(None)),
+        };
+        let app = Router::new()
+            .route("/2018-06-01/runtime/invocation/next", get(next))
+            .route("/2018-06-01/runtime/invocation/{id}/response", post(response))
+            .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
+            .route("/2018-06-01/runtime/init/error", post(init_error))
+            .with_state(api.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the runtime API");
+        let addr = listener.local_addr().expect("runtime API address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let child = Command::new(super::binary(bin, bin))
+            .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", bin)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{bin}"))
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {bin}: {e}"));
+        Self { sender, api, child, next_id: 0 }
+    }
+
+    /// Hands the function one event and waits for its answer.
+    pub async fn invoke(&mut self, event: Value) -> Outcome {
+        self.next_id += 1;
+        let id = format!("req-{}", self.next_id);
+        let (reply, answer) = oneshot::channel();
+        self.sender.send(Pending { event, id: id.clone(), reply }).await.expect("the runtime API is running");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut answer = answer;
+        loop {
+            tokio::select! {
+                outcome = &mut answer => return outcome.expect("an answer"),
+                () = tokio::time::sleep(Duration::from_millis(200)) => {
+                    if let Some(e) = self.api.init_error.lock().unwrap().clone() {
+                        panic!("the function failed to start: {e}");
+                    }
+                    if let Ok(Some(status)) = self.child.try_wait() {
+                        panic!("the function exited ({status}) before answering {id}");
+                    }
+                    assert!(Instant::now() < deadline, "no answer to {id} within 60 s");
+                }
+            }
+        }
+    }
+
+    /// An API Gateway event's answer: status and the parsed JSON body.
+    pub async fn http(&mut self, event: Value) -> (u16, Value) {
+        let r = self.invoke(event).await.response();
+        let status = r["statusCode"].as_u64().expect("statusCode") as u16;
+        let body = r["body"]
+            .as_str()
+            .map(|b| serde_json::from_str(b).unwrap_or(Value::String(b.to_owned())))
+            .unwrap_or(Value::Null);
+        (status, body)
+    }
+}
+
+impl Drop for Function {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn next(State(api): State<Api>) -> Response {
+    let Some(p) = api.queue.lock().await.recv().await else {
+        return StatusCode::GONE.into_response();
+    };
+    api.waiting.lock().unwrap().insert(p.id.clone(), p.reply);
+    let mut headers = HeaderMap::new();
+    let deadline = (chrono_like_now_ms() + 30_000).to_string();
+    for (name, value) in [
+        ("lambda-runtime-aws-request-id", p.id.as_str()),
+        ("lambda-runtime-deadline-ms", deadline.as_str()),
+        ("lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:123456789012:function:test"),
+        ("lambda-runtime-trace-id", "Root=1-67890abc-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=0"),
+    ] {
+        headers.insert(name, HeaderValue::from_str(value).expect("header"));
+    }
+    (headers, axum::Json(p.event)).into_response()
+}
+
+fn chrono_like_now_ms() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+}
+
+fn finish(api: &Api, id: &str, outcome: Outcome) -> StatusCode {
+    match api.waiting.lock().unwrap().remove(id) {
+        Some(reply) => {
+            let _ = reply.send(outcome);
+            StatusCode::ACCEPTED
+        }
+        None => StatusCode::NOT_FOUND,
+    }
+}
+
+fn json(body: &Bytes) -> Value {
+    serde_json::from_slice(body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
+}
+
+async fn response(State(api): State<Api>, Path(id): Path<String>, body: Bytes) -> StatusCode {
+    finish(&api, &id, Outcome::Response(json(&body)))
+}
+
+async fn error(State(api): State<Api>, Path(id): Path<String>, body: Bytes) -> StatusCode {
+    finish(&api, &id, Outcome::Error(json(&body)))
+}
+
+async fn init_error(State(api): State<Api>, body: Bytes) -> StatusCode {
+    *api.init_error.lock().unwrap() = Some(String::from_utf8_lossy(&body).into_owned());
+    StatusCode::ACCEPTED
+}
+
+/// A sample event from `infra/events/`.
+pub fn event(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/events").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
