@@ -1,7 +1,10 @@
 //! End-to-end: every test starts `nna-local` on loopback port 0 with its own data folder and talks
 //! to it over a real socket, as the frontend does.
 
-mod support;
+/// The shared harness (`tests/support`), under the name the tests use.
+mod support {
+    pub use nna_tests::*;
+}
 
 mod bad_input;
 mod composites;

@@ -55,6 +55,9 @@ impl Production {
     /// Opens the first connection now, while Lambda's init phase runs at full CPU and before any
     /// request waits. A failure is only logged: the request that follows reports it properly.
     async fn warm(&self) {
+        if self.settings.warm_timeout.is_zero() {
+            return;
+        }
         match tokio::time::timeout(self.settings.warm_timeout, self.store.ping()).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "warming the DynamoDB connection failed"),
@@ -64,8 +67,7 @@ impl Production {
 
     /// The API routes a function serves.
     pub fn router(&self, groups: &[RouteGroup]) -> axum_router::Router {
-        let mut http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes);
-        http.limits.multipart_bytes = self.settings.max_inline_bytes + 256 * 1024;
+        let http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes);
         nna_http::router_for(self.registry.clone(), &http, groups)
     }
 }

@@ -22,7 +22,8 @@ pub struct Settings {
     pub max_inline_bytes: u64,
     /// `NNA_S3_PATH_STYLE=true` for S3 emulators; AWS itself uses virtual-hosted style.
     pub s3_path_style: bool,
-    /// `NNA_WARM_TIMEOUT_MS`: how long start-up may spend opening the first connection.
+    /// `NNA_WARM_TIMEOUT_MS`: how long start-up may spend opening the first connection; `0`
+    /// leaves it to the first request (the benchmark compares the two).
     pub warm_timeout: Duration,
 }
 

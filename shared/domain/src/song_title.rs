@@ -3,7 +3,7 @@
 
 use crate::asset::SongData;
 use crate::limits::SONG_FIELD_CHARS;
-use regex::Regex;
+use regex_lite::Regex;
 use std::sync::LazyLock;
 
 /// `"Song" rest`, with straight, curly or guillemet quotes.

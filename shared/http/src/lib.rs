@@ -19,6 +19,9 @@ use tower_http::LatencyUnit;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+/// What a form may carry besides its file.
+pub const FORM_FIELDS_BYTES: u64 = 256 * 1024;
+
 /// What the HTTP layer needs to know about its deployment.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -35,7 +38,7 @@ impl HttpConfig {
                 json_bytes: 1024 * 1024,
                 upload_bytes: max_upload_bytes,
                 // Room for a file plus the form's other fields.
-                multipart_bytes: max_upload_bytes + 1024 * 1024,
+                multipart_bytes: max_upload_bytes + FORM_FIELDS_BYTES,
             },
         }
     }

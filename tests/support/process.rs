@@ -7,14 +7,22 @@ use std::time::{Duration, Instant};
 
 /// The path of a workspace binary, built once per test run (debug profile, like the tests).
 pub fn binary(package: &str, bin: &str) -> PathBuf {
+    build(package, bin, false)
+}
+
+/// The same, built as it ships (the release profile: what `cargo lambda build --release` makes).
+pub fn release_binary(package: &str, bin: &str) -> PathBuf {
+    build(package, bin, true)
+}
+
+fn build(package: &str, bin: &str, release: bool) -> PathBuf {
     static BUILT: OnceLock<std::sync::Mutex<std::collections::HashMap<String, PathBuf>>> = OnceLock::new();
     let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     built
-        .entry(format!("{package}/{bin}"))
+        .entry(format!("{package}/{bin}/{release}"))
         .or_insert_with(|| {
-            let run = escargot::CargoBuild::new()
-                .package(package)
-                .bin(bin)
+            let cargo = escargot::CargoBuild::new().package(package).bin(bin);
+            let run = if release { cargo.release() } else { cargo }
                 .run()
                 .unwrap_or_else(|e| panic!("building {bin} failed: {e}"));
             run.path().to_path_buf()

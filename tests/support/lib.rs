@@ -1,13 +1,15 @@
-//! The suite's harness: servers on loopback port 0, each on its own data folder, and a client.
+//! The harness of the end-to-end suite and the benchmarks: `nna-local` on loopback port 0 with
+//! its own data folder, real binaries as child processes, the AWS emulator, and a Lambda Runtime
+//! API that feeds function binaries their events.
 
-mod emulator;
-mod lambda;
-mod process;
-mod server;
+pub mod emulator;
+pub mod lambda;
+pub mod process;
+pub mod server;
 
 pub use emulator::{Aws, emulator, venv};
 pub use lambda::{Function, event};
-pub use process::{LocalProcess, binary, free_port};
+pub use process::{LocalProcess, binary, free_port, release_binary};
 pub use server::{Reply, Server};
 
 use serde_json::{Value, json};

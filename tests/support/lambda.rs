@@ -35,13 +35,16 @@ impl Outcome {
 struct Pending {
     event: Value,
     id: String,
-    reply: oneshot::Sender<Outcome>,
+    reply: oneshot::Sender<(Outcome, Duration)>,
 }
+
+/// Handed out, awaiting an answer: who to tell, and since when it is the function's.
+type Waiting = HashMap<String, (oneshot::Sender<(Outcome, Duration)>, Instant)>;
 
 #[derive(Clone)]
 struct Api {
     queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Pending>>>,
-    waiting: Arc<Mutex<HashMap<String, oneshot::Sender<Outcome>>>>,
+    waiting: Arc<Mutex<Waiting>>,
     init_error: Arc<Mutex<Option<String>>>,
 }
 
@@ -56,6 +59,12 @@ pub struct Function {
 impl Function {
     /// Starts `bin` (built by cargo) with the given environment on top of Lambda's own.
     pub async fn start(bin: &str, env: &[(String, String)]) -> Self {
+        Self::start_binary(&super::binary(bin, bin), env).await
+    }
+
+    /// Starts the binary at `path`, named after its file.
+    pub async fn start_binary(path: &std::path::Path, env: &[(String, String)]) -> Self {
+        let bin = path.file_name().and_then(|n| n.to_str()).unwrap_or("function");
         let (sender, receiver) = mpsc::channel(1);
         let api = Api {
             queue: Arc::new(tokio::sync::Mutex::new(receiver)),
@@ -71,7 +80,7 @@ impl Function {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the runtime API");
         let addr = listener.local_addr().expect("runtime API address");
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let child = Command::new(super::binary(bin, bin))
+        let child = Command::new(path)
             .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
             .env("AWS_LAMBDA_FUNCTION_NAME", bin)
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
@@ -89,6 +98,11 @@ impl Function {
 
     /// Hands the function one event and waits for its answer.
     pub async fn invoke(&mut self, event: Value) -> Outcome {
+        self.invoke_timed(event).await.0
+    }
+
+    /// The answer, and how long the function took from taking the event to answering it.
+    pub async fn invoke_timed(&mut self, event: Value) -> (Outcome, Duration) {
         self.next_id += 1;
         let id = format!("req-{}", self.next_id);
         let (reply, answer) = oneshot::channel();
@@ -134,7 +148,7 @@ async fn next(State(api): State<Api>) -> Response {
     let Some(p) = api.queue.lock().await.recv().await else {
         return StatusCode::GONE.into_response();
     };
-    api.waiting.lock().unwrap().insert(p.id.clone(), p.reply);
+    api.waiting.lock().unwrap().insert(p.id.clone(), (p.reply, Instant::now()));
     let mut headers = HeaderMap::new();
     let deadline = (chrono_like_now_ms() + 30_000).to_string();
     for (name, value) in [
@@ -154,8 +168,8 @@ fn chrono_like_now_ms() -> u128 {
 
 fn finish(api: &Api, id: &str, outcome: Outcome) -> StatusCode {
     match api.waiting.lock().unwrap().remove(id) {
-        Some(reply) => {
-            let _ = reply.send(outcome);
+        Some((reply, since)) => {
+            let _ = reply.send((outcome, since.elapsed()));
             StatusCode::ACCEPTED
         }
         None => StatusCode::NOT_FOUND,

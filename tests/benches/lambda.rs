@@ -1,0 +1,204 @@
+//! The functions as they ship: size, cold start, warm overhead, and what opening the connection
+//! during init saves the first request. Writes `target/bench/lambda.json` and prints a table.
+//!
+//!     cargo bench -p nna-tests --bench lambda
+//!
+//! - size: the release binary (the Lambda profile), stripped;
+//! - cold start: process start to the first answer through the Lambda Runtime API harness, against
+//!   DynamoDB/S3/SQS on the emulator (median of 20);
+//! - overhead: one request through lambda_http's adapter and the router with an in-memory store,
+//!   so what is left is the function's own work (p50/p99 of 20,000);
+//! - warming: the first request's time inside the function, with and without init opening the
+//!   DynamoDB connection, through a TLS endpoint so the handshake is real (median of 10 each).
+
+mod tls_proxy;
+
+use async_trait::async_trait;
+use lambda_http::lambda_runtime::{Context, LambdaEvent};
+use lambda_http::request::LambdaRequest;
+use nna_domain::input::ListQuery;
+use nna_domain::ports::{AssetPage, AssetStore, CreatePlan, StoreError};
+use nna_domain::{Address, Asset, AssetId, AssetKey, Registry, RegistryConfig};
+use nna_embedded::DiskBlobs;
+use nna_http::{HttpConfig, RouteGroup};
+use nna_tests::{Aws, Function, emulator, event, release_binary};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::Service;
+
+const FUNCTIONS: [(&str, &str); 5] = [
+    ("create-asset", "create-asset.json"),
+    ("get-asset", "get-asset.json"),
+    ("update-asset", "update-asset-patch.json"),
+    ("search-assets", "search-assets-list.json"),
+    ("process-album-art", "sqs-album-art-batch.json"),
+];
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let report = runtime.block_on(measure());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).expect("target/bench");
+    std::fs::write(dir.join("lambda.json"), serde_json::to_string_pretty(&report).expect("json"))
+        .expect("write the report");
+    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    println!("written to target/bench/lambda.json");
+}
+
+async fn measure() -> Value {
+    let mut functions = serde_json::Map::new();
+    let aws = Aws::fresh().await;
+    let env = emulator().env_for(&aws);
+    for (name, event_file) in FUNCTIONS {
+        eprintln!("building {name} (release profile)…");
+        let path = release_binary(name, name);
+        let size = std::fs::metadata(&path).expect("binary").len();
+        let mut cold = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            let mut f = Function::start_binary(&path, &env).await;
+            f.invoke(event(event_file)).await;
+            cold.push(started.elapsed());
+        }
+        functions.insert(
+            name.into(),
+            json!({ "sizeBytes": size, "sizeMiB": round(size as f64 / 1048576.0), "coldStartMedianMs": ms(median(&mut cold)) }),
+        );
+    }
+    json!({
+        "machine": machine(),
+        "functions": functions,
+        "overheadWithoutStore": overhead().await,
+        "warmingTheConnection": warming().await,
+    })
+}
+
+/// One request through lambda_http's adapter and the router, the store swapped for memory.
+async fn overhead() -> Value {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let blobs = Arc::new(DiskBlobs::new(dir.path(), "http://x/files", "http://x/upload").expect("blobs"));
+    let registry = Registry::new(Arc::new(MemoryStore::seeded()), blobs, RegistryConfig::default());
+    let router = nna_http::router_for(
+        registry,
+        &HttpConfig::new(vec!["https://nna-registry-frontend-stg.vercel.app".into()], 4 << 20),
+        &RouteGroup::ALL,
+    );
+    let mut adapter = lambda_http::Adapter::from(router);
+    let mut out = serde_json::Map::new();
+    for (label, file) in [
+        ("getAsset", "get-asset.json"),
+        ("createAsset", "create-asset.json"),
+        ("listAssets", "search-assets-list.json"),
+    ] {
+        let text = serde_json::to_string(&event(file)).expect("event");
+        let mut times = Vec::with_capacity(20_000);
+        for i in 0..21_000 {
+            let started = Instant::now();
+            let request: LambdaRequest = serde_json::from_str(&text).expect("an API Gateway event");
+            let response = adapter.call(LambdaEvent::new(request, Context::default())).await.expect("a response");
+            let bytes = serde_json::to_vec(&response).expect("serializable");
+            std::hint::black_box(bytes);
+            if i >= 1_000 {
+                times.push(started.elapsed());
+            }
+        }
+        times.sort();
+        out.insert(
+            label.into(),
+            json!({ "p50Ms": ms(times[times.len() / 2]), "p99Ms": ms(times[times.len() * 99 / 100]) }),
+        );
+    }
+    Value::Object(out)
+}
+
+/// First-request time inside `get-asset`, with init opening the DynamoDB connection or not.
+async fn warming() -> Value {
+    let proxy = tls_proxy::start(&emulator().endpoint).await;
+    let aws = Aws::fresh().await;
+    let path = release_binary("get-asset", "get-asset");
+    let mut result = serde_json::Map::new();
+    for (label, timeout_ms) in [("warmedAtInit", "1500"), ("notWarmed", "0")] {
+        let mut env = emulator().env_for(&aws);
+        for (k, v) in env.iter_mut() {
+            if k == "AWS_ENDPOINT_URL" {
+                *v = proxy.endpoint.clone();
+            }
+        }
+        env.push(("SSL_CERT_FILE".into(), proxy.ca_file.display().to_string()));
+        env.push(("NNA_WARM_TIMEOUT_MS".into(), timeout_ms.into()));
+        let mut first = Vec::new();
+        for _ in 0..10 {
+            let mut f = Function::start_binary(&path, &env).await;
+            let (outcome, took) = f.invoke_timed(event("get-asset.json")).await;
+            let status = outcome.response()["statusCode"].as_u64();
+            assert_eq!(status, Some(404), "the asset does not exist: a store read answered");
+            first.push(took);
+        }
+        result.insert(label.into(), json!({ "firstRequestMedianMs": ms(median(&mut first)) }));
+    }
+    result.insert("tlsHandshakesSeen".into(), json!(proxy.handshakes()));
+    Value::Object(result)
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    round(d.as_secs_f64() * 1000.0)
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn machine() -> Value {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| {
+        c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+    });
+    json!({ "cpu": cpu, "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), "arch": std::env::consts::ARCH })
+}
+
+/// The store replaced by memory, holding one asset: what is measured is everything else.
+struct MemoryStore {
+    asset: Asset,
+}
+
+impl MemoryStore {
+    fn seeded() -> Self {
+        let v = json!({"id": "01a2143d23df7808b8089175", "layer": "L", "category": "Casual", "subcategory": "Athleisure",
+            "name": "L.CAS.ATL.001", "nna_address": "L.004.004.001", "mfa": "3.004.004.001", "tags": ["sports"],
+            "creatorDescription": "Kelly is wearing a sports jersey from brand Adidas", "createdAt": "2026-11-25T19:00:00.000Z",
+            "updatedAt": "2026-11-25T19:00:00.000Z", "aiMetadata": {"generatedBy": "OpenAI GPT-4o", "confidence": 0.95}});
+        Self { asset: serde_json::from_value(v).expect("an asset") }
+    }
+}
+
+#[async_trait]
+impl AssetStore for MemoryStore {
+    async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
+        let mut a = (plan.build)(Address { path: plan.path, sequence: nna_domain::Sequence::FIRST });
+        a.id = AssetId::generate();
+        Ok(a)
+    }
+    async fn get(&self, _key: &AssetKey) -> Result<Option<Asset>, StoreError> {
+        Ok(Some(self.asset.clone()))
+    }
+    async fn replace(&self, _asset: &Asset, _expected: u64) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn delete(&self, _id: &AssetId, _expected: u64) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError> {
+        Ok(AssetPage { items: vec![self.asset.clone(); query.limit.min(20) as usize], total: 20 })
+    }
+    async fn import(&self, _asset: &Asset) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
