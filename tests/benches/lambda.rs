@@ -16,8 +16,8 @@ mod tls_proxy;
 use async_trait::async_trait;
 use lambda_http::lambda_runtime::{Context, LambdaEvent};
 use lambda_http::request::LambdaRequest;
-use nna_domain::input::ListQuery;
-use nna_domain::ports::{AssetPage, AssetStore, CreatePlan, StoreError};
+use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
+use nna_domain::search::{IndexTerm, Place};
 use nna_domain::{Address, Asset, AssetId, AssetKey, Registry, RegistryConfig};
 use nna_embedded::DiskBlobs;
 use nna_http::{HttpConfig, RouteGroup};
@@ -186,19 +186,37 @@ impl AssetStore for MemoryStore {
     async fn get(&self, _key: &AssetKey) -> Result<Option<Asset>, StoreError> {
         Ok(Some(self.asset.clone()))
     }
-    async fn replace(&self, _asset: &Asset, _expected: u64) -> Result<(), StoreError> {
+    async fn replace(&self, _current: &Asset, _next: &Asset) -> Result<(), StoreError> {
         Ok(())
     }
-    async fn delete(&self, _id: &AssetId, _expected: u64) -> Result<(), StoreError> {
+    async fn delete(&self, _current: &Asset) -> Result<(), StoreError> {
         Ok(())
-    }
-    async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError> {
-        Ok(AssetPage { items: vec![self.asset.clone(); query.limit.min(20) as usize], total: 20 })
     }
     async fn import(&self, _asset: &Asset) -> Result<(), StoreError> {
         Ok(())
     }
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
+    }
+}
+
+/// Twenty copies of the one asset in any listing.
+#[async_trait]
+impl AssetIndex for MemoryStore {
+    async fn postings(&self, _term: &IndexTerm, _limit: usize) -> Result<Vec<Posting>, StoreError> {
+        Ok(Vec::new())
+    }
+    async fn prefix_postings(&self, _prefix: &IndexTerm, _limit: usize) -> Result<Vec<Posting>, StoreError> {
+        Ok(Vec::new())
+    }
+    async fn fetch(&self, _ids: &[AssetId]) -> Result<Vec<Asset>, StoreError> {
+        Ok(Vec::new())
+    }
+    async fn walk(&self, walk: &Walk, limit: usize) -> Result<Walked, StoreError> {
+        let assets = if walk.after.is_some() { Vec::new() } else { vec![self.asset.clone(); limit.min(20)] };
+        Ok(Walked { assets, more: false })
+    }
+    async fn count(&self, _places: &[Place]) -> Result<u64, StoreError> {
+        Ok(20)
     }
 }

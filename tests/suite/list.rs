@@ -96,3 +96,43 @@ async fn bad_list_parameters_are_refused_and_unknown_ones_ignored() {
     assert_eq!(r.data()["items"].as_array().map(Vec::len), Some(5));
     let _ = json!(null);
 }
+
+#[tokio::test]
+async fn search_pages_with_opaque_cursors_and_refuses_bad_ones() {
+    let s = seeded().await;
+    let mut seen = Vec::new();
+    let mut url = "/api/assets/search?q=pop&limit=1".to_owned();
+    for _ in 0..10 {
+        let r = s.get(&url).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        seen.extend(names(&r));
+        assert_eq!(r.data()["total"], 3);
+        match r.data()["nextCursor"].as_str() {
+            Some(c) => {
+                assert_eq!(r.data()["hasMore"], true);
+                url = format!("/api/assets/search?q=pop&limit=1&cursor={c}");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, names(&s.get("/api/assets/search?q=pop&limit=100").await), "pages add up to the whole result");
+    assert_eq!(seen.len(), 3);
+    let first = s.get("/api/assets/search?q=pop&limit=1").await;
+    let cursor = first.data()["nextCursor"].as_str().unwrap().to_owned();
+    for bad in [
+        format!("q=pop&limit=1&cursor={cursor}x"),
+        format!("q=queen&limit=1&cursor={cursor}"),
+        "cursor=nonsense".to_owned(),
+    ] {
+        let r = s.get(&format!("/api/assets/search?{bad}")).await;
+        assert_eq!((r.status, r.code()), (400, "invalid_cursor"), "{bad}");
+    }
+    for (bad, code) in [
+        ("q=".to_owned() + &"x".repeat(2000), "too_long"),
+        ("limit=10000".into(), "out_of_range"),
+        ("sort=popular".into(), "invalid_choice"),
+    ] {
+        let r = s.get(&format!("/api/assets/search?{bad}")).await;
+        assert_eq!((r.status, r.code()), (400, code), "{bad}");
+    }
+}

@@ -137,6 +137,7 @@ impl Emulator {
             ("NNA_QUEUE_URL", aws.queue_url.clone()),
             ("NNA_PUBLIC_URL", format!("{}/{}", self.endpoint, aws.bucket)),
             ("NNA_S3_PATH_STYLE", "true".into()),
+            ("NNA_CURSOR_KEY", "tests".into()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -5,6 +5,7 @@
 use crate::{DynamoStore, S3Blobs, Settings, SqsQueue};
 use aws_config::BehaviorVersion;
 use nna_domain::ports::AssetStore;
+use nna_domain::search::CursorKey;
 use nna_domain::{Registry, RegistryConfig};
 use nna_http::{HttpConfig, RouteGroup};
 use std::sync::Arc;
@@ -45,8 +46,8 @@ impl Production {
         let blobs =
             Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), &settings.bucket, &settings.public_url));
         let queue = settings.queue_url.as_ref().map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)));
-        let registry =
-            Registry::new(store.clone(), blobs.clone(), RegistryConfig { max_upload_bytes: settings.max_upload_bytes });
+        let config = RegistryConfig::new(settings.max_upload_bytes, CursorKey::from_secret(&settings.cursor_key));
+        let registry = Registry::new(store.clone(), blobs.clone(), config);
         let production = Self { settings, store, blobs, queue, registry };
         production.warm().await;
         Ok(production)

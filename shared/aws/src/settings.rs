@@ -22,6 +22,9 @@ pub struct Settings {
     pub max_inline_bytes: u64,
     /// `NNA_S3_PATH_STYLE=true` for S3 emulators; AWS itself uses virtual-hosted style.
     pub s3_path_style: bool,
+    /// `NNA_CURSOR_KEY`: signs paging cursors. Every instance must share it, or a cursor made by
+    /// one is refused by the next.
+    pub cursor_key: String,
     /// `NNA_WARM_TIMEOUT_MS`: how long start-up may spend opening the first connection; `0`
     /// leaves it to the first request (the benchmark compares the two).
     pub warm_timeout: Duration,
@@ -66,6 +69,7 @@ impl Settings {
             },
             max_upload_bytes: bytes("NNA_MAX_UPLOAD_BYTES", 32 * 1024 * 1024)?,
             max_inline_bytes: bytes("NNA_MAX_INLINE_BYTES", 4 * 1024 * 1024)?,
+            cursor_key: required("NNA_CURSOR_KEY")?,
             s3_path_style: get("NNA_S3_PATH_STYLE").is_some_and(|v| v == "true" || v == "1"),
             warm_timeout: Duration::from_millis(bytes("NNA_WARM_TIMEOUT_MS", 1500)?),
         })
@@ -82,6 +86,7 @@ mod tests {
             "NNA_TABLE" => Some("assets".to_owned()),
             "NNA_BUCKET" => Some("files".to_owned()),
             "NNA_PUBLIC_URL" => Some("https://cdn.example/".to_owned()),
+            "NNA_CURSOR_KEY" => Some("k".to_owned()),
             _ => None,
         };
         let s = Settings::from_lookup(env).unwrap();

@@ -36,6 +36,7 @@ pub enum ErrorCode {
     UploadNotFound,
     TwoFiles,
     BatchTooLarge,
+    InvalidCursor,
 }
 
 impl ErrorCode {
@@ -68,6 +69,7 @@ impl ErrorCode {
             Self::UploadNotFound => "upload_not_found",
             Self::TwoFiles => "two_files",
             Self::BatchTooLarge => "batch_too_large",
+            Self::InvalidCursor => "invalid_cursor",
         }
     }
 }

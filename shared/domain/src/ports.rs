@@ -4,7 +4,7 @@
 use crate::address::{Address, AssetKey};
 use crate::asset::Asset;
 use crate::id::AssetId;
-use crate::input::ListQuery;
+use crate::search::{Direction, IndexTerm, Order, Place};
 use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
 use async_trait::async_trait;
@@ -25,9 +25,6 @@ pub enum StoreError {
     /// Worth retrying: throttling, timeouts, a busy database.
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
-    /// This store cannot answer this kind of request (yet).
-    #[error("not supported by this store: {0}")]
-    Unsupported(String),
     #[error("stored asset {id} cannot be read: {reason}")]
     Corrupt { id: String, reason: String },
     #[error("store failure: {0}")]
@@ -44,13 +41,6 @@ pub struct CreatePlan {
     pub build: Arc<dyn Fn(Address) -> Asset + Send + Sync>,
 }
 
-/// One page of a listing, and how many match in all.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssetPage {
-    pub items: Vec<Asset>,
-    pub total: u64,
-}
-
 #[async_trait]
 pub trait AssetStore: Send + Sync {
     /// Writes a new asset under the next sequence number of `plan.path`, atomically: numbers
@@ -60,13 +50,13 @@ pub trait AssetStore: Send + Sync {
 
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError>;
 
-    /// Replaces the stored asset if its revision is still `expected_revision`; `Conflict` if not.
-    async fn replace(&self, asset: &Asset, expected_revision: u64) -> Result<(), StoreError>;
+    /// Replaces `current` with `next` if the stored revision is still `current.revision`;
+    /// `Conflict` if not. The index follows: terms `next` lost are removed, new ones added.
+    async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError>;
 
-    /// Deletes if the revision is still `expected_revision`. Its sequence number stays used.
-    async fn delete(&self, id: &AssetId, expected_revision: u64) -> Result<(), StoreError>;
-
-    async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError>;
+    /// Deletes `current` if its revision is unchanged, and its index entries. Its sequence number
+    /// stays used.
+    async fn delete(&self, current: &Asset) -> Result<(), StoreError>;
 
     /// Writes an item exactly as given (backups being restored, legacy data being imported),
     /// replacing any item with its id, and keeps lookups, uniqueness and sequence counters right:
@@ -75,6 +65,48 @@ pub trait AssetStore: Send + Sync {
 
     /// Cheap proof of life for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// One entry of a term's posting list: an asset and its creation position (`Order::Created`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    pub position: String,
+    pub id: AssetId,
+}
+
+/// A walk along one order within one place, starting strictly after `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    pub place: Place,
+    pub order: Order,
+    pub direction: Direction,
+    pub after: Option<String>,
+}
+
+/// A stretch of a walk. `more` is false only when the place has nothing after these (an asset
+/// deleted between reading the order and the items may leave the stretch short of the limit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Walked {
+    pub assets: Vec<Asset>,
+    pub more: bool,
+}
+
+/// What search needs from a store: posting lists of index terms (kept with every write, exactly
+/// `search::index_terms` of each asset), assets by id, ordered walks through a place, and counts.
+/// The planner in `search::plan` decides what to read; every store answers the same way.
+#[async_trait]
+pub trait AssetIndex: Send + Sync {
+    /// Postings of one term, newest first, at most `limit`.
+    async fn postings(&self, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError>;
+    /// Postings of every term that starts with `prefix` (two characters of value or more), at most
+    /// `limit` in all, in any order.
+    async fn prefix_postings(&self, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError>;
+    /// Assets by id; ids with no asset (any more) are left out.
+    async fn fetch(&self, ids: &[AssetId]) -> Result<Vec<Asset>, StoreError>;
+    /// Up to `limit` assets of the walk's place in its order, strictly after `walk.after`.
+    async fn walk(&self, walk: &Walk, limit: usize) -> Result<Walked, StoreError>;
+    /// How many assets these places hold together.
+    async fn count(&self, places: &[Place]) -> Result<u64, StoreError>;
 }
 
 #[derive(Debug, thiserror::Error)]

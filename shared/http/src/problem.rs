@@ -100,7 +100,6 @@ impl ApiError {
                     "the registry is briefly unavailable; retry shortly".into(),
                 )
             }
-            Self::Registry(RegistryError::Unsupported(m)) => plain(StatusCode::NOT_IMPLEMENTED, "not_implemented", m),
             Self::Registry(RegistryError::Internal(m)) => {
                 tracing::error!(error = %m, "internal error");
                 plain(

@@ -15,6 +15,8 @@ pub struct LocalConfig {
     pub cors_origins: Vec<String>,
     /// `NNA_MAX_UPLOAD_BYTES`, default 32 MiB.
     pub max_upload_bytes: u64,
+    /// `NNA_CURSOR_KEY`: signs paging cursors. Unset, a random key per run (cursors end with it).
+    pub cursor_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,7 @@ impl LocalConfig {
             public_url: get("NNA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             cors_origins,
             max_upload_bytes,
+            cursor_key: get("NNA_CURSOR_KEY"),
         })
     }
 }

@@ -8,6 +8,7 @@ pub use config::{ConfigError, LocalConfig};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use nna_domain::search::CursorKey;
 use nna_domain::upload::IMMUTABLE_CACHE;
 use nna_domain::{Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteStore};
@@ -62,10 +63,11 @@ fn app(config: &LocalConfig, addr: SocketAddr) -> Result<Router, StartError> {
     let files_dir = config.data_dir.join("files");
     let blobs =
         DiskBlobs::new(&files_dir, &format!("{public}/files"), &format!("{public}/upload")).map_err(|e| data(&e))?;
+    let cursor_key = config.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);
     let registry = Registry::new(
         Arc::new(store),
         Arc::new(blobs.clone()),
-        RegistryConfig { max_upload_bytes: config.max_upload_bytes },
+        RegistryConfig::new(config.max_upload_bytes, cursor_key),
     );
     let api = nna_http::router(registry, &HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes));
     // Stored files never change under their name (it holds the asset id), so they cache for good.

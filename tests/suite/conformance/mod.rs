@@ -5,6 +5,7 @@
 mod adapters;
 mod blobs;
 mod queue;
+mod search;
 mod store;
 
 /// Each check becomes two tests, `embedded::<check>` and `dynamodb::<check>`.

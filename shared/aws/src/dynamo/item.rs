@@ -1,9 +1,10 @@
 //! An asset as a DynamoDB item (through serde_dynamo) plus the attributes the keys and indexes
 //! need, and the small bookkeeping items (claims, sequences, counts).
 
-use super::schema::{Level, Order, PK, SK};
+use super::schema::{PK, SK, level_attribute, order_attribute};
 use aws_sdk_dynamodb::types::AttributeValue;
-use nna_domain::ports::StoreError;
+use nna_domain::ports::{Posting, StoreError};
+use nna_domain::search::{IndexTerm, Level, Order, position};
 use nna_domain::{Asset, AssetId};
 use std::collections::HashMap;
 
@@ -59,11 +60,6 @@ pub fn count_key(place: &str) -> Item {
     HashMap::from([(PK.to_owned(), s(format!("C#{place}"))), (SK.to_owned(), s("C"))])
 }
 
-/// Ends every order key: creation time (fixed width) and id, as every store breaks ties.
-fn created_tail(asset: &Asset) -> String {
-    format!("{:013}#{}", asset.created_at.millis(), asset.id)
-}
-
 /// The places an asset is listed under, most general first: `all`, layer, category, subcategory.
 /// `all` is one partition of each listing index: at this registry's write rate that is well
 /// within a partition's throughput.
@@ -76,13 +72,20 @@ pub fn places(asset: &Asset) -> Vec<(Level, String)> {
     out
 }
 
-pub fn order_value(asset: &Asset, order: Order) -> String {
-    match order {
-        Order::Created => created_tail(asset),
-        Order::Updated => format!("{:013}#{}", asset.updated_at.millis(), asset.id),
-        Order::Name => format!("{}#{}", asset.hfn_key(), created_tail(asset)),
-        Order::Owner => format!("{}#{}", asset.registered_by.as_deref().unwrap_or(""), created_tail(asset)),
-    }
+/// A posting: `T#<bucket>` / `<term>#<created position>`.
+pub fn posting_key(term: &IndexTerm, asset: &Asset) -> Item {
+    HashMap::from([
+        (PK.to_owned(), s(format!("T#{}", term.bucket()))),
+        (SK.to_owned(), s(format!("{}#{}", term.as_str(), position(asset, Order::Created)))),
+    ])
+}
+
+/// A posting's sort key back into a position and an id: `<term>#<ms>#<id>`.
+pub fn posting_of(item: &Item) -> Option<Posting> {
+    let sk = string_attr(item, SK)?;
+    let (rest, id) = sk.rsplit_once('#')?;
+    let (_, ms) = rest.rsplit_once('#')?;
+    Some(Posting { position: format!("{ms}#{id}"), id: AssetId::parse(id)? })
 }
 
 pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
@@ -94,10 +97,10 @@ pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
         item.insert("mfaKey".into(), s(mfa));
     }
     for (level, value) in places(asset) {
-        item.insert(level.attribute().into(), s(value));
+        item.insert(level_attribute(level).into(), s(value));
     }
     for order in Order::ALL {
-        item.insert(order.attribute().into(), s(order_value(asset, order)));
+        item.insert(order_attribute(order).into(), s(position(asset, order)));
     }
     Ok(item)
 }

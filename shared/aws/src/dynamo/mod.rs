@@ -5,28 +5,42 @@
 
 mod counts;
 mod create;
+mod index;
 pub mod item;
-mod list;
+mod metrics;
 pub mod schema;
+
+pub use metrics::ReadMetrics;
 
 use crate::errors::{code, map};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use item::{Item, asset_key, from_item, n, s, to_item};
-use nna_domain::input::ListQuery;
-use nna_domain::ports::{AssetPage, AssetStore, CreatePlan, StoreError};
+use nna_domain::ports::{AssetStore, CreatePlan, StoreError};
+use nna_domain::search::index_terms;
 use nna_domain::{Address, Asset, AssetId, AssetKey};
+use std::sync::Arc;
+
+/// What one transaction may hold.
+const TRANSACTION_ITEMS: usize = 100;
 
 #[derive(Clone)]
 pub struct DynamoStore {
     client: Client,
     table: String,
+    metrics: Arc<ReadMetrics>,
 }
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self { client, table: table.into(), metrics: Arc::default() }
+    }
+
+    /// Reads made so far (for benchmarks and operators).
+    pub fn metrics(&self) -> &ReadMetrics {
+        &self.metrics
     }
 
     pub fn client(&self) -> &Client {
@@ -47,6 +61,7 @@ impl DynamoStore {
             .send()
             .await
             .map_err(store_error)?;
+        self.metrics.read(usize::from(out.item.is_some()));
         Ok(out.item)
     }
 
@@ -92,6 +107,7 @@ impl DynamoStore {
             .send()
             .await
             .map_err(store_error)?;
+        self.metrics.read(out.items.as_ref().map_or(0, Vec::len));
         if let Some(found) = out.items.and_then(|items| items.into_iter().next()) {
             return from_item(found).map(Some);
         }
@@ -143,38 +159,75 @@ impl AssetStore for DynamoStore {
         }
     }
 
-    async fn replace(&self, asset: &Asset, expected_revision: u64) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(asset)?))
-            .condition_expression(at_revision(expected_revision))
-            .expression_attribute_values(":r", n(expected_revision))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if conditional_failed(&e) => Err(StoreError::Conflict),
-            Err(e) => Err(store_error(e)),
+    /// One transaction: the asset, conditioned on the revision read, and the postings it gained and
+    /// lost, as many as fit. More additions go in before it, more removals after (see
+    /// `write_postings`).
+    async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
+        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
+        let (old, new) = (index_terms(current), index_terms(next));
+        let added = index::postings_for(next, new.difference(&old));
+        let removed = index::postings_for(current, old.difference(&new));
+        let room = TRANSACTION_ITEMS - 1;
+        let (added_now, added_before) = added.split_at(added.len().min(room));
+        let (removed_now, removed_after) = removed.split_at(removed.len().min(room - added_now.len()));
+        self.write_postings(added_before, &[]).await?;
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(to_item(next)?))
+                        .condition_expression(at_revision(current.revision))
+                        .expression_attribute_values(":r", n(current.revision))
+                        .build()
+                        .map_err(build)?,
+                )
+                .build(),
+        ];
+        for item in added_now {
+            items.push(
+                TransactWriteItem::builder()
+                    .put(Put::builder().table_name(&self.table).set_item(Some(item.clone())).build().map_err(build)?)
+                    .build(),
+            );
         }
+        for key in removed_now {
+            items.push(
+                TransactWriteItem::builder()
+                    .delete(
+                        Delete::builder().table_name(&self.table).set_key(Some(key.clone())).build().map_err(build)?,
+                    )
+                    .build(),
+            );
+        }
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => {}
+            // The revision changed (or another writer held the item): read again and redo.
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_transaction_canceled_exception()) => {
+                return Err(StoreError::Conflict);
+            }
+            Err(e) => return Err(store_error(e)),
+        }
+        self.write_postings(&[], removed_after).await
     }
 
-    async fn delete(&self, id: &AssetId, expected_revision: u64) -> Result<(), StoreError> {
+    async fn delete(&self, current: &Asset) -> Result<(), StoreError> {
         let result = self
             .client
             .delete_item()
             .table_name(&self.table)
-            .set_key(Some(asset_key(id)))
-            .condition_expression(at_revision(expected_revision))
-            .expression_attribute_values(":r", n(expected_revision))
+            .set_key(Some(asset_key(&current.id)))
+            .condition_expression(at_revision(current.revision))
+            .expression_attribute_values(":r", n(current.revision))
             .return_values(ReturnValue::AllOld)
             .send()
             .await;
         match result {
             Ok(out) => {
                 if let Some(old) = out.attributes {
-                    counts::adjust(self, &from_item(old)?, -1).await;
+                    let old = from_item(old)?;
+                    counts::adjust(self, &old, -1).await;
+                    self.write_postings(&[], &index::postings_for(&old, &index_terms(&old))).await?;
                 }
                 Ok(())
             }
@@ -183,11 +236,9 @@ impl AssetStore for DynamoStore {
         }
     }
 
-    async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError> {
-        list::run(self, query).await
-    }
-
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {
+        let terms = index_terms(asset);
+        self.write_postings(&index::postings_for(asset, &terms), &[]).await?;
         let out = self
             .client
             .put_item()
@@ -198,7 +249,10 @@ impl AssetStore for DynamoStore {
             .await
             .map_err(store_error)?;
         if let Some(old) = out.attributes {
-            counts::adjust(self, &from_item(old)?, -1).await;
+            let old = from_item(old)?;
+            counts::adjust(self, &old, -1).await;
+            let stale: Vec<_> = index_terms(&old).into_iter().filter(|t| !terms.contains(t)).collect();
+            self.write_postings(&[], &index::postings_for(&old, &stale)).await?;
         }
         counts::adjust(self, asset, 1).await;
         let id = s(asset.id.as_str());

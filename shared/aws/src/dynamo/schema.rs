@@ -6,7 +6,10 @@
 //! - name claim `N#<HFN>` / `N` and address claim `M#<MFA>` / `M`: `assetId`; they make names and
 //!   addresses unique and are never deleted, so a number is never handed out twice;
 //! - sequence `S#<L.CAS.ATL>` / `S`: `last`, the last number given in that subcategory;
-//! - count `C#<place>` / `C`: `n`, how many assets a place holds (`all`, `L`, `L.CAS`, `L.CAS.ATL`).
+//! - count `C#<place>` / `C`: `n`, how many assets a place holds (`all`, `L`, `L.CAS`, `L.CAS.ATL`);
+//! - posting `T#<namespace>:<two characters>` / `<term>#<created position>`: one per index term of
+//!   an asset (`search::index_terms`), so a term's postings, and every term with a given prefix, are
+//!   one `Query` on one partition.
 //!
 //! Index attributes on asset items: `hfnKey`, `mfaKey` (lookups), `gAll`, `gLayer`, `gCategory`,
 //! `gSubcategory` (places), `created`, `updated`, `nameKey`, `owner` (orders, each ending in the
@@ -17,75 +20,54 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
     ScalarAttributeType,
 };
+use nna_domain::search::{Level, Order};
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
 
-/// A place level and the attribute that holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    All,
-    Layer,
-    Category,
-    Subcategory,
-}
-
-impl Level {
-    pub const ALL: [Level; 4] = [Self::All, Self::Layer, Self::Category, Self::Subcategory];
-
-    pub fn attribute(self) -> &'static str {
-        match self {
-            Self::All => "gAll",
-            Self::Layer => "gLayer",
-            Self::Category => "gCategory",
-            Self::Subcategory => "gSubcategory",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::Layer => "layer",
-            Self::Category => "category",
-            Self::Subcategory => "subcategory",
-        }
+/// The attribute holding an asset's place at a level.
+pub fn level_attribute(level: Level) -> &'static str {
+    match level {
+        Level::All => "gAll",
+        Level::Layer => "gLayer",
+        Level::Category => "gCategory",
+        Level::Subcategory => "gSubcategory",
     }
 }
 
-/// A listing order and the attribute that holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    Created,
-    Updated,
-    Name,
-    Owner,
+fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::All => "all",
+        Level::Layer => "layer",
+        Level::Category => "category",
+        Level::Subcategory => "subcategory",
+    }
 }
 
-impl Order {
-    pub const ALL: [Order; 4] = [Self::Created, Self::Updated, Self::Name, Self::Owner];
+pub const LEVELS: [Level; 4] = [Level::All, Level::Layer, Level::Category, Level::Subcategory];
 
-    pub fn attribute(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Updated => "updated",
-            Self::Name => "nameKey",
-            Self::Owner => "owner",
-        }
+/// The attribute holding an asset's position in an order (`search::position`).
+pub fn order_attribute(order: Order) -> &'static str {
+    match order {
+        Order::Created => "created",
+        Order::Updated => "updated",
+        Order::Name => "nameKey",
+        Order::Owner => "owner",
     }
+}
 
-    fn label(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Updated => "updated",
-            Self::Name => "name",
-            Self::Owner => "owner",
-        }
+fn order_label(order: Order) -> &'static str {
+    match order {
+        Order::Created => "created",
+        Order::Updated => "updated",
+        Order::Name => "name",
+        Order::Owner => "owner",
     }
 }
 
 /// `created-all`, `name-subcategory`, …: keys only; a listing reads keys, then the page's items.
 pub fn listing_index(order: Order, level: Level) -> String {
-    format!("{}-{}", order.label(), level.label())
+    format!("{}-{}", order_label(order), level_label(level))
 }
 
 pub const HFN_INDEX: &str = "hfn";
@@ -94,12 +76,12 @@ pub const MFA_INDEX: &str = "mfa";
 /// Every global secondary index: `(name, partition attribute, sort attribute, whole items?)`.
 pub fn indexes() -> Vec<(String, &'static str, &'static str, bool)> {
     let mut out = vec![
-        (HFN_INDEX.to_owned(), "hfnKey", Order::Created.attribute(), true),
-        (MFA_INDEX.to_owned(), "mfaKey", Order::Created.attribute(), true),
+        (HFN_INDEX.to_owned(), "hfnKey", order_attribute(Order::Created), true),
+        (MFA_INDEX.to_owned(), "mfaKey", order_attribute(Order::Created), true),
     ];
     for order in Order::ALL {
-        for level in Level::ALL {
-            out.push((listing_index(order, level), level.attribute(), order.attribute(), false));
+        for level in LEVELS {
+            out.push((listing_index(order, level), level_attribute(level), order_attribute(order), false));
         }
     }
     out

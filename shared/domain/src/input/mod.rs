@@ -2,8 +2,6 @@
 
 mod create;
 mod edit;
-mod list;
 
 pub use create::{ComponentRef, NewAsset};
 pub use edit::{EditMode, apply_edit, merge_patch};
-pub use list::{ListQuery, SortKey, SortOrder};

@@ -35,7 +35,7 @@ impl Registry {
     pub async fn delete(&self, key: &str) -> Result<Asset, RegistryError> {
         for attempt in 0..ATTEMPTS {
             let current = self.get(key).await?;
-            match self.store.delete(&current.id, current.revision).await {
+            match self.store.delete(&current).await {
                 Ok(()) => return Ok(current),
                 Err(StoreError::Conflict) => pause(attempt).await,
                 Err(e) => return Err(e.into()),
@@ -59,7 +59,7 @@ impl Registry {
             }
             next.revision = current.revision + 1;
             next.updated_at = Timestamp::now().max(current.updated_at);
-            match self.store.replace(&next, current.revision).await {
+            match self.store.replace(&current, &next).await {
                 Ok(()) => return Ok(next),
                 Err(StoreError::Conflict) => pause(attempt).await,
                 Err(e) => return Err(e.into()),

@@ -11,7 +11,8 @@ pub use create::BatchOutcome;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
 use crate::error::{FieldError, Invalid};
-use crate::ports::{AssetStore, BlobError, BlobStore, StoreError};
+use crate::ports::{AssetIndex, AssetStore, BlobError, BlobStore, StoreError};
+use crate::search::{CursorKey, SearchTuning};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,8 +25,6 @@ pub enum RegistryError {
     Conflict(String),
     #[error("{0}")]
     Unavailable(String),
-    #[error("{0}")]
-    Unsupported(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -48,7 +47,6 @@ impl From<StoreError> for RegistryError {
             StoreError::Conflict | StoreError::SequenceExhausted(_) => Self::Conflict(e.to_string()),
             StoreError::MissingComponent(_) => Self::Conflict(e.to_string()),
             StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
-            StoreError::Unsupported(_) => Self::Unsupported(e.to_string()),
             StoreError::Corrupt { .. } | StoreError::Internal(_) => Self::Internal(e.to_string()),
         }
     }
@@ -63,35 +61,50 @@ impl From<BlobError> for RegistryError {
     }
 }
 
-/// Limits that depend on the deployment rather than the domain.
-#[derive(Debug, Clone, Copy)]
+/// What depends on the deployment rather than the domain.
+#[derive(Debug, Clone)]
 pub struct RegistryConfig {
     pub max_upload_bytes: u64,
+    /// Signs paging cursors; every instance of a deployment must share it.
+    pub cursor_key: CursorKey,
+    pub search: SearchTuning,
+}
+
+impl RegistryConfig {
+    pub fn new(max_upload_bytes: u64, cursor_key: CursorKey) -> Self {
+        Self { max_upload_bytes, cursor_key, search: SearchTuning::default() }
+    }
 }
 
 impl Default for RegistryConfig {
     fn default() -> Self {
         // The old system's 32 MB.
-        Self { max_upload_bytes: 32 * 1024 * 1024 }
+        Self::new(32 * 1024 * 1024, CursorKey::random())
     }
 }
 
 #[derive(Clone)]
 pub struct Registry {
     store: Arc<dyn AssetStore>,
+    index: Arc<dyn AssetIndex>,
     blobs: Arc<dyn BlobStore>,
     config: RegistryConfig,
 }
 
 impl Registry {
-    pub fn new(store: Arc<dyn AssetStore>, blobs: Arc<dyn BlobStore>, config: RegistryConfig) -> Self {
+    /// A store keeps assets and their search index together.
+    pub fn new<S: AssetStore + AssetIndex + 'static>(
+        store: Arc<S>,
+        blobs: Arc<dyn BlobStore>,
+        config: RegistryConfig,
+    ) -> Self {
         // Index the taxonomy now rather than during someone's request.
         let _ = crate::taxonomy::taxonomy();
-        Self { store, blobs, config }
+        Self { index: store.clone(), store, blobs, config }
     }
 
-    pub fn config(&self) -> RegistryConfig {
-        self.config
+    pub fn config(&self) -> &RegistryConfig {
+        &self.config
     }
 
     pub fn blobs(&self) -> &Arc<dyn BlobStore> {

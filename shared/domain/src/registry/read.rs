@@ -1,8 +1,7 @@
 use super::{Registry, RegistryError};
 use crate::address::AssetKey;
 use crate::asset::Asset;
-use crate::input::ListQuery;
-use crate::ports::AssetPage;
+use crate::search::{self, SearchPage, SearchQuery};
 
 impl Registry {
     /// By id, HFN (composites: the base HFN or the full name), MFA or `nna_address`.
@@ -11,9 +10,10 @@ impl Registry {
         self.store.get(&parsed).await?.ok_or_else(|| RegistryError::NotFound(key.to_owned()))
     }
 
-    pub async fn list(&self, params: &[(String, String)]) -> Result<(ListQuery, AssetPage), RegistryError> {
-        let query = ListQuery::parse(params)?;
-        let page = self.store.list(&query).await?;
+    /// Listing and search: `GET /api/assets` and `/api/assets/search`.
+    pub async fn search(&self, params: &[(String, String)]) -> Result<(SearchQuery, SearchPage), RegistryError> {
+        let query = SearchQuery::parse(params)?;
+        let page = search::search(self.index.as_ref(), &query, &self.config.cursor_key, self.config.search).await?;
         Ok((query, page))
     }
 }

@@ -3,20 +3,20 @@
 //! so sequence allocation never waits on SQLite's lock; readers use their own connections and run
 //! alongside it.
 
-mod list;
+mod index;
 mod queue;
 mod row;
 mod schema;
+mod write;
 
 pub use queue::SqliteQueue;
 
 use async_trait::async_trait;
-use nna_domain::address::Address;
-use nna_domain::input::ListQuery;
-use nna_domain::ports::{AssetPage, AssetStore, CreatePlan, StoreError};
-use nna_domain::{Asset, AssetId, AssetKey, Sequence};
-use row::{COLUMNS, PLACEHOLDERS, Row, decode, revision};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
+use nna_domain::search::{IndexTerm, Place};
+use nna_domain::{Asset, AssetId, AssetKey};
+use row::decode;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -110,7 +110,7 @@ pub(crate) fn sql(e: rusqlite::Error) -> StoreError {
 #[async_trait]
 impl AssetStore for SqliteStore {
     async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
-        self.blocking(move |inner| inner.write(|conn| create(conn, &plan))).await
+        self.blocking(move |inner| inner.write(|conn| write::create(conn, &plan))).await
     }
 
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
@@ -118,35 +118,19 @@ impl AssetStore for SqliteStore {
         self.blocking(move |inner| inner.read(|conn| get(conn, &key))).await
     }
 
-    async fn replace(&self, asset: &Asset, expected_revision: u64) -> Result<(), StoreError> {
-        let asset = asset.clone();
-        self.blocking(move |inner| inner.write(|conn| replace(conn, &asset, expected_revision))).await
+    async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
+        let (current, next) = (current.clone(), next.clone());
+        self.blocking(move |inner| inner.write(|conn| write::replace(conn, &current, &next))).await
     }
 
-    async fn delete(&self, id: &AssetId, expected_revision: u64) -> Result<(), StoreError> {
-        let id = id.clone();
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                let n = conn
-                    .execute(
-                        "DELETE FROM assets WHERE id = ?1 AND revision = ?2",
-                        params![id.as_str(), revision(expected_revision)?],
-                    )
-                    .map_err(sql)?;
-                if n == 1 { Ok(()) } else { Err(StoreError::Conflict) }
-            })
-        })
-        .await
-    }
-
-    async fn list(&self, query: &ListQuery) -> Result<AssetPage, StoreError> {
-        let query = query.clone();
-        self.blocking(move |inner| inner.read(|conn| list::run(conn, &query))).await
+    async fn delete(&self, current: &Asset) -> Result<(), StoreError> {
+        let current = current.clone();
+        self.blocking(move |inner| inner.write(|conn| write::delete(conn, &current))).await
     }
 
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {
         let asset = asset.clone();
-        self.blocking(move |inner| inner.write(|conn| import(conn, &asset))).await
+        self.blocking(move |inner| inner.write(|conn| write::import(conn, &asset))).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -154,89 +138,42 @@ impl AssetStore for SqliteStore {
     }
 }
 
-fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-    for id in &plan.requires {
-        let exists =
-            tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [id.as_str()], |_| Ok(())).optional().map_err(sql)?;
-        if exists.is_none() {
-            return Err(StoreError::MissingComponent(id.clone()));
-        }
+#[async_trait]
+impl AssetIndex for SqliteStore {
+    async fn postings(&self, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
+        let term = term.clone();
+        self.blocking(move |inner| inner.read(|conn| index::postings(conn, &term, limit))).await
     }
-    let counter = plan.path.code_path();
-    let last: u32 = tx
-        .query_row("SELECT last FROM sequences WHERE path = ?1", [&counter], |r| r.get(0))
-        .optional()
-        .map_err(sql)?
-        .unwrap_or(0);
-    let exhausted = || StoreError::SequenceExhausted(counter.clone());
-    let mut sequence = Sequence::new(last + 1).ok_or_else(exhausted)?;
-    // Imported items may already hold numbers the counter has not seen: skip past them.
-    let asset = loop {
-        let asset = (plan.build)(Address { path: plan.path, sequence });
-        let row = Row::of(&asset)?;
-        let taken = tx
-            .query_row("SELECT 1 FROM assets WHERE hfn = ?1 OR mfa = ?2 LIMIT 1", params![row.hfn, row.mfa], |_| Ok(()))
-            .optional()
-            .map_err(sql)?;
-        if taken.is_none() {
-            insert(&tx, &row)?;
-            break asset;
-        }
-        sequence = sequence.next().ok_or_else(exhausted)?;
-    };
-    tx.execute(
-        "INSERT INTO sequences (path, last) VALUES (?1, ?2) ON CONFLICT (path) DO UPDATE SET last = excluded.last",
-        params![counter, sequence.get()],
-    )
-    .map_err(sql)?;
-    tx.commit().map_err(sql)?;
-    Ok(asset)
-}
 
-fn insert(conn: &Connection, row: &Row) -> Result<(), StoreError> {
-    conn.execute(&format!("INSERT INTO assets ({COLUMNS}) VALUES ({PLACEHOLDERS})"), row.values().as_slice())
-        .map_err(sql)?;
-    Ok(())
-}
+    async fn prefix_postings(&self, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
+        let prefix = prefix.clone();
+        self.blocking(move |inner| inner.read(|conn| index::prefix_postings(conn, &prefix, limit))).await
+    }
 
-fn replace(conn: &mut Connection, asset: &Asset, expected: u64) -> Result<(), StoreError> {
-    let row = Row::of(asset)?;
-    let expected = revision(expected)?;
-    let values = row.values().into_iter().chain([&expected as &dyn rusqlite::ToSql]);
-    let n = conn
-        .execute(
-            &format!("UPDATE assets SET ({COLUMNS}) = ({PLACEHOLDERS}) WHERE id = ?1 AND revision = ?14"),
-            rusqlite::params_from_iter(values),
-        )
-        .map_err(sql)?;
-    if n == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+    async fn fetch(&self, ids: &[AssetId]) -> Result<Vec<Asset>, StoreError> {
+        let ids = ids.to_vec();
+        self.blocking(move |inner| inner.read(|conn| index::fetch(conn, &ids))).await
+    }
+
+    async fn walk(&self, walk: &Walk, limit: usize) -> Result<Walked, StoreError> {
+        let walk = walk.clone();
+        self.blocking(move |inner| inner.read(|conn| index::walk(conn, &walk, limit))).await
+    }
+
+    async fn count(&self, places: &[Place]) -> Result<u64, StoreError> {
+        let places = places.to_vec();
+        self.blocking(move |inner| inner.read(|conn| index::count(conn, &places))).await
+    }
 }
 
 fn get(conn: &Connection, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
     // Legacy data may hold two items under one name; the first registered is the one it names.
     let (sql_text, value) = match key {
         AssetKey::Id(id) => ("SELECT id, doc FROM assets WHERE id = ?1", id.as_str()),
-        AssetKey::Hfn(h) => ("SELECT id, doc FROM assets WHERE hfn = ?1 ORDER BY created_at, id LIMIT 1", h.as_str()),
-        AssetKey::Mfa(m) => ("SELECT id, doc FROM assets WHERE mfa = ?1 ORDER BY created_at, id LIMIT 1", m.as_str()),
+        AssetKey::Hfn(h) => ("SELECT id, doc FROM assets WHERE hfn = ?1 ORDER BY pos_created LIMIT 1", h.as_str()),
+        AssetKey::Mfa(m) => ("SELECT id, doc FROM assets WHERE mfa = ?1 ORDER BY pos_created LIMIT 1", m.as_str()),
     };
     let found: Option<(String, String)> =
         conn.query_row(sql_text, [value], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(sql)?;
     found.map(|(id, doc)| decode(&id, &doc)).transpose()
-}
-
-fn import(conn: &mut Connection, asset: &Asset) -> Result<(), StoreError> {
-    let row = Row::of(asset)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-    tx.execute("DELETE FROM assets WHERE id = ?1", [asset.id.as_str()]).map_err(sql)?;
-    insert(&tx, &row)?;
-    if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
-        tx.execute(
-            "INSERT INTO sequences (path, last) VALUES (?1, ?2)
-             ON CONFLICT (path) DO UPDATE SET last = max(last, excluded.last)",
-            params![address.path.code_path(), address.sequence.get()],
-        )
-        .map_err(sql)?;
-    }
-    tx.commit().map_err(sql)
 }

@@ -1,34 +1,34 @@
-//! An asset as a row: the document and the columns derived from it, in `COLUMNS` order.
+//! An asset as a row: the document, the columns derived from it (in `COLUMNS` order), and its
+//! postings.
 
 use nna_domain::Asset;
 use nna_domain::ports::StoreError;
-use nna_domain::search::asset_terms;
+use nna_domain::search::{Order, index_terms, position};
 use rusqlite::ToSql;
 
-pub(super) const COLUMNS: &str = "id, hfn, mfa, layer, category_path, subcategory_path, name, registered_by, \
-                                  created_at, updated_at, revision, search_text, doc";
-pub(super) const PLACEHOLDERS: &str = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13";
+pub(super) const COLUMNS: &str = "id, hfn, mfa, layer, category_path, subcategory_path, revision, \
+                                  pos_created, pos_updated, pos_name, pos_owner, doc";
+pub(super) const PLACEHOLDERS: &str = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12";
 
 pub(super) struct Row {
-    id: String,
+    pub id: String,
     pub hfn: String,
     pub mfa: Option<String>,
     layer: String,
     category_path: Option<String>,
     subcategory_path: Option<String>,
-    name: String,
-    registered_by: Option<String>,
-    created_at: i64,
-    updated_at: i64,
     revision: i64,
-    search_text: String,
+    pub pos_created: String,
+    pos_updated: String,
+    pos_name: String,
+    pos_owner: String,
     doc: String,
+    pub terms: Vec<String>,
 }
 
 impl Row {
     pub fn of(asset: &Asset) -> Result<Self, StoreError> {
         let placement = asset.placement();
-        let terms: Vec<String> = asset_terms(asset).into_iter().collect();
         Ok(Self {
             id: asset.id.to_string(),
             hfn: asset.hfn_key(),
@@ -36,20 +36,19 @@ impl Row {
             layer: asset.layer.clone(),
             category_path: placement.map(|p| format!("{}.{}", p.layer.code, p.category.code)),
             subcategory_path: placement.map(|p| p.code_path()),
-            name: asset.name.clone(),
-            registered_by: asset.registered_by.clone(),
-            created_at: asset.created_at.millis(),
-            updated_at: asset.updated_at.millis(),
             revision: revision(asset.revision)?,
-            // Space-delimited on both sides so `LIKE '% term %'` matches whole terms.
-            search_text: format!(" {} ", terms.join(" ")),
+            pos_created: position(asset, Order::Created),
+            pos_updated: position(asset, Order::Updated),
+            pos_name: position(asset, Order::Name),
+            pos_owner: position(asset, Order::Owner),
             doc: serde_json::to_string(asset)
                 .map_err(|e| StoreError::Internal(format!("encoding asset {}: {e}", asset.id)))?,
+            terms: index_terms(asset).into_iter().map(|t| t.as_str().to_owned()).collect(),
         })
     }
 
     /// The values for `COLUMNS`, in order.
-    pub fn values(&self) -> [&dyn ToSql; 13] {
+    pub fn values(&self) -> [&dyn ToSql; 12] {
         [
             &self.id,
             &self.hfn,
@@ -57,12 +56,11 @@ impl Row {
             &self.layer,
             &self.category_path,
             &self.subcategory_path,
-            &self.name,
-            &self.registered_by,
-            &self.created_at,
-            &self.updated_at,
             &self.revision,
-            &self.search_text,
+            &self.pos_created,
+            &self.pos_updated,
+            &self.pos_name,
+            &self.pos_owner,
             &self.doc,
         ]
     }

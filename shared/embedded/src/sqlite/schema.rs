@@ -1,47 +1,109 @@
-//! The database layout, versioned with `PRAGMA user_version`; each step runs once, in order.
+//! The database layout, versioned with `PRAGMA user_version`; each step runs once, in order, in
+//! its own transaction. A `Reindex` step recomputes every derived column and posting from the
+//! stored documents: what a change to `search::index_terms` or the order keys needs.
 
-use rusqlite::Connection;
+use super::row::Row;
+use rusqlite::{Connection, Transaction};
 
-const STEPS: &[&str] = &[
+enum Step {
+    Sql(&'static str),
+    Reindex,
+}
+
+const STEPS: &[Step] = &[
     // 1: assets as JSON documents plus the columns lookups, filters and sorting need.
-    "CREATE TABLE assets (
-        id TEXT PRIMARY KEY,
-        hfn TEXT NOT NULL,
-        mfa TEXT,
-        layer TEXT NOT NULL,
-        category_path TEXT,
-        subcategory_path TEXT,
-        name TEXT NOT NULL,
-        registered_by TEXT,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        revision INTEGER NOT NULL,
-        search_text TEXT NOT NULL,
-        doc TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX assets_by_hfn ON assets (hfn);
-    CREATE INDEX assets_by_mfa ON assets (mfa);
-    CREATE INDEX assets_by_created ON assets (created_at, id);
-    CREATE INDEX assets_by_subcategory ON assets (subcategory_path, created_at);
-    CREATE TABLE sequences (path TEXT PRIMARY KEY, last INTEGER NOT NULL) STRICT;",
+    Step::Sql(
+        "CREATE TABLE assets (
+            id TEXT PRIMARY KEY,
+            hfn TEXT NOT NULL,
+            mfa TEXT,
+            layer TEXT NOT NULL,
+            category_path TEXT,
+            subcategory_path TEXT,
+            name TEXT NOT NULL,
+            registered_by TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            search_text TEXT NOT NULL,
+            doc TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX assets_by_hfn ON assets (hfn);
+        CREATE INDEX assets_by_mfa ON assets (mfa);
+        CREATE INDEX assets_by_created ON assets (created_at, id);
+        CREATE INDEX assets_by_subcategory ON assets (subcategory_path, created_at);
+        CREATE TABLE sequences (path TEXT PRIMARY KEY, last INTEGER NOT NULL) STRICT;",
+    ),
     // 2: the job queue. A job is hidden until `visible_at` once received; `receives` counts deliveries.
-    "CREATE TABLE jobs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        body TEXT NOT NULL,
-        visible_at INTEGER NOT NULL,
-        receives INTEGER NOT NULL DEFAULT 0,
-        enqueued_at INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX jobs_by_visibility ON jobs (visible_at, id);",
+    Step::Sql(
+        "CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            body TEXT NOT NULL,
+            visible_at INTEGER NOT NULL,
+            receives INTEGER NOT NULL DEFAULT 0,
+            enqueued_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX jobs_by_visibility ON jobs (visible_at, id);",
+    ),
+    // 3: the search index: positions in every order, and one posting per index term.
+    Step::Sql(
+        "DROP INDEX assets_by_created;
+        DROP INDEX assets_by_subcategory;
+        ALTER TABLE assets DROP COLUMN search_text;
+        ALTER TABLE assets DROP COLUMN name;
+        ALTER TABLE assets DROP COLUMN registered_by;
+        ALTER TABLE assets DROP COLUMN created_at;
+        ALTER TABLE assets DROP COLUMN updated_at;
+        ALTER TABLE assets ADD COLUMN pos_created TEXT NOT NULL DEFAULT '';
+        ALTER TABLE assets ADD COLUMN pos_updated TEXT NOT NULL DEFAULT '';
+        ALTER TABLE assets ADD COLUMN pos_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE assets ADD COLUMN pos_owner TEXT NOT NULL DEFAULT '';
+        CREATE INDEX assets_created ON assets (pos_created);
+        CREATE INDEX assets_layer_created ON assets (layer, pos_created);
+        CREATE INDEX assets_category_created ON assets (category_path, pos_created);
+        CREATE INDEX assets_subcategory_created ON assets (subcategory_path, pos_created);
+        CREATE INDEX assets_name ON assets (pos_name);
+        CREATE INDEX assets_layer_name ON assets (layer, pos_name);
+        CREATE INDEX assets_category_name ON assets (category_path, pos_name);
+        CREATE INDEX assets_subcategory_name ON assets (subcategory_path, pos_name);
+        CREATE INDEX assets_updated ON assets (pos_updated);
+        CREATE INDEX assets_owner ON assets (pos_owner);
+        CREATE TABLE postings (term TEXT NOT NULL, pos TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (term, pos, id)) STRICT, WITHOUT ROWID;
+        CREATE INDEX postings_by_asset ON postings (id);",
+    ),
+    // 4: fill what step 3 added.
+    Step::Reindex,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (version, step) in (1_i64..).zip(STEPS).skip(usize::try_from(done).unwrap_or(0)) {
         let tx = conn.transaction()?;
-        tx.execute_batch(step)?;
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql)?,
+            Step::Reindex => reindex(&tx)?,
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+fn reindex(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let docs: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT id, doc FROM assets")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    tx.execute("DELETE FROM postings", [])?;
+    for (id, doc) in docs {
+        let Ok(asset) = super::row::decode(&id, &doc) else {
+            tracing::error!(%id, "an unreadable stored asset was left out of the search index");
+            continue;
+        };
+        let row = Row::of(&asset)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string()))))?;
+        super::write::put(tx, &row)?;
     }
     Ok(())
 }

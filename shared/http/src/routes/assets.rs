@@ -108,12 +108,22 @@ async fn curate(State(s): State<AppState>, Params(key): Params<String>) -> Resul
     Ok(ok(StatusCode::OK, AssetView::of(&asset)))
 }
 
+/// The old list's shape, plus where the next page starts. `total` is `null` when counting would
+/// cost more than answering (an unselective search).
 async fn list(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
-    let (query, page) = s.registry.list(&body::query_pairs(&uri)).await?;
+    let (query, page) = s.registry.search(&body::query_pairs(&uri)).await?;
     let items: Vec<AssetView<'_>> = page.items.iter().map(AssetView::of).collect();
-    let total_pages = page.total.div_ceil(u64::from(query.limit));
+    let total_pages = page.total.map(|t| t.div_ceil(u64::from(query.limit)));
     Ok(ok(
         StatusCode::OK,
-        json!({ "items": items, "total": page.total, "page": query.page, "limit": query.limit, "totalPages": total_pages }),
+        json!({
+            "items": items,
+            "total": page.total,
+            "page": query.page,
+            "limit": query.limit,
+            "totalPages": total_pages,
+            "nextCursor": page.next_cursor,
+            "hasMore": page.next_cursor.is_some(),
+        }),
     ))
 }

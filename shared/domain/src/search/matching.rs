@@ -1,0 +1,68 @@
+//! Whether an asset matches a query, and how well: decided from the asset itself and its index
+//! terms, so a store's index only ever proposes candidates and a stale entry can never add a wrong
+//! result.
+
+use super::order::{Order, position};
+use super::query::{Level, Place, SearchQuery};
+use super::terms::{IndexTerm, index_terms, searchable_texts};
+use super::text::words;
+use crate::asset::Asset;
+use std::collections::BTreeSet;
+
+pub fn matches(asset: &Asset, q: &SearchQuery) -> bool {
+    in_places(asset, &q.places)
+        && in_time(asset, q)
+        && has_terms(&index_terms(asset), q)
+        && (!q.without_album_art || asset.album_art.is_none())
+}
+
+fn in_places(asset: &Asset, places: &[Place]) -> bool {
+    places.iter().any(|p| match p.level {
+        Level::All => true,
+        Level::Layer => asset.layer == p.value,
+        Level::Category => {
+            asset.placement().is_some_and(|x| format!("{}.{}", x.layer.code, x.category.code) == p.value)
+        }
+        Level::Subcategory => asset.placement().is_some_and(|x| x.code_path() == p.value),
+    })
+}
+
+fn in_time(asset: &Asset, q: &SearchQuery) -> bool {
+    q.created_after.is_none_or(|t| asset.created_at >= t) && q.created_before.is_none_or(|t| asset.created_at < t)
+}
+
+fn has_prefix(terms: &BTreeSet<IndexTerm>, prefix: &IndexTerm) -> bool {
+    terms.range(prefix.clone()..).next().is_some_and(|t| t.as_str().starts_with(prefix.as_str()))
+}
+
+fn has_terms(terms: &BTreeSet<IndexTerm>, q: &SearchQuery) -> bool {
+    let words_ok = q.text.as_ref().is_none_or(|t| {
+        t.whole.iter().all(|w| terms.contains(&IndexTerm::word(w)))
+            && t.prefix.as_ref().is_none_or(|p| has_prefix(terms, &IndexTerm::word(p)))
+    });
+    words_ok && q.address.as_ref().is_none_or(|a| has_prefix(terms, a)) && q.facets.iter().all(|f| terms.contains(f))
+}
+
+/// How well an asset matches the query's words: each word counts by the most telling field it is
+/// found in (the creator's words and song names most, the description least), whole words twice
+/// what a prefix counts.
+pub fn score(asset: &Asset, q: &SearchQuery) -> u32 {
+    let Some(text) = &q.text else { return 0 };
+    let fields: Vec<(u32, BTreeSet<String>)> =
+        searchable_texts(asset).into_iter().map(|(f, t)| (f.weight(), words(t).into_iter().collect())).collect();
+    let best = |hit: &dyn Fn(&BTreeSet<String>) -> bool| {
+        fields.iter().filter(|(_, w)| hit(w)).map(|(weight, _)| *weight).max().unwrap_or(0)
+    };
+    let whole: u32 = text.whole.iter().map(|w| 2 * best(&|set| set.contains(w))).sum();
+    let prefix = text.prefix.as_ref().map_or(0, |p| best(&|set| set.iter().any(|w| w.starts_with(p.as_str()))));
+    whole + prefix
+}
+
+/// Where the asset stands in the query's order, as a string that compares that way: relevance is
+/// the score, then newest.
+pub fn sort_key(asset: &Asset, q: &SearchQuery) -> String {
+    match q.sort.by {
+        super::query::SortBy::Relevance => format!("{:010}#{}", score(asset, q), position(asset, Order::Created)),
+        super::query::SortBy::Order(order) => position(asset, order),
+    }
+}

@@ -1,0 +1,19 @@
+//! Search: what a query means (`text`, `query`, `matching`), what an asset is indexed under
+//! (`terms`), in which orders listings run (`order`), and how a query is answered from any store's
+//! index (`plan`). All of it is defined here once, so both stores return the same results.
+
+mod cursor;
+mod matching;
+mod order;
+mod plan;
+mod query;
+mod terms;
+mod text;
+
+pub use cursor::CursorKey;
+pub use matching::{matches, score, sort_key};
+pub use order::{Direction, Order, position};
+pub use plan::{SearchPage, SearchTuning, search};
+pub use query::{Level, Place, SearchQuery, Sort, SortBy};
+pub use terms::{IndexTerm, MAX_INDEX_TERMS, index_terms};
+pub use text::{TextQuery, fold, words};

@@ -1,0 +1,249 @@
+//! Answering a query from a store's index, the same way for every store.
+//!
+//! The query's terms (words, the last one as a prefix, an address prefix, facets) each have a
+//! posting list. The planner reads every list up to a small limit: if one ends within it, the query
+//! is *selective* and that list is the candidate set; the candidates are fetched, checked against
+//! the whole query, sorted, and paged. Reads are proportional to the matches, and the total is
+//! exact. If every list runs past the limit (a tenfold larger one is tried too), the query is
+//! *unselective*: the planner walks the order's index through the query's places and checks each
+//! asset, which reads about a page when most assets match. A query with no terms at all is a plain
+//! listing: the same walk, with the total from the stores' counts.
+
+use super::cursor::CursorKey;
+use super::matching::{matches, sort_key};
+use super::order::{Direction, Order, position};
+use super::query::{Place, SearchQuery, SortBy};
+use super::terms::IndexTerm;
+use crate::asset::Asset;
+use crate::id::AssetId;
+use crate::ports::{AssetIndex, Posting, StoreError, Walk};
+use crate::registry::RegistryError;
+use futures_util::future::try_join_all;
+use std::collections::{BTreeSet, VecDeque};
+
+/// How much the planner reads before changing strategy. The defaults suit production; tests make
+/// them tiny to drive small data down the unselective path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchTuning {
+    /// A posting list shorter than one of these (tried in turn) drives the query.
+    pub probes: [usize; 2],
+    /// An unselective walk examines at most this many assets per request, then hands out a cursor.
+    pub walk_budget: usize,
+}
+
+impl Default for SearchTuning {
+    fn default() -> Self {
+        Self { probes: [100, 1000], walk_budget: 20_000 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPage {
+    pub items: Vec<Asset>,
+    /// Known when it is cheap: for selective queries and plain listings.
+    pub total: Option<u64>,
+    pub next_cursor: Option<String>,
+}
+
+/// A posting list the planner can read.
+enum Driver {
+    Term(IndexTerm),
+    Prefix(IndexTerm),
+}
+
+fn drivers(q: &SearchQuery) -> Vec<Driver> {
+    let mut out: Vec<Driver> = q.facets.iter().cloned().map(Driver::Term).collect();
+    if let Some(t) = &q.text {
+        out.extend(t.whole.iter().map(|w| Driver::Term(IndexTerm::word(w))));
+        out.extend(t.prefix.iter().map(|p| Driver::Prefix(IndexTerm::word(p))));
+    }
+    out.extend(q.address.iter().cloned().map(Driver::Prefix));
+    out
+}
+
+async fn read(index: &dyn AssetIndex, driver: &Driver, limit: usize) -> Result<Vec<Posting>, StoreError> {
+    match driver {
+        Driver::Term(t) => index.postings(t, limit).await,
+        Driver::Prefix(p) => index.prefix_postings(p, limit).await,
+    }
+}
+
+/// Cursor positions say which way they were made: a selective page's keys are sort keys, a walk's
+/// are positions in the walked order.
+const SELECTIVE: &str = "s";
+const WALKED: &str = "w";
+
+pub async fn search(
+    index: &dyn AssetIndex,
+    q: &SearchQuery,
+    key: &CursorKey,
+    tuning: SearchTuning,
+) -> Result<SearchPage, RegistryError> {
+    let after = q.cursor.as_ref().map(|c| key.decode(&q.fingerprint(), c)).transpose()?;
+    let drivers = drivers(q);
+    if !drivers.is_empty() {
+        for limit in tuning.probes {
+            let lists = try_join_all(drivers.iter().map(|d| read(index, d, limit + 1))).await?;
+            if let Some(smallest) = lists.into_iter().filter(|l| l.len() <= limit).min_by_key(Vec::len) {
+                return selective(index, q, key, smallest, after).await;
+            }
+        }
+    }
+    walked(index, q, key, after, drivers.is_empty(), tuning.walk_budget).await
+}
+
+/// Splits a cursor position into its mode and key; a cursor from the other mode means the results
+/// changed shape under the client, who must start again.
+fn resume(after: Option<String>, mode: &str) -> Result<Option<String>, RegistryError> {
+    match after {
+        None => Ok(None),
+        Some(a) => match a.split_once(':') {
+            Some((m, rest)) if m == mode => Ok(Some(rest.to_owned())),
+            _ => Err(crate::error::FieldError::new(
+                "cursor",
+                crate::error::ErrorCode::InvalidCursor,
+                "the results changed since this cursor was made; start again without it",
+            )
+            .into()),
+        },
+    }
+}
+
+fn is_after(candidate: &str, after: &str, direction: Direction) -> bool {
+    match direction {
+        Direction::Ascending => candidate > after,
+        Direction::Descending => candidate < after,
+    }
+}
+
+async fn selective(
+    index: &dyn AssetIndex,
+    q: &SearchQuery,
+    key: &CursorKey,
+    candidates: Vec<Posting>,
+    after: Option<String>,
+) -> Result<SearchPage, RegistryError> {
+    let after = resume(after, SELECTIVE)?;
+    let ids: Vec<AssetId> = candidates.into_iter().map(|p| p.id).collect::<BTreeSet<_>>().into_iter().collect();
+    let mut hits: Vec<(String, Asset)> =
+        index.fetch(&ids).await?.into_iter().filter(|a| matches(a, q)).map(|a| (sort_key(&a, q), a)).collect();
+    hits.sort_by(|a, b| a.0.cmp(&b.0));
+    if q.sort.direction == Direction::Descending {
+        hits.reverse();
+    }
+    let total = hits.len() as u64;
+    let skip = if after.is_some() { 0 } else { q.offset() };
+    let mut rest =
+        hits.into_iter().filter(|(k, _)| after.as_deref().is_none_or(|a| is_after(k, a, q.sort.direction))).skip(skip);
+    let page: Vec<(String, Asset)> = rest.by_ref().take(q.limit as usize).collect();
+    let next_cursor = match (rest.next(), page.last()) {
+        (Some(_), Some((k, _))) => Some(key.encode(&q.fingerprint(), &format!("{SELECTIVE}:{k}"))),
+        _ => None,
+    };
+    Ok(SearchPage { items: page.into_iter().map(|(_, a)| a).collect(), total: Some(total), next_cursor })
+}
+
+/// One place's walk, buffered.
+struct Stream {
+    place: Place,
+    buffer: VecDeque<Asset>,
+    last: Option<String>,
+    done: bool,
+    batch: usize,
+}
+
+async fn walked(
+    index: &dyn AssetIndex,
+    q: &SearchQuery,
+    key: &CursorKey,
+    after: Option<String>,
+    plain_listing: bool,
+    walk_budget: usize,
+) -> Result<SearchPage, RegistryError> {
+    // Relevance needs every match ranked, which an unselective query cannot afford: newest first.
+    let (order, direction) = match q.sort.by {
+        SortBy::Order(o) => (o, q.sort.direction),
+        SortBy::Relevance => (Order::Created, Direction::Descending),
+    };
+    let after = resume(after, WALKED)?;
+    let (start, stop) = created_bounds(q, order, direction);
+    let start = match (after.clone(), start) {
+        (Some(a), _) => Some(a),
+        (None, s) => s,
+    };
+    let skip = if after.is_some() { 0 } else { q.offset() };
+    let need = skip + q.limit as usize;
+    let mut streams: Vec<Stream> = q
+        .places
+        .iter()
+        .map(|p| Stream {
+            place: p.clone(),
+            buffer: VecDeque::new(),
+            last: start.clone(),
+            done: false,
+            batch: need.clamp(20, 1000),
+        })
+        .collect();
+    let mut found: Vec<(String, Asset)> = Vec::new();
+    let (mut examined, mut last_examined, mut cut_short) = (0usize, None::<String>, false);
+    loop {
+        for s in streams.iter_mut().filter(|s| s.buffer.is_empty() && !s.done) {
+            let walk = Walk { place: s.place.clone(), order, direction, after: s.last.clone() };
+            let got = index.walk(&walk, s.batch).await?;
+            s.done = !got.more;
+            s.last = got.assets.last().map(|a| position(a, order)).or(s.last.take());
+            s.buffer.extend(got.assets);
+            s.batch = (s.batch * 2).min(1000);
+        }
+        let next = streams
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.buffer.front().map(|a| (i, position(a, order))))
+            .reduce(|best, c| if is_after(&best.1, &c.1, direction) { c } else { best });
+        let Some((i, pos)) = next else { break };
+        if stop.as_deref().is_some_and(|bound| is_after(&pos, bound, direction)) {
+            break;
+        }
+        if found.len() == need || examined == walk_budget {
+            cut_short = true;
+            break;
+        }
+        let Some(asset) = streams[i].buffer.pop_front() else { break };
+        examined += 1;
+        last_examined = Some(pos.clone());
+        if matches(&asset, q) {
+            found.push((pos, asset));
+        }
+    }
+    let page: Vec<(String, Asset)> = found.into_iter().skip(skip).collect();
+    // A full page resumes after its last item; a walk out of budget after the last asset it saw.
+    let resume_at = match (cut_short, page.len() == q.limit as usize) {
+        (false, _) => None,
+        (true, true) => page.last().map(|(k, _)| k.clone()),
+        (true, false) => last_examined,
+    };
+    let next_cursor = resume_at.map(|k| key.encode(&q.fingerprint(), &format!("{WALKED}:{k}")));
+    let total = if plain_listing && only_places(q) { Some(index.count(&q.places).await?) } else { None };
+    Ok(SearchPage { items: page.into_iter().map(|(_, a)| a).collect(), total, next_cursor })
+}
+
+/// A listing narrowed by nothing but places: its total is the places' counts.
+fn only_places(q: &SearchQuery) -> bool {
+    q.created_after.is_none() && q.created_before.is_none() && !q.without_album_art
+}
+
+/// Walking by creation time, a time range becomes where the walk starts and where it stops.
+fn created_bounds(q: &SearchQuery, order: Order, direction: Direction) -> (Option<String>, Option<String>) {
+    if order != Order::Created {
+        return (None, None);
+    }
+    // Positions are `<ms>#<id>`, and `#` sorts before every id character.
+    let at = |t: crate::time::Timestamp| format!("{:013}#", t.millis().max(0));
+    let after = q.created_after.map(at);
+    let before = q.created_before.map(at);
+    match direction {
+        // Newest first: start just before `before`, stop once past `after`.
+        Direction::Descending => (before, after),
+        Direction::Ascending => (after, before),
+    }
+}

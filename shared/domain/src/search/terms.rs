@@ -1,0 +1,198 @@
+//! The terms an asset is indexed under. Both stores keep exactly these, and matching checks
+//! exactly these, so what the index finds and what a query means can never drift apart.
+//!
+//! A term is a namespace and a folded value: `w:` a word (from the creator's words, song, album and
+//! artist names, tags, the HFN, the description), `tag:` a whole tag, `by:` the registrant, `ai:`
+//! the AI that generated the metadata, `st:` its strategy, `art:1` for album art, `h:` and `m:` the
+//! HFN and MFA for address-prefix search. The most telling terms come first; at most
+//! [`MAX_INDEX_TERMS`] are kept, which bounds what one write costs the index.
+
+use super::text::{fold, words};
+use crate::asset::Asset;
+use std::collections::BTreeSet;
+
+/// Enough for every word of a 500-character creator description and more; a very long AI
+/// description contributes its first distinct words up to this.
+pub const MAX_INDEX_TERMS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IndexTerm(String);
+
+impl IndexTerm {
+    pub fn word(w: &str) -> Self {
+        Self(format!("w:{w}"))
+    }
+
+    pub fn tag(tag: &str) -> Self {
+        Self(format!("tag:{}", fold(tag)))
+    }
+
+    pub fn owner(email: &str) -> Self {
+        // `#` separates parts of index keys; no real address needs it.
+        Self(format!("by:{}", email.trim().to_lowercase().replace('#', "")))
+    }
+
+    pub fn generator(name: &str) -> Self {
+        Self(format!("ai:{}", fold(name)))
+    }
+
+    pub fn strategy(name: &str) -> Self {
+        Self(format!("st:{}", fold(name)))
+    }
+
+    pub fn has_album_art() -> Self {
+        Self("art:1".into())
+    }
+
+    pub fn hfn(hfn: &str) -> Self {
+        Self(format!("h:{}", hfn.to_lowercase()))
+    }
+
+    pub fn mfa(mfa: &str) -> Self {
+        Self(format!("m:{mfa}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The namespace and the value's first two characters: the partition a term's postings live in,
+    /// so one query reads every term that starts with a prefix of two characters or more.
+    pub fn bucket(&self) -> String {
+        let (ns, value) = self.0.split_once(':').unwrap_or(("", &self.0));
+        format!("{ns}:{}", value.chars().take(2).collect::<String>())
+    }
+
+    /// A term is empty when its value is: nothing was there to index.
+    fn has_value(&self) -> bool {
+        self.0.split_once(':').is_some_and(|(_, v)| !v.is_empty())
+    }
+}
+
+/// Every term of an asset, most telling first, at most [`MAX_INDEX_TERMS`].
+pub fn index_terms(asset: &Asset) -> BTreeSet<IndexTerm> {
+    let mut ordered: Vec<IndexTerm> = Vec::with_capacity(64);
+    ordered.push(IndexTerm::hfn(&asset.hfn_key()));
+    if let Some(mfa) = asset.mfa_key() {
+        ordered.push(IndexTerm::mfa(&mfa));
+    }
+    if asset.album_art.is_some() {
+        ordered.push(IndexTerm::has_album_art());
+    }
+    if let Some(by) = &asset.registered_by {
+        ordered.push(IndexTerm::owner(by));
+    }
+    if let Some(ai) = &asset.ai_metadata {
+        ordered.extend(ai.generated_by.as_deref().map(IndexTerm::generator));
+        ordered.extend(ai.generation_strategy.as_deref().map(IndexTerm::strategy));
+    }
+    for tag in asset.tags.iter().flatten() {
+        ordered.push(IndexTerm::tag(tag));
+    }
+    let texts = searchable_texts(asset);
+    ordered.extend(texts.iter().flat_map(|(_, text)| words(text)).map(|w| IndexTerm::word(&w)));
+    let mut out = BTreeSet::new();
+    for term in ordered.into_iter().filter(IndexTerm::has_value) {
+        if out.len() == MAX_INDEX_TERMS {
+            break;
+        }
+        out.insert(term);
+    }
+    out
+}
+
+/// Where words are searched, and how much a match there says about the asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    CreatorDescription,
+    Song,
+    Tags,
+    Name,
+    Description,
+}
+
+impl Field {
+    pub fn weight(self) -> u32 {
+        match self {
+            Self::CreatorDescription | Self::Song => 3,
+            Self::Tags | Self::Name => 2,
+            Self::Description => 1,
+        }
+    }
+}
+
+/// The texts words are taken from, in priority order.
+pub fn searchable_texts(asset: &Asset) -> Vec<(Field, &str)> {
+    let mut out: Vec<(Field, &str)> = Vec::new();
+    if let Some(d) = &asset.creator_description {
+        out.push((Field::CreatorDescription, d.as_str()));
+    }
+    if let Some(song) = asset.music_metadata.as_ref().and_then(|m| m.extracted_song_data.as_ref()) {
+        out.extend(
+            [&song.song_name, &song.album_name, &song.artist_name]
+                .into_iter()
+                .flatten()
+                .map(|s| (Field::Song, s.as_str())),
+        );
+    }
+    out.extend(asset.tags.iter().flatten().map(|t| (Field::Tags, t.as_str())));
+    out.push((Field::Name, asset.name.split(':').next().unwrap_or("")));
+    if let Some(d) = &asset.description {
+        out.push((Field::Description, d.as_str()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn asset(extra: serde_json::Value) -> Asset {
+        let mut v = json!({"id": "a1", "layer": "G", "category": "Pop", "subcategory": "Base", "name": "G.POP.BAS.001",
+            "nna_address": "G.001.001.001", "mfa": "1.001.001.001", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"});
+        for (k, val) in extra.as_object().unwrap() {
+            v[k] = val.clone();
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn facets_words_and_addresses() {
+        let a = asset(
+            json!({"creatorDescription": "Déjà Vu by Beyoncé", "tags": ["Hip-Hop"], "registeredBy": "Kyle@Celerity.Studio",
+            "aiMetadata": {"generatedBy": "OpenAI GPT-4o", "generationStrategy": "songs"}, "albumArt": {"sourceUrl": "https://a.io/x.jpg"}}),
+        );
+        let t: Vec<String> = index_terms(&a).into_iter().map(|t| t.0).collect();
+        for expected in [
+            "h:g.pop.bas.001",
+            "m:1.001.001.001",
+            "art:1",
+            "by:kyle@celerity.studio",
+            "ai:openai gpt 4o",
+            "st:songs",
+            "tag:hip hop",
+            "w:deja",
+            "w:beyonce",
+            "w:hip",
+            "w:hop",
+            "w:g",
+            "w:pop",
+            "w:001",
+        ] {
+            assert!(t.contains(&expected.to_owned()), "{expected} in {t:?}");
+        }
+        assert_eq!(IndexTerm::word("bohemian").bucket(), "w:bo");
+        assert_eq!(IndexTerm::hfn("L.CAS.ATL.001").bucket(), "h:l.");
+    }
+
+    #[test]
+    fn a_write_costs_a_bounded_number_of_terms_and_the_creators_words_come_first() {
+        let long: String = (0..2000).map(|i| format!("word{i} ")).collect();
+        let a = asset(json!({"creatorDescription": "zebra", "description": long}));
+        let t = index_terms(&a);
+        assert_eq!(t.len(), MAX_INDEX_TERMS);
+        assert!(t.contains(&IndexTerm::word("zebra")));
+        assert!(t.contains(&IndexTerm::word("word0")) && !t.contains(&IndexTerm::word("word1999")));
+    }
+}

@@ -1,0 +1,102 @@
+//! What text means to search, defined once for every store: case and accents folded ("Beyoncé" =
+//! "beyonce"), punctuation ignored, every term must match, and the last term matches as a prefix
+//! once it has two characters, so typing "bohem" already finds "Bohemian Rhapsody".
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Folded words of a text, in order.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_alphanumeric() {
+            fold_char(c, &mut word);
+        } else if !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// A short value folded the same way, words joined by single spaces: `Hip-Hop` → `hip hop`.
+pub fn fold(text: &str) -> String {
+    words(text).join(" ")
+}
+
+/// Letters NFKD does not take apart, then lower case.
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        'ß' => out.push_str("ss"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'œ' | 'Œ' => out.push_str("oe"),
+        'ø' | 'Ø' => out.push('o'),
+        'ł' | 'Ł' => out.push('l'),
+        'đ' | 'Đ' => out.push('d'),
+        'þ' | 'Þ' => out.push_str("th"),
+        c => out.extend(c.to_lowercase()),
+    }
+}
+
+/// A prefix shorter than this matches whole words only: one letter would match nearly everything.
+pub const PREFIX_MIN_CHARS: usize = 2;
+
+/// Words of a query: all of `whole` must appear as words; `prefix`, if any, must begin one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TextQuery {
+    pub whole: Vec<String>,
+    pub prefix: Option<String>,
+}
+
+impl TextQuery {
+    /// `None` when nothing searchable is left (blank, punctuation or emoji only).
+    pub fn parse(q: &str) -> Option<Self> {
+        let mut whole = words(q);
+        let last = whole.pop()?;
+        let prefix = if last.chars().count() >= PREFIX_MIN_CHARS {
+            Some(last)
+        } else {
+            whole.push(last);
+            None
+        };
+        whole.sort();
+        whole.dedup();
+        if let Some(p) = &prefix {
+            // A word also required whole is already the stricter condition.
+            if whole.contains(p) {
+                return Some(Self { whole, prefix: None });
+            }
+        }
+        Some(Self { whole, prefix })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_punctuation() {
+        assert_eq!(words("Beyoncé's  DÉJÀ-VU!"), ["beyonce", "s", "deja", "vu"]);
+        assert_eq!(words("Straße Ørsted"), ["strasse", "orsted"]);
+        assert_eq!(words("🎵 ✨"), Vec::<String>::new());
+        assert_eq!(fold("  Hip-Hop "), "hip hop");
+    }
+
+    #[test]
+    fn the_last_word_is_a_prefix_from_two_letters() {
+        assert_eq!(
+            TextQuery::parse("Queen bohem").unwrap(),
+            TextQuery { whole: vec!["queen".into()], prefix: Some("bohem".into()) }
+        );
+        assert_eq!(
+            TextQuery::parse("queen b").unwrap(),
+            TextQuery { whole: vec!["b".into(), "queen".into()], prefix: None }
+        );
+        assert_eq!(TextQuery::parse("pop pop").unwrap(), TextQuery { whole: vec!["pop".into()], prefix: None });
+        assert!(TextQuery::parse(" ?! 🎵").is_none());
+    }
+}

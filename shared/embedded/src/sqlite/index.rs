@@ -1,0 +1,131 @@
+//! Search primitives over the postings table and the position columns: every read is an index
+//! range scan.
+
+use super::row::decode;
+use super::sql;
+use nna_domain::ports::{Posting, StoreError, Walk, Walked};
+use nna_domain::search::{Direction, IndexTerm, Level, Order, Place};
+use nna_domain::{Asset, AssetId};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, params, params_from_iter};
+
+fn postings_of(conn: &Connection, sql_text: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Posting>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql_text).map_err(sql)?;
+    let rows = stmt.query_map(args, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(sql)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (position, id) = row.map_err(sql)?;
+        if let Some(id) = AssetId::parse(&id) {
+            out.push(Posting { position, id });
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn postings(conn: &Connection, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    postings_of(
+        conn,
+        "SELECT pos, id FROM postings WHERE term = ?1 ORDER BY pos DESC LIMIT ?2",
+        &[&term.as_str(), &limit],
+    )
+}
+
+pub(super) fn prefix_postings(conn: &Connection, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    // Text compares byte by byte: every term with this prefix sorts below prefix + U+10FFFF.
+    let upper = format!("{}\u{10FFFF}", prefix.as_str());
+    postings_of(
+        conn,
+        "SELECT pos, id FROM postings WHERE term >= ?1 AND term < ?2 LIMIT ?3",
+        &[&prefix.as_str(), &upper, &limit],
+    )
+}
+
+pub(super) fn fetch(conn: &Connection, ids: &[AssetId]) -> Result<Vec<Asset>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut stmt = conn.prepare(&format!("SELECT id, doc FROM assets WHERE id IN ({marks})")).map_err(sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(chunk.iter().map(AssetId::as_str)), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(sql)?;
+        for row in rows {
+            let (id, doc) = row.map_err(sql)?;
+            match decode(&id, &doc) {
+                Ok(a) => out.push(a),
+                Err(e) => tracing::error!(error = %e, "skipping an unreadable stored asset"),
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn place_column(level: Level) -> Option<&'static str> {
+    match level {
+        Level::All => None,
+        Level::Layer => Some("layer"),
+        Level::Category => Some("category_path"),
+        Level::Subcategory => Some("subcategory_path"),
+    }
+}
+
+pub(super) fn walk(conn: &Connection, walk: &Walk, limit: usize) -> Result<Walked, StoreError> {
+    let column = match walk.order {
+        Order::Created => "pos_created",
+        Order::Updated => "pos_updated",
+        Order::Name => "pos_name",
+        Order::Owner => "pos_owner",
+    };
+    let (cmp, dir) = match walk.direction {
+        Direction::Ascending => (">", "ASC"),
+        Direction::Descending => ("<", "DESC"),
+    };
+    let mut clauses = Vec::new();
+    let mut args: Vec<SqlValue> = Vec::new();
+    if let Some(place) = place_column(walk.place.level) {
+        args.push(SqlValue::Text(walk.place.value.clone()));
+        clauses.push(format!("{place} = ?{}", args.len()));
+    }
+    if let Some(after) = &walk.after {
+        args.push(SqlValue::Text(after.clone()));
+        clauses.push(format!("{column} {cmp} ?{}", args.len()));
+    }
+    args.push(SqlValue::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let text = format!("SELECT id, doc FROM assets {filter} ORDER BY {column} {dir} LIMIT ?{}", args.len());
+    let mut stmt = conn.prepare_cached(&text).map_err(sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .map_err(sql)?;
+    let (mut assets, mut read) = (Vec::with_capacity(limit.min(1000)), 0);
+    for row in rows {
+        let (id, doc) = row.map_err(sql)?;
+        read += 1;
+        match decode(&id, &doc) {
+            Ok(a) => assets.push(a),
+            // One unreadable item must not take the whole listing down with it.
+            Err(e) => tracing::error!(error = %e, "skipping an unreadable stored asset in a listing"),
+        }
+    }
+    Ok(Walked { assets, more: read == limit })
+}
+
+pub(super) fn count(conn: &Connection, places: &[Place]) -> Result<u64, StoreError> {
+    let mut total = 0i64;
+    for place in places {
+        let n: i64 = match place_column(place.level) {
+            None => conn.query_row("SELECT count(*) FROM assets", [], |r| r.get(0)),
+            Some(col) => {
+                conn.query_row(&format!("SELECT count(*) FROM assets WHERE {col} = ?1"), params![place.value], |r| {
+                    r.get(0)
+                })
+            }
+        }
+        .map_err(sql)?;
+        total += n;
+    }
+    Ok(u64::try_from(total).unwrap_or(0))
+}

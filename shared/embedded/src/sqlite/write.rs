@@ -1,0 +1,110 @@
+//! Writes: each one transaction that keeps the row, its postings and the sequence counters right.
+
+use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
+use super::sql;
+use nna_domain::ports::{CreatePlan, StoreError};
+use nna_domain::{Address, Asset, Sequence};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+/// Writes the row (replacing one with its id) and exactly its postings.
+pub(super) fn put(conn: &Connection, row: &Row) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("INSERT OR REPLACE INTO assets ({COLUMNS}) VALUES ({PLACEHOLDERS})"),
+        row.values().as_slice(),
+    )?;
+    conn.execute("DELETE FROM postings WHERE id = ?1", [&row.id])?;
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO postings (term, pos, id) VALUES (?1, ?2, ?3)")?;
+    for term in &row.terms {
+        insert.execute(params![term, row.pos_created, row.id])?;
+    }
+    Ok(())
+}
+
+pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    for id in &plan.requires {
+        let exists =
+            tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [id.as_str()], |_| Ok(())).optional().map_err(sql)?;
+        if exists.is_none() {
+            return Err(StoreError::MissingComponent(id.clone()));
+        }
+    }
+    let counter = plan.path.code_path();
+    let last: u32 = tx
+        .query_row("SELECT last FROM sequences WHERE path = ?1", [&counter], |r| r.get(0))
+        .optional()
+        .map_err(sql)?
+        .unwrap_or(0);
+    let exhausted = || StoreError::SequenceExhausted(counter.clone());
+    let mut sequence = Sequence::new(last + 1).ok_or_else(exhausted)?;
+    // Imported items may already hold numbers the counter has not seen: skip past them.
+    let asset = loop {
+        let asset = (plan.build)(Address { path: plan.path, sequence });
+        let row = Row::of(&asset)?;
+        let taken = tx
+            .query_row("SELECT 1 FROM assets WHERE hfn = ?1 OR mfa = ?2 LIMIT 1", params![row.hfn, row.mfa], |_| Ok(()))
+            .optional()
+            .map_err(sql)?;
+        if taken.is_none() {
+            let fresh =
+                tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [&row.id], |_| Ok(())).optional().map_err(sql)?;
+            if fresh.is_some() {
+                return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)));
+            }
+            put(&tx, &row).map_err(sql)?;
+            break asset;
+        }
+        sequence = sequence.next().ok_or_else(exhausted)?;
+    };
+    tx.execute(
+        "INSERT INTO sequences (path, last) VALUES (?1, ?2) ON CONFLICT (path) DO UPDATE SET last = excluded.last",
+        params![counter, sequence.get()],
+    )
+    .map_err(sql)?;
+    tx.commit().map_err(sql)?;
+    Ok(asset)
+}
+
+pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset) -> Result<(), StoreError> {
+    let row = Row::of(next)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    let stored: Option<i64> = tx
+        .query_row("SELECT revision FROM assets WHERE id = ?1", [current.id.as_str()], |r| r.get(0))
+        .optional()
+        .map_err(sql)?;
+    if stored != Some(revision(current.revision)?) {
+        return Err(StoreError::Conflict);
+    }
+    put(&tx, &row).map_err(sql)?;
+    tx.commit().map_err(sql)
+}
+
+pub(super) fn delete(conn: &mut Connection, current: &Asset) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    let n = tx
+        .execute(
+            "DELETE FROM assets WHERE id = ?1 AND revision = ?2",
+            params![current.id.as_str(), revision(current.revision)?],
+        )
+        .map_err(sql)?;
+    if n != 1 {
+        return Err(StoreError::Conflict);
+    }
+    tx.execute("DELETE FROM postings WHERE id = ?1", [current.id.as_str()]).map_err(sql)?;
+    tx.commit().map_err(sql)
+}
+
+pub(super) fn import(conn: &mut Connection, asset: &Asset) -> Result<(), StoreError> {
+    let row = Row::of(asset)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    put(&tx, &row).map_err(sql)?;
+    if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
+        tx.execute(
+            "INSERT INTO sequences (path, last) VALUES (?1, ?2)
+             ON CONFLICT (path) DO UPDATE SET last = max(last, excluded.last)",
+            params![address.path.code_path(), address.sequence.get()],
+        )
+        .map_err(sql)?;
+    }
+    tx.commit().map_err(sql)
+}
