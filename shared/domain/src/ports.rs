@@ -63,6 +63,14 @@ pub trait AssetStore: Send + Sync {
     /// the counter moves past the item's number. Never used for requests.
     async fn import(&self, asset: &Asset) -> Result<(), StoreError>;
 
+    /// Many imports; stores that can write them together override this.
+    async fn import_all(&self, assets: &[Asset]) -> Result<(), StoreError> {
+        for asset in assets {
+            self.import(asset).await?;
+        }
+        Ok(())
+    }
+
     /// Cheap proof of life for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
 }

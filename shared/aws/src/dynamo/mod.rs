@@ -73,7 +73,9 @@ impl DynamoStore {
         while let Some(keys) = request.take() {
             let page =
                 self.client.batch_get_item().request_items(&self.table, keys).send().await.map_err(store_error)?;
-            out.extend(page.responses.unwrap_or_default().remove(&self.table).unwrap_or_default());
+            let items = page.responses.unwrap_or_default().remove(&self.table).unwrap_or_default();
+            self.metrics.read(items.len());
+            out.extend(items);
             request = page.unprocessed_keys.and_then(|mut u| u.remove(&self.table));
             if request.is_some() {
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -187,6 +187,11 @@ async fn walked(
     let mut found: Vec<(String, Asset)> = Vec::new();
     let (mut examined, mut last_examined, mut cut_short) = (0usize, None::<String>, false);
     loop {
+        if found.len() == need {
+            // Whether anything follows is known without reading it.
+            cut_short = streams.iter().any(|s| !s.buffer.is_empty() || !s.done);
+            break;
+        }
         for s in streams.iter_mut().filter(|s| s.buffer.is_empty() && !s.done) {
             let walk = Walk { place: s.place.clone(), order, direction, after: s.last.clone() };
             let got = index.walk(&walk, s.batch).await?;
@@ -204,7 +209,7 @@ async fn walked(
         if stop.as_deref().is_some_and(|bound| is_after(&pos, bound, direction)) {
             break;
         }
-        if found.len() == need || examined == walk_budget {
+        if examined == walk_budget {
             cut_short = true;
             break;
         }

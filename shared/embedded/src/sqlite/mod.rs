@@ -129,8 +129,12 @@ impl AssetStore for SqliteStore {
     }
 
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {
-        let asset = asset.clone();
-        self.blocking(move |inner| inner.write(|conn| write::import(conn, &asset))).await
+        self.import_all(std::slice::from_ref(asset)).await
+    }
+
+    async fn import_all(&self, assets: &[Asset]) -> Result<(), StoreError> {
+        let assets = assets.to_vec();
+        self.blocking(move |inner| inner.write(|conn| write::import(conn, &assets))).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -94,17 +94,20 @@ pub(super) fn delete(conn: &mut Connection, current: &Asset) -> Result<(), Store
     tx.commit().map_err(sql)
 }
 
-pub(super) fn import(conn: &mut Connection, asset: &Asset) -> Result<(), StoreError> {
-    let row = Row::of(asset)?;
+/// Imports in one transaction: all or none.
+pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-    put(&tx, &row).map_err(sql)?;
-    if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
-        tx.execute(
-            "INSERT INTO sequences (path, last) VALUES (?1, ?2)
-             ON CONFLICT (path) DO UPDATE SET last = max(last, excluded.last)",
-            params![address.path.code_path(), address.sequence.get()],
-        )
-        .map_err(sql)?;
+    for asset in assets {
+        let row = Row::of(asset)?;
+        put(&tx, &row).map_err(sql)?;
+        if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
+            tx.execute(
+                "INSERT INTO sequences (path, last) VALUES (?1, ?2)
+                 ON CONFLICT (path) DO UPDATE SET last = max(last, excluded.last)",
+                params![address.path.code_path(), address.sequence.get()],
+            )
+            .map_err(sql)?;
+        }
     }
     tx.commit().map_err(sql)
 }

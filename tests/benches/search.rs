@@ -1,0 +1,175 @@
+//! Search cost against table size. Writes `target/bench/search.json` and prints it.
+//!
+//!     cargo bench -p nna-tests --bench search
+//!
+//! DynamoDB (on the emulator): the same queries at 1,000, 10,000 and 100,000 assets, counting
+//! requests and items read per search; the figure is how those counts change with the table (they
+//! must not grow). Embedded (SQLite): p50/p99 latency per query at 100,000 assets.
+
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use futures::stream::{self, StreamExt, TryStreamExt};
+use nna_aws::DynamoStore;
+use nna_aws::dynamo::item::{count_key, n, places, posting_key, to_item};
+use nna_domain::search::index_terms;
+use nna_domain::{Address, Asset, AssetId, Registry, RegistryConfig};
+use nna_embedded::{DiskBlobs, SqliteStore};
+use nna_tests::Aws;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PLACES: [&str; 6] = ["G.POP.BAS", "G.RCK.BAS", "G.HIP.BAS", "L.CAS.BAS", "L.URB.BAS", "S.POP.BAS"];
+const USERS: [&str; 3] = ["ana@x.io", "ben@x.io", "cho@x.io"];
+
+/// What is asked, and how selective it is: `rarebird` is in exactly ten assets at any size,
+/// `common` in half of them, `G.POP` in a sixth.
+const QUERIES: [(&str, &[(&str, &str)]); 6] = [
+    ("selective words", &[("q", "rarebird")]),
+    ("selective words in a place", &[("q", "rarebird"), ("layer", "G")]),
+    ("selective facet and prefix", &[("registeredBy", "ana@x.io"), ("q", "rareb")]),
+    ("unselective words", &[("q", "common"), ("limit", "20")]),
+    ("address prefix", &[("q", "G.POP"), ("limit", "20")]),
+    ("plain listing of a layer", &[("layer", "G"), ("limit", "20")]),
+];
+
+/// Asset `i` of the synthetic registry: eight words from a 2,000-word vocabulary, spread evenly
+/// over six subcategories, one second apart.
+fn synthetic(i: usize) -> Asset {
+    let place = PLACES[i % PLACES.len()];
+    let address = Address::parse(&format!("{place}.{:03}", i / PLACES.len() + 1)).expect("an address");
+    let mut words: Vec<String> = (0..8).map(|j| format!("w{}", (i * 7919 + j * 104_729) % 2000)).collect();
+    if i % 2 == 0 {
+        words.push("common".into());
+    }
+    if i < 10 {
+        words.push("rarebird".into());
+    }
+    let v = json!({
+        "id": AssetId::generate(), "layer": &place[..1], "category": address.path.category.name, "subcategory": address.path.subcategory.name,
+        "name": address.hfn(), "nna_address": address.nna_address(), "mfa": address.mfa(),
+        "creatorDescription": words.join(" "), "tags": [place[2..5].to_lowercase()], "registeredBy": USERS[i % 3],
+        "createdAt": format!("2026-01-01T00:00:00.000Z"), "updatedAt": "2026-01-01T00:00:00.000Z",
+        "revision": 1,
+    });
+    let mut asset: Asset = serde_json::from_value(v).expect("an asset");
+    asset.created_at = nna_domain::Timestamp::from_millis(1_767_225_600_000 + i as i64 * 1000).expect("a time");
+    asset.updated_at = asset.created_at;
+    asset
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let report = runtime.block_on(async { json!({ "dynamodb": dynamodb().await, "embedded": embedded().await }) });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).expect("target/bench");
+    std::fs::write(dir.join("search.json"), serde_json::to_string_pretty(&report).expect("json")).expect("write the report");
+    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    println!("written to target/bench/search.json");
+}
+
+fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// Writes assets and their postings straight in, 25 items a request, many requests at once, then
+/// the place counts: search reads nothing else.
+async fn bulk_load(store: &DynamoStore, range: std::ops::Range<usize>, counts: &mut HashMap<String, i64>) {
+    let mut items = Vec::new();
+    for i in range {
+        let asset = synthetic(i);
+        for (_, place) in places(&asset) {
+            *counts.entry(place).or_default() += 1;
+        }
+        items.extend(index_terms(&asset).iter().map(|t| posting_key(t, &asset)));
+        items.push(to_item(&asset).expect("an item"));
+    }
+    let client = store.client().clone();
+    let table = store.table().to_owned();
+    stream::iter(items.chunks(25).map(|c| c.to_vec()).collect::<Vec<_>>())
+        .map(|chunk| {
+            let (client, table) = (client.clone(), table.clone());
+            async move {
+                let mut pending: Vec<WriteRequest> = chunk
+                    .into_iter()
+                    .map(|item| WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build().expect("put")).build())
+                    .collect();
+                while !pending.is_empty() {
+                    let out = client.batch_write_item().request_items(&table, pending).send().await?;
+                    pending = out.unprocessed_items.and_then(|mut u| u.remove(&table)).unwrap_or_default();
+                }
+                Ok::<(), aws_sdk_dynamodb::Error>(())
+            }
+        })
+        .buffer_unordered(16)
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("loaded");
+    for (place, count) in counts.iter() {
+        let mut item = count_key(place);
+        item.insert("n".into(), n(*count));
+        client.put_item().table_name(&table).set_item(Some(item)).send().await.expect("count");
+    }
+}
+
+async fn dynamodb() -> Value {
+    let aws = Aws::fresh().await;
+    let store = Arc::new(aws.store);
+    let registry = Registry::new(store.clone(), Arc::new(aws.blobs), RegistryConfig::default());
+    let mut counts = HashMap::new();
+    let mut at: Map<String, Value> = Map::new();
+    let mut loaded = 0;
+    for size in [1_000usize, 10_000, 100_000] {
+        let started = Instant::now();
+        bulk_load(&store, loaded..size, &mut counts).await;
+        eprintln!("loaded {size} assets into the emulator in {:.0} s", started.elapsed().as_secs_f64());
+        loaded = size;
+        let mut per_query = Map::new();
+        for (label, q) in QUERIES {
+            store.metrics().reset();
+            let (_, page) = registry.search(&params(q)).await.expect("a search");
+            let (requests, items) = store.metrics().snapshot();
+            per_query.insert(label.into(), json!({ "requests": requests, "itemsRead": items, "results": page.items.len(), "total": page.total }));
+        }
+        at.insert(size.to_string(), Value::Object(per_query));
+    }
+    // Per query, how items read changed from one size to the next: 1 means unchanged.
+    let ratios: Map<String, Value> = QUERIES
+        .iter()
+        .map(|(label, _)| {
+            let items = |size: &str| at[size][*label]["itemsRead"].as_f64().unwrap_or(0.0).max(1.0);
+            let ratio = |from: &str, to: &str| (items(to) / items(from) * 100.0).round() / 100.0;
+            (label.to_string(), json!({ "1k→10k": ratio("1000", "10000"), "10k→100k": ratio("10000", "100000") }))
+        })
+        .collect();
+    json!({ "perSearch": at, "itemsReadRatio": ratios })
+}
+
+async fn embedded() -> Value {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let store = Arc::new(SqliteStore::open(dir.path().join("registry.sqlite3")).expect("a store"));
+    let started = Instant::now();
+    for chunk in (0..100_000usize).collect::<Vec<_>>().chunks(2_000) {
+        let assets: Vec<Asset> = chunk.iter().map(|i| synthetic(*i)).collect();
+        nna_domain::ports::AssetStore::import_all(store.as_ref(), &assets).await.expect("imported");
+    }
+    eprintln!("loaded 100000 assets into SQLite in {:.0} s", started.elapsed().as_secs_f64());
+    let blobs = Arc::new(DiskBlobs::new(dir.path().join("files"), "http://x/files", "http://x/upload").expect("blobs"));
+    let registry = Registry::new(store, blobs, RegistryConfig::default());
+    let mut out = Map::new();
+    for (label, q) in QUERIES {
+        let pairs = params(q);
+        let mut times: Vec<Duration> = Vec::with_capacity(200);
+        for i in 0..220 {
+            let started = Instant::now();
+            registry.search(&pairs).await.expect("a search");
+            if i >= 20 {
+                times.push(started.elapsed());
+            }
+        }
+        times.sort();
+        let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+        out.insert(label.into(), json!({ "p50Ms": ms(times[times.len() / 2]), "p99Ms": ms(times[times.len() * 99 / 100]) }));
+    }
+    json!({ "assets": 100_000, "latency": out })
+}
