@@ -39,7 +39,7 @@ fn synthetic(i: usize) -> Asset {
     let place = PLACES[i % PLACES.len()];
     let address = Address::parse(&format!("{place}.{:03}", i / PLACES.len() + 1)).expect("an address");
     let mut words: Vec<String> = (0..8).map(|j| format!("w{}", (i * 7919 + j * 104_729) % 2000)).collect();
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         words.push("common".into());
     }
     if i < 10 {
@@ -63,7 +63,8 @@ fn main() {
     let report = runtime.block_on(async { json!({ "dynamodb": dynamodb().await, "embedded": embedded().await }) });
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&dir).expect("target/bench");
-    std::fs::write(dir.join("search.json"), serde_json::to_string_pretty(&report).expect("json")).expect("write the report");
+    std::fs::write(dir.join("search.json"), serde_json::to_string_pretty(&report).expect("json"))
+        .expect("write the report");
     println!("{}", serde_json::to_string_pretty(&report).expect("json"));
     println!("written to target/bench/search.json");
 }
@@ -92,7 +93,11 @@ async fn bulk_load(store: &DynamoStore, range: std::ops::Range<usize>, counts: &
             async move {
                 let mut pending: Vec<WriteRequest> = chunk
                     .into_iter()
-                    .map(|item| WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build().expect("put")).build())
+                    .map(|item| {
+                        WriteRequest::builder()
+                            .put_request(PutRequest::builder().set_item(Some(item)).build().expect("put"))
+                            .build()
+                    })
                     .collect();
                 while !pending.is_empty() {
                     let out = client.batch_write_item().request_items(&table, pending).send().await?;
@@ -129,7 +134,10 @@ async fn dynamodb() -> Value {
             store.metrics().reset();
             let (_, page) = registry.search(&params(q)).await.expect("a search");
             let (requests, items) = store.metrics().snapshot();
-            per_query.insert(label.into(), json!({ "requests": requests, "itemsRead": items, "results": page.items.len(), "total": page.total }));
+            per_query.insert(
+                label.into(),
+                json!({ "requests": requests, "itemsRead": items, "results": page.items.len(), "total": page.total }),
+            );
         }
         at.insert(size.to_string(), Value::Object(per_query));
     }
@@ -169,7 +177,10 @@ async fn embedded() -> Value {
         }
         times.sort();
         let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
-        out.insert(label.into(), json!({ "p50Ms": ms(times[times.len() / 2]), "p99Ms": ms(times[times.len() * 99 / 100]) }));
+        out.insert(
+            label.into(),
+            json!({ "p50Ms": ms(times[times.len() / 2]), "p99Ms": ms(times[times.len() * 99 / 100]) }),
+        );
     }
     json!({ "assets": 100_000, "latency": out })
 }

@@ -4,6 +4,7 @@
 
 use crate::{DynamoStore, S3Blobs, Settings, SqsQueue};
 use aws_config::BehaviorVersion;
+use nna_domain::jobs::{Job, JobError, JobRunner};
 use nna_domain::ports::AssetStore;
 use nna_domain::search::CursorKey;
 use nna_domain::{Registry, RegistryConfig};
@@ -47,7 +48,10 @@ impl Production {
             Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), &settings.bucket, &settings.public_url));
         let queue = settings.queue_url.as_ref().map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)));
         let config = RegistryConfig::new(settings.max_upload_bytes, CursorKey::from_secret(&settings.cursor_key));
-        let registry = Registry::new(store.clone(), blobs.clone(), config);
+        let mut registry = Registry::new(store.clone(), blobs.clone(), config);
+        if let Some(queue) = &queue {
+            registry = registry.with_jobs(queue.clone(), settings.art_lookup);
+        }
         let production = Self { settings, store, blobs, queue, registry };
         production.warm().await;
         Ok(production)
@@ -80,21 +84,22 @@ pub use nna_http::axum as axum_router;
 /// passing reason is reported back so SQS delivers it again (and, after `maxReceiveCount`, to the
 /// dead-letter queue); a job that failed for good is logged and dropped. One span per message.
 pub async fn run_jobs(
-    registry: &Registry,
+    runner: &dyn JobRunner,
     event: aws_lambda_events::sqs::SqsEvent,
 ) -> aws_lambda_events::sqs::SqsBatchResponse {
-    use nna_domain::jobs::{Job, JobError};
     use tracing::Instrument;
     let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
     for record in event.records {
         let id = record.message_id.clone().unwrap_or_default();
-        let span = tracing::info_span!("message", message_id = %id);
+        let attempt = record.attributes.get("ApproximateReceiveCount").and_then(|n| n.parse().ok()).unwrap_or(1);
+        let span = tracing::info_span!("message", message_id = %id, attempt);
         let retry = async {
             let Ok(job) = Job::from_message(record.body.as_deref().unwrap_or_default()) else {
-                tracing::error!("not a job: poison message");
+                tracing::error!("not a job: poison message, left for the dead-letter queue");
                 return true;
             };
-            match registry.run_job(&job).await {
+            tracing::info!(asset = %job.asset_id(), "job received");
+            match runner.run(&job, attempt).await {
                 Ok(()) => false,
                 Err(JobError::Transient(e)) => {
                     tracing::warn!(error = %e, "job failed; SQS will deliver it again");

@@ -20,6 +20,8 @@ pub struct Settings {
     /// `NNA_MAX_INLINE_BYTES`: the largest file sent inside a request (default 4 MiB, under what
     /// a Lambda request can carry once API Gateway has base64-encoded it).
     pub max_inline_bytes: u64,
+    /// `NNA_ART_LOOKUP`: whether songs created without album art get it looked up (default on).
+    pub art_lookup: bool,
     /// `NNA_S3_PATH_STYLE=true` for S3 emulators; AWS itself uses virtual-hosted style.
     pub s3_path_style: bool,
     /// `NNA_CURSOR_KEY`: signs paging cursors. Every instance must share it, or a cursor made by
@@ -70,6 +72,7 @@ impl Settings {
             max_upload_bytes: bytes("NNA_MAX_UPLOAD_BYTES", 32 * 1024 * 1024)?,
             max_inline_bytes: bytes("NNA_MAX_INLINE_BYTES", 4 * 1024 * 1024)?,
             cursor_key: required("NNA_CURSOR_KEY")?,
+            art_lookup: nna_domain::jobs::lookup_enabled(get("NNA_ART_LOOKUP").as_deref()),
             s3_path_style: get("NNA_S3_PATH_STYLE").is_some_and(|v| v == "true" || v == "1"),
             warm_timeout: Duration::from_millis(bytes("NNA_WARM_TIMEOUT_MS", 1500)?),
         })

@@ -14,9 +14,12 @@ pub enum Job {
     #[serde(rename_all = "camelCase")]
     AlbumArt {
         asset_id: AssetId,
-        /// `None`: find the art by song, artist and album.
+        /// Where the art is. `None` (and no `upload_key`): find it by song, artist and album.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source_url: Option<String>,
+        /// Art uploaded to our own storage (source Manual), read from there rather than the web.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        upload_key: Option<String>,
         /// The asset revision that asked; newer art is never overwritten by an older request.
         revision: u64,
         requested_at: Timestamp,
@@ -41,6 +44,12 @@ impl Job {
     }
 }
 
+/// The `NNA_ART_LOOKUP` setting, read alike by every deployment: songs created without art get
+/// it looked up unless it is `off`, `false` or `0`.
+pub fn lookup_enabled(setting: Option<&str>) -> bool {
+    !matches!(setting.map(str::trim), Some("off" | "false" | "0"))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("the job queue is unavailable: {0}")]
@@ -57,6 +66,13 @@ pub enum JobError {
     Transient(String),
     #[error("gave up: {0}")]
     Permanent(String),
+}
+
+/// Runs jobs, wherever they were received (the SQS handler, the local worker). `attempt` is how
+/// often this delivery has been handed out, from 1.
+#[async_trait]
+pub trait JobRunner: Send + Sync {
+    async fn run(&self, job: &Job, attempt: u32) -> Result<(), JobError>;
 }
 
 #[async_trait]
@@ -94,6 +110,7 @@ mod tests {
         let job = Job::AlbumArt {
             asset_id: AssetId::parse("abc").unwrap(),
             source_url: Some("https://is1-ssl.mzstatic.com/a.jpg".into()),
+            upload_key: None,
             revision: 3,
             requested_at: Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
         };

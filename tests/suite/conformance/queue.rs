@@ -8,7 +8,13 @@ use std::time::{Duration, Instant};
 for_both!(queue: sent_jobs_arrive_once_acknowledged, unacknowledged_jobs_come_back);
 
 fn job(n: u64) -> Job {
-    Job::AlbumArt { asset_id: AssetId::generate(), source_url: None, revision: n, requested_at: Timestamp::now() }
+    Job::AlbumArt {
+        asset_id: AssetId::generate(),
+        source_url: None,
+        upload_key: None,
+        revision: n,
+        requested_at: Timestamp::now(),
+    }
 }
 
 /// Receives until `n` deliveries arrived (queues hand out what they have, a few at a time).

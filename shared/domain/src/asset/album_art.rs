@@ -145,6 +145,11 @@ impl AlbumArt {
         }
     }
 
+    /// Art nobody supplied yet, which the pipeline will look up.
+    pub fn pending_lookup() -> Self {
+        Self { source_url: None, status: Some(ArtStatus::Pending), ..Self::from_source_url(String::new()) }
+    }
+
     pub fn from_source_url(source_url: String) -> Self {
         Self {
             url: None,
@@ -166,7 +171,10 @@ impl AlbumArt {
         let at = |k: &str| join(field, k);
         let url = present(obj, "url").and_then(|v| c.take(web_url(v, &at("url"))));
         let source_url = present(obj, "sourceUrl").and_then(|v| c.take(web_url(v, &at("sourceUrl"))));
-        if url.is_none() && source_url.is_none() && c.is_empty() {
+        // Only art the pipeline is still looking for may have no address yet.
+        let awaiting_lookup =
+            origin == Origin::Stored && present(obj, "status").and_then(Value::as_str) != Some("ready");
+        if url.is_none() && source_url.is_none() && c.is_empty() && !awaiting_lookup {
             c.push(FieldError::new(
                 at("sourceUrl"),
                 ErrorCode::Required,

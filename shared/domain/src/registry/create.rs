@@ -28,7 +28,8 @@ impl Registry {
         let id = AssetId::generate();
         let file = self.store_file(&new.path, &id, upload, new.upload_key.clone()).await?;
         let path = new.path;
-        let template = template(new, id, file.as_ref().map(|f| f.url.clone()), &components);
+        let mut template = template(new, id, file.as_ref().map(|f| f.url.clone()), &components);
+        self.prepare_new_art(&mut template);
         let component_tail: String = components.iter().map(|c| format!(":{}", c.nna_address)).collect();
         let build = move |address: Address| {
             let mut asset = template.clone();
@@ -46,7 +47,9 @@ impl Registry {
             (Ok(_), Some(StoredFile { consumed_upload: Some(upload), .. })) => self.forget(upload).await,
             _ => {}
         }
-        Ok(created?)
+        let created = created?;
+        self.enqueue_art(&created, None).await;
+        Ok(created)
     }
 
     /// Creates each item on its own: one bad item does not stop the others.

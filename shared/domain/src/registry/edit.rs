@@ -12,12 +12,29 @@ const ATTEMPTS: u32 = 16;
 
 impl Registry {
     pub async fn edit(&self, key: &str, body: &Map<String, Value>, mode: EditMode) -> Result<Asset, RegistryError> {
-        self.modify(key, |current| {
-            let mut next = apply_edit(current, body, mode)?;
-            refresh_song_data(current, &mut next, body);
-            Ok(next)
-        })
-        .await
+        let before = self.get(key).await?;
+        let edited = self
+            .modify(key, |current| {
+                let mut next = apply_edit(current, body, mode)?;
+                refresh_song_data(current, &mut next, body);
+                self.prepare_changed_art(current, &mut next);
+                Ok(next)
+            })
+            .await?;
+        if edited.revision != before.revision {
+            self.enqueue_art_if_new(&before, &edited).await;
+        }
+        Ok(edited)
+    }
+
+    /// Only art whose source changed needs a job.
+    async fn enqueue_art_if_new(&self, before: &Asset, after: &Asset) {
+        use crate::asset::AlbumArtField;
+        let source =
+            |a: &Asset| a.album_art.as_ref().and_then(AlbumArtField::art).and_then(|art| art.source_url.clone());
+        if source(before) != source(after) {
+            self.enqueue_art(after, None).await;
+        }
     }
 
     pub async fn curate(&self, key: &str) -> Result<Asset, RegistryError> {
@@ -46,7 +63,7 @@ impl Registry {
 
     /// Read, change, write if nobody wrote in between; otherwise again on fresh data. Changing
     /// nothing writes nothing.
-    async fn modify(
+    pub(super) async fn modify(
         &self,
         key: &str,
         change: impl Fn(&Asset) -> Result<Asset, RegistryError>,

@@ -1,12 +1,13 @@
 //! The use cases: create, read, edit, delete, curate, list. Each takes parsed input, talks to the
 //! ports, and answers with domain values or a `RegistryError`.
 
+mod art;
 mod create;
 mod edit;
-mod jobs;
 mod read;
 mod upload;
 
+pub use art::MAX_ART_UPLOAD_BYTES;
 pub use create::BatchOutcome;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
@@ -89,6 +90,7 @@ pub struct Registry {
     index: Arc<dyn AssetIndex>,
     blobs: Arc<dyn BlobStore>,
     config: RegistryConfig,
+    jobs: Option<art::ArtJobs>,
 }
 
 impl Registry {
@@ -100,7 +102,7 @@ impl Registry {
     ) -> Self {
         // Index the taxonomy now rather than during someone's request.
         let _ = crate::taxonomy::taxonomy();
-        Self { index: store.clone(), store, blobs, config }
+        Self { index: store.clone(), store, blobs, config, jobs: None }
     }
 
     pub fn config(&self) -> &RegistryConfig {

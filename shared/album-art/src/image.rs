@@ -1,0 +1,302 @@
+//! From fetched bytes to the three stored renditions: the original without its metadata, and
+//! 500×500 and 150×150 centre-cropped squares.
+//!
+//! The type comes from the bytes' signature, never from a header or a URL. The dimensions are
+//! read from the header and bounded before anything is decoded, and decoders run with limits, so a
+//! small file claiming a huge image is refused rather than decoded. JPEGs, nearly all album art, are
+//! decoded at the smallest DCT scale that still covers 500 pixels ("shrink on load"): a 3000×3000
+//! cover decodes at 750×750, a sixteenth of the work and memory. The original is kept as sent,
+//! with its metadata segments (EXIF, GPS, XMP, comments) cut out rather than re-encoded.
+
+use crate::failure::Failure;
+use bytes::Bytes;
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use img_parts::{ImageEXIF, jpeg::Jpeg, png::Png, webp::WebP};
+
+/// Bounds on what we agree to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageLimits {
+    /// Longest side, in pixels.
+    pub max_side: u32,
+    /// Width × height.
+    pub max_pixels: u64,
+}
+
+impl Default for ImageLimits {
+    fn default() -> Self {
+        // Album art tops out at 3000×3000 (iTunes) or a few thousand pixels (Cover Art Archive).
+        Self { max_side: 10_000, max_pixels: 40_000_000 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jpeg,
+    Png,
+    WebP,
+}
+
+impl Kind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+            Self::WebP => "image/webp",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::WebP => "webp",
+        }
+    }
+}
+
+/// One stored file.
+#[derive(Debug, Clone)]
+pub struct Rendition {
+    /// `original`, `500x500`, `150x150`.
+    pub name: String,
+    pub bytes: Bytes,
+    pub content_type: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub kind: Kind,
+    pub original: Rendition,
+    pub squares: Vec<Rendition>,
+}
+
+/// The square sizes made from every original.
+pub const SQUARES: [u32; 2] = [500, 150];
+const JPEG_QUALITY: u8 = 85;
+
+fn not_an_image(detail: impl Into<String>) -> Failure {
+    Failure::permanent("not_an_image", detail)
+}
+
+pub fn kind_of(bytes: &[u8]) -> Result<Kind, Failure> {
+    match infer::get(bytes).map(|t| t.mime_type()) {
+        Some("image/jpeg") => Ok(Kind::Jpeg),
+        Some("image/png") => Ok(Kind::Png),
+        Some("image/webp") => Ok(Kind::WebP),
+        Some(other) => Err(Failure::permanent("unsupported_image_type", format!("{other} is not JPEG, PNG or WebP"))),
+        None => Err(not_an_image("the bytes are not a JPEG, PNG or WebP image")),
+    }
+}
+
+/// Width and height from the header alone.
+pub fn dimensions(kind: Kind, bytes: &[u8]) -> Result<(u32, u32), Failure> {
+    match kind {
+        Kind::Jpeg => {
+            let mut decoder = jpeg_decoder::Decoder::new(bytes);
+            decoder.read_info().map_err(|e| not_an_image(format!("unreadable JPEG header: {e}")))?;
+            let info = decoder.info().ok_or_else(|| not_an_image("no JPEG header"))?;
+            Ok((u32::from(info.width), u32::from(info.height)))
+        }
+        Kind::Png | Kind::WebP => image::ImageReader::with_format(std::io::Cursor::new(bytes), image_format(kind))
+            .into_dimensions()
+            .map_err(|e| not_an_image(format!("unreadable image header: {e}"))),
+    }
+}
+
+fn image_format(kind: Kind) -> image::ImageFormat {
+    match kind {
+        Kind::Jpeg => image::ImageFormat::Jpeg,
+        Kind::Png => image::ImageFormat::Png,
+        Kind::WebP => image::ImageFormat::WebP,
+    }
+}
+
+fn check_size(width: u32, height: u32, limits: ImageLimits) -> Result<(), Failure> {
+    let too_large =
+        width > limits.max_side || height > limits.max_side || u64::from(width) * u64::from(height) > limits.max_pixels;
+    if width == 0 || height == 0 {
+        return Err(not_an_image("the image has no pixels"));
+    }
+    if too_large {
+        return Err(Failure::permanent(
+            "image_too_large",
+            format!("{width}×{height} is beyond {} pixels a side or {} in all", limits.max_side, limits.max_pixels),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks, decodes, resizes and cleans one image. CPU-bound: run it off the async threads.
+pub fn process(bytes: Bytes, limits: ImageLimits) -> Result<Processed, Failure> {
+    let kind = kind_of(&bytes)?;
+    let (width, height) = dimensions(kind, &bytes)?;
+    check_size(width, height, limits)?;
+    let (rgb, w, h) = decode_rgb(kind, &bytes, (width, height), limits)?;
+    let mut squares = Vec::with_capacity(SQUARES.len());
+    let source = square_crop(&rgb, w, h)?;
+    for side in SQUARES {
+        let pixels = resize(&source, side)?;
+        let encoded = encode_jpeg(&pixels, side)?;
+        squares.push(Rendition {
+            name: format!("{side}x{side}"),
+            bytes: encoded,
+            content_type: "image/jpeg",
+            width: side,
+            height: side,
+        });
+    }
+    let original = Rendition {
+        name: "original".into(),
+        bytes: strip_metadata(kind, bytes)?,
+        content_type: kind.content_type(),
+        width,
+        height,
+    };
+    Ok(Processed { kind, original, squares })
+}
+
+/// RGB pixels, at a reduced scale when the format allows it and the squares do not need more.
+fn decode_rgb(
+    kind: Kind,
+    bytes: &[u8],
+    (width, height): (u32, u32),
+    limits: ImageLimits,
+) -> Result<(Vec<u8>, u32, u32), Failure> {
+    let max_bytes = usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
+    match kind {
+        Kind::Jpeg => {
+            let mut decoder = jpeg_decoder::Decoder::new(bytes);
+            decoder.set_max_decoding_buffer_size(max_bytes);
+            // Scale so the shorter side still covers the largest square.
+            let short = width.min(height).max(1);
+            let want = |side: u32| {
+                u16::try_from(u64::from(side) * u64::from(SQUARES[0]) / u64::from(short)).unwrap_or(u16::MAX).max(1)
+            };
+            let (w, h) =
+                decoder.scale(want(width), want(height)).map_err(|e| not_an_image(format!("bad JPEG: {e}")))?;
+            let pixels = decoder.decode().map_err(|e| not_an_image(format!("corrupt JPEG: {e}")))?;
+            let info = decoder.info().ok_or_else(|| not_an_image("no JPEG header"))?;
+            let rgb = match info.pixel_format {
+                jpeg_decoder::PixelFormat::RGB24 => pixels,
+                jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
+                jpeg_decoder::PixelFormat::L16 => pixels.chunks_exact(2).flat_map(|c| [c[0], c[0], c[0]]).collect(),
+                jpeg_decoder::PixelFormat::CMYK32 => pixels
+                    .chunks_exact(4)
+                    .flat_map(|c| {
+                        let k = u16::from(c[3]);
+                        [c[0], c[1], c[2]].map(|v| u8::try_from(u16::from(v) * k / 255).unwrap_or(255))
+                    })
+                    .collect(),
+            };
+            let (w, h) = (u32::from(w), u32::from(h));
+            if rgb.len() != (w as usize) * (h as usize) * 3 {
+                return Err(not_an_image("the JPEG decoded to the wrong number of pixels"));
+            }
+            Ok((rgb, w, h))
+        }
+        Kind::Png | Kind::WebP => {
+            let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), image_format(kind));
+            let mut image_limits = image::Limits::default();
+            image_limits.max_image_width = Some(limits.max_side);
+            image_limits.max_image_height = Some(limits.max_side);
+            image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+            reader.limits(image_limits);
+            let decoded = reader.decode().map_err(|e| not_an_image(format!("corrupt image: {e}")))?;
+            // Transparent art sits on white, as it is shown.
+            let rgba = decoded.to_rgba8();
+            let (w, h) = rgba.dimensions();
+            let rgb = rgba
+                .pixels()
+                .flat_map(|p| {
+                    let a = u16::from(p[3]);
+                    [p[0], p[1], p[2]].map(|c| u8::try_from((u16::from(c) * a + 255 * (255 - a)) / 255).unwrap_or(255))
+                })
+                .collect();
+            Ok((rgb, w, h))
+        }
+    }
+}
+
+fn resize_error(e: impl std::fmt::Display) -> Failure {
+    Failure::permanent("not_an_image", format!("could not resize: {e}"))
+}
+
+/// The centred square of the image.
+fn square_crop(rgb: &[u8], w: u32, h: u32) -> Result<Image<'static>, Failure> {
+    let side = w.min(h);
+    let (x0, y0) = ((w - side) / 2, (h - side) / 2);
+    let row = (side as usize) * 3;
+    let mut out = Vec::with_capacity(row * side as usize);
+    for y in y0..y0 + side {
+        let start = ((y as usize) * (w as usize) + x0 as usize) * 3;
+        out.extend_from_slice(rgb.get(start..start + row).ok_or_else(|| not_an_image("short pixel data"))?);
+    }
+    Image::from_vec_u8(side, side, out, PixelType::U8x3).map_err(resize_error)
+}
+
+fn resize(source: &Image<'_>, side: u32) -> Result<Vec<u8>, Failure> {
+    let mut target = Image::new(side, side, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new().resize(source, &mut target, &options).map_err(resize_error)?;
+    Ok(target.into_vec())
+}
+
+fn encode_jpeg(rgb: &[u8], side: u32) -> Result<Bytes, Failure> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let side = u16::try_from(side).map_err(resize_error)?;
+    jpeg_encoder::Encoder::new(&mut out, JPEG_QUALITY)
+        .encode(rgb, side, side, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| Failure::permanent("encode_failed", e.to_string()))?;
+    Ok(Bytes::from(out))
+}
+
+/// JPEG segments that may carry personal or device data: EXIF and XMP (APP1), application data
+/// (APP3–APP13, APP15) and comments. JFIF (APP0), ICC profiles (APP2) and Adobe colour info (APP14)
+/// stay: they say how to show the pixels.
+fn personal_jpeg_segment(marker: u8, contents: &[u8]) -> bool {
+    use img_parts::jpeg::markers::{APP1, APP2, APP3, APP13, APP15, COM};
+    marker == APP1
+        || (APP3..=APP13).contains(&marker)
+        || marker == APP15
+        || marker == COM
+        || (marker == APP2 && !contents.starts_with(b"ICC_PROFILE\0"))
+}
+
+/// The original, byte for byte, minus its metadata.
+pub fn strip_metadata(kind: Kind, bytes: Bytes) -> Result<Bytes, Failure> {
+    let corrupt = |e: img_parts::Error| not_an_image(format!("unreadable image structure: {e}"));
+    let mut out = Vec::with_capacity(bytes.len());
+    match kind {
+        Kind::Jpeg => {
+            let mut jpeg = Jpeg::from_bytes(bytes).map_err(corrupt)?;
+            jpeg.segments_mut().retain(|s| !personal_jpeg_segment(s.marker(), s.contents()));
+            jpeg.encoder().write_to(&mut out).map_err(|e| not_an_image(e.to_string()))?;
+        }
+        Kind::Png => {
+            let mut png = Png::from_bytes(bytes).map_err(corrupt)?;
+            for chunk in [*b"eXIf", *b"tEXt", *b"zTXt", *b"iTXt", *b"tIME"] {
+                png.remove_chunks_by_type(chunk);
+            }
+            png.encoder().write_to(&mut out).map_err(|e| not_an_image(e.to_string()))?;
+        }
+        Kind::WebP => {
+            let mut webp = WebP::from_bytes(bytes).map_err(corrupt)?;
+            webp.set_exif(None);
+            webp.remove_chunks_by_id(img_parts::webp::CHUNK_XMP);
+            webp.encoder().write_to(&mut out).map_err(|e| not_an_image(e.to_string()))?;
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// How good the art is, from the original's shorter side.
+pub fn quality(width: u32, height: u32) -> nna_domain::asset::ArtQuality {
+    match width.min(height) {
+        1000.. => nna_domain::asset::ArtQuality::High,
+        500..=999 => nna_domain::asset::ArtQuality::Medium,
+        _ => nna_domain::asset::ArtQuality::Low,
+    }
+}

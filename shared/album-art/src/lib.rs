@@ -1,0 +1,12 @@
+//! The album-art pipeline: a queued job becomes three stored files (the original without its
+//! metadata, 500×500 and 150×150) recorded on the song. Pure: the network comes in through
+//! [`ImageSource`] and [`ArtLookup`], storage through the domain's ports.
+
+pub mod failure;
+pub mod image;
+mod pipeline;
+mod ports;
+
+pub use failure::Failure;
+pub use pipeline::Pipeline;
+pub use ports::{ArtLookup, FoundArt, ImageSource, SongQuery};

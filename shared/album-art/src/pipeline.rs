@@ -1,0 +1,238 @@
+//! One album-art job, start to finish: decide the source (the job's URL, an uploaded file, or a
+//! lookup), fetch, check and resize, store the three files, and record the result on the asset
+//! with a conditional write. A job for art the asset no longer wants, or already has, does
+//! nothing, so late, stale and repeated deliveries are harmless.
+
+use crate::failure::Failure;
+use crate::image::{ImageLimits, Processed, process, quality};
+use crate::ports::{ArtLookup, ImageSource, SongQuery};
+use async_trait::async_trait;
+use bytes::Bytes;
+use nna_domain::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, ArtVariant, Dimensions};
+use nna_domain::jobs::{Job, JobError, JobRunner};
+use nna_domain::ports::{AssetStore, BlobKey, BlobMeta, BlobStore, StoreError};
+use nna_domain::upload::IMMUTABLE_CACHE;
+use nna_domain::{Asset, AssetId, AssetKey, Timestamp};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+pub struct Pipeline {
+    store: Arc<dyn AssetStore>,
+    blobs: Arc<dyn BlobStore>,
+    images: Arc<dyn ImageSource>,
+    lookup: Option<Arc<dyn ArtLookup>>,
+    limits: ImageLimits,
+    /// Deliveries after which a passing failure is recorded as the outcome (the message then goes
+    /// to the dead-letter queue): the queue's `maxReceiveCount`.
+    max_attempts: u32,
+}
+
+/// What a job asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wanted {
+    Url(String),
+    Upload { key: String, url: String },
+    Lookup,
+}
+
+impl Pipeline {
+    pub fn new(store: Arc<dyn AssetStore>, blobs: Arc<dyn BlobStore>, images: Arc<dyn ImageSource>) -> Self {
+        Self { store, blobs, images, lookup: None, limits: ImageLimits::default(), max_attempts: 3 }
+    }
+
+    pub fn with_lookup(mut self, lookup: Arc<dyn ArtLookup>) -> Self {
+        self.lookup = Some(lookup);
+        self
+    }
+
+    pub fn with_limits(mut self, limits: ImageLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    async fn album_art(
+        &self,
+        asset_id: &AssetId,
+        wanted: &Wanted,
+        requested_at: Timestamp,
+        attempt: u32,
+    ) -> Result<(), JobError> {
+        let Some(asset) = self.load(asset_id).await? else {
+            return Err(JobError::Permanent(format!("asset {asset_id} no longer exists")));
+        };
+        if !still_wanted(&asset, wanted) {
+            tracing::info!(asset = %asset_id, "album art already made or no longer wanted: nothing to do");
+            return Ok(());
+        }
+        match self.make(&asset, wanted, requested_at).await {
+            Ok(art) => self.record(asset_id, wanted, |_| art.clone()).await,
+            Err(f) if f.is_transient() && attempt < self.max_attempts => Err(JobError::Transient(f.to_string())),
+            Err(f) => {
+                tracing::warn!(asset = %asset_id, reason = %f, "album art failed");
+                let code =
+                    if f.is_transient() { format!("retries_exhausted:{}", f.code()) } else { f.code().to_owned() };
+                self.record(asset_id, wanted, |current| failed(current, &code)).await?;
+                // Out of attempts: the message goes on to the dead-letter queue for a person.
+                if f.is_transient() { Err(JobError::Transient(f.to_string())) } else { Ok(()) }
+            }
+        }
+    }
+
+    async fn load(&self, id: &AssetId) -> Result<Option<Asset>, JobError> {
+        self.store.get(&AssetKey::Id(id.clone())).await.map_err(store_failure)
+    }
+
+    /// The finished art, stored; nothing is recorded yet.
+    async fn make(&self, asset: &Asset, wanted: &Wanted, requested_at: Timestamp) -> Result<AlbumArt, Failure> {
+        let declared = asset.album_art.as_ref().and_then(AlbumArtField::art).map_or(ArtSource::default(), |a| a.source);
+        let (bytes, source_url, source) = match wanted {
+            Wanted::Url(url) => (self.images.fetch(url).await?, url.clone(), declared),
+            Wanted::Upload { key, url } => {
+                let key = BlobKey::parse(key).ok_or_else(|| Failure::permanent("bad_upload_key", key.clone()))?;
+                let blob =
+                    self.blobs.get(&key).await.map_err(|e| Failure::transient("storage_unavailable", e.to_string()))?;
+                let blob = blob.ok_or_else(|| Failure::permanent("upload_missing", "the uploaded image is gone"))?;
+                (blob.bytes, url.clone(), ArtSource::Manual)
+            }
+            Wanted::Lookup => {
+                let lookup = self
+                    .lookup
+                    .as_ref()
+                    .ok_or_else(|| Failure::permanent("lookup_disabled", "album-art lookup is off"))?;
+                let query = song_query(asset)
+                    .ok_or_else(|| Failure::permanent("no_song_name", "the song has no name to look up"))?;
+                let found = lookup.find(&query).await?.ok_or_else(|| {
+                    Failure::permanent("no_match", format!("no cover found for {:?} by {:?}", query.song, query.artist))
+                })?;
+                (self.images.fetch(&found.url).await?, found.url, found.source)
+            }
+        };
+        let limits = self.limits;
+        let processed = tokio::task::spawn_blocking(move || process(bytes, limits))
+            .await
+            .map_err(|e| Failure::transient("worker_failed", e.to_string()))??;
+        let folder = folder(asset, requested_at, &processed.original.bytes);
+        let mut variants = Vec::with_capacity(3);
+        for r in std::iter::once(&processed.original).chain(&processed.squares) {
+            let ext = if r.name == "original" { processed.kind.extension() } else { "jpg" };
+            let key = BlobKey::parse(&format!("{folder}/{}.{ext}", r.name))
+                .ok_or_else(|| Failure::permanent("bad_key", folder.clone()))?;
+            let meta = BlobMeta { content_type: r.content_type.to_owned(), cache_control: IMMUTABLE_CACHE.to_owned() };
+            self.blobs
+                .put(&key, r.bytes.clone(), &meta)
+                .await
+                .map_err(|e| Failure::transient("storage_unavailable", e.to_string()))?;
+            variants.push(ArtVariant {
+                name: r.name.clone(),
+                url: self.blobs.public_url(&key),
+                content_type: r.content_type.to_owned(),
+                size: r.bytes.len() as u64,
+                dimensions: Dimensions { width: r.width, height: r.height },
+            });
+        }
+        Ok(ready(&processed, variants, source_url, source))
+    }
+
+    /// Writes the outcome if the asset still wants this art: read, check, write conditionally on
+    /// the revision read, and again on fresh data if someone wrote in between.
+    async fn record(&self, id: &AssetId, wanted: &Wanted, art: impl Fn(&Asset) -> AlbumArt) -> Result<(), JobError> {
+        for _ in 0..8 {
+            let Some(current) = self.load(id).await? else { return Ok(()) };
+            if !still_wanted(&current, wanted) {
+                return Ok(());
+            }
+            let mut next = current.clone();
+            next.album_art = Some(AlbumArtField::Art(art(&current)));
+            next.revision = current.revision + 1;
+            next.updated_at = Timestamp::now().max(current.updated_at);
+            match self.store.replace(&current, &next).await {
+                Ok(()) => return Ok(()),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(store_failure(e)),
+            }
+        }
+        Err(JobError::Transient("the asset kept changing; the job will be tried again".into()))
+    }
+}
+
+#[async_trait]
+impl JobRunner for Pipeline {
+    async fn run(&self, job: &Job, attempt: u32) -> Result<(), JobError> {
+        match job {
+            Job::AlbumArt { asset_id, source_url, upload_key, requested_at, .. } => {
+                let wanted = match (upload_key, source_url) {
+                    (Some(key), Some(url)) => Wanted::Upload { key: key.clone(), url: url.clone() },
+                    (None, Some(url)) => Wanted::Url(url.clone()),
+                    (Some(key), None) => return Err(JobError::Permanent(format!("upload {key} came without its URL"))),
+                    (None, None) => Wanted::Lookup,
+                };
+                self.album_art(asset_id, &wanted, *requested_at, attempt).await
+            }
+        }
+    }
+}
+
+fn store_failure(e: StoreError) -> JobError {
+    match e {
+        StoreError::Unavailable(m) => JobError::Transient(m),
+        other => JobError::Transient(other.to_string()),
+    }
+}
+
+/// Whether the asset is still waiting for exactly this art.
+fn still_wanted(asset: &Asset, wanted: &Wanted) -> bool {
+    let Some(art) = asset.album_art.as_ref().and_then(AlbumArtField::art) else { return false };
+    if art.status != Some(ArtStatus::Pending) {
+        return false;
+    }
+    match wanted {
+        Wanted::Url(url) | Wanted::Upload { url, .. } => art.source_url.as_deref() == Some(url.as_str()),
+        Wanted::Lookup => art.source_url.is_none() && art.url.is_none(),
+    }
+}
+
+fn song_query(asset: &Asset) -> Option<SongQuery> {
+    let data = asset.music_metadata.as_ref().and_then(|m| m.extracted_song_data.as_ref());
+    let song = data
+        .and_then(|d| d.song_name.clone())
+        .or_else(|| asset.creator_description.as_ref().map(|d| d.as_str().to_owned()))?;
+    Some(SongQuery {
+        song,
+        artist: data.and_then(|d| d.artist_name.clone()),
+        album: data.and_then(|d| d.album_name.clone()),
+    })
+}
+
+/// `album-art/YYYY/MM/<asset-id>/<content hash>`: the same job makes the same keys, so a repeated
+/// delivery overwrites identical files instead of adding new ones, and new art never reuses a URL
+/// that caches hold forever.
+fn folder(asset: &Asset, requested_at: Timestamp, original: &Bytes) -> String {
+    let (year, month) = requested_at.year_month();
+    let digest: String = Sha256::digest(original).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("album-art/{year}/{month:02}/{}/{digest}", asset.id)
+}
+
+fn ready(p: &Processed, variants: Vec<ArtVariant>, source_url: String, source: ArtSource) -> AlbumArt {
+    let o = &p.original;
+    AlbumArt {
+        url: variants.first().map(|v| v.url.clone()),
+        source_url: Some(source_url),
+        source,
+        quality: quality(o.width, o.height),
+        uploaded_at: Some(Timestamp::now()),
+        content_type: Some(o.content_type.to_owned()),
+        size: Some(o.bytes.len() as u64),
+        dimensions: Some(Dimensions { width: o.width, height: o.height }),
+        variants,
+        status: Some(ArtStatus::Ready),
+        failure: None,
+    }
+}
+
+fn failed(current: &Asset, code: &str) -> AlbumArt {
+    let mut art =
+        current.album_art.as_ref().and_then(AlbumArtField::art).cloned().unwrap_or_else(AlbumArt::pending_lookup);
+    art.status = Some(ArtStatus::Failed);
+    art.failure = Some(code.to_owned());
+    art
+}

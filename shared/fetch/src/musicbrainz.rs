@@ -1,0 +1,133 @@
+//! MusicBrainz recording search, then the Cover Art Archive's front image of a matching release.
+//! MusicBrainz asks for one request per second and a User-Agent that says who is asking.
+
+use crate::matching::{ACCEPT, score};
+use crate::{http_failure, json_failure};
+use nna_album_art::{Failure, FoundArt, SongQuery};
+use nna_domain::asset::ArtSource;
+use serde::Deserialize;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+pub struct MusicBrainz {
+    client: reqwest::Client,
+    base: String,
+    cover_art: String,
+    last_request: Mutex<Option<Instant>>,
+}
+
+#[derive(Deserialize)]
+struct Recordings {
+    #[serde(default)]
+    recordings: Vec<Recording>,
+}
+
+#[derive(Deserialize)]
+struct Recording {
+    title: String,
+    #[serde(rename = "artist-credit", default)]
+    artists: Vec<Credit>,
+    #[serde(default)]
+    releases: Vec<Release>,
+}
+
+#[derive(Deserialize)]
+struct Credit {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Release {
+    id: String,
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CoverArt {
+    #[serde(default)]
+    images: Vec<Image>,
+}
+
+#[derive(Deserialize)]
+struct Image {
+    #[serde(default)]
+    front: bool,
+    image: String,
+}
+
+/// Lucene phrase: quotes and backslashes escaped.
+fn phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+impl MusicBrainz {
+    pub fn new(client: reqwest::Client, base: &str, cover_art: &str) -> Self {
+        Self {
+            client,
+            base: base.trim_end_matches('/').to_owned(),
+            cover_art: cover_art.trim_end_matches('/').to_owned(),
+            last_request: Mutex::new(None),
+        }
+    }
+
+    /// At most one MusicBrainz request a second from this process.
+    async fn polite(&self) {
+        let mut last = self.last_request.lock().await;
+        if let Some(at) = *last {
+            let wait = Duration::from_secs(1).saturating_sub(at.elapsed());
+            tokio::time::sleep(wait).await;
+        }
+        *last = Some(Instant::now());
+    }
+
+    pub async fn find(&self, q: &SongQuery) -> Result<Option<FoundArt>, Failure> {
+        let mut query = format!("recording:{}", phrase(&q.song));
+        if let Some(artist) = &q.artist {
+            query.push_str(&format!(" AND artist:{}", phrase(artist)));
+        }
+        self.polite().await;
+        let response = self
+            .client
+            .get(format!("{}/ws/2/recording/", self.base))
+            .query(&[("query", query.as_str()), ("fmt", "json"), ("limit", "5")])
+            .send()
+            .await
+            .map_err(|e| Failure::transient("lookup_unavailable", e.to_string()))?;
+        let response = response.error_for_status().map_err(|e| http_failure("musicbrainz", &e))?;
+        let found: Recordings = response.json().await.map_err(|e| json_failure("musicbrainz", &e))?;
+        let mut candidates: Vec<(f64, &Recording)> = found
+            .recordings
+            .iter()
+            .map(|r| {
+                let artist = r.artists.first().map(|c| c.name.as_str());
+                (score(q, &r.title, artist, r.releases.first().and_then(|x| x.title.as_deref())), r)
+            })
+            .filter(|(s, _)| *s >= ACCEPT)
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (_, recording) in candidates {
+            for release in recording.releases.iter().take(5) {
+                if let Some(url) = self.front_cover(&release.id).await? {
+                    return Ok(Some(FoundArt { url, source: ArtSource::MusicBrainz }));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The release's front image, if the archive has one.
+    async fn front_cover(&self, release: &str) -> Result<Option<String>, Failure> {
+        let response = self
+            .client
+            .get(format!("{}/release/{release}", self.cover_art))
+            .send()
+            .await
+            .map_err(|e| Failure::transient("lookup_unavailable", e.to_string()))?;
+        if response.status().as_u16() == 404 {
+            return Ok(None);
+        }
+        let response = response.error_for_status().map_err(|e| http_failure("coverartarchive", &e))?;
+        let art: CoverArt = response.json().await.map_err(|e| json_failure("coverartarchive", &e))?;
+        Ok(art.images.into_iter().find(|i| i.front).map(|i| i.image))
+    }
+}
