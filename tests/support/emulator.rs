@@ -138,6 +138,8 @@ impl Emulator {
             ("NNA_PUBLIC_URL", format!("{}/{}", self.endpoint, aws.bucket)),
             ("NNA_S3_PATH_STYLE", "true".into()),
             ("NNA_CURSOR_KEY", "tests".into()),
+            // Never looks past loopback: album-art tests point the catalogues at local fakes.
+            ("NNA_ART_LOOKUP", "off".into()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

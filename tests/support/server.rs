@@ -26,6 +26,12 @@ impl Server {
         let mut config = LocalConfig::from_lookup(|_| None).expect("default config");
         config.addr = "127.0.0.1:0".parse().expect("loopback");
         config.data_dir = dir.path().to_path_buf();
+        // Album art is kept as sent unless a test turns processing on; even then no test reaches
+        // past loopback: art from any host is refused before a connection, and songs without art
+        // are not looked up. Album-art tests open what they need.
+        config.process_art = false;
+        config.art.lookup = false;
+        config.art.policy.allowed_hosts = Some(Vec::new());
         tune(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();
         let running = start(config, async {

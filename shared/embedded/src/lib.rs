@@ -5,4 +5,4 @@ mod blobs;
 mod sqlite;
 
 pub use blobs::{DiskBlobs, PutRefused, SignedPut};
-pub use sqlite::{SqliteQueue, SqliteStore};
+pub use sqlite::{DeadJob, SqliteQueue, SqliteStore};

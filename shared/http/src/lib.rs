@@ -57,7 +57,8 @@ pub enum RouteGroup {
     Create,
     /// `GET /api/assets/:key`
     Read,
-    /// `PUT`, `PATCH`, `DELETE /api/assets/:key`, `POST /api/assets/curate/:key`
+    /// `PUT`, `PATCH`, `DELETE /api/assets/:key`, `POST /api/assets/curate/:key`,
+    /// `POST /api/assets/:key/album-art`
     Update,
     /// `GET /api/assets`, `/api/assets/search`
     Search,

@@ -1,7 +1,9 @@
 //! Configuration from environment variables, read once at start-up.
 
+use nna_fetch::ArtSettings;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct LocalConfig {
@@ -17,13 +19,22 @@ pub struct LocalConfig {
     pub max_upload_bytes: u64,
     /// `NNA_CURSOR_KEY`: signs paging cursors. Unset, a random key per run (cursors end with it).
     pub cursor_key: Option<String>,
+    /// `NNA_JOB_RETRY_MS`, default 30 s: how long a job that failed for a passing reason (or whose
+    /// worker stopped) waits before it is handed out again — the queue's visibility timeout.
+    pub job_retry: Duration,
+    /// `NNA_ART_PROCESSING`, default on; `off` keeps album art as sent, never fetched or looked up
+    /// (for working offline).
+    pub process_art: bool,
+    /// The album-art fetcher and lookups: `NNA_ART_*`, `NNA_ITUNES_BASE_URL`, … (see `ArtSettings`).
+    pub art: ArtSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{var}: {problem}")]
-pub struct ConfigError {
-    var: &'static str,
-    problem: String,
+pub enum ConfigError {
+    #[error("{var}: {problem}")]
+    Var { var: &'static str, problem: String },
+    #[error(transparent)]
+    Art(#[from] nna_fetch::SettingsError),
 }
 
 impl LocalConfig {
@@ -32,19 +43,17 @@ impl LocalConfig {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let art = ArtSettings::from_lookup(&get)?;
         let get = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let number = |var: &'static str, default: u64| match get(var) {
+            Some(n) => n.parse().map_err(|_| ConfigError::Var { var, problem: format!("{n:?} is not a number") }),
+            None => Ok(default),
+        };
         let addr = match get("NNA_ADDR") {
             Some(a) => a
                 .parse()
-                .map_err(|e| ConfigError { var: "NNA_ADDR", problem: format!("{a:?} is not host:port ({e})") })?,
+                .map_err(|e| ConfigError::Var { var: "NNA_ADDR", problem: format!("{a:?} is not host:port ({e})") })?,
             None => SocketAddr::from(([127, 0, 0, 1], 8080)),
-        };
-        let max_upload_bytes = match get("NNA_MAX_UPLOAD_BYTES") {
-            Some(n) => n.parse().map_err(|_| ConfigError {
-                var: "NNA_MAX_UPLOAD_BYTES",
-                problem: format!("{n:?} is not a byte count"),
-            })?,
-            None => 32 * 1024 * 1024,
         };
         let cors_origins = match get("NNA_CORS_ORIGINS") {
             Some(list) => list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect(),
@@ -55,8 +64,11 @@ impl LocalConfig {
             data_dir: get("NNA_DATA_DIR").map_or_else(|| PathBuf::from(".nna-data"), PathBuf::from),
             public_url: get("NNA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             cors_origins,
-            max_upload_bytes,
+            max_upload_bytes: number("NNA_MAX_UPLOAD_BYTES", 32 * 1024 * 1024)?,
             cursor_key: get("NNA_CURSOR_KEY"),
+            job_retry: Duration::from_millis(number("NNA_JOB_RETRY_MS", 30_000)?.max(100)),
+            process_art: !matches!(get("NNA_ART_PROCESSING").as_deref(), Some("off" | "false" | "0")),
+            art,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 mod config;
 mod direct_upload;
+mod worker;
 
 pub use config::{ConfigError, LocalConfig};
 
@@ -17,9 +18,11 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use worker::Worker;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -27,18 +30,24 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
     #[error("cannot use the data folder: {0}")]
     Data(String),
+    #[error("album-art settings: {0}")]
+    Art(nna_fetch::SettingsError),
 }
 
-/// A server that is accepting connections.
+/// A server that is accepting connections, and its album-art worker.
 pub struct Running {
     pub addr: SocketAddr,
-    task: JoinHandle<std::io::Result<()>>,
+    server: JoinHandle<std::io::Result<()>>,
+    worker: JoinHandle<()>,
 }
 
 impl Running {
-    /// Waits until the server has stopped (after the shutdown signal and in-flight requests).
+    /// Waits until the server has stopped (after the shutdown signal and in-flight requests) and
+    /// the worker has finished the jobs in hand.
     pub async fn finished(self) -> std::io::Result<()> {
-        self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        let served = self.server.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.worker.await.map_err(std::io::Error::other)?;
+        served
     }
 }
 
@@ -49,30 +58,46 @@ pub async fn start(
 ) -> Result<Running, StartError> {
     let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
     let addr = listener.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
-    let app = app(&config, addr)?;
+    let (app, worker) = assemble(&config, addr)?;
     tracing::info!(%addr, data = %config.data_dir.display(), "nna-local serving the API at http://{addr}/api");
-    let task = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
-    Ok(Running { addr, task })
+    let (stop, stopping) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let worker = tokio::spawn(worker.run(stopping.clone()));
+    let mut stopping = stopping;
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    Ok(Running { addr, server, worker })
 }
 
-fn app(config: &LocalConfig, addr: SocketAddr) -> Result<Router, StartError> {
+fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Worker), StartError> {
     let data = |e: &dyn std::fmt::Display| StartError::Data(format!("{}: {e}", config.data_dir.display()));
     std::fs::create_dir_all(&config.data_dir).map_err(|e| data(&e))?;
-    let store = SqliteStore::open(config.data_dir.join("registry.sqlite3")).map_err(|e| data(&e))?;
+    let store = Arc::new(SqliteStore::open(config.data_dir.join("registry.sqlite3")).map_err(|e| data(&e))?);
+    let queue = store.queue();
     let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let files_dir = config.data_dir.join("files");
     let blobs =
         DiskBlobs::new(&files_dir, &format!("{public}/files"), &format!("{public}/upload")).map_err(|e| data(&e))?;
+    let pipeline = config.art.pipeline(store.clone(), Arc::new(blobs.clone())).map_err(StartError::Art)?;
     let cursor_key = config.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);
-    let registry = Registry::new(
-        Arc::new(store),
-        Arc::new(blobs.clone()),
-        RegistryConfig::new(config.max_upload_bytes, cursor_key),
-    );
+    let mut registry =
+        Registry::new(store, Arc::new(blobs.clone()), RegistryConfig::new(config.max_upload_bytes, cursor_key));
+    if config.process_art {
+        registry = registry.with_jobs(Arc::new(queue.clone()), config.art.lookup);
+    }
     let api = nna_http::router(registry, &HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes));
     // Stored files never change under their name (it holds the asset id), so they cache for good.
     let files = Router::new()
         .nest_service("/files", ServeDir::new(files_dir))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE_CACHE)));
-    Ok(api.merge(files).merge(direct_upload::routes(blobs)))
+    let worker = Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry };
+    Ok((api.merge(files).merge(direct_upload::routes(blobs)), worker))
 }

@@ -9,7 +9,7 @@ mod row;
 mod schema;
 mod write;
 
-pub use queue::SqliteQueue;
+pub use queue::{DeadJob, SqliteQueue};
 
 use async_trait::async_trait;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
@@ -29,6 +29,8 @@ pub(crate) struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     idle_readers: Mutex<Vec<Connection>>,
+    /// Wakes a worker waiting on the queue as soon as a job is sent.
+    job_sent: tokio::sync::Notify,
 }
 
 /// Readers kept open between requests; more may exist briefly under load.
@@ -42,7 +44,14 @@ impl SqliteStore {
         configure(&writer).map_err(sql)?;
         writer.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
         schema::migrate(&mut writer).map_err(sql)?;
-        Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), idle_readers: Mutex::new(Vec::new()) }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                path,
+                writer: Mutex::new(writer),
+                idle_readers: Mutex::new(Vec::new()),
+                job_sent: tokio::sync::Notify::new(),
+            }),
+        })
     }
 
     /// The job queue kept in the same database file.

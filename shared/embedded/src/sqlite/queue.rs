@@ -13,6 +13,17 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct SqliteQueue {
     store: SqliteStore,
+    /// Deliveries after which a job goes to the dead-letter table instead of out again, as SQS's
+    /// `maxReceiveCount` does.
+    max_receives: u32,
+}
+
+/// A job that was received too often: kept for a person to look at or send again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadJob {
+    pub id: i64,
+    pub body: String,
+    pub receives: u32,
 }
 
 fn queue_error(e: StoreError) -> QueueError {
@@ -24,7 +35,58 @@ fn queue_error(e: StoreError) -> QueueError {
 
 impl SqliteQueue {
     pub(super) fn new(store: SqliteStore) -> Self {
-        Self { store }
+        Self { store, max_receives: 3 }
+    }
+
+    pub fn with_max_receives(mut self, max_receives: u32) -> Self {
+        self.max_receives = max_receives.max(1);
+        self
+    }
+
+    /// Returns when a job is sent or after `at_most`, whichever is first: a worker waits here
+    /// between receives instead of polling the database.
+    pub async fn wait_for_jobs(&self, at_most: Duration) {
+        let _ = tokio::time::timeout(at_most, self.store.inner.job_sent.notified()).await;
+    }
+
+    /// The dead-letter table, oldest first.
+    pub async fn dead_jobs(&self) -> Result<Vec<DeadJob>, QueueError> {
+        self.store
+            .blocking(|inner| {
+                inner.read(|conn| {
+                    let mut stmt = conn.prepare("SELECT id, body, receives FROM dead_jobs ORDER BY id").map_err(sql)?;
+                    let rows = stmt
+                        .query_map([], |r| {
+                            Ok(DeadJob { id: r.get(0)?, body: r.get(1)?, receives: r.get::<_, u32>(2)? })
+                        })
+                        .map_err(sql)?;
+                    rows.collect::<Result<_, _>>().map_err(sql)
+                })
+            })
+            .await
+            .map_err(queue_error)
+    }
+
+    /// Puts dead jobs back on the queue, as new (SQS's redrive).
+    pub async fn redrive(&self) -> Result<u64, QueueError> {
+        let now = Timestamp::now().millis();
+        self.store
+            .blocking(move |inner| {
+                inner.write(|conn| {
+                    let tx = conn.transaction().map_err(sql)?;
+                    let moved = tx
+                        .execute(
+                            "INSERT INTO jobs (body, visible_at, enqueued_at) SELECT body, ?1, ?1 FROM dead_jobs ORDER BY id",
+                            params![now],
+                        )
+                        .map_err(sql)?;
+                    tx.execute("DELETE FROM dead_jobs", []).map_err(sql)?;
+                    tx.commit().map_err(sql)?;
+                    Ok(moved as u64)
+                })
+            })
+            .await
+            .map_err(queue_error)
     }
 
     /// Jobs waiting or in flight.
@@ -63,7 +125,9 @@ impl JobQueue for SqliteQueue {
                 })
             })
             .await
-            .map_err(queue_error)
+            .map_err(queue_error)?;
+        self.store.inner.job_sent.notify_one();
+        Ok(())
     }
 }
 
@@ -73,6 +137,7 @@ impl JobSource for SqliteQueue {
         let now = Timestamp::now().millis();
         let hidden_until = now.saturating_add(i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX));
         let max = i64::try_from(max).unwrap_or(i64::MAX);
+        let max_receives = i64::from(self.max_receives);
         self.store
             .blocking(move |inner| {
                 inner.write(|conn| {
@@ -88,6 +153,10 @@ impl JobSource for SqliteQueue {
                     };
                     let mut out = Vec::with_capacity(due.len());
                     for (id, body, receives) in due {
+                        if receives >= max_receives {
+                            bury(&tx, id, now)?;
+                            continue;
+                        }
                         let count = receives + 1;
                         tx.execute(
                             "UPDATE jobs SET visible_at = ?2, receives = ?3 WHERE id = ?1",
@@ -126,4 +195,16 @@ impl JobSource for SqliteQueue {
             .await
             .map_err(queue_error)
     }
+}
+
+/// Moves a job to the dead-letter table.
+fn bury(tx: &rusqlite::Transaction<'_>, id: i64, now: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO dead_jobs (id, body, receives, enqueued_at, died_at) SELECT id, body, receives, enqueued_at, ?2 FROM jobs WHERE id = ?1",
+        params![id, now],
+    )
+    .map_err(sql)?;
+    tx.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(sql)?;
+    tracing::warn!(job = id, "a job was received too often: moved to the dead-letter table");
+    Ok(())
 }

@@ -73,6 +73,16 @@ const STEPS: &[Step] = &[
     ),
     // 4: fill what step 3 added.
     Step::Reindex,
+    // 5: the dead-letter queue: jobs received too often without being acknowledged.
+    Step::Sql(
+        "CREATE TABLE dead_jobs (
+            id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL,
+            receives INTEGER NOT NULL,
+            enqueued_at INTEGER NOT NULL,
+            died_at INTEGER NOT NULL
+        ) STRICT;",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

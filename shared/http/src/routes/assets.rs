@@ -10,8 +10,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use axum::routing::{get, post, put};
-use nna_domain::Asset;
+use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::input::EditMode;
+use nna_domain::{Asset, RegistryError};
 use serde_json::json;
 
 pub fn create() -> Router<AppState> {
@@ -29,6 +30,7 @@ pub fn update() -> Router<AppState> {
     Router::new()
         .route("/api/assets/{key}", put(replace).patch(merge).delete(remove))
         .route("/api/assets/curate/{key}", post(curate))
+        .route("/api/assets/{key}/album-art", post(album_art))
 }
 
 pub fn search() -> Router<AppState> {
@@ -96,6 +98,24 @@ async fn edit(s: AppState, key: String, request: Request, mode: EditMode) -> Res
     let changes = body::object(request, s.limits.json_bytes).await?;
     let asset = s.registry.edit(&key, &changes, mode).await?;
     Ok(ok(StatusCode::OK, AssetView::of(&asset)))
+}
+
+/// New album art for a song, from `{"sourceUrl"}` or an uploaded image. 202: the asset shows the
+/// art pending; it turns ready (or failed, with a reason) when the job has run.
+async fn album_art(
+    State(s): State<AppState>,
+    Params(key): Params<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let form = body::submission(request, s.limits).await?;
+    let mut files = form.files.into_iter().map(|(_, u)| u);
+    let upload = files.next();
+    if files.next().is_some() {
+        let two = FieldError::new("file", ErrorCode::TwoFiles, "send one image, or a sourceUrl");
+        return Err(RegistryError::from(two).into());
+    }
+    let asset = s.registry.request_album_art(&key, &form.fields, upload).await?;
+    Ok(ok(StatusCode::ACCEPTED, AssetView::of(&asset)))
 }
 
 async fn remove(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
