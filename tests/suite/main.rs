@@ -6,6 +6,7 @@ mod support {
     pub use nna_tests::*;
 }
 
+mod album_art;
 mod bad_input;
 mod composites;
 mod concurrency;

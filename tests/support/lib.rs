@@ -2,6 +2,7 @@
 //! its own data folder, real binaries as child processes, the AWS emulator, and a Lambda Runtime
 //! API that feeds function binaries their events.
 
+pub mod art;
 pub mod emulator;
 pub mod lambda;
 pub mod process;

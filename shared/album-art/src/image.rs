@@ -86,7 +86,10 @@ pub fn kind_of(bytes: &[u8]) -> Result<Kind, Failure> {
         Some("image/jpeg") => Ok(Kind::Jpeg),
         Some("image/png") => Ok(Kind::Png),
         Some("image/webp") => Ok(Kind::WebP),
-        Some(other) => Err(Failure::permanent("unsupported_image_type", format!("{other} is not JPEG, PNG or WebP"))),
+        Some(other) if other.starts_with("image/") => {
+            Err(Failure::permanent("unsupported_image_type", format!("{other} is not JPEG, PNG or WebP")))
+        }
+        Some(other) => Err(not_an_image(format!("the bytes are {other}, not an image"))),
         None => Err(not_an_image("the bytes are not a JPEG, PNG or WebP image")),
     }
 }

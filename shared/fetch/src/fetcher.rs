@@ -121,6 +121,12 @@ pub struct Guarded {
     loopback_names: Vec<String>,
 }
 
+impl Guarded {
+    pub fn new(inner: Arc<dyn NameResolver>, loopback_names: Vec<String>) -> Self {
+        Self { inner, loopback_names }
+    }
+}
+
 impl Resolve for Guarded {
     fn resolve(&self, name: Name) -> Resolving {
         let (inner, host) = (self.inner.clone(), name.as_str().to_owned());
@@ -169,7 +175,7 @@ impl GuardedFetcher {
         });
         let client = reqwest::Client::builder()
             .no_proxy()
-            .dns_resolver(Guarded { inner: resolver, loopback_names: policy.loopback_names.clone() })
+            .dns_resolver(Guarded::new(resolver, policy.loopback_names.clone()))
             .redirect(redirects)
             .connect_timeout(policy.connect_timeout)
             .timeout(policy.timeout)
@@ -210,6 +216,8 @@ impl ImageSource for GuardedFetcher {
         if !status.is_success() {
             let detail = format!("the image host answered {status}");
             return Err(match status.as_u16() {
+                // A redirect the client would not follow (to another scheme, say).
+                300..=399 => Failure::permanent("redirect_refused", detail),
                 429 => Failure::transient("throttled", detail),
                 500..=599 => Failure::transient("server_error", detail),
                 404 | 410 => Failure::permanent("not_found", detail),

@@ -9,7 +9,7 @@ mod musicbrainz;
 mod settings;
 
 pub use address::refusal;
-pub use fetcher::{FetchPolicy, GuardedFetcher, NameResolver, SystemResolver};
+pub use fetcher::{FetchPolicy, Guarded, GuardedFetcher, NameResolver, SystemResolver};
 pub use itunes::Itunes;
 pub use musicbrainz::MusicBrainz;
 pub use settings::{ArtSettings, SettingsError};

@@ -53,6 +53,24 @@ struct Image {
     #[serde(default)]
     front: bool,
     image: String,
+    #[serde(default)]
+    thumbnails: Thumbnails,
+}
+
+/// The archive's own downsized copies; originals can be scans of tens of megabytes.
+#[derive(Deserialize, Default)]
+struct Thumbnails {
+    #[serde(rename = "1200")]
+    large: Option<String>,
+}
+
+/// The archive still lists `http://coverartarchive.org/…` addresses; it serves the same over
+/// https, which is all the fetcher takes.
+fn https(url: String) -> String {
+    match url.strip_prefix("http://coverartarchive.org/") {
+        Some(rest) => format!("https://coverartarchive.org/{rest}"),
+        None => url,
+    }
 }
 
 /// Lucene phrase: quotes and backslashes escaped.
@@ -128,6 +146,18 @@ impl MusicBrainz {
         }
         let response = response.error_for_status().map_err(|e| http_failure("coverartarchive", &e))?;
         let art: CoverArt = response.json().await.map_err(|e| json_failure("coverartarchive", &e))?;
-        Ok(art.images.into_iter().find(|i| i.front).map(|i| i.image))
+        Ok(art.images.into_iter().find(|i| i.front).map(|i| https(i.thumbnails.large.unwrap_or(i.image))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn archive_addresses_are_fetched_over_https() {
+        assert_eq!(
+            super::https("http://coverartarchive.org/release/x/1-1200.jpg".into()),
+            "https://coverartarchive.org/release/x/1-1200.jpg"
+        );
+        assert_eq!(super::https("http://127.0.0.1:9/x.jpg".into()), "http://127.0.0.1:9/x.jpg");
     }
 }

@@ -1,0 +1,6 @@
+//! The album-art pipeline: images, the guarded fetcher, lookups, and the whole path on both stacks.
+
+mod fetch;
+mod images;
+mod pipeline;
+mod rig;
