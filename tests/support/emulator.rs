@@ -155,6 +155,42 @@ pub struct Aws {
     pub store: DynamoStore,
     pub blobs: S3Blobs,
     pub queue: SqsQueue,
+    /// The dead-letter queue: what was received three times without being acknowledged, as
+    /// `template.yaml` sets it up.
+    pub dlq_url: String,
+    pub dead_letters: SqsQueue,
+}
+
+/// The job queue and its dead-letter queue.
+async fn queues(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let dlq_url = sqs
+        .create_queue()
+        .queue_name(format!("{name}-dlq"))
+        .send()
+        .await
+        .expect("create DLQ")
+        .queue_url
+        .expect("DLQ url");
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&dlq_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("DLQ attributes");
+    let arn = attributes.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).expect("DLQ arn").clone();
+    let redrive = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": "3"}).to_string();
+    let url = sqs
+        .create_queue()
+        .queue_name(name)
+        .attributes(QueueAttributeName::RedrivePolicy, redrive)
+        .send()
+        .await
+        .expect("create queue")
+        .queue_url
+        .expect("queue url");
+    (url, dlq_url)
 }
 
 impl Aws {
@@ -168,12 +204,13 @@ impl Aws {
         let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
         s3.create_bucket().bucket(&name).send().await.expect("create bucket");
         let sqs = aws_sdk_sqs::Client::new(&sdk);
-        let queue_url =
-            sqs.create_queue().queue_name(&name).send().await.expect("create queue").queue_url.expect("queue url");
+        let (queue_url, dlq_url) = queues(&sqs, &name).await;
         Self {
             store: DynamoStore::new(dynamo, &name),
             blobs: S3Blobs::new(s3, &name, &format!("{}/{name}", emu.endpoint)),
-            queue: SqsQueue::new(sqs, &queue_url),
+            queue: SqsQueue::new(sqs.clone(), &queue_url),
+            dead_letters: SqsQueue::new(sqs, &dlq_url),
+            dlq_url,
             table: name.clone(),
             bucket: name,
             queue_url,

@@ -37,6 +37,7 @@ pub enum ErrorCode {
     TwoFiles,
     BatchTooLarge,
     InvalidCursor,
+    NotASong,
 }
 
 impl ErrorCode {
@@ -70,6 +71,7 @@ impl ErrorCode {
             Self::TwoFiles => "two_files",
             Self::BatchTooLarge => "batch_too_large",
             Self::InvalidCursor => "invalid_cursor",
+            Self::NotASong => "not_a_song",
         }
     }
 }

@@ -2,5 +2,7 @@
 
 mod fetch;
 mod images;
+mod lambda;
+mod local;
 mod pipeline;
 mod rig;

@@ -1,8 +1,9 @@
 use crate::support::Aws;
+use nna_aws::SqsQueue;
 use nna_domain::jobs::{JobQueue, JobSource};
 use nna_domain::ports::{AssetIndex, AssetStore, BlobStore};
 use nna_domain::{Registry, RegistryConfig};
-use nna_embedded::{DiskBlobs, SqliteStore};
+use nna_embedded::{DiskBlobs, SqliteQueue, SqliteStore};
 use std::sync::Arc;
 
 /// One adapter set, and the registry over it.
@@ -12,6 +13,8 @@ pub struct Adapters {
     pub blobs: Arc<dyn BlobStore>,
     pub queue: Arc<dyn JobQueue>,
     pub source: Arc<dyn JobSource>,
+    /// What the queue gave up on.
+    pub dead_letters: Arc<dyn DeadLetters>,
     pub registry: Registry,
     /// Another registry over the same store, configured differently.
     pub make_registry: Arc<dyn Fn(RegistryConfig) -> Registry + Send + Sync>,
@@ -19,7 +22,40 @@ pub struct Adapters {
     _dir: Option<tempfile::TempDir>,
 }
 
-fn assemble<S, Q>(store: Arc<S>, blobs: Arc<dyn BlobStore>, queue: Arc<Q>, dir: Option<tempfile::TempDir>) -> Adapters
+/// A queue's dead letters, however it keeps them.
+#[async_trait::async_trait]
+pub trait DeadLetters: Send + Sync {
+    async fn bodies(&self) -> Vec<String>;
+}
+
+#[async_trait::async_trait]
+impl DeadLetters for SqliteQueue {
+    async fn bodies(&self) -> Vec<String> {
+        self.dead_jobs().await.unwrap().into_iter().map(|d| d.body).collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl DeadLetters for SqsQueue {
+    async fn bodies(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            let got = self.receive(10, std::time::Duration::from_secs(30)).await.unwrap();
+            if got.is_empty() {
+                return out;
+            }
+            out.extend(got.into_iter().map(|d| d.body));
+        }
+    }
+}
+
+fn assemble<S, Q>(
+    store: Arc<S>,
+    blobs: Arc<dyn BlobStore>,
+    queue: Arc<Q>,
+    dead_letters: Arc<dyn DeadLetters>,
+    dir: Option<tempfile::TempDir>,
+) -> Adapters
 where
     S: AssetStore + AssetIndex + 'static,
     Q: JobQueue + JobSource + 'static,
@@ -34,6 +70,7 @@ where
         blobs,
         queue: queue.clone(),
         source: queue,
+        dead_letters,
         _dir: dir,
     }
 }
@@ -45,10 +82,10 @@ pub async fn embedded() -> Adapters {
     let blobs = Arc::new(
         DiskBlobs::new(dir.path().join("files"), "http://127.0.0.1:1/files", "http://127.0.0.1:1/upload").unwrap(),
     );
-    assemble(sqlite, blobs, queue, Some(dir))
+    assemble(sqlite, blobs, queue.clone(), queue, Some(dir))
 }
 
 pub async fn production() -> Adapters {
     let aws = Aws::fresh().await;
-    assemble(Arc::new(aws.store), Arc::new(aws.blobs), Arc::new(aws.queue), None)
+    assemble(Arc::new(aws.store), Arc::new(aws.blobs), Arc::new(aws.queue), Arc::new(aws.dead_letters), None)
 }

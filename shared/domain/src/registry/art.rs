@@ -91,6 +91,15 @@ impl Registry {
             return Err(RegistryError::Unavailable("album-art processing is not configured here".into()));
         }
         let current = self.get(key).await?;
+        if !current.is_song() {
+            let layer = current.layer.as_str();
+            return Err(FieldError::new(
+                "layer",
+                ErrorCode::NotASong,
+                format!("album art is for songs (layer G); this asset is layer {layer}"),
+            )
+            .into());
+        }
         let (art, upload_key) = match upload {
             Some(file) => {
                 let key = self.store_art_upload(&current, file).await?;
