@@ -61,6 +61,9 @@ async fn the_api_functions_answer_their_routes() {
         (body["data"]["creatorDescription"].as_str(), body["data"]["description"].as_str()),
         (Some("Kelly, now in red"), Some("Updated from the edit page"))
     );
+    // Album art is for songs; the look is refused, by the function that serves the route.
+    let (status, body) = update.http(event("update-asset-album-art.json")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("not_a_song")), "{body}");
     let (status, body) = update.http(event("update-asset-curate.json")).await;
     assert_envelope(status, &body, 200);
     assert_eq!(body["data"]["status"], "curated");

@@ -129,6 +129,23 @@ async fn a_song_gets_its_art_through_sqs_and_the_process_album_art_function() {
     assert_eq!(again, json!({"batchItemFailures": []}));
     assert_eq!(art_keys(&aws).await, keys);
     assert_eq!(asset(&aws, id).await["revision"], revision);
+
+    // New art for the song through update-asset: pending at once, one more job on the queue.
+    let mut update = Function::start("update-asset", &env(&aws)).await;
+    let mut request = event("update-asset-album-art.json");
+    let path = format!("/api/assets/{id}/album-art");
+    request["rawPath"] = json!(path);
+    request["requestContext"]["http"]["path"] = json!(path);
+    request["pathParameters"]["key"] = json!(id);
+    request["body"] = json!(json!({"sourceUrl": web.put("new.png", images::png(700, 700), "image/png")}).to_string());
+    let (status, answer) = update.http(request).await;
+    assert_eq!((status, answer["data"]["albumArt"]["status"].as_str()), (202, Some("pending")), "{answer}");
+    let next = receive_one(&aws, Duration::from_secs(60)).await;
+    let answer = worker.invoke(sqs_event(&[("m-2", &next)])).await.response();
+    assert_eq!(answer, json!({"batchItemFailures": []}));
+    let art = asset(&aws, id).await["albumArt"].clone();
+    assert_eq!((art["status"].as_str(), art["contentType"].as_str()), (Some("ready"), Some("image/png")), "{art}");
+    assert_eq!(art_keys(&aws).await.len(), 6, "the old files stay: caches may still point at them");
 }
 
 /// S3 through a proxy that fails the first album-art write with a 500.
