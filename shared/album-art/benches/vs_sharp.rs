@@ -8,6 +8,9 @@
 //! Installs sharp from the npm registry into `target/bench/sharp` (the version is pinned in
 //! `shared/album-art/benches/sharp/package.json`).
 
+// A benchmark stops at the first thing that goes wrong, loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use bytes::Bytes;
 use nna_album_art::image::{ImageLimits, process};
 use serde_json::{Value, json};
