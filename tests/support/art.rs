@@ -74,12 +74,17 @@ pub mod images {
         out
     }
 
+    /// The pattern, encoded by the `image` crate.
+    fn encoded(width: u32, height: u32, format: image::ImageFormat) -> Bytes {
+        let image = image::RgbImage::from_raw(width, height, pixels(width, height)).unwrap();
+        let mut out = Vec::new();
+        image.write_to(&mut std::io::Cursor::new(&mut out), format).unwrap();
+        Bytes::from(out)
+    }
+
     /// A PNG with EXIF and text chunks.
     pub fn png(width: u32, height: u32) -> Vec<u8> {
-        let image = image::RgbImage::from_raw(width, height, pixels(width, height)).unwrap();
-        let mut plain = Vec::new();
-        image.write_to(&mut std::io::Cursor::new(&mut plain), image::ImageFormat::Png).unwrap();
-        let mut png = Png::from_bytes(Bytes::from(plain)).unwrap();
+        let mut png = Png::from_bytes(encoded(width, height, image::ImageFormat::Png)).unwrap();
         png.set_exif(Some(exif()));
         let mut text = b"Comment\0".to_vec();
         text.extend_from_slice(SECRET);
@@ -91,10 +96,7 @@ pub mod images {
 
     /// A lossless WebP with EXIF.
     pub fn webp(width: u32, height: u32) -> Vec<u8> {
-        let image = image::RgbImage::from_raw(width, height, pixels(width, height)).unwrap();
-        let mut plain = Vec::new();
-        image.write_to(&mut std::io::Cursor::new(&mut plain), image::ImageFormat::WebP).unwrap();
-        let mut webp = WebP::from_bytes(Bytes::from(plain)).unwrap();
+        let mut webp = WebP::from_bytes(encoded(width, height, image::ImageFormat::WebP)).unwrap();
         webp.set_exif(Some(exif()));
         let mut out = Vec::new();
         webp.encoder().write_to(&mut out).unwrap();

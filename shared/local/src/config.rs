@@ -83,14 +83,25 @@ mod tests {
         assert_eq!(d.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(d.data_dir, PathBuf::from(".nna-data"));
         assert_eq!(d.cors_origins.len(), 4);
+        assert!(d.process_art && d.art.lookup && d.art.policy.https_only);
+        assert_eq!(d.job_retry, Duration::from_secs(30));
         let c = LocalConfig::from_lookup(|k| match k {
             "NNA_ADDR" => Some("0.0.0.0:9000".into()),
             "NNA_CORS_ORIGINS" => Some("https://a.io, https://b.io".into()),
+            "NNA_ART_PROCESSING" => Some("off".into()),
+            "NNA_ART_LOOKUP" => Some("off".into()),
+            "NNA_JOB_RETRY_MS" => Some("2500".into()),
+            "NNA_ART_ALLOWED_HOSTS" => Some("art.example, .cdn.example".into()),
             _ => None,
         })
         .unwrap();
         assert_eq!(c.addr.port(), 9000);
         assert_eq!(c.cors_origins, ["https://a.io", "https://b.io"]);
+        assert!(!c.process_art && !c.art.lookup);
+        assert_eq!(c.job_retry, Duration::from_millis(2500));
+        assert_eq!(c.art.policy.allowed_hosts, Some(vec!["art.example".to_owned(), ".cdn.example".to_owned()]));
         assert!(LocalConfig::from_lookup(|k| (k == "NNA_ADDR").then(|| "nope".into())).is_err());
+        assert!(LocalConfig::from_lookup(|k| (k == "NNA_JOB_RETRY_MS").then(|| "soon".into())).is_err());
+        assert!(LocalConfig::from_lookup(|k| (k == "NNA_ART_MAX_BYTES").then(|| "big".into())).is_err());
     }
 }
