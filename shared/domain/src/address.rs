@@ -112,6 +112,13 @@ impl AssetKey {
     }
 }
 
+/// Shaped like an address (`L.CAS.ATL.001`, `G.undefined.undefined.001`, `3.004.004.001`), valid or
+/// not: such text is a name the system gave, never a person's words.
+pub fn looks_like_address(s: &str) -> bool {
+    let s = s.trim();
+    !s.contains(char::is_whitespace) && s.split(':').next().is_some_and(|b| b.split('.').count() == 4)
+}
+
 /// `C.FUL.POP.125:G.003…` → `C.FUL.POP.125`; upper case; what HFN lookups compare.
 pub fn base_name(name: &str) -> String {
     name.split(':').next().unwrap_or("").trim().to_ascii_uppercase()

@@ -8,6 +8,7 @@ pub mod id;
 pub mod input;
 pub mod jobs;
 pub mod limits;
+pub mod migration;
 pub mod parse;
 pub mod ports;
 pub mod registry;

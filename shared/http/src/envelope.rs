@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use nna_domain::{Asset, AssetId, Timestamp};
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Serialize)]
 struct Envelope<T> {
@@ -23,17 +24,23 @@ pub fn ok<T: Serialize>(status: StatusCode, data: T) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-/// An asset as the frontend reads it: the stored record with `_id` (MongoDB's name) beside `id`.
+/// An asset as the frontend reads it: the stored record with `_id` (MongoDB's name) beside `id`,
+/// without the migration's bookkeeping.
 #[derive(Serialize)]
 pub struct AssetView<'a> {
     #[serde(rename = "_id")]
     mongo_id: &'a AssetId,
     #[serde(flatten)]
-    asset: &'a Asset,
+    asset: Cow<'a, Asset>,
 }
 
 impl<'a> AssetView<'a> {
     pub fn of(asset: &'a Asset) -> Self {
-        Self { mongo_id: &asset.id, asset }
+        // Only migrated items pay for the copy.
+        let shown = match asset.migration {
+            None => Cow::Borrowed(asset),
+            Some(_) => Cow::Owned(Asset { migration: None, ..asset.clone() }),
+        };
+        Self { mongo_id: &asset.id, asset: shown }
     }
 }

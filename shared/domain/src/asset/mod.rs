@@ -76,6 +76,10 @@ pub struct Asset {
     /// Bumped by every write; conditional writes compare it. Legacy items start at 0.
     #[serde(default)]
     pub revision: u64,
+    /// What the metadata migration changed on this item, so it can be verified and rolled back.
+    /// Kept with the item (written in the same write); not shown to API clients.
+    #[serde(rename = "_migration", default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<crate::migration::MigrationMark>,
     /// Keys of legacy items we do not model (`__v`, `friendlyName`, …), kept and served as stored.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

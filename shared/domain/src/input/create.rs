@@ -2,6 +2,7 @@
 //! HTTP layer, each value a string or a list of strings) both come through here.
 
 use crate::address::AssetKey;
+use crate::address::looks_like_address;
 use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{COMPONENTS_MAX, COMPONENTS_MIN, DESCRIPTION_CHARS, REGISTERED_BY_CHARS, SOURCE_CHARS};
@@ -126,11 +127,6 @@ fn creator_description(body: &Map<String, Value>) -> Result<Option<CreatorDescri
         Some(name) if !looks_like_address(name) => CreatorDescription::parse(name, "name"),
         _ => Ok(None),
     }
-}
-
-fn looks_like_address(s: &str) -> bool {
-    let s = s.trim();
-    !s.contains(char::is_whitespace) && s.split(':').next().is_some_and(|b| b.split('.').count() == 4)
 }
 
 fn components(body: &Map<String, Value>, layer: Option<LayerCode>) -> Result<Vec<ComponentRef>, FieldError> {

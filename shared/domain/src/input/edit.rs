@@ -47,6 +47,9 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
     if let Some(v) = edit("creatorDescription", Value::Null, &mut c) {
         next.creator_description =
             optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
+        if next.creator_description.is_some() {
+            next.extra.remove(crate::migration::NEEDS_CREATOR_INPUT);
+        }
     }
     if let Some(v) = edit("description", Value::Null, &mut c) {
         next.description =

@@ -138,6 +138,7 @@ fn template(new: NewAsset, id: AssetId, file_url: Option<String>, components: &[
         ai_metadata: new.ai_metadata,
         music_metadata: new.music_metadata,
         revision: 1,
+        migration: None,
         extra: Map::new(),
     };
     fill_song_data(&mut asset);

@@ -1,0 +1,161 @@
+//! The migration's rules, each on the item's stored JSON form: what it fills in, what it repairs,
+//! and what it only reports.
+
+use super::{Finding, NEEDS_CREATOR_INPUT};
+use crate::address::{base_name, looks_like_address, numeric_form};
+use crate::asset::{AlbumArt, AlbumArtField, ArtStatus};
+use crate::limits::CREATOR_DESCRIPTION_CHARS;
+use crate::taxonomy::taxonomy;
+use crate::{Address, Asset};
+use serde_json::{Map, Value, json};
+
+#[derive(Debug, Default)]
+pub(super) struct Applied {
+    pub rules: Vec<&'static str>,
+    pub findings: Vec<Finding>,
+    pub art_job: bool,
+}
+
+pub(super) fn apply(asset: &Asset, doc: &mut Map<String, Value>) -> Applied {
+    let mut out = Applied::default();
+    creator_description(asset, doc, &mut out);
+    ai_metadata(asset, doc, &mut out);
+    for field in ["trainingData", "rights"] {
+        json_text(field, doc, &mut out);
+    }
+    components(doc, &mut out);
+    place(asset, doc, &mut out);
+    album_art(asset, doc, &mut out);
+    address(asset, doc, &mut out);
+    out
+}
+
+fn text<'a>(doc: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
+    doc.get(field).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The creator's words, from where the old backend left them; never the HFN.
+fn creator_description(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
+    let hfn = Some(base_name(&asset.name)).filter(|_| looks_like_address(&asset.name));
+    let is_name = |s: &str| looks_like_address(s) || hfn.as_deref() == Some(base_name(s).as_str());
+    if let Some(current) = asset.creator_description.as_ref().map(|d| d.as_str().to_owned()) {
+        if !is_name(&current) {
+            return;
+        }
+        doc.remove("creatorDescription");
+        out.rules.push("hfn_creator_description_dropped");
+    }
+    let fits = |s: &str| s.chars().count() <= CREATOR_DESCRIPTION_CHARS;
+    let found = [("friendlyName", "creator_description_from_friendly_name"), ("name", "creator_description_from_name")]
+        .into_iter()
+        .find_map(|(field, rule)| text(doc, field).filter(|s| !is_name(s)).map(|s| (s.to_owned(), field, rule)));
+    match found {
+        Some((words, _, rule)) if fits(&words) => {
+            doc.insert("creatorDescription".into(), Value::String(words));
+            out.rules.push(rule);
+            return;
+        }
+        Some((words, field, _)) => out.findings.push(
+            Finding::new("creator_words_too_long", format!("{field} has {} characters", words.chars().count()))
+                .fix("the creator shortens it to 500 characters"),
+        ),
+        None => {}
+    }
+    if doc.get(NEEDS_CREATOR_INPUT) != Some(&Value::Bool(true)) {
+        doc.insert(NEEDS_CREATOR_INPUT.into(), Value::Bool(true));
+        out.rules.push("needs_creator_input");
+    }
+}
+
+fn ai_metadata(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
+    if asset.ai_metadata.is_some() {
+        return;
+    }
+    doc.insert(
+        "aiMetadata".into(),
+        json!({"generatedBy": "Legacy", "generationStrategy": "pre-ai", "generatedAt": asset.created_at}),
+    );
+    out.rules.push("ai_metadata_added");
+}
+
+/// `"{\"prompts\":[]}"` → `{"prompts": []}`.
+fn json_text(field: &'static str, doc: &mut Map<String, Value>, out: &mut Applied) {
+    let Some(Value::String(s)) = doc.get(field) else { return };
+    match serde_json::from_str::<Value>(s) {
+        Ok(Value::Object(obj)) => {
+            doc.insert(field.into(), Value::Object(obj));
+            out.rules.push(if field == "rights" { "rights_parsed" } else { "training_data_parsed" });
+        }
+        _ => out.findings.push(Finding::new("unparseable_json", format!("{field} is text that is not a JSON object"))),
+    }
+}
+
+/// `[""]` → `[]`.
+fn components(doc: &mut Map<String, Value>, out: &mut Applied) {
+    let Some(Value::Array(list)) = doc.get_mut("components") else { return };
+    let before = list.len();
+    list.retain(|c| c.as_str().is_some_and(|s| !s.trim().is_empty()));
+    if list.len() != before {
+        out.rules.push("empty_components_removed");
+    }
+}
+
+/// Category and subcategory by their canonical names, whatever the old backend stored.
+fn place(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
+    let Ok(path) = taxonomy().resolve(&asset.layer, &asset.category, &asset.subcategory) else {
+        out.findings.push(Finding::new(
+            "unknown_place",
+            format!("{}/{}/{} is not in taxonomy v1.3", asset.layer, asset.category, asset.subcategory),
+        ));
+        return;
+    };
+    for (field, stored, canonical, rule) in [
+        ("category", &asset.category, &path.category.name, "category_canonical"),
+        ("subcategory", &asset.subcategory, &path.subcategory.name, "subcategory_canonical"),
+    ] {
+        if stored != canonical {
+            doc.insert(field.into(), Value::String(canonical.clone()));
+            out.rules.push(rule);
+        }
+    }
+}
+
+/// A bare URL string becomes art to process (for songs) or to keep (for anything else).
+fn album_art(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
+    let Some(AlbumArtField::LegacyUrl(url)) = &asset.album_art else { return };
+    let mut art = AlbumArt::from_source_url(url.clone());
+    if asset.is_song() {
+        art.status = Some(ArtStatus::Pending);
+        out.art_job = true;
+    }
+    if let Ok(v) = serde_json::to_value(&art) {
+        doc.insert("albumArt".into(), v);
+        out.rules.push("album_art_url_converted");
+    }
+}
+
+/// The numeric address where it is missing; broken names reported with what they should be.
+fn address(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
+    if asset.name.ends_with(':') && asset.layer == "C" {
+        doc.insert("name".into(), Value::String(asset.name.trim_end_matches(':').to_owned()));
+        out.rules.push("composite_name_trimmed");
+    }
+    match (asset.mfa.is_none(), numeric_form(&asset.nna_address)) {
+        (true, Some(mfa)) => {
+            doc.insert("mfa".into(), Value::String(mfa));
+            out.rules.push("mfa_added");
+        }
+        (_, Some(_)) => {}
+        (_, None) => {
+            let fix = asset.placement().map_or_else(
+                || "place it in the taxonomy by hand, then give it the next free number there".to_owned(),
+                |p| format!("give it the next free number in {}", p.code_path()),
+            );
+            out.findings
+                .push(Finding::new("broken_address", format!("{} / {}", asset.name, asset.nna_address)).fix(fix));
+        }
+    }
+    if Address::parse(&asset.name).is_none() && numeric_form(&asset.nna_address).is_some() {
+        out.findings.push(Finding::new("name_not_in_taxonomy", format!("{} names no live subcategory", asset.name)));
+    }
+}
