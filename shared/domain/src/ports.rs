@@ -75,6 +75,63 @@ pub trait AssetStore: Send + Sync {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
+/// One page of a segmented read of every asset.
+#[derive(Debug, Default)]
+pub struct ScanPage {
+    pub assets: Vec<Asset>,
+    /// Items that are there but cannot be read as assets: reported, never touched.
+    pub unreadable: Vec<Unreadable>,
+    /// Where the next page starts; `None` when the segment is finished.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub id: String,
+    pub reason: String,
+}
+
+/// A subcategory's numbering: the last number it gave.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SequenceState {
+    pub path: String,
+    pub last: u32,
+}
+
+/// How far an operator's run got in one segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// Everything up to and including this scan position is done.
+    After(String),
+    Done,
+}
+
+/// What operators' tools need beyond requests: every asset, read in parallel segments; the
+/// numbering; checkpoints that survive the tool being killed; and putting a backup back.
+#[async_trait]
+pub trait Maintenance: Send + Sync {
+    /// Up to about `limit` assets of segment `segment` (of `segments`), after `after`. Segments
+    /// are disjoint and together hold every asset; a position stays valid across runs.
+    async fn scan(
+        &self,
+        segment: u32,
+        segments: u32,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<ScanPage, StoreError>;
+
+    async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError>;
+
+    async fn checkpoint(&self, run: &str, segment: u32) -> Result<Option<Checkpoint>, StoreError>;
+    async fn save_checkpoint(&self, run: &str, segment: u32, at: &Checkpoint) -> Result<(), StoreError>;
+    /// Forgets a run's checkpoints, so it starts over.
+    async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError>;
+
+    /// Makes the store hold exactly `assets` and `sequences` (lookups, index and counts rebuilt
+    /// from them): whatever else is there is removed. Checkpoints are kept.
+    async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError>;
+}
+
 /// One entry of a term's posting list: an asset and its creation position (`Order::Created`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting {

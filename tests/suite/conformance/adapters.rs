@@ -1,7 +1,7 @@
 use crate::support::Aws;
 use nna_aws::SqsQueue;
 use nna_domain::jobs::{JobQueue, JobSource};
-use nna_domain::ports::{AssetIndex, AssetStore, BlobStore};
+use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance};
 use nna_domain::{Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteQueue, SqliteStore};
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use std::sync::Arc;
 pub struct Adapters {
     pub store: Arc<dyn AssetStore>,
     pub index: Arc<dyn AssetIndex>,
+    pub maintenance: Arc<dyn Maintenance>,
     pub blobs: Arc<dyn BlobStore>,
     pub queue: Arc<dyn JobQueue>,
     pub source: Arc<dyn JobSource>,
@@ -57,7 +58,7 @@ fn assemble<S, Q>(
     dir: Option<tempfile::TempDir>,
 ) -> Adapters
 where
-    S: AssetStore + AssetIndex + 'static,
+    S: AssetStore + AssetIndex + Maintenance + 'static,
     Q: JobQueue + JobSource + 'static,
 {
     let (s, b) = (store.clone(), blobs.clone());
@@ -66,6 +67,7 @@ where
         registry: make_registry(RegistryConfig::default()),
         make_registry,
         store: store.clone(),
+        maintenance: store.clone(),
         index: store,
         blobs,
         queue: queue.clone(),

@@ -4,6 +4,7 @@
 
 mod adapters;
 mod blobs;
+mod maintenance;
 mod queue;
 mod search;
 mod store;

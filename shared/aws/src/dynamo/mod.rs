@@ -7,6 +7,7 @@ mod counts;
 mod create;
 mod index;
 pub mod item;
+mod maintenance;
 mod metrics;
 pub mod schema;
 

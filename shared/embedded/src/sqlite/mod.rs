@@ -4,6 +4,7 @@
 //! alongside it.
 
 mod index;
+mod maintenance;
 mod queue;
 mod row;
 mod schema;

@@ -83,6 +83,15 @@ const STEPS: &[Step] = &[
             died_at INTEGER NOT NULL
         ) STRICT;",
     ),
+    // 6: operators' checkpoints: how far a run got in each segment (`cursor` NULL: done).
+    Step::Sql(
+        "CREATE TABLE ops_checkpoints (
+            run TEXT NOT NULL,
+            segment INTEGER NOT NULL,
+            cursor TEXT,
+            PRIMARY KEY (run, segment)
+        ) STRICT;",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

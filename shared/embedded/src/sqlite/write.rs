@@ -97,6 +97,12 @@ pub(super) fn delete(conn: &mut Connection, current: &Asset) -> Result<(), Store
 /// Imports in one transaction: all or none.
 pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    import_in(&tx, assets)?;
+    tx.commit().map_err(sql)
+}
+
+/// Imports inside a transaction the caller commits.
+pub(super) fn import_in(tx: &rusqlite::Transaction<'_>, assets: &[Asset]) -> Result<(), StoreError> {
     for asset in assets {
         let row = Row::of(asset)?;
         put(&tx, &row).map_err(sql)?;
@@ -109,5 +115,5 @@ pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Result<(), Stor
             .map_err(sql)?;
         }
     }
-    tx.commit().map_err(sql)
+    Ok(())
 }

@@ -1,0 +1,204 @@
+//! Operators' access to the table. Every asset is read by a parallel `Scan` of the keys-only
+//! `created-all` index (asset items only, not the postings beside them), then a consistent
+//! `BatchGetItem` of the items; a scan position is the index's last evaluated key. Checkpoints
+//! are items `O#<run>` / `<segment>`. A restore empties the table (checkpoints aside) and imports.
+
+use super::item::{Item, from_item, n, s, sequence_key, string_attr};
+use super::schema::{PK, SK, listing_index};
+use super::{DynamoStore, store_error};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
+use nna_domain::Asset;
+use nna_domain::ports::{AssetStore, Checkpoint, Maintenance, ScanPage, SequenceState, StoreError, Unreadable};
+use nna_domain::search::{Level, Order};
+use std::collections::HashMap;
+
+/// Imports in flight during a restore.
+const RESTORE_CONCURRENCY: usize = 16;
+/// BatchWriteItem's limit.
+const DELETES_PER_BATCH: usize = 25;
+
+fn checkpoint_key(run: &str, segment: u32) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("O#{run}"))), (SK.to_owned(), s(segment.to_string()))])
+}
+
+/// A scan position as text: the index's last evaluated key, all strings.
+fn encode(key: &Item) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = key
+        .iter()
+        .filter_map(|(k, v)| v.as_s().ok().map(|v| (k.clone(), serde_json::Value::String(v.clone()))))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+fn decode(position: &str) -> Result<Item, StoreError> {
+    let bad = || StoreError::Internal(format!("not a scan position of this table: {position}"));
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(position).map_err(|_| bad())?;
+    map.into_iter().map(|(k, v)| v.as_str().map(|v| (k, s(v))).ok_or_else(bad)).collect()
+}
+
+impl DynamoStore {
+    /// Every key of the table matching `filter` (none: every item), page by page.
+    async fn keys_where(&self, filter: Option<(&str, &str)>) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let mut request = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .projection_expression("pk, sk, #last")
+                .expression_attribute_names("#last", "last")
+                .set_exclusive_start_key(start.take());
+            if let Some((prefix, _)) = filter {
+                request = request.filter_expression("begins_with(pk, :p)").expression_attribute_values(":p", s(prefix));
+            }
+            let page = request.send().await.map_err(store_error)?;
+            out.extend(page.items.unwrap_or_default());
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    async fn delete_keys(&self, keys: Vec<Item>) -> Result<(), StoreError> {
+        for chunk in keys.chunks(DELETES_PER_BATCH) {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|k| {
+                    let key: Item =
+                        [PK, SK].iter().filter_map(|a| k.get(*a).map(|v| ((*a).to_owned(), v.clone()))).collect();
+                    DeleteRequest::builder()
+                        .set_key(Some(key))
+                        .build()
+                        .map(|d| WriteRequest::builder().delete_request(d).build())
+                })
+                .collect::<Result<_, _>>()
+                .map_err(|e| StoreError::Internal(e.to_string()))?;
+            while !requests.is_empty() {
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, requests)
+                    .send()
+                    .await
+                    .map_err(store_error)?;
+                requests = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+                if !requests.is_empty() {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Maintenance for DynamoStore {
+    async fn scan(
+        &self,
+        segment: u32,
+        segments: u32,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<ScanPage, StoreError> {
+        let mut request = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .index_name(listing_index(Order::Created, Level::All))
+            .limit(i32::try_from(limit.clamp(1, 1000)).unwrap_or(100));
+        if segments > 1 {
+            let count = |v: u32| i32::try_from(v).map_err(|_| StoreError::Internal("too many segments".into()));
+            request = request.segment(count(segment)?).total_segments(count(segments)?);
+        }
+        if let Some(after) = after {
+            request = request.set_exclusive_start_key(Some(decode(after)?));
+        }
+        let out = request.send().await.map_err(store_error)?;
+        let keys: Vec<Item> = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| [PK, SK].iter().filter_map(|a| k.get(*a).map(|v| ((*a).to_owned(), v.clone()))).collect())
+            .collect();
+        let mut page = ScanPage {
+            next: out.last_evaluated_key.filter(|k| !k.is_empty()).map(|k| encode(&k)),
+            ..ScanPage::default()
+        };
+        for chunk in keys.chunks(100) {
+            for item in self.batch_get(chunk.to_vec()).await? {
+                match from_item(item) {
+                    Ok(asset) => page.assets.push(asset),
+                    Err(StoreError::Corrupt { id, reason }) => page.unreadable.push(Unreadable { id, reason }),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        page.assets.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        Ok(page)
+    }
+
+    async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError> {
+        let mut out: Vec<SequenceState> = self
+            .keys_where(Some(("S#", "")))
+            .await?
+            .iter()
+            .filter_map(|item| {
+                let path = string_attr(item, PK)?.strip_prefix("S#")?.to_owned();
+                let last = item.get("last").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())?;
+                Some(SequenceState { path, last })
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    async fn checkpoint(&self, run: &str, segment: u32) -> Result<Option<Checkpoint>, StoreError> {
+        let Some(item) = self.get_item(checkpoint_key(run, segment)).await? else { return Ok(None) };
+        Ok(Some(match string_attr(&item, "cursor") {
+            Some(c) => Checkpoint::After(c.to_owned()),
+            None => Checkpoint::Done,
+        }))
+    }
+
+    async fn save_checkpoint(&self, run: &str, segment: u32, at: &Checkpoint) -> Result<(), StoreError> {
+        let mut item = checkpoint_key(run, segment);
+        match at {
+            Checkpoint::After(c) => item.insert("cursor".into(), s(c.clone())),
+            Checkpoint::Done => item.insert("done".into(), AttributeValue::Bool(true)),
+        };
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s(format!("O#{run}")))
+            .send()
+            .await
+            .map_err(store_error)?;
+        self.delete_keys(out.items.unwrap_or_default()).await
+    }
+
+    async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError> {
+        let everything = self.keys_where(None).await?;
+        let doomed: Vec<Item> =
+            everything.into_iter().filter(|k| !string_attr(k, PK).is_some_and(|pk| pk.starts_with("O#"))).collect();
+        self.delete_keys(doomed).await?;
+        for chunk in assets.chunks(RESTORE_CONCURRENCY) {
+            futures::future::try_join_all(chunk.iter().map(|a| self.import(a))).await?;
+        }
+        for seq in sequences {
+            let mut item = sequence_key(&seq.path);
+            item.insert("last".into(), n(seq.last));
+            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(store_error)?;
+        }
+        Ok(())
+    }
+}

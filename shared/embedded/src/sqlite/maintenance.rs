@@ -1,0 +1,131 @@
+//! Operators' access: every asset in segments (by the last character of the id, so a segment
+//! stays the same set across runs), the numbering, checkpoints, and restoring a backup in one
+//! transaction.
+
+use super::write::import_in;
+use super::{SqliteStore, row::decode, sql};
+use async_trait::async_trait;
+use nna_domain::Asset;
+use nna_domain::ports::{Checkpoint, Maintenance, ScanPage, SequenceState, StoreError, Unreadable};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+#[async_trait]
+impl Maintenance for SqliteStore {
+    async fn scan(
+        &self,
+        segment: u32,
+        segments: u32,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<ScanPage, StoreError> {
+        let after = after.unwrap_or("").to_owned();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.blocking(move |inner| {
+            inner.read(|conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT id, doc FROM assets WHERE unicode(substr(id, -1)) % ?1 = ?2 AND id > ?3 ORDER BY id LIMIT ?4",
+                    )
+                    .map_err(sql)?;
+                let rows: Vec<(String, String)> = stmt
+                    .query_map(params![segments.max(1), segment, after, limit], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(sql)?
+                    .collect::<Result<_, _>>()
+                    .map_err(sql)?;
+                let mut page = ScanPage::default();
+                if i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit {
+                    page.next = rows.last().map(|(id, _)| id.clone());
+                }
+                for (id, doc) in rows {
+                    match decode(&id, &doc) {
+                        Ok(asset) => page.assets.push(asset),
+                        Err(e) => page.unreadable.push(Unreadable { id, reason: e.to_string() }),
+                    }
+                }
+                Ok(page)
+            })
+        })
+        .await
+    }
+
+    async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError> {
+        self.blocking(|inner| {
+            inner.read(|conn| {
+                let mut stmt = conn.prepare("SELECT path, last FROM sequences ORDER BY path").map_err(sql)?;
+                let rows =
+                    stmt.query_map([], |r| Ok(SequenceState { path: r.get(0)?, last: r.get(1)? })).map_err(sql)?;
+                rows.collect::<Result<_, _>>().map_err(sql)
+            })
+        })
+        .await
+    }
+
+    async fn checkpoint(&self, run: &str, segment: u32) -> Result<Option<Checkpoint>, StoreError> {
+        let run = run.to_owned();
+        self.blocking(move |inner| {
+            inner.read(|conn| {
+                let found: Option<Option<String>> = conn
+                    .query_row(
+                        "SELECT cursor FROM ops_checkpoints WHERE run = ?1 AND segment = ?2",
+                        params![run, segment],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                Ok(found.map(|cursor| cursor.map_or(Checkpoint::Done, Checkpoint::After)))
+            })
+        })
+        .await
+    }
+
+    async fn save_checkpoint(&self, run: &str, segment: u32, at: &Checkpoint) -> Result<(), StoreError> {
+        let run = run.to_owned();
+        let cursor = match at {
+            Checkpoint::After(c) => Some(c.clone()),
+            Checkpoint::Done => None,
+        };
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                conn.execute(
+                    "INSERT INTO ops_checkpoints (run, segment, cursor) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (run, segment) DO UPDATE SET cursor = excluded.cursor",
+                    params![run, segment, cursor],
+                )
+                .map_err(sql)
+                .map(|_| ())
+            })
+        })
+        .await
+    }
+
+    async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError> {
+        let run = run.to_owned();
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run]).map_err(sql).map(|_| ())
+            })
+        })
+        .await
+    }
+
+    async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError> {
+        let (assets, sequences) = (assets.to_vec(), sequences.to_vec());
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+                tx.execute_batch("DELETE FROM postings; DELETE FROM assets; DELETE FROM sequences;").map_err(sql)?;
+                import_in(&tx, &assets)?;
+                for s in &sequences {
+                    tx.execute(
+                        "INSERT INTO sequences (path, last) VALUES (?1, ?2)
+                         ON CONFLICT (path) DO UPDATE SET last = excluded.last",
+                        params![s.path, s.last],
+                    )
+                    .map_err(sql)?;
+                }
+                tx.commit().map_err(sql)
+            })
+        })
+        .await
+    }
+}

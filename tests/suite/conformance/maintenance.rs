@@ -1,0 +1,122 @@
+use super::adapters::Adapters;
+use super::for_both;
+use crate::support::{asset_in, kelly, legacy_song, song};
+use nna_domain::input::EditMode;
+use nna_domain::ports::{Checkpoint, ScanPage};
+use nna_domain::{Asset, AssetKey};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+for_both!(maintenance:
+    segments_hold_every_asset_once,
+    checkpoints_are_kept_per_run_and_segment,
+    a_restore_puts_back_exactly_the_backup,
+);
+
+fn obj(v: Value) -> serde_json::Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+async fn fill(a: &Adapters) -> Vec<Asset> {
+    let mut made = Vec::new();
+    for n in 0..12 {
+        let body = match n % 3 {
+            0 => kelly(),
+            1 => song(&format!("Song {n}")),
+            _ => asset_in("S", "Pop", "Base"),
+        };
+        made.push(a.registry.create(&obj(body), None).await.unwrap());
+    }
+    for seq in 1..=3 {
+        let mut legacy = legacy_song(seq);
+        legacy["id"] = Value::String(format!("6868865274bd8b06a2f91f{seq:02}"));
+        let legacy: Asset = serde_json::from_value(legacy).unwrap();
+        a.store.import(&legacy).await.unwrap();
+        made.push(legacy);
+    }
+    made
+}
+
+/// Every asset, by id, read through `segments` segments `limit` at a time.
+async fn read_all(a: &Adapters, segments: u32, limit: usize) -> BTreeMap<String, Asset> {
+    let mut out = BTreeMap::new();
+    for segment in 0..segments {
+        let mut after: Option<String> = None;
+        loop {
+            let ScanPage { assets, unreadable, next } =
+                a.maintenance.scan(segment, segments, after.as_deref(), limit).await.unwrap();
+            assert!(unreadable.is_empty(), "{unreadable:?}");
+            for asset in assets {
+                let id = asset.id.as_str().to_owned();
+                assert!(out.insert(id.clone(), asset).is_none(), "{id} read twice");
+            }
+            match next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+async fn segments_hold_every_asset_once(a: Adapters) {
+    let made = fill(&a).await;
+    let expected: BTreeMap<String, Asset> = made.into_iter().map(|x| (x.id.as_str().to_owned(), x)).collect();
+    for (segments, limit) in [(1, 1000), (1, 4), (3, 2), (4, 5)] {
+        let got = read_all(&a, segments, limit).await;
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{segments} segments of {limit}"
+        );
+        assert_eq!(got, expected);
+    }
+}
+
+async fn checkpoints_are_kept_per_run_and_segment(a: Adapters) {
+    let m = &a.maintenance;
+    assert_eq!(m.checkpoint("run-1", 0).await.unwrap(), None);
+    m.save_checkpoint("run-1", 0, &Checkpoint::After("abc".into())).await.unwrap();
+    m.save_checkpoint("run-1", 1, &Checkpoint::Done).await.unwrap();
+    m.save_checkpoint("run-2", 0, &Checkpoint::Done).await.unwrap();
+    m.save_checkpoint("run-1", 0, &Checkpoint::After("def".into())).await.unwrap();
+    assert_eq!(m.checkpoint("run-1", 0).await.unwrap(), Some(Checkpoint::After("def".into())));
+    assert_eq!(m.checkpoint("run-1", 1).await.unwrap(), Some(Checkpoint::Done));
+    m.clear_checkpoints("run-1").await.unwrap();
+    assert_eq!((m.checkpoint("run-1", 0).await.unwrap(), m.checkpoint("run-1", 1).await.unwrap()), (None, None));
+    assert_eq!(m.checkpoint("run-2", 0).await.unwrap(), Some(Checkpoint::Done), "other runs are untouched");
+    // Checkpoints are not assets.
+    assert!(read_all(&a, 1, 100).await.is_empty());
+}
+
+async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
+    fill(&a).await;
+    let backup: Vec<Asset> = read_all(&a, 1, 1000).await.into_values().collect();
+    let sequences = a.maintenance.sequences().await.unwrap();
+    assert!(sequences.iter().any(|s| s.path == "L.CAS.ATL" && s.last == 4), "{sequences:?}");
+
+    // Damage: edits, a delete, new assets, a wrong counter.
+    let victim = &backup[0];
+    a.registry
+        .edit(victim.id.as_str(), &obj(serde_json::json!({"description": "vandalized"})), EditMode::Merge)
+        .await
+        .unwrap();
+    a.registry.delete(backup[1].id.as_str()).await.unwrap();
+    for _ in 0..3 {
+        a.registry.create(&obj(kelly()), None).await.unwrap();
+    }
+    a.maintenance.checkpoint("kept", 0).await.unwrap();
+    a.maintenance.save_checkpoint("kept", 0, &Checkpoint::Done).await.unwrap();
+
+    a.maintenance.restore(&backup, &sequences).await.unwrap();
+    let restored: Vec<Asset> = read_all(&a, 1, 1000).await.into_values().collect();
+    assert_eq!(restored, backup);
+    assert_eq!(a.maintenance.sequences().await.unwrap(), sequences);
+    assert_eq!(a.maintenance.checkpoint("kept", 0).await.unwrap(), Some(Checkpoint::Done), "checkpoints survive");
+    // Lookups, search and numbering work on the restored data.
+    let by_name = a.store.get(&AssetKey::parse(&victim.name).unwrap()).await.unwrap().unwrap();
+    assert_eq!(by_name, *victim);
+    let (_, page) = a.registry.search(&[("q".into(), "Song".into())]).await.unwrap();
+    assert_eq!(page.items.len(), 4);
+    assert_eq!(a.registry.create(&obj(kelly()), None).await.unwrap().name, "L.CAS.ATL.005");
+}
