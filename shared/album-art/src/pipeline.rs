@@ -192,15 +192,8 @@ fn still_wanted(asset: &Asset, wanted: &Wanted) -> bool {
 }
 
 fn song_query(asset: &Asset) -> Option<SongQuery> {
-    let data = asset.music_metadata.as_ref().and_then(|m| m.extracted_song_data.as_ref());
-    let song = data
-        .and_then(|d| d.song_name.clone())
-        .or_else(|| asset.creator_description.as_ref().map(|d| d.as_str().to_owned()))?;
-    Some(SongQuery {
-        song,
-        artist: data.and_then(|d| d.artist_name.clone()),
-        album: data.and_then(|d| d.album_name.clone()),
-    })
+    let data = nna_domain::song_title::of_asset(asset)?;
+    Some(SongQuery { song: data.song_name?, artist: data.artist_name, album: data.album_name })
 }
 
 /// `album-art/YYYY/MM/<asset-id>/<content hash>`: the same job makes the same keys, so a repeated

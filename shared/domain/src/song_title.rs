@@ -22,6 +22,22 @@ pub fn derive(input: &str) -> SongData {
     out
 }
 
+/// What a song is called and by whom, for finding its cover: the extracted song data when it has
+/// a title, else read from the creator's words, else from the description's first sentence
+/// (legacy songs carry "Anxiety by Doechii. A smooth …" there).
+pub fn of_asset(asset: &crate::Asset) -> Option<SongData> {
+    let extracted = asset.music_metadata.as_ref().and_then(|m| m.extracted_song_data.clone());
+    if let Some(data) = extracted.filter(|d| d.song_name.is_some()) {
+        return Some(data);
+    }
+    let words = asset.creator_description.as_ref().map(|d| d.as_str().to_owned()).or_else(|| {
+        let description = asset.description.as_deref()?;
+        let first = description.split(". ").next().unwrap_or(description).trim().trim_end_matches('.');
+        (!first.is_empty()).then(|| first.to_owned())
+    })?;
+    Some(derive(&words)).filter(|d| d.song_name.is_some())
+}
+
 fn guess(s: &str) -> Option<SongData> {
     if s.is_empty() {
         return None;
@@ -177,5 +193,26 @@ mod tests {
     fn song_dash_artist_and_bare_titles() {
         assert_eq!(parts("Levitating - Dua Lipa"), (some("Levitating"), None, some("Dua Lipa")));
         assert_eq!(parts("Bohemian Rhapsody"), (some("Bohemian Rhapsody"), None, None));
+    }
+
+    #[test]
+    fn a_legacy_song_is_read_from_its_description() {
+        let mut v = serde_json::json!({"id": "a1", "layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop",
+            "name": "G.HIP.MOD.001", "nna_address": "G.003.003.001", "createdAt": "2025-07-05T01:53:38.417Z",
+            "updatedAt": "2025-07-05T01:53:38.417Z", "description": "Anxiety by Doechii. A smooth and introspective track ..."});
+        let asset: crate::Asset = serde_json::from_value(v.clone()).unwrap();
+        let d = of_asset(&asset).unwrap();
+        assert_eq!((d.song_name.as_deref(), d.artist_name.as_deref()), (Some("Anxiety"), Some("Doechii")));
+        v["creatorDescription"] = serde_json::json!("Halo - Beyoncé");
+        v["musicMetadata"] = serde_json::json!({"extractedSongData": {"songName": "Levitating", "artistName": "Dua Lipa"}});
+        let asset: crate::Asset = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(of_asset(&asset).unwrap().song_name.as_deref(), Some("Levitating"));
+        v.as_object_mut().unwrap().remove("musicMetadata");
+        let asset: crate::Asset = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(of_asset(&asset).unwrap().song_name.as_deref(), Some("Halo"));
+        v.as_object_mut().unwrap().remove("creatorDescription");
+        v.as_object_mut().unwrap().remove("description");
+        let asset: crate::Asset = serde_json::from_value(v).unwrap();
+        assert_eq!(of_asset(&asset), None);
     }
 }

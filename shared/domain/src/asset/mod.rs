@@ -7,6 +7,7 @@ mod ai_metadata;
 mod album_art;
 mod creator_description;
 mod fields;
+mod legacy;
 mod music_metadata;
 mod web_url;
 
@@ -14,6 +15,7 @@ pub use ai_metadata::{AiMetadata, InputContext};
 pub use album_art::{AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtStatus, ArtVariant, Dimensions, Origin};
 pub use creator_description::CreatorDescription;
 pub use fields::{free_object, tags};
+pub use legacy::LegacyError;
 pub use music_metadata::{MusicMetadata, SongData};
 pub use web_url::{check_web_url, web_url};
 
