@@ -18,6 +18,7 @@ mod functions;
 mod http_contract;
 mod infra;
 mod list;
+mod ops;
 mod persistence;
 mod taxonomy_routes;
 mod uploads;

@@ -204,7 +204,8 @@ mod tests {
         let d = of_asset(&asset).unwrap();
         assert_eq!((d.song_name.as_deref(), d.artist_name.as_deref()), (Some("Anxiety"), Some("Doechii")));
         v["creatorDescription"] = serde_json::json!("Halo - Beyoncé");
-        v["musicMetadata"] = serde_json::json!({"extractedSongData": {"songName": "Levitating", "artistName": "Dua Lipa"}});
+        v["musicMetadata"] =
+            serde_json::json!({"extractedSongData": {"songName": "Levitating", "artistName": "Dua Lipa"}});
         let asset: crate::Asset = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(of_asset(&asset).unwrap().song_name.as_deref(), Some("Levitating"));
         v.as_object_mut().unwrap().remove("musicMetadata");

@@ -2,7 +2,7 @@
 //! default (SQLite, files on disk, a SQLite queue) and production (DynamoDB, S3, SQS on the
 //! emulator). Same inputs, same results.
 
-mod adapters;
+pub(crate) mod adapters;
 mod blobs;
 mod maintenance;
 mod queue;

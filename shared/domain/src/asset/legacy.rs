@@ -59,11 +59,13 @@ impl Asset {
                 out.insert(field.into(), serde_json::to_value(t).unwrap_or(Value::Null));
             }
         }
-        if !out.get("createdAt").is_some_and(|v| as_timestamp(v).is_some()) {
+        if out.get("createdAt").is_none_or(|v| as_timestamp(v).is_none()) {
             let (inferred, from) = match (object_id_time(&id), out.get("updatedAt").and_then(as_timestamp)) {
                 (Some(t), _) => (t, "objectId"),
                 (None, Some(t)) => (t, "updatedAt"),
-                (None, None) => return Err(LegacyError { id, reason: "no createdAt, and nothing to infer it from".into() }),
+                (None, None) => {
+                    return Err(LegacyError { id, reason: "no createdAt, and nothing to infer it from".into() });
+                }
             };
             out.insert("createdAt".into(), serde_json::to_value(inferred).unwrap_or(Value::Null));
             out.insert("createdAtInferred".into(), Value::String(from.into()));
@@ -95,7 +97,10 @@ mod tests {
         let plain = json!({"id": "legacy-1", "layer": "S", "category": "Pop", "subcategory": "Base", "name": "S.POP.BAS.001",
             "nna_address": "S.001.001.001", "updatedAt": "2025-07-09T04:19:46.716Z"});
         let asset = Asset::from_legacy(&plain).unwrap();
-        assert_eq!((asset.created_at, asset.extra.get("createdAtInferred")), (asset.updated_at, Some(&json!("updatedAt"))));
+        assert_eq!(
+            (asset.created_at, asset.extra.get("createdAtInferred")),
+            (asset.updated_at, Some(&json!("updatedAt")))
+        );
         let bare = json!({"id": "legacy-2", "layer": "S", "category": "Pop", "subcategory": "Base", "name": "S.POP.BAS.002", "nna_address": "S.001.001.002"});
         assert!(Asset::from_legacy(&bare).is_err());
     }

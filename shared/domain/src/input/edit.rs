@@ -48,7 +48,7 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
         next.creator_description =
             optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
         if next.creator_description.is_some() {
-            next.extra.remove(crate::migration::NEEDS_CREATOR_INPUT);
+            next.extra.shift_remove(crate::migration::NEEDS_CREATOR_INPUT);
         }
     }
     if let Some(v) = edit("description", Value::Null, &mut c) {

@@ -184,7 +184,7 @@ pub fn rollback(asset: &Asset) -> RolledBack {
         Ok(doc) => doc,
         Err(reason) => return RolledBack::Refused { reason },
     };
-    doc.remove("_migration");
+    doc.shift_remove("_migration");
     let mut kept = Vec::new();
     for change in &mark.changes {
         if doc.get(&change.field) != change.after.as_ref() {
@@ -193,7 +193,7 @@ pub fn rollback(asset: &Asset) -> RolledBack {
         }
         match &change.before {
             Some(v) => doc.insert(change.field.clone(), v.clone()),
-            None => doc.remove(&change.field),
+            None => doc.shift_remove(&change.field),
         };
     }
     let edited_since = asset.revision != mark.revision_before + 1;
@@ -213,10 +213,9 @@ pub struct Discrepancy {
     pub problem: String,
 }
 
-/// Checks one item against its copy in the pre-migration backup: it has `aiMetadata` and either
-/// the creator's words or the needs-input flag; each field the migration changed held, before,
-/// what the backup holds; every other field equals the backup's.
-pub fn verify(asset: &Asset, backed_up: &Asset) -> Vec<Discrepancy> {
+/// What every item holds once migrated, whoever wrote it since: `aiMetadata`, and either the
+/// creator's words or the needs-input flag.
+pub fn invariants(asset: &Asset) -> Vec<Discrepancy> {
     let mut out = Vec::new();
     let problem = |field: &str, problem: &str| Discrepancy { field: field.to_owned(), problem: problem.to_owned() };
     if asset.ai_metadata.is_none() {
@@ -225,6 +224,15 @@ pub fn verify(asset: &Asset, backed_up: &Asset) -> Vec<Discrepancy> {
     if asset.creator_description.is_none() && asset.extra.get(NEEDS_CREATOR_INPUT) != Some(&Value::Bool(true)) {
         out.push(problem("creatorDescription", "missing, and not flagged as needing the creator's input"));
     }
+    out
+}
+
+/// Checks one item against its copy in the pre-migration backup: it has `aiMetadata` and either
+/// the creator's words or the needs-input flag; each field the migration changed held, before,
+/// what the backup holds; every other field equals the backup's.
+pub fn verify(asset: &Asset, backed_up: &Asset) -> Vec<Discrepancy> {
+    let mut out = invariants(asset);
+    let problem = |field: &str, problem: &str| Discrepancy { field: field.to_owned(), problem: problem.to_owned() };
     let (Ok(now), Ok(then)) = (document(asset), document(backed_up)) else {
         out.push(problem("", "not serializable"));
         return out;

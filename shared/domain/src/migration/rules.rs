@@ -42,7 +42,7 @@ fn creator_description(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Ap
         if !is_name(&current) {
             return;
         }
-        doc.remove("creatorDescription");
+        doc.shift_remove("creatorDescription");
         out.rules.push("hfn_creator_description_dropped");
     }
     let fits = |s: &str| s.chars().count() <= CREATOR_DESCRIPTION_CHARS;

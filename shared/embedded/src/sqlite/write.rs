@@ -105,7 +105,7 @@ pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Result<(), Stor
 pub(super) fn import_in(tx: &rusqlite::Transaction<'_>, assets: &[Asset]) -> Result<(), StoreError> {
     for asset in assets {
         let row = Row::of(asset)?;
-        put(&tx, &row).map_err(sql)?;
+        put(tx, &row).map_err(sql)?;
         if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
             tx.execute(
                 "INSERT INTO sequences (path, last) VALUES (?1, ?2)

@@ -1,0 +1,238 @@
+//! `nna-ops`: what operators run against either store. Every command prints a summary, writes
+//! its full JSON report, and exits 0 (done), 1 (failed), 2 (verify found problems) or 3 (stopped
+//! early by `--stop-after`; run it again to resume).
+
+mod bars;
+mod target;
+
+use clap::{Args, Parser, Subcommand};
+use nna_ops::sweep::Sweep;
+use nna_ops::{OpsError, backup, fixture, migrate, reprocess, rollback, status, verify};
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use target::{Error, StoreSpec};
+
+#[derive(Parser)]
+#[command(
+    name = "nna-ops",
+    version,
+    about = "Backups, the metadata migration and album-art reprocessing for the NNA registry"
+)]
+struct Cli {
+    /// `embedded:<data folder>` (nna-local's NNA_DATA_DIR) or `dynamodb:<table>` (AWS settings and
+    /// AWS_ENDPOINT_URL from the environment, as the SDK reads them).
+    #[arg(long, env = "NNA_OPS_STORE")]
+    store: StoreSpec,
+    /// SQS queue for album-art jobs (DynamoDB stores; the embedded store has its own queue).
+    #[arg(long, env = "NNA_QUEUE_URL")]
+    queue_url: Option<String>,
+    /// Where the JSON report goes (default: nna-ops-reports/<command>-<time>.json).
+    #[arg(long)]
+    report: Option<PathBuf>,
+    #[command(flatten)]
+    pace: Pace,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How hard a pass may push the store.
+#[derive(Args)]
+struct Pace {
+    /// Scan segments read in parallel.
+    #[arg(long, global = true, default_value_t = 4)]
+    segments: u32,
+    /// Items read per request.
+    #[arg(long, global = true, default_value_t = 100)]
+    page: usize,
+    /// Items written at once.
+    #[arg(long, global = true, default_value_t = 8)]
+    concurrency: usize,
+    /// At most this many items per second (protects live traffic); unlimited when absent.
+    #[arg(long, global = true)]
+    rate: Option<NonZeroU32>,
+    /// Stop, as if killed, after this many items (resume drills).
+    #[arg(long, global = true, hide = true)]
+    stop_after: Option<u64>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Export every asset and the numbering to a folder or s3://bucket/prefix.
+    Backup { to: String },
+    /// Make the store hold exactly a backup (checksum verified first). Removes everything else.
+    Restore {
+        from: String,
+        /// Required: a restore replaces the table's contents.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Bring legacy items to the current shape; safe to interrupt and run again.
+    Migrate {
+        #[arg(long)]
+        dry_run: bool,
+        /// Forget checkpoints and read everything again.
+        #[arg(long)]
+        restart: bool,
+    },
+    /// Check the migration, against a pre-migration backup when given.
+    Verify {
+        #[arg(long)]
+        backup: Option<String>,
+    },
+    /// Undo the migration, keeping (and listing) what users changed since.
+    Rollback,
+    /// Queue album-art jobs for songs without ready art.
+    ReprocessAlbumArt {
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, default_value_t = NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN))]
+        jobs_per_second: NonZeroU32,
+    },
+    /// Counts: migrated, needing the creator's words, songs' art, shared names, checkpoints.
+    Status,
+    /// Write a generated legacy staging table into the store (and/or a JSON-lines file).
+    Fixture {
+        #[arg(long, default_value_t = 1100)]
+        assets: usize,
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+        /// Also write the documents, one per line, as mongoexport would.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Load a mongoexport of the old backend's assets (JSON lines or one array) as they are.
+    ImportLegacy { file: PathBuf },
+}
+
+impl Command {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Backup { .. } => "backup",
+            Self::Restore { .. } => "restore",
+            Self::Migrate { .. } => "migrate",
+            Self::Verify { .. } => "verify",
+            Self::Rollback => "rollback",
+            Self::ReprocessAlbumArt { .. } => "reprocess-album-art",
+            Self::Status => "status",
+            Self::Fixture { .. } => "fixture",
+            Self::ImportLegacy { .. } => "import-legacy",
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NNA_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(&cli).await {
+        Ok((report, code)) => match write_report(&cli, &report) {
+            Ok(path) => {
+                eprintln!("{}", summary(&report));
+                eprintln!("report: {}", path.display());
+                code
+            }
+            Err(e) => {
+                eprintln!("nna-ops {}: the report could not be written: {e}", cli.command.name());
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("nna-ops {}: {e}", cli.command.name());
+            match e.downcast_ref::<OpsError>() {
+                Some(OpsError::Interrupted(_)) => ExitCode::from(3),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+fn json(report: impl serde::Serialize) -> Result<serde_json::Value, Error> {
+    Ok(serde_json::to_value(report)?)
+}
+
+async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
+    let ops = target::ops(&cli.store, cli.queue_url.as_deref(), Arc::new(bars::Bars::default())).await?;
+    let p = &cli.pace;
+    let sweep = Sweep {
+        segments: p.segments,
+        page: p.page,
+        concurrency: p.concurrency,
+        rate: p.rate,
+        run: None,
+        stop_after: p.stop_after,
+    };
+    let done = |v| Ok((v, ExitCode::SUCCESS));
+    match &cli.command {
+        Command::Backup { to } => done(json(backup::backup(&ops, &sweep, target::archive(to).await?.as_ref()).await?)?),
+        Command::Restore { from, yes } => {
+            if !yes {
+                return Err("restore replaces everything the store holds: add --yes to go ahead".into());
+            }
+            done(json(backup::restore(&ops, target::archive(from).await?.as_ref()).await?)?)
+        }
+        Command::Migrate { dry_run, restart } => {
+            let options = migrate::MigrateOptions { dry_run: *dry_run, restart: *restart };
+            done(json(migrate::migrate(&ops, &sweep, &options).await?)?)
+        }
+        Command::Verify { backup } => {
+            let backup = match backup {
+                Some(location) => Some(backup::load(target::archive(location).await?.as_ref()).await?),
+                None => None,
+            };
+            let report = verify::verify(&ops, &sweep, backup).await?;
+            let code = if report.passed { ExitCode::SUCCESS } else { ExitCode::from(2) };
+            Ok((json(report)?, code))
+        }
+        Command::Rollback => done(json(rollback::rollback(&ops, &sweep).await?)?),
+        Command::ReprocessAlbumArt { dry_run, jobs_per_second } => {
+            let options = reprocess::ReprocessOptions { dry_run: *dry_run, jobs_per_second: *jobs_per_second };
+            done(json(reprocess::reprocess(&ops, &options).await?)?)
+        }
+        Command::Status => done(json(status::status(&ops, &sweep).await?)?),
+        Command::Fixture { assets, seed, out } => {
+            let documents = fixture::legacy_documents(*assets, *seed);
+            if let Some(out) = out {
+                let lines: Vec<String> = documents.iter().map(ToString::to_string).collect();
+                std::fs::write(out, lines.join("\n") + "\n")?;
+            }
+            done(json(fixture::import(&ops, &documents).await?)?)
+        }
+        Command::ImportLegacy { file } => {
+            let text = std::fs::read_to_string(file)?;
+            done(json(fixture::import(&ops, &fixture::parse_export(&text)?).await?)?)
+        }
+    }
+}
+
+fn write_report(cli: &Cli, report: &serde_json::Value) -> Result<PathBuf, Error> {
+    let path = match &cli.report {
+        Some(path) => path.clone(),
+        None => {
+            let stamp = nna_domain::time::Timestamp::now().to_string().replace([':', '.'], "-");
+            PathBuf::from("nna-ops-reports").join(format!("{}-{stamp}.json", cli.command.name()))
+        }
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(report)?)?;
+    Ok(path)
+}
+
+/// The report's counts, one line: everything but its lists.
+fn summary(report: &serde_json::Value) -> String {
+    let Some(fields) = report.as_object() else { return report.to_string() };
+    fields
+        .iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::Array(items) => format!("{k}: {}", items.len()),
+            other => format!("{k}: {other}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

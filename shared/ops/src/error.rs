@@ -1,0 +1,22 @@
+use nna_domain::jobs::QueueError;
+use nna_domain::ports::{BlobError, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error("{0}")]
+    Archive(String),
+    #[error("no job queue is configured, so album-art jobs cannot be sent")]
+    NoQueue,
+    /// The backup is not what its manifest says: nothing was restored from it.
+    #[error("backup {location} cannot be trusted: {problem}")]
+    DamagedBackup { location: String, problem: String },
+    /// `stop_after` was reached: the run stopped as if killed, and resumes from its checkpoints.
+    #[error("stopped after {0} items, as asked; run again to resume")]
+    Interrupted(u64),
+}

@@ -1,0 +1,59 @@
+//! Operators' work on either store, written once over the domain's ports: [`backup`] and
+//! restore, the metadata [`migrate`], [`verify`], [`rollback`], [`reprocess`] of songs' album
+//! art, [`status`], and the legacy staging [`fixture`]. The `nna-ops` binary chooses the adapters
+//! (SQLite or DynamoDB, a folder or S3, the SQLite queue or SQS) and draws the progress bars.
+//!
+//! Every pass over the table is a [`sweep::Sweep`]: segments read in parallel, items worked a
+//! few at a time under an items-per-second limit, and (for the passes that write) a checkpoint
+//! per segment saved in the store after every page, so a killed run resumes where it stopped.
+
+pub mod archive;
+pub mod backup;
+mod error;
+pub mod fixture;
+pub mod migrate;
+mod names;
+pub mod progress;
+pub mod reprocess;
+pub mod rollback;
+pub mod status;
+pub mod sweep;
+pub mod verify;
+
+pub use error::OpsError;
+pub use names::Duplicate;
+
+use nna_domain::jobs::JobQueue;
+use nna_domain::ports::{AssetIndex, AssetStore, Maintenance};
+use nna_domain::search::{Level, Place};
+use progress::Progress;
+use std::sync::Arc;
+
+/// The ports an operator's command works through.
+#[derive(Clone)]
+pub struct Ops {
+    pub store: Arc<dyn AssetStore>,
+    pub index: Arc<dyn AssetIndex>,
+    pub maintenance: Arc<dyn Maintenance>,
+    /// Where album-art jobs go; `None` when the deployment has no queue (jobs are then reported
+    /// as not sent, and `reprocess-album-art` sends them later).
+    pub jobs: Option<Arc<dyn JobQueue>>,
+    pub progress: Arc<dyn Progress>,
+}
+
+impl Ops {
+    /// How many assets the store holds, from its counts (cheap): the progress bars' length.
+    pub async fn total(&self) -> Option<u64> {
+        self.index.count(&[Place { level: Level::All, value: "all".into() }]).await.ok()
+    }
+}
+
+/// Seconds since `start`, for reports.
+fn seconds_since(start: std::time::Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+/// Items per second, for reports; 0 when nothing was timed.
+fn rate(items: u64, seconds: f64) -> f64 {
+    if seconds > 0.0 { (items as f64 / seconds * 10.0).round() / 10.0 } else { 0.0 }
+}

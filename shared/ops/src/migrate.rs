@@ -1,0 +1,238 @@
+//! The metadata migration over the whole table: each item through `nna_domain::migration` and
+//! back as a conditional write on the revision read. A user's write in between makes the write
+//! lose; the item is read again and migrated from the fresh data, so the user's words are kept
+//! and only fields still absent are filled.
+
+use crate::names::{Duplicate, Names};
+use crate::sweep::{Sweep, lock};
+use crate::{Ops, OpsError, rate, seconds_since};
+use nna_domain::jobs::Job;
+use nna_domain::migration::{self, Finding, MIGRATION_ID, MIGRATION_VERSION, Migrated, NEEDS_CREATOR_INPUT};
+use nna_domain::ports::StoreError;
+use nna_domain::time::Timestamp;
+use nna_domain::{Asset, AssetKey};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// The checkpoints of this migration's runs.
+pub const RUN: &str = "migrate-enhanced-metadata-v1";
+
+/// Writes lost to users' writes before an item is left for the next run.
+const MAX_TRIES: u32 = 5;
+
+#[derive(Debug, Clone, Default)]
+pub struct MigrateOptions {
+    /// Read and report only; nothing is written, no checkpoint either.
+    pub dry_run: bool,
+    /// Forget an interrupted run's checkpoints and read everything again. (A run that finished
+    /// leaves none: the next one always reads everything.)
+    pub restart: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MigrationReport {
+    pub migration: String,
+    pub version: u32,
+    pub dry_run: bool,
+    /// Segments a previous run had finished, not read again.
+    pub resumed_segments: u32,
+    pub scanned: u64,
+    /// Written (in a dry run: would be).
+    pub changed: u64,
+    pub unchanged: u64,
+    pub already_migrated: u64,
+    pub refused: u64,
+    /// Writes that lost to a user's write and were redone on fresh data.
+    pub conflicts_redone: u64,
+    /// Items left alone after losing `MAX_TRIES` times in a row: the next run takes them.
+    pub left_busy: u64,
+    pub art_jobs_queued: u64,
+    /// Songs whose art became pending but whose job could not be sent: `reprocess-album-art`.
+    pub art_jobs_not_sent: u64,
+    /// Items that end up flagged as needing the creator's words.
+    pub needs_creator_input: u64,
+    /// How many items each rule changed.
+    pub rules: BTreeMap<&'static str, u64>,
+    /// How many items each finding was made on.
+    pub finding_counts: BTreeMap<&'static str, u64>,
+    pub findings: Vec<ItemFinding>,
+    pub refusals: Vec<ItemProblem>,
+    /// Names held by more than one asset (complete only when no segment was resumed).
+    pub duplicate_names: Vec<Duplicate>,
+    pub unreadable: Vec<crate::backup::UnreadableItem>,
+    pub started_at: Option<Timestamp>,
+    pub seconds: f64,
+    pub items_per_second: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemFinding {
+    pub id: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemProblem {
+    pub id: String,
+    pub name: String,
+    pub reason: String,
+}
+
+struct Pass<'a> {
+    ops: &'a Ops,
+    dry_run: bool,
+    now: Timestamp,
+    report: Mutex<MigrationReport>,
+    names: Mutex<Names>,
+}
+
+pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Result<MigrationReport, OpsError> {
+    let clock = std::time::Instant::now();
+    let now = Timestamp::now();
+    let sweep = if options.dry_run { Sweep { run: None, ..sweep.clone() } } else { sweep.clone().named(RUN) };
+    if !options.dry_run {
+        if options.restart {
+            ops.maintenance.clear_checkpoints(RUN).await?;
+        }
+        // A rollback finished or stopped before this run no longer describes the table.
+        ops.maintenance.clear_checkpoints(crate::rollback::RUN).await?;
+    }
+    let pass = Pass {
+        ops,
+        dry_run: options.dry_run,
+        now,
+        report: Mutex::new(MigrationReport {
+            migration: MIGRATION_ID.into(),
+            version: MIGRATION_VERSION,
+            dry_run: options.dry_run,
+            started_at: Some(now),
+            ..Default::default()
+        }),
+        names: Mutex::new(Names::default()),
+    };
+    ops.progress.begin(if options.dry_run { "migrate (dry run)" } else { "migrate" }, ops.total().await);
+    let swept = sweep.run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| pass.item(asset)).await;
+    ops.progress.end();
+    let swept = swept?;
+    if !options.dry_run {
+        // Finished: the next run reads everything again (and finds it done), so assets written
+        // since by older clients are not skipped.
+        ops.maintenance.clear_checkpoints(RUN).await?;
+    }
+    let mut report = pass.report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    report.resumed_segments = swept.segments_already_done;
+    report.unreadable = swept.unreadable.into_iter().map(Into::into).collect();
+    report.duplicate_names = pass.names.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).duplicates();
+    report.seconds = seconds_since(clock);
+    report.items_per_second = rate(report.scanned, report.seconds);
+    Ok(report)
+}
+
+impl Pass<'_> {
+    async fn item(&self, mut asset: Asset) -> Result<(), OpsError> {
+        lock(&self.names).note(&asset);
+        lock(&self.report).scanned += 1;
+        for attempt in 1..=MAX_TRIES {
+            let outcome = migration::migrate(&asset, self.now);
+            let Migrated::Changed { next, rules, findings, art_job } = outcome else {
+                self.settled(&asset, outcome);
+                return Ok(());
+            };
+            if self.dry_run {
+                self.changed(&next, &rules, findings);
+                return Ok(());
+            }
+            match self.ops.store.replace(&asset, &next).await {
+                Ok(()) => {
+                    self.changed(&next, &rules, findings);
+                    if art_job {
+                        self.queue_art(&next).await;
+                    }
+                    return Ok(());
+                }
+                Err(StoreError::Conflict) => {
+                    lock(&self.report).conflicts_redone += 1;
+                    match self.ops.store.get(&AssetKey::Id(asset.id.clone())).await? {
+                        Some(fresh) => asset = fresh,
+                        None => return Ok(()), // deleted meanwhile: nothing to migrate
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+            tracing::debug!(id = %asset.id, attempt, "lost to a concurrent write; migrating the fresh item");
+        }
+        lock(&self.report).left_busy += 1;
+        Ok(())
+    }
+
+    /// An item this pass does not write.
+    fn settled(&self, asset: &Asset, outcome: Migrated) {
+        let mut report = lock(&self.report);
+        if flagged(asset) {
+            report.needs_creator_input += 1;
+        }
+        match outcome {
+            Migrated::Done => report.already_migrated += 1,
+            Migrated::Unchanged { findings } => {
+                report.unchanged += 1;
+                note_findings(&mut report, asset, findings);
+            }
+            Migrated::Refused { reason, findings } => {
+                report.refused += 1;
+                note_findings(&mut report, asset, findings);
+                report.refusals.push(ItemProblem { id: asset.id.as_str().into(), name: asset.name.clone(), reason });
+            }
+            Migrated::Changed { .. } => {}
+        }
+    }
+
+    fn changed(&self, next: &Asset, rules: &[&'static str], findings: Vec<Finding>) {
+        let mut report = lock(&self.report);
+        report.changed += 1;
+        if flagged(next) {
+            report.needs_creator_input += 1;
+        }
+        for rule in rules {
+            *report.rules.entry(rule).or_default() += 1;
+        }
+        note_findings(&mut report, next, findings);
+    }
+
+    async fn queue_art(&self, song: &Asset) {
+        let source_url = song.album_art.as_ref().and_then(|a| a.art()).and_then(|a| a.source_url.clone());
+        let job = Job::AlbumArt {
+            asset_id: song.id.clone(),
+            source_url,
+            upload_key: None,
+            revision: song.revision,
+            requested_at: self.now,
+        };
+        let sent = match &self.ops.jobs {
+            Some(queue) => queue
+                .send(&job)
+                .await
+                .inspect_err(|e| tracing::warn!(id = %song.id, error = %e, "album-art job not sent"))
+                .is_ok(),
+            None => false,
+        };
+        let mut report = lock(&self.report);
+        if sent { report.art_jobs_queued += 1 } else { report.art_jobs_not_sent += 1 }
+    }
+}
+
+fn flagged(asset: &Asset) -> bool {
+    asset.extra.get(NEEDS_CREATOR_INPUT) == Some(&serde_json::Value::Bool(true))
+}
+
+fn note_findings(report: &mut MigrationReport, asset: &Asset, findings: Vec<Finding>) {
+    for finding in findings {
+        *report.finding_counts.entry(finding.code).or_default() += 1;
+        report.findings.push(ItemFinding { id: asset.id.as_str().into(), name: asset.name.clone(), finding });
+    }
+}

@@ -1,0 +1,105 @@
+//! Undoes the migration item by item: each field still holding what the migration wrote gets its
+//! old value back, the mark goes, and an item nobody wrote since returns to exactly its
+//! pre-migration form (revision included). Fields users changed since are kept and reported.
+
+use crate::sweep::{Sweep, lock};
+use crate::{Ops, OpsError, rate, seconds_since};
+use nna_domain::migration::{self, RolledBack};
+use nna_domain::ports::StoreError;
+use nna_domain::{Asset, AssetKey};
+use serde::Serialize;
+use std::sync::Mutex;
+
+pub const RUN: &str = "rollback-enhanced-metadata-v1";
+const MAX_TRIES: u32 = 5;
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RollbackReport {
+    pub scanned: u64,
+    pub reverted: u64,
+    /// Back to exactly their pre-migration form.
+    pub reverted_exactly: u64,
+    pub not_migrated: u64,
+    pub conflicts_redone: u64,
+    pub left_busy: u64,
+    /// Items written since the migration: what was kept.
+    pub edited_since: Vec<EditedItem>,
+    pub refusals: Vec<crate::migrate::ItemProblem>,
+    pub resumed_segments: u32,
+    pub seconds: f64,
+    pub items_per_second: f64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditedItem {
+    pub id: String,
+    pub name: String,
+    /// Fields the migration had changed and someone changed again: left as they are.
+    pub kept_fields: Vec<String>,
+}
+
+pub async fn rollback(ops: &Ops, sweep: &Sweep) -> Result<RollbackReport, OpsError> {
+    let clock = std::time::Instant::now();
+    // From the first reverted item on, the migration's checkpoints no longer describe the table.
+    ops.maintenance.clear_checkpoints(crate::migrate::RUN).await?;
+    let report = Mutex::new(RollbackReport::default());
+    ops.progress.begin("rollback", ops.total().await);
+    let swept = sweep
+        .clone()
+        .named(RUN)
+        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| revert(ops, asset, &report))
+        .await;
+    ops.progress.end();
+    let swept = swept?;
+    // Finished: a later rollback (after another migration) must read everything again.
+    ops.maintenance.clear_checkpoints(RUN).await?;
+    let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    report.resumed_segments = swept.segments_already_done;
+    report.seconds = seconds_since(clock);
+    report.items_per_second = rate(report.scanned, report.seconds);
+    Ok(report)
+}
+
+async fn revert(ops: &Ops, mut asset: Asset, report: &Mutex<RollbackReport>) -> Result<(), OpsError> {
+    lock(report).scanned += 1;
+    for _ in 0..MAX_TRIES {
+        let (next, kept, edited_since) = match migration::rollback(&asset) {
+            RolledBack::NotMigrated => {
+                lock(report).not_migrated += 1;
+                return Ok(());
+            }
+            RolledBack::Refused { reason } => {
+                let problem =
+                    crate::migrate::ItemProblem { id: asset.id.as_str().into(), name: asset.name.clone(), reason };
+                lock(report).refusals.push(problem);
+                return Ok(());
+            }
+            RolledBack::Reverted { next, kept, edited_since } => (next, kept, edited_since),
+        };
+        match ops.store.replace(&asset, &next).await {
+            Ok(()) => {
+                let mut report = lock(report);
+                report.reverted += 1;
+                if edited_since {
+                    let item = EditedItem { id: asset.id.as_str().into(), name: asset.name.clone(), kept_fields: kept };
+                    report.edited_since.push(item);
+                } else {
+                    report.reverted_exactly += 1;
+                }
+                return Ok(());
+            }
+            Err(StoreError::Conflict) => {
+                lock(report).conflicts_redone += 1;
+                match ops.store.get(&AssetKey::Id(asset.id.clone())).await? {
+                    Some(fresh) => asset = fresh,
+                    None => return Ok(()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    lock(report).left_busy += 1;
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! One pass over every asset: the scan segments read in parallel, each page's items worked a few
+//! at a time, the whole pass held to an items-per-second limit so live traffic keeps its
+//! capacity, and, for runs that name themselves, a checkpoint per segment after every page.
+//!
+//! A checkpoint is written only once every item of its page is done, so a run killed mid-page
+//! repeats at most that page on resume; the work per item must therefore be idempotent (the
+//! migration's mark, rollback's "not migrated", a backup's overwrite make it so).
+
+use crate::OpsError;
+use crate::progress::Progress;
+use futures::TryStreamExt;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use nna_domain::Asset;
+use nna_domain::ports::{Checkpoint, Maintenance, Unreadable};
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// Scan segments read at once (DynamoDB parallel scan segments).
+    pub segments: u32,
+    /// Assets read per request.
+    pub page: usize,
+    /// Items of a page worked at once.
+    pub concurrency: usize,
+    /// At most this many items per second over the whole pass.
+    pub rate: Option<NonZeroU32>,
+    /// Names the run whose checkpoints are kept; `None`: no checkpoints, always from the start.
+    pub run: Option<String>,
+    /// Stop, as if killed, once this many items have been started (drills and tests).
+    pub stop_after: Option<u64>,
+}
+
+impl Default for Sweep {
+    fn default() -> Self {
+        Self { segments: 4, page: 100, concurrency: 8, rate: None, run: None, stop_after: None }
+    }
+}
+
+/// What a pass saw besides the items it worked.
+#[derive(Debug, Default)]
+pub struct Swept {
+    pub items: u64,
+    pub unreadable: Vec<Unreadable>,
+    /// Segments that were finished before this run started (resumed runs).
+    pub segments_already_done: u32,
+}
+
+struct Shared<'a> {
+    limiter: Option<DefaultDirectRateLimiter>,
+    started: AtomicU64,
+    unreadable: Mutex<Vec<Unreadable>>,
+    progress: &'a dyn Progress,
+}
+
+impl Sweep {
+    pub fn named(mut self, run: &str) -> Self {
+        self.run = Some(run.to_owned());
+        self
+    }
+
+    /// Works `each` on every asset the store holds (and, on a resumed run, every asset after the
+    /// checkpoints). Stops at the first error `each` returns, checkpoints standing.
+    pub async fn run<F, Fut>(
+        &self,
+        store: &dyn Maintenance,
+        progress: &dyn Progress,
+        each: F,
+    ) -> Result<Swept, OpsError>
+    where
+        F: Fn(Asset) -> Fut + Sync,
+        Fut: Future<Output = Result<(), OpsError>> + Send,
+    {
+        let segments = self.segments.max(1);
+        let shared = Shared {
+            limiter: self.rate.map(|r| RateLimiter::direct(Quota::per_second(r))),
+            started: AtomicU64::new(0),
+            unreadable: Mutex::new(Vec::new()),
+            progress,
+        };
+        let done =
+            futures::future::try_join_all((0..segments).map(|s| self.segment(store, s, segments, &shared, &each)))
+                .await?;
+        Ok(Swept {
+            items: shared.started.load(Ordering::Relaxed),
+            unreadable: std::mem::take(&mut *lock(&shared.unreadable)),
+            segments_already_done: done.into_iter().filter(|finished_before| *finished_before).count() as u32,
+        })
+    }
+
+    /// One segment to its end; `true` if a checkpoint said it was finished already.
+    async fn segment<F, Fut>(
+        &self,
+        store: &dyn Maintenance,
+        segment: u32,
+        segments: u32,
+        shared: &Shared<'_>,
+        each: &F,
+    ) -> Result<bool, OpsError>
+    where
+        F: Fn(Asset) -> Fut + Sync,
+        Fut: Future<Output = Result<(), OpsError>> + Send,
+    {
+        let mut after = match &self.run {
+            Some(run) => match store.checkpoint(run, segment).await? {
+                Some(Checkpoint::Done) => return Ok(true),
+                Some(Checkpoint::After(position)) => Some(position),
+                None => None,
+            },
+            None => None,
+        };
+        loop {
+            let page = store.scan(segment, segments, after.as_deref(), self.page.max(1)).await?;
+            if !page.unreadable.is_empty() {
+                lock(&shared.unreadable).extend(page.unreadable);
+            }
+            futures::stream::iter(page.assets.into_iter().map(Ok))
+                .try_for_each_concurrent(self.concurrency.max(1), |asset| async move {
+                    if let Some(limiter) = &shared.limiter {
+                        limiter.until_ready().await;
+                    }
+                    let n = shared.started.fetch_add(1, Ordering::Relaxed);
+                    if self.stop_after.is_some_and(|stop| n >= stop) {
+                        return Err(OpsError::Interrupted(n));
+                    }
+                    each(asset).await?;
+                    shared.progress.advance(1);
+                    Ok(())
+                })
+                .await?;
+            if let Some(run) = &self.run {
+                let at = page.next.clone().map_or(Checkpoint::Done, Checkpoint::After);
+                store.save_checkpoint(run, segment, &at).await?;
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(false),
+            }
+        }
+    }
+}
+
+/// A tally shared by the items of a pass.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,60 @@
+//! The `nna-ops` binary as an operator runs it: a drill on the embedded store.
+
+use crate::support::process::binary;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn run(data: &Path, report: &Path, args: &[&str]) -> (i32, Value, String) {
+    let out = Command::new(binary("nna-ops-cli", "nna-ops"))
+        .arg("--store")
+        .arg(format!("embedded:{}", data.display()))
+        .arg("--report")
+        .arg(report)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    let json = std::fs::read(report).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or(Value::Null);
+    let _ = std::fs::remove_file(report);
+    (code, json, stderr)
+}
+
+#[test]
+fn an_operators_drill_backup_dry_run_killed_run_resume_verify() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (data, backup, report) = (dir.path().join("data"), dir.path().join("backup"), dir.path().join("report.json"));
+    let backup = backup.to_str().unwrap();
+
+    let (code, r, err) = run(&data, &report, &["fixture", "--assets", "1100"]);
+    assert_eq!((code, r["imported"].as_u64()), (0, Some(1100)), "{err}");
+    let (code, r, err) = run(&data, &report, &["backup", backup]);
+    assert_eq!((code, r["manifest"]["assets"].as_u64()), (0, Some(1100)), "{err}");
+    assert!(Path::new(backup).join("manifest.json").exists() && Path::new(backup).join("assets.jsonl.gz").exists());
+
+    let (code, r, err) = run(&data, &report, &["migrate", "--dry-run"]);
+    assert_eq!((code, r["dryRun"].as_bool(), r["changed"].as_u64()), (0, Some(true), Some(1100)), "{err}");
+    assert!(err.contains("changed: 1100"), "a summary on stderr: {err}");
+
+    let (code, _, err) = run(&data, &report, &["migrate", "--stop-after", "400"]);
+    assert_eq!(code, 3, "stopped as if killed: {err}");
+    assert!(err.contains("run again to resume"), "{err}");
+    let (code, r, _) = run(&data, &report, &["status"]);
+    assert_eq!(code, 0);
+    let migrated = r["migrated"].as_u64().unwrap();
+    assert!((300..=500).contains(&migrated), "{migrated}");
+    assert!(r["checkpoints"]["migrate-enhanced-metadata-v1"].as_array().unwrap().iter().any(|c| c != "not started"));
+
+    let (code, r, err) = run(&data, &report, &["migrate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["changed"].as_u64().unwrap() + migrated, 1100, "each item migrated once");
+    let (code, r, err) = run(&data, &report, &["verify", "--backup", backup]);
+    assert_eq!((code, r["passed"].as_bool()), (0, Some(true)), "{err} {r}");
+
+    let (code, _, err) = run(&data, &report, &["restore", backup]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--yes"), "{err}");
+    let (code, _, err) = run(&data, &report, &["--rate", "0", "status"]);
+    assert_eq!(code, 2, "clap refuses a zero rate: {err}");
+}

@@ -1,0 +1,126 @@
+use super::{archive, assets, load_fixture, ops, snapshot, sweep, timeless};
+use crate::conformance::adapters::Adapters;
+use crate::conformance::for_both;
+use nna_domain::input::EditMode;
+use nna_domain::migration::{self, Migrated};
+use nna_domain::time::Timestamp;
+use nna_ops::migrate::{MigrateOptions, migrate};
+use nna_ops::sweep::Sweep;
+use nna_ops::{OpsError, backup, verify};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+
+for_both!(migration:
+    a_dry_run_changes_nothing,
+    migrate_then_verify_passes_and_a_second_run_changes_nothing,
+    a_killed_run_resumes_to_the_state_of_an_uninterrupted_one,
+    users_writing_during_the_migration_keep_their_words,
+);
+
+const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false };
+
+async fn a_dry_run_changes_nothing(a: Adapters) {
+    load_fixture(&a, 1100).await;
+    let before = snapshot(&a).await;
+    let report = migrate(&ops(&a), &sweep(), &MigrateOptions { dry_run: true, restart: false }).await.unwrap();
+    assert_eq!((report.scanned, report.changed, report.art_jobs_queued), (1100, 1100, 0));
+    assert_eq!(snapshot(&a).await, before, "a dry run writes nothing");
+    // Nor does it leave checkpoints: the real run reads everything.
+    let real = migrate(&ops(&a), &sweep(), &RUN).await.unwrap();
+    assert_eq!((real.scanned, real.changed), (1100, 1100));
+}
+
+async fn migrate_then_verify_passes_and_a_second_run_changes_nothing(a: Adapters) {
+    load_fixture(&a, 1100).await;
+    let o = ops(&a);
+    backup::backup(&o, &sweep(), &archive(&a, "pre")).await.unwrap();
+    let report = migrate(&o, &sweep(), &RUN).await.unwrap();
+    assert_eq!((report.scanned, report.changed, report.refused, report.left_busy), (1100, 1100, 0, 0));
+    // Counts per rule, and the answer to "friendlyName or name?".
+    assert_eq!(report.rules["ai_metadata_added"], 1100);
+    assert!(report.rules["creator_description_from_friendly_name"] > 300, "{:?}", report.rules);
+    assert!(report.rules["hfn_creator_description_dropped"] > 10, "{:?}", report.rules);
+    assert_eq!(report.rules["album_art_url_converted"], 2);
+    assert_eq!(report.art_jobs_queued, 2);
+    assert!(report.needs_creator_input > 100);
+    assert_eq!(report.finding_counts.get("broken_address"), Some(&1));
+    assert!(report.findings.iter().any(|f| f.name.starts_with("G.undefined") && f.finding.proposed_fix.is_some()));
+    assert!(!report.duplicate_names.is_empty(), "duplicate numbers are listed, not renamed");
+    for asset in assets(&a).await.values() {
+        assert!(asset.creator_description.as_ref().is_none_or(|w| w.as_str() != asset.name), "{}", asset.name);
+    }
+
+    let checked = verify::verify(&o, &sweep(), Some(backup::load(&archive(&a, "pre")).await.unwrap())).await.unwrap();
+    assert!(checked.passed, "{:?}", checked.problems.first());
+    assert_eq!((checked.checked, checked.migrated, checked.backup_assets), (1100, 1100, 1100));
+
+    let before = snapshot(&a).await;
+    let again = migrate(&o, &sweep(), &RUN).await.unwrap();
+    assert_eq!((again.scanned, again.changed, again.already_migrated), (1100, 0, 1100));
+    assert_eq!(snapshot(&a).await, before);
+}
+
+async fn a_killed_run_resumes_to_the_state_of_an_uninterrupted_one(a: Adapters) {
+    load_fixture(&a, 300).await;
+    // What an uninterrupted run writes: each item's migration, from its stored form alone.
+    let expected: BTreeMap<String, String> = assets(&a)
+        .await
+        .into_iter()
+        .map(|(id, asset)| match migration::migrate(&asset, Timestamp::now()) {
+            Migrated::Changed { next, .. } => (id, timeless(&next)),
+            other => panic!("{id}: {other:?}"),
+        })
+        .collect();
+    let o = ops(&a);
+    let killed = migrate(&o, &Sweep { stop_after: Some(130), ..sweep() }, &RUN).await;
+    assert!(matches!(killed, Err(OpsError::Interrupted(_))), "{killed:?}");
+    let halfway = assets(&a).await;
+    let done = halfway.values().filter(|x| x.migration.is_some()).count();
+    assert!((90..=160).contains(&done), "{done} migrated before the kill");
+
+    let resumed = migrate(&o, &sweep(), &RUN).await.unwrap();
+    assert!(resumed.scanned < 300, "resumed from the checkpoints, not from the start: {}", resumed.scanned);
+    assert_eq!(resumed.already_migrated + resumed.changed, resumed.scanned);
+    let after: BTreeMap<String, String> = assets(&a).await.iter().map(|(id, x)| (id.clone(), timeless(x))).collect();
+    assert_eq!(after, expected);
+}
+
+async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
+    load_fixture(&a, 300).await;
+    let ids: Vec<String> = assets(&a).await.keys().cloned().collect();
+    let o = ops(&a);
+    // Slow enough (150 items/s) that the users' writes land before, during and after.
+    let slow = Sweep { rate: NonZeroU32::new(150), ..sweep() };
+    let run = tokio::spawn(async move { migrate(&o, &slow, &RUN).await });
+    let mut edited = BTreeMap::new();
+    for (n, id) in ids.iter().step_by(10).enumerate() {
+        let words = format!("Creator's own words, edit {n}");
+        a.registry.edit(id, json!({"creatorDescription": words}).as_object().unwrap(), EditMode::Merge).await.unwrap();
+        edited.insert(id.clone(), words);
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    }
+    let created = a
+        .registry
+        .create(
+            json!({"layer": "S", "category": "Pop", "subcategory": "Base",
+        "creatorDescription": "Made while the migration ran"})
+            .as_object()
+            .unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let report = run.await.unwrap().unwrap();
+    assert_eq!(report.left_busy, 0);
+    let now = assets(&a).await;
+    for (id, words) in &edited {
+        let asset = &now[id];
+        assert_eq!(asset.creator_description.as_ref().map(|w| w.as_str()), Some(words.as_str()), "{id}");
+        assert!(asset.ai_metadata.is_some(), "{id} migrated too");
+    }
+    assert!(now.contains_key(created.id.as_str()));
+    let checked = verify::verify(&ops(&a), &sweep(), None).await.unwrap();
+    let unmigrated: Vec<_> = checked.problems.iter().filter(|p| p.id != created.id.as_str()).collect();
+    assert!(unmigrated.is_empty(), "{unmigrated:?}");
+}

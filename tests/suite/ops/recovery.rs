@@ -1,0 +1,169 @@
+use super::{archive, assets, bytes, load_fixture, ops, snapshot, sweep};
+use crate::conformance::adapters::Adapters;
+use crate::conformance::for_both;
+use nna_domain::AssetKey;
+use nna_domain::input::EditMode;
+use nna_domain::jobs::Job;
+use nna_ops::archive::{Archive, DirArchive};
+use nna_ops::migrate::{MigrateOptions, migrate};
+use nna_ops::reprocess::{ReprocessOptions, SongOutcome, reprocess};
+use nna_ops::{OpsError, backup, rollback};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::num::NonZeroU32;
+
+for_both!(recovery:
+    rollback_returns_the_backup_except_what_users_edited,
+    a_restore_after_corruption_is_the_backup,
+    songs_without_art_get_jobs_and_a_line_each,
+);
+
+const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false };
+
+async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
+    load_fixture(&a, 300).await;
+    let o = ops(&a);
+    backup::backup(&o, &sweep(), &archive(&a, "pre")).await.unwrap();
+    let backed_up = backup::load(&archive(&a, "pre")).await.unwrap();
+    migrate(&o, &sweep(), &RUN).await.unwrap();
+    // Users edit some migrated items: their words, and a field the migration never touched.
+    let ids: Vec<String> = assets(&a).await.keys().cloned().collect();
+    let mut edited = BTreeSet::new();
+    for id in ids.iter().step_by(37) {
+        let body = json!({"creatorDescription": format!("Mine now {id}")});
+        a.registry.edit(id, body.as_object().unwrap(), EditMode::Merge).await.unwrap();
+        edited.insert(id.clone());
+    }
+    for id in ids.iter().skip(5).step_by(53) {
+        a.registry.edit(id, json!({"tags": ["edited"]}).as_object().unwrap(), EditMode::Merge).await.unwrap();
+        edited.insert(id.clone());
+    }
+
+    let report = rollback::rollback(&o, &sweep()).await.unwrap();
+    assert_eq!((report.scanned, report.reverted, report.left_busy), (300, 300, 0));
+    let reported: BTreeSet<String> = report.edited_since.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(reported, edited);
+    assert!(report.edited_since.iter().any(|e| e.kept_fields == ["creatorDescription"]), "{:?}", report.edited_since);
+
+    let now = assets(&a).await;
+    for before in &backed_up.assets {
+        let id = before.id.as_str();
+        if edited.contains(id) {
+            assert!(now[id].migration.is_none() && now[id].ai_metadata.is_none(), "{id}: the migration's part undone");
+        } else {
+            assert_eq!(bytes(&now[id]), bytes(before), "{id}");
+        }
+    }
+    for id in ids.iter().step_by(37) {
+        assert_eq!(now[id].creator_description.as_ref().map(|w| w.as_str().to_owned()), Some(format!("Mine now {id}")));
+    }
+    // Rolled back, the migration can run again from the start.
+    let again = migrate(&o, &sweep(), &RUN).await.unwrap();
+    assert_eq!((again.scanned, again.changed), (300, 300));
+}
+
+async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
+    load_fixture(&a, 300).await;
+    let o = ops(&a);
+    migrate(&o, &sweep(), &MigrateOptions { dry_run: false, restart: false }).await.unwrap();
+    backup::backup(&o, &sweep(), &archive(&a, "good")).await.unwrap();
+    let good = snapshot(&a).await;
+    let sequences = a.maintenance.sequences().await.unwrap();
+
+    // Corrupt it: items deleted, items overwritten, items that should not be there.
+    let all = assets(&a).await;
+    for (n, asset) in all.values().enumerate().filter(|(n, _)| n % 11 == 0) {
+        if n % 2 == 0 {
+            a.store.delete(asset).await.unwrap();
+        } else {
+            let mut bad = asset.clone();
+            bad.description = Some("CORRUPTED".into());
+            bad.revision += 1;
+            a.store.replace(asset, &bad).await.unwrap();
+        }
+    }
+    let stray = a
+        .registry
+        .create(json!({"layer": "S", "category": "Pop", "subcategory": "Base"}).as_object().unwrap(), None)
+        .await
+        .unwrap();
+    assert_ne!(snapshot(&a).await, good);
+
+    let report = backup::restore(&o, &archive(&a, "good")).await.unwrap();
+    assert_eq!(report.assets, 300);
+    assert_eq!(snapshot(&a).await, good);
+    let mut restored = a.maintenance.sequences().await.unwrap();
+    let mut expected = sequences;
+    restored.sort_by(|x, y| x.path.cmp(&y.path));
+    expected.sort_by(|x, y| x.path.cmp(&y.path));
+    assert_eq!(restored, expected);
+    // Lookups are rebuilt with it: the stray name is free, restored names resolve.
+    assert!(a.store.get(&AssetKey::Hfn(stray.hfn_key())).await.unwrap().is_none());
+    let some = all.values().next().unwrap();
+    assert_eq!(a.store.get(&AssetKey::Hfn(some.hfn_key())).await.unwrap().map(|x| x.id), Some(some.id.clone()));
+}
+
+async fn songs_without_art_get_jobs_and_a_line_each(a: Adapters) {
+    load_fixture(&a, 300).await;
+    let o = ops(&a);
+    let options = ReprocessOptions { dry_run: false, jobs_per_second: NonZeroU32::new(50).unwrap() };
+    let early = reprocess(&o, &ReprocessOptions { dry_run: true, ..options.clone() }).await.unwrap();
+    assert_eq!(early.outcomes.get(&SongOutcome::NotMigrated), Some(&2), "bare URLs wait for the migration");
+    assert_eq!(early.outcomes.get(&SongOutcome::WouldQueue), Some(&11));
+    assert_eq!(early.jobs_sent, 0);
+    migrate(&o, &sweep(), &RUN).await.unwrap();
+    while !a.source.receive(10, std::time::Duration::from_secs(60)).await.unwrap().is_empty() {}
+
+    let report = reprocess(&o, &options).await.unwrap();
+    assert_eq!(report.songs, 14);
+    assert_eq!(report.per_song.len(), 14);
+    let count = |o: SongOutcome| report.outcomes.get(&o).copied().unwrap_or(0);
+    assert_eq!(count(SongOutcome::Resent), 2, "the migrated bare URLs, pending: their jobs sent again");
+    assert_eq!(count(SongOutcome::NoSongTitle), 1);
+    assert_eq!(count(SongOutcome::QueuedLookup), 11);
+    assert!(
+        report.per_song.iter().any(|s| s.song.as_deref() == Some("Halo") && s.artist.as_deref() == Some("Beyoncé"))
+    );
+    let mut jobs = Vec::new();
+    loop {
+        let got = a.source.receive(10, std::time::Duration::from_secs(60)).await.unwrap();
+        if got.is_empty() {
+            break;
+        }
+        jobs.extend(got.into_iter().map(|d| Job::from_message(&d.body).unwrap()));
+    }
+    assert_eq!(jobs.len() as u64, report.jobs_sent);
+    assert_eq!(report.jobs_sent, 13);
+    // Each job's song is pending at the job's revision, so the worker takes it.
+    for job in &jobs {
+        let Job::AlbumArt { asset_id, revision, .. } = job;
+        let song = a.store.get(&AssetKey::Id(asset_id.clone())).await.unwrap().unwrap();
+        assert_eq!(song.revision, *revision);
+        assert_eq!(
+            song.album_art.as_ref().and_then(|x| x.art()).and_then(|x| x.status).map(|s| s.as_str()),
+            Some("pending")
+        );
+    }
+    // A second pass finds them pending and sends them again, nothing more.
+    let again = reprocess(&o, &options).await.unwrap();
+    assert_eq!(again.outcomes.get(&SongOutcome::Resent), Some(&13));
+}
+
+#[tokio::test]
+async fn a_damaged_backup_is_refused_before_anything_is_touched() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let a = crate::conformance::adapters::embedded().await;
+    load_fixture(&a, 50).await;
+    let archive = DirArchive::new(dir.path());
+    backup::backup(&ops(&a), &sweep(), &archive).await.unwrap();
+    let data = std::fs::read(dir.path().join(backup::DATA)).unwrap();
+    let mut flipped = data.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 1;
+    archive.put(backup::DATA, flipped.into()).await.unwrap();
+    let before = snapshot(&a).await;
+    let refused = backup::restore(&ops(&a), &archive).await.unwrap_err();
+    assert!(matches!(refused, OpsError::DamagedBackup { .. }), "{refused}");
+    assert!(refused.to_string().contains("SHA-256"), "{refused}");
+    assert_eq!(snapshot(&a).await, before);
+}
