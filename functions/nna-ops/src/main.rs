@@ -72,9 +72,13 @@ enum Command {
     Migrate {
         #[arg(long)]
         dry_run: bool,
-        /// Forget checkpoints and read everything again.
+        /// Forget an interrupted run's checkpoints and read everything again.
         #[arg(long)]
         restart: bool,
+        /// Apply the report's proposed fix for names two assets hold: the younger ones get the
+        /// next free numbers (same ids; the old name kept in `renamedFrom`).
+        #[arg(long)]
+        fix_names: bool,
     },
     /// Check the migration, against a pre-migration backup when given.
     Verify {
@@ -175,8 +179,8 @@ async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
             }
             done(json(backup::restore(&ops, target::archive(from).await?.as_ref()).await?)?)
         }
-        Command::Migrate { dry_run, restart } => {
-            let options = migrate::MigrateOptions { dry_run: *dry_run, restart: *restart };
+        Command::Migrate { dry_run, restart, fix_names } => {
+            let options = migrate::MigrateOptions { dry_run: *dry_run, restart: *restart, fix_names: *fix_names };
             done(json(migrate::migrate(&ops, &sweep, &options).await?)?)
         }
         Command::Verify { backup } => {

@@ -39,6 +39,10 @@ pub struct CreatePlan {
     /// Assets that must still exist when the new one is written (a composite's components).
     pub requires: Vec<AssetId>,
     pub build: Arc<dyn Fn(Address) -> Asset + Send + Sync>,
+    /// Renumbering instead of creating (an operator's fix for a number two assets hold): the
+    /// built asset replaces this one, same id, if its revision is unchanged (`Conflict` if not).
+    /// Its old number stays used, as after a delete.
+    pub replacing: Option<Asset>,
 }
 
 #[async_trait]

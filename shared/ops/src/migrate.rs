@@ -3,7 +3,7 @@
 //! lose; the item is read again and migrated from the fresh data, so the user's words are kept
 //! and only fields still absent are filled.
 
-use crate::names::{Duplicate, Names};
+use crate::names::{Duplicate, Names, Renamed, renumber};
 use crate::sweep::{Sweep, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
 use nna_domain::jobs::Job;
@@ -28,6 +28,8 @@ pub struct MigrateOptions {
     /// Forget an interrupted run's checkpoints and read everything again. (A run that finished
     /// leaves none: the next one always reads everything.)
     pub restart: bool,
+    /// Apply the proposed fix for names two assets hold: the younger ones are renumbered.
+    pub fix_names: bool,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -61,6 +63,8 @@ pub struct MigrationReport {
     pub refusals: Vec<ItemProblem>,
     /// Names held by more than one asset (complete only when no segment was resumed).
     pub duplicate_names: Vec<Duplicate>,
+    /// What `fix_names` renumbered (or could not).
+    pub renamed: Vec<Renamed>,
     pub unreadable: Vec<crate::backup::UnreadableItem>,
     pub started_at: Option<Timestamp>,
     pub seconds: f64,
@@ -129,6 +133,15 @@ pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Resu
     report.resumed_segments = swept.segments_already_done;
     report.unreadable = swept.unreadable.into_iter().map(Into::into).collect();
     report.duplicate_names = pass.names.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).duplicates();
+    if options.fix_names && !options.dry_run {
+        // A resumed run saw only part of the table: find the shared names afresh.
+        let duplicates = if report.resumed_segments == 0 {
+            report.duplicate_names.clone()
+        } else {
+            crate::status::status(ops, &sweep).await?.duplicate_names
+        };
+        report.renamed = renumber(ops, &duplicates).await?;
+    }
     report.seconds = seconds_since(clock);
     report.items_per_second = rate(report.scanned, report.seconds);
     Ok(report)

@@ -1,10 +1,15 @@
 //! Names are identities: two assets holding one HFN are reported with a proposed fix (the oldest
-//! keeps the name, the others take the next free numbers), never renamed by a pass on its own.
+//! keeps the name, the others take the next free numbers), never renamed by a pass on its own;
+//! `migrate --fix-names` applies that fix.
 
-use nna_domain::Asset;
+use crate::{Ops, OpsError};
+use nna_domain::migration;
+use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::time::Timestamp;
+use nna_domain::{Address, Asset, AssetId, AssetKey};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a pass remembers of each asset to find shared names.
 #[derive(Debug, Clone)]
@@ -48,4 +53,72 @@ pub struct Duplicate {
     /// Oldest first.
     pub ids: Vec<String>,
     pub proposed_fix: String,
+}
+
+/// An operator's fix applied (`migrate --fix-names`): a younger holder of a shared name under the
+/// next free number of its subcategory, same id.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Renamed {
+    pub id: String,
+    pub from: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Why it was left as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+const MAX_TRIES: u32 = 5;
+
+/// Gives every holder of a shared name but the oldest the next free number in its subcategory,
+/// each in one conditional store write (a user's write in between is read and renumbered again).
+pub(crate) async fn renumber(ops: &Ops, duplicates: &[Duplicate]) -> Result<Vec<Renamed>, OpsError> {
+    let mut out = Vec::new();
+    for duplicate in duplicates {
+        for id in duplicate.ids.iter().skip(1) {
+            out.push(renumber_one(ops, &duplicate.name, id).await?);
+        }
+    }
+    Ok(out)
+}
+
+async fn renumber_one(ops: &Ops, name: &str, id: &str) -> Result<Renamed, OpsError> {
+    let left = |problem: &str| Renamed {
+        id: id.to_owned(),
+        from: name.to_owned(),
+        to: None,
+        problem: Some(problem.to_owned()),
+    };
+    let (Some(id), Some(address)) = (AssetId::parse(id), Address::parse(name)) else {
+        return Ok(left("the name is not an address the taxonomy knows: renumber it by hand"));
+    };
+    for _ in 0..MAX_TRIES {
+        let Some(current) = ops.store.get(&AssetKey::Id(id.clone())).await? else {
+            return Ok(left("deleted meanwhile"));
+        };
+        if current.hfn_key() != name {
+            return Ok(left("renamed meanwhile"));
+        }
+        let template = current.clone();
+        let plan = CreatePlan {
+            path: address.path,
+            requires: Vec::new(),
+            build: Arc::new(move |address| migration::renumbered(&template, &address)),
+            replacing: Some(current.clone()),
+        };
+        match ops.store.create(plan).await {
+            Ok(renamed) => {
+                return Ok(Renamed {
+                    id: id.as_str().into(),
+                    from: current.name,
+                    to: Some(renamed.name),
+                    problem: None,
+                });
+            }
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(left("written to too often meanwhile; run again"))
 }

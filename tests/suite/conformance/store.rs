@@ -129,6 +129,7 @@ async fn a_vanished_component_refuses_the_create(a: Adapters) {
             a.mfa = Some(address.mfa());
             a
         }),
+        replacing: None,
     };
     assert!(matches!(a.store.create(plan).await, Err(StoreError::MissingComponent(_))));
     let ok = a

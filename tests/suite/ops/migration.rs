@@ -4,6 +4,7 @@ use crate::conformance::for_both;
 use nna_domain::input::EditMode;
 use nna_domain::migration::{self, Migrated};
 use nna_domain::time::Timestamp;
+use nna_domain::{AssetId, AssetKey};
 use nna_ops::migrate::{MigrateOptions, migrate};
 use nna_ops::sweep::Sweep;
 use nna_ops::{OpsError, backup, verify};
@@ -16,14 +17,16 @@ for_both!(migration:
     migrate_then_verify_passes_and_a_second_run_changes_nothing,
     a_killed_run_resumes_to_the_state_of_an_uninterrupted_one,
     users_writing_during_the_migration_keep_their_words,
+    shared_names_are_renumbered_only_when_the_operator_says_so,
 );
 
-const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false };
+const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false, fix_names: false };
 
 async fn a_dry_run_changes_nothing(a: Adapters) {
     load_fixture(&a, 1100).await;
     let before = snapshot(&a).await;
-    let report = migrate(&ops(&a), &sweep(), &MigrateOptions { dry_run: true, restart: false }).await.unwrap();
+    let report =
+        migrate(&ops(&a), &sweep(), &MigrateOptions { dry_run: true, restart: false, fix_names: false }).await.unwrap();
     assert_eq!((report.scanned, report.changed, report.art_jobs_queued), (1100, 1100, 0));
     assert_eq!(snapshot(&a).await, before, "a dry run writes nothing");
     // Nor does it leave checkpoints: the real run reads everything.
@@ -123,4 +126,34 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
     let checked = verify::verify(&ops(&a), &sweep(), None).await.unwrap();
     let unmigrated: Vec<_> = checked.problems.iter().filter(|p| p.id != created.id.as_str()).collect();
     assert!(unmigrated.is_empty(), "{unmigrated:?}");
+}
+
+async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters) {
+    load_fixture(&a, 600).await;
+    let o = ops(&a);
+    let first = migrate(&o, &sweep(), &RUN).await.unwrap();
+    let shared = first.duplicate_names.clone();
+    assert!(!shared.is_empty() && first.renamed.is_empty(), "reported, not renamed");
+    let before = a.maintenance.sequences().await.unwrap();
+
+    let fixed = migrate(&o, &sweep(), &MigrateOptions { fix_names: true, ..RUN }).await.unwrap();
+    assert_eq!(fixed.changed, 0);
+    let expected: usize = shared.iter().map(|d| d.ids.len() - 1).sum();
+    assert_eq!(fixed.renamed.len(), expected, "{:?}", fixed.renamed);
+    for renamed in &fixed.renamed {
+        let to = renamed.to.as_deref().unwrap_or_else(|| panic!("{renamed:?}"));
+        let holder = shared.iter().find(|d| d.ids.contains(&renamed.id)).unwrap();
+        let asset = a.store.get(&AssetKey::Id(AssetId::parse(&renamed.id).unwrap())).await.unwrap().unwrap();
+        assert_eq!((asset.name.as_str(), asset.extra.get("renamedFrom")), (to, Some(&json!(renamed.from))));
+        let (path, number) = to.rsplit_once('.').unwrap();
+        let last = before.iter().find(|s| s.path == path).map_or(0, |s| s.last);
+        assert!(number.parse::<u32>().unwrap() > last, "{to}: a number never given before");
+        // The old name stays with the oldest holder; the new one finds the renamed asset.
+        let keeper = a.store.get(&AssetKey::Hfn(holder.name.clone())).await.unwrap().unwrap();
+        assert_eq!(keeper.id.as_str(), holder.ids[0]);
+        let found = a.registry.get(to).await.unwrap();
+        assert_eq!(found.id, asset.id);
+    }
+    let after = nna_ops::status::status(&o, &sweep()).await.unwrap();
+    assert!(after.duplicate_names.is_empty(), "{:?}", after.duplicate_names);
 }

@@ -47,7 +47,14 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         }
         let sent = store.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let reasons = match sent {
-            Ok(_) => return Ok(asset),
+            Ok(_) => {
+                if let Some(old) = &plan.replacing {
+                    // A renumbered asset's old name and address terms go after the write.
+                    let (was, is) = (index_terms(old), index_terms(&asset));
+                    store.write_postings(&[], &index::postings_for(old, was.difference(&is))).await?;
+                }
+                return Ok(asset);
+            }
             Err(e) => match e.as_service_error() {
                 Some(TransactWriteItemsError::TransactionCanceledException(c)) => c.cancellation_reasons().to_vec(),
                 _ => return Err(store_error(e)),
@@ -61,6 +68,9 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         if failed(NAME) || failed(ADDRESS) {
             skip_past = number;
             continue;
+        }
+        if failed(ASSET) && plan.replacing.is_some() {
+            return Err(StoreError::Conflict);
         }
         if failed(ASSET) {
             return Err(StoreError::Internal(format!("asset id {} is already taken", asset.id)));
@@ -95,19 +105,19 @@ fn transaction(
         Put::builder().table_name(table).set_item(Some(key)).condition_expression("attribute_not_exists(pk)").build()
     };
     let mfa = asset.mfa_key().ok_or_else(|| StoreError::Internal("a new asset has no MFA".into()))?;
+    // A new asset goes where no item is; a renumbered one over itself at the revision read.
+    let put_asset = match &plan.replacing {
+        Some(current) => Put::builder()
+            .condition_expression(super::at_revision(current.revision))
+            .expression_attribute_values(":r", super::item::n(current.revision)),
+        None => Put::builder().condition_expression("attribute_not_exists(pk)"),
+    };
     let mut items = vec![
         TransactWriteItem::builder()
             .put(sequence.table_name(table).set_item(Some(sequence_item)).build().map_err(build)?)
             .build(),
         TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(table)
-                    .set_item(Some(to_item(asset)?))
-                    .condition_expression("attribute_not_exists(pk)")
-                    .build()
-                    .map_err(build)?,
-            )
+            .put(put_asset.table_name(table).set_item(Some(to_item(asset)?)).build().map_err(build)?)
             .build(),
         TransactWriteItem::builder().put(claim(name_claim_key(&asset.hfn_key())).map_err(build)?).build(),
         TransactWriteItem::builder().put(claim(address_claim_key(&mfa)).map_err(build)?).build(),

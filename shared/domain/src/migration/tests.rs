@@ -212,3 +212,20 @@ fn non_songs_keep_a_bare_art_url_without_a_job() {
     assert!(!art_job);
     assert!(matches!(next.album_art, Some(AlbumArtField::Art(ref a)) if a.status.is_none()));
 }
+
+#[test]
+fn a_renumbered_asset_keeps_its_id_components_and_first_name() {
+    let mut composite = staging_song();
+    composite["layer"] = json!("C");
+    composite["name"] = json!("C.FUL.POP.125:G.003.003.001:S.001.002.004");
+    composite["nna_address"] = json!("C.003.001.125");
+    let composite = asset(composite);
+    let address = crate::Address::parse("C.FUL.POP.126").unwrap();
+    let once = renumbered(&composite, &address);
+    assert_eq!(once.id, composite.id);
+    assert_eq!(once.name, "C.FUL.POP.126:G.003.003.001:S.001.002.004");
+    assert_eq!((once.nna_address.as_str(), once.mfa.as_deref()), ("C.003.001.126", Some("9.003.001.126")));
+    assert_eq!(once.revision, composite.revision + 1);
+    let twice = renumbered(&once, &crate::Address::parse("C.FUL.POP.127").unwrap());
+    assert_eq!(twice.extra[RENAMED_FROM], json!("C.FUL.POP.125:G.003.003.001:S.001.002.004"));
+}

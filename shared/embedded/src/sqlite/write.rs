@@ -22,6 +22,9 @@ pub(super) fn put(conn: &Connection, row: &Row) -> rusqlite::Result<()> {
 
 pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    if let Some(current) = &plan.replacing {
+        still_at_revision(&tx, current)?;
+    }
     for id in &plan.requires {
         let exists =
             tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [id.as_str()], |_| Ok(())).optional().map_err(sql)?;
@@ -48,7 +51,7 @@ pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, 
         if taken.is_none() {
             let fresh =
                 tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [&row.id], |_| Ok(())).optional().map_err(sql)?;
-            if fresh.is_some() {
+            if fresh.is_some() && plan.replacing.is_none() {
                 return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)));
             }
             put(&tx, &row).map_err(sql)?;
@@ -68,15 +71,21 @@ pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, 
 pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset) -> Result<(), StoreError> {
     let row = Row::of(next)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-    let stored: Option<i64> = tx
+    still_at_revision(&tx, current)?;
+    put(&tx, &row).map_err(sql)?;
+    tx.commit().map_err(sql)
+}
+
+/// `Conflict` unless the stored asset is still at the revision `current` was read at.
+fn still_at_revision(conn: &Connection, current: &Asset) -> Result<(), StoreError> {
+    let stored: Option<i64> = conn
         .query_row("SELECT revision FROM assets WHERE id = ?1", [current.id.as_str()], |r| r.get(0))
         .optional()
         .map_err(sql)?;
     if stored != Some(revision(current.revision)?) {
         return Err(StoreError::Conflict);
     }
-    put(&tx, &row).map_err(sql)?;
-    tx.commit().map_err(sql)
+    Ok(())
 }
 
 pub(super) fn delete(conn: &mut Connection, current: &Asset) -> Result<(), StoreError> {

@@ -1,0 +1,121 @@
+//! The metadata migration against table size. Writes `target/bench/migration.json` and prints it.
+//!
+//!     cargo bench -p nna-tests --bench migration            # 1,100 and 100,000 assets
+//!     NNA_BENCH_SIZES=1100 cargo bench -p nna-tests --bench migration
+//!
+//! For each size, on DynamoDB (the emulator) and on the embedded store: the legacy fixture is
+//! loaded, backed up, migrated with the tool's default pace (4 segments × 8 writes at once, no
+//! rate limit) and verified against the backup. Reported: seconds and items/s per step, and what
+//! one item's migration writes (index terms gained), from which the README sizes a real run.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use nna_domain::migration::{Migrated, migrate as migrate_one};
+use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance};
+use nna_domain::search::index_terms;
+use nna_domain::{Asset, Timestamp};
+use nna_embedded::{DiskBlobs, SqliteStore};
+use nna_ops::archive::BlobArchive;
+use nna_ops::migrate::{MigrateOptions, migrate};
+use nna_ops::progress::Quiet;
+use nna_ops::sweep::Sweep;
+use nna_ops::{Ops, backup, fixture, verify};
+use nna_tests::Aws;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("NNA_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').map(|n| n.trim().parse().expect("a size")).collect())
+        .unwrap_or_else(|| vec![1100, 100_000]);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let mut runs = Vec::new();
+    for &n in &sizes {
+        let documents = fixture::legacy_documents(n, 2025);
+        runs.push(runtime.block_on(async {
+            json!({
+                "assets": n,
+                "writesPerItem": writes_per_item(&documents),
+                "dynamodb": dynamodb(&documents).await,
+                "embedded": embedded(&documents).await,
+            })
+        }));
+    }
+    let report = json!({ "machine": format!("{} cores", std::thread::available_parallelism().map_or(0, |n| n.get())), "runs": runs });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).expect("target/bench");
+    let text = serde_json::to_string_pretty(&report).expect("json");
+    std::fs::write(dir.join("migration.json"), &text).expect("write the report");
+    println!("{text}");
+    println!("written to target/bench/migration.json");
+}
+
+/// What migrating an item writes besides the item: the index terms it gains or loses (one posting
+/// item each on DynamoDB).
+fn writes_per_item(documents: &[Value]) -> Value {
+    let (mut gained, mut lost) = (0usize, 0usize);
+    for doc in documents {
+        let asset = Asset::from_legacy(doc).expect("a legacy asset");
+        if let Migrated::Changed { next, .. } = migrate_one(&asset, Timestamp::now()) {
+            let (old, new): (HashSet<_>, HashSet<_>) =
+                (index_terms(&asset).into_iter().collect(), index_terms(&next).into_iter().collect());
+            gained += new.difference(&old).count();
+            lost += old.difference(&new).count();
+        }
+    }
+    let n = documents.len().max(1) as f64;
+    json!({ "termsGained": gained as f64 / n, "termsLost": lost as f64 / n })
+}
+
+async fn dynamodb(documents: &[Value]) -> Value {
+    let aws = Aws::fresh().await;
+    let store = Arc::new(aws.store);
+    let blobs: Arc<dyn BlobStore> = Arc::new(aws.blobs);
+    let result = run(store.clone(), store.clone(), store.clone(), blobs, documents).await;
+    let (requests, items) = store.metrics().snapshot();
+    json!({ "steps": result, "readRequests": requests, "itemsRead": items })
+}
+
+async fn embedded(documents: &[Value]) -> Value {
+    let dir = tempfile::TempDir::new().expect("a folder");
+    let store = Arc::new(SqliteStore::open(dir.path().join("registry.sqlite3")).expect("sqlite"));
+    let blobs: Arc<dyn BlobStore> = Arc::new(
+        DiskBlobs::new(dir.path().join("files"), "http://127.0.0.1:1/files", "http://127.0.0.1:1/upload")
+            .expect("blobs"),
+    );
+    json!({ "steps": run(store.clone(), store.clone(), store, blobs, documents).await })
+}
+
+async fn run(
+    store: Arc<dyn AssetStore>,
+    index: Arc<dyn AssetIndex>,
+    maintenance: Arc<dyn Maintenance>,
+    blobs: Arc<dyn BlobStore>,
+    documents: &[Value],
+) -> Value {
+    let ops = Ops { store, index, maintenance, jobs: None, progress: Arc::new(Quiet) };
+    let sweep = Sweep::default();
+    let n = documents.len() as f64;
+    let timed =
+        |seconds: f64| json!({ "seconds": (seconds * 100.0).round() / 100.0, "itemsPerSecond": (n / seconds).round() });
+
+    let clock = Instant::now();
+    fixture::import(&ops, documents).await.expect("import");
+    let import = timed(clock.elapsed().as_secs_f64());
+    let archive = BlobArchive::new(blobs, "backups/bench", "bench");
+    let clock = Instant::now();
+    backup::backup(&ops, &sweep, &archive).await.expect("backup");
+    let backup_step = timed(clock.elapsed().as_secs_f64());
+    let clock = Instant::now();
+    let report = migrate(&ops, &sweep, &MigrateOptions::default()).await.expect("migrate");
+    let migrate_step = timed(clock.elapsed().as_secs_f64());
+    assert_eq!(report.changed as usize, documents.len());
+    let clock = Instant::now();
+    let loaded = backup::load(&archive).await.expect("the backup");
+    let checked = verify::verify(&ops, &sweep, Some(loaded)).await.expect("verify");
+    assert!(checked.passed, "{:?}", checked.problems.first());
+    let verify_step = timed(clock.elapsed().as_secs_f64());
+    json!({ "import": import, "backup": backup_step, "migrate": migrate_step, "verify": verify_step })
+}
