@@ -3,6 +3,7 @@
 //! early by `--stop-after`; run it again to resume).
 
 mod bars;
+mod lambda;
 mod target;
 
 use clap::{Args, Parser, Subcommand};
@@ -128,6 +129,15 @@ impl Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        return match lambda::serve().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!(error = %e, "nna-ops stopped");
+                ExitCode::FAILURE
+            }
+        };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NNA_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
@@ -167,11 +177,17 @@ async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
         page: p.page,
         concurrency: p.concurrency,
         rate: p.rate,
-        run: None,
         stop_after: p.stop_after,
+        ..Sweep::default()
     };
+    execute(&ops, &sweep, &cli.command).await
+}
+
+/// One command on the given store: its report, and the exit code it calls for.
+async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result<(serde_json::Value, ExitCode), Error> {
+    let (ops, sweep) = (ops.clone(), sweep.clone());
     let done = |v| Ok((v, ExitCode::SUCCESS));
-    match &cli.command {
+    match command {
         Command::Backup { to } => done(json(backup::backup(&ops, &sweep, target::archive(to).await?.as_ref()).await?)?),
         Command::Restore { from, yes } => {
             if !yes {

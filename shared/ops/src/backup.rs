@@ -83,7 +83,7 @@ pub async fn backup(ops: &Ops, sweep: &Sweep, archive: &dyn Archive) -> Result<B
     let (started_at, clock) = (Timestamp::now(), std::time::Instant::now());
     ops.progress.begin("backup", ops.total().await);
     let out = Mutex::new(GzEncoder::new(Vec::new(), Compression::default()));
-    let sweep = Sweep { run: None, stop_after: None, ..sweep.clone() };
+    let sweep = sweep.read_only();
     let swept = sweep
         .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| {
             let out = &out;

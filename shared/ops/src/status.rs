@@ -47,7 +47,7 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
     let clock = std::time::Instant::now();
     let report = Mutex::new(StatusReport::default());
     let names = Mutex::new(Names::default());
-    let sweep = Sweep { run: None, stop_after: None, ..sweep.clone() };
+    let sweep = sweep.read_only();
     ops.progress.begin("status", ops.total().await);
     let swept = sweep
         .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| {

@@ -30,11 +30,13 @@ pub struct Sweep {
     pub run: Option<String>,
     /// Stop, as if killed, once this many items have been started (drills and tests).
     pub stop_after: Option<u64>,
+    /// Stop the same way at this time (a Lambda invocation's deadline): the next run resumes.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for Sweep {
     fn default() -> Self {
-        Self { segments: 4, page: 100, concurrency: 8, rate: None, run: None, stop_after: None }
+        Self { segments: 4, page: 100, concurrency: 8, rate: None, run: None, stop_after: None, deadline: None }
     }
 }
 
@@ -55,6 +57,11 @@ struct Shared<'a> {
 }
 
 impl Sweep {
+    /// For passes that only read: no checkpoints (they start over), no drill stop.
+    pub fn read_only(&self) -> Self {
+        Self { run: None, stop_after: None, ..self.clone() }
+    }
+
     pub fn named(mut self, run: &str) -> Self {
         self.run = Some(run.to_owned());
         self
@@ -121,7 +128,8 @@ impl Sweep {
                         limiter.until_ready().await;
                     }
                     let n = shared.started.fetch_add(1, Ordering::Relaxed);
-                    if self.stop_after.is_some_and(|stop| n >= stop) {
+                    let late = self.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+                    if late || self.stop_after.is_some_and(|stop| n >= stop) {
                         return Err(OpsError::Interrupted(n));
                     }
                     each(asset).await?;

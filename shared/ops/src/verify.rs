@@ -55,7 +55,7 @@ pub async fn verify(ops: &Ops, sweep: &Sweep, backup: Option<Backup>) -> Result<
     );
     let backup_assets = lock(&backed_up).len() as u64;
     let report = Mutex::new(VerifyReport { with_backup, backup_assets, ..Default::default() });
-    let sweep = Sweep { run: None, stop_after: None, ..sweep.clone() };
+    let sweep = sweep.read_only();
     ops.progress.begin("verify", ops.total().await);
     let swept = sweep
         .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| {

@@ -4,6 +4,7 @@
 
 mod cli;
 mod fixture;
+mod lambda;
 mod migration;
 mod recovery;
 

@@ -1,0 +1,98 @@
+//! `nna-ops` as a Lambda function (the template's `OpsFunction`): the same commands, run next to
+//! the table, invoked with `{"command": "migrate", "rate": 50}` and the like. A run that meets the
+//! invocation's deadline stops at a page boundary's checkpoint and answers `"finished": false`;
+//! invoking it again resumes (the README has the loop).
+
+use crate::target::{Error, StoreSpec};
+use crate::{Command, execute};
+use lambda_runtime::{LambdaEvent, service_fn};
+use nna_ops::OpsError;
+use nna_ops::progress::Quiet;
+use nna_ops::sweep::Sweep;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Request {
+    /// `backup`, `migrate`, `verify`, `rollback`, `reprocess-album-art` or `status`.
+    command: String,
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    restart: bool,
+    #[serde(default)]
+    fix_names: bool,
+    /// `backup`: where to (`s3://bucket/prefix`); `verify`: the backup to compare with.
+    location: Option<String>,
+    rate: Option<NonZeroU32>,
+    segments: Option<u32>,
+    jobs_per_second: Option<NonZeroU32>,
+    /// Drills: stop after this many items, as if time ran out.
+    stop_after: Option<u64>,
+}
+
+impl Request {
+    fn command(self) -> Result<Command, String> {
+        let location = || self.location.clone().ok_or_else(|| format!("{} needs a location", self.command));
+        Ok(match self.command.as_str() {
+            "backup" => Command::Backup { to: location()? },
+            "migrate" => Command::Migrate { dry_run: self.dry_run, restart: self.restart, fix_names: self.fix_names },
+            "verify" => Command::Verify { backup: self.location.clone() },
+            "rollback" => Command::Rollback,
+            "reprocess-album-art" => Command::ReprocessAlbumArt {
+                dry_run: self.dry_run,
+                jobs_per_second: self.jobs_per_second.unwrap_or(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
+            },
+            "status" => Command::Status,
+            other => {
+                return Err(format!(
+                    "{other:?} is not a command this function runs (restore and imports run from a shell)"
+                ));
+            }
+        })
+    }
+}
+
+/// When to stop: a tenth of the time left (at most 30 s) before Lambda's deadline, so the last
+/// page's checkpoint and the answer get out.
+fn stop_by(deadline_ms: u64) -> Instant {
+    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
+    Instant::now() + left - (left / 10).min(Duration::from_secs(30))
+}
+
+pub async fn serve() -> Result<(), Error> {
+    nna_aws::lambda::init_tracing();
+    let table = std::env::var("NNA_TABLE").map_err(|_| "NNA_TABLE: is not set")?;
+    let queue_url = std::env::var("NNA_QUEUE_URL").ok();
+    let ops = crate::target::ops(&StoreSpec::Dynamo(table), queue_url.as_deref(), Arc::new(Quiet)).await?;
+    let ops = &ops;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let deadline = stop_by(event.context.deadline);
+        let request: Request = serde_json::from_value(event.payload).map_err(|e| format!("bad request: {e}"))?;
+        let sweep = Sweep {
+            rate: request.rate,
+            segments: request.segments.unwrap_or(4),
+            stop_after: request.stop_after,
+            deadline: Some(deadline),
+            ..Sweep::default()
+        };
+        let name = request.command.clone();
+        let command = request.command()?;
+        match execute(ops, &sweep, &command).await {
+            Ok((report, code)) => {
+                let passed = code == std::process::ExitCode::SUCCESS;
+                Ok::<Value, Error>(json!({"command": name, "finished": true, "passed": passed, "report": report}))
+            }
+            Err(e) if matches!(e.downcast_ref::<OpsError>(), Some(OpsError::Interrupted(_))) => {
+                Ok(json!({"command": name, "finished": false, "message": "stopped before the deadline at a checkpoint; invoke again to resume"}))
+            }
+            Err(e) => Err(e),
+        }
+    }))
+    .await
+}
