@@ -16,6 +16,12 @@ pub enum OpsError {
     /// The backup is not what its manifest says: nothing was restored from it.
     #[error("backup {location} cannot be trusted: {problem}")]
     DamagedBackup { location: String, problem: String },
+    /// Resuming with another segment count would skip or repeat items: segments are where the
+    /// checkpoints are.
+    #[error(
+        "the interrupted run used {before} segments; resume with --segments {before}, or start over with --restart"
+    )]
+    SegmentsChanged { before: u32, now: u32 },
     /// `stop_after` was reached: the run stopped as if killed, and resumes from its checkpoints.
     #[error("stopped after {0} items, as asked; run again to resume")]
     Interrupted(u64),

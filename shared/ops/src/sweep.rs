@@ -80,6 +80,9 @@ impl Sweep {
         Fut: Future<Output = Result<(), OpsError>> + Send,
     {
         let segments = self.segments.max(1);
+        if let Some(run) = &self.run {
+            same_segments(store, run, segments).await?;
+        }
         let shared = Shared {
             limiter: self.rate.map(|r| RateLimiter::direct(Quota::per_second(r))),
             started: AtomicU64::new(0),
@@ -146,6 +149,21 @@ impl Sweep {
                 None => return Ok(false),
             }
         }
+    }
+}
+
+/// Where a run keeps the segment count its checkpoints were made with (no segment has this number).
+const SHAPE: u32 = u32::MAX;
+
+/// Checkpoints name positions within segments, so a run resumes only with the segment count it
+/// started with; a run starting afresh records its count.
+async fn same_segments(store: &dyn Maintenance, run: &str, segments: u32) -> Result<(), OpsError> {
+    match store.checkpoint(run, SHAPE).await? {
+        Some(Checkpoint::After(before)) => match before.parse::<u32>() {
+            Ok(before) if before != segments => Err(OpsError::SegmentsChanged { before, now: segments }),
+            _ => Ok(()),
+        },
+        _ => Ok(store.save_checkpoint(run, SHAPE, &Checkpoint::After(segments.to_string())).await?),
     }
 }
 

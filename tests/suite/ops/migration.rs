@@ -82,6 +82,8 @@ async fn a_killed_run_resumes_to_the_state_of_an_uninterrupted_one(a: Adapters) 
     let done = halfway.values().filter(|x| x.migration.is_some()).count();
     assert!((90..=160).contains(&done), "{done} migrated before the kill");
 
+    let reshaped = migrate(&o, &Sweep { segments: 5, ..sweep() }, &RUN).await;
+    assert!(matches!(reshaped, Err(OpsError::SegmentsChanged { before: 3, now: 5 })), "{reshaped:?}");
     let resumed = migrate(&o, &sweep(), &RUN).await.unwrap();
     assert!(resumed.scanned < 300, "resumed from the checkpoints, not from the start: {}", resumed.scanned);
     assert_eq!(resumed.already_migrated + resumed.changed, resumed.scanned);
