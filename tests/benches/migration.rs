@@ -2,6 +2,7 @@
 //!
 //!     cargo bench -p nna-tests --bench migration            # 1,100 and 100,000 assets
 //!     NNA_BENCH_SIZES=1100 cargo bench -p nna-tests --bench migration
+//!     NNA_BENCH_STORES=embedded NNA_BENCH_SIZES=100000 cargo bench -p nna-tests --bench migration
 //!
 //! For each size, on DynamoDB (the emulator) and on the embedded store: the legacy fixture is
 //! loaded, backed up, migrated with the tool's default pace (4 segments × 8 writes at once, no
@@ -30,17 +31,20 @@ fn main() {
         .ok()
         .map(|s| s.split(',').map(|n| n.trim().parse().expect("a size")).collect())
         .unwrap_or_else(|| vec![1100, 100_000]);
+    let stores = std::env::var("NNA_BENCH_STORES").unwrap_or_else(|_| "dynamodb,embedded".into());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let mut runs = Vec::new();
     for &n in &sizes {
         let documents = fixture::legacy_documents(n, 2025);
         runs.push(runtime.block_on(async {
-            json!({
-                "assets": n,
-                "writesPerItem": writes_per_item(&documents),
-                "dynamodb": dynamodb(&documents).await,
-                "embedded": embedded(&documents).await,
-            })
+            let mut run = json!({ "assets": n, "writesPerItem": writes_per_item(&documents) });
+            if stores.contains("dynamodb") {
+                run["dynamodb"] = dynamodb(&documents).await;
+            }
+            if stores.contains("embedded") {
+                run["embedded"] = embedded(&documents).await;
+            }
+            run
         }));
     }
     let report = json!({ "machine": format!("{} cores", std::thread::available_parallelism().map_or(0, |n| n.get())), "runs": runs });
@@ -98,8 +102,10 @@ async fn run(
     let ops = Ops { store, index, maintenance, jobs: None, progress: Arc::new(Quiet) };
     let sweep = Sweep::default();
     let n = documents.len() as f64;
-    let timed =
-        |seconds: f64| json!({ "seconds": (seconds * 100.0).round() / 100.0, "itemsPerSecond": (n / seconds).round() });
+    let timed = |seconds: f64| {
+        eprintln!("  {n} assets: a step took {seconds:.1} s");
+        json!({ "seconds": (seconds * 100.0).round() / 100.0, "itemsPerSecond": (n / seconds).round() })
+    };
 
     let clock = Instant::now();
     fixture::import(&ops, documents).await.expect("import");

@@ -58,6 +58,7 @@ struct Generator {
     counts: HashMap<String, u32>,
     /// Addresses made so far, by layer, for composites to point at.
     made: Vec<(LayerCode, String)>,
+    songs: usize,
     clock: i64,
 }
 
@@ -67,6 +68,7 @@ pub fn legacy_documents(n: usize, seed: u64) -> Vec<Value> {
         rng: fastrand::Rng::with_seed(seed),
         counts: HashMap::new(),
         made: Vec::new(),
+        songs: 0,
         // 2025-03-01: staging's first assets.
         clock: 1_740_787_200,
     };
@@ -76,8 +78,7 @@ pub fn legacy_documents(n: usize, seed: u64) -> Vec<Value> {
         taxonomy().layers().iter().filter(|l| !matches!(l.code, LayerCode::G | LayerCode::C)).collect();
     let mut out = Vec::with_capacity(n.max(songs));
     for i in 0..n.max(songs) {
-        let layer = if i % (n / songs).max(1) == 0 && out.iter().filter(|d: &&Value| d["layer"] == "G").count() < songs
-        {
+        let layer = if i % (n / songs).max(1) == 0 && g.songs < songs {
             taxonomy().layer(LayerCode::G)
         } else if i > 50 && i % 16 == 7 && composites > 0 {
             taxonomy().layer(LayerCode::C)
@@ -113,7 +114,7 @@ impl Generator {
     fn document(&mut self, i: usize, layer: &Layer) -> Value {
         let category: &Category = self.pick(&layer.categories);
         let subcategory: &Subcategory = self.pick(&category.subcategories);
-        let song_number = self.made.iter().filter(|(l, _)| *l == LayerCode::G).count();
+        let song_number = self.songs;
         let broken = layer.code == LayerCode::G && song_number == 2;
         let (cat_code, sub_code) = if broken {
             ("undefined".to_owned(), "undefined".to_owned())
@@ -170,7 +171,10 @@ impl Generator {
             doc["tags"] = json!(tags);
         }
         match layer.code {
-            LayerCode::G => self.song(&mut doc, song_number, &hfn),
+            LayerCode::G => {
+                self.song(&mut doc, song_number, &hfn);
+                self.songs += 1;
+            }
             LayerCode::C => self.composite(&mut doc, &hfn, i),
             _ => {}
         }
