@@ -156,6 +156,7 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         let found = a.registry.get(to).await.unwrap();
         assert_eq!(found.id, asset.id);
     }
+    assert_eq!(o.total().await, Some(600), "renumbering counts no asset twice");
     let after = nna_ops::status::status(&o, &sweep()).await.unwrap();
     assert!(after.duplicate_names.is_empty(), "{:?}", after.duplicate_names);
 }

@@ -150,6 +150,9 @@ fn at_revision(expected: u64) -> &'static str {
 impl AssetStore for DynamoStore {
     async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
         let asset = create::run(self, &plan).await?;
+        if let Some(old) = &plan.replacing {
+            counts::adjust(self, old, -1).await;
+        }
         counts::adjust(self, &asset, 1).await;
         Ok(asset)
     }
