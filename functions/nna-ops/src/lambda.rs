@@ -40,7 +40,12 @@ impl Request {
         let location = || self.location.clone().ok_or_else(|| format!("{} needs a location", self.command));
         Ok(match self.command.as_str() {
             "backup" => Command::Backup { to: location()? },
-            "migrate" => Command::Migrate { dry_run: self.dry_run, restart: self.restart, fix_names: self.fix_names },
+            "migrate" => Command::Migrate {
+                dry_run: self.dry_run,
+                restart: self.restart,
+                fix_names: self.fix_names,
+                places: Vec::new(),
+            },
             "verify" => Command::Verify { backup: self.location.clone() },
             "rollback" => Command::Rollback,
             "reprocess-album-art" => Command::ReprocessAlbumArt {

@@ -80,6 +80,10 @@ enum Command {
         /// next free numbers (same ids; the old name kept in `renamedFrom`).
         #[arg(long)]
         fix_names: bool,
+        /// Place an asset whose address is broken (`G.undefined.undefined.001`), as the report
+        /// proposes: `<asset id>=<layer>.<category>.<subcategory>`; repeatable.
+        #[arg(long = "place", value_name = "ID=L.CAT.SUB", value_parser = parse_place)]
+        places: Vec<(String, String)>,
     },
     /// Check the migration, against a pre-migration backup when given.
     Verify {
@@ -195,8 +199,13 @@ async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result
             }
             done(json(backup::restore(&ops, target::archive(from).await?.as_ref()).await?)?)
         }
-        Command::Migrate { dry_run, restart, fix_names } => {
-            let options = migrate::MigrateOptions { dry_run: *dry_run, restart: *restart, fix_names: *fix_names };
+        Command::Migrate { dry_run, restart, fix_names, places } => {
+            let options = migrate::MigrateOptions {
+                dry_run: *dry_run,
+                restart: *restart,
+                fix_names: *fix_names,
+                places: places.clone(),
+            };
             done(json(migrate::migrate(&ops, &sweep, &options).await?)?)
         }
         Command::Verify { backup } => {
@@ -227,6 +236,12 @@ async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result
             done(json(fixture::import(&ops, &fixture::parse_export(&text)?).await?)?)
         }
     }
+}
+
+fn parse_place(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(id, place)| (id.trim().to_owned(), place.trim().to_owned()))
+        .ok_or_else(|| format!("{s:?}: expected <asset id>=<layer>.<category>.<subcategory>"))
 }
 
 fn write_report(cli: &Cli, report: &serde_json::Value) -> Result<PathBuf, Error> {

@@ -30,6 +30,9 @@ pub struct MigrateOptions {
     pub restart: bool,
     /// Apply the proposed fix for names two assets hold: the younger ones are renumbered.
     pub fix_names: bool,
+    /// Where assets with broken addresses go (asset id, `layer.category.subcategory`): the fix the
+    /// report proposes, which only an operator can give.
+    pub places: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -141,6 +144,9 @@ pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Resu
             crate::status::status(ops, &sweep).await?.duplicate_names
         };
         report.renamed = renumber(ops, &duplicates).await?;
+    }
+    if !options.dry_run && !options.places.is_empty() {
+        report.renamed.extend(crate::names::place(ops, &options.places).await?);
     }
     report.seconds = seconds_since(clock);
     report.items_per_second = rate(report.scanned, report.seconds);

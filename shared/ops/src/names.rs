@@ -5,6 +5,7 @@
 use crate::{Ops, OpsError};
 use nna_domain::migration;
 use nna_domain::ports::{CreatePlan, StoreError};
+use nna_domain::taxonomy::{TaxonomyPath, taxonomy};
 use nna_domain::time::Timestamp;
 use nna_domain::{Address, Asset, AssetId, AssetKey};
 use serde::Serialize;
@@ -93,32 +94,76 @@ async fn renumber_one(ops: &Ops, name: &str, id: &str) -> Result<Renamed, OpsErr
     let (Some(id), Some(address)) = (AssetId::parse(id), Address::parse(name)) else {
         return Ok(left("the name is not an address the taxonomy knows: renumber it by hand"));
     };
+    let same_name = |current: &Asset| if current.hfn_key() == name { Ok(()) } else { Err("renamed meanwhile") };
+    Ok(move_to(ops, &id, address.path, same_name).await?.unwrap_or_else(left))
+}
+
+/// Places assets whose address names no place (`G.undefined.undefined.001`) where the operator
+/// says (`id` → `G.HIP.MOD`), under the next free number there.
+pub(crate) async fn place(ops: &Ops, places: &[(String, String)]) -> Result<Vec<Renamed>, OpsError> {
+    let mut out = Vec::new();
+    for (id, place) in places {
+        let left = |problem: String| Renamed { id: id.clone(), from: String::new(), to: None, problem: Some(problem) };
+        let mut parts = place.split('.');
+        let (asset_id, path) = match (AssetId::parse(id), parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(asset_id), Some(l), Some(c), Some(s), None) => match taxonomy().resolve(l, c, s) {
+                Ok(path) => (asset_id, path),
+                Err(e) => {
+                    out.push(left(format!("{place}: {}", e.message)));
+                    continue;
+                }
+            },
+            _ => {
+                out.push(left(format!("{id}={place}: expected <asset id>=<layer>.<category>.<subcategory>")));
+                continue;
+            }
+        };
+        let broken = |current: &Asset| {
+            if current.mfa_key().is_some() {
+                Err("its address is not broken: it keeps its name")
+            } else if current.layer != path.layer_code().to_string() {
+                Err("the place is in another layer")
+            } else {
+                Ok(())
+            }
+        };
+        let moved = move_to(ops, &asset_id, path, broken).await?;
+        out.push(moved.unwrap_or_else(|problem| left(problem.to_owned())));
+    }
+    Ok(out)
+}
+
+/// Renumbers one asset under the next free number of `path` (same id, one conditional write), if
+/// `allowed` still holds for the stored asset; `Err(problem)` when it was left as it is.
+async fn move_to(
+    ops: &Ops,
+    id: &AssetId,
+    path: TaxonomyPath,
+    allowed: impl Fn(&Asset) -> Result<(), &'static str>,
+) -> Result<Result<Renamed, &'static str>, OpsError> {
     for _ in 0..MAX_TRIES {
         let Some(current) = ops.store.get(&AssetKey::Id(id.clone())).await? else {
-            return Ok(left("deleted meanwhile"));
+            return Ok(Err("deleted meanwhile"));
         };
-        if current.hfn_key() != name {
-            return Ok(left("renamed meanwhile"));
+        if let Err(problem) = allowed(&current) {
+            return Ok(Err(problem));
         }
         let template = current.clone();
         let plan = CreatePlan {
-            path: address.path,
+            path,
             requires: Vec::new(),
             build: Arc::new(move |address| migration::renumbered(&template, &address)),
             replacing: Some(current.clone()),
         };
         match ops.store.create(plan).await {
             Ok(renamed) => {
-                return Ok(Renamed {
-                    id: id.as_str().into(),
-                    from: current.name,
-                    to: Some(renamed.name),
-                    problem: None,
-                });
+                let done =
+                    Renamed { id: id.as_str().into(), from: current.name, to: Some(renamed.name), problem: None };
+                return Ok(Ok(done));
             }
             Err(StoreError::Conflict) => continue,
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(left("written to too often meanwhile; run again"))
+    Ok(Err("written to too often meanwhile; run again"))
 }

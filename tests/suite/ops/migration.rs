@@ -20,13 +20,12 @@ for_both!(migration:
     shared_names_are_renumbered_only_when_the_operator_says_so,
 );
 
-const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false, fix_names: false };
+const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false, fix_names: false, places: Vec::new() };
 
 async fn a_dry_run_changes_nothing(a: Adapters) {
     load_fixture(&a, 1100).await;
     let before = snapshot(&a).await;
-    let report =
-        migrate(&ops(&a), &sweep(), &MigrateOptions { dry_run: true, restart: false, fix_names: false }).await.unwrap();
+    let report = migrate(&ops(&a), &sweep(), &MigrateOptions { dry_run: true, ..RUN }).await.unwrap();
     assert_eq!((report.scanned, report.changed, report.art_jobs_queued), (1100, 1100, 0));
     assert_eq!(snapshot(&a).await, before, "a dry run writes nothing");
     // Nor does it leave checkpoints: the real run reads everything.
@@ -157,6 +156,20 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         assert_eq!(found.id, asset.id);
     }
     assert_eq!(o.total().await, Some(600), "renumbering counts no asset twice");
+
+    // A broken address is placed where the operator says, and nowhere unless told.
+    let broken = first.findings.iter().find(|f| f.finding.code == "broken_address").unwrap();
+    let places = vec![(broken.id.clone(), "G.HIP.MOD".to_owned()), (broken.id.clone(), "G.NOPE.MOD".to_owned())];
+    let placed = migrate(&o, &sweep(), &MigrateOptions { places, ..RUN }).await.unwrap();
+    let [moved, refused] = &placed.renamed[..] else { panic!("{:?}", placed.renamed) };
+    assert!(moved.to.as_deref().is_some_and(|t| t.starts_with("G.HIP.MOD.")), "{moved:?}");
+    assert!(refused.problem.as_deref().is_some_and(|p| p.contains("NOPE")), "{refused:?}");
+    let song = a.registry.get(moved.to.as_deref().unwrap()).await.unwrap();
+    assert_eq!(
+        (song.id.as_str(), song.category.as_str(), song.subcategory.as_str()),
+        (broken.id.as_str(), "Hip_Hop", "Modern_Hip_Hop")
+    );
+    assert_eq!(o.total().await, Some(600));
     let after = nna_ops::status::status(&o, &sweep()).await.unwrap();
     assert!(after.duplicate_names.is_empty(), "{:?}", after.duplicate_names);
 }

@@ -18,7 +18,7 @@ for_both!(recovery:
     songs_without_art_get_jobs_and_a_line_each,
 );
 
-const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false, fix_names: false };
+const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false, fix_names: false, places: Vec::new() };
 
 async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
     load_fixture(&a, 300).await;
@@ -65,7 +65,7 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
 async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
     load_fixture(&a, 300).await;
     let o = ops(&a);
-    migrate(&o, &sweep(), &MigrateOptions { dry_run: false, restart: false, fix_names: false }).await.unwrap();
+    migrate(&o, &sweep(), &RUN).await.unwrap();
     backup::backup(&o, &sweep(), &archive(&a, "good")).await.unwrap();
     let good = snapshot(&a).await;
     let sequences = a.maintenance.sequences().await.unwrap();

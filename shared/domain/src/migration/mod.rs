@@ -158,12 +158,14 @@ fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Vec<FieldCha
 /// Kept on an asset an operator renumbered: the name it had, so links and people can find it.
 pub const RENAMED_FROM: &str = "renamedFrom";
 
-/// The asset under a new number: the operator's fix for a number two assets hold (the migration
-/// only proposes it). Name (with a composite's component addresses), `nna_address` and `mfa`
+/// The asset under a new number: the operator's fix for a number two assets hold, or for an
+/// address that names no place (the migration only proposes them). Name (with a composite's component addresses), `nna_address` and `mfa`
 /// follow the new address; the old name is kept in `renamedFrom`.
 pub fn renumbered(asset: &Asset, address: &crate::Address) -> Asset {
     let mut next = asset.clone();
     let components = asset.name.split_once(':').map(|(_, rest)| format!(":{rest}")).unwrap_or_default();
+    next.category = address.path.category.name.clone();
+    next.subcategory = address.path.subcategory.name.clone();
     next.name = format!("{}{components}", address.hfn());
     next.nna_address = address.nna_address();
     next.mfa = Some(address.mfa());
