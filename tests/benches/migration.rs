@@ -140,8 +140,6 @@ async fn run(
 
 /// The legacy items and their postings, written with `BatchWriteItem`s, and the place counts.
 async fn bulk_load(store: &nna_aws::DynamoStore, documents: &[Value]) {
-    use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
-    use futures::{StreamExt, TryStreamExt};
     use nna_aws::dynamo::item::{count_key, n, places, posting_key, to_item};
     let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
     let mut items = Vec::new();
@@ -153,30 +151,8 @@ async fn bulk_load(store: &nna_aws::DynamoStore, documents: &[Value]) {
         items.extend(index_terms(&asset).iter().map(|t| posting_key(t, &asset)));
         items.push(to_item(&asset).expect("an item"));
     }
+    nna_tests::emulator::put_all(store, items).await;
     let (client, table) = (store.client().clone(), store.table().to_owned());
-    futures::stream::iter(items.chunks(25).map(<[_]>::to_vec).collect::<Vec<_>>())
-        .map(|chunk| {
-            let (client, table) = (client.clone(), table.clone());
-            async move {
-                let mut pending: Vec<WriteRequest> = chunk
-                    .into_iter()
-                    .map(|item| {
-                        WriteRequest::builder()
-                            .put_request(PutRequest::builder().set_item(Some(item)).build().expect("put"))
-                            .build()
-                    })
-                    .collect();
-                while !pending.is_empty() {
-                    let out = client.batch_write_item().request_items(&table, pending).send().await?;
-                    pending = out.unprocessed_items.and_then(|mut u| u.remove(&table)).unwrap_or_default();
-                }
-                Ok::<(), aws_sdk_dynamodb::Error>(())
-            }
-        })
-        .buffer_unordered(16)
-        .try_collect::<Vec<_>>()
-        .await
-        .expect("loaded");
     for (place, count) in counts {
         let mut item = count_key(&place);
         item.insert("n".into(), n(count));

@@ -6,8 +6,6 @@
 //! requests and items read per search; the figure is how those counts change with the table (they
 //! must not grow). Embedded (SQLite): p50/p99 latency per query at 100,000 assets.
 
-use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
-use futures::stream::{self, StreamExt, TryStreamExt};
 use nna_aws::DynamoStore;
 use nna_aws::dynamo::item::{count_key, n, places, posting_key, to_item};
 use nna_domain::search::index_terms;
@@ -85,31 +83,8 @@ async fn bulk_load(store: &DynamoStore, range: std::ops::Range<usize>, counts: &
         items.extend(index_terms(&asset).iter().map(|t| posting_key(t, &asset)));
         items.push(to_item(&asset).expect("an item"));
     }
-    let client = store.client().clone();
-    let table = store.table().to_owned();
-    stream::iter(items.chunks(25).map(|c| c.to_vec()).collect::<Vec<_>>())
-        .map(|chunk| {
-            let (client, table) = (client.clone(), table.clone());
-            async move {
-                let mut pending: Vec<WriteRequest> = chunk
-                    .into_iter()
-                    .map(|item| {
-                        WriteRequest::builder()
-                            .put_request(PutRequest::builder().set_item(Some(item)).build().expect("put"))
-                            .build()
-                    })
-                    .collect();
-                while !pending.is_empty() {
-                    let out = client.batch_write_item().request_items(&table, pending).send().await?;
-                    pending = out.unprocessed_items.and_then(|mut u| u.remove(&table)).unwrap_or_default();
-                }
-                Ok::<(), aws_sdk_dynamodb::Error>(())
-            }
-        })
-        .buffer_unordered(16)
-        .try_collect::<Vec<_>>()
-        .await
-        .expect("loaded");
+    nna_tests::emulator::put_all(store, items).await;
+    let (client, table) = (store.client().clone(), store.table().to_owned());
     for (place, count) in counts.iter() {
         let mut item = count_key(place);
         item.insert("n".into(), n(*count));

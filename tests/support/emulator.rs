@@ -217,3 +217,35 @@ impl Aws {
         }
     }
 }
+
+/// Writes items straight into a table, 25 per `BatchWriteItem` and 16 requests at once, retrying
+/// what comes back unprocessed: how the benchmarks load large tables fast (no transactions, no
+/// counts; the caller writes those).
+pub async fn put_all(store: &DynamoStore, items: Vec<nna_aws::dynamo::item::Item>) {
+    use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+    use futures::{StreamExt, TryStreamExt};
+    let (client, table) = (store.client().clone(), store.table().to_owned());
+    futures::stream::iter(items.chunks(25).map(<[_]>::to_vec).collect::<Vec<_>>())
+        .map(|chunk| {
+            let (client, table) = (client.clone(), table.clone());
+            async move {
+                let mut pending: Vec<WriteRequest> = chunk
+                    .into_iter()
+                    .map(|item| {
+                        WriteRequest::builder()
+                            .put_request(PutRequest::builder().set_item(Some(item)).build().expect("put"))
+                            .build()
+                    })
+                    .collect();
+                while !pending.is_empty() {
+                    let out = client.batch_write_item().request_items(&table, pending).send().await?;
+                    pending = out.unprocessed_items.and_then(|mut u| u.remove(&table)).unwrap_or_default();
+                }
+                Ok::<(), aws_sdk_dynamodb::Error>(())
+            }
+        })
+        .buffer_unordered(16)
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("loaded");
+}

@@ -1,18 +1,7 @@
 use super::*;
 use crate::asset::AlbumArtField;
+use crate::asset::tests::staging_song;
 use serde_json::json;
-
-/// The staging song from the contract, as stored before the migration.
-fn staging_song() -> Value {
-    json!({"id":"6868865274bd8b06a2f91f0c","layer":"G","category":"Hip_Hop","subcategory":"Modern_Hip_Hop",
-        "name":"G.HIP.MOD.001","nna_address":"G.003.003.001",
-        "gcpStorageUrl":"https://storage.googleapis.com/nna_registry_assets_stg/G/HIP/MOD/G.HIP.MOD.001.mp3",
-        "source":"ReViz","tags":["hip-hop","Doechii"],"description":"Anxiety by Doechii. A smooth and introspective track ...",
-        "trainingData":"{\"prompts\":[],\"images\":[],\"videos\":[]}",
-        "rights":"{\"source\":\"Original\",\"rights_split\":\"100%\"}","components":[""],
-        "registeredBy":"kyle@celerity.studio","createdAt":"2025-07-05T01:53:38.417Z",
-        "updatedAt":"2025-07-09T04:19:46.716Z","__v":2})
-}
 
 fn asset(v: Value) -> Asset {
     serde_json::from_value(v).unwrap()
