@@ -189,15 +189,14 @@ async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
 
 /// One command on the given store: its report, and the exit code it calls for.
 async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result<(serde_json::Value, ExitCode), Error> {
-    let (ops, sweep) = (ops.clone(), sweep.clone());
     let done = |v| Ok((v, ExitCode::SUCCESS));
     match command {
-        Command::Backup { to } => done(json(backup::backup(&ops, &sweep, target::archive(to).await?.as_ref()).await?)?),
+        Command::Backup { to } => done(json(backup::backup(ops, sweep, target::archive(to).await?.as_ref()).await?)?),
         Command::Restore { from, yes } => {
             if !yes {
                 return Err("restore replaces everything the store holds: add --yes to go ahead".into());
             }
-            done(json(backup::restore(&ops, target::archive(from).await?.as_ref()).await?)?)
+            done(json(backup::restore(ops, target::archive(from).await?.as_ref()).await?)?)
         }
         Command::Migrate { dry_run, restart, fix_names, places } => {
             let options = migrate::MigrateOptions {
@@ -206,34 +205,34 @@ async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result
                 fix_names: *fix_names,
                 places: places.clone(),
             };
-            done(json(migrate::migrate(&ops, &sweep, &options).await?)?)
+            done(json(migrate::migrate(ops, sweep, &options).await?)?)
         }
         Command::Verify { backup } => {
             let backup = match backup {
                 Some(location) => Some(backup::load(target::archive(location).await?.as_ref()).await?),
                 None => None,
             };
-            let report = verify::verify(&ops, &sweep, backup).await?;
+            let report = verify::verify(ops, sweep, backup).await?;
             let code = if report.passed { ExitCode::SUCCESS } else { ExitCode::from(2) };
             Ok((json(report)?, code))
         }
-        Command::Rollback => done(json(rollback::rollback(&ops, &sweep).await?)?),
+        Command::Rollback => done(json(rollback::rollback(ops, sweep).await?)?),
         Command::ReprocessAlbumArt { dry_run, jobs_per_second } => {
             let options = reprocess::ReprocessOptions { dry_run: *dry_run, jobs_per_second: *jobs_per_second };
-            done(json(reprocess::reprocess(&ops, &options).await?)?)
+            done(json(reprocess::reprocess(ops, &options).await?)?)
         }
-        Command::Status => done(json(status::status(&ops, &sweep).await?)?),
+        Command::Status => done(json(status::status(ops, sweep).await?)?),
         Command::Fixture { assets, seed, out } => {
             let documents = fixture::legacy_documents(*assets, *seed);
             if let Some(out) = out {
                 let lines: Vec<String> = documents.iter().map(ToString::to_string).collect();
                 std::fs::write(out, lines.join("\n") + "\n")?;
             }
-            done(json(fixture::import(&ops, &documents).await?)?)
+            done(json(fixture::import(ops, &documents).await?)?)
         }
         Command::ImportLegacy { file } => {
             let text = std::fs::read_to_string(file)?;
-            done(json(fixture::import(&ops, &fixture::parse_export(&text)?).await?)?)
+            done(json(fixture::import(ops, &fixture::parse_export(&text)?).await?)?)
         }
     }
 }
