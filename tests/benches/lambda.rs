@@ -16,7 +16,9 @@ mod tls_proxy;
 use async_trait::async_trait;
 use lambda_http::lambda_runtime::{Context, LambdaEvent};
 use lambda_http::request::LambdaRequest;
-use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
+use nna_domain::auth::{Email, Role, User};
+use nna_domain::idempotency::IdempotencyRecord;
+use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, UserStore, Walk, Walked};
 use nna_domain::search::{IndexTerm, Place};
 use nna_domain::{Address, Asset, AssetId, AssetKey, Registry, RegistryConfig};
 use nna_embedded::DiskBlobs;
@@ -81,7 +83,11 @@ async fn overhead() -> Value {
     let registry = Registry::new(Arc::new(MemoryStore::seeded()), blobs, RegistryConfig::default());
     let router = nna_http::router_for(
         registry,
-        &HttpConfig::new(vec!["https://nna-registry-frontend-stg.vercel.app".into()], 4 << 20),
+        &HttpConfig::new(
+            vec!["https://nna-registry-frontend-stg.vercel.app".into()],
+            4 << 20,
+            nna_tests::auth::tokens(),
+        ),
         &RouteGroup::ALL,
     );
     let mut adapter = lambda_http::Adapter::from(router);
@@ -176,6 +182,20 @@ impl MemoryStore {
     }
 }
 
+/// No accounts: requests carry tokens, which need none.
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn create_user(&self, _: &User) -> Result<(), StoreError> {
+        Err(StoreError::Internal("no accounts here".into()))
+    }
+    async fn user(&self, _: &Email) -> Result<Option<User>, StoreError> {
+        Ok(None)
+    }
+    async fn set_role(&self, _: &Email, _: Role) -> Result<Option<User>, StoreError> {
+        Ok(None)
+    }
+}
+
 #[async_trait]
 impl AssetStore for MemoryStore {
     async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
@@ -197,6 +217,10 @@ impl AssetStore for MemoryStore {
     }
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
+    }
+
+    async fn idempotency_record(&self, _: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        Ok(None)
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 async fn a_kill_mid_write_leaves_no_half_written_asset() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut server = LocalProcess::start(dir.path()).await;
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let client = crate::support::server::client_as(crate::support::auth::admin());
     let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let done = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
@@ -72,7 +72,7 @@ async fn a_kill_mid_write_leaves_no_half_written_asset() {
 async fn ctrl_c_stops_cleanly_and_the_data_stays() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut server = LocalProcess::start(dir.path()).await;
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let client = crate::support::server::client_as(crate::support::auth::admin());
     let r = client.post(format!("{}/api/assets", server.base)).json(&kelly()).send().await.unwrap();
     assert_eq!(r.status(), 201);
     let status = server.interrupt();

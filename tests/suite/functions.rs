@@ -1,7 +1,7 @@
 //! Every function binary, run as Lambda runs it, fed the sample events from `infra/events/`,
 //! against DynamoDB, S3 and SQS on the emulator.
 
-use crate::support::{Aws, Function, binary, emulator, event, free_port};
+use crate::support::{Aws, Function, binary, emulator, event, free_port, unsigned_event};
 use serde_json::{Value, json};
 
 async fn start(bin: &str, aws: &Aws) -> Function {
@@ -121,4 +121,30 @@ async fn a_function_without_its_settings_stops_at_init_saying_why() {
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("NNA_TABLE: is not set"), "{said}");
+}
+
+/// Accounts through `auth-users`, and a create behind an API Gateway JWT authorizer: the function
+/// takes the authorizer's claims and checks no token itself; without either, 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_and_authorizer_claims() {
+    let aws = Aws::fresh().await;
+    let mut auth = start("auth-users", &aws).await;
+    let (status, body) = auth.http(unsigned_event("auth-register.json")).await;
+    assert_envelope(status, &body, 201);
+    let (status, body) = auth.http(unsigned_event("auth-login.json")).await;
+    assert_envelope(status, &body, 200);
+    let mut profile = unsigned_event("auth-profile.json");
+    profile["headers"]["authorization"] = json!(format!("Bearer {}", body["data"]["token"].as_str().unwrap()));
+    let (status, body) = auth.http(profile).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!((body["data"]["username"].as_str(), body["data"]["role"].as_str()), (Some("kelly-k"), Some("editor")));
+    let (status, body) = auth.http(unsigned_event("auth-profile.json")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
+
+    let mut create = start("create-asset", &aws).await;
+    let (status, body) = create.http(unsigned_event("create-asset-authorizer.json")).await;
+    assert_envelope(status, &body, 201);
+    assert_eq!(body["data"]["registeredBy"], "creator@example.com");
+    let (status, body) = create.http(unsigned_event("create-asset.json")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
 }

@@ -6,11 +6,13 @@ mod support {
     pub use nna_tests::*;
 }
 
+mod access;
 mod album_art;
 mod bad_input;
 mod composites;
 mod concurrency;
 mod conformance;
+mod contract;
 mod crash;
 mod create;
 mod edit;
@@ -18,6 +20,7 @@ mod functions;
 mod http_contract;
 mod infra;
 mod list;
+mod openapi;
 mod ops;
 mod persistence;
 mod taxonomy_routes;

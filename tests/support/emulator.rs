@@ -70,6 +70,11 @@ pub fn emulator() -> &'static Emulator {
 }
 
 fn start() -> Emulator {
+    // An emulator the caller runs (moto_server, say), for benchmarks at sizes where ministack's
+    // per-request cost grows with the table.
+    if let Ok(endpoint) = std::env::var("NNA_EMULATOR_ENDPOINT") {
+        return Emulator { endpoint };
+    }
     let bin = venv().join("bin/ministack");
     assert!(bin.exists(), "{} is missing after installing tests/requirements.txt", bin.display());
     let port = super::process::free_port();
@@ -138,6 +143,7 @@ impl Emulator {
             ("NNA_PUBLIC_URL", format!("{}/{}", self.endpoint, aws.bucket)),
             ("NNA_S3_PATH_STYLE", "true".into()),
             ("NNA_CURSOR_KEY", "tests".into()),
+            ("NNA_JWT_SECRET", crate::auth::SECRET.into()),
             // Never looks past loopback: album-art tests point the catalogues at local fakes.
             ("NNA_ART_LOOKUP", "off".into()),
         ]

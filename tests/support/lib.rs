@@ -3,13 +3,14 @@
 //! API that feeds function binaries their events.
 
 pub mod art;
+pub mod auth;
 pub mod emulator;
 pub mod lambda;
 pub mod process;
 pub mod server;
 
 pub use emulator::{Aws, emulator, venv};
-pub use lambda::{Function, event};
+pub use lambda::{Function, event, unsigned_event};
 pub use process::{LocalProcess, binary, free_port, release_binary};
 pub use server::{Reply, Server};
 

@@ -46,11 +46,23 @@ pub struct LocalProcess {
 
 impl LocalProcess {
     pub async fn start(data_dir: &std::path::Path) -> Self {
+        Self::start_with(data_dir, &[]).await
+    }
+
+    /// With more environment (or overrides).
+    pub async fn start_with(data_dir: &std::path::Path, env: &[(&str, &str)]) -> Self {
+        Self::start_binary(&binary("nna-local", "nna-local"), data_dir, env).await
+    }
+
+    /// A given build of `nna-local` (benchmarks run the release one).
+    pub async fn start_binary(bin: &std::path::Path, data_dir: &std::path::Path, env: &[(&str, &str)]) -> Self {
         let port = free_port();
-        let child = Command::new(binary("nna-local", "nna-local"))
+        let child = Command::new(bin)
+            .envs(env.iter().copied())
             .env("NNA_ADDR", format!("127.0.0.1:{port}"))
             .env("NNA_DATA_DIR", data_dir)
             .env("NNA_LOG", "warn")
+            .env("NNA_JWT_SECRET", crate::auth::SECRET)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

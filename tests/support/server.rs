@@ -32,6 +32,7 @@ impl Server {
         config.process_art = false;
         config.art.lookup = false;
         config.art.policy.allowed_hosts = Some(Vec::new());
+        config.auth = crate::auth::settings();
         tune(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();
         let running = start(config, async {
@@ -40,7 +41,7 @@ impl Server {
         .await
         .expect("server starts");
         let base = format!("http://{}", running.addr);
-        let http = Client::builder().no_proxy().build().expect("client");
+        let http = client_as(crate::auth::admin());
         Self { base, http, dir, stop, running }
     }
 
@@ -114,6 +115,19 @@ impl Server {
         assert_eq!(r.status, 200, "{}", r.body);
         r.data()["total"].as_u64().expect("total")
     }
+}
+
+/// A client that sends this caller's token with every request.
+pub fn client_as(who: &nna_domain::auth::Caller) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let bearer = reqwest::header::HeaderValue::from_str(&crate::auth::bearer(who)).expect("a header value");
+    headers.insert(reqwest::header::AUTHORIZATION, bearer);
+    Client::builder().no_proxy().default_headers(headers).build().expect("client")
+}
+
+/// A client with no token.
+pub fn anonymous() -> Client {
+    Client::builder().no_proxy().build().expect("client")
 }
 
 pub struct Reply {

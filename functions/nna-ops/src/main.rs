@@ -44,7 +44,7 @@ struct Pace {
     /// Scan segments read in parallel.
     #[arg(long, global = true, default_value_t = 4)]
     segments: u32,
-    /// Items read per request.
+    /// Items read per request (DynamoDB: at most 10,000, and what fits its 1 MB page).
     #[arg(long, global = true, default_value_t = 100)]
     page: usize,
     /// Items written at once.

@@ -8,6 +8,7 @@ use nna_domain::jobs::{Job, JobError, JobRunner};
 use nna_domain::ports::AssetStore;
 use nna_domain::search::CursorKey;
 use nna_domain::{Registry, RegistryConfig};
+use nna_http::auth::{Tokens, TrustedClaims};
 use nna_http::{HttpConfig, RouteGroup};
 use std::sync::Arc;
 
@@ -47,7 +48,8 @@ impl Production {
         let blobs =
             Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), &settings.bucket, &settings.public_url));
         let queue = settings.queue_url.as_ref().map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)));
-        let config = RegistryConfig::new(settings.max_upload_bytes, CursorKey::from_secret(&settings.cursor_key));
+        let mut config = RegistryConfig::new(settings.max_upload_bytes, CursorKey::from_secret(&settings.cursor_key));
+        config.admin_emails = settings.auth.admin_emails.clone();
         let mut registry = Registry::new(store.clone(), blobs.clone(), config);
         if let Some(queue) = &queue {
             registry = registry.with_jobs(queue.clone(), settings.art_lookup);
@@ -70,11 +72,36 @@ impl Production {
         }
     }
 
-    /// The API routes a function serves.
-    pub fn router(&self, groups: &[RouteGroup]) -> axum_router::Router {
-        let http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes);
-        nna_http::router_for(self.registry.clone(), &http, groups)
+    /// The API routes a function serves. Needs `NNA_JWT_SECRET`: tokens are checked here unless
+    /// an API Gateway JWT authorizer checked them already (its claims are then taken as they are).
+    pub fn router(&self, groups: &[RouteGroup]) -> Result<axum_router::Router, Error> {
+        let secret = self.settings.auth.secret.clone().ok_or("NNA_JWT_SECRET is not set")?;
+        let tokens = Arc::new(Tokens::new(self.settings.auth.tokens(secret))?);
+        let http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes, tokens);
+        Ok(nna_http::router_for(self.registry.clone(), &http, groups)
+            .layer(axum_router::middleware::from_fn(authorizer_claims)))
     }
+}
+
+/// Hands the claims of an API Gateway JWT authorizer, when one ran, to the router.
+async fn authorizer_claims(
+    mut request: axum_router::extract::Request,
+    next: axum_router::middleware::Next,
+) -> axum_router::response::Response {
+    use lambda_http::RequestExt;
+    use lambda_http::request::RequestContext;
+    let claims = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx
+            .authorizer
+            .as_ref()
+            .and_then(|a| a.jwt.as_ref())
+            .map(|jwt| jwt.claims.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect()),
+        _ => None,
+    };
+    if let Some(claims) = claims {
+        request.extensions_mut().insert(TrustedClaims(claims));
+    }
+    next.run(request).await
 }
 
 /// axum's `Router`, re-exported through nna-http so functions need not depend on axum.

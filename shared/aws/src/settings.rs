@@ -1,6 +1,7 @@
 //! What a function needs to know about its deployment, from environment variables read once at
 //! start-up (set by `template.yaml`).
 
+use nna_http::auth::AuthSettings;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -30,6 +31,8 @@ pub struct Settings {
     /// `NNA_WARM_TIMEOUT_MS`: how long start-up may spend opening the first connection; `0`
     /// leaves it to the first request (the benchmark compares the two).
     pub warm_timeout: Duration,
+    /// `NNA_JWT_*`, `NNA_ADMIN_EMAILS` (see `AuthSettings`). The API functions need the secret.
+    pub auth: AuthSettings,
 }
 
 #[derive(thiserror::Error)]
@@ -75,6 +78,7 @@ impl Settings {
             art_lookup: nna_domain::jobs::lookup_enabled(get("NNA_ART_LOOKUP").as_deref()),
             s3_path_style: get("NNA_S3_PATH_STYLE").is_some_and(|v| v == "true" || v == "1"),
             warm_timeout: Duration::from_millis(bytes("NNA_WARM_TIMEOUT_MS", 1500)?),
+            auth: AuthSettings::from_lookup(get).map_err(|problem| SettingsError { var: "NNA_JWT_*", problem })?,
         })
     }
 }

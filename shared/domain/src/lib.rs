@@ -3,8 +3,10 @@
 
 pub mod address;
 pub mod asset;
+pub mod auth;
 pub mod error;
 pub mod id;
+pub mod idempotency;
 pub mod input;
 pub mod jobs;
 pub mod limits;

@@ -3,7 +3,9 @@
 
 use crate::address::{Address, AssetKey};
 use crate::asset::Asset;
+use crate::auth::{Email, Role, User};
 use crate::id::AssetId;
+use crate::idempotency::{IdempotencyClaim, IdempotencyRecord};
 use crate::search::{Direction, IndexTerm, Order, Place};
 use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
@@ -29,6 +31,9 @@ pub enum StoreError {
     Corrupt { id: String, reason: String },
     #[error("store failure: {0}")]
     Internal(String),
+    /// A create's `Idempotency-Key` is held, live, by an earlier create.
+    #[error("the idempotency key is in use")]
+    KeyTaken,
 }
 
 /// How to make the asset once the store has picked its sequence number. Owned, so adapters can
@@ -43,6 +48,9 @@ pub struct CreatePlan {
     /// built asset replaces this one, same id, if its revision is unchanged (`Conflict` if not).
     /// Its old number stays used, as after a delete.
     pub replacing: Option<Asset>,
+    /// Remembered in the same write as the asset: the store refuses (`KeyTaken`) while an earlier
+    /// create holds the key.
+    pub idempotency: Option<IdempotencyClaim>,
 }
 
 #[async_trait]
@@ -77,6 +85,9 @@ pub trait AssetStore: Send + Sync {
 
     /// Cheap proof of life for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The create an `Idempotency-Key` was used for, if it is remembered (expired ones may be).
+    async fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
 }
 
 /// One page of a segmented read of every asset.
@@ -112,6 +123,16 @@ pub enum Checkpoint {
 
 /// What operators' tools need beyond requests: every asset, read in parallel segments; the
 /// numbering; checkpoints that survive the tool being killed; and putting a backup back.
+/// Accounts, kept beside the assets. Emails are unique.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// `Conflict` when an account with this email exists.
+    async fn create_user(&self, user: &User) -> Result<(), StoreError>;
+    async fn user(&self, email: &Email) -> Result<Option<User>, StoreError>;
+    /// The account with its new role; `None` when there is no such account.
+    async fn set_role(&self, email: &Email, role: Role) -> Result<Option<User>, StoreError>;
+}
+
 #[async_trait]
 pub trait Maintenance: Send + Sync {
     /// Up to about `limit` assets of segment `segment` (of `segments`), after `after`. Segments

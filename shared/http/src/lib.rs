@@ -4,18 +4,25 @@
 
 pub use axum;
 
+pub mod auth;
 pub mod body;
+pub mod conditional;
 pub mod cors;
 pub mod envelope;
+pub mod openapi;
 pub mod params;
 pub mod problem;
 mod routes;
 
+use auth::Tokens;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header;
 use body::BodyLimits;
 use nna_domain::Registry;
+use std::sync::Arc;
 use tower_http::LatencyUnit;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -28,12 +35,14 @@ pub struct HttpConfig {
     /// Origins allowed to call with credentials; see `cors`.
     pub cors_origins: Vec<String>,
     pub limits: BodyLimits,
+    pub tokens: Arc<Tokens>,
 }
 
 impl HttpConfig {
-    pub fn new(cors_origins: Vec<String>, max_upload_bytes: u64) -> Self {
+    pub fn new(cors_origins: Vec<String>, max_upload_bytes: u64, tokens: Arc<Tokens>) -> Self {
         Self {
             cors_origins,
+            tokens,
             limits: BodyLimits {
                 json_bytes: 1024 * 1024,
                 upload_bytes: max_upload_bytes,
@@ -48,6 +57,7 @@ impl HttpConfig {
 pub struct AppState {
     pub registry: Registry,
     pub limits: BodyLimits,
+    pub tokens: Arc<Tokens>,
 }
 
 /// Parts of the API that a Lambda function serves on its own; `nna-local` serves them all.
@@ -64,10 +74,12 @@ pub enum RouteGroup {
     Search,
     /// `GET /api/health`, `/api/taxonomy/...`
     Meta,
+    /// `/api/auth/register`, `login`, `profile`, `make-admin`
+    Auth,
 }
 
 impl RouteGroup {
-    pub const ALL: [RouteGroup; 5] = [Self::Create, Self::Read, Self::Update, Self::Search, Self::Meta];
+    pub const ALL: [RouteGroup; 6] = [Self::Create, Self::Read, Self::Update, Self::Search, Self::Meta, Self::Auth];
 }
 
 /// The whole API under `/api`.
@@ -77,7 +89,7 @@ pub fn router(registry: Registry, config: &HttpConfig) -> Router {
 
 /// Only the given parts of the API; any other route answers 404 in the API's error shape.
 pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]) -> Router {
-    let state = AppState { registry, limits: config.limits };
+    let state = AppState { registry, limits: config.limits, tokens: config.tokens.clone() };
     let routes = groups.iter().fold(Router::new(), |r, g| {
         r.merge(match g {
             RouteGroup::Create => routes::create(),
@@ -85,6 +97,7 @@ pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]
             RouteGroup::Update => routes::update(),
             RouteGroup::Search => routes::search(),
             RouteGroup::Meta => routes::meta(),
+            RouteGroup::Auth => routes::auth(),
         })
     });
     routes
@@ -94,6 +107,7 @@ pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]
         // Handlers enforce their own limits while reading, with our error shape.
         .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(problem::render))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, conditional::NEVER))
         .layer(cors::layer(&config.cors_origins))
         // One span per request (method and path), and one line when it is answered.
         .layer(

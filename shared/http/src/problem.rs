@@ -92,6 +92,29 @@ impl ApiError {
                 plain(StatusCode::NOT_FOUND, "asset_not_found", format!("no asset has the id, HFN or MFA {key:?}"))
             }
             Self::Registry(RegistryError::Conflict(m)) => plain(StatusCode::CONFLICT, "conflict", m),
+            Self::Registry(RegistryError::Forbidden(m)) => plain(StatusCode::FORBIDDEN, "forbidden", m),
+            Self::Registry(e @ RegistryError::Stale { current }) => (
+                StatusCode::PRECONDITION_FAILED,
+                Problem {
+                    code: "precondition_failed".into(),
+                    message: format!("{e}; read it again and reapply the change"),
+                    field: None,
+                    details: Some(json!({ "currentRevision": current })),
+                },
+            ),
+            Self::Registry(e @ RegistryError::EmailTaken) => plain(StatusCode::CONFLICT, "email_taken", e.to_string()),
+            Self::Registry(e @ RegistryError::BadCredentials) => {
+                plain(StatusCode::UNAUTHORIZED, "invalid_credentials", e.to_string())
+            }
+            Self::Registry(RegistryError::UserNotFound(email)) => {
+                plain(StatusCode::NOT_FOUND, "user_not_found", format!("no account has the email {email:?}"))
+            }
+            Self::Registry(e @ RegistryError::KeyInUse) => {
+                plain(StatusCode::CONFLICT, "idempotency_key_in_use", e.to_string())
+            }
+            Self::Registry(e @ RegistryError::KeyReused) => {
+                plain(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
+            }
             Self::Registry(RegistryError::Unavailable(m)) => {
                 tracing::warn!(error = %m, "dependency unavailable");
                 plain(
@@ -118,6 +141,9 @@ impl IntoResponse for ApiError {
         let mut response = status.into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response.extensions_mut().insert(problem);
         response

@@ -1,6 +1,7 @@
 //! Configuration from environment variables, read once at start-up.
 
 use nna_fetch::ArtSettings;
+use nna_http::auth::AuthSettings;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,6 +28,9 @@ pub struct LocalConfig {
     pub process_art: bool,
     /// The album-art fetcher and lookups: `NNA_ART_*`, `NNA_ITUNES_BASE_URL`, … (see `ArtSettings`).
     pub art: ArtSettings,
+    /// `NNA_JWT_*`, `NNA_ADMIN_EMAILS` (see `AuthSettings`). Without `NNA_JWT_SECRET` a random
+    /// secret is made once and kept in the data folder (`jwt-secret`), so tokens outlive restarts.
+    pub auth: AuthSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +73,7 @@ impl LocalConfig {
             job_retry: Duration::from_millis(number("NNA_JOB_RETRY_MS", 30_000)?.max(100)),
             process_art: !matches!(get("NNA_ART_PROCESSING").as_deref(), Some("off" | "false" | "0")),
             art,
+            auth: AuthSettings::from_lookup(get).map_err(|problem| ConfigError::Var { var: "NNA_JWT_*", problem })?,
         })
     }
 }

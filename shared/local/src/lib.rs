@@ -3,6 +3,7 @@
 
 mod config;
 mod direct_upload;
+pub mod secret;
 mod worker;
 
 pub use config::{ConfigError, LocalConfig};
@@ -32,6 +33,8 @@ pub enum StartError {
     Data(String),
     #[error("album-art settings: {0}")]
     Art(nna_fetch::SettingsError),
+    #[error("token secret: {0}")]
+    Secret(String),
 }
 
 /// A server that is accepting connections, and its album-art worker.
@@ -88,12 +91,15 @@ fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Worker), 
         DiskBlobs::new(&files_dir, &format!("{public}/files"), &format!("{public}/upload")).map_err(|e| data(&e))?;
     let pipeline = config.art.pipeline(store.clone(), Arc::new(blobs.clone())).map_err(StartError::Art)?;
     let cursor_key = config.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);
-    let mut registry =
-        Registry::new(store, Arc::new(blobs.clone()), RegistryConfig::new(config.max_upload_bytes, cursor_key));
+    let mut registry_config = RegistryConfig::new(config.max_upload_bytes, cursor_key);
+    registry_config.admin_emails = config.auth.admin_emails.clone();
+    let mut registry = Registry::new(store, Arc::new(blobs.clone()), registry_config);
     if config.process_art {
         registry = registry.with_jobs(Arc::new(queue.clone()), config.art.lookup);
     }
-    let api = nna_http::router(registry, &HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes));
+    let tokens = Arc::new(secret::tokens(config).map_err(StartError::Secret)?);
+    let api =
+        nna_http::router(registry, &HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes, tokens));
     // Stored files never change under their name (it holds the asset id), so they cache for good.
     let files = Router::new()
         .nest_service("/files", ServeDir::new(files_dir))

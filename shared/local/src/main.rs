@@ -1,3 +1,4 @@
+use nna_domain::auth::{Email, Role};
 use nna_local::{LocalConfig, start};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -17,6 +18,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("token") {
+        return mint_token(&config, &args[1..]);
+    }
     let server = match start(config, shutdown_signal()).await {
         Ok(s) => s,
         Err(e) => {
@@ -31,6 +36,32 @@ async fn main() -> ExitCode {
         }
         Err(e) => {
             tracing::error!(error = %e, "server failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `nna-local token <email> [editor|admin]`: a token this server accepts, for trying the API
+/// with curl. The account need not exist: the token is the proof.
+fn mint_token(config: &LocalConfig, args: &[String]) -> ExitCode {
+    let usage = "usage: nna-local token <email> [editor|admin]";
+    let Some(email) = args.first().and_then(|e| Email::parse(e).ok()) else {
+        eprintln!("{usage}");
+        return ExitCode::from(2);
+    };
+    let Some(role) = Role::parse(args.get(1).map_or("editor", String::as_str)) else {
+        eprintln!("{usage}");
+        return ExitCode::from(2);
+    };
+    let user_id = format!("dev-{}", email.as_str().split('@').next().unwrap_or("user"));
+    match nna_local::secret::tokens(config).and_then(|t| t.issue_for(&user_id, &email, role).map_err(|e| e.to_string()))
+    {
+        Ok(token) => {
+            println!("{token}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("nna-local: {e}");
             ExitCode::FAILURE
         }
     }

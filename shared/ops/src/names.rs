@@ -153,6 +153,7 @@ async fn move_to(
             path,
             requires: Vec::new(),
             build: Arc::new(move |address| migration::renumbered(&template, &address)),
+            idempotency: None,
             replacing: Some(current.clone()),
         };
         match ops.store.create(plan).await {

@@ -122,7 +122,11 @@ async fn hostile_sources_are_refused_with_a_recorded_reason_and_nothing_stored()
 
     // What the API itself refuses never becomes a job.
     for url in ["file:///etc/passwd", "gopher://art.test/x", "javascript:alert(1)"] {
-        let error = rig.registry.create(song_from(url).as_object().unwrap(), None).await.unwrap_err();
+        let error = rig
+            .registry
+            .create(crate::support::auth::admin(), song_from(url).as_object().unwrap(), None)
+            .await
+            .unwrap_err();
         assert!(error.to_string().contains("albumArt"), "{url}: {error}");
     }
 }
@@ -180,7 +184,15 @@ async fn a_stale_job_never_overwrites_newer_art() {
     let asset = rig.song(song_from(&old_url)).await;
     let old_job = rig.receive(HIDDEN).await;
     let patch = json!({"albumArt": {"sourceUrl": new_url, "source": "Manual"}});
-    rig.registry.edit(asset.id.as_str(), patch.as_object().unwrap(), nna_domain::input::EditMode::Merge).await.unwrap();
+    rig.registry
+        .edit(
+            crate::support::auth::as_admin(),
+            asset.id.as_str(),
+            patch.as_object().unwrap(),
+            nna_domain::input::EditMode::Merge,
+        )
+        .await
+        .unwrap();
     let new_job = rig.receive(HIDDEN).await;
     rig.run(&new_job).await.unwrap();
     rig.run(&old_job).await.unwrap();

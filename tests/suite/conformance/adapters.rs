@@ -1,7 +1,7 @@
 use crate::support::Aws;
 use nna_aws::SqsQueue;
 use nna_domain::jobs::{JobQueue, JobSource};
-use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance};
+use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance, UserStore};
 use nna_domain::{Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteQueue, SqliteStore};
 use std::sync::Arc;
@@ -11,6 +11,7 @@ pub struct Adapters {
     pub store: Arc<dyn AssetStore>,
     pub index: Arc<dyn AssetIndex>,
     pub maintenance: Arc<dyn Maintenance>,
+    pub users: Arc<dyn UserStore>,
     pub blobs: Arc<dyn BlobStore>,
     pub queue: Arc<dyn JobQueue>,
     pub source: Arc<dyn JobSource>,
@@ -58,7 +59,7 @@ fn assemble<S, Q>(
     dir: Option<tempfile::TempDir>,
 ) -> Adapters
 where
-    S: AssetStore + AssetIndex + Maintenance + 'static,
+    S: AssetStore + AssetIndex + Maintenance + UserStore + 'static,
     Q: JobQueue + JobSource + 'static,
 {
     let (s, b) = (store.clone(), blobs.clone());
@@ -68,6 +69,7 @@ where
         make_registry,
         store: store.clone(),
         maintenance: store.clone(),
+        users: store.clone(),
         index: store,
         blobs,
         queue: queue.clone(),

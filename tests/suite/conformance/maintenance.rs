@@ -25,7 +25,7 @@ async fn fill(a: &Adapters) -> Vec<Asset> {
             1 => song(&format!("Song {n}")),
             _ => asset_in("S", "Pop", "Base"),
         };
-        made.push(a.registry.create(&obj(body), None).await.unwrap());
+        made.push(a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap());
     }
     for seq in 1..=3 {
         let mut legacy = legacy_song(seq);
@@ -98,12 +98,17 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
     // Damage: edits, a delete, new assets, a wrong counter.
     let victim = &backup[0];
     a.registry
-        .edit(victim.id.as_str(), &obj(serde_json::json!({"description": "vandalized"})), EditMode::Merge)
+        .edit(
+            crate::support::auth::as_admin(),
+            victim.id.as_str(),
+            &obj(serde_json::json!({"description": "vandalized"})),
+            EditMode::Merge,
+        )
         .await
         .unwrap();
-    a.registry.delete(backup[1].id.as_str()).await.unwrap();
+    a.registry.delete(crate::support::auth::as_admin(), backup[1].id.as_str()).await.unwrap();
     for _ in 0..3 {
-        a.registry.create(&obj(kelly()), None).await.unwrap();
+        a.registry.create(crate::support::auth::admin(), &obj(kelly()), None).await.unwrap();
     }
     a.maintenance.checkpoint("kept", 0).await.unwrap();
     a.maintenance.save_checkpoint("kept", 0, &Checkpoint::Done).await.unwrap();
@@ -118,5 +123,8 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
     assert_eq!(by_name, *victim);
     let (_, page) = a.registry.search(&[("q".into(), "Song".into())]).await.unwrap();
     assert_eq!(page.items.len(), 4);
-    assert_eq!(a.registry.create(&obj(kelly()), None).await.unwrap().name, "L.CAS.ATL.005");
+    assert_eq!(
+        a.registry.create(crate::support::auth::admin(), &obj(kelly()), None).await.unwrap().name,
+        "L.CAS.ATL.005"
+    );
 }

@@ -115,7 +115,7 @@ async fn load(a: &Adapters) -> Vec<Asset> {
         all.push(asset);
     }
     for body in creates() {
-        all.push(a.registry.create(&obj(body), None).await.unwrap());
+        all.push(a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap());
     }
     all
 }
@@ -231,7 +231,7 @@ async fn thirty_six_queries_agree_with_brute_force(a: Adapters) {
 async fn the_index_follows_edits_and_deletes(a: Adapters) {
     let made = a
         .registry
-        .create(&obj(json!({"layer": "L", "category": "Casual", "subcategory": "Base", "creatorDescription": "alpha bravo", "tags": ["xray"]})), None)
+        .create(crate::support::auth::admin(), &obj(json!({"layer": "L", "category": "Casual", "subcategory": "Base", "creatorDescription": "alpha bravo", "tags": ["xray"]})), None)
         .await
         .unwrap();
     let names = |q: &'static str| {
@@ -249,7 +249,12 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     assert!(posted(IndexTerm::word("alpha")).await);
 
     a.registry
-        .edit("L.CAS.BAS.001", &obj(json!({"creatorDescription": "charlie", "tags": ["yankee"]})), EditMode::Replace)
+        .edit(
+            crate::support::auth::as_admin(),
+            "L.CAS.BAS.001",
+            &obj(json!({"creatorDescription": "charlie", "tags": ["yankee"]})),
+            EditMode::Replace,
+        )
         .await
         .unwrap();
     assert!(names("alpha").await.is_empty(), "the old words no longer find it");
@@ -258,7 +263,7 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     assert_eq!(names("charlie").await, ["L.CAS.BAS.001"]);
     assert!(posted(IndexTerm::tag("yankee")).await);
 
-    a.registry.delete("L.CAS.BAS.001").await.unwrap();
+    a.registry.delete(crate::support::auth::as_admin(), "L.CAS.BAS.001").await.unwrap();
     assert!(names("charlie").await.is_empty());
     assert!(!posted(IndexTerm::word("charlie")).await && !posted(IndexTerm::hfn("L.CAS.BAS.001")).await);
 }
@@ -268,7 +273,7 @@ async fn bad_search_input_is_refused(a: Adapters) {
         json!({"layer": "L", "category": "Casual", "subcategory": "Base"}),
         json!({"layer": "L", "category": "Casual", "subcategory": "Base"}),
     ] {
-        a.registry.create(&obj(body), None).await.unwrap();
+        a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap();
     }
     let code = |pairs: Vec<(String, String)>| {
         let registry = a.registry.clone();

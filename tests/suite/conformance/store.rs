@@ -18,6 +18,9 @@ for_both!(store:
     a_legacy_item_loads_and_holds_its_number,
     a_vanished_component_refuses_the_create,
     listings_order_filter_and_count,
+    accounts_are_unique_by_email_and_take_roles,
+    idempotent_creates_make_one_asset,
+    an_expired_key_is_free_again,
 );
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {
@@ -25,7 +28,7 @@ fn obj(v: Value) -> serde_json::Map<String, Value> {
 }
 
 async fn create(a: &Adapters, body: Value) -> Asset {
-    a.registry.create(&obj(body), None).await.unwrap()
+    a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap()
 }
 
 async fn numbers_start_at_one_per_subcategory(a: Adapters) {
@@ -40,7 +43,7 @@ async fn numbers_start_at_one_per_subcategory(a: Adapters) {
 
 async fn fifty_concurrent_creates_are_consecutive(a: Adapters) {
     let body = obj(kelly());
-    let created = join_all((0..50).map(|_| a.registry.create(&body, None))).await;
+    let created = join_all((0..50).map(|_| a.registry.create(crate::support::auth::admin(), &body, None))).await;
     let mut names: Vec<String> = created.into_iter().map(|r| r.unwrap().name).collect();
     names.sort();
     let expected: Vec<String> = (1..=50).map(|n| format!("L.CAS.ATL.{n:03}")).collect();
@@ -78,7 +81,10 @@ async fn racing_replaces_one_wins(a: Adapters) {
 async fn concurrent_edits_lose_nothing(a: Adapters) {
     create(&a, kelly()).await;
     let edits: Vec<_> = (0..10).map(|i| obj(json!({ "aiMetadata": { format!("note{i}"): i } }))).collect();
-    let done = join_all(edits.iter().map(|e| a.registry.edit("L.CAS.ATL.001", e, EditMode::Merge))).await;
+    let done = join_all(
+        edits.iter().map(|e| a.registry.edit(crate::support::auth::as_admin(), "L.CAS.ATL.001", e, EditMode::Merge)),
+    )
+    .await;
     assert!(done.iter().all(Result::is_ok), "{done:?}");
     let ai = a.registry.get("L.CAS.ATL.001").await.unwrap().ai_metadata.unwrap();
     for i in 0..10 {
@@ -130,11 +136,13 @@ async fn a_vanished_component_refuses_the_create(a: Adapters) {
             a
         }),
         replacing: None,
+        idempotency: None,
     };
     assert!(matches!(a.store.create(plan).await, Err(StoreError::MissingComponent(_))));
     let ok = a
         .registry
         .create(
+            crate::support::auth::admin(),
             &obj(json!({"layer": "C", "category": "FUL", "subcategory": "POP", "components": [look.name, star.name]})),
             None,
         )
@@ -152,11 +160,22 @@ async fn listings_order_filter_and_count(a: Adapters) {
         kelly(),
         asset_in("G", "Rock", "Base"),
     ] {
-        let mut body = body;
-        body["registeredBy"] = json!(if body["layer"] == "L" { "b@x.io" } else { "a@x.io" });
-        create(&a, body).await;
+        // registeredBy is who created it.
+        let by = crate::support::auth::caller(
+            if body["layer"] == "L" { "b@x.io" } else { "a@x.io" },
+            nna_domain::auth::Role::Editor,
+        );
+        a.registry.create(&by, &obj(body), None).await.unwrap();
     }
-    a.registry.edit("G.POP.BAS.001", &obj(json!({"description": "touched"})), EditMode::Merge).await.unwrap();
+    a.registry
+        .edit(
+            crate::support::auth::as_admin(),
+            "G.POP.BAS.001",
+            &obj(json!({"description": "touched"})),
+            EditMode::Merge,
+        )
+        .await
+        .unwrap();
     let names = |params: &[(&str, &str)]| {
         let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
         let registry = a.registry.clone();
@@ -192,4 +211,61 @@ async fn listings_order_filter_and_count(a: Adapters) {
     );
     assert_eq!(names(&[("subcategory", "Base"), ("limit", "1")]).await, (vec!["G.RCK.BAS.001".into()], 3));
     assert_eq!(names(&[("page", "4"), ("limit", "2")]).await, (vec![], 6));
+}
+
+async fn accounts_are_unique_by_email_and_take_roles(a: Adapters) {
+    use nna_domain::auth::{Email, Role, User, UserId, Username};
+    let email = Email::parse("Kelly@Example.com").unwrap();
+    let user = User {
+        id: UserId("u1".into()),
+        username: Username::parse("kelly-k").unwrap(),
+        email: email.clone(),
+        role: Role::Editor,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
+        created_at: nna_domain::Timestamp::now(),
+    };
+    a.users.create_user(&user).await.unwrap();
+    assert!(matches!(
+        a.users.create_user(&User { id: UserId("u2".into()), ..user.clone() }).await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(a.users.user(&Email::parse("kelly@example.com").unwrap()).await.unwrap(), Some(user.clone()));
+    let promoted = a.users.set_role(&email, Role::Admin).await.unwrap().unwrap();
+    assert_eq!((promoted.role, promoted.id), (Role::Admin, user.id));
+    assert_eq!(a.users.user(&email).await.unwrap().unwrap().role, Role::Admin);
+    assert!(a.users.set_role(&Email::parse("nobody@example.com").unwrap(), Role::Admin).await.unwrap().is_none());
+}
+
+/// Twenty retries of one create at once: one asset, and every retry answers it.
+async fn idempotent_creates_make_one_asset(a: Adapters) {
+    use nna_domain::idempotency::IdempotencyKey;
+    let (caller, key, body) = (crate::support::auth::admin(), IdempotencyKey::parse("retry-me").unwrap(), obj(kelly()));
+    let tries = join_all((0..20).map(|_| a.registry.create_once(caller, &key, &body, None))).await;
+    let ids: std::collections::BTreeSet<String> =
+        tries.iter().map(|t| t.as_ref().map(|c| c.asset.id.to_string()).map_err(|e| e.to_string()).unwrap()).collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(tries.iter().filter(|t| t.as_ref().is_ok_and(|c| !c.replayed)).count(), 1);
+    let listed = a.registry.search(&[("limit".into(), "100".into())]).await.unwrap().1.items;
+    assert_eq!(listed.len(), 1);
+
+    let mut other = body.clone();
+    other.insert("tags".into(), json!(["another"]));
+    assert!(matches!(a.registry.create_once(caller, &key, &other, None).await, Err(RegistryError::KeyReused)));
+}
+
+/// A key past its lifetime is free again, even before the store has forgotten it.
+async fn an_expired_key_is_free_again(a: Adapters) {
+    use nna_domain::idempotency::IdempotencyKey;
+    let config =
+        nna_domain::RegistryConfig { idempotency_lifetime: std::time::Duration::from_secs(1), ..Default::default() };
+    let registry = (a.make_registry)(config);
+    let (caller, key, body) =
+        (crate::support::auth::admin(), IdempotencyKey::parse("short-lived").unwrap(), obj(kelly()));
+    let first = registry.create_once(caller, &key, &body, None).await.unwrap();
+    let replay = registry.create_once(caller, &key, &body, None).await.unwrap();
+    assert!(replay.replayed && replay.asset.id == first.asset.id);
+    // DynamoDB keeps whole seconds.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let later = registry.create_once(caller, &key, &body, None).await.unwrap();
+    assert!(!later.replayed && later.asset.id != first.asset.id, "{later:?}");
 }

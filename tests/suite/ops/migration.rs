@@ -100,13 +100,22 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
     let mut edited = BTreeMap::new();
     for (n, id) in ids.iter().step_by(10).enumerate() {
         let words = format!("Creator's own words, edit {n}");
-        a.registry.edit(id, json!({"creatorDescription": words}).as_object().unwrap(), EditMode::Merge).await.unwrap();
+        a.registry
+            .edit(
+                crate::support::auth::as_admin(),
+                id,
+                json!({"creatorDescription": words}).as_object().unwrap(),
+                EditMode::Merge,
+            )
+            .await
+            .unwrap();
         edited.insert(id.clone(), words);
         tokio::time::sleep(std::time::Duration::from_millis(60)).await;
     }
     let created = a
         .registry
         .create(
+            crate::support::auth::admin(),
             json!({"layer": "S", "category": "Pop", "subcategory": "Base",
         "creatorDescription": "Made while the migration ran"})
             .as_object()

@@ -31,11 +31,22 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
     let mut edited = BTreeSet::new();
     for id in ids.iter().step_by(37) {
         let body = json!({"creatorDescription": format!("Mine now {id}")});
-        a.registry.edit(id, body.as_object().unwrap(), EditMode::Merge).await.unwrap();
+        a.registry
+            .edit(crate::support::auth::as_admin(), id, body.as_object().unwrap(), EditMode::Merge)
+            .await
+            .unwrap();
         edited.insert(id.clone());
     }
     for id in ids.iter().skip(5).step_by(53) {
-        a.registry.edit(id, json!({"tags": ["edited"]}).as_object().unwrap(), EditMode::Merge).await.unwrap();
+        a.registry
+            .edit(
+                crate::support::auth::as_admin(),
+                id,
+                json!({"tags": ["edited"]}).as_object().unwrap(),
+                EditMode::Merge,
+            )
+            .await
+            .unwrap();
         edited.insert(id.clone());
     }
 
@@ -84,7 +95,11 @@ async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
     }
     let stray = a
         .registry
-        .create(json!({"layer": "S", "category": "Pop", "subcategory": "Base"}).as_object().unwrap(), None)
+        .create(
+            crate::support::auth::admin(),
+            json!({"layer": "S", "category": "Pop", "subcategory": "Base"}).as_object().unwrap(),
+            None,
+        )
         .await
         .unwrap();
     assert_ne!(snapshot(&a).await, good);

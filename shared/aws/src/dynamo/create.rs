@@ -9,14 +9,14 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Put, TransactWriteItem};
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::search::index_terms;
-use nna_domain::{Address, Asset, Sequence};
+use nna_domain::{Address, Asset, Sequence, Timestamp};
 use std::time::Duration;
 
 /// Enough for dozens of simultaneous creates in one subcategory; beyond it the caller gets a
 /// retryable error instead of waiting on.
 const ATTEMPTS: u32 = 200;
 
-/// Transaction items, in this order (postings last); cancellation reasons come back in the same
+/// Transaction items, in this order (then the Idempotency-Key's record, if any, then postings); cancellation reasons come back in the same
 /// order.
 const SEQUENCE: usize = 0;
 const ASSET: usize = 1;
@@ -64,6 +64,9 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
             |i: usize| reasons.get(i).and_then(CancellationReason::code).is_some_and(|c| c == "ConditionalCheckFailed");
         if let Some(i) = (FIRST_COMPONENT..FIRST_COMPONENT + plan.requires.len()).find(|i| failed(*i)) {
             return Err(StoreError::MissingComponent(plan.requires[i - FIRST_COMPONENT].clone()));
+        }
+        if plan.idempotency.is_some() && failed(FIRST_COMPONENT + plan.requires.len()) {
+            return Err(StoreError::KeyTaken);
         }
         if failed(NAME) || failed(ADDRESS) {
             skip_past = number;
@@ -130,6 +133,18 @@ fn transaction(
             .build()
             .map_err(build)?;
         items.push(TransactWriteItem::builder().condition_check(check).build());
+    }
+    if let Some(claim) = &plan.idempotency {
+        // Held while live; an expired record (TTL deletes lazily) is taken over.
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(super::keys::record_item(claim, asset)))
+            .condition_expression("attribute_not_exists(pk) OR #ttl <= :now")
+            .expression_attribute_names("#ttl", "_ttl")
+            .expression_attribute_values(":now", super::item::n(Timestamp::now().unix_seconds()))
+            .build()
+            .map_err(build)?;
+        items.push(TransactWriteItem::builder().put(put).build());
     }
     debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));
     Ok(items)

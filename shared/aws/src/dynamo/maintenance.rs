@@ -17,6 +17,9 @@ use std::collections::HashMap;
 const RESTORE_CONCURRENCY: usize = 16;
 /// BatchWriteItem's limit.
 const DELETES_PER_BATCH: usize = 25;
+/// The most keys one scan page asks for. A keys-only index entry is about 100 bytes, so
+/// DynamoDB's 1 MB page holds about this many; more would only be cut short by it.
+const MAX_PAGE: usize = 10_000;
 
 fn checkpoint_key(run: &str, segment: u32) -> Item {
     HashMap::from([(PK.to_owned(), s(format!("O#{run}"))), (SK.to_owned(), s(segment.to_string()))])
@@ -108,7 +111,7 @@ impl Maintenance for DynamoStore {
             .scan()
             .table_name(&self.table)
             .index_name(listing_index(Order::Created, Level::All))
-            .limit(i32::try_from(limit.clamp(1, 1000)).unwrap_or(100));
+            .limit(i32::try_from(limit.clamp(1, MAX_PAGE)).unwrap_or(100));
         if segments > 1 {
             let count = |v: u32| i32::try_from(v).map_err(|_| StoreError::Internal("too many segments".into()));
             request = request.segment(count(segment)?).total_segments(count(segments)?);

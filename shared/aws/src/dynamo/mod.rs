@@ -7,9 +7,11 @@ mod counts;
 mod create;
 mod index;
 pub mod item;
+mod keys;
 mod maintenance;
 mod metrics;
 pub mod schema;
+mod users;
 
 pub use metrics::ReadMetrics;
 
@@ -19,6 +21,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use item::{Item, asset_key, from_item, n, s, to_item};
+use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetStore, CreatePlan, StoreError};
 use nna_domain::search::index_terms;
 use nna_domain::{Address, Asset, AssetId, AssetKey};
@@ -311,5 +314,9 @@ impl AssetStore for DynamoStore {
         ]);
         self.client.get_item().table_name(&self.table).set_key(Some(key)).send().await.map_err(store_error)?;
         Ok(())
+    }
+
+    async fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        Ok(self.get_item(keys::record_key(key)).await?.and_then(|item| keys::record(key, &item)))
     }
 }

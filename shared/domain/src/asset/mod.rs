@@ -9,6 +9,7 @@ mod creator_description;
 mod fields;
 mod legacy;
 mod music_metadata;
+mod version;
 mod web_url;
 
 pub use ai_metadata::{AiMetadata, InputContext};
@@ -17,6 +18,7 @@ pub use creator_description::CreatorDescription;
 pub use fields::{free_object, tags};
 pub use legacy::LegacyError;
 pub use music_metadata::{MusicMetadata, SongData};
+pub use version::Version;
 pub use web_url::{check_web_url, web_url};
 
 use crate::address::{Address, base_name, numeric_form};

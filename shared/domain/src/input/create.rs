@@ -5,7 +5,7 @@ use crate::address::AssetKey;
 use crate::address::looks_like_address;
 use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
-use crate::limits::{COMPONENTS_MAX, COMPONENTS_MIN, DESCRIPTION_CHARS, REGISTERED_BY_CHARS, SOURCE_CHARS};
+use crate::limits::{COMPONENTS_MAX, COMPONENTS_MIN, DESCRIPTION_CHARS, SOURCE_CHARS};
 use crate::parse::{self, present};
 use crate::ports::BlobKey;
 use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
@@ -40,6 +40,31 @@ pub struct ComponentRef {
     pub key: AssetKey,
 }
 
+/// What a create reads; anything else is ignored (the frontend sends extra fields) and logged at
+/// debug level. `name` and `registeredBy` are read only to be replaced; `file` is the form's file.
+const KNOWN_FIELDS: &[&str] = &[
+    "layer",
+    "category",
+    "subcategory",
+    "source",
+    "description",
+    "registeredBy",
+    "tags",
+    "tags[]",
+    "trainingData",
+    "rights",
+    "metadata",
+    "creatorDescription",
+    "albumArt",
+    "aiMetadata",
+    "musicMetadata",
+    "components",
+    "components[]",
+    "uploadKey",
+    "name",
+    "file",
+];
+
 impl NewAsset {
     pub fn parse(body: &Map<String, Value>) -> Result<Self, Invalid> {
         let mut c = Collector::default();
@@ -49,7 +74,8 @@ impl NewAsset {
         };
         let source = text("source", SOURCE_CHARS, &mut c);
         let description = text("description", DESCRIPTION_CHARS, &mut c);
-        let registered_by = text("registeredBy", REGISTERED_BY_CHARS, &mut c);
+        // registeredBy is who signs in, never what the body says (the create sets it).
+        let registered_by = None;
         let tags = one_of(body, &["tags", "tags[]"]).and_then(|v| c.take(tags(v, "tags")));
         let object = |k: &str, c: &mut Collector| present(body, k).and_then(|v| c.take(free_object(v, k)));
         let training_data = object("trainingData", &mut c);
@@ -65,6 +91,10 @@ impl NewAsset {
         let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
         let upload_key = present(body, "uploadKey").and_then(|v| c.take(upload_key(v)));
         c.finish()?;
+        let unknown: Vec<&str> = body.keys().map(String::as_str).filter(|k| !KNOWN_FIELDS.contains(k)).collect();
+        if !unknown.is_empty() {
+            tracing::debug!(fields = ?unknown, "create: fields this API does not take were ignored");
+        }
         let path = path.ok_or_else(|| FieldError::new("layer", ErrorCode::Required, "layer is required"))?;
         Ok(Self {
             path,
@@ -183,7 +213,7 @@ fn count_error(n: usize) -> FieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::limits::{FREE_JSON_DEPTH, TAGS};
+    use crate::limits::{FREE_JSON_DEPTH, REGISTERED_BY_CHARS, TAGS};
     use serde_json::json;
 
     fn parse(extra: Value) -> Result<NewAsset, Invalid> {
@@ -207,10 +237,9 @@ mod tests {
             ("description".into(), ErrorCode::TooLong)
         );
         assert_eq!(refused(json!({"source": "s".repeat(SOURCE_CHARS + 1)})), ("source".into(), ErrorCode::TooLong));
-        assert_eq!(
-            refused(json!({"registeredBy": format!("{}@x.io", "r".repeat(REGISTERED_BY_CHARS))})),
-            ("registeredBy".into(), ErrorCode::TooLong)
-        );
+        // Who registered an asset comes from the sign-in, so whatever a body says is not even read.
+        let overlong = parse(json!({"registeredBy": format!("{}@x.io", "r".repeat(REGISTERED_BY_CHARS))}));
+        assert_eq!(overlong.map(|n| n.registered_by), Ok(None));
         assert_eq!(refused(json!({"description": 7})), ("description".into(), ErrorCode::InvalidType));
     }
 

@@ -169,7 +169,11 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
     let same_name = |s: &str| base_name(s) == current.hfn_key();
     let same_address = |s: &str| numeric_form(s).is_some() && numeric_form(s) == current.mfa_key();
     let same_id = |s: &str| s == current.id.as_str();
-    let checks: [(&str, SameAs<'_>); 8] = [
+    // Who registered an asset decides who may edit it, so it is not an editable field.
+    let same_owner =
+        |s: &str| current.registered_by.as_deref().is_some_and(|by| by.trim().eq_ignore_ascii_case(s.trim()));
+    let checks: [(&str, SameAs<'_>); 9] = [
+        ("registeredBy", &same_owner),
         ("layer", &same_layer),
         ("category", &same_category),
         ("subcategory", &same_subcategory),

@@ -2,7 +2,7 @@
 //! none, to be looked up) is stored with its art `pending`, and one job goes to the queue. The
 //! pipeline (`nna-album-art`) does the rest and records the outcome on the asset.
 
-use super::{Registry, RegistryError};
+use super::{Registry, RegistryError, Writer};
 use crate::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, Asset, web_url};
 use crate::error::{ErrorCode, FieldError};
 use crate::jobs::{Job, JobQueue};
@@ -83,14 +83,16 @@ impl Registry {
     /// uploaded image (source Manual), processed like any other.
     pub async fn request_album_art(
         &self,
+        by: Writer<'_>,
         key: &str,
         body: &Map<String, Value>,
         upload: Option<Upload>,
     ) -> Result<Asset, RegistryError> {
+        let current = self.get(key).await?;
+        by.check(&current)?;
         if self.jobs.is_none() {
             return Err(RegistryError::Unavailable("album-art processing is not configured here".into()));
         }
-        let current = self.get(key).await?;
         if !current.is_song() {
             let layer = current.layer.as_str();
             return Err(FieldError::new(
@@ -124,7 +126,7 @@ impl Registry {
         };
         let art = AlbumArt { status: Some(ArtStatus::Pending), ..art };
         let updated = self
-            .modify(key, |current| {
+            .modify(by, key, |current| {
                 let mut next = current.clone();
                 next.album_art = Some(AlbumArtField::Art(art.clone()));
                 Ok(next)

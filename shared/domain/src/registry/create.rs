@@ -2,8 +2,10 @@ use super::upload::StoredFile;
 use super::{Registry, RegistryError};
 use crate::address::Address;
 use crate::asset::{AlbumArtField, Asset, MusicMetadata};
+use crate::auth::Caller;
 use crate::error::{Collector, ErrorCode, FieldError};
 use crate::id::AssetId;
+use crate::idempotency::{IdempotencyClaim, IdempotencyKey};
 use crate::input::{ComponentRef, NewAsset};
 use crate::limits::BATCH_ITEMS;
 use crate::ports::CreatePlan;
@@ -14,6 +16,13 @@ use crate::upload::Upload;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
+/// A create's asset, and whether it was made by an earlier request with the same key.
+#[derive(Debug)]
+pub struct Created {
+    pub asset: Asset,
+    pub replayed: bool,
+}
+
 /// One item of a batch: its position in the request and what became of it.
 #[derive(Debug)]
 pub struct BatchOutcome {
@@ -22,8 +31,54 @@ pub struct BatchOutcome {
 }
 
 impl Registry {
-    pub async fn create(&self, body: &Map<String, Value>, upload: Option<Upload>) -> Result<Asset, RegistryError> {
-        let new = NewAsset::parse(body)?;
+    /// `registeredBy` is the caller's email, whatever the body says.
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        body: &Map<String, Value>,
+        upload: Option<Upload>,
+    ) -> Result<Asset, RegistryError> {
+        self.create_claiming(caller, body, upload, None).await
+    }
+
+    /// A create that may be a retry: the first create with this key (from this caller) makes the
+    /// asset; the same request again answers that asset (`replayed`), a different one is refused.
+    pub async fn create_once(
+        &self,
+        caller: &Caller,
+        key: &IdempotencyKey,
+        body: &Map<String, Value>,
+        upload: Option<Upload>,
+    ) -> Result<Created, RegistryError> {
+        let claim = IdempotencyClaim::new(caller, key, body, upload.as_ref(), self.config().idempotency_lifetime);
+        // A create that loses the key to a concurrent one reads what that one made.
+        for _ in 0..3 {
+            if let Some(earlier) = self.store.idempotency_record(&claim.key).await?
+                && earlier.is_live(Timestamp::now())
+            {
+                if earlier.fingerprint != claim.fingerprint {
+                    return Err(RegistryError::KeyReused);
+                }
+                let asset = self.get(&earlier.asset_id).await?;
+                return Ok(Created { asset, replayed: true });
+            }
+            match self.create_claiming(caller, body, upload.clone(), Some(claim.clone())).await {
+                Err(RegistryError::KeyInUse) => continue,
+                other => return other.map(|asset| Created { asset, replayed: false }),
+            }
+        }
+        Err(RegistryError::KeyInUse)
+    }
+
+    async fn create_claiming(
+        &self,
+        caller: &Caller,
+        body: &Map<String, Value>,
+        upload: Option<Upload>,
+        idempotency: Option<IdempotencyClaim>,
+    ) -> Result<Asset, RegistryError> {
+        let mut new = NewAsset::parse(body)?;
+        new.registered_by = Some(caller.email.to_string());
         let components = self.components(&new.components).await?;
         let id = AssetId::generate();
         let file = self.store_file(&new.path, &id, upload, new.upload_key.clone()).await?;
@@ -41,7 +96,10 @@ impl Registry {
         let requires: Vec<AssetId> = components.iter().map(|c| c.id.clone()).collect();
         // The file went first: an asset never points at a missing file. A failed create removes
         // the copy again; a crash in between leaves an unreferenced file, never a broken asset.
-        let created = self.store.create(CreatePlan { path, requires, build: Arc::new(build), replacing: None }).await;
+        let created = self
+            .store
+            .create(CreatePlan { path, requires, build: Arc::new(build), replacing: None, idempotency })
+            .await;
         match (&created, &file) {
             (Err(_), Some(f)) => self.forget(&f.key).await,
             (Ok(_), Some(StoredFile { consumed_upload: Some(upload), .. })) => self.forget(upload).await,
@@ -55,6 +113,7 @@ impl Registry {
     /// Creates each item on its own: one bad item does not stop the others.
     pub async fn create_batch(
         &self,
+        caller: &Caller,
         items: Vec<(Map<String, Value>, Option<Upload>)>,
     ) -> Result<Vec<BatchOutcome>, RegistryError> {
         if items.len() > BATCH_ITEMS {
@@ -67,7 +126,7 @@ impl Registry {
         }
         let mut out = Vec::with_capacity(items.len());
         for (index, (body, upload)) in items.into_iter().enumerate() {
-            out.push(BatchOutcome { index, result: self.create(&body, upload).await });
+            out.push(BatchOutcome { index, result: self.create(caller, &body, upload).await });
         }
         Ok(out)
     }

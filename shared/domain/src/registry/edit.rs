@@ -1,6 +1,7 @@
 use super::create::fill_song_data;
 use super::{Registry, RegistryError};
-use crate::asset::Asset;
+use crate::asset::{Asset, Version};
+use crate::auth::Caller;
 use crate::input::{EditMode, apply_edit};
 use crate::ports::StoreError;
 use crate::time::Timestamp;
@@ -11,10 +12,17 @@ use serde_json::{Map, Value};
 const ATTEMPTS: u32 = 16;
 
 impl Registry {
-    pub async fn edit(&self, key: &str, body: &Map<String, Value>, mode: EditMode) -> Result<Asset, RegistryError> {
+    /// The asset's registrant or an admin; with `if_match`, only while the asset is at that version.
+    pub async fn edit(
+        &self,
+        by: Writer<'_>,
+        key: &str,
+        body: &Map<String, Value>,
+        mode: EditMode,
+    ) -> Result<Asset, RegistryError> {
         let before = self.get(key).await?;
         let edited = self
-            .modify(key, |current| {
+            .modify(by, key, |current| {
                 let mut next = apply_edit(current, body, mode)?;
                 refresh_song_data(current, &mut next, body);
                 self.prepare_changed_art(current, &mut next);
@@ -37,8 +45,10 @@ impl Registry {
         }
     }
 
-    pub async fn curate(&self, key: &str) -> Result<Asset, RegistryError> {
-        self.modify(key, |current| {
+    /// Admins only.
+    pub async fn curate(&self, by: Writer<'_>, key: &str) -> Result<Asset, RegistryError> {
+        by.admin_only("curate")?;
+        self.modify(by, key, |current| {
             let mut next = current.clone();
             if next.status.as_deref() != Some("curated") {
                 next.status = Some("curated".to_owned());
@@ -49,9 +59,12 @@ impl Registry {
         .await
     }
 
-    pub async fn delete(&self, key: &str) -> Result<Asset, RegistryError> {
+    /// Admins only.
+    pub async fn delete(&self, by: Writer<'_>, key: &str) -> Result<Asset, RegistryError> {
+        by.admin_only("delete")?;
         for attempt in 0..ATTEMPTS {
             let current = self.get(key).await?;
+            by.check(&current)?;
             match self.store.delete(&current).await {
                 Ok(()) => return Ok(current),
                 Err(StoreError::Conflict) => pause(attempt).await,
@@ -65,11 +78,13 @@ impl Registry {
     /// nothing writes nothing.
     pub(super) async fn modify(
         &self,
+        by: Writer<'_>,
         key: &str,
         change: impl Fn(&Asset) -> Result<Asset, RegistryError>,
     ) -> Result<Asset, RegistryError> {
         for attempt in 0..ATTEMPTS {
             let current = self.get(key).await?;
+            by.check(&current)?;
             let mut next = change(&current)?;
             if next == current {
                 return Ok(current);
@@ -83,6 +98,46 @@ impl Registry {
             }
         }
         Err(busy())
+    }
+}
+
+/// Who asks for a change, and which version of the asset they saw (`If-Match`), if they said.
+#[derive(Debug, Clone, Copy)]
+pub struct Writer<'a> {
+    pub caller: &'a Caller,
+    /// The versions `If-Match` listed; `None` when it was absent or `*`.
+    pub if_match: Option<&'a [Version]>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(caller: &'a Caller) -> Self {
+        Self { caller, if_match: None }
+    }
+
+    pub fn if_match(self, versions: Option<&'a [Version]>) -> Self {
+        Self { if_match: versions, ..self }
+    }
+
+    fn admin_only(&self, what: &str) -> Result<(), RegistryError> {
+        if self.caller.is_admin() {
+            Ok(())
+        } else {
+            Err(RegistryError::Forbidden(format!("only admins may {what} assets")))
+        }
+    }
+
+    /// Checked on every read of a write's retry loop, so a version check holds against the data
+    /// actually written over.
+    pub(super) fn check(&self, current: &Asset) -> Result<(), RegistryError> {
+        if !self.caller.may_edit(current) {
+            return Err(RegistryError::Forbidden("only the asset's registrant or an admin may change it".into()));
+        }
+        match self.if_match {
+            Some(listed) if !Version::matches(current, listed) => {
+                Err(RegistryError::Stale { current: current.revision })
+            }
+            _ => Ok(()),
+        }
     }
 }
 

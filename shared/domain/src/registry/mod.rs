@@ -8,11 +8,13 @@ mod read;
 mod upload;
 
 pub use art::MAX_ART_UPLOAD_BYTES;
-pub use create::BatchOutcome;
+pub use create::{BatchOutcome, Created};
+pub use edit::Writer;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
+use crate::auth::Email;
 use crate::error::{FieldError, Invalid};
-use crate::ports::{AssetIndex, AssetStore, BlobError, BlobStore, StoreError};
+use crate::ports::{AssetIndex, AssetStore, BlobError, BlobStore, StoreError, UserStore};
 use crate::search::{CursorKey, SearchTuning};
 use std::sync::Arc;
 
@@ -24,6 +26,24 @@ pub enum RegistryError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// Signed in, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// An `If-Match` named a version that is no longer the asset's.
+    #[error("the asset is at version {current}, not the one this request expected")]
+    Stale { current: u64 },
+    #[error("an account with this email exists")]
+    EmailTaken,
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("no account {0}")]
+    UserNotFound(String),
+    /// An `Idempotency-Key` reused for a different request.
+    #[error("this Idempotency-Key was used for a different request")]
+    KeyReused,
+    /// Another request with the same `Idempotency-Key` is being answered right now.
+    #[error("another request with this Idempotency-Key is in progress; retry")]
+    KeyInUse,
     #[error("{0}")]
     Unavailable(String),
     #[error("{0}")]
@@ -49,6 +69,7 @@ impl From<StoreError> for RegistryError {
             StoreError::MissingComponent(_) => Self::Conflict(e.to_string()),
             StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
             StoreError::Corrupt { .. } | StoreError::Internal(_) => Self::Internal(e.to_string()),
+            StoreError::KeyTaken => Self::KeyInUse,
         }
     }
 }
@@ -69,11 +90,22 @@ pub struct RegistryConfig {
     /// Signs paging cursors; every instance of a deployment must share it.
     pub cursor_key: CursorKey,
     pub search: SearchTuning,
+    /// Accounts registered with these emails are admins from the start (the first admin has to
+    /// come from somewhere).
+    pub admin_emails: Vec<Email>,
+    /// How long a create's `Idempotency-Key` is remembered.
+    pub idempotency_lifetime: std::time::Duration,
 }
 
 impl RegistryConfig {
     pub fn new(max_upload_bytes: u64, cursor_key: CursorKey) -> Self {
-        Self { max_upload_bytes, cursor_key, search: SearchTuning::default() }
+        Self {
+            max_upload_bytes,
+            cursor_key,
+            search: SearchTuning::default(),
+            admin_emails: Vec::new(),
+            idempotency_lifetime: crate::idempotency::KEY_LIFETIME,
+        }
     }
 }
 
@@ -88,25 +120,30 @@ impl Default for RegistryConfig {
 pub struct Registry {
     store: Arc<dyn AssetStore>,
     index: Arc<dyn AssetIndex>,
+    users: Arc<dyn UserStore>,
     blobs: Arc<dyn BlobStore>,
     config: RegistryConfig,
     jobs: Option<art::ArtJobs>,
 }
 
 impl Registry {
-    /// A store keeps assets and their search index together.
-    pub fn new<S: AssetStore + AssetIndex + 'static>(
+    /// A store keeps assets, their search index and the accounts together.
+    pub fn new<S: AssetStore + AssetIndex + UserStore + 'static>(
         store: Arc<S>,
         blobs: Arc<dyn BlobStore>,
         config: RegistryConfig,
     ) -> Self {
         // Index the taxonomy now rather than during someone's request.
         let _ = crate::taxonomy::taxonomy();
-        Self { index: store.clone(), store, blobs, config, jobs: None }
+        Self { index: store.clone(), users: store.clone(), store, blobs, config, jobs: None }
     }
 
     pub fn config(&self) -> &RegistryConfig {
         &self.config
+    }
+
+    pub(crate) fn users(&self) -> &Arc<dyn UserStore> {
+        &self.users
     }
 
     pub fn blobs(&self) -> &Arc<dyn BlobStore> {

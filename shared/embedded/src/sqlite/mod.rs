@@ -8,14 +8,16 @@ mod maintenance;
 mod queue;
 mod row;
 mod schema;
+mod users;
 mod write;
 
 pub use queue::{DeadJob, SqliteQueue};
 
 use async_trait::async_trait;
+use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
 use nna_domain::search::{IndexTerm, Place};
-use nna_domain::{Asset, AssetId, AssetKey};
+use nna_domain::{Asset, AssetId, AssetKey, Timestamp};
 use row::decode;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -149,6 +151,27 @@ impl AssetStore for SqliteStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.blocking(|inner| inner.read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())).map_err(sql))).await
+    }
+
+    async fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let key = key.to_owned();
+        self.blocking(move |inner| {
+            inner.read(|conn| {
+                let found: Option<(String, String, i64)> = conn
+                    .query_row(
+                        "SELECT fingerprint, asset_id, expires_at FROM idempotency WHERE key = ?1",
+                        [&key],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                Ok(found.and_then(|(fingerprint, asset_id, expires)| {
+                    let expires_at = Timestamp::from_millis(expires)?;
+                    Some(IdempotencyRecord { key: key.clone(), fingerprint, asset_id, expires_at })
+                }))
+            })
+        })
+        .await
     }
 }
 

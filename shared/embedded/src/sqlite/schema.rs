@@ -92,6 +92,18 @@ const STEPS: &[Step] = &[
             PRIMARY KEY (run, segment)
         ) STRICT;",
     ),
+    // 7: accounts, one JSON document per lower-cased email.
+    Step::Sql("CREATE TABLE users (email TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
+    // 8: creates' Idempotency-Keys (per user), which asset each made, until when (ms).
+    Step::Sql(
+        "CREATE TABLE idempotency (
+            key TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            asset_id TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX idempotency_expiry ON idempotency (expires_at);",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

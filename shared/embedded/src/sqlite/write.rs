@@ -2,8 +2,9 @@
 
 use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
 use super::sql;
+use nna_domain::idempotency::IdempotencyClaim;
 use nna_domain::ports::{CreatePlan, StoreError};
-use nna_domain::{Address, Asset, Sequence};
+use nna_domain::{Address, Asset, Sequence, Timestamp};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// Writes the row (replacing one with its id) and exactly its postings.
@@ -24,6 +25,9 @@ pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
     if let Some(current) = &plan.replacing {
         still_at_revision(&tx, current)?;
+    }
+    if let Some(claim) = &plan.idempotency {
+        claim_key(&tx, claim)?;
     }
     for id in &plan.requires {
         let exists =
@@ -55,6 +59,13 @@ pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, 
                 return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)));
             }
             put(&tx, &row).map_err(sql)?;
+            if let Some(claim) = &plan.idempotency {
+                tx.execute(
+                    "INSERT OR REPLACE INTO idempotency (key, fingerprint, asset_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![claim.key, claim.fingerprint, row.id, claim.expires_at.millis()],
+                )
+                .map_err(sql)?;
+            }
             break asset;
         }
         sequence = sequence.next().ok_or_else(exhausted)?;
@@ -77,6 +88,15 @@ pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset) -> R
 }
 
 /// `Conflict` unless the stored asset is still at the revision `current` was read at.
+/// Refuses a key an earlier create holds, live; forgets keys past their time on the way.
+fn claim_key(tx: &Connection, claim: &IdempotencyClaim) -> Result<(), StoreError> {
+    let now = Timestamp::now().millis();
+    tx.execute("DELETE FROM idempotency WHERE expires_at <= ?1", [now]).map_err(sql)?;
+    let held =
+        tx.query_row("SELECT 1 FROM idempotency WHERE key = ?1", [&claim.key], |_| Ok(())).optional().map_err(sql)?;
+    if held.is_some() { Err(StoreError::KeyTaken) } else { Ok(()) }
+}
+
 fn still_at_revision(conn: &Connection, current: &Asset) -> Result<(), StoreError> {
     let stored: Option<i64> = conn
         .query_row("SELECT revision FROM assets WHERE id = ?1", [current.id.as_str()], |r| r.get(0))

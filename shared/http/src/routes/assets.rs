@@ -1,17 +1,22 @@
 //! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
 
 use super::batch;
+use crate::conditional::IfMatch;
 use crate::envelope::{AssetView, ok};
+use crate::openapi::schemas::{ArtRequest, AssetAnswer, AssetEdit, ListAnswer, NewAsset, ObjectAnswer, UploadRequest};
 use crate::params::Params;
 use crate::problem::ApiError;
-use crate::{AppState, body};
+use crate::{AppState, body, conditional};
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use axum::routing::{get, post, put};
+use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
+use nna_domain::idempotency::IdempotencyKey;
 use nna_domain::input::EditMode;
+use nna_domain::registry::Writer;
 use nna_domain::{Asset, RegistryError};
 use serde_json::json;
 
@@ -34,31 +39,62 @@ pub fn update() -> Router<AppState> {
 }
 
 pub fn search() -> Router<AppState> {
-    Router::new().route("/api/assets", get(list)).route("/api/assets/search", get(list))
+    Router::new().route("/api/assets", get(list)).route("/api/assets/search", get(search_assets))
 }
 
 /// 201 with the asset and where to find it.
 fn created(asset: &Asset) -> Response {
-    let mut response = ok(StatusCode::CREATED, AssetView::of(asset));
+    let mut response = conditional::versioned(ok(StatusCode::CREATED, AssetView::of(asset)), asset);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/assets/{}", asset.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
 }
 
-async fn create_one(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+/// With an `Idempotency-Key`, a retry answers the first attempt's asset (marked
+/// `Idempotent-Replayed: true`) instead of making another.
+#[utoipa::path(post, path = "/api/assets", tag = "assets", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries of this create answer the first one's asset")),
+    request_body(content(
+        (NewAsset = "application/json"),
+        (NewAsset = "multipart/form-data"),
+        (NewAsset = "application/x-www-form-urlencoded"),
+    )),
+    responses((status = 201, description = "Created (or, with a reused key, the asset the first request made)", body = AssetAnswer)))]
+pub(crate) async fn create_one(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let key = match request.headers().get(IDEMPOTENCY_KEY) {
+        Some(v) => Some(IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}"))?),
+        None => None,
+    };
     let form = body::submission(request, s.limits).await?;
     let mut files = form.files.into_iter();
     let upload = files.next().map(|(_, u)| u);
     if files.next().is_some() {
         tracing::debug!("a create sent more than one file; only the first is kept");
     }
-    let asset = s.registry.create(&form.fields, upload).await?;
-    Ok(created(&asset))
+    let Some(key) = key else {
+        let asset = s.registry.create(&caller, &form.fields, upload).await?;
+        return Ok(created(&asset));
+    };
+    let done = s.registry.create_once(&caller, &key, &form.fields, upload).await?;
+    let mut response = created(&done.asset);
+    if done.replayed {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
 /// Where to `PUT` a file too large to send inline; the create then names it by `uploadKey`.
-async fn upload_slot(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/assets/uploads", tag = "assets", security(("bearer" = [])),
+    request_body = UploadRequest,
+    responses((status = 201, description = "Where to PUT the file; the create then names its uploadKey", body = ObjectAnswer)))]
+pub(crate) async fn upload_slot(State(s): State<AppState>, _: Caller, request: Request) -> Result<Response, ApiError> {
     let body = body::object(request, s.limits.json_bytes).await?;
     let slot = s.registry.upload_slot(&body).await?;
     let headers: serde_json::Map<String, serde_json::Value> =
@@ -77,34 +113,75 @@ async fn upload_slot(State(s): State<AppState>, request: Request) -> Result<Resp
     ))
 }
 
-async fn read_one(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
+    params(KeyParam),
+    responses(
+        (status = 200, description = "The asset; ETag is its version", body = AssetAnswer),
+        (status = 304, description = "Unchanged since the If-None-Match version"),
+    ))]
+pub(crate) async fn read_one(
+    State(s): State<AppState>,
+    _: Caller,
+    Params(key): Params<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let asset = s.registry.get(&key).await?;
-    Ok(ok(StatusCode::OK, AssetView::of(&asset)))
+    if conditional::unchanged(&headers, &asset) {
+        return Ok(conditional::not_modified(&asset));
+    }
+    Ok(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset)), &asset))
 }
 
-async fn replace(
+#[utoipa::path(put, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
+    params(KeyParam), request_body = AssetEdit,
+    responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = AssetAnswer)))]
+pub(crate) async fn replace(
     State(s): State<AppState>,
+    caller: Caller,
     Params(key): Params<String>,
+    IfMatch(versions): IfMatch,
     request: Request,
 ) -> Result<Response, ApiError> {
-    edit(s, key, request, EditMode::Replace).await
+    let by = Writer::new(&caller).if_match(versions.as_deref());
+    edit(s, by, key, request, EditMode::Replace).await
 }
 
-async fn merge(State(s): State<AppState>, Params(key): Params<String>, request: Request) -> Result<Response, ApiError> {
-    edit(s, key, request, EditMode::Merge).await
+#[utoipa::path(patch, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
+    params(KeyParam), request_body(content((AssetEdit = "application/merge-patch+json"), (AssetEdit = "application/json"))),
+    responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = AssetAnswer)))]
+pub(crate) async fn merge(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(key): Params<String>,
+    IfMatch(versions): IfMatch,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let by = Writer::new(&caller).if_match(versions.as_deref());
+    edit(s, by, key, request, EditMode::Merge).await
 }
 
-async fn edit(s: AppState, key: String, request: Request, mode: EditMode) -> Result<Response, ApiError> {
+async fn edit(
+    s: AppState,
+    by: Writer<'_>,
+    key: String,
+    request: Request,
+    mode: EditMode,
+) -> Result<Response, ApiError> {
     let changes = body::object(request, s.limits.json_bytes).await?;
-    let asset = s.registry.edit(&key, &changes, mode).await?;
-    Ok(ok(StatusCode::OK, AssetView::of(&asset)))
+    let asset = s.registry.edit(by, &key, &changes, mode).await?;
+    Ok(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset)), &asset))
 }
 
 /// New album art for a song, from `{"sourceUrl"}` or an uploaded image. 202: the asset shows the
 /// art pending; it turns ready (or failed, with a reason) when the job has run.
-async fn album_art(
+#[utoipa::path(post, path = "/api/assets/{key}/album-art", tag = "assets", security(("bearer" = [])),
+    params(KeyParam), request_body(content((ArtRequest = "application/json"), (ArtRequest = "multipart/form-data"))),
+    responses((status = 202, description = "The song with its new art pending", body = AssetAnswer)))]
+pub(crate) async fn album_art(
     State(s): State<AppState>,
+    caller: Caller,
     Params(key): Params<String>,
+    IfMatch(versions): IfMatch,
     request: Request,
 ) -> Result<Response, ApiError> {
     let form = body::submission(request, s.limits).await?;
@@ -114,23 +191,41 @@ async fn album_art(
         let two = FieldError::new("file", ErrorCode::TwoFiles, "send one image, or a sourceUrl");
         return Err(RegistryError::from(two).into());
     }
-    let asset = s.registry.request_album_art(&key, &form.fields, upload).await?;
-    Ok(ok(StatusCode::ACCEPTED, AssetView::of(&asset)))
+    let by = Writer::new(&caller).if_match(versions.as_deref());
+    let asset = s.registry.request_album_art(by, &key, &form.fields, upload).await?;
+    Ok(conditional::versioned(ok(StatusCode::ACCEPTED, AssetView::of(&asset)), &asset))
 }
 
-async fn remove(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
-    let gone = s.registry.delete(&key).await?;
+#[utoipa::path(delete, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
+    params(KeyParam), responses((status = 200, description = "Deleted (admins only); the number stays used", body = ObjectAnswer)))]
+pub(crate) async fn remove(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(key): Params<String>,
+    IfMatch(versions): IfMatch,
+) -> Result<Response, ApiError> {
+    let gone = s.registry.delete(Writer::new(&caller).if_match(versions.as_deref()), &key).await?;
     Ok(ok(StatusCode::OK, json!({ "deleted": true, "id": gone.id, "_id": gone.id, "name": gone.name })))
 }
 
-async fn curate(State(s): State<AppState>, Params(key): Params<String>) -> Result<Response, ApiError> {
-    let asset = s.registry.curate(&key).await?;
-    Ok(ok(StatusCode::OK, AssetView::of(&asset)))
+#[utoipa::path(post, path = "/api/assets/curate/{key}", tag = "assets", security(("bearer" = [])),
+    params(KeyParam), responses((status = 200, description = "Marked curated (admins only)", body = AssetAnswer)))]
+pub(crate) async fn curate(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(key): Params<String>,
+    IfMatch(versions): IfMatch,
+) -> Result<Response, ApiError> {
+    let asset = s.registry.curate(Writer::new(&caller).if_match(versions.as_deref()), &key).await?;
+    Ok(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset)), &asset))
 }
 
 /// The old list's shape, plus where the next page starts. `total` is `null` when counting would
 /// cost more than answering (an unselective search).
-async fn list(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/assets", tag = "assets", security(("bearer" = [])),
+    params(ListParams),
+    responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = ListAnswer)))]
+pub(crate) async fn list(State(s): State<AppState>, _: Caller, uri: Uri) -> Result<Response, ApiError> {
     let (query, page) = s.registry.search(&body::query_pairs(&uri)).await?;
     let items: Vec<AssetView<'_>> = page.items.iter().map(AssetView::of).collect();
     let total_pages = page.total.map(|t| t.div_ceil(u64::from(query.limit)));
@@ -146,4 +241,54 @@ async fn list(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError>
             "hasMore": page.next_cursor.is_some(),
         }),
     ))
+}
+
+#[utoipa::path(get, path = "/api/assets/search", tag = "assets", security(("bearer" = [])),
+    params(ListParams),
+    responses((status = 200, description = "The same answers as GET /api/assets", body = ListAnswer)))]
+pub(crate) async fn search_assets(state: State<AppState>, caller: Caller, uri: Uri) -> Result<Response, ApiError> {
+    list(state, caller, uri).await
+}
+
+/// The list's query parameters (unknown ones are ignored).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ListParams {
+    /// Words to find in names, descriptions, tags; the last word matches as a prefix.
+    search: Option<String>,
+    /// The same as `search`.
+    q: Option<String>,
+    /// A layer code (G, S, L, …).
+    layer: Option<String>,
+    /// A category code, number or name.
+    category: Option<String>,
+    subcategory: Option<String>,
+    #[param(rename = "hasAlbumArt")]
+    has_album_art: Option<String>,
+    #[param(rename = "createdAfter")]
+    created_after: Option<String>,
+    #[param(rename = "createdBefore")]
+    created_before: Option<String>,
+    /// `createdAt`, `updatedAt`, `name`, `layer`, `registeredBy`, `relevance`.
+    #[param(rename = "sortBy")]
+    sort_by: Option<String>,
+    /// `asc` or `desc`.
+    #[param(rename = "sortOrder")]
+    sort_order: Option<String>,
+    /// From 1.
+    page: Option<String>,
+    /// Up to 1000; default 10.
+    limit: Option<String>,
+    /// `nextCursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// How a route names an asset.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct KeyParam {
+    /// An HFN (`L.CAS.ATL.001`), an MFA (`3.004.004.001`), the stored `nna_address` or the id.
+    key: String,
 }

@@ -3,19 +3,25 @@
 //! Each item succeeds or fails on its own; the answer lists both.
 
 use crate::envelope::AssetView;
+use crate::openapi::schemas::ObjectAnswer;
 use crate::problem::{self, ApiError};
 use crate::{AppState, body, envelope};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use nna_domain::auth::Caller;
 use nna_domain::upload::Upload;
 use serde_json::{Map, Value, json};
 
-pub async fn create(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/assets/batch", tag = "assets", security(("bearer" = [])),
+    request_body(content((Object = "multipart/form-data"), (Object = "application/json")),
+        description = "multipart `files` + `csvData` (JSON text of an array of assets), or JSON `{assets: [...]}`"),
+    responses((status = 200, description = "Each item created or refused on its own", body = ObjectAnswer)))]
+pub(crate) async fn create(State(s): State<AppState>, caller: Caller, request: Request) -> Result<Response, ApiError> {
     let form = body::submission(request, batch_limits(&s)).await?;
     let items = items(&form.fields)?;
     let jobs = pair_files(items, form.files);
-    let outcomes = s.registry.create_batch(jobs).await?;
+    let outcomes = s.registry.create_batch(&caller, jobs).await?;
     let mut created = Vec::new();
     let mut failed = Vec::new();
     for o in outcomes {

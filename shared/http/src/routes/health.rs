@@ -2,6 +2,7 @@
 //! fakes asset creation instead of calling us, so this answer's shape is load-bearing.
 
 use crate::AppState;
+use crate::openapi::schemas::Health;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,7 +16,9 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/health", get(health))
 }
 
-async fn health(State(s): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/health", tag = "meta",
+    responses((status = 200, description = "Serving; top-level `status` is `healthy`", body = Health)))]
+pub(crate) async fn health(State(s): State<AppState>) -> Response {
     let (status, word, store) = match s.registry.health().await {
         Ok(()) => (StatusCode::OK, "healthy", "ok".to_owned()),
         Err(e) => {

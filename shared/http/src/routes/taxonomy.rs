@@ -2,32 +2,39 @@
 //! addresses through it. No auth.
 
 use crate::envelope::ok;
+use crate::openapi::schemas::{HfnToMfa, MfaToHfn, ObjectAnswer};
 use crate::params::Params;
 use crate::problem::ApiError;
-use crate::{AppState, body};
+use crate::{AppState, body, conditional};
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use nna_domain::address::Address;
 use nna_domain::taxonomy::{Category, Layer, taxonomy};
 use nna_domain::{ErrorCode, FieldError};
 use serde_json::{Map, Value, json};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/taxonomy/health", get(health))
+    let cached = Router::new()
         .route("/api/taxonomy/version", get(version))
         .route("/api/taxonomy/index", get(index))
         .route("/api/taxonomy/layers", get(layers))
         .route("/api/taxonomy/layers/{layer}/categories", get(categories))
         .route("/api/taxonomy/layers/{layer}/categories/{category}/subcategories", get(subcategories))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, conditional::TAXONOMY));
+    Router::new()
+        .merge(cached)
+        .route("/api/taxonomy/health", get(health))
         .route("/api/taxonomy/convert/hfn-to-mfa", post(hfn_to_mfa))
         .route("/api/taxonomy/convert/mfa-to-hfn", post(mfa_to_hfn))
 }
 
-async fn health() -> Response {
+#[utoipa::path(get, path = "/api/taxonomy/health", tag = "taxonomy", 
+    responses((status = 200, description = "The taxonomy is loaded", body = ObjectAnswer)))]
+pub(crate) async fn health() -> Response {
     let t = taxonomy();
     ok(
         StatusCode::OK,
@@ -35,12 +42,16 @@ async fn health() -> Response {
     )
 }
 
-async fn version() -> Response {
+#[utoipa::path(get, path = "/api/taxonomy/version", tag = "taxonomy", 
+    responses((status = 200, description = "Taxonomy version", body = ObjectAnswer)))]
+pub(crate) async fn version() -> Response {
     let t = taxonomy();
     ok(StatusCode::OK, json!({ "version": t.version(), "lastUpdated": t.last_updated() }))
 }
 
-async fn index() -> Response {
+#[utoipa::path(get, path = "/api/taxonomy/index", tag = "taxonomy", 
+    responses((status = 200, description = "Every layer with its categories", body = ObjectAnswer)))]
+pub(crate) async fn index() -> Response {
     let t = taxonomy();
     let layers: Map<String, Value> = t
         .layers()
@@ -58,7 +69,9 @@ async fn index() -> Response {
     )
 }
 
-async fn layers() -> Response {
+#[utoipa::path(get, path = "/api/taxonomy/layers", tag = "taxonomy", 
+    responses((status = 200, description = "The ten layers", body = ObjectAnswer)))]
+pub(crate) async fn layers() -> Response {
     let list: Vec<Value> = taxonomy()
         .layers()
         .iter()
@@ -91,13 +104,17 @@ fn find_category(layer: &'static Layer, input: &str) -> Result<&'static Category
     })
 }
 
-async fn categories(Params(layer): Params<String>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")), 
+    responses((status = 200, description = "A layer's categories", body = ObjectAnswer)))]
+pub(crate) async fn categories(Params(layer): Params<String>) -> Result<Response, ApiError> {
     let layer = find_layer(&layer)?;
     let list: Vec<Value> = layer.categories.iter().map(|c| entry(&c.code, c.number, &c.name)).collect();
     Ok(ok(StatusCode::OK, json!({ "layer": layer.code, "categories": list, "count": list.len() })))
 }
 
-async fn subcategories(Params((layer, category)): Params<(String, String)>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")), 
+    responses((status = 200, description = "A category's subcategories", body = ObjectAnswer)))]
+pub(crate) async fn subcategories(Params((layer, category)): Params<(String, String)>) -> Result<Response, ApiError> {
     let layer = find_layer(&layer)?;
     let cat = find_category(layer, &category)?;
     let list: Vec<Value> = cat.subcategories.iter().map(|s| entry(&s.code, s.number, &s.name)).collect();
@@ -121,7 +138,9 @@ fn convert(text: &str, field: &str, spell: fn(&Address) -> String) -> Result<Str
         .map(|parts| parts.join(":"))
 }
 
-async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/taxonomy/convert/hfn-to-mfa", tag = "taxonomy", request_body = HfnToMfa, 
+    responses((status = 200, description = "The MFA and nna_address of an HFN", body = ObjectAnswer)))]
+pub(crate) async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
     let body = body::object(request, state.limits.json_bytes).await?;
     let hfn = required(&body, "hfn")?;
     let mfa = convert(hfn, "hfn", Address::mfa)?;
@@ -129,7 +148,9 @@ async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Response
     Ok(ok(StatusCode::OK, json!({ "hfn": hfn, "mfa": mfa, "nna_address": nna })))
 }
 
-async fn mfa_to_hfn(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/taxonomy/convert/mfa-to-hfn", tag = "taxonomy", request_body = MfaToHfn, 
+    responses((status = 200, description = "The HFN of an MFA", body = ObjectAnswer)))]
+pub(crate) async fn mfa_to_hfn(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
     let body = body::object(request, state.limits.json_bytes).await?;
     let mfa = required(&body, "mfa")?;
     let hfn = convert(mfa, "mfa", Address::hfn)?;

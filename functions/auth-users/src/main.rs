@@ -1,0 +1,11 @@
+//! `auth-users`: /api/auth/register, login, profile and make-admin behind API Gateway.
+
+use nna_aws::lambda::{Error, Production, init_tracing};
+use nna_http::RouteGroup;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    init_tracing();
+    let production = Production::from_env().await?;
+    lambda_http::run(production.router(&[RouteGroup::Auth])?).await
+}

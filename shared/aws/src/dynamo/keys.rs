@@ -1,0 +1,31 @@
+//! Creates' Idempotency-Keys as items `K#<user>:<key>` / `K`: the request's fingerprint, the asset
+//! it made, and `_ttl`: when it expires in epoch seconds, the table's TTL attribute (DynamoDB deletes them
+//! some time after; until then reads check the time themselves).
+
+use super::item::{Item, n, s, string_attr};
+use super::schema::{PK, SK};
+use nna_domain::idempotency::{IdempotencyClaim, IdempotencyRecord};
+use nna_domain::{Asset, Timestamp};
+use std::collections::HashMap;
+
+pub fn record_key(key: &str) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("K#{key}"))), (SK.to_owned(), s("K"))])
+}
+
+pub fn record_item(claim: &IdempotencyClaim, asset: &Asset) -> Item {
+    let mut item = record_key(&claim.key);
+    item.insert("fingerprint".into(), s(claim.fingerprint.as_str()));
+    item.insert("assetId".into(), s(asset.id.as_str()));
+    item.insert("_ttl".into(), n(claim.expires_at.unix_seconds()));
+    item
+}
+
+pub fn record(key: &str, item: &Item) -> Option<IdempotencyRecord> {
+    let seconds: i64 = item.get("_ttl")?.as_n().ok()?.parse().ok()?;
+    Some(IdempotencyRecord {
+        key: key.to_owned(),
+        fingerprint: string_attr(item, "fingerprint")?.to_owned(),
+        asset_id: string_attr(item, "assetId")?.to_owned(),
+        expires_at: Timestamp::from_millis(seconds.checked_mul(1000)?)?,
+    })
+}

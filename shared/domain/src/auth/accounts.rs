@@ -1,0 +1,67 @@
+//! The account use cases behind `/api/auth/*`.
+
+use super::{Caller, Email, NewUser, Role, User, UserId, credentials, password};
+use crate::error::{ErrorCode, FieldError};
+use crate::parse::{as_str, present};
+use crate::ports::StoreError;
+use crate::registry::{Registry, RegistryError};
+use crate::time::Timestamp;
+use serde_json::{Map, Value};
+
+impl Registry {
+    /// A new editor account (an admin one for the deployment's configured admin emails).
+    pub async fn register(&self, body: &Map<String, Value>) -> Result<User, RegistryError> {
+        let new = NewUser::parse(body)?;
+        let role = if self.config().admin_emails.contains(&new.email) { Role::Admin } else { Role::Editor };
+        let password_hash = password::hash(new.password).await.map_err(RegistryError::Internal)?;
+        let user = User {
+            id: UserId(crate::id::AssetId::generate().to_string()),
+            username: new.username,
+            email: new.email,
+            role,
+            password_hash,
+            created_at: Timestamp::now(),
+        };
+        match self.users().create_user(&user).await {
+            Ok(()) => Ok(user),
+            Err(StoreError::Conflict) => Err(RegistryError::EmailTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The account whose email and password these are; one answer for every kind of mismatch.
+    pub async fn login(&self, body: &Map<String, Value>) -> Result<User, RegistryError> {
+        let (email, password) = credentials(body)?;
+        let user = self.users().user(&email).await?;
+        let matches = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
+        match user {
+            Some(user) if matches => Ok(user),
+            _ => Err(RegistryError::BadCredentials),
+        }
+    }
+
+    /// The caller's account; a caller signed in elsewhere (an API Gateway authorizer) and never
+    /// registered here is shown as their token says.
+    pub async fn profile(&self, caller: &Caller) -> Result<Value, RegistryError> {
+        Ok(match self.users().user(&caller.email).await? {
+            Some(user) => user.public(),
+            None => serde_json::json!({
+                "id": caller.user_id, "_id": caller.user_id, "username": null,
+                "email": caller.email.as_str(), "role": caller.role.as_str(),
+            }),
+        })
+    }
+
+    /// Admins only: gives the account with `{email}` the admin role.
+    pub async fn make_admin(&self, caller: &Caller, body: &Map<String, Value>) -> Result<User, RegistryError> {
+        if !caller.is_admin() {
+            return Err(RegistryError::Forbidden("only admins may make admins".into()));
+        }
+        let raw = present(body, "email")
+            .map(|v| as_str(v, "email"))
+            .transpose()?
+            .ok_or_else(|| FieldError::new("email", ErrorCode::Required, "email is required"))?;
+        let email = Email::parse(raw).map_err(|m| FieldError::new("email", ErrorCode::InvalidFormat, m))?;
+        self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email.to_string()))
+    }
+}

@@ -1,0 +1,194 @@
+//! Accounts as the old backend had them: email unique (compared case-insensitively), password at
+//! least 6 characters, username at least 5.
+
+use super::Role;
+use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::parse::{as_str, present};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+const EMAIL_MAX: usize = 254;
+const USERNAME_MIN: usize = 5;
+const USERNAME_MAX: usize = 64;
+const PASSWORD_MIN: usize = 6;
+/// argon2 takes any length; a bound keeps a request from making it hash megabytes.
+const PASSWORD_MAX: usize = 256;
+
+/// An email address, trimmed and lower-cased: one account per mailbox however it is typed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim().to_lowercase();
+        let valid = email.len() <= EMAIL_MAX
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !domain.starts_with('.')
+            });
+        if valid { Ok(Self(email)) } else { Err(format!("{raw:?} is not an email address")) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether a stored `registeredBy` names this mailbox.
+    pub fn matches(&self, other: &str) -> bool {
+        other.trim().eq_ignore_ascii_case(&self.0)
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> String {
+        e.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let name = raw.trim();
+        let n = name.chars().count();
+        if !(USERNAME_MIN..=USERNAME_MAX).contains(&n) || name.chars().any(char::is_control) {
+            return Err(format!("a username has {USERNAME_MIN} to {USERNAME_MAX} characters"));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Username {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Username> for String {
+    fn from(u: Username) -> String {
+        u.0
+    }
+}
+
+/// A password as typed; never stored, never logged.
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let n = raw.chars().count();
+        if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
+            return Err(format!("a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters"));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(pub String);
+
+/// An account as stored: the password only as an argon2id PHC string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: UserId,
+    pub username: Username,
+    pub email: Email,
+    pub role: Role,
+    pub password_hash: String,
+    pub created_at: Timestamp,
+}
+
+impl User {
+    /// What the API shows of an account.
+    pub fn public(&self) -> Value {
+        serde_json::json!({
+            "id": self.id.0,
+            "_id": self.id.0,
+            "username": self.username.as_str(),
+            "email": self.email.as_str(),
+            "role": self.role.as_str(),
+            "createdAt": self.created_at,
+        })
+    }
+}
+
+/// `POST /api/auth/register`'s body, every fault reported at once.
+#[derive(Debug)]
+pub struct NewUser {
+    pub username: Username,
+    pub email: Email,
+    pub password: Password,
+}
+
+impl NewUser {
+    pub fn parse(body: &Map<String, Value>) -> Result<Self, Invalid> {
+        let mut c = Collector::default();
+        let username = c.take(text(body, "username").and_then(|s| field(Username::parse(&s), "username")));
+        let email = c.take(text(body, "email").and_then(|s| field(Email::parse(&s), "email")));
+        let password = c.take(text(body, "password").and_then(|s| field(Password::parse(&s), "password")));
+        c.finish()?;
+        match (username, email, password) {
+            (Some(username), Some(email), Some(password)) => Ok(Self { username, email, password }),
+            // finish() has returned every missing piece already.
+            _ => Err(FieldError::new("body", ErrorCode::Required, "username, email and password are required").into()),
+        }
+    }
+}
+
+/// `POST /api/auth/login`'s body.
+pub fn credentials(body: &Map<String, Value>) -> Result<(Email, Password), Invalid> {
+    let mut c = Collector::default();
+    let email = c.take(text(body, "email").and_then(|s| field(Email::parse(&s), "email")));
+    // Any non-empty password may be tried: the length rules are for new passwords.
+    let password = c.take(text(body, "password").map(Password));
+    c.finish()?;
+    match (email, password) {
+        (Some(e), Some(p)) => Ok((e, p)),
+        _ => Err(FieldError::new("body", ErrorCode::Required, "email and password are required").into()),
+    }
+}
+
+fn text(body: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
+    let value = present(body, name).map(|v| as_str(v, name)).transpose()?;
+    value
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| FieldError::new(name, ErrorCode::Required, format!("{name} is required")))
+}
+
+fn field<T>(parsed: Result<T, String>, name: &str) -> Result<T, FieldError> {
+    parsed.map_err(|m| FieldError::new(name, ErrorCode::InvalidFormat, m))
+}

@@ -1,0 +1,58 @@
+//! Accounts: a row per email, the account as JSON.
+
+use super::{SqliteStore, sql};
+use async_trait::async_trait;
+use nna_domain::auth::{Email, Role, User};
+use nna_domain::ports::{StoreError, UserStore};
+use rusqlite::{Connection, OptionalExtension, params};
+
+fn find(conn: &Connection, email: &str) -> Result<Option<User>, StoreError> {
+    let doc: Option<String> =
+        conn.query_row("SELECT doc FROM users WHERE email = ?1", [email], |r| r.get(0)).optional().map_err(sql)?;
+    doc.map(|d| {
+        serde_json::from_str(&d).map_err(|e| StoreError::Corrupt { id: email.to_owned(), reason: e.to_string() })
+    })
+    .transpose()
+}
+
+fn json(user: &User) -> Result<String, StoreError> {
+    serde_json::to_string(user).map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn create_user(&self, user: &User) -> Result<(), StoreError> {
+        let (email, doc) = (user.email.to_string(), json(user)?);
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                let added = conn
+                    .execute(
+                        "INSERT INTO users (email, doc) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                        params![email, doc],
+                    )
+                    .map_err(sql)?;
+                if added == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+            })
+        })
+        .await
+    }
+
+    async fn user(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let email = email.to_string();
+        self.blocking(move |inner| inner.read(|conn| find(conn, &email))).await
+    }
+
+    async fn set_role(&self, email: &Email, role: Role) -> Result<Option<User>, StoreError> {
+        let email = email.to_string();
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                let Some(mut user) = find(conn, &email)? else { return Ok(None) };
+                user.role = role;
+                conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?])
+                    .map_err(sql)?;
+                Ok(Some(user))
+            })
+        })
+        .await
+    }
+}

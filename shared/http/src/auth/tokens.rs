@@ -1,0 +1,121 @@
+//! HS256 tokens: issued at login, checked on every request. The algorithm is fixed (a token
+//! naming another, `none` included, is refused), and so are the issuer and audience; `exp` is
+//! required, `nbf` honoured, with a minute of leeway for clocks.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use nna_domain::Timestamp;
+use nna_domain::auth::{Caller, Email, Role, User};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct TokenSettings {
+    /// At least 32 bytes.
+    pub secret: Vec<u8>,
+    pub issuer: String,
+    pub audience: String,
+    pub lifetime: Duration,
+}
+
+/// What a token says. `userId` repeats `sub` because the old backend's tokens named it so.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Claims {
+    pub sub: String,
+    pub email: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    pub iss: String,
+    pub aud: String,
+    pub iat: u64,
+    pub exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+}
+
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    settings: TokenSettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token secret must have at least 32 bytes")]
+    WeakSecret,
+    #[error("{0}")]
+    Jwt(#[from] jsonwebtoken::errors::Error),
+    #[error("the token names no valid user")]
+    NoUser,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("issuer", &self.settings.issuer)
+            .field("audience", &self.settings.audience)
+            .finish()
+    }
+}
+
+impl Tokens {
+    pub fn new(settings: TokenSettings) -> Result<Self, TokenError> {
+        if settings.secret.len() < 32 {
+            return Err(TokenError::WeakSecret);
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = 60;
+        Ok(Self {
+            encoding: EncodingKey::from_secret(&settings.secret),
+            decoding: DecodingKey::from_secret(&settings.secret),
+            validation,
+            settings,
+        })
+    }
+
+    pub fn lifetime(&self) -> Duration {
+        self.settings.lifetime
+    }
+
+    /// A token for this account, valid from now for the configured lifetime.
+    pub fn issue(&self, user: &User) -> Result<String, TokenError> {
+        self.issue_for(&user.id.0, &user.email, user.role)
+    }
+
+    pub fn issue_for(&self, user_id: &str, email: &Email, role: Role) -> Result<String, TokenError> {
+        let now = u64::try_from(Timestamp::now().unix_seconds()).unwrap_or(0);
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            email: email.to_string(),
+            role: role.as_str().to_owned(),
+            user_id: Some(user_id.to_owned()),
+            iss: self.settings.issuer.clone(),
+            aud: self.settings.audience.clone(),
+            iat: now,
+            exp: now + self.settings.lifetime.as_secs(),
+            nbf: None,
+        };
+        self.sign(&claims)
+    }
+
+    /// Signs any claims with this deployment's key (tests make expired and future tokens so).
+    pub fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+        Ok(encode(&Header::new(Algorithm::HS256), claims, &self.encoding)?)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let email = Email::parse(&claims.email).map_err(|_| TokenError::NoUser)?;
+        let role = Role::parse(&claims.role).ok_or(TokenError::NoUser)?;
+        if claims.sub.is_empty() {
+            return Err(TokenError::NoUser);
+        }
+        Ok(Caller { user_id: claims.sub, email, role })
+    }
+}

@@ -1,0 +1,66 @@
+//! `/api/auth`: accounts, as the frontend calls them. Register and login answer a token and the
+//! account; profile and make-admin need a token.
+
+use crate::AppState;
+use crate::body;
+use crate::envelope::ok;
+use crate::openapi::schemas::{Credentials, EmailOnly, Registration, SessionAnswer, UserAnswer};
+use crate::problem::ApiError;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use nna_domain::RegistryError;
+use nna_domain::auth::{Caller, User};
+use serde_json::json;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/register", post(register))
+        .route("/api/auth/login", post(login))
+        .route("/api/auth/profile", get(profile))
+        .route("/api/auth/make-admin", post(make_admin))
+}
+
+fn session(s: &AppState, status: StatusCode, user: &User) -> Result<Response, ApiError> {
+    let token = s.tokens.issue(user).map_err(|e| RegistryError::Internal(e.to_string()))?;
+    Ok(ok(status, json!({ "token": token, "expiresIn": s.tokens.lifetime().as_secs(), "user": user.public() })))
+}
+
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = Registration,
+    responses((status = 201, description = "The account and a token", body = SessionAnswer)))]
+pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let body = body::object(request, s.limits.json_bytes).await?;
+    let user = s.registry.register(&body).await?;
+    tracing::info!(user = %user.id.0, role = user.role.as_str(), "account registered");
+    session(&s, StatusCode::CREATED, &user)
+}
+
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Credentials,
+    responses((status = 200, description = "The account and a token", body = SessionAnswer)))]
+pub(crate) async fn login(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let body = body::object(request, s.limits.json_bytes).await?;
+    let user = s.registry.login(&body).await?;
+    session(&s, StatusCode::OK, &user)
+}
+
+#[utoipa::path(get, path = "/api/auth/profile", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's account", body = UserAnswer)))]
+pub(crate) async fn profile(State(s): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    Ok(ok(StatusCode::OK, s.registry.profile(&caller).await?))
+}
+
+#[utoipa::path(post, path = "/api/auth/make-admin", tag = "auth", security(("bearer" = [])),
+    request_body = EmailOnly,
+    responses((status = 200, description = "The account, now an admin (admins only)", body = UserAnswer)))]
+pub(crate) async fn make_admin(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let body = body::object(request, s.limits.json_bytes).await?;
+    let user = s.registry.make_admin(&caller, &body).await?;
+    tracing::info!(by = %caller.user_id, user = %user.id.0, "admin role given");
+    Ok(ok(StatusCode::OK, user.public()))
+}
