@@ -16,6 +16,7 @@ mod contract;
 mod crash;
 mod create;
 mod edit;
+mod faults;
 mod functions;
 mod http_contract;
 mod infra;
