@@ -53,6 +53,7 @@ impl Request {
                 jobs_per_second: self.jobs_per_second.unwrap_or(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
             },
             "status" => Command::Status,
+            "recount" => Command::Recount,
             other => {
                 return Err(format!(
                     "{other:?} is not a command this function runs (restore and imports run from a shell)"

@@ -8,7 +8,7 @@ mod target;
 
 use clap::{Args, Parser, Subcommand};
 use nna_ops::sweep::Sweep;
-use nna_ops::{OpsError, backup, fixture, migrate, reprocess, rollback, status, verify};
+use nna_ops::{OpsError, backup, fixture, migrate, recount, reprocess, rollback, status, verify};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -101,6 +101,8 @@ enum Command {
     },
     /// Counts: migrated, needing the creator's words, songs' art, shared names, checkpoints.
     Status,
+    /// Set the per-place counts listings show to what a pass over every asset finds (when quiet).
+    Recount,
     /// Write a generated legacy staging table into the store (and/or a JSON-lines file).
     Fixture {
         #[arg(long, default_value_t = 1100)]
@@ -125,6 +127,7 @@ impl Command {
             Self::Rollback => "rollback",
             Self::ReprocessAlbumArt { .. } => "reprocess-album-art",
             Self::Status => "status",
+            Self::Recount => "recount",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
         }
@@ -222,6 +225,7 @@ async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result
             done(json(reprocess::reprocess(ops, &options).await?)?)
         }
         Command::Status => done(json(status::status(ops, sweep).await?)?),
+        Command::Recount => done(json(recount::recount(ops, sweep).await?)?),
         Command::Fixture { assets, seed, out } => {
             let documents = fixture::legacy_documents(*assets, *seed);
             if let Some(out) = out {

@@ -121,8 +121,6 @@ pub enum Checkpoint {
     Done,
 }
 
-/// What operators' tools need beyond requests: every asset, read in parallel segments; the
-/// numbering; checkpoints that survive the tool being killed; and putting a backup back.
 /// Accounts, kept beside the assets. Emails are unique.
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -133,8 +131,24 @@ pub trait UserStore: Send + Sync {
     async fn set_role(&self, email: &Email, role: Role) -> Result<Option<User>, StoreError>;
 }
 
+/// A place's count as the store kept it, and as a pass over every asset found it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountFix {
+    pub place: String,
+    pub was: i64,
+    pub now: u64,
+}
+
+/// What operators' tools need beyond requests: every asset, read in parallel segments; the
+/// numbering; checkpoints that survive the tool being killed; putting a backup back; and
+/// setting kept counts right.
 #[async_trait]
 pub trait Maintenance: Send + Sync {
+    /// Makes the store's kept per-place counts (if it keeps any) these exact ones, and says
+    /// which it changed. Places absent from `exact` hold nothing.
+    async fn recount(&self, exact: &std::collections::BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError>;
+
     /// Up to about `limit` assets of segment `segment` (of `segments`), after `after`. Segments
     /// are disjoint and together hold every asset; a position stays valid across runs.
     async fn scan(

@@ -14,6 +14,7 @@ pub mod fixture;
 pub mod migrate;
 mod names;
 pub mod progress;
+pub mod recount;
 pub mod reprocess;
 pub mod rollback;
 pub mod status;

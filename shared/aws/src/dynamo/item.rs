@@ -4,7 +4,7 @@
 use super::schema::{PK, SK, level_attribute, order_attribute};
 use aws_sdk_dynamodb::types::AttributeValue;
 use nna_domain::ports::{Posting, StoreError};
-use nna_domain::search::{IndexTerm, Level, Order, position};
+use nna_domain::search::{IndexTerm, Level, Order, Place, position};
 use nna_domain::{Asset, AssetId};
 use std::collections::HashMap;
 
@@ -60,16 +60,10 @@ pub fn count_key(place: &str) -> Item {
     HashMap::from([(PK.to_owned(), s(format!("C#{place}"))), (SK.to_owned(), s("C"))])
 }
 
-/// The places an asset is listed under, most general first: `all`, layer, category, subcategory.
-/// `all` is one partition of each listing index: at this registry's write rate that is well
-/// within a partition's throughput.
+/// The places an asset is listed under (`Place::of`). `all` is one partition of each listing
+/// index: at this registry's write rate that is well within a partition's throughput.
 pub fn places(asset: &Asset) -> Vec<(Level, String)> {
-    let mut out = vec![(Level::All, "all".to_owned()), (Level::Layer, asset.layer.clone())];
-    if let Some(p) = asset.placement() {
-        out.push((Level::Category, format!("{}.{}", p.layer.code, p.category.code)));
-        out.push((Level::Subcategory, p.code_path()));
-    }
-    out
+    Place::of(asset).into_iter().map(|p| (p.level, p.value)).collect()
 }
 
 /// A posting: `T#<bucket>` / `<term>#<created position>`.

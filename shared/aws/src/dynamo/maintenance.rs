@@ -3,15 +3,17 @@
 //! `BatchGetItem` of the items; a scan position is the index's last evaluated key. Checkpoints
 //! are items `O#<run>` / `<segment>`. A restore empties the table (checkpoints aside) and imports.
 
-use super::item::{Item, from_item, n, s, sequence_key, string_attr};
+use super::item::{Item, count_key, from_item, n, s, sequence_key, string_attr};
 use super::schema::{PK, SK, listing_index};
 use super::{DynamoStore, store_error};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
 use nna_domain::Asset;
-use nna_domain::ports::{AssetStore, Checkpoint, Maintenance, ScanPage, SequenceState, StoreError, Unreadable};
+use nna_domain::ports::{
+    AssetStore, Checkpoint, CountFix, Maintenance, ScanPage, SequenceState, StoreError, Unreadable,
+};
 use nna_domain::search::{Level, Order};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Imports in flight during a restore.
 const RESTORE_CONCURRENCY: usize = 16;
@@ -41,7 +43,8 @@ fn decode(position: &str) -> Result<Item, StoreError> {
 }
 
 impl DynamoStore {
-    /// Every key of the table matching `filter` (none: every item), page by page.
+    /// Every key of the table matching `filter` (none: every item), page by page, with a
+    /// sequence's `last` and a count's `n`.
     async fn keys_where(&self, filter: Option<(&str, &str)>) -> Result<Vec<Item>, StoreError> {
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
@@ -50,8 +53,9 @@ impl DynamoStore {
                 .client
                 .scan()
                 .table_name(&self.table)
-                .projection_expression("pk, sk, #last")
+                .projection_expression("pk, sk, #last, #n")
                 .expression_attribute_names("#last", "last")
+                .expression_attribute_names("#n", "n")
                 .set_exclusive_start_key(start.take());
             if let Some((prefix, _)) = filter {
                 request = request.filter_expression("begins_with(pk, :p)").expression_attribute_values(":p", s(prefix));
@@ -99,6 +103,34 @@ impl DynamoStore {
 
 #[async_trait]
 impl Maintenance for DynamoStore {
+    /// Count items are `ADD`ed after the write they follow, so a lost answer (the SDK retries an
+    /// `ADD` that was applied) or a crash in between leaves them off; this puts them right.
+    /// Creates running meanwhile may leave a count off by their number again: run it when quiet.
+    async fn recount(&self, exact: &BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError> {
+        let kept: BTreeMap<String, i64> = self
+            .keys_where(Some(("C#", "")))
+            .await?
+            .iter()
+            .filter_map(|item| {
+                let place = string_attr(item, PK)?.strip_prefix("C#")?.to_owned();
+                Some((place, item.get("n").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)))
+            })
+            .collect();
+        let places: BTreeSet<&String> = kept.keys().chain(exact.keys()).collect();
+        let mut fixes = Vec::new();
+        for place in places {
+            let (was, now) = (kept.get(place).copied().unwrap_or(0), exact.get(place).copied().unwrap_or(0));
+            if i64::try_from(now).ok() == Some(was) {
+                continue;
+            }
+            let mut item = count_key(place);
+            item.insert("n".into(), n(now));
+            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(store_error)?;
+            fixes.push(CountFix { place: place.clone(), was, now });
+        }
+        Ok(fixes)
+    }
+
     async fn scan(
         &self,
         segment: u32,

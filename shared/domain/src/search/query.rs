@@ -45,6 +45,20 @@ pub struct Place {
     pub value: String,
 }
 
+impl Place {
+    /// The places an asset is listed under, most general first: `all`, its layer, and where the
+    /// taxonomy can place it, its category and subcategory.
+    pub fn of(asset: &crate::Asset) -> Vec<Place> {
+        let place = |level, value: String| Place { level, value };
+        let mut out = vec![place(Level::All, "all".to_owned()), place(Level::Layer, asset.layer.clone())];
+        if let Some(p) = asset.placement() {
+            out.push(place(Level::Category, format!("{}.{}", p.layer.code, p.category.code)));
+            out.push(place(Level::Subcategory, p.code_path()));
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchQuery {
     pub text: Option<TextQuery>,

@@ -6,11 +6,17 @@ use super::write::import_in;
 use super::{SqliteStore, row::decode, sql};
 use async_trait::async_trait;
 use nna_domain::Asset;
-use nna_domain::ports::{Checkpoint, Maintenance, ScanPage, SequenceState, StoreError, Unreadable};
+use nna_domain::ports::{Checkpoint, CountFix, Maintenance, ScanPage, SequenceState, StoreError, Unreadable};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::collections::BTreeMap;
 
 #[async_trait]
 impl Maintenance for SqliteStore {
+    /// Nothing to put right: counts here are queries over the assets themselves.
+    async fn recount(&self, _exact: &BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError> {
+        Ok(Vec::new())
+    }
+
     async fn scan(
         &self,
         segment: u32,
