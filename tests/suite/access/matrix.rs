@@ -113,6 +113,7 @@ fn calls(hfn: &str) -> Vec<Call> {
     let call = |route, method, path: String, body| Call { route, method, path, body };
     vec![
         call("create", Method::POST, "/api/assets".into(), Some(kelly())),
+        call("batch", Method::POST, "/api/assets/batch".into(), Some(json!({"assets": [kelly()]}))),
         call("read", Method::GET, format!("/api/assets/{hfn}"), None),
         call("list", Method::GET, "/api/assets?limit=5".into(), None),
         call("search", Method::GET, "/api/assets/search?search=kelly".into(), None),
