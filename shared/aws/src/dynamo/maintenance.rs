@@ -1,7 +1,9 @@
 //! Operators' access to the table. Every asset is read by a parallel `Scan` of the keys-only
 //! `created-all` index (asset items only, not the postings beside them), then a consistent
 //! `BatchGetItem` of the items; a scan position is the index's last evaluated key. Checkpoints
-//! are items `O#<run>` / `<segment>`. A restore empties the table (checkpoints aside) and imports.
+//! are items `O#<run>` / `<segment>`. Sequences and counts are read by key, their places being
+//! the taxonomy's: no pass over the whole table. A restore empties the table (checkpoints aside)
+//! and imports.
 
 use super::item::{Item, count_key, from_item, n, s, sequence_key, string_attr};
 use super::schema::{PK, SK, listing_index};
@@ -13,6 +15,7 @@ use nna_domain::ports::{
     AssetStore, Checkpoint, CountFix, Maintenance, ScanPage, SequenceState, StoreError, Unreadable,
 };
 use nna_domain::search::{Level, Order};
+use nna_domain::taxonomy::taxonomy;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Imports in flight during a restore.
@@ -22,6 +25,15 @@ const DELETES_PER_BATCH: usize = 25;
 /// The most keys one scan page asks for. A keys-only index entry is about 100 bytes, so
 /// DynamoDB's 1 MB page holds about this many; more would only be cut short by it.
 const MAX_PAGE: usize = 10_000;
+
+/// `L.CAS.ATL` for every subcategory of the taxonomy.
+fn taxonomy_paths() -> impl Iterator<Item = String> {
+    taxonomy().layers().iter().flat_map(|l| {
+        l.categories
+            .iter()
+            .flat_map(move |c| c.subcategories.iter().map(move |s| format!("{}.{}.{}", l.code, c.code, s.code)))
+    })
+}
 
 fn checkpoint_key(run: &str, segment: u32) -> Item {
     HashMap::from([(PK.to_owned(), s(format!("O#{run}"))), (SK.to_owned(), s(segment.to_string()))])
@@ -69,6 +81,15 @@ impl DynamoStore {
         }
     }
 
+    /// Items by key, a hundred per request.
+    async fn get_all(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            out.extend(self.batch_get(chunk.to_vec()).await?);
+        }
+        Ok(out)
+    }
+
     async fn delete_keys(&self, keys: Vec<Item>) -> Result<(), StoreError> {
         for chunk in keys.chunks(DELETES_PER_BATCH) {
             let mut requests: Vec<WriteRequest> = chunk
@@ -107,8 +128,20 @@ impl Maintenance for DynamoStore {
     /// `ADD` that was applied) or a crash in between leaves them off; this puts them right.
     /// Creates running meanwhile may leave a count off by their number again: run it when quiet.
     async fn recount(&self, exact: &BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError> {
+        // The places that can hold a count: the taxonomy's, and any other the pass found (a legacy
+        // layer). Read by key, as the sequences are.
+        let mut candidates: BTreeSet<String> = exact.keys().cloned().collect();
+        candidates.insert("all".to_owned());
+        for path in taxonomy_paths() {
+            let mut parts = path.split('.');
+            if let (Some(l), Some(c)) = (parts.next(), parts.next()) {
+                candidates.insert(l.to_owned());
+                candidates.insert(format!("{l}.{c}"));
+            }
+            candidates.insert(path);
+        }
         let kept: BTreeMap<String, i64> = self
-            .keys_where(Some(("C#", "")))
+            .get_all(candidates.iter().map(|p| count_key(p)).collect())
             .await?
             .iter()
             .filter_map(|item| {
@@ -175,9 +208,12 @@ impl Maintenance for DynamoStore {
         Ok(page)
     }
 
+    /// Read by key, not by a scan: every sequence a create can make is a subcategory of the
+    /// taxonomy, and a scan would read the whole table (postings too) to find a few hundred items.
     async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError> {
+        let keys = taxonomy_paths().map(|path| sequence_key(&path)).collect();
         let mut out: Vec<SequenceState> = self
-            .keys_where(Some(("S#", "")))
+            .get_all(keys)
             .await?
             .iter()
             .filter_map(|item| {
