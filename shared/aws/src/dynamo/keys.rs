@@ -16,7 +16,8 @@ pub fn record_item(claim: &IdempotencyClaim, asset: &Asset) -> Item {
     let mut item = record_key(&claim.key);
     item.insert("fingerprint".into(), s(claim.fingerprint.as_str()));
     item.insert("assetId".into(), s(asset.id.as_str()));
-    item.insert("_ttl".into(), n(claim.expires_at.unix_seconds()));
+    // Rounded up: a key is never remembered for less than its lifetime.
+    item.insert("_ttl".into(), n((claim.expires_at.millis() + 999).div_euclid(1000)));
     item
 }
 
