@@ -257,15 +257,15 @@ async fn idempotent_creates_make_one_asset(a: Adapters) {
 async fn an_expired_key_is_free_again(a: Adapters) {
     use nna_domain::idempotency::IdempotencyKey;
     let config =
-        nna_domain::RegistryConfig { idempotency_lifetime: std::time::Duration::from_secs(1), ..Default::default() };
+        nna_domain::RegistryConfig { idempotency_lifetime: std::time::Duration::from_secs(3), ..Default::default() };
     let registry = (a.make_registry)(config);
     let (caller, key, body) =
         (crate::support::auth::admin(), IdempotencyKey::parse("short-lived").unwrap(), obj(kelly()));
     let first = registry.create_once(caller, &key, &body, None).await.unwrap();
     let replay = registry.create_once(caller, &key, &body, None).await.unwrap();
     assert!(replay.replayed && replay.asset.id == first.asset.id);
-    // DynamoDB keeps whole seconds.
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // Past the lifetime; DynamoDB keeps whole seconds (rounded up).
+    tokio::time::sleep(std::time::Duration::from_millis(4100)).await;
     let later = registry.create_once(caller, &key, &body, None).await.unwrap();
     assert!(!later.replayed && later.asset.id != first.asset.id, "{later:?}");
 }
