@@ -86,7 +86,9 @@ async fn older_clients_repeated_fields_codes_and_a_bare_album_art_url() {
     assert_eq!(a["tags"], json!(["pop", "dance"]));
     assert_eq!(
         a["albumArt"],
-        json!({"sourceUrl": "https://is1-ssl.mzstatic.com/image/thumb/x/600x600bb.jpg", "source": "iTunes", "quality": "Medium"})
+        json!({"sourceUrl": "https://is1-ssl.mzstatic.com/image/thumb/x/600x600bb.jpg", "source": "iTunes", "quality": "Medium",
+            "status": "pending"}),
+        "processing is off here: the art is queued, pending until a worker runs"
     );
 }
 

@@ -27,7 +27,8 @@ async fn the_edit_pages_put_changes_what_it_sends() {
     assert_eq!(after["tags"], json!(["vintage", "adidas"]));
     assert_eq!(after["albumArt"]["sourceUrl"], "https://is2-ssl.mzstatic.com/image/thumb/a/600x600bb.jpg");
     assert_eq!(after["revision"], 2);
-    let untouched = ["description", "creatorDescription", "tags", "albumArt", "revision", "updatedAt"];
+    assert_eq!(after["albumArtUrl"], "https://is2-ssl.mzstatic.com/image/thumb/a/600x600bb.jpg");
+    let untouched = ["description", "creatorDescription", "tags", "albumArt", "albumArtUrl", "revision", "updatedAt"];
     assert_eq!(without(after.clone(), &untouched), without(before, &untouched));
     assert_eq!(&s.get("/api/assets/L.CAS.ATL.001").await.data().clone(), after);
 }

@@ -77,7 +77,8 @@ impl Production {
     pub fn router(&self, groups: &[RouteGroup]) -> Result<axum_router::Router, Error> {
         let secret = self.settings.auth.secret.clone().ok_or("NNA_JWT_SECRET is not set")?;
         let tokens = Arc::new(Tokens::new(self.settings.auth.tokens(secret))?);
-        let http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes, tokens);
+        let mut http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes, tokens);
+        http.art_shape = self.settings.art_shape;
         Ok(nna_http::router_for(self.registry.clone(), &http, groups)
             .layer(axum_router::middleware::from_fn(authorizer_claims)))
     }

@@ -23,6 +23,9 @@ pub struct Settings {
     pub max_inline_bytes: u64,
     /// `NNA_ART_LOOKUP`: whether songs created without album art get it looked up (default on).
     pub art_lookup: bool,
+    /// `NNA_ALBUM_ART_SHAPE`: `object` (default) or `url` while today's frontend, which shows
+    /// `albumArt` as an image URL, is the client.
+    pub art_shape: nna_http::art_shape::ArtShape,
     /// `NNA_S3_PATH_STYLE=true` for S3 emulators; AWS itself uses virtual-hosted style.
     pub s3_path_style: bool,
     /// `NNA_CURSOR_KEY`: signs paging cursors. Every instance must share it, or a cursor made by
@@ -76,6 +79,8 @@ impl Settings {
             max_inline_bytes: bytes("NNA_MAX_INLINE_BYTES", 4 * 1024 * 1024)?,
             cursor_key: required("NNA_CURSOR_KEY")?,
             art_lookup: nna_domain::jobs::lookup_enabled(get("NNA_ART_LOOKUP").as_deref()),
+            art_shape: nna_http::art_shape::ArtShape::from_setting(get("NNA_ALBUM_ART_SHAPE").as_deref())
+                .map_err(|problem| SettingsError { var: "NNA_ALBUM_ART_SHAPE", problem })?,
             s3_path_style: get("NNA_S3_PATH_STYLE").is_some_and(|v| v == "true" || v == "1"),
             warm_timeout: Duration::from_millis(bytes("NNA_WARM_TIMEOUT_MS", 1500)?),
             auth: AuthSettings::from_lookup(get).map_err(|problem| SettingsError { var: "NNA_JWT_*", problem })?,

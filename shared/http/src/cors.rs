@@ -29,7 +29,8 @@ pub fn layer(origins: &[String]) -> CorsLayer {
             HeaderName::from_static("idempotency-key"),
             header::IF_MATCH,
             header::IF_NONE_MATCH,
+            crate::art_shape::PREFER,
         ])
-        .expose_headers([header::ETAG, header::LOCATION])
+        .expose_headers([header::ETAG, header::LOCATION, HeaderName::from_static("preference-applied")])
         .max_age(Duration::from_secs(600))
 }

@@ -4,6 +4,7 @@
 
 pub use axum;
 
+pub mod art_shape;
 pub mod auth;
 pub mod body;
 pub mod conditional;
@@ -14,6 +15,7 @@ pub mod params;
 pub mod problem;
 mod routes;
 
+use art_shape::ArtShape;
 use auth::Tokens;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,6 +38,8 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     pub limits: BodyLimits,
     pub tokens: Arc<Tokens>,
+    /// How `albumArt` is answered unless a request says (`NNA_ALBUM_ART_SHAPE`).
+    pub art_shape: ArtShape,
 }
 
 impl HttpConfig {
@@ -43,6 +47,7 @@ impl HttpConfig {
         Self {
             cors_origins,
             tokens,
+            art_shape: ArtShape::default(),
             limits: BodyLimits {
                 json_bytes: 1024 * 1024,
                 upload_bytes: max_upload_bytes,
@@ -58,6 +63,7 @@ pub struct AppState {
     pub registry: Registry,
     pub limits: BodyLimits,
     pub tokens: Arc<Tokens>,
+    pub art_shape: ArtShape,
 }
 
 /// Parts of the API that a Lambda function serves on its own; `nna-local` serves them all.
@@ -89,7 +95,8 @@ pub fn router(registry: Registry, config: &HttpConfig) -> Router {
 
 /// Only the given parts of the API; any other route answers 404 in the API's error shape.
 pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]) -> Router {
-    let state = AppState { registry, limits: config.limits, tokens: config.tokens.clone() };
+    let state =
+        AppState { registry, limits: config.limits, tokens: config.tokens.clone(), art_shape: config.art_shape };
     let routes = groups.iter().fold(Router::new(), |r, g| {
         r.merge(match g {
             RouteGroup::Create => routes::create(),

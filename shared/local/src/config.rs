@@ -26,6 +26,9 @@ pub struct LocalConfig {
     /// `NNA_ART_PROCESSING`, default on; `off` keeps album art as sent, never fetched or looked up
     /// (for working offline).
     pub process_art: bool,
+    /// `NNA_ALBUM_ART_SHAPE`: `object` (default) or `url`, for today's frontend, which shows
+    /// `albumArt` as an image URL.
+    pub art_shape: nna_http::art_shape::ArtShape,
     /// The album-art fetcher and lookups: `NNA_ART_*`, `NNA_ITUNES_BASE_URL`, … (see `ArtSettings`).
     pub art: ArtSettings,
     /// `NNA_JWT_*`, `NNA_ADMIN_EMAILS` (see `AuthSettings`). Without `NNA_JWT_SECRET` a random
@@ -72,6 +75,8 @@ impl LocalConfig {
             cursor_key: get("NNA_CURSOR_KEY"),
             job_retry: Duration::from_millis(number("NNA_JOB_RETRY_MS", 30_000)?.max(100)),
             process_art: !matches!(get("NNA_ART_PROCESSING").as_deref(), Some("off" | "false" | "0")),
+            art_shape: nna_http::art_shape::ArtShape::from_setting(get("NNA_ALBUM_ART_SHAPE").as_deref())
+                .map_err(|problem| ConfigError::Var { var: "NNA_ALBUM_ART_SHAPE", problem })?,
             art,
             auth: AuthSettings::from_lookup(get).map_err(|problem| ConfigError::Var { var: "NNA_JWT_*", problem })?,
         })

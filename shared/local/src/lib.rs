@@ -64,11 +64,16 @@ pub async fn start(
     let (app, worker) = assemble(&config, addr)?;
     tracing::info!(%addr, data = %config.data_dir.display(), "nna-local serving the API at http://{addr}/api");
     let (stop, stopping) = watch::channel(false);
+    let stopping_worker = stopping.clone();
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);
     });
-    let worker = tokio::spawn(worker.run(stopping.clone()));
+    let worker = tokio::spawn(async move {
+        if let Some(worker) = worker {
+            worker.run(stopping_worker).await;
+        }
+    });
     let mut stopping = stopping;
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -80,7 +85,7 @@ pub async fn start(
     Ok(Running { addr, server, worker })
 }
 
-fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Worker), StartError> {
+fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Worker>), StartError> {
     let data = |e: &dyn std::fmt::Display| StartError::Data(format!("{}: {e}", config.data_dir.display()));
     std::fs::create_dir_all(&config.data_dir).map_err(|e| data(&e))?;
     let store = Arc::new(SqliteStore::open(config.data_dir.join("registry.sqlite3")).map_err(|e| data(&e))?);
@@ -93,17 +98,20 @@ fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Worker), 
     let cursor_key = config.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);
     let mut registry_config = RegistryConfig::new(config.max_upload_bytes, cursor_key);
     registry_config.admin_emails = config.auth.admin_emails.clone();
-    let mut registry = Registry::new(store, Arc::new(blobs.clone()), registry_config);
-    if config.process_art {
-        registry = registry.with_jobs(Arc::new(queue.clone()), config.art.lookup);
-    }
+    // With processing off, art requests are still queued (and answered 202 pending): they are
+    // worked when a server with processing on starts on the same data. Lookups for songs sent
+    // without art are not queued then, or every song made offline would wait on one.
+    let registry = Registry::new(store, Arc::new(blobs.clone()), registry_config)
+        .with_jobs(Arc::new(queue.clone()), config.art.lookup && config.process_art);
     let tokens = Arc::new(secret::tokens(config).map_err(StartError::Secret)?);
-    let api =
-        nna_http::router(registry, &HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes, tokens));
+    let mut http = HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes, tokens);
+    http.art_shape = config.art_shape;
+    let api = nna_http::router(registry, &http);
     // Stored files never change under their name (it holds the asset id), so they cache for good.
     let files = Router::new()
         .nest_service("/files", ServeDir::new(files_dir))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE_CACHE)));
-    let worker = Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry };
+    let worker =
+        config.process_art.then(|| Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry });
     Ok((api.merge(files).merge(direct_upload::routes(blobs)), worker))
 }

@@ -18,6 +18,21 @@ pub enum ArtSource {
     MusicBrainz,
 }
 
+impl ArtSource {
+    /// iTunes' artwork hosts (`is1-ssl.mzstatic.com` …) are iTunes, the Cover Art Archive is
+    /// MusicBrainz; any other URL a person typed is `Manual`.
+    pub fn of_url(url: &str) -> Self {
+        let host = url::Url::parse(url.trim()).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+        match host.as_deref() {
+            Some(h) if h == "mzstatic.com" || h.ends_with(".mzstatic.com") => Self::ITunes,
+            Some(h) if h == "coverartarchive.org" || h.ends_with(".coverartarchive.org") || h.ends_with(".archive.org") => {
+                Self::MusicBrainz
+            }
+            _ => Self::Manual,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArtQuality {
     High,
@@ -150,11 +165,12 @@ impl AlbumArt {
         Self { source_url: None, status: Some(ArtStatus::Pending), ..Self::from_source_url(String::new()) }
     }
 
+    /// Art from a URL, labelled by where the URL points (`Manual` unless a catalogue serves it).
     pub fn from_source_url(source_url: String) -> Self {
         Self {
             url: None,
+            source: ArtSource::of_url(&source_url),
             source_url: Some(source_url),
-            source: ArtSource::default(),
             quality: ArtQuality::default(),
             uploaded_at: None,
             content_type: None,
@@ -195,10 +211,11 @@ impl AlbumArt {
             failure = present(obj, "failure").and_then(|v| c.take(parse::text(v, &at("failure"), SHORT_LABEL_CHARS)));
         }
         c.finish()?;
+        let labelled_by_url = source_url.as_deref().or(url.as_deref()).map(ArtSource::of_url);
         Ok(Self {
             url,
             source_url,
-            source: source.unwrap_or_default(),
+            source: source.or(labelled_by_url).unwrap_or_default(),
             quality: quality.unwrap_or_default(),
             uploaded_at,
             content_type,
@@ -298,6 +315,71 @@ impl AlbumArtField {
             Self::Art(a) => Some(a),
             Self::LegacyUrl(_) => None,
         }
+    }
+}
+
+/// Where a song's art stands for the people looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ArtState {
+    /// No art at all.
+    None,
+    Pending,
+    /// Processed, or an image URL kept as sent (processing off, legacy bare URLs): a user sees it.
+    Ready,
+    Failed,
+}
+
+impl ArtState {
+    pub const ALL: [ArtState; 4] = [Self::None, Self::Pending, Self::Ready, Self::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Pending => "pending",
+            Self::Ready => "ready",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn of(field: Option<&AlbumArtField>) -> Self {
+        match field {
+            None => Self::None,
+            Some(AlbumArtField::LegacyUrl(_)) => Self::Ready,
+            Some(AlbumArtField::Art(a)) => match a.status {
+                Some(ArtStatus::Pending) => Self::Pending,
+                Some(ArtStatus::Failed) => Self::Failed,
+                Some(ArtStatus::Ready) => Self::Ready,
+                None if a.url.is_some() || a.source_url.is_some() => Self::Ready,
+                None => Self::None,
+            },
+        }
+    }
+}
+
+impl AlbumArtField {
+    /// The one image URL a client that reads `albumArt` as a string can show: the 500×500
+    /// rendition once processed, else what was sent.
+    pub fn display_url(&self) -> Option<&str> {
+        match self {
+            Self::LegacyUrl(url) => Some(url.as_str()).filter(|u| !u.trim().is_empty()),
+            Self::Art(a) => a
+                .variant("500x500")
+                .filter(|_| a.status == Some(ArtStatus::Ready))
+                .or(a.url.as_deref())
+                .or(a.source_url.as_deref())
+                .filter(|u| !u.trim().is_empty()),
+        }
+    }
+
+    /// The 150×150 rendition, once processed: what lists show.
+    pub fn thumbnail_url(&self) -> Option<&str> {
+        self.art().filter(|a| a.status == Some(ArtStatus::Ready)).and_then(|a| a.variant("150x150"))
+    }
+}
+
+impl AlbumArt {
+    fn variant(&self, name: &str) -> Option<&str> {
+        self.variants.iter().find(|v| v.name == name).map(|v| v.url.as_str())
     }
 }
 

@@ -13,7 +13,9 @@ mod version;
 mod web_url;
 
 pub use ai_metadata::{AiMetadata, InputContext};
-pub use album_art::{AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtStatus, ArtVariant, Dimensions, Origin};
+pub use album_art::{
+    AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtState, ArtStatus, ArtVariant, Dimensions, Origin,
+};
 pub use creator_description::CreatorDescription;
 pub use fields::{free_object, tags};
 pub use legacy::LegacyError;

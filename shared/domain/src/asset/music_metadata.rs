@@ -81,6 +81,38 @@ impl MusicMetadata {
     }
 }
 
+/// Song facts today's frontend sends inside `aiMetadata` (it has no `musicMetadata` yet).
+const AI_FACTS: [&str; 5] = ["bpm", "key", "duration", "genre", "mood"];
+
+impl MusicMetadata {
+    /// `music` with the song facts found in `ai` filled in where it has none: what was sent as
+    /// music metadata wins. Each fact must pass the same rules as music metadata; one that does
+    /// not stays in `aiMetadata` only.
+    pub fn with_facts_from(music: Option<Self>, ai: &super::AiMetadata) -> Option<Self> {
+        let mut out = music.clone().unwrap_or_default();
+        let mut filled = false;
+        for key in AI_FACTS {
+            let Some(v) = ai.extra.get(key).filter(|v| !v.is_null()) else { continue };
+            let has = match key {
+                "bpm" => out.bpm.is_some(),
+                "key" => out.key.is_some(),
+                "duration" => out.duration.is_some(),
+                "genre" => out.genre.is_some(),
+                other => out.extra.contains_key(other),
+            };
+            let one = Map::from_iter([(key.to_owned(), v.clone())]);
+            let Some(fact) = (!has).then(|| Self::from_object(&one, "aiMetadata").ok()).flatten() else { continue };
+            out.bpm = out.bpm.or(fact.bpm);
+            out.key = out.key.or(fact.key);
+            out.duration = out.duration.or(fact.duration);
+            out.genre = out.genre.or(fact.genre);
+            out.extra.extend(fact.extra);
+            filled = true;
+        }
+        if filled { Some(out) } else { music }
+    }
+}
+
 impl SongData {
     fn parse(v: &Value, field: &str) -> Result<Self, Invalid> {
         let obj = parse::as_object(v, field)?;

@@ -10,6 +10,7 @@ use crate::parse::{self, present};
 use crate::ports::BlobKey;
 use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
 use crate::upload::upload_key;
+use super::words::is_placeholder_description;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone)]
@@ -73,7 +74,8 @@ impl NewAsset {
             present(body, k).and_then(|v| c.take(parse::text(v, k, max))).filter(|s| !s.trim().is_empty())
         };
         let source = text("source", SOURCE_CHARS, &mut c);
-        let description = text("description", DESCRIPTION_CHARS, &mut c);
+        // The frontend's generated placeholder is no description.
+        let description = text("description", DESCRIPTION_CHARS, &mut c).filter(|d| !is_placeholder_description(d));
         // registeredBy is who signs in, never what the body says (the create sets it).
         let registered_by = None;
         let tags = one_of(body, &["tags", "tags[]"]).and_then(|v| c.take(tags(v, "tags")));
@@ -86,8 +88,11 @@ impl NewAsset {
             present(body, "albumArt").and_then(|v| take_all(&mut c, AlbumArt::from_input(v, "albumArt"))).flatten();
         let ai_metadata =
             present(body, "aiMetadata").and_then(|v| take_all(&mut c, AiMetadata::from_input(v, "aiMetadata")));
-        let music_metadata = present(body, "musicMetadata")
+        let mut music_metadata = present(body, "musicMetadata")
             .and_then(|v| take_all(&mut c, MusicMetadata::from_input(v, "musicMetadata")));
+        if let (Some(LayerCode::G), Some(ai)) = (path.map(|p| p.layer_code()), &ai_metadata) {
+            music_metadata = MusicMetadata::with_facts_from(music_metadata, ai);
+        }
         let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
         let upload_key = present(body, "uploadKey").and_then(|v| c.take(upload_key(v)));
         c.finish()?;
@@ -151,6 +156,9 @@ fn placement(body: &Map<String, Value>) -> Result<TaxonomyPath, FieldError> {
 /// they count only when they are not an address, so an HFN is never stored as someone's words.
 fn creator_description(body: &Map<String, Value>) -> Result<Option<CreatorDescription>, FieldError> {
     if let Some(v) = present(body, "creatorDescription") {
+        if v.as_str().is_some_and(looks_like_address) {
+            return Ok(None);
+        }
         return CreatorDescription::from_json(v, "creatorDescription");
     }
     match present(body, "name").and_then(Value::as_str) {

@@ -9,6 +9,7 @@ use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{DESCRIPTION_CHARS, SOURCE_CHARS};
 use crate::parse::{self, object_or_json_text};
 use crate::taxonomy::{normalize_key, taxonomy};
+use super::words::{Warning, is_placeholder_description, names_asset};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -20,9 +21,17 @@ pub enum EditMode {
     Merge,
 }
 
+/// The asset as it would be after an edit, and what of the edit was not taken as sent.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    pub asset: Asset,
+    pub warnings: Vec<Warning>,
+}
+
 /// The asset as it would be after this edit; revision and times are the caller's business.
-pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) -> Result<Asset, Invalid> {
+pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) -> Result<Edited, Invalid> {
     let mut c = Collector::default();
+    let mut warnings = Vec::new();
     refuse_identity_changes(current, body, &mut c);
     let mut next = current.clone();
     let edit = |key: &str, current_json: Value, c: &mut Collector| -> Option<Value> {
@@ -45,15 +54,27 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
     };
 
     if let Some(v) = edit("creatorDescription", Value::Null, &mut c) {
-        next.creator_description =
-            optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
-        if next.creator_description.is_some() {
-            next.extra.shift_remove(crate::migration::NEEDS_CREATOR_INPUT);
+        if v.as_str().is_some_and(|s| names_asset(current, s)) {
+            // The edit page pre-fills the HFN where there are no words yet and sends it back.
+            warnings.push(Warning::address_as_words("creatorDescription"));
+            if next.creator_description.is_none() {
+                next.extra.insert(crate::migration::NEEDS_CREATOR_INPUT.into(), Value::Bool(true));
+            }
+        } else {
+            next.creator_description =
+                optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
+            if next.creator_description.is_some() {
+                next.extra.shift_remove(crate::migration::NEEDS_CREATOR_INPUT);
+            }
         }
     }
     if let Some(v) = edit("description", Value::Null, &mut c) {
         next.description =
             optional(&v, |v| parse::text(v, "description", DESCRIPTION_CHARS), &mut c).filter(|s| !s.trim().is_empty());
+        if next.description.as_deref().is_some_and(is_placeholder_description) {
+            next.description = None;
+            warnings.push(Warning::placeholder("description"));
+        }
     }
     if let Some(v) = edit("source", Value::Null, &mut c) {
         next.source = optional(&v, |v| parse::text(v, "source", SOURCE_CHARS), &mut c).filter(|s| !s.trim().is_empty());
@@ -74,6 +95,12 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
     if let Some(v) = edit("musicMetadata", json_of(&current.music_metadata), &mut c) {
         next.music_metadata = optional_all(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
     }
+    if next.is_song()
+        && body.contains_key("aiMetadata")
+        && let Some(ai) = &next.ai_metadata
+    {
+        next.music_metadata = MusicMetadata::with_facts_from(next.music_metadata.take(), ai);
+    }
     let current_art = current.album_art.as_ref().and_then(AlbumArtField::art);
     if let Some(v) = edit("albumArt", json_of(&current_art), &mut c) {
         next.album_art = optional_all(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
@@ -81,7 +108,7 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
             .map(|art| AlbumArtField::Art(keep_processing(current_art, art)));
     }
     c.finish()?;
-    Ok(next)
+    Ok(Edited { asset: next, warnings })
 }
 
 /// Art whose source did not change keeps what the pipeline made of it, so the edit page sending

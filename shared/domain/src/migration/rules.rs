@@ -3,7 +3,8 @@
 
 use super::{Finding, NEEDS_CREATOR_INPUT};
 use crate::address::{base_name, looks_like_address, numeric_form};
-use crate::asset::{AlbumArt, AlbumArtField, ArtStatus};
+use crate::asset::{AlbumArt, AlbumArtField, ArtStatus, MusicMetadata};
+use crate::input::is_placeholder_description;
 use crate::limits::CREATOR_DESCRIPTION_CHARS;
 use crate::taxonomy::taxonomy;
 use crate::{Address, Asset};
@@ -19,7 +20,9 @@ pub(super) struct Applied {
 pub(super) fn apply(asset: &Asset, doc: &mut Map<String, Value>) -> Applied {
     let mut out = Applied::default();
     creator_description(asset, doc, &mut out);
+    placeholder_description(doc, &mut out);
     ai_metadata(asset, doc, &mut out);
+    music_facts(asset, doc, &mut out);
     for field in ["trainingData", "rights"] {
         json_text(field, doc, &mut out);
     }
@@ -64,6 +67,27 @@ fn creator_description(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Ap
     if doc.get(NEEDS_CREATOR_INPUT) != Some(&Value::Bool(true)) {
         doc.insert(NEEDS_CREATOR_INPUT.into(), Value::Bool(true));
         out.rules.push("needs_creator_input");
+    }
+}
+
+/// The frontend's generated `Asset L.TEMP.TEMP.001 (L.CAS.ATL)` is no description.
+fn placeholder_description(doc: &mut Map<String, Value>, out: &mut Applied) {
+    if text(doc, "description").is_some_and(is_placeholder_description) {
+        doc.shift_remove("description");
+        out.rules.push("placeholder_description_dropped");
+    }
+}
+
+/// A song's bpm, key, duration, genre and mood that the frontend put in `aiMetadata`, in
+/// `musicMetadata` too, where it lacks them.
+fn music_facts(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
+    let Some(ai) = asset.ai_metadata.as_ref().filter(|_| asset.is_song()) else { return };
+    let Some(music) = MusicMetadata::with_facts_from(asset.music_metadata.clone(), ai) else { return };
+    if Some(&music) != asset.music_metadata.as_ref()
+        && let Ok(v) = serde_json::to_value(&music)
+    {
+        doc.insert("musicMetadata".into(), v);
+        out.rules.push("music_facts_from_ai_metadata");
     }
 }
 

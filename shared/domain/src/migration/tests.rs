@@ -218,3 +218,26 @@ fn a_renumbered_asset_keeps_its_id_components_and_first_name() {
     let twice = renumbered(&once, &crate::Address::parse("C.FUL.POP.127").unwrap());
     assert_eq!(twice.extra[RENAMED_FROM], json!("C.FUL.POP.125:G.003.003.001:S.001.002.004"));
 }
+
+#[test]
+fn the_frontends_placeholder_description_is_dropped_and_song_facts_move_to_music_metadata() {
+    let mut v = staging_song();
+    v["description"] = json!("Asset G.TEMP.TEMP.001 (G.HIP.MOD)");
+    v["aiMetadata"] = json!({"generatedDescription": "d", "bpm": 92, "key": "F minor", "duration": 171,
+        "genre": "Hip Hop", "mood": "tense", "tempo": "slow"});
+    v["musicMetadata"] = json!({"bpm": 90});
+    let (next, rules, _, _) = changed(migrate(&asset(v), now()));
+    assert!(rules.contains(&"placeholder_description_dropped") && rules.contains(&"music_facts_from_ai_metadata"));
+    assert_eq!(next.description, None);
+    let music = serde_json::to_value(&next.music_metadata).unwrap();
+    assert_eq!(music, json!({"bpm": 90, "key": "F minor", "duration": 171, "genre": ["Hip Hop"], "mood": "tense"}));
+
+    let mut look = staging_song();
+    look["layer"] = json!("L");
+    look["aiMetadata"] = json!({"bpm": 92});
+    let rules = match migrate(&asset(look), now()) {
+        Migrated::Changed { rules, .. } => rules,
+        _ => vec![],
+    };
+    assert!(!rules.contains(&"music_facts_from_ai_metadata"), "only songs have music facts");
+}

@@ -2,7 +2,7 @@ use super::create::fill_song_data;
 use super::{Registry, RegistryError};
 use crate::asset::{Asset, Version};
 use crate::auth::Caller;
-use crate::input::{EditMode, apply_edit};
+use crate::input::{EditMode, Edited, apply_edit};
 use crate::ports::StoreError;
 use crate::time::Timestamp;
 use serde_json::{Map, Value};
@@ -13,26 +13,32 @@ const ATTEMPTS: u32 = 16;
 
 impl Registry {
     /// The asset's registrant or an admin; with `if_match`, only while the asset is at that version.
+    /// The answer says what of the edit was not taken as sent (the rest is saved).
     pub async fn edit(
         &self,
         by: Writer<'_>,
         key: &str,
         body: &Map<String, Value>,
         mode: EditMode,
-    ) -> Result<Asset, RegistryError> {
+    ) -> Result<Edited, RegistryError> {
         let before = self.get(key).await?;
+        // The warnings of the attempt that was written (a lost race applies the edit again).
+        let warnings = std::sync::Mutex::new(Vec::new());
         let edited = self
             .modify(by, key, |current| {
-                let mut next = apply_edit(current, body, mode)?;
+                let Edited { asset: mut next, warnings: found } = apply_edit(current, body, mode)?;
                 refresh_song_data(current, &mut next, body);
                 self.prepare_changed_art(current, &mut next);
+                if let Ok(mut w) = warnings.lock() {
+                    *w = found;
+                }
                 Ok(next)
             })
             .await?;
         if edited.revision != before.revision {
             self.enqueue_art_if_new(&before, &edited).await;
         }
-        Ok(edited)
+        Ok(Edited { asset: edited, warnings: warnings.into_inner().unwrap_or_default() })
     }
 
     /// Only art whose source changed needs a job.

@@ -6,14 +6,14 @@ use super::order::{Order, position};
 use super::query::{Level, Place, SearchQuery};
 use super::terms::{IndexTerm, index_terms, searchable_texts};
 use super::text::words;
-use crate::asset::Asset;
+use crate::asset::{ArtState, Asset};
 use std::collections::BTreeSet;
 
 pub fn matches(asset: &Asset, q: &SearchQuery) -> bool {
     in_places(asset, &q.places)
         && in_time(asset, q)
         && has_terms(&index_terms(asset), q)
-        && (!q.without_album_art || asset.album_art.is_none())
+        && q.art.as_ref().is_none_or(|states| states.contains(&ArtState::of(asset.album_art.as_ref())))
 }
 
 fn in_places(asset: &Asset, places: &[Place]) -> bool {

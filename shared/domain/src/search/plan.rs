@@ -234,7 +234,7 @@ async fn walked(
 
 /// A listing narrowed by nothing but places: its total is the places' counts.
 fn only_places(q: &SearchQuery) -> bool {
-    q.created_after.is_none() && q.created_before.is_none() && !q.without_album_art
+    q.created_after.is_none() && q.created_before.is_none() && q.art.is_none()
 }
 
 /// Walking by creation time, a time range becomes where the walk starts and where it stops.

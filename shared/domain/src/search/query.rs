@@ -7,6 +7,7 @@
 use super::order::{Direction, Order};
 use super::terms::IndexTerm;
 use super::text::TextQuery;
+use crate::asset::ArtState;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{
     LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, REGISTERED_BY_CHARS, SEARCH_QUERY_CHARS, SHORT_LABEL_CHARS, TAGS,
@@ -68,8 +69,8 @@ pub struct SearchQuery {
     pub places: Vec<Place>,
     /// Facets every match has, as index terms: tags, registrant, generator, strategy, album art.
     pub facets: Vec<IndexTerm>,
-    /// `hasAlbumArt=false`: only assets without album art.
-    pub without_album_art: bool,
+    /// `hasAlbumArt` / `albumArtStatus`: the art states a match may be in (`None`: any).
+    pub art: Option<Vec<ArtState>>,
     pub created_after: Option<Timestamp>,
     pub created_before: Option<Timestamp>,
     pub sort: Sort,
@@ -124,13 +125,10 @@ impl SearchQuery {
         label("registeredBy", REGISTERED_BY_CHARS, IndexTerm::owner, &mut c);
         label("aiGeneratedBy", SHORT_LABEL_CHARS, IndexTerm::generator, &mut c);
         label("generationStrategy", SHORT_LABEL_CHARS, IndexTerm::strategy, &mut c);
-        let mut without_album_art = false;
-        if let Some(v) = get("hasAlbumArt") {
-            match v.to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" => facets.push(IndexTerm::has_album_art()),
-                "false" | "0" | "no" => without_album_art = true,
-                _ => c.push(choice_error("hasAlbumArt", &["true", "false"])),
-            }
+        let art = c.take(art_states(get("hasAlbumArt"), get("albumArtStatus"))).flatten();
+        if art.as_ref().is_some_and(|states| !states.contains(&ArtState::None)) {
+            // Any art at all: the posting proposes candidates, the state is checked on each.
+            facets.push(IndexTerm::has_album_art());
         }
         facets.sort();
         facets.dedup();
@@ -147,7 +145,7 @@ impl SearchQuery {
             address,
             places,
             facets,
-            without_album_art,
+            art,
             created_after,
             created_before,
             sort,
@@ -159,10 +157,8 @@ impl SearchQuery {
 
     /// What a cursor is bound to: everything but the position in the results.
     pub fn fingerprint(&self) -> String {
-        let Self { text, address, places, facets, without_album_art, created_after, created_before, sort, .. } = self;
-        format!(
-            "{text:?}|{address:?}|{places:?}|{facets:?}|{without_album_art}|{created_after:?}|{created_before:?}|{sort:?}"
-        )
+        let Self { text, address, places, facets, art, created_after, created_before, sort, .. } = self;
+        format!("{text:?}|{address:?}|{places:?}|{facets:?}|{art:?}|{created_after:?}|{created_before:?}|{sort:?}")
     }
 
     pub fn offset(&self) -> usize {
@@ -254,6 +250,32 @@ fn unknown(field: &str, value: &str, layer: Option<&Layer>, code: ErrorCode) -> 
         e = e.with_details(json!({ "validChoices": choices }));
     }
     e
+}
+
+/// `hasAlbumArt=true` is art a user can see (ready); `false` is anything else. `albumArtStatus`
+/// names one state (`pending`, `ready`, `failed`, `none`). Both given: a match is in both.
+fn art_states(has: Option<&str>, status: Option<&str>) -> Result<Option<Vec<ArtState>>, FieldError> {
+    let has = match has.map(str::to_ascii_lowercase).as_deref() {
+        None => None,
+        Some("true" | "1" | "yes") => Some(vec![ArtState::Ready]),
+        Some("false" | "0" | "no") => Some(vec![ArtState::None, ArtState::Pending, ArtState::Failed]),
+        Some(_) => return Err(choice_error("hasAlbumArt", &["true", "false"])),
+    };
+    let status = match status {
+        None => None,
+        Some(s) => {
+            let labels: Vec<&str> = ArtState::ALL.iter().map(|s| s.as_str()).collect();
+            let state = ArtState::ALL
+                .into_iter()
+                .find(|st| st.as_str().eq_ignore_ascii_case(s))
+                .ok_or_else(|| choice_error("albumArtStatus", &labels))?;
+            Some(vec![state])
+        }
+    };
+    Ok(match (has, status) {
+        (Some(a), Some(b)) => Some(a.into_iter().filter(|s| b.contains(s)).collect()),
+        (a, b) => a.or(b),
+    })
 }
 
 fn choice_error(field: &str, choices: &[&str]) -> FieldError {

@@ -72,10 +72,22 @@ pub struct AssetDoc {
     created_at: Option<String>,
     #[serde(rename = "updatedAt")]
     updated_at: Option<String>,
-    /// Songs: the cover and its processing state (or, from old data, a bare URL).
+    /// Songs: the cover and its processing state (or, from old data, a bare URL). Answered as one
+    /// image URL where the deployment sets `NNA_ALBUM_ART_SHAPE=url` or the request sends
+    /// `Prefer: album-art=url`; `Prefer: album-art=object` asks for the object.
     #[serde(rename = "albumArt")]
     #[schema(value_type = Option<Value>)]
     album_art: Option<Value>,
+    /// The object, when `albumArt` is answered as a URL.
+    #[serde(rename = "albumArtDetails")]
+    #[schema(value_type = Option<Object>)]
+    album_art_details: Option<Map<String, Value>>,
+    /// The one image URL to show: the 500×500 rendition once ready, else the source.
+    #[serde(rename = "albumArtUrl")]
+    album_art_url: Option<String>,
+    /// The 150×150 rendition, once ready.
+    #[serde(rename = "albumArtThumbnailUrl")]
+    album_art_thumbnail_url: Option<String>,
     #[serde(rename = "aiMetadata")]
     #[schema(value_type = Option<Object>)]
     ai_metadata: Option<Map<String, Value>>,
@@ -90,7 +102,19 @@ pub struct AssetDoc {
 pub struct AssetAnswer {
     success: bool,
     data: AssetDoc,
+    /// Edits only: what was not taken as sent, though the rest was saved (e.g. `address_not_words`
+    /// when creatorDescription was the asset's own HFN, `placeholder_not_words` for the
+    /// frontend's generated description).
+    warnings: Option<Vec<WarningDoc>>,
     metadata: Meta,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = Warning)]
+pub struct WarningDoc {
+    field: String,
+    code: String,
+    message: String,
 }
 
 #[derive(Serialize, ToSchema)]

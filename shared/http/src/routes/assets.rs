@@ -2,7 +2,8 @@
 
 use super::batch;
 use crate::conditional::IfMatch;
-use crate::envelope::{AssetView, ok};
+use crate::art_shape::Shape;
+use crate::envelope::{AssetView, ok, ok_warned};
 use crate::openapi::schemas::{ArtRequest, AssetAnswer, AssetEdit, ListAnswer, NewAsset, ObjectAnswer, UploadRequest};
 use crate::params::Params;
 use crate::problem::ApiError;
@@ -43,12 +44,12 @@ pub fn search() -> Router<AppState> {
 }
 
 /// 201 with the asset and where to find it.
-fn created(asset: &Asset) -> Response {
-    let mut response = conditional::versioned(ok(StatusCode::CREATED, AssetView::of(asset)), asset);
+fn created(asset: &Asset, shape: Shape) -> Response {
+    let mut response = conditional::versioned(ok(StatusCode::CREATED, AssetView::of(asset, shape.art)), asset);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/assets/{}", asset.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
-    response
+    shape.stamp(response)
 }
 
 /// With an `Idempotency-Key`, a retry answers the first attempt's asset (marked
@@ -64,6 +65,7 @@ fn created(asset: &Asset) -> Response {
 pub(crate) async fn create_one(
     State(s): State<AppState>,
     caller: Caller,
+    shape: Shape,
     request: Request,
 ) -> Result<Response, ApiError> {
     let key = match request.headers().get(IDEMPOTENCY_KEY) {
@@ -78,10 +80,10 @@ pub(crate) async fn create_one(
     }
     let Some(key) = key else {
         let asset = s.registry.create(&caller, &form.fields, upload).await?;
-        return Ok(created(&asset));
+        return Ok(created(&asset, shape));
     };
     let done = s.registry.create_once(&caller, &key, &form.fields, upload).await?;
-    let mut response = created(&done.asset);
+    let mut response = created(&done.asset, shape);
     if done.replayed {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
@@ -114,7 +116,7 @@ pub(crate) async fn upload_slot(State(s): State<AppState>, _: Caller, request: R
 }
 
 #[utoipa::path(get, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam),
+    params(KeyParam, PreferParam),
     responses(
         (status = 200, description = "The asset; ETag is its version", body = AssetAnswer),
         (status = 304, description = "Unchanged since the If-None-Match version"),
@@ -123,13 +125,14 @@ pub(crate) async fn read_one(
     State(s): State<AppState>,
     _: Caller,
     Params(key): Params<String>,
+    shape: Shape,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let asset = s.registry.get(&key).await?;
     if conditional::unchanged(&headers, &asset) {
         return Ok(conditional::not_modified(&asset));
     }
-    Ok(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset)), &asset))
+    Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
 }
 
 #[utoipa::path(put, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
@@ -140,10 +143,11 @@ pub(crate) async fn replace(
     caller: Caller,
     Params(key): Params<String>,
     IfMatch(versions): IfMatch,
+    shape: Shape,
     request: Request,
 ) -> Result<Response, ApiError> {
     let by = Writer::new(&caller).if_match(versions.as_deref());
-    edit(s, by, key, request, EditMode::Replace).await
+    edit(s, by, key, request, EditMode::Replace, shape).await
 }
 
 #[utoipa::path(patch, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
@@ -154,10 +158,11 @@ pub(crate) async fn merge(
     caller: Caller,
     Params(key): Params<String>,
     IfMatch(versions): IfMatch,
+    shape: Shape,
     request: Request,
 ) -> Result<Response, ApiError> {
     let by = Writer::new(&caller).if_match(versions.as_deref());
-    edit(s, by, key, request, EditMode::Merge).await
+    edit(s, by, key, request, EditMode::Merge, shape).await
 }
 
 async fn edit(
@@ -166,10 +171,12 @@ async fn edit(
     key: String,
     request: Request,
     mode: EditMode,
+    shape: Shape,
 ) -> Result<Response, ApiError> {
     let changes = body::object(request, s.limits.json_bytes).await?;
-    let asset = s.registry.edit(by, &key, &changes, mode).await?;
-    Ok(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset)), &asset))
+    let edited = s.registry.edit(by, &key, &changes, mode).await?;
+    let answer = ok_warned(StatusCode::OK, AssetView::of(&edited.asset, shape.art), &edited.warnings);
+    Ok(shape.stamp(conditional::versioned(answer, &edited.asset)))
 }
 
 /// New album art for a song, from `{"sourceUrl"}` or an uploaded image. 202: the asset shows the
@@ -182,6 +189,7 @@ pub(crate) async fn album_art(
     caller: Caller,
     Params(key): Params<String>,
     IfMatch(versions): IfMatch,
+    shape: Shape,
     request: Request,
 ) -> Result<Response, ApiError> {
     let form = body::submission(request, s.limits).await?;
@@ -193,7 +201,7 @@ pub(crate) async fn album_art(
     }
     let by = Writer::new(&caller).if_match(versions.as_deref());
     let asset = s.registry.request_album_art(by, &key, &form.fields, upload).await?;
-    Ok(conditional::versioned(ok(StatusCode::ACCEPTED, AssetView::of(&asset)), &asset))
+    Ok(shape.stamp(conditional::versioned(ok(StatusCode::ACCEPTED, AssetView::of(&asset, shape.art)), &asset)))
 }
 
 #[utoipa::path(delete, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
@@ -215,21 +223,22 @@ pub(crate) async fn curate(
     caller: Caller,
     Params(key): Params<String>,
     IfMatch(versions): IfMatch,
+    shape: Shape,
 ) -> Result<Response, ApiError> {
     let asset = s.registry.curate(Writer::new(&caller).if_match(versions.as_deref()), &key).await?;
-    Ok(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset)), &asset))
+    Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
 }
 
 /// The old list's shape, plus where the next page starts. `total` is `null` when counting would
 /// cost more than answering (an unselective search).
 #[utoipa::path(get, path = "/api/assets", tag = "assets", security(("bearer" = [])),
-    params(ListParams),
+    params(ListParams, PreferParam),
     responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = ListAnswer)))]
-pub(crate) async fn list(State(s): State<AppState>, _: Caller, uri: Uri) -> Result<Response, ApiError> {
+pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri: Uri) -> Result<Response, ApiError> {
     let (query, page) = s.registry.search(&body::query_pairs(&uri)).await?;
-    let items: Vec<AssetView<'_>> = page.items.iter().map(AssetView::of).collect();
+    let items: Vec<AssetView<'_>> = page.items.iter().map(|a| AssetView::of(a, shape.art)).collect();
     let total_pages = page.total.map(|t| t.div_ceil(u64::from(query.limit)));
-    Ok(ok(
+    Ok(shape.stamp(ok(
         StatusCode::OK,
         json!({
             "items": items,
@@ -240,14 +249,19 @@ pub(crate) async fn list(State(s): State<AppState>, _: Caller, uri: Uri) -> Resu
             "nextCursor": page.next_cursor,
             "hasMore": page.next_cursor.is_some(),
         }),
-    ))
+    )))
 }
 
 #[utoipa::path(get, path = "/api/assets/search", tag = "assets", security(("bearer" = [])),
-    params(ListParams),
+    params(ListParams, PreferParam),
     responses((status = 200, description = "The same answers as GET /api/assets", body = ListAnswer)))]
-pub(crate) async fn search_assets(state: State<AppState>, caller: Caller, uri: Uri) -> Result<Response, ApiError> {
-    list(state, caller, uri).await
+pub(crate) async fn search_assets(
+    state: State<AppState>,
+    caller: Caller,
+    shape: Shape,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    list(state, caller, shape, uri).await
 }
 
 /// The list's query parameters (unknown ones are ignored).
@@ -264,8 +278,12 @@ struct ListParams {
     /// A category code, number or name.
     category: Option<String>,
     subcategory: Option<String>,
+    /// `true`: art a user can see (ready); `false`: none, pending or failed.
     #[param(rename = "hasAlbumArt")]
     has_album_art: Option<String>,
+    /// `pending`, `ready`, `failed` or `none`.
+    #[param(rename = "albumArtStatus")]
+    album_art_status: Option<String>,
     #[param(rename = "createdAfter")]
     created_after: Option<String>,
     #[param(rename = "createdBefore")]
@@ -282,6 +300,17 @@ struct ListParams {
     limit: Option<String>,
     /// `nextCursor` of the previous page.
     cursor: Option<String>,
+}
+
+/// How the answer shows `albumArt`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct PreferParam {
+    /// `album-art=object` (the object) or `album-art=url` (one image URL, the object as
+    /// `albumArtDetails`), whatever the deployment's default; `Preference-Applied` says which.
+    #[param(rename = "Prefer")]
+    prefer: Option<String>,
 }
 
 /// How a route names an asset.

@@ -2,6 +2,7 @@
 //! array of asset fields, as the frontend sends it) or JSON (an array, or `{assets: [...]}`).
 //! Each item succeeds or fails on its own; the answer lists both.
 
+use crate::art_shape::Shape;
 use crate::envelope::AssetView;
 use crate::openapi::schemas::ObjectAnswer;
 use crate::problem::{self, ApiError};
@@ -17,7 +18,12 @@ use serde_json::{Map, Value, json};
     request_body(content((Object = "multipart/form-data"), (Object = "application/json")),
         description = "multipart `files` + `csvData` (JSON text of an array of assets), or JSON `{assets: [...]}`"),
     responses((status = 200, description = "Each item created or refused on its own", body = ObjectAnswer)))]
-pub(crate) async fn create(State(s): State<AppState>, caller: Caller, request: Request) -> Result<Response, ApiError> {
+pub(crate) async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    shape: Shape,
+    request: Request,
+) -> Result<Response, ApiError> {
     let form = body::submission(request, batch_limits(&s)).await?;
     let items = items(&form.fields)?;
     let jobs = pair_files(items, form.files);
@@ -26,14 +32,14 @@ pub(crate) async fn create(State(s): State<AppState>, caller: Caller, request: R
     let mut failed = Vec::new();
     for o in outcomes {
         match o.result {
-            Ok(asset) => created.push(json!({ "index": o.index, "asset": AssetView::of(&asset) })),
+            Ok(asset) => created.push(json!({ "index": o.index, "asset": AssetView::of(&asset, shape.art) })),
             Err(e) => failed.push(json!({ "index": o.index, "error": problem::describe(e) })),
         }
     }
-    Ok(envelope::ok(
+    Ok(shape.stamp(envelope::ok(
         StatusCode::OK,
         json!({ "created": created, "failed": failed, "createdCount": created.len(), "failedCount": failed.len() }),
-    ))
+    )))
 }
 
 /// A batch may carry many files.

@@ -1,0 +1,223 @@
+//! `/api/taxonomy/...`: the frontend reads the taxonomy from here at start-up and converts
+//! addresses through it. No auth. Its services read each answer's fields at the top level of the
+//! JSON (`envelope::flat` puts the usual envelope beside them); `/layers` is read with
+//! `Object.keys`, so it is the bare code → name map.
+
+pub(crate) mod answers;
+
+use crate::envelope::flat;
+use crate::openapi::schemas::{HfnToMfa, MfaToHfn};
+use crate::params::Params;
+use crate::problem::ApiError;
+use crate::{AppState, body, conditional};
+use answers::{
+    CategoryCount, CategoryList, Converted, HealthChecks, INDEX, LayerCount, SubcategoryCount, SubcategoryCounts,
+    SubcategoryList, TREE, TaxonomyHealth, TaxonomyIndex, TaxonomyTree, TaxonomyVersion,
+};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use nna_domain::address::Address;
+use nna_domain::taxonomy::{Category, Layer, taxonomy};
+use nna_domain::{ErrorCode, FieldError};
+use serde_json::{Map, Value};
+use std::sync::LazyLock;
+use std::time::Instant;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub fn routes() -> Router<AppState> {
+    LazyLock::force(&STARTED);
+    let cached = Router::new()
+        .route("/api/taxonomy/version", get(version))
+        .route("/api/taxonomy/index", get(index))
+        .route("/api/taxonomy/tree", get(tree))
+        .route("/api/taxonomy/layers", get(layers))
+        .route("/api/taxonomy/layer-count", get(layer_count))
+        .route("/api/taxonomy/layers/{layer}/categories", get(categories))
+        .route("/api/taxonomy/layers/{layer}/category-count", get(category_count))
+        .route("/api/taxonomy/layers/{layer}/subcategory-counts", get(subcategory_counts))
+        .route("/api/taxonomy/layers/{layer}/categories/{category}/subcategories", get(subcategories))
+        .route("/api/taxonomy/layers/{layer}/categories/{category}/subcategory-count", get(subcategory_count))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, conditional::TAXONOMY));
+    Router::new()
+        .merge(cached)
+        .route("/api/taxonomy/health", get(health))
+        .route("/api/taxonomy/convert/hfn-to-mfa", post(hfn_to_mfa))
+        .route("/api/taxonomy/convert/mfa-to-hfn", post(mfa_to_hfn))
+}
+
+static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+#[utoipa::path(get, path = "/api/taxonomy/health", tag = "taxonomy", operation_id = "taxonomyHealth",
+    responses((status = 200, description = "`healthy`, or `degraded` while the store does not answer", body = TaxonomyHealth)))]
+pub(crate) async fn health(State(s): State<AppState>) -> Response {
+    let database = match s.registry.health().await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "taxonomy health: store unavailable");
+            false
+        }
+    };
+    let answer = TaxonomyHealth {
+        status: if database { "healthy" } else { "degraded" },
+        version: taxonomy().version(),
+        uptime: STARTED.elapsed().as_secs(),
+        checks: HealthChecks { taxonomy: true, database },
+    };
+    flat(StatusCode::OK, &answer)
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/version", tag = "taxonomy",
+    responses((status = 200, description = "Taxonomy version", body = TaxonomyVersion)))]
+pub(crate) async fn version() -> Response {
+    flat(StatusCode::OK, &TaxonomyVersion::of(taxonomy()))
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/index", tag = "taxonomy",
+    responses((status = 200, description = "Every layer with its categories, counted", body = TaxonomyIndex)))]
+pub(crate) async fn index() -> Response {
+    flat(StatusCode::OK, &*INDEX)
+}
+
+/// The whole tree in one answer, without the envelope's copy under `data` (it is the largest
+/// answer). Its `ETag` changes only with the taxonomy's version.
+#[utoipa::path(get, path = "/api/taxonomy/tree", tag = "taxonomy",
+    responses(
+        (status = 200, description = "The whole taxonomy: layers, categories, subcategories", body = TaxonomyTree),
+        (status = 304, description = "Unchanged since the If-None-Match version"),
+    ))]
+pub(crate) async fn tree(headers: HeaderMap) -> Response {
+    static TAG: LazyLock<String> = LazyLock::new(|| format!("\"taxonomy-{}\"", taxonomy().version()));
+    let tag = HeaderValue::from_str(&TAG).unwrap_or(HeaderValue::from_static("\"taxonomy\""));
+    if headers.get_all(header::IF_NONE_MATCH).iter().any(|v| {
+        v.to_str().is_ok_and(|list| list.split(',').any(|t| t.trim().trim_start_matches("W/") == *TAG || t.trim() == "*"))
+    }) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response();
+    }
+    let mut response = axum::Json(&*TREE).into_response();
+    response.headers_mut().insert(header::ETAG, tag);
+    response
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/layers", tag = "taxonomy",
+    responses((status = 200, description = "Layer code → name, `{\"G\": \"Songs\", …}`, nothing else (read with Object.keys)", body = std::collections::BTreeMap<String, String>)))]
+pub(crate) async fn layers() -> Response {
+    let names: Map<String, Value> =
+        taxonomy().layers().iter().map(|l| (l.code.to_string(), Value::String(l.name.clone()))).collect();
+    axum::Json(names).into_response()
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/layer-count", tag = "taxonomy",
+    responses((status = 200, description = "How many layers, and their codes", body = LayerCount)))]
+pub(crate) async fn layer_count() -> Response {
+    let layers: Vec<String> = taxonomy().layers().iter().map(|l| l.code.to_string()).collect();
+    flat(StatusCode::OK, &LayerCount { count: layers.len(), layers })
+}
+
+fn find_layer(input: &str) -> Result<&'static Layer, ApiError> {
+    taxonomy().find_layer(input).ok_or_else(|| {
+        ApiError::request(
+            StatusCode::NOT_FOUND,
+            "unknown_layer",
+            format!("unknown layer {input:?}; valid layers: G, S, L, M, W, B, P, T, C, R"),
+        )
+    })
+}
+
+fn find_category(layer: &'static Layer, input: &str) -> Result<&'static Category, ApiError> {
+    layer.find_category(input).ok_or_else(|| {
+        ApiError::request(
+            StatusCode::NOT_FOUND,
+            "unknown_category",
+            format!("unknown category {input:?} in layer {}", layer.code),
+        )
+    })
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
+    responses((status = 200, description = "A layer's categories", body = CategoryList)))]
+pub(crate) async fn categories(Params(layer): Params<String>) -> Result<Response, ApiError> {
+    Ok(flat(StatusCode::OK, &CategoryList::of(find_layer(&layer)?)))
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/category-count", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
+    responses((status = 200, description = "How many categories a layer has", body = CategoryCount)))]
+pub(crate) async fn category_count(Params(layer): Params<String>) -> Result<Response, ApiError> {
+    let layer = find_layer(&layer)?;
+    Ok(flat(StatusCode::OK, &CategoryCount { layer: layer.code.to_string(), count: layer.categories.len() }))
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/subcategory-counts", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
+    responses((status = 200, description = "How many subcategories each of a layer's categories has", body = SubcategoryCounts)))]
+pub(crate) async fn subcategory_counts(Params(layer): Params<String>) -> Result<Response, ApiError> {
+    Ok(flat(StatusCode::OK, &SubcategoryCounts::of(find_layer(&layer)?)))
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")),
+    responses((status = 200, description = "A category's subcategories", body = SubcategoryList)))]
+pub(crate) async fn subcategories(Params((layer, category)): Params<(String, String)>) -> Result<Response, ApiError> {
+    let layer = find_layer(&layer)?;
+    Ok(flat(StatusCode::OK, &SubcategoryList::of(layer, find_category(layer, &category)?)))
+}
+
+#[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategory-count", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")),
+    responses((status = 200, description = "How many subcategories a category has", body = SubcategoryCount)))]
+pub(crate) async fn subcategory_count(Params((layer, category)): Params<(String, String)>) -> Result<Response, ApiError> {
+    let layer = find_layer(&layer)?;
+    let category = find_category(layer, &category)?;
+    let answer =
+        SubcategoryCount { layer: layer.code.to_string(), category: &category.code, count: category.subcategories.len() };
+    Ok(flat(StatusCode::OK, &answer))
+}
+
+/// Each `:`-separated part of a (composite) address, converted.
+fn convert(text: &str, field: &str, spell: fn(&Address) -> String) -> Result<String, FieldError> {
+    text.trim()
+        .split(':')
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            Address::parse(part).map(|a| spell(&a)).ok_or_else(|| {
+                FieldError::new(field, ErrorCode::InvalidFormat, format!("{part:?} is not an address in taxonomy v1.3"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(|parts| parts.join(":"))
+}
+
+#[utoipa::path(post, path = "/api/taxonomy/convert/hfn-to-mfa", tag = "taxonomy", request_body = HfnToMfa,
+    responses((status = 200, description = "The MFA and nna_address of an HFN", body = Converted)))]
+pub(crate) async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let body = body::object(request, state.limits.json_bytes).await?;
+    let hfn = required(&body, "hfn")?;
+    let answer = Converted {
+        success: true,
+        mfa: convert(hfn, "hfn", Address::mfa)?,
+        nna_address: convert(hfn, "hfn", Address::nna_address)?,
+        hfn: convert(hfn, "hfn", Address::hfn)?,
+    };
+    Ok(flat(StatusCode::OK, &answer))
+}
+
+#[utoipa::path(post, path = "/api/taxonomy/convert/mfa-to-hfn", tag = "taxonomy", request_body = MfaToHfn,
+    responses((status = 200, description = "The HFN of an MFA (or a stored nna_address)", body = Converted)))]
+pub(crate) async fn mfa_to_hfn(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let body = body::object(request, state.limits.json_bytes).await?;
+    let mfa = required(&body, "mfa")?;
+    let answer = Converted {
+        success: true,
+        hfn: convert(mfa, "mfa", Address::hfn)?,
+        nna_address: convert(mfa, "mfa", Address::nna_address)?,
+        mfa: convert(mfa, "mfa", Address::mfa)?,
+    };
+    Ok(flat(StatusCode::OK, &answer))
+}
+
+/// Present and not blank: an empty address converts to nothing, which is no answer.
+fn required<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, FieldError> {
+    body.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty() && s.split(':').any(|p| !p.trim().is_empty()))
+        .ok_or_else(|| FieldError::new(key, ErrorCode::Required, format!("{key} is required: an address to convert")))
+}
