@@ -209,7 +209,7 @@ impl AssetStore for MemoryStore {
     async fn replace(&self, _current: &Asset, _next: &Asset) -> Result<(), StoreError> {
         Ok(())
     }
-    async fn delete(&self, _current: &Asset) -> Result<(), StoreError> {
+    async fn delete(&self, _current: &Asset, _record: &nna_domain::asset::Deletion) -> Result<(), StoreError> {
         Ok(())
     }
     async fn import(&self, _asset: &Asset) -> Result<(), StoreError> {

@@ -54,6 +54,7 @@ impl Request {
             },
             "status" => Command::Status,
             "recount" => Command::Recount,
+            "deletions" => Command::Deletions { since: None },
             other => {
                 return Err(format!(
                     "{other:?} is not a command this function runs (restore and imports run from a shell)"

@@ -8,7 +8,8 @@ mod target;
 
 use clap::{Args, Parser, Subcommand};
 use nna_ops::sweep::Sweep;
-use nna_ops::{OpsError, backup, fixture, migrate, recount, reprocess, rollback, status, verify};
+use nna_domain::Timestamp;
+use nna_ops::{OpsError, backup, deletions, fixture, migrate, recount, reprocess, rollback, status, verify};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -103,6 +104,12 @@ enum Command {
     Status,
     /// Set the per-place counts listings show to what a pass over every asset finds (when quiet).
     Recount,
+    /// List deleted assets: who deleted which, when, and what went with it.
+    Deletions {
+        /// Only those deleted at or after this time (ISO 8601).
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// Write a generated legacy staging table into the store (and/or a JSON-lines file).
     Fixture {
         #[arg(long, default_value_t = 1100)]
@@ -128,6 +135,7 @@ impl Command {
             Self::ReprocessAlbumArt { .. } => "reprocess-album-art",
             Self::Status => "status",
             Self::Recount => "recount",
+            Self::Deletions { .. } => "deletions",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
         }
@@ -226,6 +234,13 @@ async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result
         }
         Command::Status => done(json(status::status(ops, sweep).await?)?),
         Command::Recount => done(json(recount::recount(ops, sweep).await?)?),
+        Command::Deletions { since } => {
+            let since = match since.as_deref() {
+                Some(s) => Some(Timestamp::parse(s).ok_or_else(|| format!("--since {s:?} is not an ISO 8601 time"))?),
+                None => None,
+            };
+            done(json(deletions::deletions(ops, since).await?)?)
+        }
         Command::Fixture { assets, seed, out } => {
             let documents = fixture::legacy_documents(*assets, *seed);
             if let Some(out) = out {

@@ -168,7 +168,23 @@ impl JobRunner for Pipeline {
                 };
                 self.album_art(asset_id, &wanted, *requested_at, attempt).await
             }
+            Job::DeleteFiles { asset_id, keys } => self.delete_files(asset_id, keys).await,
         }
+    }
+}
+
+impl Pipeline {
+    /// A deleted asset's files. Only keys under its id, and only while the asset is gone (a
+    /// restore may have brought it back): anything else is left alone.
+    async fn delete_files(&self, asset_id: &AssetId, keys: &[String]) -> Result<(), JobError> {
+        if self.store.get(&AssetKey::Id(asset_id.clone())).await.map_err(store_failure)?.is_some() {
+            tracing::warn!(asset = %asset_id, "files of an asset that exists again are kept");
+            return Ok(());
+        }
+        for key in keys.iter().filter_map(|k| BlobKey::parse(k)).filter(|k| k.belongs_to(asset_id)) {
+            self.blobs.delete(&key).await.map_err(|e| JobError::Transient(e.to_string()))?;
+        }
+        Ok(())
     }
 }
 

@@ -24,12 +24,15 @@ pub enum Job {
         revision: u64,
         requested_at: Timestamp,
     },
+    /// Remove a deleted asset's files that its delete could not remove at once.
+    #[serde(rename_all = "camelCase")]
+    DeleteFiles { asset_id: AssetId, keys: Vec<String> },
 }
 
 impl Job {
     pub fn asset_id(&self) -> &AssetId {
         match self {
-            Self::AlbumArt { asset_id, .. } => asset_id,
+            Self::AlbumArt { asset_id, .. } | Self::DeleteFiles { asset_id, .. } => asset_id,
         }
     }
 

@@ -2,7 +2,7 @@
 //! `nna-embedded` (SQLite + files on disk) and, for production, DynamoDB and S3.
 
 use crate::address::{Address, AssetKey};
-use crate::asset::Asset;
+use crate::asset::{Asset, Deletion};
 use crate::auth::{Email, Role, User};
 use crate::id::AssetId;
 use crate::idempotency::{IdempotencyClaim, IdempotencyRecord};
@@ -66,9 +66,9 @@ pub trait AssetStore: Send + Sync {
     /// `Conflict` if not. The index follows: terms `next` lost are removed, new ones added.
     async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError>;
 
-    /// Deletes `current` if its revision is unchanged, and its index entries. Its sequence number
-    /// stays used.
-    async fn delete(&self, current: &Asset) -> Result<(), StoreError>;
+    /// Deletes `current` if its revision is unchanged, and its index entries, and keeps `record`
+    /// in the same write. Its sequence number stays used.
+    async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError>;
 
     /// Writes an item exactly as given (backups being restored, legacy data being imported),
     /// replacing any item with its id, and keeps lookups, uniqueness and sequence counters right:
@@ -166,6 +166,9 @@ pub trait Maintenance: Send + Sync {
     /// Forgets a run's checkpoints, so it starts over.
     async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError>;
 
+    /// Deletion records, oldest first, after `after` (a record's `sort_key`), at most `limit`.
+    async fn deletions(&self, after: Option<&str>, limit: usize) -> Result<Vec<Deletion>, StoreError>;
+
     /// Makes the store hold exactly `assets` and `sequences` (lookups, index and counts rebuilt
     /// from them): whatever else is there is removed. Checkpoints are kept.
     async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError>;
@@ -239,6 +242,12 @@ impl BlobKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether the key names this asset's id (`…/<id>/…` or `…/<id>.<ext>`): the files an
+    /// asset owns alone, which may go when it does.
+    pub fn belongs_to(&self, id: &AssetId) -> bool {
+        self.0.split('/').any(|seg| seg == id.as_str() || seg.split('.').next() == Some(id.as_str()))
+    }
 }
 
 impl fmt::Display for BlobKey {
@@ -295,6 +304,15 @@ pub trait BlobStore: Send + Sync {
     ) -> Result<PresignedPut, BlobError>;
     /// The permanent public URL of a stored file.
     fn public_url(&self, key: &BlobKey) -> String;
+
+    /// The key of a file this store serves at `url`; `None` for any other URL.
+    fn key_of_url(&self, url: &str) -> Option<BlobKey> {
+        let probe = BlobKey::parse("k")?;
+        let base = self.public_url(&probe);
+        let base = base.strip_suffix('k')?;
+        let rest = url.trim().strip_prefix(base)?;
+        BlobKey::parse(rest.split(['?', '#']).next()?)
+    }
 }
 
 #[cfg(test)]

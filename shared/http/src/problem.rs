@@ -92,6 +92,14 @@ impl ApiError {
                 plain(StatusCode::NOT_FOUND, "asset_not_found", format!("no asset has the id, HFN or MFA {key:?}"))
             }
             Self::Registry(RegistryError::Conflict(m)) => plain(StatusCode::CONFLICT, "conflict", m),
+            Self::Registry(RegistryError::ComponentInUse(names)) => {
+                let message = format!(
+                    "composites list this asset as a component: {}; delete them first, or pass ?force=true",
+                    names.join(", ")
+                );
+                let details = json!({ "composites": names });
+                (StatusCode::CONFLICT, Problem { code: "component_in_use".into(), message, field: None, details: Some(details) })
+            }
             Self::Registry(RegistryError::Forbidden(m)) => plain(StatusCode::FORBIDDEN, "forbidden", m),
             Self::Registry(e @ RegistryError::Stale { current }) => (
                 StatusCode::PRECONDITION_FAILED,

@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod backup;
+pub mod deletions;
 mod error;
 pub mod fixture;
 pub mod migrate;

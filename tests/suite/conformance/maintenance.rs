@@ -106,7 +106,7 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
         )
         .await
         .unwrap();
-    a.registry.delete(crate::support::auth::as_admin(), backup[1].id.as_str()).await.unwrap();
+    a.registry.delete(crate::support::auth::as_admin(), backup[1].id.as_str(), false).await.unwrap();
     for _ in 0..3 {
         a.registry.create(crate::support::auth::admin(), &obj(kelly()), None).await.unwrap();
     }

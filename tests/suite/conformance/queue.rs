@@ -36,6 +36,7 @@ async fn sent_jobs_arrive_once_acknowledged(a: Adapters) {
         .iter()
         .map(|d| match Job::from_message(&d.body).unwrap() {
             Job::AlbumArt { revision, .. } => revision,
+            other => panic!("not sent here: {other:?}"),
         })
         .collect();
     assert_eq!(revisions, (0..25).collect::<BTreeSet<u64>>());

@@ -263,7 +263,7 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     assert_eq!(names("charlie").await, ["L.CAS.BAS.001"]);
     assert!(posted(IndexTerm::tag("yankee")).await);
 
-    a.registry.delete(crate::support::auth::as_admin(), "L.CAS.BAS.001").await.unwrap();
+    a.registry.delete(crate::support::auth::as_admin(), "L.CAS.BAS.001", false).await.unwrap();
     assert!(names("charlie").await.is_empty());
     assert!(!posted(IndexTerm::word("charlie")).await && !posted(IndexTerm::hfn("L.CAS.BAS.001")).await);
 }

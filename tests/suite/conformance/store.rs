@@ -4,7 +4,8 @@ use crate::support::{asset_in, kelly, legacy_song};
 use futures::future::join_all;
 use nna_domain::input::EditMode;
 use nna_domain::ports::{CreatePlan, StoreError};
-use nna_domain::{Address, Asset, AssetId, AssetKey, RegistryError};
+use nna_domain::asset::Deletion;
+use nna_domain::{Address, Asset, AssetId, AssetKey, RegistryError, Timestamp};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ for_both!(store:
     racing_replaces_one_wins,
     concurrent_edits_lose_nothing,
     deletes_are_conditional_and_numbers_stay_used,
+    deletes_leave_no_composite_pointing_nowhere,
     a_legacy_item_loads_and_holds_its_number,
     a_vanished_component_refuses_the_create,
     listings_order_filter_and_count,
@@ -96,11 +98,48 @@ async fn deletes_are_conditional_and_numbers_stay_used(a: Adapters) {
     let made = create(&a, kelly()).await;
     let mut stale = made.clone();
     stale.revision += 1;
-    assert!(matches!(a.store.delete(&stale).await, Err(StoreError::Conflict)));
-    a.store.delete(&made).await.unwrap();
+    let record = |x: &Asset| Deletion::of(x, "admin@tests.nna", Timestamp::now());
+    assert!(matches!(a.store.delete(&stale, &record(&stale)).await, Err(StoreError::Conflict)));
+    assert!(a.maintenance.deletions(None, 10).await.unwrap().is_empty(), "a refused delete keeps no record");
+    a.store.delete(&made, &record(&made)).await.unwrap();
     assert!(a.store.get(&AssetKey::Id(made.id.clone())).await.unwrap().is_none());
-    assert!(matches!(a.store.delete(&made).await, Err(StoreError::Conflict)));
+    assert!(matches!(a.store.delete(&made, &record(&made)).await, Err(StoreError::Conflict)));
     assert_eq!(create(&a, kelly()).await.name, "L.CAS.ATL.002");
+    let kept = a.maintenance.deletions(None, 10).await.unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!((kept[0].asset_id.clone(), kept[0].name.as_str()), (made.id.clone(), "L.CAS.ATL.001"));
+    assert!(a.maintenance.deletions(Some(&kept[0].sort_key()), 10).await.unwrap().is_empty());
+}
+
+/// A component a composite lists is not deleted out from under it, unless forced; then the
+/// composite says which of its parts is gone, the record says who did it, and the files go.
+async fn deletes_leave_no_composite_pointing_nowhere(a: Adapters) {
+    use nna_domain::registry::BROKEN_COMPONENTS;
+    let star = create(&a, asset_in("S", "Pop", "Base")).await;
+    let look = create(&a, kelly()).await;
+    let composite = create(
+        &a,
+        json!({"layer": "C", "category": "Full_Composites", "subcategory": "Pop", "components": [star.nna_address, look.name]}),
+    )
+    .await;
+    let admin = crate::support::auth::as_admin();
+    match a.registry.delete(admin, &star.name, false).await {
+        Err(RegistryError::ComponentInUse(names)) => assert_eq!(names, [composite.name.clone()]),
+        other => panic!("expected component_in_use, got {other:?}"),
+    }
+    assert!(a.registry.get(&star.name).await.is_ok(), "the refused delete changed nothing");
+    assert!(a.maintenance.deletions(None, 10).await.unwrap().is_empty());
+
+    let gone = a.registry.delete(admin, &star.name, true).await.unwrap();
+    assert_eq!(gone.record.broken_composites, [composite.name.clone()]);
+    assert_eq!(gone.record.deleted_by, "admin@tests.nna");
+    let marked = a.registry.get(composite.id.as_str()).await.unwrap();
+    assert_eq!(marked.extra.get(BROKEN_COMPONENTS), Some(&json!([star.nna_address])));
+    assert_eq!(a.maintenance.deletions(None, 10).await.unwrap(), [gone.record.clone()]);
+    // The composite itself, and an asset nothing lists, go without force.
+    a.registry.delete(admin, composite.id.as_str(), false).await.unwrap();
+    a.registry.delete(admin, &look.name, false).await.unwrap();
+    assert_eq!(a.maintenance.deletions(None, 10).await.unwrap().len(), 3);
 }
 
 async fn a_legacy_item_loads_and_holds_its_number(a: Adapters) {

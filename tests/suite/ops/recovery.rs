@@ -2,6 +2,7 @@ use super::{archive, assets, bytes, load_fixture, ops, snapshot, sweep};
 use crate::conformance::adapters::Adapters;
 use crate::conformance::for_both;
 use nna_domain::AssetKey;
+use nna_domain::asset::Deletion;
 use nna_domain::input::EditMode;
 use nna_domain::jobs::Job;
 use nna_ops::archive::{Archive, DirArchive};
@@ -96,7 +97,7 @@ async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
     let all = assets(&a).await;
     for (n, asset) in all.values().enumerate().filter(|(n, _)| n % 11 == 0) {
         if n % 2 == 0 {
-            a.store.delete(asset).await.unwrap();
+            a.store.delete(asset, &Deletion::of(asset, "ops@tests.nna", nna_domain::Timestamp::now())).await.unwrap();
         } else {
             let mut bad = asset.clone();
             bad.description = Some("CORRUPTED".into());
@@ -162,7 +163,7 @@ async fn songs_without_art_get_jobs_and_a_line_each(a: Adapters) {
     assert_eq!(report.jobs_sent, 13);
     // Each job's song is pending at the job's revision, so the worker takes it.
     for job in &jobs {
-        let Job::AlbumArt { asset_id, revision, .. } = job;
+        let Job::AlbumArt { asset_id, revision, .. } = job else { panic!("not an album-art job: {job:?}") };
         let song = a.store.get(&AssetKey::Id(asset_id.clone())).await.unwrap().unwrap();
         assert_eq!(song.revision, *revision);
         assert_eq!(

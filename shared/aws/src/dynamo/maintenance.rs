@@ -7,10 +7,11 @@
 
 use super::item::{Item, count_key, from_item, n, s, sequence_key, string_attr};
 use super::schema::{PK, SK, listing_index};
-use super::{DynamoStore, store_error};
+use super::{DELETIONS_PK, DynamoStore, store_error};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
 use nna_domain::Asset;
+use nna_domain::asset::Deletion;
 use nna_domain::ports::{
     AssetStore, Checkpoint, CountFix, Maintenance, ScanPage, SequenceState, StoreError, Unreadable,
 };
@@ -257,10 +258,44 @@ impl Maintenance for DynamoStore {
         self.delete_keys(out.items.unwrap_or_default()).await
     }
 
+    async fn deletions(&self, after: Option<&str>, limit: usize) -> Result<Vec<Deletion>, StoreError> {
+        let mut out = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .expression_attribute_values(":p", s(DELETIONS_PK))
+                .projection_expression("doc")
+                .limit(i32::try_from(limit.min(1000)).unwrap_or(1000))
+                .set_exclusive_start_key(start.take());
+            // A key may not be empty: without a position, the whole partition.
+            query = match after.filter(|a| !a.is_empty()) {
+                Some(a) => query.key_condition_expression("pk = :p AND sk > :a").expression_attribute_values(":a", s(a)),
+                None => query.key_condition_expression("pk = :p"),
+            };
+            let page = query.send().await.map_err(store_error)?;
+            for item in page.items.unwrap_or_default() {
+                let doc = string_attr(&item, "doc").unwrap_or_default();
+                out.push(
+                    serde_json::from_str(doc).map_err(|e| StoreError::Internal(format!("a deletion record: {e}")))?,
+                );
+            }
+            start = page.last_evaluated_key;
+            if out.len() >= limit || start.is_none() {
+                out.truncate(limit);
+                return Ok(out);
+            }
+        }
+    }
+
     async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError> {
         let everything = self.keys_where(None).await?;
-        let doomed: Vec<Item> =
-            everything.into_iter().filter(|k| !string_attr(k, PK).is_some_and(|pk| pk.starts_with("O#"))).collect();
+        // Checkpoints and the record of deletions are the operators', not the backup's.
+        let kept = |pk: &str| pk.starts_with("O#") || pk == DELETIONS_PK;
+        let doomed: Vec<Item> = everything.into_iter().filter(|k| !string_attr(k, PK).is_some_and(kept)).collect();
         self.delete_keys(doomed).await?;
         for chunk in assets.chunks(RESTORE_CONCURRENCY) {
             futures::future::try_join_all(chunk.iter().map(|a| self.import(a))).await?;

@@ -21,6 +21,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use item::{Item, asset_key, from_item, n, s, to_item};
+use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetStore, CreatePlan, StoreError};
 use nna_domain::search::index_terms;
@@ -139,6 +140,18 @@ fn conditional_failed<E: aws_sdk_dynamodb::error::ProvideErrorMetadata, R>(
     code(e) == Some("ConditionalCheckFailedException")
 }
 
+/// Deletion records share one partition, sorted by time: listing them is one `Query`.
+pub(super) const DELETIONS_PK: &str = "D";
+
+fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
+    let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
+    Ok(std::collections::HashMap::from([
+        ("pk".to_owned(), s(DELETIONS_PK)),
+        ("sk".to_owned(), s(record.sort_key())),
+        ("doc".to_owned(), s(doc)),
+    ]))
+}
+
 /// The condition every edit and delete carries: the item exists at the revision that was read.
 /// Revision 0 also matches items from before revisions existed.
 fn at_revision(expected: u64) -> &'static str {
@@ -220,27 +233,32 @@ impl AssetStore for DynamoStore {
         self.write_postings(&[], removed_after).await
     }
 
-    async fn delete(&self, current: &Asset) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .delete_item()
+    /// The asset's `Delete` (on its revision) and the record's `Put` in one transaction; then its
+    /// counts and postings, from `current`, which the condition proves is what was deleted.
+    async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
+        let internal = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
+        let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(asset_key(&current.id)))
             .condition_expression(at_revision(current.revision))
             .expression_attribute_values(":r", n(current.revision))
-            .return_values(ReturnValue::AllOld)
+            .build()
+            .map_err(internal)?;
+        let put = Put::builder().table_name(&self.table).set_item(Some(deletion_item(record)?)).build().map_err(internal)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().delete(delete).build())
+            .transact_items(TransactWriteItem::builder().put(put).build())
             .send()
             .await;
         match result {
-            Ok(out) => {
-                if let Some(old) = out.attributes {
-                    let old = from_item(old)?;
-                    counts::adjust(self, &old, -1).await;
-                    self.write_postings(&[], &index::postings_for(&old, &index_terms(&old))).await?;
-                }
+            Ok(_) => {
+                counts::adjust(self, current, -1).await;
+                self.write_postings(&[], &index::postings_for(current, &index_terms(current))).await?;
                 Ok(())
             }
-            Err(e) if conditional_failed(&e) => Err(StoreError::Conflict),
+            Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
             Err(e) => Err(store_error(e)),
         }
     }

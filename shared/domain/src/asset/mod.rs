@@ -6,6 +6,7 @@
 mod ai_metadata;
 mod album_art;
 mod creator_description;
+mod deletion;
 mod fields;
 mod legacy;
 mod music_metadata;
@@ -17,6 +18,7 @@ pub use album_art::{
     AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtState, ArtStatus, ArtVariant, Dimensions, Origin,
 };
 pub use creator_description::CreatorDescription;
+pub use deletion::Deletion;
 pub use fields::{free_object, tags};
 pub use legacy::LegacyError;
 pub use music_metadata::{MusicMetadata, SongData};

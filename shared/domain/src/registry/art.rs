@@ -20,6 +20,12 @@ pub(super) struct ArtJobs {
     lookup: bool,
 }
 
+impl ArtJobs {
+    pub(super) async fn send(&self, job: &Job) -> Result<(), crate::jobs::QueueError> {
+        self.queue.send(job).await
+    }
+}
+
 /// Art a person uploads is at most this large.
 pub const MAX_ART_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
 

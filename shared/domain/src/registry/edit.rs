@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 /// Conditional writes that lose to a concurrent writer are redone on fresh data, after a short
 /// random pause so that writers who collided do not collide again.
-const ATTEMPTS: u32 = 16;
+pub(super) const ATTEMPTS: u32 = 16;
 
 impl Registry {
     /// The asset's registrant or an admin; with `if_match`, only while the asset is at that version.
@@ -65,21 +65,6 @@ impl Registry {
         .await
     }
 
-    /// Admins only.
-    pub async fn delete(&self, by: Writer<'_>, key: &str) -> Result<Asset, RegistryError> {
-        by.admin_only("delete")?;
-        for attempt in 0..ATTEMPTS {
-            let current = self.get(key).await?;
-            by.check(&current)?;
-            match self.store.delete(&current).await {
-                Ok(()) => return Ok(current),
-                Err(StoreError::Conflict) => pause(attempt).await,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(busy())
-    }
-
     /// Read, change, write if nobody wrote in between; otherwise again on fresh data. Changing
     /// nothing writes nothing.
     pub(super) async fn modify(
@@ -124,7 +109,7 @@ impl<'a> Writer<'a> {
         Self { if_match: versions, ..self }
     }
 
-    fn admin_only(&self, what: &str) -> Result<(), RegistryError> {
+    pub(super) fn admin_only(&self, what: &str) -> Result<(), RegistryError> {
         if self.caller.is_admin() {
             Ok(())
         } else {
@@ -148,13 +133,13 @@ impl<'a> Writer<'a> {
 }
 
 /// 2 ms doubling to 64 ms, scaled by a random factor in [0.5, 1.5).
-async fn pause(attempt: u32) {
+pub(super) async fn pause(attempt: u32) {
     let base = 2u64 << attempt.min(5);
     let jitter = u64::from(getrandom::u32().unwrap_or(attempt) % 1000);
     tokio::time::sleep(std::time::Duration::from_micros(base * (500 + jitter))).await;
 }
 
-fn busy() -> RegistryError {
+pub(super) fn busy() -> RegistryError {
     RegistryError::Conflict("the asset kept changing while this request was applied; try again".to_owned())
 }
 

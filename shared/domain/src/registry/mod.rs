@@ -3,12 +3,14 @@
 
 mod art;
 mod create;
+mod delete;
 mod edit;
 mod read;
 mod upload;
 
 pub use art::MAX_ART_UPLOAD_BYTES;
 pub use create::{BatchOutcome, Created};
+pub use delete::{BROKEN_COMPONENTS, Deleted};
 pub use edit::Writer;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
@@ -26,6 +28,9 @@ pub enum RegistryError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// Live composites list the asset a delete names.
+    #[error("composites list this asset as a component: {}", .0.join(", "))]
+    ComponentInUse(Vec<String>),
     /// Signed in, but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),

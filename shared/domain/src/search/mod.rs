@@ -2,6 +2,7 @@
 //! (`terms`), in which orders listings run (`order`), and how a query is answered from any store's
 //! index (`plan`). All of it is defined here once, so both stores return the same results.
 
+mod count;
 mod cursor;
 mod matching;
 mod order;
@@ -10,6 +11,7 @@ mod query;
 mod terms;
 mod text;
 
+pub use count::EXACT_TOTAL_MAX;
 pub use cursor::CursorKey;
 pub use matching::{matches, score, sort_key};
 pub use order::{Direction, Order, position};

@@ -9,6 +9,7 @@
 //! asset, which reads about a page when most assets match. A query with no terms at all is a plain
 //! listing: the same walk, with the total from the stores' counts.
 
+use super::count::{Total, count};
 use super::cursor::CursorKey;
 use super::matching::{matches, sort_key};
 use super::order::{Direction, Order, position};
@@ -40,13 +41,15 @@ impl Default for SearchTuning {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPage {
     pub items: Vec<Asset>,
-    /// Known when it is cheap: for selective queries and plain listings.
+    /// Exact up to `count::EXACT_TOTAL_MAX` matches (see `count`); `None` past that.
     pub total: Option<u64>,
+    /// When `total` is unknown: how many matches there are at least.
+    pub total_at_least: Option<u64>,
     pub next_cursor: Option<String>,
 }
 
 /// A posting list the planner can read.
-enum Driver {
+pub(super) enum Driver {
     Term(IndexTerm),
     Prefix(IndexTerm),
 }
@@ -61,7 +64,7 @@ fn drivers(q: &SearchQuery) -> Vec<Driver> {
     out
 }
 
-async fn read(index: &dyn AssetIndex, driver: &Driver, limit: usize) -> Result<Vec<Posting>, StoreError> {
+pub(super) async fn read(index: &dyn AssetIndex, driver: &Driver, limit: usize) -> Result<Vec<Posting>, StoreError> {
     match driver {
         Driver::Term(t) => index.postings(t, limit).await,
         Driver::Prefix(p) => index.prefix_postings(p, limit).await,
@@ -89,7 +92,14 @@ pub async fn search(
             }
         }
     }
-    walked(index, q, key, after, drivers.is_empty(), tuning.walk_budget).await
+    let (mut page, found) = walked(index, q, key, after, drivers.is_empty(), tuning.walk_budget).await?;
+    if page.total.is_none() {
+        match count(index, q, &drivers, found).await? {
+            Total::Exact(n) => page.total = Some(n),
+            Total::AtLeast(n) => page.total_at_least = Some(n),
+        }
+    }
+    Ok(page)
 }
 
 /// Splits a cursor position into its mode and key; a cursor from the other mode means the results
@@ -140,7 +150,12 @@ async fn selective(
         (Some(_), Some((k, _))) => Some(key.encode(&q.fingerprint(), &format!("{SELECTIVE}:{k}"))),
         _ => None,
     };
-    Ok(SearchPage { items: page.into_iter().map(|(_, a)| a).collect(), total: Some(total), next_cursor })
+    Ok(SearchPage {
+        items: page.into_iter().map(|(_, a)| a).collect(),
+        total: Some(total),
+        total_at_least: None,
+        next_cursor,
+    })
 }
 
 /// One place's walk, buffered.
@@ -159,7 +174,7 @@ async fn walked(
     after: Option<String>,
     plain_listing: bool,
     walk_budget: usize,
-) -> Result<SearchPage, RegistryError> {
+) -> Result<(SearchPage, u64), RegistryError> {
     // Relevance needs every match ranked, which an unselective query cannot afford: newest first.
     let (order, direction) = match q.sort.by {
         SortBy::Order(o) => (o, q.sort.direction),
@@ -220,6 +235,7 @@ async fn walked(
             found.push((pos, asset));
         }
     }
+    let matched = found.len() as u64;
     let page: Vec<(String, Asset)> = found.into_iter().skip(skip).collect();
     // A full page resumes after its last item; a walk out of budget after the last asset it saw.
     let resume_at = match (cut_short, page.len() == q.limit as usize) {
@@ -229,7 +245,8 @@ async fn walked(
     };
     let next_cursor = resume_at.map(|k| key.encode(&q.fingerprint(), &format!("{WALKED}:{k}")));
     let total = if plain_listing && only_places(q) { Some(index.count(&q.places).await?) } else { None };
-    Ok(SearchPage { items: page.into_iter().map(|(_, a)| a).collect(), total, next_cursor })
+    let page = SearchPage { items: page.into_iter().map(|(_, a)| a).collect(), total, total_at_least: None, next_cursor };
+    Ok((page, matched))
 }
 
 /// A listing narrowed by nothing but places: its total is the places' counts.

@@ -6,6 +6,7 @@ use super::write::import_in;
 use super::{SqliteStore, row::decode, sql};
 use async_trait::async_trait;
 use nna_domain::Asset;
+use nna_domain::asset::Deletion;
 use nna_domain::ports::{Checkpoint, CountFix, Maintenance, ScanPage, SequenceState, StoreError, Unreadable};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::BTreeMap;
@@ -61,6 +62,23 @@ impl Maintenance for SqliteStore {
                 let rows =
                     stmt.query_map([], |r| Ok(SequenceState { path: r.get(0)?, last: r.get(1)? })).map_err(sql)?;
                 rows.collect::<Result<_, _>>().map_err(sql)
+            })
+        })
+        .await
+    }
+
+    async fn deletions(&self, after: Option<&str>, limit: usize) -> Result<Vec<Deletion>, StoreError> {
+        let after = after.unwrap_or("").to_owned();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.blocking(move |inner| {
+            inner.read(|conn| {
+                let mut stmt =
+                    conn.prepare("SELECT doc FROM deletions WHERE key > ?1 ORDER BY key LIMIT ?2").map_err(sql)?;
+                let docs: Vec<String> =
+                    stmt.query_map(params![after, limit], |r| r.get(0)).map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;
+                docs.iter()
+                    .map(|d| serde_json::from_str(d).map_err(|e| StoreError::Internal(format!("a deletion record: {e}"))))
+                    .collect()
             })
         })
         .await

@@ -14,6 +14,7 @@ mod write;
 pub use queue::{DeadJob, SqliteQueue};
 
 use async_trait::async_trait;
+use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
 use nna_domain::search::{IndexTerm, Place};
@@ -135,9 +136,9 @@ impl AssetStore for SqliteStore {
         self.blocking(move |inner| inner.write(|conn| write::replace(conn, &current, &next))).await
     }
 
-    async fn delete(&self, current: &Asset) -> Result<(), StoreError> {
-        let current = current.clone();
-        self.blocking(move |inner| inner.write(|conn| write::delete(conn, &current))).await
+    async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
+        let (current, record) = (current.clone(), record.clone());
+        self.blocking(move |inner| inner.write(|conn| write::delete(conn, &current, &record))).await
     }
 
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {

@@ -104,6 +104,8 @@ const STEPS: &[Step] = &[
         ) STRICT;
         CREATE INDEX idempotency_expiry ON idempotency (expires_at);",
     ),
+    // 9: what is kept of deleted assets (who, when, what), by `Deletion::sort_key`.
+    Step::Sql("CREATE TABLE deletions (key TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

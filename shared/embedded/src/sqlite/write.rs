@@ -4,6 +4,7 @@ use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
 use super::sql;
 use nna_domain::idempotency::IdempotencyClaim;
 use nna_domain::ports::{CreatePlan, StoreError};
+use nna_domain::asset::Deletion;
 use nna_domain::{Address, Asset, Sequence, Timestamp};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -108,7 +109,8 @@ fn still_at_revision(conn: &Connection, current: &Asset) -> Result<(), StoreErro
     Ok(())
 }
 
-pub(super) fn delete(conn: &mut Connection, current: &Asset) -> Result<(), StoreError> {
+pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
+    let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
     let n = tx
         .execute(
@@ -120,6 +122,8 @@ pub(super) fn delete(conn: &mut Connection, current: &Asset) -> Result<(), Store
         return Err(StoreError::Conflict);
     }
     tx.execute("DELETE FROM postings WHERE id = ?1", [current.id.as_str()]).map_err(sql)?;
+    tx.execute("INSERT OR REPLACE INTO deletions (key, doc) VALUES (?1, ?2)", params![record.sort_key(), doc])
+        .map_err(sql)?;
     tx.commit().map_err(sql)
 }
 

@@ -120,8 +120,14 @@ pub struct WarningDoc {
 #[derive(Serialize, ToSchema)]
 pub struct AssetPage {
     items: Vec<AssetDoc>,
-    /// `null` when counting would cost more than answering.
+    /// Exact up to 10,000 matches; `null` past that.
     total: Option<u64>,
+    /// `true` when `total` is unknown (more than 10,000 matches).
+    #[serde(rename = "totalIsLowerBound")]
+    total_is_lower_bound: bool,
+    /// With `totalIsLowerBound`: how many matches there are at least.
+    #[serde(rename = "totalAtLeast")]
+    total_at_least: Option<u64>,
     page: u32,
     limit: u32,
     #[serde(rename = "totalPages")]

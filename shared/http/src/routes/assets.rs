@@ -205,15 +205,41 @@ pub(crate) async fn album_art(
 }
 
 #[utoipa::path(delete, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), responses((status = 200, description = "Deleted (admins only); the number stays used", body = ObjectAnswer)))]
+    params(KeyParam, DeleteParams),
+    responses(
+        (status = 200, description = "Deleted (admins only): the record kept of it; the number stays used and the files are removed", body = ObjectAnswer),
+        (status = 409, description = "`component_in_use`: live composites list the asset (named in `details.composites`)"),
+    ))]
 pub(crate) async fn remove(
     State(s): State<AppState>,
     caller: Caller,
     Params(key): Params<String>,
     IfMatch(versions): IfMatch,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
-    let gone = s.registry.delete(Writer::new(&caller).if_match(versions.as_deref()), &key).await?;
-    Ok(ok(StatusCode::OK, json!({ "deleted": true, "id": gone.id, "_id": gone.id, "name": gone.name })))
+    let force = body::query_pairs(&uri).iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
+    let by = Writer::new(&caller).if_match(versions.as_deref());
+    let gone = s.registry.delete(by, &key, force).await?;
+    Ok(ok(
+        StatusCode::OK,
+        json!({
+            "deleted": true,
+            "id": gone.asset.id,
+            "_id": gone.asset.id,
+            "name": gone.asset.name,
+            "record": gone.record,
+            "filesPending": gone.files_pending,
+        }),
+    ))
+}
+
+/// A delete's query.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct DeleteParams {
+    /// `true`: delete even though composites list the asset; they are marked `brokenComponents`.
+    force: Option<bool>,
 }
 
 #[utoipa::path(post, path = "/api/assets/curate/{key}", tag = "assets", security(("bearer" = [])),
@@ -229,8 +255,8 @@ pub(crate) async fn curate(
     Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
 }
 
-/// The old list's shape, plus where the next page starts. `total` is `null` when counting would
-/// cost more than answering (an unselective search).
+/// The old list's shape, plus where the next page starts. `total` is exact up to 10,000 matches;
+/// past that it is `null`, `totalIsLowerBound` is true and `totalAtLeast` says how many at least.
 #[utoipa::path(get, path = "/api/assets", tag = "assets", security(("bearer" = [])),
     params(ListParams, PreferParam),
     responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = ListAnswer)))]
@@ -243,6 +269,8 @@ pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri
         json!({
             "items": items,
             "total": page.total,
+            "totalIsLowerBound": page.total.is_none(),
+            "totalAtLeast": page.total_at_least,
             "page": query.page,
             "limit": query.limit,
             "totalPages": total_pages,

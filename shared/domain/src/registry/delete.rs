@@ -1,0 +1,143 @@
+//! Deletes (admins only) that leave nothing broken: an asset a live composite lists is refused
+//! unless the delete is forced, which marks those composites `brokenComponents` instead of
+//! leaving addresses that lead nowhere. The delete keeps a record of who deleted what and when in
+//! the same write, and removes the files the asset owned; what storage does not remove at once
+//! goes to the job queue, which retries. The number stays used.
+
+use super::edit::{ATTEMPTS, busy, pause};
+use super::{Registry, RegistryError, Writer};
+use crate::address::numeric_form;
+use crate::asset::{AlbumArtField, Asset, Deletion};
+use crate::jobs::Job;
+use crate::ports::{BlobKey, StoreError, Walk};
+use crate::search::{Direction, Level, Order, Place, position};
+use crate::taxonomy::LayerCode;
+use crate::time::Timestamp;
+use serde_json::Value;
+
+/// Composites that lost a component to a forced delete list its address here.
+pub const BROKEN_COMPONENTS: &str = "brokenComponents";
+
+/// What a delete did.
+#[derive(Debug)]
+pub struct Deleted {
+    pub asset: Asset,
+    pub record: Deletion,
+    /// Files the queue will remove, because storage did not at once.
+    pub files_pending: usize,
+}
+
+impl Registry {
+    /// Admins only. `force`: delete even if composites list the asset, marking them.
+    pub async fn delete(&self, by: Writer<'_>, key: &str, force: bool) -> Result<Deleted, RegistryError> {
+        by.admin_only("delete")?;
+        for attempt in 0..ATTEMPTS {
+            let current = self.get(key).await?;
+            by.check(&current)?;
+            let users = self.composites_using(&current).await?;
+            if !users.is_empty() && !force {
+                return Err(RegistryError::ComponentInUse(users.iter().map(|c| c.name.clone()).collect()));
+            }
+            let mut record = Deletion::of(&current, by.caller.email.as_str(), Timestamp::now());
+            record.files = self.owned_files(&current).iter().map(|k| k.as_str().to_owned()).collect();
+            for composite in &users {
+                self.mark_broken(by, composite, &current).await?;
+                record.broken_composites.push(composite.name.clone());
+            }
+            match self.store.delete(&current, &record).await {
+                Ok(()) => {
+                    let files_pending = self.remove_files(&current).await;
+                    return Ok(Deleted { asset: current, record, files_pending });
+                }
+                Err(StoreError::Conflict) => pause(attempt).await,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(busy())
+    }
+
+    /// Live composites whose components name this asset. Composites are walked, not indexed by
+    /// component: deletes are rare and admin-only, and a walk needs no index to be kept.
+    async fn composites_using(&self, asset: &Asset) -> Result<Vec<Asset>, RegistryError> {
+        let Some(address) = asset.mfa_key() else { return Ok(Vec::new()) };
+        if asset.layer == LayerCode::C.to_string() {
+            return Ok(Vec::new());
+        }
+        let place = Place { level: Level::Layer, value: LayerCode::C.to_string() };
+        let mut users = Vec::new();
+        let mut after = None;
+        loop {
+            let walk = Walk { place: place.clone(), order: Order::Created, direction: Direction::Ascending, after };
+            let got = self.index.walk(&walk, 1000).await?;
+            users.extend(
+                got.assets
+                    .iter()
+                    .filter(|c| c.components.iter().flatten().any(|p| numeric_form(p).as_deref() == Some(&address)))
+                    .cloned(),
+            );
+            after = got.assets.last().map(|a| position(a, Order::Created));
+            if !got.more || after.is_none() {
+                return Ok(users);
+            }
+        }
+    }
+
+    async fn mark_broken(&self, by: Writer<'_>, composite: &Asset, gone: &Asset) -> Result<(), RegistryError> {
+        let address = Value::String(gone.nna_address.clone());
+        // The admin's own If-Match was for the deleted asset, not for its composites.
+        let as_admin = Writer::new(by.caller);
+        self.modify(as_admin, composite.id.as_str(), |current| {
+            let mut next = current.clone();
+            let list = next.extra.entry(BROKEN_COMPONENTS).or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list
+                && !items.contains(&address)
+            {
+                items.push(address.clone());
+            }
+            Ok(next)
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// The stored files that belong to this asset alone: its upload and its album art. Only keys
+    /// that name the asset's id are taken, so a shared or foreign file is never removed.
+    fn owned_files(&self, asset: &Asset) -> Vec<BlobKey> {
+        let art = asset.album_art.as_ref().and_then(AlbumArtField::art);
+        let urls = asset
+            .gcp_storage_url
+            .iter()
+            .chain(art.iter().flat_map(|a| a.url.iter().chain(a.source_url.iter())))
+            .chain(art.iter().flat_map(|a| a.variants.iter().map(|v| &v.url)));
+        let mut keys: Vec<BlobKey> =
+            urls.filter_map(|u| self.blobs.key_of_url(u)).filter(|k| k.belongs_to(&asset.id)).collect();
+        keys.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        keys.dedup();
+        keys
+    }
+
+    /// Removes the files now; what fails goes to the queue. Returns how many were queued.
+    async fn remove_files(&self, asset: &Asset) -> usize {
+        let mut left = Vec::new();
+        for key in self.owned_files(asset) {
+            if let Err(e) = self.blobs.delete(&key).await {
+                tracing::warn!(asset = %asset.id, key = key.as_str(), error = %e, "file left for the cleanup job");
+                left.push(key.as_str().to_owned());
+            }
+        }
+        if left.is_empty() {
+            return 0;
+        }
+        let n = left.len();
+        let job = Job::DeleteFiles { asset_id: asset.id.clone(), keys: left };
+        match &self.jobs {
+            Some(jobs) => {
+                if let Err(e) = jobs.send(&job).await {
+                    tracing::error!(asset = %asset.id, error = %e, "a deleted asset's files could not be queued for removal");
+                }
+            }
+            None => tracing::error!(asset = %asset.id, "a deleted asset's files remain: no job queue here"),
+        }
+        n
+    }
+}
