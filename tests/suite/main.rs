@@ -17,6 +17,7 @@ mod crash;
 mod create;
 mod edit;
 mod faults;
+mod frontend;
 mod functions;
 mod http_contract;
 mod infra;
