@@ -210,3 +210,32 @@ pub fn unsigned_event(name: &str) -> Value {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// An API Gateway (HTTP API, v2) event for any request, as the suite's admin: the sample
+/// `get-asset.json` with the method, path, query and JSON body replaced.
+pub fn api_event(method: &str, path_and_query: &str, body: Option<&Value>) -> Value {
+    let mut e = event("get-asset.json");
+    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    e["routeKey"] = Value::String("$default".into());
+    e["rawPath"] = Value::String(path.into());
+    e["rawQueryString"] = Value::String(query.into());
+    let params: serde_json::Map<String, Value> = query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+        .collect();
+    if !params.is_empty() {
+        e["queryStringParameters"] = Value::Object(params);
+    }
+    e["requestContext"]["http"]["method"] = Value::String(method.into());
+    e["requestContext"]["http"]["path"] = Value::String(path.into());
+    e["requestContext"]["routeKey"] = Value::String("$default".into());
+    if let Some(obj) = e.as_object_mut() {
+        obj.remove("pathParameters");
+    }
+    if let Some(body) = body {
+        e["body"] = Value::String(body.to_string());
+        e["headers"]["content-type"] = Value::String("application/json".into());
+    }
+    e
+}

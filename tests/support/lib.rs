@@ -11,7 +11,7 @@ pub mod process;
 pub mod server;
 
 pub use emulator::{Aws, emulator, venv};
-pub use lambda::{Function, event, unsigned_event};
+pub use lambda::{Function, api_event, event, unsigned_event};
 pub use process::{LocalProcess, binary, free_port, release_binary};
 pub use server::{Reply, Server};
 

@@ -4,6 +4,7 @@
 
 mod deletes;
 mod edit_page;
+mod functions;
 mod register;
 mod taxonomy_sync;
 mod thumbnails;
