@@ -189,27 +189,24 @@ fn convert(text: &str, field: &str, spell: fn(&Address) -> String) -> Result<Str
 #[utoipa::path(post, path = "/api/taxonomy/convert/hfn-to-mfa", tag = "taxonomy", request_body = HfnToMfa,
     responses((status = 200, description = "The MFA and nna_address of an HFN", body = Converted)))]
 pub(crate) async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
-    let body = body::object(request, state.limits.json_bytes).await?;
-    let hfn = required(&body, "hfn")?;
-    let answer = Converted {
-        success: true,
-        mfa: convert(hfn, "hfn", Address::mfa)?,
-        nna_address: convert(hfn, "hfn", Address::nna_address)?,
-        hfn: convert(hfn, "hfn", Address::hfn)?,
-    };
-    Ok(flat(StatusCode::OK, &answer))
+    converted(state, request, "hfn").await
 }
 
 #[utoipa::path(post, path = "/api/taxonomy/convert/mfa-to-hfn", tag = "taxonomy", request_body = MfaToHfn,
     responses((status = 200, description = "The HFN of an MFA (or a stored nna_address)", body = Converted)))]
 pub(crate) async fn mfa_to_hfn(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+    converted(state, request, "mfa").await
+}
+
+/// The address in `field`, in all three spellings: any spelling converts to the others.
+async fn converted(state: State<AppState>, request: Request, field: &str) -> Result<Response, ApiError> {
     let body = body::object(request, state.limits.json_bytes).await?;
-    let mfa = required(&body, "mfa")?;
+    let text = required(&body, field)?;
     let answer = Converted {
         success: true,
-        hfn: convert(mfa, "mfa", Address::hfn)?,
-        nna_address: convert(mfa, "mfa", Address::nna_address)?,
-        mfa: convert(mfa, "mfa", Address::mfa)?,
+        hfn: convert(text, field, Address::hfn)?,
+        mfa: convert(text, field, Address::mfa)?,
+        nna_address: convert(text, field, Address::nna_address)?,
     };
     Ok(flat(StatusCode::OK, &answer))
 }
