@@ -7,8 +7,8 @@ mod lambda;
 mod target;
 
 use clap::{Args, Parser, Subcommand};
-use nna_ops::sweep::Sweep;
 use nna_domain::Timestamp;
+use nna_ops::sweep::Sweep;
 use nna_ops::{OpsError, backup, deletions, fixture, migrate, recount, reprocess, rollback, status, verify};
 use std::num::NonZeroU32;
 use std::path::PathBuf;

@@ -1,11 +1,11 @@
 //! Successful answers keep the old backend's shape: `{"success": true, "data": …, "metadata":
 //! {"timestamp": …}}`.
 
+use crate::art_shape::ArtShape;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use nna_domain::input::Warning;
-use crate::art_shape::ArtShape;
 use nna_domain::asset::{AlbumArt, AlbumArtField};
+use nna_domain::input::Warning;
 use nna_domain::{Asset, AssetId, Timestamp};
 use serde::Serialize;
 use std::borrow::Cow;

@@ -98,7 +98,10 @@ impl ApiError {
                     names.join(", ")
                 );
                 let details = json!({ "composites": names });
-                (StatusCode::CONFLICT, Problem { code: "component_in_use".into(), message, field: None, details: Some(details) })
+                (
+                    StatusCode::CONFLICT,
+                    Problem { code: "component_in_use".into(), message, field: None, details: Some(details) },
+                )
             }
             Self::Registry(RegistryError::Forbidden(m)) => plain(StatusCode::FORBIDDEN, "forbidden", m),
             Self::Registry(e @ RegistryError::Stale { current }) => (

@@ -111,7 +111,6 @@ fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Wo
     let files = Router::new()
         .nest_service("/files", ServeDir::new(files_dir))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE_CACHE)));
-    let worker =
-        config.process_art.then(|| Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry });
+    let worker = config.process_art.then(|| Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry });
     Ok((api.merge(files).merge(direct_upload::routes(blobs)), worker))
 }

@@ -136,7 +136,7 @@ async fn storage_failing_once_is_retried_and_art_is_ready_only_once_its_files_ex
     let web = ArtWeb::start().await;
     web.put("cover.jpg", images::jpeg(800, 800), "image/jpeg");
     let rig = Rig::wrapped(
-        |inner| Arc::new(Flaky { inner, failures: AtomicU32::new(1) }),
+        |inner| Arc::new(Flaky { inner, failures: AtomicU32::new(1), failed_deletes: AtomicU32::new(0) }),
         |store, blobs| {
             Pipeline::new(store, blobs, Arc::new(GuardedFetcher::new(open_policy(), hostile_names()).unwrap()))
         },
@@ -257,4 +257,32 @@ async fn songs_without_art_find_it_on_itunes_then_musicbrainz() {
     assert_eq!(web.hits("/files/itunes/decoy/3000x3000bb.jpg"), 0, "decoys are not fetched");
     // The release without a cover was asked for, then the next one.
     assert_eq!((web.hits("/caa/release/release-1"), web.hits("/caa/release/release-2")), (1, 1));
+}
+
+/// A delete whose files storage refuses: the asset and its record go at once, the files through
+/// the queue, which retries until they are gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_storage_would_not_remove_are_removed_by_the_queue() {
+    let web = ArtWeb::start().await;
+    web.put("cover.jpg", images::jpeg(800, 800), "image/jpeg");
+    let rig = Rig::wrapped(
+        |inner| Arc::new(Flaky { inner, failures: AtomicU32::new(0), failed_deletes: AtomicU32::new(4) }),
+        |store, blobs| {
+            Pipeline::new(store, blobs, Arc::new(GuardedFetcher::new(open_policy(), hostile_names()).unwrap()))
+        },
+    );
+    let asset = rig.song(song_from(&on_art_test(&web, "/files/cover.jpg"))).await;
+    rig.settle().await;
+    assert_eq!(rig.art(&asset).await["status"], "ready");
+    assert_eq!(rig.art_files().len(), 3);
+
+    let gone = rig.registry.delete(crate::support::auth::as_admin(), asset.id.as_str(), false).await.unwrap();
+    assert_eq!(gone.record.files.len(), 3, "{:?}", gone.record.files);
+    assert_eq!(gone.files_pending, 3, "storage refused each one at first");
+    assert_eq!(rig.art_files().len(), 3);
+    // The first delivery meets the fourth refusal and goes back; the second removes them all.
+    let first = rig.receive(Duration::ZERO).await;
+    assert!(matches!(rig.run(&first).await, Err(JobError::Transient(_))));
+    rig.settle().await;
+    assert!(rig.art_files().is_empty(), "{:?}", rig.art_files());
 }

@@ -119,10 +119,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Storage whose first `failures` writes under `album-art/` fail, as S3 sometimes does.
+/// Storage whose first `failures` writes under `album-art/`, and first `failed_deletes` deletes,
+/// fail, as S3 sometimes does.
 pub struct Flaky {
     pub inner: Arc<dyn BlobStore>,
     pub failures: AtomicU32,
+    pub failed_deletes: AtomicU32,
 }
 
 #[async_trait]
@@ -144,6 +146,9 @@ impl BlobStore for Flaky {
         self.inner.read_prefix(key, len).await
     }
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
+        if self.failed_deletes.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+            return Err(BlobError::Unavailable("503 Slow Down".into()));
+        }
         self.inner.delete(key).await
     }
     async fn copy(&self, from: &BlobKey, to: &BlobKey, meta: &BlobMeta) -> Result<(), BlobError> {

@@ -2,9 +2,9 @@ use super::adapters::Adapters;
 use super::for_both;
 use crate::support::{asset_in, kelly, legacy_song};
 use futures::future::join_all;
+use nna_domain::asset::Deletion;
 use nna_domain::input::EditMode;
 use nna_domain::ports::{CreatePlan, StoreError};
-use nna_domain::asset::Deletion;
 use nna_domain::{Address, Asset, AssetId, AssetKey, RegistryError, Timestamp};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -124,18 +124,18 @@ async fn deletes_leave_no_composite_pointing_nowhere(a: Adapters) {
     .await;
     let admin = crate::support::auth::as_admin();
     match a.registry.delete(admin, &star.name, false).await {
-        Err(RegistryError::ComponentInUse(names)) => assert_eq!(names, [composite.name.clone()]),
+        Err(RegistryError::ComponentInUse(names)) => assert_eq!(names, std::slice::from_ref(&composite.name)),
         other => panic!("expected component_in_use, got {other:?}"),
     }
     assert!(a.registry.get(&star.name).await.is_ok(), "the refused delete changed nothing");
     assert!(a.maintenance.deletions(None, 10).await.unwrap().is_empty());
 
     let gone = a.registry.delete(admin, &star.name, true).await.unwrap();
-    assert_eq!(gone.record.broken_composites, [composite.name.clone()]);
+    assert_eq!(gone.record.broken_composites, std::slice::from_ref(&composite.name));
     assert_eq!(gone.record.deleted_by, "admin@tests.nna");
     let marked = a.registry.get(composite.id.as_str()).await.unwrap();
     assert_eq!(marked.extra.get(BROKEN_COMPONENTS), Some(&json!([star.nna_address])));
-    assert_eq!(a.maintenance.deletions(None, 10).await.unwrap(), [gone.record.clone()]);
+    assert_eq!(a.maintenance.deletions(None, 10).await.unwrap(), std::slice::from_ref(&gone.record));
     // The composite itself, and an asset nothing lists, go without force.
     a.registry.delete(admin, composite.id.as_str(), false).await.unwrap();
     a.registry.delete(admin, &look.name, false).await.unwrap();

@@ -25,7 +25,10 @@ async fn a_component_in_use_is_refused_unless_forced_and_files_go_with_the_asset
     let r = s.delete(&format!("{star_path}?force=true")).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let record = &r.data()["record"];
-    assert_eq!((record["deletedBy"].as_str(), record["name"].as_str()), (Some("admin@tests.nna"), star["name"].as_str()));
+    assert_eq!(
+        (record["deletedBy"].as_str(), record["name"].as_str()),
+        (Some("admin@tests.nna"), star["name"].as_str())
+    );
     assert_eq!(record["brokenComposites"], json!([composite["name"]]));
     assert_eq!(r.data()["filesPending"], 0);
     assert_eq!(s.get(&star_path).await.status, 404);
@@ -45,7 +48,12 @@ async fn totals_are_exact_for_filters_the_index_cannot_count() {
         s.create(&asset_in("L", "Casual", "Athleisure")).await;
     }
     let r = s.get("/api/assets?createdAfter=2020-01-01T00:00:00Z&limit=10").await;
-    assert_eq!((r.data()["total"].as_u64(), r.data()["totalIsLowerBound"].as_bool()), (Some(25), Some(false)), "{}", r.body);
+    assert_eq!(
+        (r.data()["total"].as_u64(), r.data()["totalIsLowerBound"].as_bool()),
+        (Some(25), Some(false)),
+        "{}",
+        r.body
+    );
     assert_eq!(r.data()["totalPages"], 3);
     let r = s.get("/api/assets?hasAlbumArt=false&layer=L&limit=5&page=2").await;
     assert_eq!((r.data()["total"].as_u64(), r.data()["items"].as_array().map(Vec::len)), (Some(25), Some(5)));

@@ -8,17 +8,19 @@ use serde_json::{Value, json};
 /// The body the edit page PUTs for what it loaded, with the creator's changes.
 fn edit_page_put(asset: &Value, tags: Value) -> Value {
     let words = asset["creatorDescription"].as_str().or(asset["name"].as_str()).unwrap_or_default();
-    let description = asset["description"]
-        .as_str()
-        .or(asset["aiMetadata"]["generatedDescription"].as_str())
-        .unwrap_or_default();
+    let description =
+        asset["description"].as_str().or(asset["aiMetadata"]["generatedDescription"].as_str()).unwrap_or_default();
     json!({ "description": description, "creatorDescription": words, "tags": tags })
 }
 
 fn warning_codes(reply: &Value) -> Vec<(String, String)> {
     reply["warnings"]
         .as_array()
-        .map(|w| w.iter().map(|w| (w["field"].as_str().unwrap().to_owned(), w["code"].as_str().unwrap().to_owned())).collect())
+        .map(|w| {
+            w.iter()
+                .map(|w| (w["field"].as_str().unwrap().to_owned(), w["code"].as_str().unwrap().to_owned()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -31,7 +33,9 @@ async fn the_hfn_the_edit_page_prefills_is_not_saved_as_the_creators_words() {
     let id = made["_id"].as_str().unwrap();
 
     let loaded = find_by_listing(&s, id).await;
-    let r = s.put(&format!("/api/assets/{}", loaded["name"].as_str().unwrap()), &edit_page_put(&loaded, json!(["jersey"]))).await;
+    let r = s
+        .put(&format!("/api/assets/{}", loaded["name"].as_str().unwrap()), &edit_page_put(&loaded, json!(["jersey"])))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let saved = r.data();
     assert_eq!(saved["tags"], json!(["jersey"]), "the rest of the edit is saved");

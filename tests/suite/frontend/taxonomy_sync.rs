@@ -26,7 +26,10 @@ async fn the_sync_services_read_every_answer_at_the_top_level() {
     let index = fetch(&s, "/api/taxonomy/index").await;
     assert_eq!((index["version"].as_str(), index["totalLayers"].as_u64()), (Some("1.3"), Some(10)));
     let looks = &index["layers"]["L"];
-    assert_eq!((looks["totalCategories"].as_u64(), looks["categories"]["CAS"]["subcategoryCount"].as_u64()), (Some(14), Some(6)));
+    assert_eq!(
+        (looks["totalCategories"].as_u64(), looks["categories"]["CAS"]["subcategoryCount"].as_u64()),
+        (Some(14), Some(6))
+    );
     let counted: usize =
         looks["categories"].as_object().unwrap().values().map(|c| c["subcategories"].as_object().unwrap().len()).sum();
     assert_eq!(Some(counted as u64), looks["totalSubcategories"].as_u64());
@@ -39,13 +42,17 @@ async fn the_sync_services_read_every_answer_at_the_top_level() {
     category_count.as_object_mut().unwrap().remove("metadata");
     assert_eq!(category_count, with_envelope(json!({"layer": "L", "count": 14})));
     let subs = fetch(&s, "/api/taxonomy/layers/L/categories/CAS/subcategory-count").await;
-    assert_eq!((subs["layer"].as_str(), subs["category"].as_str(), subs["count"].as_u64()), (Some("L"), Some("CAS"), Some(6)));
+    assert_eq!(
+        (subs["layer"].as_str(), subs["category"].as_str(), subs["count"].as_u64()),
+        (Some("L"), Some("CAS"), Some(6))
+    );
     let counts = fetch(&s, "/api/taxonomy/layers/L/subcategory-counts").await;
     assert_eq!(counts["totalCategories"], 14);
     assert!(counts["counts"].as_array().unwrap().contains(&json!({"category": "CAS", "count": 6})));
     let total: u64 = counts["counts"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
     assert_eq!(Some(total), counts["totalSubcategories"].as_u64());
-    for missing in ["/api/taxonomy/layers/Z/category-count", "/api/taxonomy/layers/L/categories/NOPE/subcategory-count"] {
+    for missing in ["/api/taxonomy/layers/Z/category-count", "/api/taxonomy/layers/L/categories/NOPE/subcategory-count"]
+    {
         let r = s.send(anonymous().get(s.url(missing))).await;
         assert_eq!(r.status, 404, "{missing}");
     }
@@ -73,9 +80,18 @@ async fn the_dropdowns_and_the_converter() {
     assert!(subs["subcategories"].as_array().unwrap().iter().any(|x| x["code"] == "BAS"), "{subs}");
 
     // `convertHFNtoMFA` reads `success` and `mfa` at the top.
-    let r = s.send(anonymous().post(s.url("/api/taxonomy/convert/hfn-to-mfa")).json(&json!({"hfn": "S.POP.BAS.001"}))).await;
-    assert_eq!((r.body["success"].as_bool(), r.body["mfa"].as_str()), (Some(true), Some("2.001.001.001")), "{}", r.body);
-    let r = s.send(anonymous().post(s.url("/api/taxonomy/convert/mfa-to-hfn")).json(&json!({"mfa": "2.001.001.001"}))).await;
+    let r = s
+        .send(anonymous().post(s.url("/api/taxonomy/convert/hfn-to-mfa")).json(&json!({"hfn": "S.POP.BAS.001"})))
+        .await;
+    assert_eq!(
+        (r.body["success"].as_bool(), r.body["mfa"].as_str()),
+        (Some(true), Some("2.001.001.001")),
+        "{}",
+        r.body
+    );
+    let r = s
+        .send(anonymous().post(s.url("/api/taxonomy/convert/mfa-to-hfn")).json(&json!({"mfa": "2.001.001.001"})))
+        .await;
     assert_eq!((r.body["success"].as_bool(), r.body["hfn"].as_str()), (Some(true), Some("S.POP.BAS.001")));
     for empty in [json!({"hfn": ""}), json!({"hfn": "  "}), json!({"hfn": ":"})] {
         let r = s.send(anonymous().post(s.url("/api/taxonomy/convert/hfn-to-mfa")).json(&empty)).await;

@@ -41,7 +41,11 @@ async fn album_art_is_one_url_a_browser_can_show_and_lists_carry_the_thumbnail()
     let cover = web.put("cover.jpg", images::jpeg(1200, 1200), "image/jpeg");
     let s = url_shaped(&web).await;
     // The register page sends the cover as a URL string, the way the iTunes lookup gives it.
-    let made = register(&s, register_form("G", "Pop", "Base", &[("albumArt", &cover), ("creatorDescription", "Halo by Beyoncé")])).await;
+    let made = register(
+        &s,
+        register_form("G", "Pop", "Base", &[("albumArt", &cover), ("creatorDescription", "Halo by Beyoncé")]),
+    )
+    .await;
     assert_eq!(made["albumArt"], cover.as_str(), "pending: the URL that was sent, {made}");
     assert_eq!(made["albumArtDetails"]["status"], "pending");
     let id = made["_id"].as_str().unwrap().to_owned();
@@ -50,17 +54,26 @@ async fn album_art_is_one_url_a_browser_can_show_and_lists_carry_the_thumbnail()
     let details = &ready["albumArtDetails"];
     assert_eq!(details["status"], "ready", "{ready}");
     let variant = |name: &str| {
-        details["variants"].as_array().unwrap().iter().find(|v| v["name"] == name).unwrap()["url"].as_str().unwrap().to_owned()
+        details["variants"].as_array().unwrap().iter().find(|v| v["name"] == name).unwrap()["url"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     };
     assert_eq!(ready["albumArt"], variant("500x500").as_str());
-    assert_eq!((ready["albumArtUrl"].as_str(), ready["albumArtThumbnailUrl"].as_str()), (Some(variant("500x500").as_str()), Some(variant("150x150").as_str())));
+    assert_eq!(
+        (ready["albumArtUrl"].as_str(), ready["albumArtThumbnailUrl"].as_str()),
+        (Some(variant("500x500").as_str()), Some(variant("150x150").as_str()))
+    );
     // The browser's <img> loads it.
     let bytes = s.http.get(ready["albumArt"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(images::decoded_size(&bytes), (500, 500));
 
     // The list the detail and edit pages read carries the same.
     let listed = find_by_listing(&s, &id).await;
-    assert_eq!((listed["albumArt"].as_str(), listed["albumArtThumbnailUrl"].as_str()), (Some(variant("500x500").as_str()), Some(variant("150x150").as_str())));
+    assert_eq!(
+        (listed["albumArt"].as_str(), listed["albumArtThumbnailUrl"].as_str()),
+        (Some(variant("500x500").as_str()), Some(variant("150x150").as_str()))
+    );
 
     // An updated client asks for the object, whatever the setting.
     let asked = s.send(s.request(Method::GET, &format!("/api/assets/{id}")).header("prefer", "album-art=object")).await;
@@ -71,7 +84,8 @@ async fn album_art_is_one_url_a_browser_can_show_and_lists_carry_the_thumbnail()
 
     // hasAlbumArt means art a user can see; albumArtStatus names a state; totals are exact.
     let plain = register(&s, register_form("G", "Pop", "Base", &[])).await;
-    let blocked = register(&s, register_form("G", "Pop", "Base", &[("albumArt", "https://example.com/cover.jpg")])).await;
+    let blocked =
+        register(&s, register_form("G", "Pop", "Base", &[("albumArt", "https://example.com/cover.jpg")])).await;
     assert_eq!(blocked["albumArtDetails"]["source"], "Manual");
     let failed = settled(&s, blocked["_id"].as_str().unwrap()).await;
     assert_eq!(failed["albumArtDetails"]["status"], "failed", "{failed}");
@@ -81,18 +95,25 @@ async fn album_art_is_one_url_a_browser_can_show_and_lists_carry_the_thumbnail()
         async move {
             let r = s.get(&path).await;
             assert_eq!(r.status, 200, "{path}: {}", r.body);
-            let items: Vec<String> = r.data()["items"].as_array().unwrap().iter().map(|a| a["_id"].as_str().unwrap().to_owned()).collect();
+            let items: Vec<String> =
+                r.data()["items"].as_array().unwrap().iter().map(|a| a["_id"].as_str().unwrap().to_owned()).collect();
             assert_eq!(r.data()["total"].as_u64(), Some(items.len() as u64), "{path}: an exact total");
             items
         }
     };
-    assert_eq!(ids("/api/assets?layer=G&hasAlbumArt=true").await, [id.clone()]);
-    assert_eq!(ids("/api/assets?layer=G&albumArtStatus=ready").await, [id.clone()]);
+    assert_eq!(ids("/api/assets?layer=G&hasAlbumArt=true").await, std::slice::from_ref(&id));
+    assert_eq!(ids("/api/assets?layer=G&albumArtStatus=ready").await, std::slice::from_ref(&id));
     assert_eq!(ids("/api/assets?albumArtStatus=failed").await, [blocked["_id"].as_str().unwrap()]);
     assert_eq!(ids("/api/assets?albumArtStatus=none&layer=G").await, [plain["_id"].as_str().unwrap()]);
     assert_eq!(ids("/api/assets?layer=G&hasAlbumArt=false").await.len(), 2);
     let r = s.get("/api/assets?albumArtStatus=sideways").await;
     assert_eq!((r.status, r.code()), (400, "invalid_choice"));
+
+    // Deleting the song removes its art: the URLs stop answering.
+    assert_eq!(s.delete(&format!("/api/assets/{id}")).await.status, 200);
+    for name in ["500x500", "150x150"] {
+        assert_eq!(s.http.get(variant(name)).send().await.unwrap().status(), 404, "{name}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

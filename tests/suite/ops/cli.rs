@@ -58,3 +58,23 @@ fn an_operators_drill_backup_dry_run_killed_run_resume_verify() {
     let (code, _, err) = run(&data, &report, &["--rate", "0", "status"]);
     assert_eq!(code, 2, "clap refuses a zero rate: {err}");
 }
+
+/// Deletes made through the API are listed by `nna-ops deletions`, newest last.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletions_made_through_the_api_are_listed() {
+    let s = crate::support::Server::start().await;
+    let made = s.create(&crate::support::kelly()).await;
+    let r = s.delete(&format!("/api/assets/{}", made["id"].as_str().unwrap())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let dir = s.stop().await;
+    let report = dir.path().join("report.json");
+    let data = dir.path().to_path_buf();
+    let (code, r, err) = tokio::task::spawn_blocking(move || run(&data, &report, &["deletions"])).await.unwrap();
+    assert_eq!((code, r["count"].as_u64()), (0, Some(1)), "{err}");
+    let record = &r["deletions"][0];
+    assert_eq!(
+        (record["name"].as_str(), record["deletedBy"].as_str()),
+        (Some("L.CAS.ATL.001"), Some("admin@tests.nna"))
+    );
+    assert_eq!(record["assetId"], made["id"]);
+}

@@ -273,7 +273,9 @@ impl Maintenance for DynamoStore {
                 .set_exclusive_start_key(start.take());
             // A key may not be empty: without a position, the whole partition.
             query = match after.filter(|a| !a.is_empty()) {
-                Some(a) => query.key_condition_expression("pk = :p AND sk > :a").expression_attribute_values(":a", s(a)),
+                Some(a) => {
+                    query.key_condition_expression("pk = :p AND sk > :a").expression_attribute_values(":a", s(a))
+                }
                 None => query.key_condition_expression("pk = :p"),
             };
             let page = query.send().await.map_err(store_error)?;

@@ -244,7 +244,8 @@ impl AssetStore for DynamoStore {
             .expression_attribute_values(":r", n(current.revision))
             .build()
             .map_err(internal)?;
-        let put = Put::builder().table_name(&self.table).set_item(Some(deletion_item(record)?)).build().map_err(internal)?;
+        let put =
+            Put::builder().table_name(&self.table).set_item(Some(deletion_item(record)?)).build().map_err(internal)?;
         let result = self
             .client
             .transact_write_items()

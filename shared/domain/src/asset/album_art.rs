@@ -25,7 +25,9 @@ impl ArtSource {
         let host = url::Url::parse(url.trim()).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase));
         match host.as_deref() {
             Some(h) if h == "mzstatic.com" || h.ends_with(".mzstatic.com") => Self::ITunes,
-            Some(h) if h == "coverartarchive.org" || h.ends_with(".coverartarchive.org") || h.ends_with(".archive.org") => {
+            Some(h)
+                if h == "coverartarchive.org" || h.ends_with(".coverartarchive.org") || h.ends_with(".archive.org") =>
+            {
                 Self::MusicBrainz
             }
             _ => Self::Manual,

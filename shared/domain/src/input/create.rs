@@ -1,6 +1,7 @@
 //! A create request, parsed. JSON bodies and form fields (already turned into a JSON object by the
 //! HTTP layer, each value a string or a list of strings) both come through here.
 
+use super::words::is_placeholder_description;
 use crate::address::AssetKey;
 use crate::address::looks_like_address;
 use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
@@ -10,7 +11,6 @@ use crate::parse::{self, present};
 use crate::ports::BlobKey;
 use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
 use crate::upload::upload_key;
-use super::words::is_placeholder_description;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone)]

@@ -3,13 +3,13 @@
 //! HFN, addresses, components) cannot change; sending them back unchanged is fine.
 
 use super::create::one_of;
+use super::words::{Warning, is_placeholder_description, names_asset};
 use crate::address::{base_name, numeric_form};
 use crate::asset::{AiMetadata, AlbumArt, AlbumArtField, Asset, CreatorDescription, MusicMetadata, free_object, tags};
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{DESCRIPTION_CHARS, SOURCE_CHARS};
 use crate::parse::{self, object_or_json_text};
 use crate::taxonomy::{normalize_key, taxonomy};
-use super::words::{Warning, is_placeholder_description, names_asset};
 use serde::Serialize;
 use serde_json::{Map, Value};
 

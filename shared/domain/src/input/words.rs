@@ -85,7 +85,8 @@ mod tests {
 
     #[test]
     fn the_frontends_placeholder_and_nothing_else() {
-        for s in ["Asset L.TEMP.TEMP.001 (L.CAS.ATL)", "Asset G.TEMP.TEMP.001 (G.Pop.Base)", " Asset undefined (S.POP.HPM) "]
+        for s in
+            ["Asset L.TEMP.TEMP.001 (L.CAS.ATL)", "Asset G.TEMP.TEMP.001 (G.Pop.Base)", " Asset undefined (S.POP.HPM) "]
         {
             assert!(is_placeholder_description(s), "{s:?}");
         }

@@ -245,7 +245,8 @@ async fn walked(
     };
     let next_cursor = resume_at.map(|k| key.encode(&q.fingerprint(), &format!("{WALKED}:{k}")));
     let total = if plain_listing && only_places(q) { Some(index.count(&q.places).await?) } else { None };
-    let page = SearchPage { items: page.into_iter().map(|(_, a)| a).collect(), total, total_at_least: None, next_cursor };
+    let page =
+        SearchPage { items: page.into_iter().map(|(_, a)| a).collect(), total, total_at_least: None, next_cursor };
     Ok((page, matched))
 }
 

@@ -74,10 +74,15 @@ impl Maintenance for SqliteStore {
             inner.read(|conn| {
                 let mut stmt =
                     conn.prepare("SELECT doc FROM deletions WHERE key > ?1 ORDER BY key LIMIT ?2").map_err(sql)?;
-                let docs: Vec<String> =
-                    stmt.query_map(params![after, limit], |r| r.get(0)).map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;
+                let docs: Vec<String> = stmt
+                    .query_map(params![after, limit], |r| r.get(0))
+                    .map_err(sql)?
+                    .collect::<Result<_, _>>()
+                    .map_err(sql)?;
                 docs.iter()
-                    .map(|d| serde_json::from_str(d).map_err(|e| StoreError::Internal(format!("a deletion record: {e}"))))
+                    .map(|d| {
+                        serde_json::from_str(d).map_err(|e| StoreError::Internal(format!("a deletion record: {e}")))
+                    })
                     .collect()
             })
         })

@@ -2,9 +2,9 @@
 
 use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
 use super::sql;
+use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyClaim;
 use nna_domain::ports::{CreatePlan, StoreError};
-use nna_domain::asset::Deletion;
 use nna_domain::{Address, Asset, Sequence, Timestamp};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 

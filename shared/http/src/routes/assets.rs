@@ -1,8 +1,8 @@
 //! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
 
 use super::batch;
-use crate::conditional::IfMatch;
 use crate::art_shape::Shape;
+use crate::conditional::IfMatch;
 use crate::envelope::{AssetView, ok, ok_warned};
 use crate::openapi::schemas::{ArtRequest, AssetAnswer, AssetEdit, ListAnswer, NewAsset, ObjectAnswer, UploadRequest};
 use crate::params::Params;

@@ -92,7 +92,8 @@ pub(crate) async fn tree(headers: HeaderMap) -> Response {
     static TAG: LazyLock<String> = LazyLock::new(|| format!("\"taxonomy-{}\"", taxonomy().version()));
     let tag = HeaderValue::from_str(&TAG).unwrap_or(HeaderValue::from_static("\"taxonomy\""));
     if headers.get_all(header::IF_NONE_MATCH).iter().any(|v| {
-        v.to_str().is_ok_and(|list| list.split(',').any(|t| t.trim().trim_start_matches("W/") == *TAG || t.trim() == "*"))
+        v.to_str()
+            .is_ok_and(|list| list.split(',').any(|t| t.trim().trim_start_matches("W/") == *TAG || t.trim() == "*"))
     }) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response();
     }
@@ -164,11 +165,16 @@ pub(crate) async fn subcategories(Params((layer, category)): Params<(String, Str
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategory-count", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")),
     responses((status = 200, description = "How many subcategories a category has", body = SubcategoryCount)))]
-pub(crate) async fn subcategory_count(Params((layer, category)): Params<(String, String)>) -> Result<Response, ApiError> {
+pub(crate) async fn subcategory_count(
+    Params((layer, category)): Params<(String, String)>,
+) -> Result<Response, ApiError> {
     let layer = find_layer(&layer)?;
     let category = find_category(layer, &category)?;
-    let answer =
-        SubcategoryCount { layer: layer.code.to_string(), category: &category.code, count: category.subcategories.len() };
+    let answer = SubcategoryCount {
+        layer: layer.code.to_string(),
+        category: &category.code,
+        count: category.subcategories.len(),
+    };
     Ok(flat(StatusCode::OK, &answer))
 }
 
