@@ -111,7 +111,7 @@ async fn dynamodb() -> Value {
             let (requests, items) = store.metrics().snapshot();
             per_query.insert(
                 label.into(),
-                json!({ "requests": requests, "itemsRead": items, "results": page.items.len(), "total": page.total }),
+                json!({ "requests": requests, "itemsRead": items, "results": page.items.len(), "total": page.total, "totalAtLeast": page.total_at_least }),
             );
         }
         at.insert(size.to_string(), Value::Object(per_query));
