@@ -109,6 +109,14 @@ async fn album_art_is_one_url_a_browser_can_show_and_lists_carry_the_thumbnail()
     let r = s.get("/api/assets?albumArtStatus=sideways").await;
     assert_eq!((r.status, r.code()), (400, "invalid_choice"));
 
+    // A client that sends back the URL it read sends the same art: nothing to fetch again.
+    let r = s.put(&format!("/api/assets/{id}"), &json!({"albumArt": ready["albumArt"], "tags": ["halo"]})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.data()["albumArtDetails"]["status"].as_str(), r.data()["albumArt"].as_str()),
+        (Some("ready"), Some(variant("500x500").as_str()))
+    );
+
     // Deleting the song removes its art: the URLs stop answering.
     assert_eq!(s.delete(&format!("/api/assets/{id}")).await.status, 200);
     for name in ["500x500", "150x150"] {

@@ -373,6 +373,19 @@ impl AlbumArtField {
         }
     }
 
+    /// Whether `url` is one this art is shown or stored at: what it came from, or one of its files.
+    pub fn shows(&self, url: &str) -> bool {
+        let url = url.trim();
+        match self {
+            Self::LegacyUrl(u) => u.trim() == url,
+            Self::Art(a) => {
+                a.url.as_deref() == Some(url)
+                    || a.source_url.as_deref() == Some(url)
+                    || a.variants.iter().any(|v| v.url == url)
+            }
+        }
+    }
+
     /// The 150×150 rendition, once processed: what lists show.
     pub fn thumbnail_url(&self) -> Option<&str> {
         self.art().filter(|a| a.status == Some(ArtStatus::Ready)).and_then(|a| a.variant("150x150"))

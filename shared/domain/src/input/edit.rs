@@ -102,7 +102,10 @@ pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) ->
         next.music_metadata = MusicMetadata::with_facts_from(next.music_metadata.take(), ai);
     }
     let current_art = current.album_art.as_ref().and_then(AlbumArtField::art);
-    if let Some(v) = edit("albumArt", json_of(&current_art), &mut c) {
+    // A URL the asset already shows (answered as `albumArt` in the URL shape, sent back as it
+    // was read) is the same art, not new art to fetch.
+    let shown = |v: &Value| v.as_str().is_some_and(|u| current.album_art.as_ref().is_some_and(|a| a.shows(u)));
+    if let Some(v) = edit("albumArt", json_of(&current_art), &mut c).filter(|v| !shown(v)) {
         next.album_art = optional_all(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
             .flatten()
             .map(|art| AlbumArtField::Art(keep_processing(current_art, art)));
