@@ -46,7 +46,7 @@ impl Registry {
             }
             match self.store.delete(&current, &record).await {
                 Ok(()) => {
-                    let files_pending = self.remove_files(&current).await;
+                    let files_pending = self.remove_files(&current, &record.files).await;
                     return Ok(Deleted { asset: current, record, files_pending });
                 }
                 Err(StoreError::Conflict) => pause(attempt).await,
@@ -117,9 +117,9 @@ impl Registry {
     }
 
     /// Removes the files now; what fails goes to the queue. Returns how many were queued.
-    async fn remove_files(&self, asset: &Asset) -> usize {
+    async fn remove_files(&self, asset: &Asset, keys: &[String]) -> usize {
         let mut left = Vec::new();
-        for key in self.owned_files(asset) {
+        for key in keys.iter().filter_map(|k| BlobKey::parse(k)) {
             if let Err(e) = self.blobs.delete(&key).await {
                 tracing::warn!(asset = %asset.id, key = key.as_str(), error = %e, "file left for the cleanup job");
                 left.push(key.as_str().to_owned());
