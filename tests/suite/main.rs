@@ -20,6 +20,7 @@ mod faults;
 mod frontend;
 mod functions;
 mod http_contract;
+mod iam;
 mod infra;
 mod list;
 mod openapi;

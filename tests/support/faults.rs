@@ -47,11 +47,28 @@ struct Proxy {
     rng: Mutex<fastrand::Rng>,
     counts: Arc<FaultCounts>,
     http: reqwest::Client,
+    /// Told of every request that reached the emulator, and its answer's status.
+    recorder: Option<Arc<crate::evidence::Recorder>>,
 }
 
 /// Starts the proxy in front of `target` (`http://127.0.0.1:port`); `percent` of requests meet a
 /// fault, the kinds in equal shares, drawn from `seed`. Answers the proxy's URL.
 pub async fn start(target: &str, percent: u32, seed: u64) -> (String, Arc<FaultCounts>) {
+    spawn(target, percent, seed, None).await
+}
+
+/// A proxy that injects nothing and tells `recorder` of every request: which AWS actions a
+/// client performed (see `evidence`).
+pub async fn recording(target: &str, recorder: Arc<crate::evidence::Recorder>) -> String {
+    spawn(target, 0, 0, Some(recorder)).await.0
+}
+
+async fn spawn(
+    target: &str,
+    percent: u32,
+    seed: u64,
+    recorder: Option<Arc<crate::evidence::Recorder>>,
+) -> (String, Arc<FaultCounts>) {
     let counts = Arc::new(FaultCounts::default());
     let proxy = Arc::new(Proxy {
         target: target.trim_end_matches('/').to_owned(),
@@ -59,6 +76,7 @@ pub async fn start(target: &str, percent: u32, seed: u64) -> (String, Arc<FaultC
         rng: Mutex::new(fastrand::Rng::with_seed(seed)),
         counts: counts.clone(),
         http: reqwest::Client::builder().no_proxy().build().expect("client"),
+        recorder,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
@@ -120,6 +138,9 @@ impl Proxy {
         let (parts, body) = request.into_parts();
         let body = body.collect().await?.to_bytes();
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let recorded =
+            self.recorder.as_ref().map(|_| (parts.method.clone(), path.clone(), parts.headers.clone(), body.clone()));
+        let head = parts.method == hyper::Method::HEAD;
         let mut out = self.http.request(parts.method, format!("{}{path}", self.target)).body(body);
         for (name, value) in &parts.headers {
             if name != hyper::header::HOST {
@@ -127,9 +148,13 @@ impl Proxy {
             }
         }
         let answer = out.send().await?;
+        if let (Some(recorder), Some((method, path, headers, body))) = (&self.recorder, recorded) {
+            recorder.record(method.as_str(), &path, &headers, &body, answer.status().as_u16());
+        }
         let mut response = Response::builder().status(answer.status());
         for (name, value) in answer.headers() {
-            if name != hyper::header::TRANSFER_ENCODING && name != hyper::header::CONTENT_LENGTH {
+            // A HEAD answer's length is the object's size, not its (empty) body's.
+            if name != hyper::header::TRANSFER_ENCODING && (head || name != hyper::header::CONTENT_LENGTH) {
                 response = response.header(name, value);
             }
         }

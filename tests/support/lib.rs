@@ -5,6 +5,7 @@
 pub mod art;
 pub mod auth;
 pub mod emulator;
+pub mod evidence;
 pub mod faults;
 pub mod lambda;
 pub mod process;

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// The functions' environment: the emulator, and album art from the loopback server only.
-fn env(aws: &Aws) -> Vec<(String, String)> {
+pub(crate) fn env(aws: &Aws) -> Vec<(String, String)> {
     let mut env = emulator().env_for(aws);
     env.extend(
         [
@@ -42,7 +42,7 @@ async fn create_song(aws: &Aws, source: &str) -> Value {
 }
 
 /// One delivery as Lambda's SQS event source hands it over.
-fn sqs_event(deliveries: &[(&str, &Delivery)]) -> Value {
+pub(crate) fn sqs_event(deliveries: &[(&str, &Delivery)]) -> Value {
     let records: Vec<Value> = deliveries
         .iter()
         .map(|(id, d)| {
@@ -55,7 +55,7 @@ fn sqs_event(deliveries: &[(&str, &Delivery)]) -> Value {
     json!({ "Records": records })
 }
 
-async fn receive_one(aws: &Aws, hidden: Duration) -> Delivery {
+pub(crate) async fn receive_one(aws: &Aws, hidden: Duration) -> Delivery {
     for _ in 0..20 {
         if let Some(d) = aws.queue.receive(1, hidden).await.unwrap().pop() {
             return d;

@@ -2,7 +2,7 @@
 
 mod fetch;
 mod images;
-mod lambda;
+pub(crate) mod lambda;
 mod local;
 mod pipeline;
 mod rig;

@@ -1,0 +1,211 @@
+//! IAM from evidence. Every function binary is driven through its routes (or its queue) as Lambda
+//! runs it, each behind its own recording proxy in front of the emulator; every AWS action it
+//! performs is held against what `template.yaml` grants that function: an action not granted
+//! fails here as it would fail on AWS, and a write action granted but never performed is
+//! privilege nobody showed a need for.
+
+use crate::album_art::lambda::{env as art_env, receive_one, sqs_event};
+use crate::support::art::{ArtWeb, images};
+use crate::support::evidence::{Act, Names, Recorder, audit, grants};
+use crate::support::{Aws, Function, PNG_HEAD, api_event, emulator, event, faults, song, venv};
+use base64::Engine;
+use nna_domain::jobs::{Job, JobQueue};
+use nna_domain::ports::BlobStore;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The template as CloudFormation reads it, intrinsic functions and all (cfn-lint's decoder).
+fn template() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+    let script = "import json, sys\nfrom cfnlint.decode import cfn_yaml\nprint(json.dumps(cfn_yaml.load(sys.argv[1])))";
+    let out = std::process::Command::new(venv().join("bin/python")).arg("-c").arg(script).arg(&path).output().unwrap();
+    assert!(out.status.success(), "decoding the template: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A function behind its own recording proxy, with `extra` environment.
+async fn recorded(aws: &Aws, bin: &str, base_env: Vec<(String, String)>) -> (Function, Arc<Recorder>) {
+    let queue = |url: &str| url.rsplit('/').next().unwrap_or_default().to_owned();
+    let names = Names {
+        table: aws.table.clone(),
+        bucket: aws.bucket.clone(),
+        queues: BTreeMap::from([
+            (queue(&aws.queue_url), "JobsQueue".to_owned()),
+            (queue(&aws.dlq_url), "JobsDeadLetterQueue".to_owned()),
+        ]),
+    };
+    let recorder = Arc::new(Recorder::new(names));
+    let proxy = faults::recording(&emulator().endpoint, recorder.clone()).await;
+    let env: Vec<(String, String)> =
+        base_env.into_iter().map(|(k, v)| if k == "AWS_ENDPOINT_URL" { (k, proxy.clone()) } else { (k, v) }).collect();
+    (Function::start(bin, &env).await, recorder)
+}
+
+async fn ok(f: &mut Function, event: Value, expected: u16) -> Value {
+    let (status, body) = f.http(event).await;
+    assert_eq!(status, expected, "{body}");
+    body
+}
+
+/// A multipart request with one PNG file, base64-encoded as API Gateway sends binary bodies.
+fn with_file(method: &str, path: &str, fields: &[(&str, &str)]) -> Value {
+    let boundary = "----nnaIamBoundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n").bytes());
+    body.extend(PNG_HEAD);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let mut e = api_event(method, path, None);
+    e["headers"]["content-type"] = json!(format!("multipart/form-data; boundary={boundary}"));
+    e["body"] = json!(base64::engine::general_purpose::STANDARD.encode(&body));
+    e["isBase64Encoded"] = json!(true);
+    e
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_action_each_function_performs_is_granted_and_every_granted_write_is_used() {
+    let aws = Aws::fresh().await;
+    let web = ArtWeb::start().await;
+    let cover = web.put("cover.jpg", images::jpeg(600, 600), "image/jpeg");
+    let mut seen: BTreeMap<&str, Arc<Recorder>> = BTreeMap::new();
+
+    // create-asset: JSON, multipart, batch, a direct upload (and one that is missing), a song
+    // (its art job), a composite (its components checked), a create that fails after its file
+    // was stored (the file is removed again).
+    let (mut create, r) = recorded(&aws, "create-asset", art_env(&aws)).await;
+    seen.insert("create-asset", r);
+    let look = ok(&mut create, event("create-asset.json"), 201).await["data"].clone();
+    let star = ok(&mut create, event("create-asset-form.json"), 201).await["data"].clone();
+    ok(&mut create, event("create-assets-batch.json"), 200).await;
+    let slot = ok(
+        &mut create,
+        api_event("POST", "/api/assets/uploads", Some(&json!({"contentType": "image/png", "size": PNG_HEAD.len()}))),
+        201,
+    )
+    .await;
+    // The browser's PUT goes to storage, not through the function: the test puts the file there.
+    let png = nna_domain::ports::BlobMeta { content_type: "image/png".into(), cache_control: "no-cache".into() };
+    let uploaded = nna_domain::ports::BlobKey::parse(slot["data"]["uploadKey"].as_str().unwrap()).unwrap();
+    aws.blobs.put(&uploaded, PNG_HEAD.to_vec().into(), &png).await.unwrap();
+    let key = slot["data"]["uploadKey"].as_str().unwrap();
+    ok(
+        &mut create,
+        api_event(
+            "POST",
+            "/api/assets",
+            Some(&json!({"layer": "L", "category": "Casual", "subcategory": "Denim", "uploadKey": key})),
+        ),
+        201,
+    )
+    .await;
+    let missing = api_event(
+        "POST",
+        "/api/assets",
+        Some(
+            &json!({"layer": "L", "category": "Casual", "subcategory": "Denim", "uploadKey": "uploads/nothing-here.png"}),
+        ),
+    );
+    let (status, answer) = create.http(missing).await;
+    assert!((400..500).contains(&status), "a missing upload is the client's fault: {status} {answer}");
+    let mut body = song("Halo by Beyoncé");
+    body["albumArt"] = json!({"sourceUrl": cover, "source": "iTunes"});
+    let halo = ok(&mut create, api_event("POST", "/api/assets", Some(&body)), 201).await["data"].clone();
+    let composite = ok(&mut create, api_event("POST", "/api/assets", Some(&json!({"layer": "C", "category": "Full_Composites", "subcategory": "Pop", "components": [star["name"], look["name"]]}))), 201).await["data"].clone();
+    let full = nna_aws::dynamo::item::sequence_key("L.CAS.MIN");
+    let mut item = full.clone();
+    item.insert("last".into(), nna_aws::dynamo::item::n(nna_domain::Sequence::MAX));
+    aws.store.client().put_item().table_name(&aws.table).set_item(Some(item)).send().await.unwrap();
+    let (status, _) = create
+        .http(with_file("POST", "/api/assets", &[("layer", "L"), ("category", "Casual"), ("subcategory", "Minimal")]))
+        .await;
+    assert_eq!(status, 409, "the subcategory is full");
+
+    // process-album-art: the song's art job, then a cleanup job for files a delete left.
+    let (mut worker, r) = recorded(&aws, "process-album-art", art_env(&aws)).await;
+    seen.insert("process-album-art", r);
+    let job = receive_one(&aws, Duration::from_secs(30)).await;
+    let answer = worker.invoke(sqs_event(&[("m-1", &job)])).await.response();
+    assert_eq!(answer["batchItemFailures"], json!([]), "{answer}");
+
+    // update-asset: the edit page, curate, art for a look (refused) and for the song (an upload),
+    // a refused and a forced delete, a delete that removes the song and its files.
+    let (mut update, r) = recorded(&aws, "update-asset", art_env(&aws)).await;
+    seen.insert("update-asset", r);
+    ok(&mut update, event("update-asset-put.json"), 200).await;
+    ok(&mut update, event("update-asset-patch.json"), 200).await;
+    ok(&mut update, event("update-asset-album-art.json"), 400).await;
+    ok(&mut update, event("update-asset-curate.json"), 200).await;
+    let halo_path = format!("/api/assets/{}", halo["id"].as_str().unwrap());
+    ok(&mut update, with_file("POST", &format!("{halo_path}/album-art"), &[]), 202).await;
+    let star_path = format!("/api/assets/{}", star["name"].as_str().unwrap());
+    ok(&mut update, api_event("DELETE", &star_path, None), 409).await;
+    ok(&mut update, api_event("DELETE", &format!("{star_path}?force=true"), None), 200).await;
+    ok(&mut update, api_event("DELETE", &halo_path, None), 200).await;
+    ok(&mut update, api_event("DELETE", &format!("/api/assets/{}", composite["id"].as_str().unwrap()), None), 200)
+        .await;
+    // The upload's job, then a cleanup job as a delete queues it when storage refuses.
+    let upload_job = receive_one(&aws, Duration::from_secs(30)).await;
+    worker.invoke(sqs_event(&[("m-2", &upload_job)])).await.response();
+    let leftover = format!("album-art/uploads/{}/left.png", halo["id"].as_str().unwrap());
+    aws.blobs
+        .put(&nna_domain::ports::BlobKey::parse(&leftover).unwrap(), PNG_HEAD.to_vec().into(), &png)
+        .await
+        .unwrap();
+    aws.queue
+        .send(&Job::DeleteFiles {
+            asset_id: nna_domain::AssetId::parse(halo["id"].as_str().unwrap()).unwrap(),
+            keys: vec![leftover],
+        })
+        .await
+        .unwrap();
+    let cleanup = receive_one(&aws, Duration::from_secs(30)).await;
+    let answer = worker.invoke(sqs_event(&[("m-3", &cleanup)])).await.response();
+    assert_eq!(answer["batchItemFailures"], json!([]), "{answer}");
+
+    // get-asset, search-assets, auth-users.
+    let (mut get, r) = recorded(&aws, "get-asset", emulator().env_for(&aws)).await;
+    seen.insert("get-asset", r);
+    for e in ["get-asset.json", "get-health.json", "get-taxonomy-index.json"] {
+        ok(&mut get, event(e), 200).await;
+    }
+    ok(&mut get, api_event("GET", "/api/taxonomy/health", None), 200).await;
+    let (mut search, r) = recorded(&aws, "search-assets", emulator().env_for(&aws)).await;
+    seen.insert("search-assets", r);
+    for e in ["search-assets-list.json", "search-assets-search.json"] {
+        ok(&mut search, event(e), 200).await;
+    }
+    ok(&mut search, api_event("GET", "/api/assets?createdAfter=2020-01-01&limit=1", None), 200).await;
+    let (mut auth, r) = recorded(&aws, "auth-users", emulator().env_for(&aws)).await;
+    seen.insert("auth-users", r);
+    ok(&mut auth, event("auth-register.json"), 201).await;
+    ok(&mut auth, event("auth-login.json"), 200).await;
+    ok(&mut auth, event("auth-profile.json"), 200).await;
+    ok(&mut auth, api_event("POST", "/api/auth/make-admin", Some(&json!({"email": "kelly@example.com"}))), 200).await;
+
+    let granted = grants(&template());
+    let mut problems = Vec::new();
+    for (bin, recorder) in &seen {
+        let acts = recorder.acts();
+        let (refused, unused) = audit(granted.get(*bin).map(Vec::as_slice).unwrap_or_default(), &acts);
+        problems.extend(
+            refused
+                .iter()
+                .map(|a| format!("{bin}: performs {} on {} ({:?}), not granted", a.action, a.resource, a.leading_key)),
+        );
+        problems.extend(unused.iter().map(|a| format!("{bin}: granted {a}, which no test performed")));
+    }
+    assert!(problems.is_empty(), "the template and the evidence disagree:\n{}", problems.join("\n"));
+
+    // The check catches a missing grant: without BatchWriteItem, update-asset's deletes fail.
+    let mut narrowed = granted.get("update-asset").cloned().unwrap();
+    for g in &mut narrowed {
+        g.actions.retain(|a| a != "dynamodb:BatchWriteItem");
+    }
+    let (refused, _) = audit(&narrowed, &seen["update-asset"].acts());
+    assert!(refused.iter().any(|a: &Act| a.action == "dynamodb:BatchWriteItem"), "{refused:?}");
+}
