@@ -82,3 +82,12 @@ async fn files_up_to_the_inline_limit_go_inline_and_larger_ones_are_sent_to_dire
     assert_eq!((status, body["error"]["code"].as_str()), (413, Some("file_too_large")), "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("/api/assets/uploads"), "{body}");
 }
+
+/// Operators' runs cannot pile up: the ops function runs one invocation at a time.
+#[test]
+fn the_ops_function_runs_one_invocation_at_a_time() {
+    let template = template();
+    let ops =
+        template.split("\n  OpsFunction:\n").nth(1).and_then(|rest| rest.split("\n  # ").next()).unwrap_or_default();
+    assert!(ops.contains("ReservedConcurrentExecutions: 1"), "OpsFunction:\n{ops}");
+}

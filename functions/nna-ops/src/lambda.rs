@@ -90,7 +90,8 @@ pub async fn serve() -> Result<(), Error> {
         };
         let name = request.command.clone();
         let command = request.command()?;
-        match execute(ops, &sweep, &command).await {
+        let holder = format!("lambda {}", event.context.request_id);
+        match execute(ops, &sweep, &command, &holder).await {
             Ok((report, code)) => {
                 let passed = code == std::process::ExitCode::SUCCESS;
                 Ok::<Value, Error>(json!({"command": name, "finished": true, "passed": passed, "report": report}))

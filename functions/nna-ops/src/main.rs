@@ -174,6 +174,7 @@ async fn main() -> ExitCode {
             eprintln!("nna-ops {}: {e}", cli.command.name());
             match e.downcast_ref::<OpsError>() {
                 Some(OpsError::Interrupted(_)) => ExitCode::from(3),
+                Some(OpsError::Locked { .. }) => ExitCode::from(4),
                 _ => ExitCode::FAILURE,
             }
         }
@@ -195,11 +196,50 @@ async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
         stop_after: p.stop_after,
         ..Sweep::default()
     };
-    execute(&ops, &sweep, &cli.command).await
+    let user = std::env::var("USER").unwrap_or_else(|_| "someone".into());
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "here".into());
+    execute(&ops, &sweep, &cli.command, &format!("cli {user}@{host} pid {}", std::process::id())).await
 }
 
-/// One command on the given store: its report, and the exit code it calls for.
-async fn execute(ops: &nna_ops::Ops, sweep: &Sweep, command: &Command) -> Result<(serde_json::Value, ExitCode), Error> {
+impl Command {
+    /// Whether the command changes the table, and so must not run beside another that does.
+    fn writes(&self) -> bool {
+        match self {
+            Self::Restore { .. }
+            | Self::Rollback
+            | Self::Recount
+            | Self::Fixture { .. }
+            | Self::ImportLegacy { .. } => true,
+            Self::Migrate { dry_run, .. } | Self::ReprocessAlbumArt { dry_run, .. } => !dry_run,
+            Self::Backup { .. } | Self::Verify { .. } | Self::Status | Self::Deletions { .. } => false,
+        }
+    }
+}
+
+/// One command on the given store, as `holder` (who runs it: a writing command takes the
+/// operators' run lock under that name): its report, and the exit code it calls for.
+async fn execute(
+    ops: &nna_ops::Ops,
+    sweep: &Sweep,
+    command: &Command,
+    holder: &str,
+) -> Result<(serde_json::Value, ExitCode), Error> {
+    let held = match command.writes() {
+        true => Some(nna_ops::lock::hold(ops, holder, command.name()).await?),
+        false => None,
+    };
+    let outcome = execute_held(ops, sweep, command).await;
+    if let Some(held) = held {
+        held.release().await;
+    }
+    outcome
+}
+
+async fn execute_held(
+    ops: &nna_ops::Ops,
+    sweep: &Sweep,
+    command: &Command,
+) -> Result<(serde_json::Value, ExitCode), Error> {
     let done = |v| Ok((v, ExitCode::SUCCESS));
     match command {
         Command::Backup { to } => done(json(backup::backup(ops, sweep, target::archive(to).await?.as_ref()).await?)?),

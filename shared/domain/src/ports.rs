@@ -166,12 +166,35 @@ pub trait Maintenance: Send + Sync {
     /// Forgets a run's checkpoints, so it starts over.
     async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError>;
 
+    /// Takes the operators' run lock for `lock.holder` until `lock.expires_at`, or renews it
+    /// when that holder has it already. `Some(current)`: someone else holds a live lock.
+    async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError>;
+    /// Lets go of the lock if `holder` has it.
+    async fn release_lock(&self, holder: &str) -> Result<(), StoreError>;
+
     /// Deletion records, oldest first, after `after` (a record's `sort_key`), at most `limit`.
     async fn deletions(&self, after: Option<&str>, limit: usize) -> Result<Vec<Deletion>, StoreError>;
 
     /// Makes the store hold exactly `assets` and `sequences` (lookups, index and counts rebuilt
     /// from them): whatever else is there is removed. Checkpoints are kept.
     async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError>;
+}
+
+/// Who runs an operators' command that must not run twice at once, since when, and until when
+/// the claim holds unless renewed (a killed run's lock lapses by itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunLock {
+    pub holder: String,
+    pub command: String,
+    pub since: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl RunLock {
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.expires_at > now
+    }
 }
 
 /// One entry of a term's posting list: an asset and its creation position (`Order::Created`).

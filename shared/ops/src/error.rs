@@ -22,6 +22,11 @@ pub enum OpsError {
         "the interrupted run used {before} segments; resume with --segments {before}, or start over with --restart"
     )]
     SegmentsChanged { before: u32, now: u32 },
+    /// Another writing run holds the operators' lock.
+    #[error(
+        "another run holds the operators' lock: {command} by {holder} since {since}; wait for it to finish (a killed run lets go within two minutes)"
+    )]
+    Locked { holder: String, command: String, since: nna_domain::Timestamp },
     /// `stop_after` was reached: the run stopped as if killed, and resumes from its checkpoints.
     #[error("stopped after {0} items, as asked; run again to resume")]
     Interrupted(u64),

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod deletions;
 mod error;
 pub mod fixture;
+pub mod lock;
 pub mod migrate;
 mod names;
 pub mod progress;

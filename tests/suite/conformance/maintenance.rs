@@ -11,7 +11,33 @@ for_both!(maintenance:
     segments_hold_every_asset_once,
     checkpoints_are_kept_per_run_and_segment,
     a_restore_puts_back_exactly_the_backup,
+    one_run_holds_the_lock_at_a_time,
 );
+
+/// The operators' run lock: one holder; renewed by it, refused to others while live, free again
+/// when released or lapsed.
+async fn one_run_holds_the_lock_at_a_time(a: Adapters) {
+    use nna_domain::Timestamp;
+    use nna_domain::ports::RunLock;
+    let at = |ms_from_now: i64| Timestamp::from_millis(Timestamp::now().millis() + ms_from_now).unwrap();
+    let lock = |holder: &str, lease_ms: i64| RunLock {
+        holder: holder.into(),
+        command: "migrate".into(),
+        since: Timestamp::now(),
+        expires_at: at(lease_ms),
+    };
+    let m = &a.maintenance;
+    assert_eq!(m.take_lock(&lock("cli ana", 60_000)).await.unwrap(), None);
+    assert_eq!(m.take_lock(&lock("cli ana", 90_000)).await.unwrap(), None, "the holder renews");
+    let refused = m.take_lock(&lock("lambda 1", 60_000)).await.unwrap().expect("held by another");
+    assert_eq!((refused.holder.as_str(), refused.command.as_str()), ("cli ana", "migrate"));
+    m.release_lock("lambda 1").await.unwrap();
+    assert!(m.take_lock(&lock("lambda 1", 60_000)).await.unwrap().is_some(), "only the holder lets go");
+    m.release_lock("cli ana").await.unwrap();
+    assert_eq!(m.take_lock(&lock("lambda 1", 1)).await.unwrap(), None);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(m.take_lock(&lock("lambda 2", 60_000)).await.unwrap(), None, "a lapsed lease is free");
+}
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {
     v.as_object().unwrap().clone()

@@ -78,3 +78,39 @@ async fn deletions_made_through_the_api_are_listed() {
     );
     assert_eq!(record["assetId"], made["id"]);
 }
+
+/// A writing command while another run holds the lock is refused, naming the holder; reading
+/// commands go on; once the lock is free the command runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_writing_run_is_refused_while_one_holds_the_lock() {
+    use nna_domain::Timestamp;
+    use nna_domain::ports::{Maintenance, RunLock};
+    let dir = tempfile::TempDir::new().unwrap();
+    let (data, report) = (dir.path().join("data"), dir.path().join("report.json"));
+    let (d, r) = (data.clone(), report.clone());
+    let (code, _, err) =
+        tokio::task::spawn_blocking(move || run(&d, &r, &["fixture", "--assets", "20"])).await.unwrap();
+    assert_eq!(code, 0, "{err}");
+    let store = nna_embedded::SqliteStore::open(data.join("registry.sqlite3")).unwrap();
+    let now = Timestamp::now();
+    let held = RunLock {
+        holder: "lambda 7f3a".into(),
+        command: "migrate".into(),
+        since: now,
+        expires_at: Timestamp::from_millis(now.millis() + 600_000).unwrap(),
+    };
+    assert_eq!(store.take_lock(&held).await.unwrap(), None);
+
+    let (d, r) = (data.clone(), report.clone());
+    let (code, _, err) = tokio::task::spawn_blocking(move || run(&d, &r, &["migrate"])).await.unwrap();
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("lambda 7f3a") && err.contains("migrate by"), "{err}");
+    let (d, r) = (data.clone(), report.clone());
+    let (code, _, err) = tokio::task::spawn_blocking(move || run(&d, &r, &["status"])).await.unwrap();
+    assert_eq!(code, 0, "reading goes on: {err}");
+
+    store.release_lock("lambda 7f3a").await.unwrap();
+    let (code, r, err) = tokio::task::spawn_blocking(move || run(&data, &report, &["migrate"])).await.unwrap();
+    assert_eq!((code, r["changed"].as_u64()), (0, Some(20)), "{err}");
+    assert_eq!(store.take_lock(&RunLock { holder: "next".into(), ..held }).await.unwrap(), None, "the run let go");
+}

@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
 use nna_domain::Asset;
 use nna_domain::asset::Deletion;
 use nna_domain::ports::{
-    AssetStore, Checkpoint, CountFix, Maintenance, ScanPage, SequenceState, StoreError, Unreadable,
+    AssetStore, Checkpoint, CountFix, Maintenance, RunLock, ScanPage, SequenceState, StoreError, Unreadable,
 };
 use nna_domain::search::{Level, Order};
 use nna_domain::taxonomy::taxonomy;
@@ -34,6 +34,11 @@ fn taxonomy_paths() -> impl Iterator<Item = String> {
             .iter()
             .flat_map(move |c| c.subcategories.iter().map(move |s| format!("{}.{}.{}", l.code, c.code, s.code)))
     })
+}
+
+/// The operators' run lock: among the checkpoints (`O#`), so a restore keeps it.
+fn lock_key() -> Item {
+    HashMap::from([(PK.to_owned(), s("O#lock")), (SK.to_owned(), s("ops"))])
 }
 
 fn checkpoint_key(run: &str, segment: u32) -> Item {
@@ -256,6 +261,54 @@ impl Maintenance for DynamoStore {
             .await
             .map_err(store_error)?;
         self.delete_keys(out.items.unwrap_or_default()).await
+    }
+
+    async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError> {
+        let doc = serde_json::to_string(lock).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let mut item = lock_key();
+        item.insert("holder".into(), s(lock.holder.clone()));
+        item.insert("expiresAt".into(), n(lock.expires_at.millis()));
+        item.insert("doc".into(), s(doc));
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk) OR expiresAt < :now OR holder = :me")
+            .expression_attribute_values(":now", n(nna_domain::Timestamp::now().millis()))
+            .expression_attribute_values(":me", s(lock.holder.clone()))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(None),
+            Err(e) if crate::errors::code(&e) == Some("ConditionalCheckFailedException") => {
+                let held = self.get_item(lock_key()).await?;
+                let held = held.as_ref().and_then(|i| string_attr(i, "doc")).and_then(|d| serde_json::from_str(d).ok());
+                // Let go of in between: try again once.
+                match held {
+                    Some(h) => Ok(Some(h)),
+                    None => Box::pin(self.take_lock(lock)).await,
+                }
+            }
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    async fn release_lock(&self, holder: &str) -> Result<(), StoreError> {
+        let deleted = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(lock_key()))
+            .condition_expression("holder = :me")
+            .expression_attribute_values(":me", s(holder))
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => Ok(()),
+            Err(e) if crate::errors::code(&e) == Some("ConditionalCheckFailedException") => Ok(()),
+            Err(e) => Err(store_error(e)),
+        }
     }
 
     async fn deletions(&self, after: Option<&str>, limit: usize) -> Result<Vec<Deletion>, StoreError> {

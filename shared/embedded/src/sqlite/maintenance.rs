@@ -7,7 +7,7 @@ use super::{SqliteStore, row::decode, sql};
 use async_trait::async_trait;
 use nna_domain::Asset;
 use nna_domain::asset::Deletion;
-use nna_domain::ports::{Checkpoint, CountFix, Maintenance, ScanPage, SequenceState, StoreError, Unreadable};
+use nna_domain::ports::{Checkpoint, CountFix, Maintenance, RunLock, ScanPage, SequenceState, StoreError, Unreadable};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::BTreeMap;
 
@@ -62,6 +62,41 @@ impl Maintenance for SqliteStore {
                 let rows =
                     stmt.query_map([], |r| Ok(SequenceState { path: r.get(0)?, last: r.get(1)? })).map_err(sql)?;
                 rows.collect::<Result<_, _>>().map_err(sql)
+            })
+        })
+        .await
+    }
+
+    async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError> {
+        let lock = lock.clone();
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+                let held: Option<String> = tx
+                    .query_row("SELECT doc FROM ops_lock WHERE name = 'ops'", [], |r| r.get(0))
+                    .optional()
+                    .map_err(sql)?;
+                let held: Option<RunLock> = held.and_then(|d| serde_json::from_str(&d).ok());
+                if let Some(other) = held.filter(|h| h.holder != lock.holder && h.is_live(nna_domain::Timestamp::now()))
+                {
+                    return Ok(Some(other));
+                }
+                let doc = serde_json::to_string(&lock).map_err(|e| StoreError::Internal(e.to_string()))?;
+                tx.execute("INSERT OR REPLACE INTO ops_lock (name, doc) VALUES ('ops', ?1)", [doc]).map_err(sql)?;
+                tx.commit().map_err(sql)?;
+                Ok(None)
+            })
+        })
+        .await
+    }
+
+    async fn release_lock(&self, holder: &str) -> Result<(), StoreError> {
+        let holder = holder.to_owned();
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                conn.execute("DELETE FROM ops_lock WHERE name = 'ops' AND json_extract(doc, '$.holder') = ?1", [holder])
+                    .map_err(sql)
+                    .map(|_| ())
             })
         })
         .await

@@ -106,6 +106,8 @@ const STEPS: &[Step] = &[
     ),
     // 9: what is kept of deleted assets (who, when, what), by `Deletion::sort_key`.
     Step::Sql("CREATE TABLE deletions (key TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
+    // 10: the operators' run lock (one row, `name` = 'ops').
+    Step::Sql("CREATE TABLE ops_lock (name TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
