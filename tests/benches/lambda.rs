@@ -59,7 +59,7 @@ async fn measure() -> Value {
         let mut cold = Vec::new();
         for _ in 0..20 {
             let started = Instant::now();
-            let mut f = Function::start_binary(&path, &env).await;
+            let mut f = Function::start_binary(&path, &env, std::time::Duration::from_secs(10)).await;
             f.invoke(event(event_file)).await;
             cold.push(started.elapsed());
         }
@@ -135,7 +135,7 @@ async fn warming() -> Value {
         env.push(("NNA_WARM_TIMEOUT_MS".into(), timeout_ms.into()));
         let mut first = Vec::new();
         for _ in 0..10 {
-            let mut f = Function::start_binary(&path, &env).await;
+            let mut f = Function::start_binary(&path, &env, std::time::Duration::from_secs(10)).await;
             let (outcome, took) = f.invoke_timed(event("get-asset.json")).await;
             let status = outcome.response()["statusCode"].as_u64();
             assert_eq!(status, Some(404), "the asset does not exist: a store read answered");

@@ -22,6 +22,7 @@ mod functions;
 mod http_contract;
 mod iam;
 mod infra;
+mod limits;
 mod list;
 mod openapi;
 mod ops;

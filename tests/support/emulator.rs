@@ -186,7 +186,9 @@ async fn queues(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
         .await
         .expect("DLQ attributes");
     let arn = attributes.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).expect("DLQ arn").clone();
-    let redrive = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": "3"}).to_string();
+    let redrive =
+        serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": nna_domain::jobs::MAX_RECEIVES.to_string()})
+            .to_string();
     let url = sqs
         .create_queue()
         .queue_name(name)

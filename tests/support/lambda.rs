@@ -46,7 +46,12 @@ struct Api {
     queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Pending>>>,
     waiting: Arc<Mutex<Waiting>>,
     init_error: Arc<Mutex<Option<String>>>,
+    /// The function's configured timeout: the deadline each event is handed out with.
+    timeout: Duration,
 }
+
+/// What Lambda takes in, and gives back, per invocation (6 MB, synchronous invokes).
+pub const PAYLOAD_LIMIT: usize = 6_291_456;
 
 /// The Runtime API on 127.0.0.1, and a function binary polling it.
 pub struct Function {
@@ -56,26 +61,56 @@ pub struct Function {
     next_id: u64,
 }
 
+/// The timeout `template.yaml` gives the function with this binary (its own, else the
+/// template's global one).
+pub fn configured_timeout(bin: &str) -> Duration {
+    let template = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"))
+        .expect("template.yaml");
+    let seconds = |text: &str| {
+        text.lines().find_map(|l| l.trim().strip_prefix("Timeout: ").and_then(|n| n.trim().parse::<u64>().ok()))
+    };
+    let own = template.split(&format!("Binary: {bin}\n")).nth(1).and_then(|rest| {
+        // This resource's lines only: up to the next resource (two spaces' indent, a capital).
+        let end = rest
+            .match_indices("\n  ")
+            .map(|(i, _)| i)
+            .find(|i| rest[i + 3..].starts_with(|c: char| c.is_ascii_uppercase()))
+            .unwrap_or(rest.len());
+        seconds(&rest[..end])
+    });
+    let global = template.split("Globals:").nth(1).and_then(|g| seconds(g.split("\nResources:").next().unwrap_or(g)));
+    Duration::from_secs(own.or(global).unwrap_or(3))
+}
+
 impl Function {
-    /// Starts `bin` (built by cargo) with the given environment on top of Lambda's own.
+    /// Starts `bin` (built by cargo) with the given environment on top of Lambda's own, and the
+    /// timeout the template gives it.
     pub async fn start(bin: &str, env: &[(String, String)]) -> Self {
-        Self::start_binary(&super::binary(bin, bin), env).await
+        Self::start_binary(&super::binary(bin, bin), env, configured_timeout(bin)).await
+    }
+
+    /// The same with another timeout.
+    pub async fn start_timed(bin: &str, env: &[(String, String)], timeout: Duration) -> Self {
+        Self::start_binary(&super::binary(bin, bin), env, timeout).await
     }
 
     /// Starts the binary at `path`, named after its file.
-    pub async fn start_binary(path: &std::path::Path, env: &[(String, String)]) -> Self {
+    pub async fn start_binary(path: &std::path::Path, env: &[(String, String)], timeout: Duration) -> Self {
         let bin = path.file_name().and_then(|n| n.to_str()).unwrap_or("function");
         let (sender, receiver) = mpsc::channel(1);
         let api = Api {
             queue: Arc::new(tokio::sync::Mutex::new(receiver)),
             waiting: Arc::new(Mutex::new(HashMap::new())),
             init_error: Arc::new(Mutex::new(None)),
+            timeout,
         };
         let app = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
             .route("/2018-06-01/runtime/invocation/{id}/response", post(response))
             .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
             .route("/2018-06-01/runtime/init/error", post(init_error))
+            // The limit is Lambda's, checked in `response`, not the web framework's 2 MB.
+            .layer(axum::extract::DefaultBodyLimit::disable())
             .with_state(api.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the runtime API");
         let addr = listener.local_addr().expect("runtime API address");
@@ -101,25 +136,43 @@ impl Function {
         self.invoke_timed(event).await.0
     }
 
-    /// The answer, and how long the function took from taking the event to answering it.
+    /// The answer, and how long the function took from taking the event to answering it. As
+    /// Lambda: an event over 6 MB is refused without invoking; a function that has not answered
+    /// by its timeout is stopped (its sandbox is gone) and the invocation is an error.
     pub async fn invoke_timed(&mut self, event: Value) -> (Outcome, Duration) {
+        let size = serde_json::to_vec(&event).map(|b| b.len()).unwrap_or(0);
+        if size > PAYLOAD_LIMIT {
+            let refused = serde_json::json!({"errorType": "RequestEntityTooLargeException",
+                "errorMessage": format!("Request must be smaller than {PAYLOAD_LIMIT} bytes for the InvokeFunction operation"), "size": size});
+            return (Outcome::Error(refused), Duration::ZERO);
+        }
         self.next_id += 1;
         let id = format!("req-{}", self.next_id);
         let (reply, answer) = oneshot::channel();
         self.sender.send(Pending { event, id: id.clone(), reply }).await.expect("the runtime API is running");
-        let deadline = Instant::now() + Duration::from_secs(60);
+        // The deadline runs from when the function takes the event; a start-up may come first.
+        let started = Instant::now();
+        let limit = self.api.timeout + Duration::from_secs(10);
         let mut answer = answer;
         loop {
             tokio::select! {
                 outcome = &mut answer => return outcome.expect("an answer"),
-                () = tokio::time::sleep(Duration::from_millis(200)) => {
+                () = tokio::time::sleep(Duration::from_millis(100)) => {
                     if let Some(e) = self.api.init_error.lock().unwrap().clone() {
                         panic!("the function failed to start: {e}");
                     }
                     if let Ok(Some(status)) = self.child.try_wait() {
                         panic!("the function exited ({status}) before answering {id}");
                     }
-                    assert!(Instant::now() < deadline, "no answer to {id} within 60 s");
+                    let taken = self.api.waiting.lock().unwrap().get(&id).map(|(_, since)| *since);
+                    if taken.is_some_and(|since| since.elapsed() > self.api.timeout) {
+                        let _ = self.child.kill();
+                        self.api.waiting.lock().unwrap().remove(&id);
+                        let timed_out = serde_json::json!({"errorType": "Sandbox.Timedout",
+                            "errorMessage": format!("Task timed out after {:.2} seconds", self.api.timeout.as_secs_f64())});
+                        return (Outcome::Error(timed_out), self.api.timeout);
+                    }
+                    assert!(taken.is_some() || started.elapsed() < limit, "{id} was not taken within {limit:?}");
                 }
             }
         }
@@ -150,7 +203,7 @@ async fn next(State(api): State<Api>) -> Response {
     };
     api.waiting.lock().unwrap().insert(p.id.clone(), (p.reply, Instant::now()));
     let mut headers = HeaderMap::new();
-    let deadline = (chrono_like_now_ms() + 30_000).to_string();
+    let deadline = (chrono_like_now_ms() + api.timeout.as_millis()).to_string();
     for (name, value) in [
         ("lambda-runtime-aws-request-id", p.id.as_str()),
         ("lambda-runtime-deadline-ms", deadline.as_str()),
@@ -180,7 +233,13 @@ fn json(body: &Bytes) -> Value {
     serde_json::from_slice(body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
 }
 
+/// An answer over 6 MB is an error, as Lambda makes it.
 async fn response(State(api): State<Api>, Path(id): Path<String>, body: Bytes) -> StatusCode {
+    if body.len() > PAYLOAD_LIMIT {
+        let too_large = serde_json::json!({"errorType": "Function.ResponseSizeTooLarge",
+            "errorMessage": format!("Response payload size ({} bytes) exceeded maximum allowed payload size ({PAYLOAD_LIMIT} bytes).", body.len())});
+        return finish(&api, &id, Outcome::Error(too_large));
+    }
     finish(&api, &id, Outcome::Response(json(&body)))
 }
 
@@ -238,4 +297,14 @@ pub fn api_event(method: &str, path_and_query: &str, body: Option<&Value>) -> Va
         e["headers"]["content-type"] = Value::String("application/json".into());
     }
     e
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timeouts_come_from_the_template() {
+        assert_eq!(super::configured_timeout("process-album-art").as_secs(), 60);
+        assert_eq!(super::configured_timeout("nna-ops").as_secs(), 900);
+        assert_eq!(super::configured_timeout("get-asset").as_secs(), 10, "the global default");
+    }
 }

@@ -37,7 +37,14 @@ enum Wanted {
 
 impl Pipeline {
     pub fn new(store: Arc<dyn AssetStore>, blobs: Arc<dyn BlobStore>, images: Arc<dyn ImageSource>) -> Self {
-        Self { store, blobs, images, lookup: None, limits: ImageLimits::default(), max_attempts: 3 }
+        Self {
+            store,
+            blobs,
+            images,
+            lookup: None,
+            limits: ImageLimits::default(),
+            max_attempts: nna_domain::jobs::MAX_RECEIVES,
+        }
     }
 
     pub fn with_lookup(mut self, lookup: Arc<dyn ArtLookup>) -> Self {

@@ -11,6 +11,7 @@ use nna_domain::{Registry, RegistryConfig};
 use nna_http::auth::{Tokens, TrustedClaims};
 use nna_http::{HttpConfig, RouteGroup};
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -108,42 +109,98 @@ async fn authorizer_claims(
 /// axum's `Router`, re-exported through nna-http so functions need not depend on axum.
 pub use nna_http::axum as axum_router;
 
-/// An SQS batch, job by job: a message that is not a job (poison) or whose job failed for a
-/// passing reason is reported back so SQS delivers it again (and, after `maxReceiveCount`, to the
-/// dead-letter queue); a job that failed for good is logged and dropped. One span per message.
+/// How `run_jobs` spends an invocation: how many jobs at once (from the function's memory: an
+/// image job may take about a quarter of a gigabyte while it decodes), and how much time must be
+/// left to start another (a fetch may take its whole timeout).
+#[derive(Debug, Clone, Copy)]
+pub struct BatchBudget {
+    pub concurrency: usize,
+    /// No job starts with less time than this left before the deadline.
+    pub reserve: Duration,
+    /// Jobs still running this close to the deadline are abandoned (and reported for retry), so
+    /// the answer gets out in time.
+    pub margin: Duration,
+}
+
+impl BatchBudget {
+    /// `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` (set by Lambda, MB): one job per 256 MB, 1 to 8;
+    /// `NNA_ART_JOB_RESERVE_MS` (default 12 s: the fetch timeout and some processing).
+    pub fn from_env() -> Self {
+        let number = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<u64>().ok());
+        let memory_mb = number("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").unwrap_or(1024);
+        Self {
+            concurrency: usize::try_from(memory_mb / 256).unwrap_or(1).clamp(1, 8),
+            reserve: Duration::from_millis(number("NNA_ART_JOB_RESERVE_MS").unwrap_or(12_000)),
+            margin: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The invocation's deadline (Lambda's, in ms since the epoch) as an instant.
+pub fn deadline_of(deadline_ms: u64) -> Instant {
+    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    Instant::now() + Duration::from_millis(deadline_ms.saturating_sub(now_ms))
+}
+
+/// An SQS batch, several jobs at once within `budget`: a message that is not a job (poison),
+/// whose job failed for a passing reason, that was not started because too little time was left,
+/// or that was still running at the deadline, is reported back so SQS delivers it again (and,
+/// after `maxReceiveCount`, to the dead-letter queue); a job that failed for good is logged and
+/// dropped. One span per message.
 pub async fn run_jobs(
     runner: &dyn JobRunner,
     event: aws_lambda_events::sqs::SqsEvent,
+    budget: BatchBudget,
+    deadline: Instant,
 ) -> aws_lambda_events::sqs::SqsBatchResponse {
     use tracing::Instrument;
-    let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
-    for record in event.records {
-        let id = record.message_id.clone().unwrap_or_default();
-        let attempt = record.attributes.get("ApproximateReceiveCount").and_then(|n| n.parse().ok()).unwrap_or(1);
-        let span = tracing::info_span!("message", message_id = %id, attempt);
-        let retry = async {
-            let Ok(job) = Job::from_message(record.body.as_deref().unwrap_or_default()) else {
-                tracing::error!("not a job: poison message, left for the dead-letter queue");
-                return true;
-            };
-            tracing::info!(asset = %job.asset_id(), "job received");
-            match runner.run(&job, attempt).await {
-                Ok(()) => false,
-                Err(JobError::Transient(e)) => {
-                    tracing::warn!(error = %e, "job failed; SQS will deliver it again");
-                    true
+    let slots = tokio::sync::Semaphore::new(budget.concurrency);
+    let last_start = deadline.checked_sub(budget.reserve).unwrap_or(deadline);
+    let cut_off = deadline.checked_sub(budget.margin).unwrap_or(deadline);
+    let work = event.records.into_iter().map(|record| {
+        let slots = &slots;
+        async move {
+            let id = record.message_id.clone().unwrap_or_default();
+            let attempt = record.attributes.get("ApproximateReceiveCount").and_then(|n| n.parse().ok()).unwrap_or(1);
+            let span = tracing::info_span!("message", message_id = %id, attempt);
+            let retry = async {
+                let slot = tokio::select! {
+                    slot = slots.acquire() => slot.ok(),
+                    () = tokio::time::sleep_until(last_start.into()) => None,
+                };
+                if slot.is_none() || Instant::now() >= last_start {
+                    tracing::warn!("not started: too little time left; SQS will deliver it again");
+                    return true;
                 }
-                Err(JobError::Permanent(e)) => {
-                    tracing::error!(error = %e, "job failed for good");
-                    false
+                let Ok(job) = Job::from_message(record.body.as_deref().unwrap_or_default()) else {
+                    tracing::error!("not a job: poison message, left for the dead-letter queue");
+                    return true;
+                };
+                tracing::info!(asset = %job.asset_id(), "job received");
+                match tokio::time::timeout_at(cut_off.into(), runner.run(&job, attempt)).await {
+                    Err(_) => {
+                        tracing::warn!("still running at the deadline: abandoned; SQS will deliver it again");
+                        true
+                    }
+                    Ok(Ok(())) => false,
+                    Ok(Err(JobError::Transient(e))) => {
+                        tracing::warn!(error = %e, "job failed; SQS will deliver it again");
+                        true
+                    }
+                    Ok(Err(JobError::Permanent(e))) => {
+                        tracing::error!(error = %e, "job failed for good");
+                        false
+                    }
                 }
             }
+            .instrument(span)
+            .await;
+            retry.then_some(id)
         }
-        .instrument(span)
-        .await;
-        if retry {
-            response.add_failure(id);
-        }
+    });
+    let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
+    for id in futures::future::join_all(work).await.into_iter().flatten() {
+        response.add_failure(id);
     }
     response
 }

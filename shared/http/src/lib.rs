@@ -24,6 +24,8 @@ use body::BodyLimits;
 use nna_domain::Registry;
 use std::sync::Arc;
 use tower_http::LatencyUnit;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -114,6 +116,9 @@ pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]
         // Handlers enforce their own limits while reading, with our error shape.
         .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(problem::render))
+        // A list of 1,000 assets can pass Lambda's 6 MB answer as plain JSON; compressed it
+        // fits many times over (browsers always accept gzip). Small answers are left alone.
+        .layer(CompressionLayer::new().gzip(true).compress_when(SizeAbove::new(8 * 1024)))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, conditional::NEVER))
         .layer(cors::layer(&config.cors_origins))
         // One span per request (method and path), and one line when it is answered.

@@ -229,20 +229,20 @@ async fn a_failed_s3_write_is_retried_through_sqs_and_the_art_is_ready_only_afte
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_poison_message_ends_in_the_dead_letter_queue_after_three_receives() {
+async fn a_poison_message_ends_in_the_dead_letter_queue_after_five_receives() {
     let aws = Aws::fresh().await;
     let mut worker = Function::start("process-album-art", &env(&aws)).await;
     // Sent raw: a message no version of the registry would write.
     let sqs = aws_sdk_sqs::Client::new(&emulator().sdk_config());
     sqs.send_message().queue_url(&aws.queue_url).message_body("{\"type\":\"albumArt\"}").send().await.unwrap();
-    for n in 1..=3 {
+    for n in 1..=nna_domain::jobs::MAX_RECEIVES {
         let d = receive_one(&aws, Duration::from_secs(1)).await;
         assert_eq!(d.receive_count, n);
         let answer = worker.invoke(sqs_event(&[("poison", &d)])).await.response();
         assert_eq!(answer, json!({"batchItemFailures": [{"itemIdentifier": "poison"}]}));
         tokio::time::sleep(Duration::from_millis(1100)).await;
     }
-    assert!(aws.queue.receive(10, Duration::from_secs(1)).await.unwrap().is_empty(), "a fourth delivery");
+    assert!(aws.queue.receive(10, Duration::from_secs(1)).await.unwrap().is_empty(), "a sixth delivery");
     let dead = aws.dead_letters.receive(10, Duration::from_secs(30)).await.unwrap();
     assert_eq!(dead.iter().map(|d| d.body.as_str()).collect::<Vec<_>>(), ["{\"type\":\"albumArt\"}"]);
 }

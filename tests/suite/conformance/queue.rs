@@ -5,7 +5,7 @@ use nna_domain::{AssetId, Timestamp};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-for_both!(queue: sent_jobs_arrive_once_acknowledged, unacknowledged_jobs_come_back, a_job_received_three_times_goes_to_the_dead_letters);
+for_both!(queue: sent_jobs_arrive_once_acknowledged, unacknowledged_jobs_come_back, a_job_received_too_often_goes_to_the_dead_letters);
 
 fn job(n: u64) -> Job {
     Job::AlbumArt {
@@ -59,18 +59,18 @@ async fn unacknowledged_jobs_come_back(a: Adapters) {
     a.source.ack(&again[0].receipt).await.unwrap();
 }
 
-async fn a_job_received_three_times_goes_to_the_dead_letters(a: Adapters) {
+async fn a_job_received_too_often_goes_to_the_dead_letters(a: Adapters) {
     let poison = job(9);
     a.queue.send(&poison).await.unwrap();
     let body = poison.to_message().unwrap();
-    for n in 1..=3 {
+    for n in 1..=nna_domain::jobs::MAX_RECEIVES {
         let got = receive(&a, 1, Duration::from_secs(1)).await;
         assert_eq!((got.len(), got[0].receive_count), (1, n), "delivery {n}");
         tokio::time::sleep(Duration::from_millis(1100)).await;
     }
     let deadline = Instant::now() + Duration::from_secs(3);
     while Instant::now() < deadline {
-        assert!(a.source.receive(10, Duration::from_secs(1)).await.unwrap().is_empty(), "handed out a fourth time");
+        assert!(a.source.receive(10, Duration::from_secs(1)).await.unwrap().is_empty(), "handed out once too often");
     }
     assert_eq!(a.dead_letters.bodies().await, [body]);
 }

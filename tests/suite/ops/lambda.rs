@@ -17,7 +17,12 @@ async fn the_ops_function_migrates_in_resumable_invocations() {
     let ops =
         Ops { store: store.clone(), index: store.clone(), maintenance: store, jobs: None, progress: Arc::new(Quiet) };
     nna_ops::fixture::import(&ops, &nna_ops::fixture::legacy_documents(300, 3)).await.unwrap();
-    let mut function = Function::start_binary(&binary("nna-ops-cli", "nna-ops"), &env).await;
+    let mut function = Function::start_binary(
+        &binary("nna-ops-cli", "nna-ops"),
+        &env,
+        crate::support::lambda::configured_timeout("nna-ops"),
+    )
+    .await;
 
     let status = function.invoke(json!({"command": "status"})).await.response();
     assert_eq!(

@@ -35,7 +35,7 @@ fn queue_error(e: StoreError) -> QueueError {
 
 impl SqliteQueue {
     pub(super) fn new(store: SqliteStore) -> Self {
-        Self { store, max_receives: 3 }
+        Self { store, max_receives: nna_domain::jobs::MAX_RECEIVES }
     }
 
     pub fn with_max_receives(mut self, max_receives: u32) -> Self {
