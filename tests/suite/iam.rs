@@ -6,25 +6,15 @@
 
 use crate::album_art::lambda::{env as art_env, receive_one, sqs_event};
 use crate::support::art::{ArtWeb, images};
-use crate::support::evidence::{Act, Names, Recorder, audit, grants};
-use crate::support::{Aws, Function, PNG_HEAD, api_event, emulator, event, faults, song, venv};
+use crate::support::evidence::{Act, Names, Recorder, audit, decoded_template, grants};
+use crate::support::{Aws, Function, PNG_HEAD, api_event, emulator, event, faults, song};
 use base64::Engine;
 use nna_domain::jobs::{Job, JobQueue};
 use nna_domain::ports::BlobStore;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The template as CloudFormation reads it, intrinsic functions and all (cfn-lint's decoder).
-fn template() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
-    let script = "import json, sys\nfrom cfnlint.decode import cfn_yaml\nprint(json.dumps(cfn_yaml.load(sys.argv[1])))";
-    let out = std::process::Command::new(venv().join("bin/python")).arg("-c").arg(script).arg(&path).output().unwrap();
-    assert!(out.status.success(), "decoding the template: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// A function behind its own recording proxy, with `extra` environment.
 async fn recorded(aws: &Aws, bin: &str, base_env: Vec<(String, String)>) -> (Function, Arc<Recorder>) {
@@ -187,7 +177,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     ok(&mut auth, event("auth-profile.json"), 200).await;
     ok(&mut auth, api_event("POST", "/api/auth/make-admin", Some(&json!({"email": "kelly@example.com"}))), 200).await;
 
-    let granted = grants(&template());
+    let granted = grants(&decoded_template());
     let mut problems = Vec::new();
     for (bin, recorder) in &seen {
         let acts = recorder.acts();

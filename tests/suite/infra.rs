@@ -91,3 +91,39 @@ fn the_ops_function_runs_one_invocation_at_a_time() {
         template.split("\n  OpsFunction:\n").nth(1).and_then(|rest| rest.split("\n  # ").next()).unwrap_or_default();
     assert!(ops.contains("ReservedConcurrentExecutions: 1"), "OpsFunction:\n{ops}");
 }
+
+/// Each stage answers its own frontends; production never `localhost`. The functions and API
+/// Gateway are given the same list.
+#[test]
+fn cors_origins_per_stage_and_no_localhost_in_prod() {
+    let t = crate::support::evidence::decoded_template();
+    let stages = &t["Mappings"]["StageOrigins"];
+    for stage in ["dev", "stg", "prod"] {
+        assert!(stages[stage]["Origins"].as_str().is_some_and(|o| o.starts_with("https://")), "{stage}");
+    }
+    assert!(!stages["prod"]["Origins"].as_str().unwrap().contains("localhost"));
+    let functions = &t["Globals"]["Function"]["Environment"]["Variables"]["NNA_CORS_ORIGINS"];
+    let gateway = &t["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"]["AllowOrigins"]["Fn::Split"][1];
+    assert_eq!(functions, gateway, "the functions and API Gateway allow the same origins");
+}
+
+/// The art failure-rate alarm reads the metrics process-album-art writes, by their names.
+#[test]
+fn the_alarms_read_the_metrics_the_code_writes() {
+    let t = crate::support::evidence::decoded_template();
+    let alarm = t["Resources"]["ArtFailureRateAlarm"]["Properties"]["Metrics"].to_string();
+    for name in [nna_aws::metrics::ART_JOB, nna_aws::metrics::ART_JOB_FAILED, nna_aws::metrics::NAMESPACE] {
+        assert!(alarm.contains(&format!("\"{name}\"")), "{name} not in {alarm}");
+    }
+    for alarm in ["Api5xxRateAlarm", "ApiLatencyAlarm", "ThrottlesAlarm", "ArtFailureRateAlarm", "JobsDeadLetterAlarm"]
+    {
+        assert_eq!(t["Resources"][alarm]["Properties"]["AlarmActions"][0]["Ref"], "AlarmTopic", "{alarm}");
+    }
+    assert_eq!(t["Globals"]["Function"]["Tracing"], "Active");
+    assert!(
+        t["Resources"]["HttpApi"]["Properties"]["AccessLogSettings"]["Format"]
+            .as_str()
+            .unwrap()
+            .contains("$context.requestId")
+    );
+}

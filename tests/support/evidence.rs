@@ -203,6 +203,21 @@ pub struct Grant {
     pub leading_keys: Option<Vec<String>>,
 }
 
+/// `template.yaml` as CloudFormation reads it, intrinsic functions and all (cfn-lint's decoder, in
+/// the test venv).
+pub fn decoded_template() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+    let script = "import json, sys\nfrom cfnlint.decode import cfn_yaml\nprint(json.dumps(cfn_yaml.load(sys.argv[1])))";
+    let out = std::process::Command::new(crate::venv().join("bin/python"))
+        .arg("-c")
+        .arg(script)
+        .arg(&path)
+        .output()
+        .expect("run the venv's python");
+    assert!(out.status.success(), "decoding the template: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("the template as JSON")
+}
+
 /// Every function's grants, by binary name, read from the template as CloudFormation reads it
 /// (cfn-lint's decoder, from the test venv).
 pub fn grants(template: &Value) -> BTreeMap<String, Vec<Grant>> {

@@ -81,8 +81,28 @@ impl Production {
         let mut http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes, tokens);
         http.art_shape = self.settings.art_shape;
         Ok(nna_http::router_for(self.registry.clone(), &http, groups)
-            .layer(axum_router::middleware::from_fn(authorizer_claims)))
+            .layer(axum_router::middleware::from_fn(authorizer_claims))
+            .layer(axum_router::middleware::from_fn(request_metrics)))
     }
+}
+
+/// Each request's latency and status class as a metric, by operation (`GET /api/assets/{key}`).
+async fn request_metrics(
+    request: axum_router::extract::Request,
+    next: axum_router::middleware::Next,
+) -> axum_router::response::Response {
+    let route = request
+        .extensions()
+        .get::<axum_router::extract::MatchedPath>()
+        .map_or_else(|| request.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let operation = format!("{} {route}", request.method());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let failed = if response.status().is_server_error() { 1.0 } else { 0.0 };
+    use crate::metrics::{Unit, emit};
+    emit(&[("Operation", &operation)], &[("Latency", ms, Unit::Milliseconds), ("ServerError", failed, Unit::Count)]);
+    response
 }
 
 /// Hands the claims of an API Gateway JWT authorizer, when one ran, to the router.
@@ -136,6 +156,28 @@ impl BatchBudget {
     }
 }
 
+/// A job's outcome as metrics: one `ArtJob` each; `ArtJobFailed` for a failure for good or a job
+/// abandoned at the deadline, `ArtJobRetried` for a passing failure; and, for album art made, the
+/// time from the request that asked for it to now (`ArtEndToEnd`).
+fn job_metrics(job: &Job, outcome: &Result<Result<(), JobError>, tokio::time::error::Elapsed>) {
+    use crate::metrics::{Unit, emit};
+    let (failed, retried) = match outcome {
+        Ok(Ok(())) => (0.0, 0.0),
+        Ok(Err(JobError::Transient(_))) => (0.0, 1.0),
+        Ok(Err(JobError::Permanent(_))) | Err(_) => (1.0, 0.0),
+    };
+    let mut measured = vec![
+        ("ArtJob", 1.0, Unit::Count),
+        ("ArtJobFailed", failed, Unit::Count),
+        ("ArtJobRetried", retried, Unit::Count),
+    ];
+    if let (Job::AlbumArt { requested_at, .. }, Ok(Ok(()))) = (job, outcome) {
+        let ms = (nna_domain::Timestamp::now().millis() - requested_at.millis()).max(0) as f64;
+        measured.push(("ArtEndToEnd", ms, Unit::Milliseconds));
+    }
+    emit(&[("Function", "process-album-art")], &measured);
+}
+
 /// The invocation's deadline (Lambda's, in ms since the epoch) as an instant.
 pub fn deadline_of(deadline_ms: u64) -> Instant {
     let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
@@ -177,7 +219,9 @@ pub async fn run_jobs(
                     return true;
                 };
                 tracing::info!(asset = %job.asset_id(), "job received");
-                match tokio::time::timeout_at(cut_off.into(), runner.run(&job, attempt)).await {
+                let outcome = tokio::time::timeout_at(cut_off.into(), runner.run(&job, attempt)).await;
+                job_metrics(&job, &outcome);
+                match outcome {
                     Err(_) => {
                         tracing::warn!("still running at the deadline: abandoned; SQS will deliver it again");
                         true

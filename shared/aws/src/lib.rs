@@ -4,6 +4,7 @@
 pub mod dynamo;
 mod errors;
 pub mod lambda;
+pub mod metrics;
 mod s3;
 mod settings;
 mod sqs;
