@@ -26,6 +26,10 @@ async fn recorded(aws: &Aws, bin: &str, base_env: Vec<(String, String)>) -> (Fun
             (queue(&aws.queue_url), "JobsQueue".to_owned()),
             (queue(&aws.dlq_url), "JobsDeadLetterQueue".to_owned()),
         ]),
+        secrets: BTreeMap::from([
+            (aws.jwt_secret_arn.clone(), "JwtSecret".to_owned()),
+            (aws.cursor_secret_arn.clone(), "CursorSecret".to_owned()),
+        ]),
     };
     let recorder = Arc::new(Recorder::new(names));
     let proxy = faults::recording(&emulator().endpoint, recorder.clone()).await;

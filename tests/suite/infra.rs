@@ -127,3 +127,23 @@ fn the_alarms_read_the_metrics_the_code_writes() {
             .contains("$context.requestId")
     );
 }
+
+/// Secrets are read at start-up by the functions that need them, never resolved into an
+/// environment (which the console and the Lambda API show).
+#[test]
+fn no_secret_sits_in_an_environment() {
+    let text = template();
+    assert!(!text.contains("resolve:secretsmanager"), "a secret resolved into the template");
+    let t = crate::support::evidence::decoded_template();
+    let env_of = |function: &str| t["Resources"][function]["Properties"]["Environment"]["Variables"].clone();
+    assert!(t["Globals"]["Function"]["Environment"]["Variables"].get("NNA_JWT_SECRET").is_none());
+    for checks_tokens in
+        ["CreateAssetFunction", "GetAssetFunction", "UpdateAssetFunction", "SearchAssetsFunction", "AuthUsersFunction"]
+    {
+        assert_eq!(env_of(checks_tokens)["NNA_JWT_SECRET_ARN"]["Ref"], "JwtSecret", "{checks_tokens}");
+    }
+    for never in ["ProcessAlbumArtFunction", "OpsFunction"] {
+        assert!(env_of(never).get("NNA_JWT_SECRET_ARN").is_none(), "{never} gets the token secret");
+    }
+    assert_eq!(env_of("SearchAssetsFunction")["NNA_CURSOR_SECRET_ARN"]["Ref"], "CursorSecret");
+}

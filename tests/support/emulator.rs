@@ -142,8 +142,9 @@ impl Emulator {
             ("NNA_QUEUE_URL", aws.queue_url.clone()),
             ("NNA_PUBLIC_URL", format!("{}/{}", self.endpoint, aws.bucket)),
             ("NNA_S3_PATH_STYLE", "true".into()),
-            ("NNA_CURSOR_KEY", "tests".into()),
-            ("NNA_JWT_SECRET", crate::auth::SECRET.into()),
+            // Read from Secrets Manager at start-up, as deployed.
+            ("NNA_CURSOR_SECRET_ARN", aws.cursor_secret_arn.clone()),
+            ("NNA_JWT_SECRET_ARN", aws.jwt_secret_arn.clone()),
             // Never looks past loopback: album-art tests point the catalogues at local fakes.
             ("NNA_ART_LOOKUP", "off".into()),
         ]
@@ -165,6 +166,14 @@ pub struct Aws {
     /// `template.yaml` sets it up.
     pub dlq_url: String,
     pub dead_letters: SqsQueue,
+    /// The token secret (the tests' own) and the cursor key, in Secrets Manager.
+    pub jwt_secret_arn: String,
+    pub cursor_secret_arn: String,
+}
+
+async fn secret(client: &aws_sdk_secretsmanager::Client, name: &str, value: &str) -> String {
+    let made = client.create_secret().name(name).secret_string(value).send().await.expect("create secret");
+    made.arn.expect("a secret's ARN")
 }
 
 /// The job queue and its dead-letter queue.
@@ -213,7 +222,12 @@ impl Aws {
         s3.create_bucket().bucket(&name).send().await.expect("create bucket");
         let sqs = aws_sdk_sqs::Client::new(&sdk);
         let (queue_url, dlq_url) = queues(&sqs, &name).await;
+        let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+        let jwt_secret_arn = secret(&secrets, &format!("{name}-jwt"), crate::auth::SECRET).await;
+        let cursor_secret_arn = secret(&secrets, &format!("{name}-cursor"), "tests-cursor-key").await;
         Self {
+            jwt_secret_arn,
+            cursor_secret_arn,
             store: DynamoStore::new(dynamo, &name),
             blobs: S3Blobs::new(s3, &name, &format!("{}/{name}", emu.endpoint)),
             queue: SqsQueue::new(sqs.clone(), &queue_url),

@@ -24,6 +24,8 @@ pub struct Names {
     pub bucket: String,
     /// Queue name → logical name.
     pub queues: BTreeMap<String, String>,
+    /// Secret ARN → logical name.
+    pub secrets: BTreeMap<String, String>,
 }
 
 pub struct Recorder {
@@ -44,6 +46,11 @@ impl Recorder {
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let acts = if let Some(op) = target.strip_prefix("DynamoDB_20120810.") {
             self.dynamodb(op, &serde_json::from_slice(body).unwrap_or(Value::Null))
+        } else if let Some(op) = target.strip_prefix("secretsmanager.") {
+            let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+            let id = body["SecretId"].as_str().unwrap_or_default();
+            let resource = self.names.secrets.get(id).cloned().unwrap_or(format!("secret?{id}"));
+            vec![Act { action: format!("secretsmanager:{op}"), resource, leading_key: None }]
         } else if let Some(op) = target.strip_prefix("AmazonSQS.") {
             self.sqs(
                 op,
@@ -261,6 +268,9 @@ fn strings(v: &Value) -> Vec<String> {
 /// `!GetAtt AssetsTable.Arn` → `AssetsTable`; `!Sub "${FilesBucket.Arn}/album-art/*"` →
 /// `FilesBucket/album-art/*`.
 fn resource_pattern(v: &Value) -> String {
+    if let Some(name) = v.get("Ref").and_then(Value::as_str) {
+        return name.to_owned();
+    }
     if let Some(att) = v.get("Fn::GetAtt") {
         let parts = match att {
             Value::String(s) => s.split('.').map(str::to_owned).collect::<Vec<_>>(),

@@ -61,25 +61,41 @@ pub struct Function {
     next_id: u64,
 }
 
-/// The timeout `template.yaml` gives the function with this binary (its own, else the
-/// template's global one).
-pub fn configured_timeout(bin: &str) -> Duration {
-    let template = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"))
-        .expect("template.yaml");
-    let seconds = |text: &str| {
-        text.lines().find_map(|l| l.trim().strip_prefix("Timeout: ").and_then(|n| n.trim().parse::<u64>().ok()))
-    };
-    let own = template.split(&format!("Binary: {bin}\n")).nth(1).and_then(|rest| {
-        // This resource's lines only: up to the next resource (two spaces' indent, a capital).
+fn template() -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"))
+        .expect("template.yaml")
+}
+
+/// The lines of `template.yaml` that declare the function with this binary.
+fn declaration(template: &str, bin: &str) -> Option<String> {
+    template.split(&format!("Binary: {bin}\n")).nth(1).map(|rest| {
+        // Up to the next resource: two spaces' indent, then a capital.
         let end = rest
             .match_indices("\n  ")
             .map(|(i, _)| i)
             .find(|i| rest[i + 3..].starts_with(|c: char| c.is_ascii_uppercase()))
             .unwrap_or(rest.len());
-        seconds(&rest[..end])
-    });
+        rest[..end].to_owned()
+    })
+}
+
+/// The timeout `template.yaml` gives the function with this binary (its own, else the
+/// template's global one).
+pub fn configured_timeout(bin: &str) -> Duration {
+    let template = template();
+    let seconds = |text: &str| {
+        text.lines().find_map(|l| l.trim().strip_prefix("Timeout: ").and_then(|n| n.trim().parse::<u64>().ok()))
+    };
+    let own = declaration(&template, bin).and_then(|d| seconds(&d));
     let global = template.split("Globals:").nth(1).and_then(|g| seconds(g.split("\nResources:").next().unwrap_or(g)));
     Duration::from_secs(own.or(global).unwrap_or(3))
+}
+
+/// Secrets are given only to the functions the template gives them to: a function started here
+/// sees the secret ARNs its deployed self would see, no more.
+fn as_deployed(bin: &str, env: &[(String, String)]) -> Vec<(String, String)> {
+    let declared = declaration(&template(), bin).unwrap_or_default();
+    env.iter().filter(|(k, _)| !k.ends_with("_SECRET_ARN") || declared.contains(&format!("{k}:"))).cloned().collect()
 }
 
 impl Function {
@@ -97,6 +113,7 @@ impl Function {
     /// Starts the binary at `path`, named after its file.
     pub async fn start_binary(path: &std::path::Path, env: &[(String, String)], timeout: Duration) -> Self {
         let bin = path.file_name().and_then(|n| n.to_str()).unwrap_or("function");
+        let env = &as_deployed(bin, env);
         let (sender, receiver) = mpsc::channel(1);
         let api = Api {
             queue: Arc::new(tokio::sync::Mutex::new(receiver)),

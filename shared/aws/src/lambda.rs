@@ -31,6 +31,18 @@ pub fn init_tracing() {
         .init();
 }
 
+/// A secret's value, read once at start-up: nothing secret sits in the function's environment,
+/// where the console and `GetFunctionConfiguration` show it. A rotation takes effect as instances
+/// are replaced.
+async fn secret(client: &aws_sdk_secretsmanager::Client, arn: &str) -> Result<String, Error> {
+    let out = client.get_secret_value().secret_id(arn).send().await.map_err(|e| {
+        let e = aws_sdk_secretsmanager::Error::from(e);
+        tracing::error!(secret = arn, error = %e, "a secret could not be read");
+        format!("reading secret {arn}: {e}")
+    })?;
+    out.secret_string.ok_or_else(|| format!("secret {arn} holds no text").into())
+}
+
 /// The production adapters and the registry over them.
 pub struct Production {
     pub settings: Settings,
@@ -42,14 +54,23 @@ pub struct Production {
 
 impl Production {
     pub async fn from_env() -> Result<Self, Error> {
-        let settings = Settings::from_env().inspect_err(|e| tracing::error!(error = %e, "bad configuration"))?;
+        let mut settings = Settings::from_env().inspect_err(|e| tracing::error!(error = %e, "bad configuration"))?;
         let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+        let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+        if let Some(arn) = settings.jwt_secret_arn.clone() {
+            settings.auth.secret = Some(secret(&secrets, &arn).await?.into_bytes());
+        }
+        let cursor_key = match (&settings.cursor_secret_arn, &settings.cursor_key) {
+            (Some(arn), _) => CursorKey::from_secret(&secret(&secrets, arn).await?),
+            (None, Some(key)) => CursorKey::from_secret(key),
+            (None, None) => CursorKey::random(),
+        };
         let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table));
         let s3_config = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(settings.s3_path_style).build();
         let blobs =
             Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), &settings.bucket, &settings.public_url));
         let queue = settings.queue_url.as_ref().map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)));
-        let mut config = RegistryConfig::new(settings.max_upload_bytes, CursorKey::from_secret(&settings.cursor_key));
+        let mut config = RegistryConfig::new(settings.max_upload_bytes, cursor_key);
         config.admin_emails = settings.auth.admin_emails.clone();
         let mut registry = Registry::new(store.clone(), blobs.clone(), config);
         if let Some(queue) = &queue {

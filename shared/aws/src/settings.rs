@@ -28,9 +28,16 @@ pub struct Settings {
     pub art_shape: nna_http::art_shape::ArtShape,
     /// `NNA_S3_PATH_STYLE=true` for S3 emulators; AWS itself uses virtual-hosted style.
     pub s3_path_style: bool,
-    /// `NNA_CURSOR_KEY`: signs paging cursors. Every instance must share it, or a cursor made by
-    /// one is refused by the next.
-    pub cursor_key: String,
+    /// `NNA_CURSOR_SECRET_ARN`: the Secrets Manager secret that signs paging cursors, read at
+    /// start-up; every instance shares it, or a cursor made by one is refused by the next. Or
+    /// `NNA_CURSOR_KEY` itself (tests, `sam local`). Neither: a random key (functions that make
+    /// no cursors).
+    pub cursor_secret_arn: Option<String>,
+    pub cursor_key: Option<String>,
+    /// `NNA_JWT_SECRET_ARN`: the Secrets Manager secret that signs tokens, read at start-up (the
+    /// functions that check tokens have it; the others are not given it). `NNA_JWT_SECRET`
+    /// (in `auth`) is the same value given directly, for tests and `sam local`.
+    pub jwt_secret_arn: Option<String>,
     /// `NNA_WARM_TIMEOUT_MS`: how long start-up may spend opening the first connection; `0`
     /// leaves it to the first request (the benchmark compares the two).
     pub warm_timeout: Duration,
@@ -77,7 +84,9 @@ impl Settings {
             },
             max_upload_bytes: bytes("NNA_MAX_UPLOAD_BYTES", 32 * 1024 * 1024)?,
             max_inline_bytes: bytes("NNA_MAX_INLINE_BYTES", 4 * 1024 * 1024)?,
-            cursor_key: required("NNA_CURSOR_KEY")?,
+            cursor_secret_arn: get("NNA_CURSOR_SECRET_ARN"),
+            cursor_key: get("NNA_CURSOR_KEY"),
+            jwt_secret_arn: get("NNA_JWT_SECRET_ARN"),
             art_lookup: nna_domain::jobs::lookup_enabled(get("NNA_ART_LOOKUP").as_deref()),
             art_shape: nna_http::art_shape::ArtShape::from_setting(get("NNA_ALBUM_ART_SHAPE").as_deref())
                 .map_err(|problem| SettingsError { var: "NNA_ALBUM_ART_SHAPE", problem })?,
