@@ -4,6 +4,7 @@
 
 mod bars;
 mod lambda;
+mod smoke;
 mod target;
 
 use clap::{Args, Parser, Subcommand};
@@ -26,7 +27,7 @@ struct Cli {
     /// `embedded:<data folder>` (nna-local's NNA_DATA_DIR) or `dynamodb:<table>` (AWS settings and
     /// AWS_ENDPOINT_URL from the environment, as the SDK reads them).
     #[arg(long, env = "NNA_OPS_STORE")]
-    store: StoreSpec,
+    store: Option<StoreSpec>,
     /// SQS queue for album-art jobs (DynamoDB stores; the embedded store has its own queue).
     #[arg(long, env = "NNA_QUEUE_URL")]
     queue_url: Option<String>,
@@ -122,6 +123,15 @@ enum Command {
     },
     /// Load a mongoexport of the old backend's assets (JSON lines or one array) as they are.
     ImportLegacy { file: PathBuf },
+    /// One round through a deployed API (health, create, read, search, album art, delete), as an
+    /// admin: the check after a deploy. Needs no --store.
+    Smoke {
+        /// The stack's ApiUrl (with or without /api).
+        api: String,
+        /// An admin's bearer token.
+        #[arg(long, env = "NNA_OPS_TOKEN", hide_env_values = true)]
+        token: String,
+    },
 }
 
 impl Command {
@@ -138,6 +148,7 @@ impl Command {
             Self::Deletions { .. } => "deletions",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
+            Self::Smoke { .. } => "smoke",
         }
     }
 }
@@ -186,7 +197,13 @@ fn json(report: impl serde::Serialize) -> Result<serde_json::Value, Error> {
 }
 
 async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
-    let ops = target::ops(&cli.store, cli.queue_url.as_deref(), Arc::new(bars::Bars::default())).await?;
+    if let Command::Smoke { api, token } = &cli.command {
+        let report = smoke::smoke(api, token).await?;
+        let code = if report["passed"] == true { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        return Ok((report, code));
+    }
+    let store = cli.store.as_ref().ok_or("--store (or NNA_OPS_STORE) is required for this command")?;
+    let ops = target::ops(store, cli.queue_url.as_deref(), Arc::new(bars::Bars::default())).await?;
     let p = &cli.pace;
     let sweep = Sweep {
         segments: p.segments,
@@ -211,7 +228,9 @@ impl Command {
             | Self::Fixture { .. }
             | Self::ImportLegacy { .. } => true,
             Self::Migrate { dry_run, .. } | Self::ReprocessAlbumArt { dry_run, .. } => !dry_run,
-            Self::Backup { .. } | Self::Verify { .. } | Self::Status | Self::Deletions { .. } => false,
+            Self::Backup { .. } | Self::Verify { .. } | Self::Status | Self::Deletions { .. } | Self::Smoke { .. } => {
+                false
+            }
         }
     }
 }
@@ -289,6 +308,7 @@ async fn execute_held(
             }
             done(json(fixture::import(ops, &documents).await?)?)
         }
+        Command::Smoke { .. } => Err("smoke runs against an API, not a store".into()),
         Command::ImportLegacy { file } => {
             let text = std::fs::read_to_string(file)?;
             done(json(fixture::import(ops, &fixture::parse_export(&text)?).await?)?)

@@ -114,3 +114,56 @@ async fn a_second_writing_run_is_refused_while_one_holds_the_lock() {
     assert_eq!((code, r["changed"].as_u64()), (0, Some(20)), "{err}");
     assert_eq!(store.take_lock(&RunLock { holder: "next".into(), ..held }).await.unwrap(), None, "the run let go");
 }
+
+/// `nna-ops smoke` against a running registry: every step passes, and the asset it made is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_smoke_round_against_a_running_registry() {
+    let s = crate::support::Server::start().await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let report = dir.path().join("smoke.json");
+    let (base, token) = (format!("{}/api", s.base), crate::support::auth::token(crate::support::auth::admin()));
+    let r = report.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(binary("nna-ops-cli", "nna-ops"))
+            .args(["--report", r.to_str().unwrap(), "smoke", &base])
+            .env("NNA_OPS_TOKEN", token)
+            .env_remove("NNA_OPS_STORE")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert!(out.status.success(), "{said}\n{r}");
+    let steps: Vec<&str> = r["steps"].as_array().unwrap().iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(
+        steps,
+        ["health", "create", "read", "search", "search finds it", "album art requested", "delete", "gone"]
+    );
+    assert_eq!(r["passed"], true);
+    assert_eq!(s.count().await, 0, "the round leaves nothing behind");
+
+    // A non-admin cannot delete: the round fails, saying where.
+    let editor =
+        crate::support::auth::token(&crate::support::auth::caller("ed@tests.nna", nna_domain::auth::Role::Editor));
+    let (base, r2) = (format!("{}/api", s.base), report.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(binary("nna-ops-cli", "nna-ops"))
+            .args(["--report", r2.to_str().unwrap(), "smoke", &base, "--token", &editor])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let failed: Vec<&str> = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["passed"] == false)
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["delete", "gone"], "{r}");
+}
