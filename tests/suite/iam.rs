@@ -7,7 +7,8 @@
 use crate::album_art::lambda::{env as art_env, receive_one, sqs_event};
 use crate::support::art::{ArtWeb, images};
 use crate::support::evidence::{Act, Names, Recorder, audit, decoded_template, grants};
-use crate::support::{Aws, Function, PNG_HEAD, api_event, emulator, event, faults, song};
+use crate::support::lambda::configured_timeout;
+use crate::support::{Aws, Function, PNG_HEAD, api_event, binary, emulator, event, faults, song};
 use base64::Engine;
 use nna_domain::jobs::{Job, JobQueue};
 use nna_domain::ports::BlobStore;
@@ -35,7 +36,10 @@ async fn recorded(aws: &Aws, bin: &str, base_env: Vec<(String, String)>) -> (Fun
     let proxy = faults::recording(&emulator().endpoint, recorder.clone()).await;
     let env: Vec<(String, String)> =
         base_env.into_iter().map(|(k, v)| if k == "AWS_ENDPOINT_URL" { (k, proxy.clone()) } else { (k, v) }).collect();
-    (Function::start(bin, &env).await, recorder)
+    // Every function's package is named after its binary, but the ops tool's (`nna-ops-cli`).
+    let package = if bin == "nna-ops" { "nna-ops-cli" } else { bin };
+    let function = Function::start_binary(&binary(package, bin), &env, configured_timeout(bin)).await;
+    (function, recorder)
 }
 
 async fn ok(f: &mut Function, event: Value, expected: u16) -> Value {
@@ -180,6 +184,38 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     ok(&mut auth, event("auth-login.json"), 200).await;
     ok(&mut auth, event("auth-profile.json"), 200).await;
     ok(&mut auth, api_event("POST", "/api/auth/make-admin", Some(&json!({"email": "kelly@example.com"}))), 200).await;
+
+    // The ops function: a legacy table migrated, backed up to S3, verified, rolled back, songs'
+    // art reprocessed, counts checked, deletions listed.
+    let legacy = Aws::fresh().await;
+    {
+        let store = Arc::new(legacy.store.clone());
+        let ops = nna_ops::Ops {
+            store: store.clone(),
+            index: store.clone(),
+            maintenance: store,
+            jobs: None,
+            progress: Arc::new(nna_ops::progress::Quiet),
+        };
+        nna_ops::fixture::import(&ops, &nna_ops::fixture::legacy_documents(200, 5)).await.unwrap();
+    }
+    let (mut ops, r) = recorded(&legacy, "nna-ops", emulator().env_for(&legacy)).await;
+    seen.insert("nna-ops", r);
+    let backups = format!("s3://{}/backups/iam", legacy.bucket);
+    for command in [
+        json!({"command": "status"}),
+        json!({"command": "backup", "location": backups}),
+        json!({"command": "migrate", "stopAfter": 40}),
+        json!({"command": "migrate", "fixNames": true}),
+        json!({"command": "verify", "location": backups}),
+        json!({"command": "reprocess-album-art"}),
+        json!({"command": "recount"}),
+        json!({"command": "rollback"}),
+        json!({"command": "deletions"}),
+    ] {
+        let answer = ops.invoke(command.clone()).await.response();
+        assert!(answer.get("command").is_some(), "{command}: {answer}");
+    }
 
     let granted = grants(&decoded_template());
     let mut problems = Vec::new();
