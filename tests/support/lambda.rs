@@ -112,7 +112,13 @@ impl Function {
 
     /// Starts the binary at `path`, named after its file.
     pub async fn start_binary(path: &std::path::Path, env: &[(String, String)], timeout: Duration) -> Self {
-        let bin = path.file_name().and_then(|n| n.to_str()).unwrap_or("function");
+        let bin = path.file_name().and_then(|n| n.to_str()).unwrap_or("function").to_owned();
+        Self::start_command(Command::new(path), &bin, env, timeout).await
+    }
+
+    /// Starts `command` (a binary, or an emulator running one: `qemu-aarch64-static … bootstrap`)
+    /// as the function `bin`.
+    pub async fn start_command(mut command: Command, bin: &str, env: &[(String, String)], timeout: Duration) -> Self {
         let env = &as_deployed(bin, env);
         let (sender, receiver) = mpsc::channel(1);
         let api = Api {
@@ -132,7 +138,7 @@ impl Function {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the runtime API");
         let addr = listener.local_addr().expect("runtime API address");
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let child = Command::new(path)
+        let child = command
             .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
             .env("AWS_LAMBDA_FUNCTION_NAME", bin)
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
