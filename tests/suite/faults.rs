@@ -116,14 +116,7 @@ async fn a_thousand_creates_through_ten_percent_faults_each_land_once() {
     // The counts listings show drift under lost answers; the operators' recount puts them right.
     let total = || async { clean.search(&[("limit".into(), "1".into())]).await.unwrap().1.total };
     let drifted = total().await;
-    let store = Arc::new(aws.store.clone());
-    let ops = nna_ops::Ops {
-        store: store.clone(),
-        index: store.clone(),
-        maintenance: store,
-        jobs: None,
-        progress: Arc::new(nna_ops::progress::Quiet),
-    };
+    let ops = nna_ops::Ops::quiet(Arc::new(aws.store.clone()));
     let report = nna_ops::recount::recount(&ops, &nna_ops::sweep::Sweep::default()).await.unwrap();
     assert_eq!(report.assets, CREATES as u64);
     assert_eq!(total().await, Some(CREATES as u64), "after the recount ({:?})", report.fixed);

@@ -189,14 +189,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     // art reprocessed, counts checked, deletions listed.
     let legacy = Aws::fresh().await;
     {
-        let store = Arc::new(legacy.store.clone());
-        let ops = nna_ops::Ops {
-            store: store.clone(),
-            index: store.clone(),
-            maintenance: store,
-            jobs: None,
-            progress: Arc::new(nna_ops::progress::Quiet),
-        };
+        let ops = nna_ops::Ops::quiet(Arc::new(legacy.store.clone()));
         nna_ops::fixture::import(&ops, &nna_ops::fixture::legacy_documents(200, 5)).await.unwrap();
     }
     let (mut ops, r) = recorded(&legacy, "nna-ops", emulator().env_for(&legacy)).await;

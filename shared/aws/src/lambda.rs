@@ -15,20 +15,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// One JSON object per line, as CloudWatch Logs (and Logs Insights) read them; level from
-/// `RUST_LOG`, default `info`. Lambda stamps the time, the runtime adds the request id span.
+/// The runtime's standard subscriber: JSON lines when the function's logging config says JSON
+/// (`AWS_LAMBDA_LOG_FORMAT`), at the function's application log level (`AWS_LAMBDA_LOG_LEVEL`,
+/// else `RUST_LOG`, else info), each line inside the invocation's span with its request id.
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(true)
-        .with_span_list(false)
-        .without_time()
-        .with_ansi(false)
-        .with_target(false)
-        .init();
+    lambda_http::tracing::init_default_subscriber();
 }
 
 /// A secret's value, read once at start-up: nothing secret sits in the function's environment,

@@ -45,6 +45,18 @@ pub struct Ops {
 }
 
 impl Ops {
+    /// One store that is the asset store, its index and its maintenance (as both adapters are),
+    /// without a queue or progress bars.
+    pub fn quiet<S: AssetStore + AssetIndex + Maintenance + 'static>(store: Arc<S>) -> Self {
+        Self {
+            store: store.clone(),
+            index: store.clone(),
+            maintenance: store,
+            jobs: None,
+            progress: Arc::new(progress::Quiet),
+        }
+    }
+
     /// How many assets the store holds, from its counts (cheap): the progress bars' length.
     pub async fn total(&self) -> Option<u64> {
         self.index.count(&[Place { level: Level::All, value: "all".into() }]).await.ok()
