@@ -17,8 +17,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Package, binary, and the sample events it is driven with (with the status each must answer).
-const FUNCTIONS: [(&str, &str, &[(&str, u16)]); 7] = [
+/// Sample events, each with the status it must answer (0: not an HTTP answer).
+type Events = &'static [(&'static str, u16)];
+
+/// Package, binary, and the sample events it is driven with.
+const FUNCTIONS: [(&str, &str, Events); 7] = [
     ("create-asset", "create-asset", &[("create-asset.json", 201), ("create-asset-form.json", 201)]),
     ("get-asset", "get-asset", &[("get-asset.json", 200), ("get-health.json", 200), ("get-taxonomy-index.json", 200)]),
     ("update-asset", "update-asset", &[("update-asset-patch.json", 200), ("update-asset-curate.json", 200)]),
