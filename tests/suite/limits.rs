@@ -116,3 +116,30 @@ async fn a_batch_stops_at_its_deadline_and_reports_what_is_left() {
         "after {took:?}"
     );
 }
+
+/// A function still running at its timeout is stopped, and the invocation is an error, as Lambda
+/// does it: here every call to the store takes longer than the whole timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_function_past_its_timeout_is_stopped() {
+    let aws = Aws::fresh().await;
+    let slow = crate::support::faults::delaying(&emulator().endpoint, Duration::from_secs(3)).await;
+    let env: Vec<(String, String)> = emulator()
+        .env_for(&aws)
+        .into_iter()
+        .filter(|(k, _)| !k.ends_with("_SECRET_ARN"))
+        .map(|(k, v)| if k == "AWS_ENDPOINT_URL" { (k, slow.clone()) } else { (k, v) })
+        // No call at start-up: the secret given directly, no warming.
+        .chain(
+            [("NNA_WARM_TIMEOUT_MS", "0"), ("NNA_JWT_SECRET", crate::support::auth::SECRET)]
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        )
+        .collect();
+    let timeout = Duration::from_secs(1);
+    let mut get = Function::start_timed("get-asset", &env, timeout).await;
+    let started = Instant::now();
+    match get.invoke(event("get-asset.json")).await {
+        Outcome::Error(e) => assert_eq!(e["errorType"], "Sandbox.Timedout", "{e}"),
+        Outcome::Response(r) => panic!("answered after {:?}: {r}", started.elapsed()),
+    }
+    assert!(started.elapsed() < Duration::from_secs(3), "stopped at its timeout, not when it finished");
+}

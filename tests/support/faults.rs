@@ -49,18 +49,25 @@ struct Proxy {
     http: reqwest::Client,
     /// Told of every request that reached the emulator, and its answer's status.
     recorder: Option<Arc<crate::evidence::Recorder>>,
+    /// Every request waits this long first.
+    delay: Duration,
 }
 
 /// Starts the proxy in front of `target` (`http://127.0.0.1:port`); `percent` of requests meet a
 /// fault, the kinds in equal shares, drawn from `seed`. Answers the proxy's URL.
 pub async fn start(target: &str, percent: u32, seed: u64) -> (String, Arc<FaultCounts>) {
-    spawn(target, percent, seed, None).await
+    spawn(target, percent, seed, None, Duration::ZERO).await
+}
+
+/// A proxy that holds every request for `delay`: a dependency too slow for a function's timeout.
+pub async fn delaying(target: &str, delay: Duration) -> String {
+    spawn(target, 0, 0, None, delay).await.0
 }
 
 /// A proxy that injects nothing and tells `recorder` of every request: which AWS actions a
 /// client performed (see `evidence`).
 pub async fn recording(target: &str, recorder: Arc<crate::evidence::Recorder>) -> String {
-    spawn(target, 0, 0, Some(recorder)).await.0
+    spawn(target, 0, 0, Some(recorder), Duration::ZERO).await.0
 }
 
 async fn spawn(
@@ -68,6 +75,7 @@ async fn spawn(
     percent: u32,
     seed: u64,
     recorder: Option<Arc<crate::evidence::Recorder>>,
+    delay: Duration,
 ) -> (String, Arc<FaultCounts>) {
     let counts = Arc::new(FaultCounts::default());
     let proxy = Arc::new(Proxy {
@@ -77,6 +85,7 @@ async fn spawn(
         counts: counts.clone(),
         http: reqwest::Client::builder().no_proxy().build().expect("client"),
         recorder,
+        delay,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
@@ -104,6 +113,7 @@ impl Proxy {
 
     async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Answer {
         self.counts.requests.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(self.delay).await;
         let fault = self.draw();
         if let Some(f) = fault {
             self.counts.injected[KINDS.iter().position(|k| *k == f).unwrap_or(0)].fetch_add(1, Ordering::SeqCst);

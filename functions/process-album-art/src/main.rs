@@ -13,7 +13,10 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     init_tracing();
     let production = Production::from_env().await?;
-    let pipeline = Arc::new(ArtSettings::from_env()?.pipeline(production.store.clone(), production.blobs.clone())?);
+    let pipeline = ArtSettings::from_env()?.pipeline(production.store.clone(), production.blobs.clone())?;
+    let pipeline = Arc::new(pipeline.observed(Arc::new(|outcome: &nna_album_art::ArtOutcome<'_>| {
+        nna_aws::metrics::art_outcome(outcome.failure, outcome.since_request.as_secs_f64() * 1000.0)
+    })));
     let budget = BatchBudget::from_env();
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let pipeline = pipeline.clone();

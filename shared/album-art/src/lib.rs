@@ -8,5 +8,5 @@ mod pipeline;
 mod ports;
 
 pub use failure::Failure;
-pub use pipeline::Pipeline;
+pub use pipeline::{ArtOutcome, Observer, Pipeline};
 pub use ports::{ArtLookup, FoundArt, ImageSource, SongQuery};

@@ -25,7 +25,19 @@ pub struct Pipeline {
     /// Deliveries after which a passing failure is recorded as the outcome (the message then goes
     /// to the dead-letter queue): the queue's `maxReceiveCount`.
     max_attempts: u32,
+    /// Told of every outcome recorded on a song (metrics, where the deployment keeps them).
+    observer: Option<Observer>,
 }
+
+/// What became of a song's art: made (`failure` none) or failed for good with a code, and how
+/// long after the request that asked for it.
+#[derive(Debug, Clone, Copy)]
+pub struct ArtOutcome<'a> {
+    pub failure: Option<&'a str>,
+    pub since_request: std::time::Duration,
+}
+
+pub type Observer = Arc<dyn Fn(&ArtOutcome<'_>) + Send + Sync>;
 
 /// What a job asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +55,7 @@ impl Pipeline {
             images,
             lookup: None,
             limits: ImageLimits::default(),
+            observer: None,
             max_attempts: nna_domain::jobs::MAX_RECEIVES,
         }
     }
@@ -54,6 +67,12 @@ impl Pipeline {
 
     pub fn with_limits(mut self, limits: ImageLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Tells `observer` of every outcome recorded on a song.
+    pub fn observed(mut self, observer: Observer) -> Self {
+        self.observer = Some(observer);
         self
     }
 
@@ -71,14 +90,26 @@ impl Pipeline {
             tracing::info!(asset = %asset_id, "album art already made or no longer wanted: nothing to do");
             return Ok(());
         }
+        let observe = |failure: Option<&str>| {
+            if let Some(observer) = &self.observer {
+                let ms = (Timestamp::now().millis() - requested_at.millis()).max(0);
+                let since_request = std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+                observer(&ArtOutcome { failure, since_request });
+            }
+        };
         match self.make(&asset, wanted, requested_at).await {
-            Ok(art) => self.record(asset_id, wanted, |_| art.clone()).await,
+            Ok(art) => {
+                self.record(asset_id, wanted, |_| art.clone()).await?;
+                observe(None);
+                Ok(())
+            }
             Err(f) if f.is_transient() && attempt < self.max_attempts => Err(JobError::Transient(f.to_string())),
             Err(f) => {
                 tracing::warn!(asset = %asset_id, reason = %f, "album art failed");
                 let code =
                     if f.is_transient() { format!("retries_exhausted:{}", f.code()) } else { f.code().to_owned() };
                 self.record(asset_id, wanted, |current| failed(current, &code)).await?;
+                observe(Some(&code));
                 // Out of attempts: the message goes on to the dead-letter queue for a person.
                 if f.is_transient() { Err(JobError::Transient(f.to_string())) } else { Ok(()) }
             }

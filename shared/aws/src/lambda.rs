@@ -92,10 +92,35 @@ impl Production {
         let tokens = Arc::new(Tokens::new(self.settings.auth.tokens(secret))?);
         let mut http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes, tokens);
         http.art_shape = self.settings.art_shape;
-        Ok(nna_http::router_for(self.registry.clone(), &http, groups)
-            .layer(axum_router::middleware::from_fn(authorizer_claims))
-            .layer(axum_router::middleware::from_fn(request_metrics)))
+        let mut router = nna_http::router_for(self.registry.clone(), &http, groups)
+            .layer(axum_router::middleware::from_fn(authorizer_claims));
+        if groups.contains(&RouteGroup::Search) {
+            let store = self.store.clone();
+            router = router.layer(axum_router::middleware::from_fn(move |request, next| {
+                search_reads(store.clone(), request, next)
+            }));
+        }
+        Ok(router.layer(axum_router::middleware::from_fn(request_metrics)))
     }
+}
+
+/// What one search read from DynamoDB (requests and items), as metrics: the figure that must stay
+/// flat as the table grows. An instance answers one request at a time, so the store's counters,
+/// reset first, are this request's.
+async fn search_reads(
+    store: Arc<DynamoStore>,
+    request: axum_router::extract::Request,
+    next: axum_router::middleware::Next,
+) -> axum_router::response::Response {
+    store.metrics().reset();
+    let response = next.run(request).await;
+    let (requests, items) = store.metrics().snapshot();
+    use crate::metrics::{Unit, emit};
+    emit(
+        &[("Function", "search-assets")],
+        &[("SearchReadRequests", requests as f64, Unit::Count), ("SearchItemsRead", items as f64, Unit::Count)],
+    );
+    response
 }
 
 /// Each request's latency and status class as a metric, by operation (`GET /api/assets/{key}`).
@@ -168,26 +193,19 @@ impl BatchBudget {
     }
 }
 
-/// A job's outcome as metrics: one `ArtJob` each; `ArtJobFailed` for a failure for good or a job
-/// abandoned at the deadline, `ArtJobRetried` for a passing failure; and, for album art made, the
-/// time from the request that asked for it to now (`ArtEndToEnd`).
-fn job_metrics(job: &Job, outcome: &Result<Result<(), JobError>, tokio::time::error::Elapsed>) {
+/// Jobs the batch could not finish: retried for a passing reason, or abandoned at the deadline
+/// (album-art outcomes themselves are reported by the pipeline, `metrics::art_outcome`).
+fn job_metrics(outcome: &Result<Result<(), JobError>, tokio::time::error::Elapsed>) {
     use crate::metrics::{Unit, emit};
-    let (failed, retried) = match outcome {
-        Ok(Ok(())) => (0.0, 0.0),
-        Ok(Err(JobError::Transient(_))) => (0.0, 1.0),
-        Ok(Err(JobError::Permanent(_))) | Err(_) => (1.0, 0.0),
+    let (retried, abandoned) = match outcome {
+        Ok(Err(JobError::Transient(_))) => (1.0, 0.0),
+        Err(_) => (0.0, 1.0),
+        Ok(_) => (0.0, 0.0),
     };
-    let mut measured = vec![
-        ("ArtJob", 1.0, Unit::Count),
-        ("ArtJobFailed", failed, Unit::Count),
-        ("ArtJobRetried", retried, Unit::Count),
-    ];
-    if let (Job::AlbumArt { requested_at, .. }, Ok(Ok(()))) = (job, outcome) {
-        let ms = (nna_domain::Timestamp::now().millis() - requested_at.millis()).max(0) as f64;
-        measured.push(("ArtEndToEnd", ms, Unit::Milliseconds));
-    }
-    emit(&[("Function", "process-album-art")], &measured);
+    emit(
+        &[("Function", "process-album-art")],
+        &[("JobRetried", retried, Unit::Count), ("JobAbandoned", abandoned, Unit::Count)],
+    );
 }
 
 /// The invocation's deadline (Lambda's, in ms since the epoch) as an instant.
@@ -232,7 +250,7 @@ pub async fn run_jobs(
                 };
                 tracing::info!(asset = %job.asset_id(), "job received");
                 let outcome = tokio::time::timeout_at(cut_off.into(), runner.run(&job, attempt)).await;
-                job_metrics(&job, &outcome);
+                job_metrics(&outcome);
                 match outcome {
                     Err(_) => {
                         tracing::warn!("still running at the deadline: abandoned; SQS will deliver it again");

@@ -47,6 +47,27 @@ pub fn line(dimensions: &[(&str, &str)], measurements: &[(&str, f64, Unit)]) -> 
     Value::Object(out)
 }
 
+/// An album-art outcome: one `ArtJob`, `ArtJobFailed` 0 or 1 (and, when failed, the same under
+/// its failure code), `ArtEndToEnd` for art made.
+pub fn art_outcome(failure: Option<&str>, since_request_ms: f64) {
+    let function = [("Function", "process-album-art")];
+    match failure {
+        None => emit(
+            &function,
+            &[
+                (ART_JOB, 1.0, Unit::Count),
+                (ART_JOB_FAILED, 0.0, Unit::Count),
+                ("ArtEndToEnd", since_request_ms, Unit::Milliseconds),
+            ],
+        ),
+        Some(code) => {
+            emit(&function, &[(ART_JOB, 1.0, Unit::Count), (ART_JOB_FAILED, 1.0, Unit::Count)]);
+            // The code without a retried one's `retries_exhausted:` prefix kept: both say something.
+            emit(&[("Function", "process-album-art"), ("Code", code)], &[(ART_JOB_FAILED, 1.0, Unit::Count)]);
+        }
+    }
+}
+
 /// Writes one line to stdout (logs go to stderr, so the two never interleave within a line).
 pub fn emit(dimensions: &[(&str, &str)], measurements: &[(&str, f64, Unit)]) {
     let text = line(dimensions, measurements).to_string();

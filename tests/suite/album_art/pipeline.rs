@@ -286,3 +286,27 @@ async fn files_storage_would_not_remove_are_removed_by_the_queue() {
     rig.settle().await;
     assert!(rig.art_files().is_empty(), "{:?}", rig.art_files());
 }
+
+/// Every outcome recorded on a song is told to the observer (what the Lambda function turns into
+/// metrics): made, with the time since it was asked for, or failed, with its code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outcomes_are_observed_with_their_codes() {
+    let web = ArtWeb::start().await;
+    web.put("cover.jpg", images::jpeg(600, 600), "image/jpeg");
+    let seen: Arc<std::sync::Mutex<Vec<(Option<String>, Duration)>>> = Arc::default();
+    let log = seen.clone();
+    let rig = Rig::new(move |store, blobs| {
+        Pipeline::new(store, blobs, Arc::new(GuardedFetcher::new(open_policy(), hostile_names()).unwrap())).observed(
+            Arc::new(move |o: &nna_album_art::ArtOutcome<'_>| {
+                log.lock().unwrap().push((o.failure.map(str::to_owned), o.since_request));
+            }),
+        )
+    });
+    rig.song(song_from(&on_art_test(&web, "/files/cover.jpg"))).await;
+    rig.song(song_from(&on_art_test(&web, "/files/missing.jpg"))).await;
+    rig.settle().await;
+    let mut outcomes: Vec<Option<String>> = seen.lock().unwrap().iter().map(|(f, _)| f.clone()).collect();
+    outcomes.sort();
+    assert_eq!(outcomes, [None, Some("not_found".to_owned())]);
+    assert!(seen.lock().unwrap().iter().all(|(_, since)| *since < Duration::from_secs(60)));
+}
