@@ -293,7 +293,8 @@ async fn files_storage_would_not_remove_are_removed_by_the_queue() {
 async fn outcomes_are_observed_with_their_codes() {
     let web = ArtWeb::start().await;
     web.put("cover.jpg", images::jpeg(600, 600), "image/jpeg");
-    let seen: Arc<std::sync::Mutex<Vec<(Option<String>, Duration)>>> = Arc::default();
+    type Seen = Vec<(Option<String>, Duration)>;
+    let seen: Arc<std::sync::Mutex<Seen>> = Arc::default();
     let log = seen.clone();
     let rig = Rig::new(move |store, blobs| {
         Pipeline::new(store, blobs, Arc::new(GuardedFetcher::new(open_policy(), hostile_names()).unwrap())).observed(
