@@ -148,3 +148,33 @@ async fn accounts_and_authorizer_claims() {
     let (status, body) = create.http(unsigned_event("create-asset.json")).await;
     assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
 }
+
+/// A rotated token secret reaches a running function at its next refresh: tokens signed with the
+/// new secret are accepted, and those signed just before still are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_token_secret_reaches_a_running_function() {
+    use crate::support::auth;
+    use nna_http::auth::Tokens;
+    let aws = Aws::fresh().await;
+    let mut env = emulator().env_for(&aws);
+    env.push(("NNA_SECRET_REFRESH_SECS".into(), "1".into()));
+    let mut create = Function::start("create-asset", &env).await;
+    let signed_with = |secret: &str| {
+        let tokens = Tokens::new(auth::settings().tokens(secret.as_bytes().to_vec())).unwrap();
+        tokens.issue_for("admin-1", &auth::admin().email, auth::admin().role).unwrap()
+    };
+    let with_token = |token: &str| {
+        let mut e = event("create-asset.json");
+        e["headers"]["authorization"] = json!(format!("Bearer {token}"));
+        e
+    };
+    let old = signed_with(auth::SECRET);
+    let new_secret = "rotated-secret-0123456789abcdef0123456789abcdef";
+    let new = signed_with(new_secret);
+    assert_eq!(create.http(with_token(&new)).await.0, 401, "not yet rotated");
+    let sm = aws_sdk_secretsmanager::Client::new(&emulator().sdk_config());
+    sm.put_secret_value().secret_id(&aws.jwt_secret_arn).secret_string(new_secret).send().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    assert_eq!(create.http(with_token(&new)).await.0, 201, "the new secret is read again");
+    assert_eq!(create.http(with_token(&old)).await.0, 201, "tokens from just before the rotation still verify");
+}

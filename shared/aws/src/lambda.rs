@@ -37,6 +37,7 @@ async fn secret(client: &aws_sdk_secretsmanager::Client, arn: &str) -> Result<St
 /// The production adapters and the registry over them.
 pub struct Production {
     pub settings: Settings,
+    secrets: aws_sdk_secretsmanager::Client,
     pub store: Arc<DynamoStore>,
     pub blobs: Arc<S3Blobs>,
     pub queue: Option<Arc<SqsQueue>>,
@@ -67,7 +68,7 @@ impl Production {
         if let Some(queue) = &queue {
             registry = registry.with_jobs(queue.clone(), settings.art_lookup);
         }
-        let production = Self { settings, store, blobs, queue, registry };
+        let production = Self { settings, secrets, store, blobs, queue, registry };
         production.warm().await;
         Ok(production)
     }
@@ -92,8 +93,21 @@ impl Production {
         let tokens = Arc::new(Tokens::new(self.settings.auth.tokens(secret))?);
         let mut http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes, tokens);
         http.art_shape = self.settings.art_shape;
+        let refresh = self.settings.jwt_secret_arn.clone().map(|arn| {
+            Arc::new(SecretRefresh {
+                client: self.secrets.clone(),
+                arn,
+                tokens: http.tokens.clone(),
+                every: self.settings.secret_refresh,
+                last: std::sync::Mutex::new(Instant::now()),
+            })
+        });
         let mut router = nna_http::router_for(self.registry.clone(), &http, groups)
             .layer(axum_router::middleware::from_fn(authorizer_claims));
+        if let Some(refresh) = refresh {
+            router = router
+                .layer(axum_router::middleware::from_fn(move |request, next| refresh.clone().before(request, next)));
+        }
         if groups.contains(&RouteGroup::Search) {
             let store = self.store.clone();
             router = router.layer(axum_router::middleware::from_fn(move |request, next| {
@@ -101,6 +115,45 @@ impl Production {
             }));
         }
         Ok(router.layer(axum_router::middleware::from_fn(request_metrics)))
+    }
+}
+
+/// The token secret, read again when it is older than `every` (at the next request: a frozen
+/// instance runs no timers), so a rotation reaches running instances; tokens signed with the
+/// secret it replaced still verify.
+struct SecretRefresh {
+    client: aws_sdk_secretsmanager::Client,
+    arn: String,
+    tokens: Arc<Tokens>,
+    every: Duration,
+    last: std::sync::Mutex<Instant>,
+}
+
+impl SecretRefresh {
+    async fn before(
+        self: Arc<Self>,
+        request: axum_router::extract::Request,
+        next: axum_router::middleware::Next,
+    ) -> axum_router::response::Response {
+        let due = {
+            let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let due = last.elapsed() >= self.every;
+            if due {
+                *last = Instant::now();
+            }
+            due
+        };
+        if due {
+            match secret(&self.client, &self.arn).await {
+                Ok(value) => {
+                    if let Err(e) = self.tokens.rotate(value.as_bytes()) {
+                        tracing::error!(error = %e, "the rotated token secret is not usable; the old one stays");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "the token secret could not be read again; the cached one stays"),
+            }
+        }
+        next.run(request).await
     }
 }
 

@@ -38,6 +38,9 @@ pub struct Settings {
     /// functions that check tokens have it; the others are not given it). `NNA_JWT_SECRET`
     /// (in `auth`) is the same value given directly, for tests and `sam local`.
     pub jwt_secret_arn: Option<String>,
+    /// `NNA_SECRET_REFRESH_SECS` (default 300): how often the token secret is read again, so a
+    /// rotation reaches running instances.
+    pub secret_refresh: Duration,
     /// `NNA_WARM_TIMEOUT_MS`: how long start-up may spend opening the first connection; `0`
     /// leaves it to the first request (the benchmark compares the two).
     pub warm_timeout: Duration,
@@ -87,6 +90,7 @@ impl Settings {
             cursor_secret_arn: get("NNA_CURSOR_SECRET_ARN"),
             cursor_key: get("NNA_CURSOR_KEY"),
             jwt_secret_arn: get("NNA_JWT_SECRET_ARN"),
+            secret_refresh: Duration::from_secs(bytes("NNA_SECRET_REFRESH_SECS", 300)?),
             art_lookup: nna_domain::jobs::lookup_enabled(get("NNA_ART_LOOKUP").as_deref()),
             art_shape: nna_http::art_shape::ArtShape::from_setting(get("NNA_ALBUM_ART_SHAPE").as_deref())
                 .map_err(|problem| SettingsError { var: "NNA_ALBUM_ART_SHAPE", problem })?,

@@ -35,10 +35,18 @@ pub struct Claims {
 }
 
 pub struct Tokens {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    keys: std::sync::RwLock<Keys>,
     validation: Validation,
     settings: TokenSettings,
+}
+
+/// The secret's keys, and the previous secret's for checking, so that tokens signed just before a
+/// rotation still verify until they expire.
+struct Keys {
+    secret: Vec<u8>,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    previous: Option<DecodingKey>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,12 +79,30 @@ impl Tokens {
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = 60;
-        Ok(Self {
+        let keys = Keys {
+            secret: settings.secret.clone(),
             encoding: EncodingKey::from_secret(&settings.secret),
             decoding: DecodingKey::from_secret(&settings.secret),
-            validation,
-            settings,
-        })
+            previous: None,
+        };
+        Ok(Self { keys: std::sync::RwLock::new(keys), validation, settings })
+    }
+
+    /// A rotated secret: new tokens are signed with it; tokens signed with the one it replaces
+    /// still verify. The same secret again changes nothing.
+    pub fn rotate(&self, secret: &[u8]) -> Result<(), TokenError> {
+        if secret.len() < 32 {
+            return Err(TokenError::WeakSecret);
+        }
+        let mut keys = self.keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if keys.secret == secret {
+            return Ok(());
+        }
+        let previous = std::mem::replace(&mut keys.decoding, DecodingKey::from_secret(secret));
+        keys.previous = Some(previous);
+        keys.encoding = EncodingKey::from_secret(secret);
+        keys.secret = secret.to_vec();
+        Ok(())
     }
 
     pub fn lifetime(&self) -> Duration {
@@ -106,16 +132,59 @@ impl Tokens {
 
     /// Signs any claims with this deployment's key (tests make expired and future tokens so).
     pub fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
-        Ok(encode(&Header::new(Algorithm::HS256), claims, &self.encoding)?)
+        let keys = self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(encode(&Header::new(Algorithm::HS256), claims, &keys.encoding)?)
     }
 
     pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let claims = {
+            let keys = self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match decode::<Claims>(token, &keys.decoding, &self.validation) {
+                Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::InvalidSignature) => match &keys.previous
+                {
+                    Some(previous) => decode::<Claims>(token, previous, &self.validation)?,
+                    None => return Err(e.into()),
+                },
+                other => other?,
+            }
+            .claims
+        };
         let email = Email::parse(&claims.email).map_err(|_| TokenError::NoUser)?;
         let role = Role::parse(&claims.role).ok_or(TokenError::NoUser)?;
         if claims.sub.is_empty() {
             return Err(TokenError::NoUser);
         }
         Ok(Caller { user_id: claims.sub, email, role })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(secret: &str) -> Tokens {
+        let settings = TokenSettings {
+            secret: secret.as_bytes().to_vec(),
+            issuer: "i".into(),
+            audience: "a".into(),
+            lifetime: Duration::from_secs(60),
+        };
+        Tokens::new(settings).unwrap()
+    }
+
+    #[test]
+    fn a_rotation_signs_with_the_new_secret_and_still_accepts_the_old_ones_tokens() {
+        let email = Email::parse("kelly@example.com").unwrap();
+        let t = tokens(&"a".repeat(32));
+        let before = t.issue_for("u1", &email, Role::Editor).unwrap();
+        t.rotate("b".repeat(32).as_bytes()).unwrap();
+        let after = t.issue_for("u1", &email, Role::Editor).unwrap();
+        assert!(t.verify(&before).is_ok() && t.verify(&after).is_ok());
+        assert!(tokens(&"b".repeat(32)).verify(&after).is_ok(), "signed with the new secret");
+        let stranger = tokens(&"c".repeat(32)).issue_for("u1", &email, Role::Editor).unwrap();
+        assert!(t.verify(&stranger).is_err());
+        t.rotate("c".repeat(32).as_bytes()).unwrap();
+        assert!(t.verify(&before).is_err(), "two rotations ago is too old");
+        assert!(matches!(t.rotate(b"short"), Err(TokenError::WeakSecret)));
     }
 }
