@@ -21,6 +21,24 @@ fn the_template_passes_cfn_lint() {
     assert!(out.status.success(), "cfn-lint found problems:\n{said}");
 }
 
+/// `sam validate --lint`, as a deploy runs it (the pinned SAM CLI; no telemetry, and any AWS call
+/// it might make goes to a closed loopback port).
+#[test]
+fn the_template_passes_sam_validate() {
+    let out = std::process::Command::new(crate::support::emulator::sam_venv().join("bin/sam"))
+        .args(["validate", "--lint", "--template"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"))
+        .env("SAM_CLI_TELEMETRY", "0")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "none")
+        .env("AWS_SECRET_ACCESS_KEY", "none")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .expect("run sam");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.contains("is a valid SAM Template"), "sam validate --lint:\n{said}");
+}
+
 #[test]
 fn the_templates_table_has_exactly_the_indexes_the_store_queries() {
     let line = Regex::new(

@@ -28,26 +28,34 @@ fn tests_dir() -> PathBuf {
 /// The suite's Python tools, installed if missing or if `requirements.txt` changed.
 pub fn venv() -> PathBuf {
     static READY: OnceLock<PathBuf> = OnceLock::new();
-    READY.get_or_init(install).clone()
+    READY.get_or_init(|| install(".venv", "requirements.txt")).clone()
 }
 
-fn install() -> PathBuf {
-    let venv = tests_dir().join(".venv");
-    let requirements = tests_dir().join("requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements).expect("tests/requirements.txt");
+/// The SAM CLI, in a venv of its own: its pinned boto3 cannot live beside the emulator's.
+pub fn sam_venv() -> PathBuf {
+    static READY: OnceLock<PathBuf> = OnceLock::new();
+    READY.get_or_init(|| install(".venv-sam", "requirements-sam.txt")).clone()
+}
+
+fn install(folder: &str, requirements_file: &str) -> PathBuf {
+    let venv = tests_dir().join(folder);
+    let requirements = tests_dir().join(requirements_file);
+    let wanted = std::fs::read_to_string(&requirements).unwrap_or_else(|e| panic!("tests/{requirements_file}: {e}"));
     let stamp = venv.join("installed-requirements.txt");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return venv;
     }
-    let how = "The tests need Python 3 with venv and pip (Debian: apt install python3-venv python3-pip) \
-               and access to PyPI, or an existing install: python3 -m venv tests/.venv && \
-               tests/.venv/bin/pip install -r tests/requirements.txt";
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv), how);
+    let how = format!(
+        "The tests need Python 3 with venv and pip (Debian: apt install python3-venv python3-pip) \
+         and access to PyPI, or an existing install: python3 -m venv tests/{folder} && \
+         tests/{folder}/bin/pip install -r tests/{requirements_file}"
+    );
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv), &how);
     run(
         Command::new(venv.join("bin/pip"))
             .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
             .arg(&requirements),
-        how,
+        &how,
     );
     std::fs::write(&stamp, wanted).expect("stamp the venv");
     venv
