@@ -221,8 +221,13 @@ async fn queues(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
 impl Aws {
     pub async fn fresh() -> Self {
         static N: AtomicU32 = AtomicU32::new(0);
+        Self::named(&format!("t{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))).await
+    }
+
+    /// The table, bucket, queues and secrets, all called `name` (plus a suffix).
+    pub async fn named(name: &str) -> Self {
+        let name = name.to_owned();
         let emu = emulator();
-        let name = format!("t{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
         let sdk = emu.sdk_config();
         let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
         nna_aws::dynamo::schema::create_table(&dynamo, &name).await.expect("create table");
