@@ -227,8 +227,21 @@ impl AssetStore for MemoryStore {
 /// Twenty copies of the one asset in any listing.
 #[async_trait]
 impl AssetIndex for MemoryStore {
-    async fn postings(&self, _term: &IndexTerm, _limit: usize) -> Result<Vec<Posting>, StoreError> {
+    async fn postings_from(
+        &self,
+        _term: &IndexTerm,
+        _direction: nna_domain::search::Direction,
+        _after: Option<&str>,
+        _limit: usize,
+    ) -> Result<Vec<Posting>, StoreError> {
         Ok(Vec::new())
+    }
+    async fn next_term(
+        &self,
+        _prefix: &IndexTerm,
+        _after: Option<&IndexTerm>,
+    ) -> Result<Option<IndexTerm>, StoreError> {
+        Ok(None)
     }
     async fn prefix_postings(&self, _prefix: &IndexTerm, _limit: usize) -> Result<Vec<Posting>, StoreError> {
         Ok(Vec::new())

@@ -227,7 +227,25 @@ pub struct Walked {
 #[async_trait]
 pub trait AssetIndex: Send + Sync {
     /// Postings of one term, newest first, at most `limit`.
-    async fn postings(&self, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError>;
+    async fn postings(&self, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
+        self.postings_from(term, Direction::Descending, None, limit).await
+    }
+    /// Postings of one term in creation order (`direction`), strictly after the position `after`,
+    /// at most `limit`: what lets a search stop once its page is full.
+    async fn postings_from(
+        &self,
+        term: &IndexTerm,
+        direction: Direction,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Posting>, StoreError>;
+    /// The first term after `after` (or the first at all) that starts with `prefix`: the index's
+    /// vocabulary, one term at a time, so a prefix's completions can be merged term by term.
+    async fn next_term(&self, prefix: &IndexTerm, after: Option<&IndexTerm>) -> Result<Option<IndexTerm>, StoreError>;
+    /// How many postings one term has, counting no further than `limit`.
+    async fn count_postings(&self, term: &IndexTerm, limit: usize) -> Result<u64, StoreError> {
+        Ok(self.postings(term, limit).await?.len() as u64)
+    }
     /// Postings of every term that starts with `prefix` (two characters of value or more), at most
     /// `limit` in all, in any order.
     async fn prefix_postings(&self, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError>;

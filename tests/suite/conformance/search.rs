@@ -182,6 +182,11 @@ async fn thirty_six_queries_agree_with_brute_force(a: Adapters) {
         search: SearchTuning { probes: [3, 6], walk_budget: 50 },
         ..RegistryConfig::default()
     });
+    // Long lists read in creation order a batch at a time, with room to rank every match.
+    let streamed = (a.make_registry)(RegistryConfig {
+        search: SearchTuning { probes: [3, 1000], walk_budget: 10_000 },
+        ..RegistryConfig::default()
+    });
     // Brute force itself is checked against plain string matching on the fixture's own text.
     let count = |q: &[(&str, &str)]| brute_force(&all, &params(q)).1;
     let inputs = creates();
@@ -204,29 +209,44 @@ async fn thirty_six_queries_agree_with_brute_force(a: Adapters) {
         assert_eq!(page.total, Some(total), "{query:?}");
         let (_, walked_page) = tiny.search(&pairs).await.unwrap();
         assert_eq!(walked_page.total, Some(total), "by the walk: {query:?}");
+        let (_, streamed_page) = streamed.search(&pairs).await.unwrap();
+        let got: Vec<String> = streamed_page.items.iter().map(|x| x.name.clone()).collect();
+        assert_eq!((got, streamed_page.total), (expected.clone(), Some(total)), "streamed: {query:?}");
+        let q = SearchQuery::parse(&pairs).unwrap();
+        if q.page == 1 {
+            let mut everything = pairs.clone();
+            everything.retain(|(k, _)| k != "limit");
+            everything.push(("limit".into(), "1000".into()));
+            assert_eq!(follow(&streamed, &pairs).await, brute_force(&all, &everything).0, "streamed pages {query:?}");
+        }
 
         // The same query by the unselective path, followed to the end with cursors.
-        let q = SearchQuery::parse(&pairs).unwrap();
         if q.sort.by == SortBy::Relevance || q.page > 1 {
             continue;
         }
-        let mut by_walk = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..200 {
-            let mut paged = pairs.clone();
-            paged.extend(cursor.iter().map(|c| ("cursor".to_owned(), c.clone())));
-            let (_, page) = tiny.search(&paged).await.unwrap();
-            by_walk.extend(page.items.iter().map(|x| x.name.clone()));
-            match page.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => break,
-            }
-        }
+        let by_walk = follow(&tiny, &pairs).await;
         let mut everything = pairs.clone();
         everything.retain(|(k, _)| k != "limit");
         everything.push(("limit".into(), "1000".into()));
         assert_eq!(by_walk, brute_force(&all, &everything).0, "walked {query:?}");
     }
+}
+
+/// Every page of a search, following its cursors to the end.
+async fn follow(registry: &nna_domain::Registry, pairs: &[(String, String)]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..200 {
+        let mut paged = pairs.to_vec();
+        paged.extend(cursor.iter().map(|c| ("cursor".to_owned(), c.clone())));
+        let (_, page) = registry.search(&paged).await.unwrap();
+        names.extend(page.items.iter().map(|x| x.name.clone()));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    names
 }
 
 async fn the_index_follows_edits_and_deletes(a: Adapters) {

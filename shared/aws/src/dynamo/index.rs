@@ -24,24 +24,32 @@ impl DynamoStore {
         forward: bool,
         limit: usize,
     ) -> Result<Vec<Item>, StoreError> {
+        self.query_keys(pk, SkRange::BeginsWith(prefix.to_owned()), forward, limit).await
+    }
+
+    /// Items of one partition whose sort key is in `range`, in key order (or reversed), up to
+    /// `limit`, following pages.
+    async fn query_keys(
+        &self,
+        pk: String,
+        range: SkRange,
+        forward: bool,
+        limit: usize,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
         while out.len() < limit {
-            let page = self
+            let query = self
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
                 .expression_attribute_names("#pk", PK)
                 .expression_attribute_names("#sk", SK)
                 .expression_attribute_values(":pk", s(pk.clone()))
-                .expression_attribute_values(":prefix", s(prefix))
                 .scan_index_forward(forward)
                 .limit(i32::try_from(limit - out.len()).unwrap_or(i32::MAX).min(5000))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(store_error)?;
+                .set_exclusive_start_key(start.take());
+            let page = range.clone().apply(query).send().await.map_err(store_error)?;
             let items = page.items.unwrap_or_default();
             self.metrics.read(items.len());
             out.extend(items);
@@ -99,9 +107,43 @@ impl DynamoStore {
     }
 }
 
+/// Which sort keys of a partition a `Query` reads.
+#[derive(Clone)]
+enum SkRange {
+    BeginsWith(String),
+    /// Both ends included, as DynamoDB's `BETWEEN`.
+    Between(String, String),
+}
+
+impl SkRange {
+    fn apply(
+        self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        match self {
+            Self::BeginsWith(prefix) => query
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_values(":prefix", s(prefix)),
+            Self::Between(lo, hi) => query
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+                .expression_attribute_values(":lo", s(lo))
+                .expression_attribute_values(":hi", s(hi)),
+        }
+    }
+}
+
+/// Sorts above every posting key of a term (positions start with a digit).
+const PAST_POSITIONS: &str = "~";
+
 /// The posting items of these terms for this asset.
 pub(super) fn postings_for<'a>(asset: &'a Asset, terms: impl IntoIterator<Item = &'a IndexTerm>) -> Vec<Item> {
     terms.into_iter().map(|t| posting_key(t, asset)).collect()
+}
+
+/// The term of a posting key `<term>#<ms>#<id>`.
+fn term_of(sk: &str) -> Option<&str> {
+    let (rest, _id) = sk.rsplit_once('#')?;
+    rest.rsplit_once('#').map(|(term, _ms)| term)
 }
 
 fn parse_postings(items: Vec<Item>) -> Vec<Posting> {
@@ -110,10 +152,39 @@ fn parse_postings(items: Vec<Item>) -> Vec<Posting> {
 
 #[async_trait]
 impl AssetIndex for DynamoStore {
-    async fn postings(&self, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
-        let items =
-            self.query_prefix(format!("T#{}", term.bucket()), &format!("{}#", term.as_str()), false, limit).await?;
-        Ok(parse_postings(items))
+    async fn postings_from(
+        &self,
+        term: &IndexTerm,
+        direction: Direction,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Posting>, StoreError> {
+        let base = format!("{}#", term.as_str());
+        let forward = direction == Direction::Ascending;
+        // BETWEEN includes its ends: the posting at `after` itself is read and left out.
+        let range = match after {
+            None => SkRange::BeginsWith(base),
+            Some(a) if forward => SkRange::Between(format!("{base}{a}"), format!("{base}{PAST_POSITIONS}")),
+            Some(a) => SkRange::Between(base.clone(), format!("{base}{a}")),
+        };
+        let items = self.query_keys(format!("T#{}", term.bucket()), range, forward, limit + 1).await?;
+        let mut out: Vec<Posting> =
+            parse_postings(items).into_iter().filter(|p| after.is_none_or(|a| p.position != a)).collect();
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    async fn next_term(&self, prefix: &IndexTerm, after: Option<&IndexTerm>) -> Result<Option<IndexTerm>, StoreError> {
+        // A term's postings are contiguous keys `<term>#<position>`: the next term's first key
+        // lies past every key of `after`.
+        let range = match after {
+            None => SkRange::BeginsWith(prefix.as_str().to_owned()),
+            Some(a) => {
+                SkRange::Between(format!("{}#{PAST_POSITIONS}", a.as_str()), format!("{}\u{10FFFF}", prefix.as_str()))
+            }
+        };
+        let items = self.query_keys(format!("T#{}", prefix.bucket()), range, true, 1).await?;
+        Ok(items.first().and_then(|i| string_attr(i, SK)).and_then(term_of).map(IndexTerm::stored))
     }
 
     async fn prefix_postings(&self, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {

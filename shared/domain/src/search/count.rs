@@ -8,6 +8,7 @@ use super::matching::matches;
 use super::order::{Direction, Order};
 use super::plan::{Driver, read};
 use super::query::{Level, SearchQuery};
+use super::terms::IndexTerm;
 use crate::id::AssetId;
 use crate::ports::{AssetIndex, Walk};
 use crate::registry::RegistryError;
@@ -24,14 +25,22 @@ pub enum Total {
     AtLeast(u64),
 }
 
+/// `single`: the one index term the query's only driver stands for, when the planner knows it
+/// (a word, a facet, a prefix with one completion): then the total is that term's postings,
+/// counted by the store without reading them.
 pub(super) async fn count(
     index: &dyn AssetIndex,
     q: &SearchQuery,
     drivers: &[Driver],
+    single: Option<&IndexTerm>,
     found: u64,
 ) -> Result<Total, RegistryError> {
     if drivers.is_empty() {
         return by_places(index, q, found).await;
+    }
+    if let Some(term) = single.filter(|_| drivers.len() == 1 && unnarrowed(q)) {
+        let n = index.count_postings(term, EXACT_TOTAL_MAX + 1).await?;
+        return Ok(if n > EXACT_TOTAL_MAX as u64 { Total::AtLeast(n.max(found)) } else { Total::Exact(n) });
     }
     let lists = try_join_all(drivers.iter().map(|d| read(index, d, EXACT_TOTAL_MAX + 1))).await?;
     let sets: Vec<BTreeSet<AssetId>> =
@@ -46,11 +55,7 @@ pub(super) async fn count(
         shortest.iter().filter(|id| complete.iter().all(|s| s.contains(*id))).cloned().collect();
     // When every term's list is whole and nothing but terms narrows the query, the intersection
     // is the answer: no asset needs reading.
-    let only_terms = complete.len() == sets.len()
-        && q.places.iter().all(|p| p.level == Level::All)
-        && q.created_after.is_none()
-        && q.created_before.is_none()
-        && q.art.is_none();
+    let only_terms = complete.len() == sets.len() && unnarrowed(q);
     if only_terms {
         return Ok(Total::Exact(candidates.len() as u64));
     }
@@ -59,6 +64,14 @@ pub(super) async fn count(
         n += index.fetch(chunk).await?.iter().filter(|a| matches(a, q)).count() as u64;
     }
     Ok(Total::Exact(n))
+}
+
+/// Nothing but terms narrows the query: no places, times or art states.
+fn unnarrowed(q: &SearchQuery) -> bool {
+    q.places.iter().all(|p| p.level == Level::All)
+        && q.created_after.is_none()
+        && q.created_before.is_none()
+        && q.art.is_none()
 }
 
 /// No terms: the places' assets are the candidates, when there are few enough to read.

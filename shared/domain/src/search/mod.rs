@@ -8,6 +8,8 @@ mod matching;
 mod order;
 mod plan;
 mod query;
+mod stream;
+mod streamed;
 mod terms;
 mod text;
 

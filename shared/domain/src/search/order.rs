@@ -22,6 +22,16 @@ pub enum Direction {
     Descending,
 }
 
+impl Direction {
+    /// Whether position `a` comes before position `b` walking this way.
+    pub fn precedes(self, a: &str, b: &str) -> bool {
+        match self {
+            Self::Ascending => a < b,
+            Self::Descending => a > b,
+        }
+    }
+}
+
 fn created(asset: &Asset) -> String {
     format!("{:013}#{}", asset.created_at.millis().max(0), asset.id)
 }

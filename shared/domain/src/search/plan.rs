@@ -14,6 +14,7 @@ use super::cursor::CursorKey;
 use super::matching::{matches, sort_key};
 use super::order::{Direction, Order, position};
 use super::query::{Place, SearchQuery, SortBy};
+use super::streamed;
 use super::terms::IndexTerm;
 use crate::asset::Asset;
 use crate::id::AssetId;
@@ -74,7 +75,9 @@ pub(super) async fn read(index: &dyn AssetIndex, driver: &Driver, limit: usize) 
 /// Cursor positions say which way they were made: a selective page's keys are sort keys, a walk's
 /// are positions in the walked order.
 const SELECTIVE: &str = "s";
-const WALKED: &str = "w";
+pub(super) const WALKED: &str = "w";
+/// A streamed relevance page's keys are sort keys too, but of a walk that may stop early.
+pub(super) const RANKED: &str = "r";
 
 pub async fn search(
     index: &dyn AssetIndex,
@@ -84,17 +87,41 @@ pub async fn search(
 ) -> Result<SearchPage, RegistryError> {
     let after = q.cursor.as_ref().map(|c| key.decode(&q.fingerprint(), c)).transpose()?;
     let drivers = drivers(q);
+    // Newest, oldest and relevance can read a long list in creation order and stop early, so
+    // only a short list is worth reading whole; other orders read up to the larger probe.
+    let streams = matches!(q.sort.by, SortBy::Relevance | SortBy::Order(Order::Created));
     if !drivers.is_empty() {
-        for limit in tuning.probes {
+        let probes = if streams { &tuning.probes[..1] } else { &tuning.probes[..] };
+        for &limit in probes {
             let lists = try_join_all(drivers.iter().map(|d| read(index, d, limit + 1))).await?;
             if let Some(smallest) = lists.into_iter().filter(|l| l.len() <= limit).min_by_key(Vec::len) {
                 return selective(index, q, key, smallest, after).await;
             }
         }
+        if streams && let Some(terms) = streamed::driving_terms(index, &drivers).await? {
+            let single = (terms.len() == 1).then(|| terms[0].clone());
+            let walked = match q.sort.by {
+                SortBy::Relevance => streamed::by_relevance(index, q, key, after, terms, tuning.probes[1]).await?,
+                SortBy::Order(_) => streamed::by_creation(index, q, key, after, terms, tuning.walk_budget).await?,
+            };
+            return with_total(index, q, &drivers, single.as_ref(), walked.page, walked.found).await;
+        }
     }
-    let (mut page, found) = walked(index, q, key, after, drivers.is_empty(), tuning.walk_budget).await?;
+    let (page, found) = walked(index, q, key, after, drivers.is_empty(), tuning.walk_budget).await?;
+    with_total(index, q, &drivers, None, page, found).await
+}
+
+/// Counts the total when the page did not learn it.
+async fn with_total(
+    index: &dyn AssetIndex,
+    q: &SearchQuery,
+    drivers: &[Driver],
+    single: Option<&IndexTerm>,
+    mut page: SearchPage,
+    found: u64,
+) -> Result<SearchPage, RegistryError> {
     if page.total.is_none() {
-        match count(index, q, &drivers, found).await? {
+        match count(index, q, drivers, single, found).await? {
             Total::Exact(n) => page.total = Some(n),
             Total::AtLeast(n) => page.total_at_least = Some(n),
         }
@@ -104,7 +131,7 @@ pub async fn search(
 
 /// Splits a cursor position into its mode and key; a cursor from the other mode means the results
 /// changed shape under the client, who must start again.
-fn resume(after: Option<String>, mode: &str) -> Result<Option<String>, RegistryError> {
+pub(super) fn resume(after: Option<String>, mode: &str) -> Result<Option<String>, RegistryError> {
     match after {
         None => Ok(None),
         Some(a) => match a.split_once(':') {
@@ -119,11 +146,8 @@ fn resume(after: Option<String>, mode: &str) -> Result<Option<String>, RegistryE
     }
 }
 
-fn is_after(candidate: &str, after: &str, direction: Direction) -> bool {
-    match direction {
-        Direction::Ascending => candidate > after,
-        Direction::Descending => candidate < after,
-    }
+pub(super) fn is_after(candidate: &str, after: &str, direction: Direction) -> bool {
+    direction.precedes(after, candidate)
 }
 
 async fn selective(
@@ -256,7 +280,7 @@ fn only_places(q: &SearchQuery) -> bool {
 }
 
 /// Walking by creation time, a time range becomes where the walk starts and where it stops.
-fn created_bounds(q: &SearchQuery, order: Order, direction: Direction) -> (Option<String>, Option<String>) {
+pub(super) fn created_bounds(q: &SearchQuery, order: Order, direction: Direction) -> (Option<String>, Option<String>) {
     if order != Order::Created {
         return (None, None);
     }

@@ -52,8 +52,18 @@ impl IndexTerm {
         Self(format!("m:{mfa}"))
     }
 
+    /// A term as a store keeps it, read back from its index.
+    pub fn stored(raw: impl Into<String>) -> Self {
+        Self(raw.into())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether this term begins with `prefix`'s value in the same namespace.
+    pub fn starts_with(&self, prefix: &IndexTerm) -> bool {
+        self.0.starts_with(prefix.as_str())
     }
 
     /// The namespace and the value's first two characters: the partition a term's postings live in,

@@ -7,7 +7,7 @@ use nna_domain::ports::{Posting, StoreError, Walk, Walked};
 use nna_domain::search::{Direction, IndexTerm, Level, Order, Place};
 use nna_domain::{Asset, AssetId};
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 fn postings_of(conn: &Connection, sql_text: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Posting>, StoreError> {
     let mut stmt = conn.prepare_cached(sql_text).map_err(sql)?;
@@ -22,13 +22,58 @@ fn postings_of(conn: &Connection, sql_text: &str, args: &[&dyn rusqlite::ToSql])
     Ok(out)
 }
 
-pub(super) fn postings(conn: &Connection, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
+pub(super) fn postings_from(
+    conn: &Connection,
+    term: &IndexTerm,
+    direction: Direction,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Posting>, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    postings_of(
-        conn,
-        "SELECT pos, id FROM postings WHERE term = ?1 ORDER BY pos DESC LIMIT ?2",
-        &[&term.as_str(), &limit],
-    )
+    let text = match (direction, after.is_some()) {
+        (Direction::Descending, false) => "SELECT pos, id FROM postings WHERE term = ?1 ORDER BY pos DESC LIMIT ?2",
+        (Direction::Ascending, false) => "SELECT pos, id FROM postings WHERE term = ?1 ORDER BY pos ASC LIMIT ?2",
+        (Direction::Descending, true) => {
+            "SELECT pos, id FROM postings WHERE term = ?1 AND pos < ?3 ORDER BY pos DESC LIMIT ?2"
+        }
+        (Direction::Ascending, true) => {
+            "SELECT pos, id FROM postings WHERE term = ?1 AND pos > ?3 ORDER BY pos ASC LIMIT ?2"
+        }
+    };
+    match after {
+        Some(a) => postings_of(conn, text, &[&term.as_str(), &limit, &a]),
+        None => postings_of(conn, text, &[&term.as_str(), &limit]),
+    }
+}
+
+pub(super) fn next_term(
+    conn: &Connection,
+    prefix: &IndexTerm,
+    after: Option<&IndexTerm>,
+) -> Result<Option<IndexTerm>, StoreError> {
+    let upper = format!("{}\u{10FFFF}", prefix.as_str());
+    // Every term with the prefix sorts at or above it and below the prefix + U+10FFFF.
+    let (text, from) = match after {
+        Some(a) => ("SELECT term FROM postings WHERE term > ?1 AND term < ?2 ORDER BY term LIMIT 1", a.as_str()),
+        None => ("SELECT term FROM postings WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT 1", prefix.as_str()),
+    };
+    let found: Option<String> = conn
+        .prepare_cached(text)
+        .map_err(sql)?
+        .query_row(params![from, upper], |r| r.get(0))
+        .optional()
+        .map_err(sql)?;
+    Ok(found.map(IndexTerm::stored))
+}
+
+pub(super) fn count_postings(conn: &Connection, term: &IndexTerm, limit: usize) -> Result<u64, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM postings WHERE term = ?1 LIMIT ?2)")
+        .map_err(sql)?
+        .query_row(params![term.as_str(), limit], |r| r.get(0))
+        .map_err(sql)?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 pub(super) fn prefix_postings(conn: &Connection, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
-use nna_domain::search::{IndexTerm, Place};
+use nna_domain::search::{Direction, IndexTerm, Place};
 use nna_domain::{Asset, AssetId, AssetKey, Timestamp};
 use row::decode;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -178,9 +178,28 @@ impl AssetStore for SqliteStore {
 
 #[async_trait]
 impl AssetIndex for SqliteStore {
-    async fn postings(&self, term: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
+    async fn postings_from(
+        &self,
+        term: &IndexTerm,
+        direction: Direction,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Posting>, StoreError> {
+        let (term, after) = (term.clone(), after.map(str::to_owned));
+        self.blocking(move |inner| {
+            inner.read(|conn| index::postings_from(conn, &term, direction, after.as_deref(), limit))
+        })
+        .await
+    }
+
+    async fn next_term(&self, prefix: &IndexTerm, after: Option<&IndexTerm>) -> Result<Option<IndexTerm>, StoreError> {
+        let (prefix, after) = (prefix.clone(), after.cloned());
+        self.blocking(move |inner| inner.read(|conn| index::next_term(conn, &prefix, after.as_ref()))).await
+    }
+
+    async fn count_postings(&self, term: &IndexTerm, limit: usize) -> Result<u64, StoreError> {
         let term = term.clone();
-        self.blocking(move |inner| inner.read(|conn| index::postings(conn, &term, limit))).await
+        self.blocking(move |inner| inner.read(|conn| index::count_postings(conn, &term, limit))).await
     }
 
     async fn prefix_postings(&self, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
