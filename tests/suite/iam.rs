@@ -190,7 +190,19 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     let legacy = Aws::fresh().await;
     {
         let ops = nna_ops::Ops::quiet(Arc::new(legacy.store.clone()));
-        nna_ops::fixture::import(&ops, &nna_ops::fixture::legacy_documents(200, 5)).await.unwrap();
+        let mut documents = nna_ops::fixture::legacy_documents(200, 5);
+        // A younger item holding an older one's name while its fields say another category: fixing
+        // names renumbers it into its name's place, and its place counts move in that transaction.
+        let mut stray = documents.iter().find(|d| d["layer"] == "S" && d["category"] != "undefined").unwrap().clone();
+        let layer = nna_domain::taxonomy::taxonomy().layers().iter().find(|l| l.code.to_string() == "S").unwrap();
+        let other =
+            layer.categories.iter().find(|c| c.name != stray["category"] && c.code != stray["category"]).unwrap();
+        stray["_id"] = json!({"$oid": "6a0000000000000000000001"});
+        stray["category"] = json!(other.name);
+        stray["subcategory"] = json!(other.subcategories[0].name);
+        stray["createdAt"] = json!({"$date": "2026-06-01T00:00:00Z"});
+        documents.push(stray);
+        nna_ops::fixture::import(&ops, &documents).await.unwrap();
     }
     let (mut ops, r) = recorded(&legacy, "nna-ops", emulator().env_for(&legacy)).await;
     seen.insert("nna-ops", r);

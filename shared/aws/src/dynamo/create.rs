@@ -1,6 +1,6 @@
 //! A create as one transaction: advance the subcategory's sequence from the value just read,
 //! put the asset where no item is, claim its name and address, and check the components still
-//! exist. Concurrent creates in one subcategory conflict on the sequence; the losers read it
+//! exist, and count it in its places. Concurrent creates in one subcategory conflict on the sequence; the losers read it
 //! again and retry with jittered backoff, so numbers stay consecutive with no gap or duplicate.
 
 use super::item::{address_claim_key, name_claim_key, number_attr, s, sequence_key, to_item};
@@ -16,8 +16,8 @@ use std::time::Duration;
 /// retryable error instead of waiting on.
 const ATTEMPTS: u32 = 200;
 
-/// Transaction items, in this order (then the Idempotency-Key's record, if any, then postings); cancellation reasons come back in the same
-/// order.
+/// Transaction items, in this order (then the Idempotency-Key's record, if any, the place counts,
+/// then postings); cancellation reasons come back in the same order.
 const SEQUENCE: usize = 0;
 const ASSET: usize = 1;
 const NAME: usize = 2;
@@ -146,6 +146,10 @@ fn transaction(
             .map_err(build)?;
         items.push(TransactWriteItem::builder().put(put).build());
     }
+    // The places' counts move with the create; a renumbered asset leaves its old places.
+    let mut changes = vec![(asset, 1)];
+    changes.extend(plan.replacing.iter().map(|old| (old, -1)));
+    items.extend(super::counts::moves(table, &changes)?);
     debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));
     Ok(items)
 }

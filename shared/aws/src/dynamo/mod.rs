@@ -165,12 +165,7 @@ fn at_revision(expected: u64) -> &'static str {
 #[async_trait]
 impl AssetStore for DynamoStore {
     async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
-        let asset = create::run(self, &plan).await?;
-        if let Some(old) = &plan.replacing {
-            counts::adjust(self, old, -1).await;
-        }
-        counts::adjust(self, &asset, 1).await;
-        Ok(asset)
+        create::run(self, &plan).await
     }
 
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
@@ -233,8 +228,8 @@ impl AssetStore for DynamoStore {
         self.write_postings(&[], removed_after).await
     }
 
-    /// The asset's `Delete` (on its revision) and the record's `Put` in one transaction; then its
-    /// counts and postings, from `current`, which the condition proves is what was deleted.
+    /// The asset's `Delete` (on its revision), the record's `Put` and its places' counts in one
+    /// transaction; then its postings, from `current`, which the condition proves is what was deleted.
     async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
         let internal = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
         let delete = Delete::builder()
@@ -246,16 +241,12 @@ impl AssetStore for DynamoStore {
             .map_err(internal)?;
         let put =
             Put::builder().table_name(&self.table).set_item(Some(deletion_item(record)?)).build().map_err(internal)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().delete(delete).build())
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .send()
-            .await;
+        let mut items =
+            vec![TransactWriteItem::builder().delete(delete).build(), TransactWriteItem::builder().put(put).build()];
+        items.extend(counts::moves(&self.table, &[(current, -1)])?);
+        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         match result {
             Ok(_) => {
-                counts::adjust(self, current, -1).await;
                 self.write_postings(&[], &index::postings_for(current, &index_terms(current))).await?;
                 Ok(())
             }
