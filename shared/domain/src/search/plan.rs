@@ -91,7 +91,12 @@ pub async fn search(
     // only a short list is worth reading whole; other orders read up to the larger probe.
     let streams = matches!(q.sort.by, SortBy::Relevance | SortBy::Order(Order::Created));
     if !drivers.is_empty() {
-        let probes = if streams { &tuning.probes[..1] } else { &tuning.probes[..] };
+        // A lone term is streamed whatever its length: the probe could only choose it.
+        let probes = match (streams, drivers.len()) {
+            (true, 1) => &[][..],
+            (true, _) => &tuning.probes[..1],
+            (false, _) => &tuning.probes[..],
+        };
         for &limit in probes {
             let lists = try_join_all(drivers.iter().map(|d| read(index, d, limit + 1))).await?;
             if let Some(smallest) = lists.into_iter().filter(|l| l.len() <= limit).min_by_key(Vec::len) {

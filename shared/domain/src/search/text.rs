@@ -7,6 +7,14 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Folded words of a text, in order.
 pub fn words(text: &str) -> Vec<String> {
+    // ASCII needs no decomposition and has no marks to drop: the same words, several times faster.
+    if text.is_ascii() {
+        return text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
     let mut out = Vec::new();
     let mut word = String::new();
     for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
@@ -84,6 +92,7 @@ mod tests {
         assert_eq!(words("Straße Ørsted"), ["strasse", "orsted"]);
         assert_eq!(words("🎵 ✨"), Vec::<String>::new());
         assert_eq!(fold("  Hip-Hop "), "hip hop");
+        assert_eq!(words("Kelly's JERSEY, 2026"), ["kelly", "s", "jersey", "2026"]);
     }
 
     #[test]

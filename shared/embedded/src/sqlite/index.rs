@@ -91,7 +91,8 @@ pub(super) fn fetch(conn: &Connection, ids: &[AssetId]) -> Result<Vec<Asset>, St
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
-        let mut stmt = conn.prepare(&format!("SELECT id, doc FROM assets WHERE id IN ({marks})")).map_err(sql)?;
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT id, doc FROM assets WHERE id IN ({marks})")).map_err(sql)?;
         let rows = stmt
             .query_map(params_from_iter(chunk.iter().map(AssetId::as_str)), |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))

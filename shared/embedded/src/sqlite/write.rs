@@ -1,12 +1,13 @@
 //! Writes: each one transaction that keeps the row, its postings and the sequence counters right.
 
 use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
-use super::sql;
+use super::{Inner, sql};
 use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyClaim;
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::{Address, Asset, Sequence, Timestamp};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::sync::Weak;
 
 /// Writes the row (replacing one with its id) and exactly its postings.
 pub(super) fn put(conn: &Connection, row: &Row) -> rusqlite::Result<()> {
@@ -22,13 +23,71 @@ pub(super) fn put(conn: &Connection, row: &Row) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+/// A create waiting for the writer, and where its answer goes.
+pub(super) type PendingCreate = (CreatePlan, tokio::sync::oneshot::Sender<Result<Asset, StoreError>>);
+
+/// The most creates one transaction takes, so a long queue still commits every so often.
+const MAX_GROUP: usize = 256;
+
+/// The create writer's thread: takes what is queued (waiting for the first), writes it as one
+/// group under the writer connection, and ends when the store is gone.
+pub(super) fn group_writer(store: &Weak<Inner>, mut waiting: tokio::sync::mpsc::Receiver<PendingCreate>) {
+    while let Some(first) = waiting.blocking_recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP
+            && let Ok(next) = waiting.try_recv()
+        {
+            group.push(next);
+        }
+        let Some(inner) = store.upgrade() else { return };
+        let _ = inner.write(|conn| {
+            create_group(conn, group);
+            Ok(())
+        });
+    }
+}
+
+/// Group commit: every create waiting for the writer runs in one transaction, each inside its own
+/// savepoint, so one that fails is rolled back alone and the numbers stay gap-free (each reads
+/// the counters the earlier ones left). One commit, one sync to disk, for the whole group; no
+/// answer is sent before it.
+pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
+    let run = |conn: &mut Connection| -> Result<Vec<Result<Asset, StoreError>>, StoreError> {
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        let mut out = Vec::with_capacity(group.len());
+        for (plan, _) in &group {
+            let savepoint = tx.savepoint().map_err(sql)?;
+            let made = create_in(&savepoint, plan);
+            if made.is_ok() {
+                savepoint.commit().map_err(sql)?;
+            }
+            // Dropped without a commit, a savepoint rolls back.
+            out.push(made);
+        }
+        tx.commit().map_err(sql)?;
+        Ok(out)
+    };
+    match run(conn) {
+        Ok(answers) => {
+            for ((_, reply), answer) in group.into_iter().zip(answers) {
+                let _ = reply.send(answer);
+            }
+        }
+        Err(e) => {
+            for (_, reply) in group {
+                let _ = reply.send(Err(e.clone()));
+            }
+        }
+    }
+}
+
+/// One create inside a transaction the caller commits.
+fn create_in(tx: &Connection, plan: &CreatePlan) -> Result<Asset, StoreError> {
     if let Some(current) = &plan.replacing {
-        still_at_revision(&tx, current)?;
+        still_at_revision(tx, current)?;
     }
     if let Some(claim) = &plan.idempotency {
-        claim_key(&tx, claim)?;
+        claim_key(tx, claim)?;
     }
     for id in &plan.requires {
         let exists =
@@ -59,7 +118,7 @@ pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, 
             if fresh.is_some() && plan.replacing.is_none() {
                 return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)));
             }
-            put(&tx, &row).map_err(sql)?;
+            put(tx, &row).map_err(sql)?;
             if let Some(claim) = &plan.idempotency {
                 tx.execute(
                     "INSERT OR REPLACE INTO idempotency (key, fingerprint, asset_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -76,7 +135,6 @@ pub(super) fn create(conn: &mut Connection, plan: &CreatePlan) -> Result<Asset, 
         params![counter, sequence.get()],
     )
     .map_err(sql)?;
-    tx.commit().map_err(sql)?;
     Ok(asset)
 }
 
