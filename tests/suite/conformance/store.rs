@@ -19,6 +19,7 @@ for_both!(store:
     deletes_leave_no_composite_pointing_nowhere,
     a_legacy_item_loads_and_holds_its_number,
     a_vanished_component_refuses_the_create,
+    refused_creates_among_concurrent_ones_use_no_number,
     listings_order_filter_and_count,
     accounts_are_unique_by_email_and_take_roles,
     idempotent_creates_make_one_asset,
@@ -188,6 +189,42 @@ async fn a_vanished_component_refuses_the_create(a: Adapters) {
         .await
         .unwrap();
     assert_eq!(ok.name, "C.FUL.POP.001:L.004.004.001:S.001.001.001", "the refused create used no number");
+}
+
+/// Concurrent creates may share a transaction (the embedded store's group commit): one refused
+/// among them is refused alone, and uses no number.
+async fn refused_creates_among_concurrent_ones_use_no_number(a: Adapters) {
+    let look = create(&a, kelly()).await;
+    let plan = |i: usize| {
+        let template = look.clone();
+        CreatePlan {
+            path: Address::parse("L.CAS.DNM.001").unwrap().path,
+            requires: if i % 4 == 0 { vec![AssetId::generate()] } else { Vec::new() },
+            build: Arc::new(move |address: Address| {
+                let mut a = template.clone();
+                a.id = AssetId::generate();
+                a.subcategory = "Denim".into();
+                a.name = address.hfn();
+                a.nna_address = address.nna_address();
+                a.mfa = Some(address.mfa());
+                a
+            }),
+            replacing: None,
+            idempotency: None,
+        }
+    };
+    let results = join_all((0..40).map(|i| a.store.create(plan(i)))).await;
+    let mut names = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(asset) => names.push(asset.name),
+            Err(StoreError::MissingComponent(_)) if i % 4 == 0 => {}
+            other => panic!("create {i}: {other:?}"),
+        }
+    }
+    names.sort();
+    let expected: Vec<String> = (1..=30).map(|n| format!("L.CAS.DNM.{n:03}")).collect();
+    assert_eq!(names, expected);
 }
 
 async fn listings_order_filter_and_count(a: Adapters) {
