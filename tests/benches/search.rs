@@ -58,13 +58,73 @@ fn synthetic(i: usize) -> Asset {
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let report = runtime.block_on(async { json!({ "dynamodb": dynamodb().await, "embedded": embedded().await }) });
+    let report = runtime.block_on(async {
+        json!({ "writeUnits": write_units().await, "dynamodb": dynamodb().await, "embedded": embedded().await })
+    });
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&dir).expect("target/bench");
     std::fs::write(dir.join("search.json"), serde_json::to_string_pretty(&report).expect("json"))
         .expect("write the report");
     println!("{}", serde_json::to_string_pretty(&report).expect("json"));
     println!("written to target/bench/search.json");
+}
+
+/// What the Kelly example's create and an edit of its words cost in DynamoDB write units, by
+/// `dynamo::cost` on the items the store writes, now and as the table was before issue 13 (every
+/// posting inside the create's and the edit's transaction, the counts after it).
+async fn write_units() -> Value {
+    use nna_aws::dynamo::cost::{index_units, put_units};
+    use nna_aws::dynamo::item::{address_claim_key, name_claim_key, s, sequence_key};
+    let aws = Aws::fresh().await;
+    let registry = Registry::new(Arc::new(aws.store.clone()), Arc::new(aws.blobs), RegistryConfig::default());
+    let body = nna_tests::kelly().as_object().cloned().expect("an object");
+    let kelly = registry.create(nna_tests::auth::admin(), &body, None).await.expect("created");
+    let item = to_item(&kelly).expect("an item");
+    let mut sequence = sequence_key(&kelly.name[..9]);
+    sequence.insert("last".into(), n(1));
+    let claims = [name_claim_key(&kelly.hfn_key()), address_claim_key(&kelly.mfa_key().expect("an MFA"))]
+        .map(|mut c| {
+            c.insert("assetId".into(), s(kelly.id.as_str()));
+            put_units(&c, true)
+        })
+        .iter()
+        .sum::<u64>();
+    let counts: Vec<_> = places(&kelly)
+        .into_iter()
+        .map(|(_, p)| {
+            let mut c = count_key(&p);
+            c.insert("n".into(), n(1));
+            c
+        })
+        .collect();
+    let terms = index_terms(&kelly);
+    let postings: Vec<_> = terms.iter().map(|t| posting_key(t, &kelly)).collect();
+    let posting_units = |tx: bool| postings.iter().map(|p| put_units(p, tx)).sum::<u64>();
+    let count_units = |tx: bool| counts.iter().map(|c| put_units(c, tx)).sum::<u64>();
+    let (asset_tx, sequence_tx, indexes) = (put_units(&item, true), put_units(&sequence, true), index_units(&item));
+    let now = sequence_tx + asset_tx + claims + count_units(true) + posting_units(false) + indexes;
+    let before = sequence_tx + asset_tx + claims + count_units(false) + posting_units(true) + indexes;
+    // The edit: new words, so new postings (and the old ones' deletes); the updated-* index entries
+    // move (a delete and a put each), the whole-item indexes rewrite their entry.
+    let mut edited = kelly.clone();
+    edited.creator_description =
+        nna_domain::asset::CreatorDescription::parse("Kelly wears a vintage Adidas track top", "creatorDescription")
+            .expect("valid");
+    let changed = index_terms(&edited).symmetric_difference(&terms).count() as u64;
+    let edit_indexes = 4 * 2 + index_units(&item) - 16;
+    let edit_now = put_units(&to_item(&edited).expect("an item"), false) + changed + edit_indexes;
+    let edit_before = put_units(&to_item(&edited).expect("an item"), true) + 2 * changed + edit_indexes;
+    json!({
+        "formula": "create = 2×sequence + 2×asset + 2×(name and address claims) + 2×(4 place counts, in the transaction) + 1×posting per index term (outside it) + the item's global secondary index entries (1 per keys-only index, 1 per KB of item per whole-item index)",
+        "kellyCreate": {
+            "assetItemBytes": nna_aws::dynamo::cost::item_size(&item), "indexTerms": terms.len(),
+            "parts": { "sequence": sequence_tx, "asset": asset_tx, "claims": claims, "counts": count_units(true),
+                "postings": posting_units(false), "globalSecondaryIndexes": indexes },
+            "now": now, "beforeIssue13": before, "ratio": (now as f64 / before as f64 * 100.0).round() / 100.0,
+        },
+        "editOfItsWords": { "changedPostings": changed, "now": edit_now, "beforeIssue13": edit_before },
+        "globalSecondaryIndexes": nna_aws::dynamo::schema::indexes().len(),
+    })
 }
 
 fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -4,7 +4,7 @@
 //! again and retry with jittered backoff, so numbers stay consecutive with no gap or duplicate.
 
 use super::item::{address_claim_key, name_claim_key, number_attr, s, sequence_key, to_item};
-use super::{DynamoStore, TRANSACTION_ITEMS, index, store_error};
+use super::{DynamoStore, index, store_error};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Put, TransactWriteItem};
 use nna_domain::ports::{CreatePlan, StoreError};
@@ -16,8 +16,8 @@ use std::time::Duration;
 /// retryable error instead of waiting on.
 const ATTEMPTS: u32 = 200;
 
-/// Transaction items, in this order (then the Idempotency-Key's record, if any, the place counts,
-/// then postings); cancellation reasons come back in the same order.
+/// Transaction items, in this order (then the Idempotency-Key's record, if any, and the place
+/// counts); cancellation reasons come back in the same order.
 const SEQUENCE: usize = 0;
 const ASSET: usize = 1;
 const NAME: usize = 2;
@@ -35,16 +35,11 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         let number = last.unwrap_or(0).max(skip_past).checked_add(1).ok_or_else(exhausted)?;
         let sequence = Sequence::new(number).ok_or_else(exhausted)?;
         let asset = (plan.build)(Address { path: plan.path, sequence });
-        let mut items = transaction(store, plan, &asset, &counter, last, number)?;
-        // The asset's postings ride in the transaction as far as it has room; the rest go in
-        // first (a posting for an asset that never appears only costs a read).
-        let postings = index::postings_for(&asset, &index_terms(&asset));
-        let (now, before) = postings.split_at(postings.len().min(TRANSACTION_ITEMS - items.len()));
-        store.write_postings(before, &[]).await?;
-        for item in now {
-            let put = Put::builder().table_name(store.table.as_str()).set_item(Some(item.clone())).build();
-            items.push(TransactWriteItem::builder().put(put.map_err(|e| StoreError::Internal(e.to_string()))?).build());
-        }
+        let items = transaction(store, plan, &asset, &counter, last, number)?;
+        // The asset's postings go in first, outside the transaction, where a write costs half:
+        // a posting for an asset that never appears only costs a search a read. A retry writes the
+        // same keys again, but for the few terms of the number it did not get.
+        store.write_postings(&index::postings_for(&asset, &index_terms(&asset)), &[]).await?;
         let sent = store.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let reasons = match sent {
             Ok(_) => {

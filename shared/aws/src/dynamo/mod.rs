@@ -3,6 +3,7 @@
 //! (a consistent `GetItem`) for an asset written a moment ago that the index has not caught up
 //! with. A create is one `TransactWriteItems`; edits and deletes are conditional on the revision.
 
+pub mod cost;
 mod counts;
 mod create;
 mod index;
@@ -27,9 +28,6 @@ use nna_domain::ports::{AssetStore, CreatePlan, StoreError};
 use nna_domain::search::index_terms;
 use nna_domain::{Address, Asset, AssetId, AssetKey};
 use std::sync::Arc;
-
-/// What one transaction may hold.
-const TRANSACTION_ITEMS: usize = 100;
 
 #[derive(Clone)]
 pub struct DynamoStore {
@@ -176,56 +174,30 @@ impl AssetStore for DynamoStore {
         }
     }
 
-    /// One transaction: the asset, conditioned on the revision read, and the postings it gained and
-    /// lost, as many as fit. More additions go in before it, more removals after (see
-    /// `write_postings`).
+    /// A `PutItem` conditioned on the revision read. The postings the edit gains go in before it
+    /// and those it loses after, outside any transaction (half the write units): a posting early
+    /// or late costs a search one read, never a wrong answer (see `write_postings`).
     async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
-        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
         let (old, new) = (index_terms(current), index_terms(next));
         let added = index::postings_for(next, new.difference(&old));
         let removed = index::postings_for(current, old.difference(&new));
-        let room = TRANSACTION_ITEMS - 1;
-        let (added_now, added_before) = added.split_at(added.len().min(room));
-        let (removed_now, removed_after) = removed.split_at(removed.len().min(room - added_now.len()));
-        self.write_postings(added_before, &[]).await?;
-        let mut items = vec![
-            TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(to_item(next)?))
-                        .condition_expression(at_revision(current.revision))
-                        .expression_attribute_values(":r", n(current.revision))
-                        .build()
-                        .map_err(build)?,
-                )
-                .build(),
-        ];
-        for item in added_now {
-            items.push(
-                TransactWriteItem::builder()
-                    .put(Put::builder().table_name(&self.table).set_item(Some(item.clone())).build().map_err(build)?)
-                    .build(),
-            );
-        }
-        for key in removed_now {
-            items.push(
-                TransactWriteItem::builder()
-                    .delete(
-                        Delete::builder().table_name(&self.table).set_key(Some(key.clone())).build().map_err(build)?,
-                    )
-                    .build(),
-            );
-        }
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+        self.write_postings(&added, &[]).await?;
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(next)?))
+            .condition_expression(at_revision(current.revision))
+            .expression_attribute_values(":r", n(current.revision))
+            .send()
+            .await;
+        match put {
             Ok(_) => {}
-            // The revision changed (or another writer held the item): read again and redo.
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_transaction_canceled_exception()) => {
-                return Err(StoreError::Conflict);
-            }
+            // The revision changed: read again and redo.
+            Err(e) if conditional_failed(&e) => return Err(StoreError::Conflict),
             Err(e) => return Err(store_error(e)),
         }
-        self.write_postings(&[], removed_after).await
+        self.write_postings(&[], &removed).await
     }
 
     /// The asset's `Delete` (on its revision), the record's `Put` and its places' counts in one

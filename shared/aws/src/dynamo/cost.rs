@@ -1,0 +1,77 @@
+//! What a write costs in DynamoDB write units, by the rules AWS bills by: an item's size is its
+//! attribute names plus its values; a standard write is one unit per started KB of the item, a
+//! transactional one two; every global secondary index the item lands in is one more write of its
+//! entry (its keys, the table's keys, projected attributes, and 100 bytes of overhead). The
+//! benchmarks print these for a typical create and edit, so the cost model is a figure, not a
+//! guess.
+
+use super::item::Item;
+use super::schema::{PK, SK, indexes};
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// Bytes an attribute value takes.
+fn value_size(v: &AttributeValue) -> u64 {
+    match v {
+        AttributeValue::S(s) => s.len() as u64,
+        // About one byte per two significant digits, plus one.
+        AttributeValue::N(n) => {
+            (n.trim_start_matches('-').replace('.', "").trim_start_matches('0').len() as u64).div_ceil(2) + 1
+        }
+        AttributeValue::B(b) => b.as_ref().len() as u64,
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::L(items) => 3 + items.iter().map(|i| 1 + value_size(i)).sum::<u64>(),
+        AttributeValue::M(map) => 3 + map.iter().map(|(k, v)| 1 + k.len() as u64 + value_size(v)).sum::<u64>(),
+        AttributeValue::Ss(set) => set.iter().map(|s| s.len() as u64).sum(),
+        AttributeValue::Ns(set) => set.iter().map(|n| (n.len() as u64).div_ceil(2) + 1).sum(),
+        AttributeValue::Bs(set) => set.iter().map(|b| b.as_ref().len() as u64).sum(),
+        _ => 0,
+    }
+}
+
+/// An item's size as DynamoDB counts it.
+pub fn item_size(item: &Item) -> u64 {
+    item.iter().map(|(k, v)| k.len() as u64 + value_size(v)).sum()
+}
+
+fn units(bytes: u64) -> u64 {
+    bytes.div_ceil(1024).max(1)
+}
+
+/// Write units of putting this item: one per started KB, twice that inside a transaction.
+pub fn put_units(item: &Item, in_transaction: bool) -> u64 {
+    units(item_size(item)) * if in_transaction { 2 } else { 1 }
+}
+
+/// Write units the table's global secondary indexes charge for putting this item: one write per
+/// index it has the keys of, each of its entry's started KB (keys-only entries are about 200
+/// bytes; whole-item ones the item plus overhead).
+pub fn index_units(item: &Item) -> u64 {
+    let key = |name: &str| item.get(name).map_or(0, |v| name.len() as u64 + value_size(v));
+    indexes()
+        .iter()
+        .filter(|(_, partition, sort, _)| item.contains_key(*partition) && item.contains_key(*sort))
+        .map(|(_, partition, sort, whole)| {
+            let entry = if *whole { item_size(item) } else { key(partition) + key(sort) + key(PK) + key(SK) };
+            units(entry + 100)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn sizes_follow_the_published_rules() {
+        let item: Item = HashMap::from([
+            ("pk".to_owned(), AttributeValue::S("A#abc".into())),
+            ("n".to_owned(), AttributeValue::N("12345".into())),
+            ("m".to_owned(), AttributeValue::M(HashMap::from([("k".to_owned(), AttributeValue::Bool(true))]))),
+        ]);
+        // "pk" + "A#abc" = 7; "n" + (five digits: 3 + 1) = 5; "m" + (3 + 1 + "k" + true) = 7.
+        assert_eq!(item_size(&item), 19);
+        assert_eq!(put_units(&item, false), 1);
+        assert_eq!(put_units(&item, true), 2);
+    }
+}
