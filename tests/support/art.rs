@@ -106,24 +106,69 @@ pub mod images {
     /// A valid PNG signature and header claiming `width`×`height`, and almost no data: what a
     /// decompression bomb looks like before anyone decodes it.
     pub fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-            out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-            let mut crc = crc32fast::Hasher::new();
-            crc.update(kind);
-            crc.update(data);
-            out.extend_from_slice(kind);
-            out.extend_from_slice(data);
-            out.extend_from_slice(&crc.finalize().to_be_bytes());
-        }
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        png_chunk(&mut out, b"IHDR", &png_header(width, height, 0));
+        // zlib of a few zero bytes: a real bomb's data would inflate to width×height×3.
+        png_chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
+        png_chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.finalize().to_be_bytes());
+    }
+
+    /// IHDR of an 8-bit RGB image.
+    fn png_header(width: u32, height: u32, interlace: u8) -> Vec<u8> {
         let mut header = Vec::new();
         header.extend_from_slice(&width.to_be_bytes());
         header.extend_from_slice(&height.to_be_bytes());
-        header.extend_from_slice(&[8, 2, 0, 0, 0]);
-        chunk(&mut out, b"IHDR", &header);
-        // zlib of a few zero bytes: a real bomb's data would inflate to width×height×3.
-        chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
-        chunk(&mut out, b"IEND", &[]);
+        header.extend_from_slice(&[8, 2, 0, 0, interlace]);
+        header
+    }
+
+    /// The pattern as an Adam7-interlaced PNG (which the image crate does not write): each pass's
+    /// pixels as unfiltered scanlines, passes one after another.
+    pub fn png_interlaced(width: u32, height: u32) -> Vec<u8> {
+        const PASSES: [(u32, u32, u32, u32); 7] =
+            [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
+        let rgb = pixels(width, height);
+        let mut raw = Vec::new();
+        for (x0, y0, dx, dy) in PASSES {
+            if x0 >= width || y0 >= height {
+                continue;
+            }
+            for y in (y0..height).step_by(dy as usize) {
+                raw.push(0);
+                for x in (x0..width).step_by(dx as usize) {
+                    let at = ((y * width + x) * 3) as usize;
+                    raw.extend_from_slice(&rgb[at..at + 3]);
+                }
+            }
+        }
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut z, &raw).unwrap();
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        png_chunk(&mut out, b"IHDR", &png_header(width, height, 1));
+        png_chunk(&mut out, b"IDAT", &z.finish().unwrap());
+        png_chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    /// The pattern as a progressive JPEG with full-resolution colour (4:4:4): the most a JPEG
+    /// costs to decode.
+    pub fn jpeg_progressive_444(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+        encoder.set_progressive(true);
+        encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+        encoder.encode(&pixels(width, height), width as u16, height as u16, jpeg_encoder::ColorType::Rgb).unwrap();
         out
     }
 

@@ -155,6 +155,11 @@ impl Function {
     }
 
     /// Hands the function one event and waits for its answer.
+    /// The function's process id (benchmarks read its peak memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub async fn invoke(&mut self, event: Value) -> Outcome {
         self.invoke_timed(event).await.0
     }
@@ -320,6 +325,29 @@ pub fn api_event(method: &str, path_and_query: &str, body: Option<&Value>) -> Va
         e["headers"]["content-type"] = Value::String("application/json".into());
     }
     e
+}
+
+/// One delivery as Lambda's SQS event source hands it over.
+pub fn sqs_event(deliveries: &[(&str, &nna_domain::jobs::Delivery)]) -> Value {
+    let records: Vec<Value> = deliveries
+        .iter()
+        .map(|(id, d)| {
+            serde_json::json!({"messageId": id, "receiptHandle": d.receipt, "body": d.body,
+                "attributes": {"ApproximateReceiveCount": d.receive_count.to_string(), "SentTimestamp": "1795633200000"},
+                "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:nna-album-art", "awsRegion": "us-east-1"})
+        })
+        .collect();
+    serde_json::json!({ "Records": records })
+}
+
+pub async fn receive_one(aws: &crate::Aws, hidden: Duration) -> nna_domain::jobs::Delivery {
+    for _ in 0..20 {
+        if let Some(d) = nna_domain::jobs::JobSource::receive(&aws.queue, 1, hidden).await.unwrap().pop() {
+            return d;
+        }
+    }
+    panic!("no message arrived")
 }
 
 #[cfg(test)]

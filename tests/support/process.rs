@@ -82,6 +82,11 @@ impl LocalProcess {
         Self { base, child }
     }
 
+    /// The server's process id (benchmarks read its peak memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Ctrl-C, as a person at the terminal sends it; waits for the exit.
     pub fn interrupt(&mut self) -> std::process::ExitStatus {
         let sent = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().expect("kill runs");

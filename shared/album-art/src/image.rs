@@ -9,6 +9,7 @@
 //! with its metadata segments (EXIF, GPS, XMP, comments) cut out rather than re-encoded.
 
 use crate::failure::Failure;
+use crate::reduce;
 use bytes::Bytes;
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
@@ -21,12 +22,14 @@ pub struct ImageLimits {
     pub max_side: u32,
     /// Width × height.
     pub max_pixels: u64,
+    /// The most memory one decode may take, as [`decode_cost`] reckons it.
+    pub max_decode_bytes: u64,
 }
 
 impl Default for ImageLimits {
     fn default() -> Self {
         // Album art tops out at 3000×3000 (iTunes) or a few thousand pixels (Cover Art Archive).
-        Self { max_side: 10_000, max_pixels: 40_000_000 }
+        Self { max_side: 10_000, max_pixels: 40_000_000, max_decode_bytes: 150 << 20 }
     }
 }
 
@@ -132,11 +135,78 @@ fn check_size(width: u32, height: u32, limits: ImageLimits) -> Result<(), Failur
     Ok(())
 }
 
+/// How much memory decoding these bytes takes, from their header alone (the pixels held while
+/// decoding; the file itself and the small squares come on top). JPEGs decode scaled, except
+/// that a progressive one keeps every DCT coefficient of every component until its last scan;
+/// PNGs decode a row at a time into the reduced image; WebP decodes whole frames (the decoder's
+/// ARGB, then RGB or RGBA).
+pub fn decode_cost(bytes: &[u8]) -> Result<u64, Failure> {
+    let kind = kind_of(bytes)?;
+    let (width, height) = dimensions(kind, bytes)?;
+    let (w, h) = (u64::from(width), u64::from(height));
+    let reduced = {
+        let factor = u64::from((width.min(height) / SQUARES[0]).max(1));
+        w.div_ceil(factor) * h.div_ceil(factor)
+    };
+    Ok(match kind {
+        // Scaled output, plus an MCU row at full width.
+        Kind::Jpeg if !progressive_jpeg(bytes) => reduced * 3 + w * 16 * 3 * 2,
+        Kind::Jpeg => jpeg_coefficient_bytes(bytes, width, height) + reduced * 3,
+        // Sums and counts per reduced pixel, the reduced image, a row of samples.
+        Kind::Png => reduced * (12 + 2 + 3) + w * 8 * 2,
+        // Measured (`--bench art_memory`): 7 bytes a pixel for a lossless WebP.
+        Kind::WebP => w * h * 7 + reduced * 17,
+    })
+}
+
+/// Whether the JPEG's frame is progressive (SOF2 or SOF6, SOF10, SOF14).
+fn progressive_jpeg(bytes: &[u8]) -> bool {
+    jpeg_frame(bytes).is_some_and(|(marker, _)| matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE))
+}
+
+/// The frame header: its marker and its contents.
+fn jpeg_frame(bytes: &[u8]) -> Option<(u8, Vec<u8>)> {
+    let jpeg = Jpeg::from_bytes(Bytes::copy_from_slice(bytes)).ok()?;
+    jpeg.segments()
+        .iter()
+        .find(|s| matches!(s.marker(), 0xC0..=0xCF) && !matches!(s.marker(), 0xC4 | 0xC8 | 0xCC))
+        .map(|s| (s.marker(), s.contents().to_vec()))
+}
+
+/// A progressive JPEG's coefficient buffers: 64 two-byte coefficients per 8×8 block of every
+/// component, each component at its own sampling.
+fn jpeg_coefficient_bytes(bytes: &[u8], width: u32, height: u32) -> u64 {
+    let (w, h) = (u64::from(width), u64::from(height));
+    let worst = w.div_ceil(8) * h.div_ceil(8) * 128 * 4;
+    let Some((_, frame)) = jpeg_frame(bytes) else { return worst };
+    // precision, height (2), width (2), count, then per component: id, H<<4|V, table.
+    let components: Vec<(u64, u64)> =
+        frame.get(6..).unwrap_or(&[]).chunks_exact(3).map(|c| (u64::from(c[1] >> 4), u64::from(c[1] & 15))).collect();
+    let h_max = components.iter().map(|c| c.0).max().unwrap_or(1).max(1);
+    let v_max = components.iter().map(|c| c.1).max().unwrap_or(1).max(1);
+    if components.is_empty() {
+        return worst;
+    }
+    components.iter().map(|(hs, vs)| (w * hs).div_ceil(h_max * 8) * (h * vs).div_ceil(v_max * 8) * 128).sum()
+}
+
 /// Checks, decodes, resizes and cleans one image. CPU-bound: run it off the async threads.
 pub fn process(bytes: Bytes, limits: ImageLimits) -> Result<Processed, Failure> {
     let kind = kind_of(&bytes)?;
     let (width, height) = dimensions(kind, &bytes)?;
     check_size(width, height, limits)?;
+    let cost = decode_cost(&bytes)?;
+    if cost > limits.max_decode_bytes {
+        return Err(Failure::permanent(
+            "image_too_large",
+            format!(
+                "decoding this {width}×{height} {} takes {} MB; the limit is {} MB",
+                kind.content_type(),
+                cost >> 20,
+                limits.max_decode_bytes >> 20
+            ),
+        ));
+    }
     let (rgb, w, h) = decode_rgb(kind, &bytes, (width, height), limits)?;
     let mut squares = Vec::with_capacity(SQUARES.len());
     let source = square_crop(&rgb, w, h)?;
@@ -200,25 +270,28 @@ fn decode_rgb(
             }
             Ok((rgb, w, h))
         }
-        Kind::Png | Kind::WebP => {
+        Kind::Png => reduce::png(bytes, SQUARES[0], limits.max_pixels),
+        Kind::WebP => {
             let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), image_format(kind));
             let mut image_limits = image::Limits::default();
             image_limits.max_image_width = Some(limits.max_side);
             image_limits.max_image_height = Some(limits.max_side);
-            image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+            image_limits.max_alloc = Some(limits.max_decode_bytes);
             reader.limits(image_limits);
             let decoded = reader.decode().map_err(|e| not_an_image(format!("corrupt image: {e}")))?;
-            // Transparent art sits on white, as it is shown.
-            let rgba = decoded.to_rgba8();
-            let (w, h) = rgba.dimensions();
-            let rgb = rgba
-                .pixels()
-                .flat_map(|p| {
-                    let a = u16::from(p[3]);
-                    [p[0], p[1], p[2]].map(|c| u8::try_from((u16::from(c) * a + 255 * (255 - a)) / 255).unwrap_or(255))
-                })
-                .collect();
-            Ok((rgb, w, h))
+            let (w, h) = (decoded.width(), decoded.height());
+            // WebP decodes to 8-bit RGB or RGBA; reduced straight from the frame, no copies.
+            let decoded = match decoded {
+                image::DynamicImage::ImageRgb8(_) | image::DynamicImage::ImageRgba8(_) => decoded,
+                other => image::DynamicImage::ImageRgba8(other.to_rgba8()),
+            };
+            let channels = usize::from(decoded.color().channel_count());
+            let mut reducer = reduce::BoxReducer::new(w, h, SQUARES[0]);
+            for (y, row) in decoded.as_bytes().chunks_exact((w as usize) * channels).enumerate() {
+                reduce::add_row(&mut reducer, row, channels, u32::try_from(y).unwrap_or(u32::MAX), 0, 1);
+            }
+            drop(decoded);
+            Ok(reducer.finish())
         }
     }
 }

@@ -6,7 +6,8 @@ pub mod failure;
 pub mod image;
 mod pipeline;
 mod ports;
+mod reduce;
 
 pub use failure::Failure;
-pub use pipeline::{ArtOutcome, Observer, Pipeline};
+pub use pipeline::{ArtOutcome, DEFAULT_DECODE_MEMORY_MIB, Observer, Pipeline};
 pub use ports::{ArtLookup, FoundArt, ImageSource, SongQuery};

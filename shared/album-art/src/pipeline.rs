@@ -27,7 +27,15 @@ pub struct Pipeline {
     max_attempts: u32,
     /// Told of every outcome recorded on a song (metrics, where the deployment keeps them).
     observer: Option<Observer>,
+    /// Memory for decoding, in MiB, shared by the jobs running at once: each holds what its image
+    /// costs (`image::decode_cost`, from the header) while it decodes, so concurrent jobs never
+    /// add up to more than this.
+    decode_memory: Arc<tokio::sync::Semaphore>,
+    decode_memory_mib: u32,
 }
+
+/// What decoding may take at once by default: two of the largest images allowed.
+pub const DEFAULT_DECODE_MEMORY_MIB: u32 = 300;
 
 /// What became of a song's art: made (`failure` none) or failed for good with a code, and how
 /// long after the request that asked for it.
@@ -57,7 +65,17 @@ impl Pipeline {
             limits: ImageLimits::default(),
             observer: None,
             max_attempts: nna_domain::jobs::MAX_RECEIVES,
+            decode_memory: Arc::new(tokio::sync::Semaphore::new(DEFAULT_DECODE_MEMORY_MIB as usize)),
+            decode_memory_mib: DEFAULT_DECODE_MEMORY_MIB,
         }
+    }
+
+    /// Bounds the memory concurrent decodes take together, in MiB.
+    pub fn with_decode_memory(mut self, mib: u32) -> Self {
+        let mib = mib.max(1);
+        self.decode_memory = Arc::new(tokio::sync::Semaphore::new(mib as usize));
+        self.decode_memory_mib = mib;
+        self
     }
 
     pub fn with_lookup(mut self, lookup: Arc<dyn ArtLookup>) -> Self {
@@ -146,6 +164,14 @@ impl Pipeline {
             }
         };
         let limits = self.limits;
+        // The file, its decode and the squares, held against the shared budget while decoding.
+        let cost = crate::image::decode_cost(&bytes)?.saturating_add(bytes.len() as u64 * 2);
+        let mib = u32::try_from(cost.div_ceil(1 << 20)).unwrap_or(u32::MAX).clamp(1, self.decode_memory_mib);
+        let _held = self
+            .decode_memory
+            .acquire_many(mib)
+            .await
+            .map_err(|e| Failure::transient("worker_failed", e.to_string()))?;
         let processed = tokio::task::spawn_blocking(move || process(bytes, limits))
             .await
             .map_err(|e| Failure::transient("worker_failed", e.to_string()))??;

@@ -22,6 +22,8 @@ pub struct ArtSettings {
     pub cover_art: String,
     /// `NNA_MUSICBRAINZ_CONTACT`: how MusicBrainz can reach whoever runs this (URL or email).
     pub contact: String,
+    /// `NNA_ART_DECODE_MEMORY_MB`: what concurrent decodes may take together (default 300).
+    pub decode_memory_mib: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +62,11 @@ impl ArtSettings {
             musicbrainz: get("NNA_MUSICBRAINZ_BASE_URL").unwrap_or_else(|| "https://musicbrainz.org".into()),
             cover_art: get("NNA_COVERART_BASE_URL").unwrap_or_else(|| "https://coverartarchive.org".into()),
             contact: get("NNA_MUSICBRAINZ_CONTACT").unwrap_or_else(|| "https://github.com/nna-registry".into()),
+            decode_memory_mib: u32::try_from(number(
+                "NNA_ART_DECODE_MEMORY_MB",
+                u64::from(nna_album_art::DEFAULT_DECODE_MEMORY_MIB),
+            )?)
+            .map_err(|_| SettingsError("NNA_ART_DECODE_MEMORY_MB is too large".into()))?,
         })
     }
 
@@ -71,7 +78,7 @@ impl ArtSettings {
         }
         let fetcher = GuardedFetcher::new(self.policy.clone(), Arc::new(SystemResolver))
             .map_err(|e| SettingsError(e.to_string()))?;
-        let pipeline = Pipeline::new(store, blobs, Arc::new(fetcher));
+        let pipeline = Pipeline::new(store, blobs, Arc::new(fetcher)).with_decode_memory(self.decode_memory_mib);
         if !self.lookup {
             return Ok(pipeline);
         }

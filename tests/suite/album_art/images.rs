@@ -33,6 +33,36 @@ fn every_format_becomes_two_squares_and_an_original_without_metadata() {
 }
 
 #[test]
+fn big_images_decode_at_the_size_the_squares_need() {
+    // Interlaced and not, the PNG decodes row by row into a reduced image: same squares.
+    let plain = run(images::png(4200, 2800)).unwrap();
+    let interlaced = run(images::png_interlaced(4200, 2800)).unwrap();
+    for p in [&plain, &interlaced] {
+        assert_eq!((p.original.width, p.original.height), (4200, 2800));
+        for s in &p.squares {
+            let [r, g, b] = centre_colour(&s.bytes);
+            assert!(g > 200 && r < 60 && b < 60, "{}: centre is {r},{g},{b}", s.name);
+        }
+    }
+    let decoded = |p: &nna_album_art::image::Processed| image::load_from_memory(&p.squares[0].bytes).unwrap().to_rgb8();
+    let (a, b) = (decoded(&plain), decoded(&interlaced));
+    let differ =
+        a.pixels().zip(b.pixels()).filter(|(x, y)| x.0.iter().zip(y.0).any(|(m, n)| m.abs_diff(n) > 8)).count();
+    assert!(differ < 100, "{differ} pixels differ between the interlaced and plain PNG's squares");
+    // Memory is reckoned from the header: a PNG costs its reduced image, a progressive JPEG its
+    // coefficients (4:4:4 at 40 MP: 240 MB, refused), a WebP its whole frame.
+    let cost = |bytes: &[u8]| nna_album_art::image::decode_cost(bytes).unwrap() >> 20;
+    assert!(cost(&images::png_claiming(7000, 5700)) < 8);
+    // 800×800 at 4:4:4: three components of 10,000 blocks of 128 bytes, and the 1.9 MB output.
+    assert_eq!(cost(&images::jpeg_progressive_444(800, 800)), 5);
+    let progressive = images::jpeg_progressive_444(2000, 2000);
+    let tight = ImageLimits { max_decode_bytes: 4 << 20, ..ImageLimits::default() };
+    let refused = process(Bytes::from(progressive.clone()), tight).unwrap_err();
+    assert_eq!(refused.code(), "image_too_large", "{refused:?}");
+    assert!(process(Bytes::from(progressive), ImageLimits::default()).is_ok());
+}
+
+#[test]
 fn a_jpeg_without_metadata_keeps_its_bytes() {
     let plain = images::plain_jpeg(640, 640);
     let p = run(plain.clone()).unwrap();

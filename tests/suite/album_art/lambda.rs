@@ -6,7 +6,7 @@ use crate::support::{Aws, Function, emulator, event, song};
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use nna_domain::jobs::{Delivery, JobSource};
+use nna_domain::jobs::JobSource;
 use nna_domain::ports::AssetStore;
 use nna_domain::{AssetId, AssetKey};
 use serde_json::{Value, json};
@@ -41,28 +41,7 @@ async fn create_song(aws: &Aws, source: &str) -> Value {
     answer["data"].clone()
 }
 
-/// One delivery as Lambda's SQS event source hands it over.
-pub(crate) fn sqs_event(deliveries: &[(&str, &Delivery)]) -> Value {
-    let records: Vec<Value> = deliveries
-        .iter()
-        .map(|(id, d)| {
-            json!({"messageId": id, "receiptHandle": d.receipt, "body": d.body,
-                "attributes": {"ApproximateReceiveCount": d.receive_count.to_string(), "SentTimestamp": "1795633200000"},
-                "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:nna-album-art", "awsRegion": "us-east-1"})
-        })
-        .collect();
-    json!({ "Records": records })
-}
-
-pub(crate) async fn receive_one(aws: &Aws, hidden: Duration) -> Delivery {
-    for _ in 0..20 {
-        if let Some(d) = aws.queue.receive(1, hidden).await.unwrap().pop() {
-            return d;
-        }
-    }
-    panic!("no message arrived")
-}
+pub(crate) use crate::support::lambda::{receive_one, sqs_event};
 
 async fn asset(aws: &Aws, id: &str) -> Value {
     let found = aws.store.get(&AssetKey::Id(AssetId::parse(id).unwrap())).await.unwrap().unwrap();
