@@ -199,7 +199,7 @@ async fn refused_creates_among_concurrent_ones_use_no_number(a: Adapters) {
         let template = look.clone();
         CreatePlan {
             path: Address::parse("L.CAS.DNM.001").unwrap().path,
-            requires: if i % 4 == 0 { vec![AssetId::generate()] } else { Vec::new() },
+            requires: if i.is_multiple_of(4) { vec![AssetId::generate()] } else { Vec::new() },
             build: Arc::new(move |address: Address| {
                 let mut a = template.clone();
                 a.id = AssetId::generate();
@@ -218,7 +218,7 @@ async fn refused_creates_among_concurrent_ones_use_no_number(a: Adapters) {
     for (i, r) in results.into_iter().enumerate() {
         match r {
             Ok(asset) => names.push(asset.name),
-            Err(StoreError::MissingComponent(_)) if i % 4 == 0 => {}
+            Err(StoreError::MissingComponent(_)) if i.is_multiple_of(4) => {}
             other => panic!("create {i}: {other:?}"),
         }
     }

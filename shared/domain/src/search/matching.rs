@@ -4,7 +4,7 @@
 
 use super::order::{Order, position};
 use super::query::{Level, Place, SearchQuery};
-use super::terms::{IndexTerm, index_terms, searchable_texts};
+use super::terms::{IndexTerm, IndexTerms, searchable_texts};
 use super::text::words;
 use crate::asset::{ArtState, Asset};
 use std::collections::BTreeSet;
@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 pub fn matches(asset: &Asset, q: &SearchQuery) -> bool {
     in_places(asset, &q.places)
         && in_time(asset, q)
-        && has_terms(&index_terms(asset), q)
         && q.art.as_ref().is_none_or(|states| states.contains(&ArtState::of(asset.album_art.as_ref())))
+        && has_terms(asset, q)
 }
 
 fn in_places(asset: &Asset, places: &[Place]) -> bool {
@@ -31,16 +31,32 @@ fn in_time(asset: &Asset, q: &SearchQuery) -> bool {
     q.created_after.is_none_or(|t| asset.created_at >= t) && q.created_before.is_none_or(|t| asset.created_at < t)
 }
 
-fn has_prefix(terms: &BTreeSet<IndexTerm>, prefix: &IndexTerm) -> bool {
-    terms.range(prefix.clone()..).next().is_some_and(|t| t.as_str().starts_with(prefix.as_str()))
+/// What a query asks of an asset's terms: each of these present, and a term with each prefix.
+fn wanted(q: &SearchQuery) -> (Vec<IndexTerm>, Vec<IndexTerm>) {
+    let mut whole: Vec<IndexTerm> = q.facets.clone();
+    let mut prefixes: Vec<IndexTerm> = q.address.iter().cloned().collect();
+    if let Some(t) = &q.text {
+        whole.extend(t.whole.iter().map(|w| IndexTerm::word(w)));
+        prefixes.extend(t.prefix.iter().map(|p| IndexTerm::word(p)));
+    }
+    (whole, prefixes)
 }
 
-fn has_terms(terms: &BTreeSet<IndexTerm>, q: &SearchQuery) -> bool {
-    let words_ok = q.text.as_ref().is_none_or(|t| {
-        t.whole.iter().all(|w| terms.contains(&IndexTerm::word(w)))
-            && t.prefix.as_ref().is_none_or(|p| has_prefix(terms, &IndexTerm::word(p)))
-    });
-    words_ok && q.address.as_ref().is_none_or(|a| has_prefix(terms, a)) && q.facets.iter().all(|f| terms.contains(f))
+/// Walks the asset's terms, most telling first, only as far as it takes to find every one the
+/// query asks for: the creator's words come early, so a match is usually settled in a few terms.
+fn has_terms(asset: &Asset, q: &SearchQuery) -> bool {
+    let (mut whole, mut prefixes) = wanted(q);
+    if whole.is_empty() && prefixes.is_empty() {
+        return true;
+    }
+    for term in IndexTerms::of(asset) {
+        whole.retain(|w| *w != term);
+        prefixes.retain(|p| !term.starts_with(p));
+        if whole.is_empty() && prefixes.is_empty() {
+            return true;
+        }
+    }
+    false
 }
 
 /// How well an asset matches the query's words: each word counts by the most telling field it is

@@ -91,9 +91,11 @@ pub async fn search(
     // only a short list is worth reading whole; other orders read up to the larger probe.
     let streams = matches!(q.sort.by, SortBy::Relevance | SortBy::Order(Order::Created));
     if !drivers.is_empty() {
-        // A lone term is streamed whatever its length: the probe could only choose it.
-        let probes = match (streams, drivers.len()) {
-            (true, 1) => &[][..],
+        // A lone term is streamed whatever its length: the probe could only choose it. (A lone
+        // prefix is still probed: a short one is one read, where streaming first lists its
+        // completions.)
+        let probes = match (streams, drivers.as_slice()) {
+            (true, [Driver::Term(_)]) => &[][..],
             (true, _) => &tuning.probes[..1],
             (false, _) => &tuning.probes[..],
         };

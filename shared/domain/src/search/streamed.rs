@@ -30,15 +30,18 @@ pub(super) async fn driving_terms(
 ) -> Result<Option<Vec<IndexTerm>>, StoreError> {
     let term = |word: bool| {
         drivers.iter().find_map(|d| match d {
-            Driver::Term(t) if t.as_str().starts_with("w:") == word => Some(t.clone()),
+            Driver::Term(t) if t.is_word() == word => Some(t.clone()),
             _ => None,
         })
     };
     if let Some(t) = term(true).or_else(|| term(false)) {
         return Ok(Some(vec![t]));
     }
+    // Address prefixes are not tried: every asset's HFN and MFA is a term of its own, so they
+    // always have more completions than a stream can merge.
     for d in drivers {
         if let Driver::Prefix(p) = d
+            && p.is_word()
             && let Some(terms) = completions(index, p).await?
         {
             return Ok(Some(terms));

@@ -52,6 +52,11 @@ impl IndexTerm {
         Self(format!("m:{mfa}"))
     }
 
+    /// Whether this is a word (of the creator's words, names, tags or the description).
+    pub fn is_word(&self) -> bool {
+        self.0.starts_with("w:")
+    }
+
     /// A term as a store keeps it, read back from its index.
     pub fn stored(raw: impl Into<String>) -> Self {
         Self(raw.into())
@@ -81,34 +86,75 @@ impl IndexTerm {
 
 /// Every term of an asset, most telling first, at most [`MAX_INDEX_TERMS`].
 pub fn index_terms(asset: &Asset) -> BTreeSet<IndexTerm> {
-    let mut ordered: Vec<IndexTerm> = Vec::with_capacity(64);
-    ordered.push(IndexTerm::hfn(&asset.hfn_key()));
-    if let Some(mfa) = asset.mfa_key() {
-        ordered.push(IndexTerm::mfa(&mfa));
-    }
-    if asset.album_art.is_some() {
-        ordered.push(IndexTerm::has_album_art());
-    }
-    if let Some(by) = &asset.registered_by {
-        ordered.push(IndexTerm::owner(by));
-    }
-    if let Some(ai) = &asset.ai_metadata {
-        ordered.extend(ai.generated_by.as_deref().map(IndexTerm::generator));
-        ordered.extend(ai.generation_strategy.as_deref().map(IndexTerm::strategy));
-    }
-    for tag in asset.tags.iter().flatten() {
-        ordered.push(IndexTerm::tag(tag));
-    }
-    let texts = searchable_texts(asset);
-    ordered.extend(texts.iter().flat_map(|(_, text)| words(text)).map(|w| IndexTerm::word(&w)));
-    let mut out = BTreeSet::new();
-    for term in ordered.into_iter().filter(IndexTerm::has_value) {
-        if out.len() == MAX_INDEX_TERMS {
-            break;
+    IndexTerms::of(asset).collect()
+}
+
+/// An asset's index terms one at a time, most telling first, each once, at most
+/// [`MAX_INDEX_TERMS`]: what [`index_terms`] collects, for checks that can stop at the first hit.
+pub struct IndexTerms<'a> {
+    fixed: std::vec::IntoIter<IndexTerm>,
+    texts: std::vec::IntoIter<(Field, &'a str)>,
+    words: std::vec::IntoIter<String>,
+    seen: BTreeSet<IndexTerm>,
+}
+
+impl<'a> IndexTerms<'a> {
+    pub fn of(asset: &'a Asset) -> Self {
+        let mut fixed: Vec<IndexTerm> = Vec::with_capacity(16);
+        fixed.push(IndexTerm::hfn(&asset.hfn_key()));
+        if let Some(mfa) = asset.mfa_key() {
+            fixed.push(IndexTerm::mfa(&mfa));
         }
-        out.insert(term);
+        if asset.album_art.is_some() {
+            fixed.push(IndexTerm::has_album_art());
+        }
+        if let Some(by) = &asset.registered_by {
+            fixed.push(IndexTerm::owner(by));
+        }
+        if let Some(ai) = &asset.ai_metadata {
+            fixed.extend(ai.generated_by.as_deref().map(IndexTerm::generator));
+            fixed.extend(ai.generation_strategy.as_deref().map(IndexTerm::strategy));
+        }
+        for tag in asset.tags.iter().flatten() {
+            fixed.push(IndexTerm::tag(tag));
+        }
+        Self {
+            fixed: fixed.into_iter(),
+            texts: searchable_texts(asset).into_iter(),
+            words: Vec::new().into_iter(),
+            seen: BTreeSet::new(),
+        }
     }
-    out
+
+    /// The next candidate before de-duplication: fixed terms, then each text's words.
+    fn candidate(&mut self) -> Option<IndexTerm> {
+        if let Some(t) = self.fixed.next() {
+            return Some(t);
+        }
+        loop {
+            if let Some(w) = self.words.next() {
+                return Some(IndexTerm::word(&w));
+            }
+            let (_, text) = self.texts.next()?;
+            self.words = words(text).into_iter();
+        }
+    }
+}
+
+impl Iterator for IndexTerms<'_> {
+    type Item = IndexTerm;
+
+    fn next(&mut self) -> Option<IndexTerm> {
+        if self.seen.len() == MAX_INDEX_TERMS {
+            return None;
+        }
+        while let Some(term) = self.candidate() {
+            if term.has_value() && self.seen.insert(term.clone()) {
+                return Some(term);
+            }
+        }
+        None
+    }
 }
 
 /// Where words are searched, and how much a match there says about the asset.

@@ -262,22 +262,34 @@ pub(crate) async fn curate(
     responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = ListAnswer)))]
 pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri: Uri) -> Result<Response, ApiError> {
     let (query, page) = s.registry.search(&body::query_pairs(&uri)).await?;
-    let items: Vec<AssetView<'_>> = page.items.iter().map(|a| AssetView::of(a, shape.art)).collect();
-    let total_pages = page.total.map(|t| t.div_ceil(u64::from(query.limit)));
-    Ok(shape.stamp(ok(
-        StatusCode::OK,
-        json!({
-            "items": items,
-            "total": page.total,
-            "totalIsLowerBound": page.total.is_none(),
-            "totalAtLeast": page.total_at_least,
-            "page": query.page,
-            "limit": query.limit,
-            "totalPages": total_pages,
-            "nextCursor": page.next_cursor,
-            "hasMore": page.next_cursor.is_some(),
-        }),
-    )))
+    let answer = ListPage {
+        items: page.items.iter().map(|a| AssetView::of(a, shape.art)).collect(),
+        total: page.total,
+        total_is_lower_bound: page.total.is_none(),
+        total_at_least: page.total_at_least,
+        page: query.page,
+        limit: query.limit,
+        total_pages: page.total.map(|t| t.div_ceil(u64::from(query.limit))),
+        next_cursor: page.next_cursor.as_deref(),
+        has_more: page.next_cursor.is_some(),
+    };
+    Ok(shape.stamp(ok(StatusCode::OK, answer)))
+}
+
+/// A page as `list` answers it, serialized straight to the body (the OpenAPI schema is
+/// `ListAnswer`).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListPage<'a> {
+    items: Vec<AssetView<'a>>,
+    total: Option<u64>,
+    total_is_lower_bound: bool,
+    total_at_least: Option<u64>,
+    page: u32,
+    limit: u32,
+    total_pages: Option<u64>,
+    next_cursor: Option<&'a str>,
+    has_more: bool,
 }
 
 #[utoipa::path(get, path = "/api/assets/search", tag = "assets", security(("bearer" = [])),
