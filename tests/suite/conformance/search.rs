@@ -287,6 +287,12 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     a.registry.delete(crate::support::auth::as_admin(), "L.CAS.BAS.001", false).await.unwrap();
     assert!(names("charlie").await.is_empty());
     assert!(!posted(IndexTerm::word("charlie")).await && !posted(IndexTerm::hfn("L.CAS.BAS.001")).await);
+    // A term's count follows its postings through the create, the edit and the delete.
+    for word in ["alpha", "bravo", "charlie", "casual"] {
+        let term = IndexTerm::word(word);
+        let listed = a.index.postings(&term, 100).await.unwrap().len() as u64;
+        assert_eq!(a.index.count_postings(&term, 100).await.unwrap(), listed, "{word}");
+    }
 }
 
 async fn bad_search_input_is_refused(a: Adapters) {

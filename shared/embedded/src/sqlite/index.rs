@@ -68,12 +68,14 @@ pub(super) fn next_term(
 
 pub(super) fn count_postings(conn: &Connection, term: &IndexTerm, limit: usize) -> Result<u64, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM postings WHERE term = ?1 LIMIT ?2)")
+    // Kept exact by the postings' triggers (schema step 11); capped like every store's count.
+    let n: Option<i64> = conn
+        .prepare_cached("SELECT n FROM term_counts WHERE term = ?1")
         .map_err(sql)?
-        .query_row(params![term.as_str(), limit], |r| r.get(0))
+        .query_row(params![term.as_str()], |r| r.get(0))
+        .optional()
         .map_err(sql)?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0).min(u64::try_from(limit).unwrap_or(u64::MAX)))
 }
 
 pub(super) fn prefix_postings(conn: &Connection, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
@@ -163,12 +165,10 @@ pub(super) fn count(conn: &Connection, places: &[Place]) -> Result<u64, StoreErr
     let mut total = 0i64;
     for place in places {
         let n: i64 = match place_column(place.level) {
-            None => conn.query_row("SELECT count(*) FROM assets", [], |r| r.get(0)),
-            Some(col) => {
-                conn.query_row(&format!("SELECT count(*) FROM assets WHERE {col} = ?1"), params![place.value], |r| {
-                    r.get(0)
-                })
-            }
+            None => conn.prepare_cached("SELECT count(*) FROM assets").and_then(|mut s| s.query_row([], |r| r.get(0))),
+            Some(col) => conn
+                .prepare_cached(&format!("SELECT count(*) FROM assets WHERE {col} = ?1"))
+                .and_then(|mut s| s.query_row(params![place.value], |r| r.get(0))),
         }
         .map_err(sql)?;
         total += n;

@@ -266,7 +266,11 @@ fn get(conn: &Connection, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
         AssetKey::Hfn(h) => ("SELECT id, doc FROM assets WHERE hfn = ?1 ORDER BY pos_created LIMIT 1", h.as_str()),
         AssetKey::Mfa(m) => ("SELECT id, doc FROM assets WHERE mfa = ?1 ORDER BY pos_created LIMIT 1", m.as_str()),
     };
-    let found: Option<(String, String)> =
-        conn.query_row(sql_text, [value], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(sql)?;
+    let found: Option<(String, String)> = conn
+        .prepare_cached(sql_text)
+        .map_err(sql)?
+        .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(sql)?;
     found.map(|(id, doc)| decode(&id, &doc)).transpose()
 }

@@ -108,6 +108,18 @@ const STEPS: &[Step] = &[
     Step::Sql("CREATE TABLE deletions (key TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
     // 10: the operators' run lock (one row, `name` = 'ops').
     Step::Sql("CREATE TABLE ops_lock (name TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
+    // 11: how many postings each term has, kept by triggers in the transaction of every write that
+    // adds or removes one, so a word's total is one row read however many assets hold it.
+    Step::Sql(
+        "CREATE TABLE term_counts (term TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+        INSERT INTO term_counts (term, n) SELECT term, count(*) FROM postings GROUP BY term;
+        CREATE TRIGGER postings_counted AFTER INSERT ON postings BEGIN
+            INSERT INTO term_counts (term, n) VALUES (new.term, 1) ON CONFLICT (term) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER postings_uncounted AFTER DELETE ON postings BEGIN
+            UPDATE term_counts SET n = n - 1 WHERE term = old.term;
+        END;",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
