@@ -68,7 +68,7 @@ pub(super) fn next_term(
 
 pub(super) fn count_postings(conn: &Connection, term: &IndexTerm, limit: usize) -> Result<u64, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    // Kept exact by the postings' triggers (schema step 11); capped like every store's count.
+    // Kept exact by every write's transaction (`term_counts.rs`); capped like every store's count.
     let n: Option<i64> = conn
         .prepare_cached("SELECT n FROM term_counts WHERE term = ?1")
         .map_err(sql)?

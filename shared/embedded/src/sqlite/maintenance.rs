@@ -177,7 +177,10 @@ impl Maintenance for SqliteStore {
         self.blocking(move |inner| {
             inner.write(|conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-                tx.execute_batch("DELETE FROM postings; DELETE FROM assets; DELETE FROM sequences;").map_err(sql)?;
+                tx.execute_batch(
+                    "DELETE FROM postings; DELETE FROM term_counts; DELETE FROM assets; DELETE FROM sequences;",
+                )
+                .map_err(sql)?;
                 import_in(&tx, &assets)?;
                 for s in &sequences {
                     tx.execute(

@@ -8,6 +8,7 @@ mod maintenance;
 mod queue;
 mod row;
 mod schema;
+mod term_counts;
 mod users;
 mod write;
 

@@ -3,6 +3,7 @@
 //! stored documents: what a change to `search::index_terms` or the order keys needs.
 
 use super::row::Row;
+use super::term_counts::TermCounts;
 use rusqlite::{Connection, Transaction};
 
 enum Step {
@@ -108,17 +109,11 @@ const STEPS: &[Step] = &[
     Step::Sql("CREATE TABLE deletions (key TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
     // 10: the operators' run lock (one row, `name` = 'ops').
     Step::Sql("CREATE TABLE ops_lock (name TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;"),
-    // 11: how many postings each term has, kept by triggers in the transaction of every write that
-    // adds or removes one, so a word's total is one row read however many assets hold it.
+    // 11: how many postings each term has, moved in the transaction of every write that adds or
+    // removes one (`term_counts.rs`), so a word's total is one row however many assets hold it.
     Step::Sql(
         "CREATE TABLE term_counts (term TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
-        INSERT INTO term_counts (term, n) SELECT term, count(*) FROM postings GROUP BY term;
-        CREATE TRIGGER postings_counted AFTER INSERT ON postings BEGIN
-            INSERT INTO term_counts (term, n) VALUES (new.term, 1) ON CONFLICT (term) DO UPDATE SET n = n + 1;
-        END;
-        CREATE TRIGGER postings_uncounted AFTER DELETE ON postings BEGIN
-            UPDATE term_counts SET n = n - 1 WHERE term = old.term;
-        END;",
+        INSERT INTO term_counts (term, n) SELECT term, count(*) FROM postings GROUP BY term;",
     ),
 ];
 
@@ -150,7 +145,16 @@ fn reindex(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         };
         let row = Row::of(&asset)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string()))))?;
-        super::write::put(tx, &row)?;
+        super::write::put(tx, &row, &mut TermCounts::default())?;
+    }
+    // Steps before 11 reindex without the counts; later ones count again from the new postings.
+    let counted: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'term_counts')",
+        [],
+        |r| r.get(0),
+    )?;
+    if counted {
+        super::term_counts::recount(tx)?;
     }
     Ok(())
 }

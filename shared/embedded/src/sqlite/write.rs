@@ -1,6 +1,7 @@
 //! Writes: each one transaction that keeps the row, its postings and the sequence counters right.
 
 use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
+use super::term_counts::TermCounts;
 use super::{Inner, sql};
 use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyClaim;
@@ -9,17 +10,30 @@ use nna_domain::{Address, Asset, Sequence, Timestamp};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::sync::Weak;
 
-/// Writes the row (replacing one with its id) and exactly its postings.
-pub(super) fn put(conn: &Connection, row: &Row) -> rusqlite::Result<()> {
+/// Writes the row (replacing one with its id) and exactly its postings, noting in `counts` the
+/// terms it took and gave.
+pub(super) fn put(conn: &Connection, row: &Row, counts: &mut TermCounts) -> rusqlite::Result<()> {
     conn.execute(
         &format!("INSERT OR REPLACE INTO assets ({COLUMNS}) VALUES ({PLACEHOLDERS})"),
         row.values().as_slice(),
     )?;
-    conn.execute("DELETE FROM postings WHERE id = ?1", [&row.id])?;
+    drop_postings(conn, &row.id, counts)?;
     let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO postings (term, pos, id) VALUES (?1, ?2, ?3)")?;
     for term in &row.terms {
-        insert.execute(params![term, row.pos_created, row.id])?;
+        if insert.execute(params![term, row.pos_created, row.id])? == 1 {
+            counts.add(term, 1);
+        }
     }
+    Ok(())
+}
+
+/// Removes an asset's postings, noting each in `counts`.
+fn drop_postings(conn: &Connection, id: &str, counts: &mut TermCounts) -> rusqlite::Result<()> {
+    let mut held = conn.prepare_cached("SELECT term FROM postings WHERE id = ?1")?;
+    for term in held.query_map([id], |r| r.get::<_, String>(0))? {
+        counts.add(&term?, -1);
+    }
+    conn.prepare_cached("DELETE FROM postings WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -55,15 +69,19 @@ pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
     let run = |conn: &mut Connection| -> Result<Vec<Result<Asset, StoreError>>, StoreError> {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         let mut out = Vec::with_capacity(group.len());
+        let mut counts = TermCounts::default();
         for (plan, _) in &group {
             let savepoint = tx.savepoint().map_err(sql)?;
-            let made = create_in(&savepoint, plan);
+            let mut made_counts = TermCounts::default();
+            let made = create_in(&savepoint, plan, &mut made_counts);
             if made.is_ok() {
                 savepoint.commit().map_err(sql)?;
+                counts.merge(made_counts);
             }
             // Dropped without a commit, a savepoint rolls back.
             out.push(made);
         }
+        counts.apply(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(out)
     };
@@ -81,8 +99,8 @@ pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
     }
 }
 
-/// One create inside a transaction the caller commits.
-fn create_in(tx: &Connection, plan: &CreatePlan) -> Result<Asset, StoreError> {
+/// One create inside a transaction the caller commits; its postings' counts go in `counts`.
+fn create_in(tx: &Connection, plan: &CreatePlan, counts: &mut TermCounts) -> Result<Asset, StoreError> {
     if let Some(current) = &plan.replacing {
         still_at_revision(tx, current)?;
     }
@@ -118,7 +136,7 @@ fn create_in(tx: &Connection, plan: &CreatePlan) -> Result<Asset, StoreError> {
             if fresh.is_some() && plan.replacing.is_none() {
                 return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)));
             }
-            put(tx, &row).map_err(sql)?;
+            put(tx, &row, counts).map_err(sql)?;
             if let Some(claim) = &plan.idempotency {
                 tx.execute(
                     "INSERT OR REPLACE INTO idempotency (key, fingerprint, asset_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -142,7 +160,9 @@ pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset) -> R
     let row = Row::of(next)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
     still_at_revision(&tx, current)?;
-    put(&tx, &row).map_err(sql)?;
+    let mut counts = TermCounts::default();
+    put(&tx, &row, &mut counts).map_err(sql)?;
+    counts.apply(&tx).map_err(sql)?;
     tx.commit().map_err(sql)
 }
 
@@ -179,7 +199,9 @@ pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion) 
     if n != 1 {
         return Err(StoreError::Conflict);
     }
-    tx.execute("DELETE FROM postings WHERE id = ?1", [current.id.as_str()]).map_err(sql)?;
+    let mut counts = TermCounts::default();
+    drop_postings(&tx, current.id.as_str(), &mut counts).map_err(sql)?;
+    counts.apply(&tx).map_err(sql)?;
     tx.execute("INSERT OR REPLACE INTO deletions (key, doc) VALUES (?1, ?2)", params![record.sort_key(), doc])
         .map_err(sql)?;
     tx.commit().map_err(sql)
@@ -194,9 +216,10 @@ pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Result<(), Stor
 
 /// Imports inside a transaction the caller commits.
 pub(super) fn import_in(tx: &rusqlite::Transaction<'_>, assets: &[Asset]) -> Result<(), StoreError> {
+    let mut counts = TermCounts::default();
     for asset in assets {
         let row = Row::of(asset)?;
-        put(tx, &row).map_err(sql)?;
+        put(tx, &row, &mut counts).map_err(sql)?;
         if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
             tx.execute(
                 "INSERT INTO sequences (path, last) VALUES (?1, ?2)
@@ -206,5 +229,5 @@ pub(super) fn import_in(tx: &rusqlite::Transaction<'_>, assets: &[Asset]) -> Res
             .map_err(sql)?;
         }
     }
-    Ok(())
+    counts.apply(tx).map_err(sql)
 }
