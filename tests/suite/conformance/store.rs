@@ -158,18 +158,20 @@ async fn a_legacy_item_loads_and_holds_its_number(a: Adapters) {
     assert_eq!((page.total, page.items.len()), (Some(2), 2));
 }
 
-async fn a_vanished_component_refuses_the_create(a: Adapters) {
-    let look = create(&a, kelly()).await;
-    let star = create(&a, asset_in("S", "Pop", "Base")).await;
-    let path = Address::parse("C.FUL.POP.001").unwrap().path;
-    let template = look.clone();
-    let plan = CreatePlan {
+/// A create straight to the store: a copy of `template` under a new id at the next number of
+/// `place` (`L.CAS.DNM`), requiring `requires` to exist.
+fn plan_at(place: &str, template: &Asset, requires: Vec<AssetId>) -> CreatePlan {
+    let path = Address::parse(&format!("{place}.001")).unwrap().path;
+    let template = template.clone();
+    CreatePlan {
         path,
-        requires: vec![look.id.clone(), AssetId::generate()],
+        requires,
         build: Arc::new(move |address: Address| {
             let mut a = template.clone();
             a.id = AssetId::generate();
-            a.layer = "C".into();
+            a.layer = address.path.layer_code().to_string();
+            a.category = address.path.category.name.clone();
+            a.subcategory = address.path.subcategory.name.clone();
             a.name = address.hfn();
             a.nna_address = address.nna_address();
             a.mfa = Some(address.mfa());
@@ -177,7 +179,13 @@ async fn a_vanished_component_refuses_the_create(a: Adapters) {
         }),
         replacing: None,
         idempotency: None,
-    };
+    }
+}
+
+async fn a_vanished_component_refuses_the_create(a: Adapters) {
+    let look = create(&a, kelly()).await;
+    let star = create(&a, asset_in("S", "Pop", "Base")).await;
+    let plan = plan_at("C.FUL.POP", &look, vec![look.id.clone(), AssetId::generate()]);
     assert!(matches!(a.store.create(plan).await, Err(StoreError::MissingComponent(_))));
     let ok = a
         .registry
@@ -196,22 +204,7 @@ async fn a_vanished_component_refuses_the_create(a: Adapters) {
 async fn refused_creates_among_concurrent_ones_use_no_number(a: Adapters) {
     let look = create(&a, kelly()).await;
     let plan = |i: usize| {
-        let template = look.clone();
-        CreatePlan {
-            path: Address::parse("L.CAS.DNM.001").unwrap().path,
-            requires: if i.is_multiple_of(4) { vec![AssetId::generate()] } else { Vec::new() },
-            build: Arc::new(move |address: Address| {
-                let mut a = template.clone();
-                a.id = AssetId::generate();
-                a.subcategory = "Denim".into();
-                a.name = address.hfn();
-                a.nna_address = address.nna_address();
-                a.mfa = Some(address.mfa());
-                a
-            }),
-            replacing: None,
-            idempotency: None,
-        }
+        plan_at("L.CAS.DNM", &look, if i.is_multiple_of(4) { vec![AssetId::generate()] } else { Vec::new() })
     };
     let results = join_all((0..40).map(|i| a.store.create(plan(i)))).await;
     let mut names = Vec::new();

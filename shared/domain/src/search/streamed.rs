@@ -17,7 +17,7 @@ use super::stream::{TermStream, completions};
 use super::terms::{Field, IndexTerm};
 use crate::asset::Asset;
 use crate::id::AssetId;
-use crate::ports::{AssetIndex, Posting, StoreError};
+use crate::ports::{AssetIndex, StoreError};
 use crate::registry::RegistryError;
 use std::collections::HashMap;
 
@@ -57,11 +57,38 @@ pub(super) struct Streamed {
     pub found: u64,
 }
 
-/// One batch of postings with their assets, in posting order; deleted assets left out.
-async fn with_assets(index: &dyn AssetIndex, postings: Vec<Posting>) -> Result<Vec<(String, Asset)>, StoreError> {
-    let ids: Vec<AssetId> = postings.iter().map(|p| p.id.clone()).collect();
-    let mut by_id: HashMap<AssetId, Asset> = index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
-    Ok(postings.into_iter().filter_map(|p| by_id.remove(&p.id).map(|a| (p.position, a))).collect())
+/// The stream's candidates a batch at a time, the batch doubling from a page up to 1,000.
+struct Candidates {
+    stream: TermStream,
+    batch: usize,
+}
+
+/// One batch: its postings' assets in posting order (deleted ones left out), how many postings
+/// were read, and whether more may follow.
+struct Batch {
+    assets: Vec<(String, Asset)>,
+    read: usize,
+    more: bool,
+}
+
+impl Candidates {
+    fn new(stream: TermStream, need: usize) -> Self {
+        Self { stream, batch: need.clamp(20, 1000) }
+    }
+
+    async fn next(&mut self, index: &dyn AssetIndex) -> Result<Batch, StoreError> {
+        let postings = self.stream.next(index, self.batch).await?;
+        let (read, more) = (postings.len(), postings.len() == self.batch);
+        self.batch = (self.batch * 2).min(1000);
+        let ids: Vec<AssetId> = postings.iter().map(|p| p.id.clone()).collect();
+        let mut by_id: HashMap<AssetId, Asset> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect()
+        };
+        let assets = postings.into_iter().filter_map(|p| by_id.remove(&p.id).map(|a| (p.position, a))).collect();
+        Ok(Batch { assets, read, more })
+    }
 }
 
 /// Creation order, either way: the page is the first `offset + limit` matches of the stream.
@@ -78,18 +105,17 @@ pub(super) async fn by_creation(
     let (start, stop) = created_bounds(q, Order::Created, direction);
     let skip = if after.is_some() { 0 } else { q.offset() };
     let need = skip + q.limit as usize;
-    let mut stream = TermStream::new(terms, direction, after.or(start));
+    let mut candidates = Candidates::new(TermStream::new(terms, direction, after.or(start)), need);
     let (mut found, mut examined, mut last_examined) = (Vec::<(String, Asset)>::new(), 0usize, None::<String>);
-    let (mut batch, mut more, mut out_of_budget) = (need.clamp(20, 1000), true, false);
+    let (mut more, mut out_of_budget) = (true, false);
     'walk: while found.len() < need {
-        let postings = stream.next(index, batch).await?;
-        more = postings.len() == batch;
-        batch = (batch * 2).min(1000);
-        if postings.is_empty() {
+        let batch = candidates.next(index).await?;
+        more = batch.more;
+        if batch.read == 0 {
             break;
         }
-        let batch_len = postings.len();
-        for (i, (position, asset)) in with_assets(index, postings).await?.into_iter().enumerate() {
+        let batch_len = batch.read;
+        for (i, (position, asset)) in batch.assets.into_iter().enumerate() {
             if stop.as_deref().is_some_and(|bound| is_after(&position, bound, direction)) {
                 more = false;
                 break 'walk;
@@ -143,19 +169,18 @@ pub(super) async fn by_relevance(
     let skip = if after.is_some() { 0 } else { q.offset() };
     let need = skip + q.limit as usize;
     let best = best_possible(q);
-    let mut stream = TermStream::new(terms, Direction::Descending, None);
+    let mut candidates = Candidates::new(TermStream::new(terms, Direction::Descending, None), need);
     let (mut ranked, mut at_best, mut examined) = (Vec::<(String, Asset)>::new(), 0usize, 0usize);
-    let (mut batch, mut more) = (need.clamp(20, 1000), true);
+    let mut more = true;
     let mut all = 0u64;
     'walk: while at_best < need && examined < budget {
-        let postings = stream.next(index, batch).await?;
-        more = postings.len() == batch;
-        batch = (batch * 2).min(1000);
-        if postings.is_empty() {
+        let batch = candidates.next(index).await?;
+        more = batch.more;
+        if batch.read == 0 {
             break;
         }
-        let read = postings.len();
-        for (i, (_, asset)) in with_assets(index, postings).await?.into_iter().enumerate() {
+        let read = batch.read;
+        for (i, (_, asset)) in batch.assets.into_iter().enumerate() {
             if examined == budget {
                 more = true;
                 break 'walk;
