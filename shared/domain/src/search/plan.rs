@@ -91,15 +91,17 @@ pub async fn search(
     // only a short list is worth reading whole; other orders read up to the larger probe.
     let streams = matches!(q.sort.by, SortBy::Relevance | SortBy::Order(Order::Created));
     if !drivers.is_empty() {
-        // A lone term is streamed whatever its length: the probe could only choose it. (A lone
-        // prefix is still probed: a short one is one read, where streaming first lists its
-        // completions.)
-        let probes = match (streams, drivers.as_slice()) {
-            (true, [Driver::Term(_)]) => &[][..],
-            (true, _) => &tuning.probes[..1],
-            (false, _) => &tuning.probes[..],
+        // A lone term is streamed whatever its length: the probe could only choose it. A lone
+        // prefix is probed for about a page: a list that short is one read, where streaming first
+        // lists its completions.
+        let page = (q.offset() + q.limit as usize).max(20);
+        let probes: Vec<usize> = match (streams, drivers.as_slice()) {
+            (true, [Driver::Term(_)]) => Vec::new(),
+            (true, [Driver::Prefix(_)]) => vec![tuning.probes[0].min(page)],
+            (true, _) => vec![tuning.probes[0]],
+            (false, _) => tuning.probes.to_vec(),
         };
-        for &limit in probes {
+        for limit in probes {
             let lists = try_join_all(drivers.iter().map(|d| read(index, d, limit + 1))).await?;
             if let Some(smallest) = lists.into_iter().filter(|l| l.len() <= limit).min_by_key(Vec::len) {
                 return selective(index, q, key, smallest, after).await;

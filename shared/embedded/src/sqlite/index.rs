@@ -1,7 +1,7 @@
 //! Search primitives over the postings table and the position columns: every read is an index
 //! range scan.
 
-use super::row::decode;
+use super::decoded::Decoded;
 use super::sql;
 use nna_domain::ports::{Posting, StoreError, Walk, Walked};
 use nna_domain::search::{Direction, IndexTerm, Level, Order, Place};
@@ -89,7 +89,7 @@ pub(super) fn prefix_postings(conn: &Connection, prefix: &IndexTerm, limit: usiz
     )
 }
 
-pub(super) fn fetch(conn: &Connection, ids: &[AssetId]) -> Result<Vec<Asset>, StoreError> {
+pub(super) fn fetch(conn: &Connection, ids: &[AssetId], decoded: &Decoded) -> Result<Vec<Asset>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
@@ -102,7 +102,7 @@ pub(super) fn fetch(conn: &Connection, ids: &[AssetId]) -> Result<Vec<Asset>, St
             .map_err(sql)?;
         for row in rows {
             let (id, doc) = row.map_err(sql)?;
-            match decode(&id, &doc) {
+            match decoded.get(&id, &doc) {
                 Ok(a) => out.push(a),
                 Err(e) => tracing::error!(error = %e, "skipping an unreadable stored asset"),
             }
@@ -120,7 +120,7 @@ fn place_column(level: Level) -> Option<&'static str> {
     }
 }
 
-pub(super) fn walk(conn: &Connection, walk: &Walk, limit: usize) -> Result<Walked, StoreError> {
+pub(super) fn walk(conn: &Connection, walk: &Walk, limit: usize, decoded: &Decoded) -> Result<Walked, StoreError> {
     let column = match walk.order {
         Order::Created => "pos_created",
         Order::Updated => "pos_updated",
@@ -152,7 +152,7 @@ pub(super) fn walk(conn: &Connection, walk: &Walk, limit: usize) -> Result<Walke
     for row in rows {
         let (id, doc) = row.map_err(sql)?;
         read += 1;
-        match decode(&id, &doc) {
+        match decoded.get(&id, &doc) {
             Ok(a) => assets.push(a),
             // One unreadable item must not take the whole listing down with it.
             Err(e) => tracing::error!(error = %e, "skipping an unreadable stored asset in a listing"),

@@ -3,6 +3,7 @@
 //! so sequence allocation never waits on SQLite's lock; readers use their own connections and run
 //! alongside it.
 
+mod decoded;
 mod index;
 mod maintenance;
 mod queue;
@@ -20,7 +21,6 @@ use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
 use nna_domain::search::{Direction, IndexTerm, Place};
 use nna_domain::{Asset, AssetId, AssetKey, Timestamp};
-use row::decode;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -37,6 +37,7 @@ pub(crate) struct Inner {
     /// waiting in one transaction. Bounded: past it, creates wait to be queued.
     creates: tokio::sync::mpsc::Sender<write::PendingCreate>,
     idle_readers: Mutex<Vec<Connection>>,
+    decoded: decoded::Decoded,
     /// Wakes a worker waiting on the queue as soon as a job is sent.
     job_sent: tokio::sync::Notify,
 }
@@ -63,6 +64,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             creates,
             idle_readers: Mutex::new(Vec::new()),
+            decoded: decoded::Decoded::default(),
             job_sent: tokio::sync::Notify::new(),
         });
         let weak = Arc::downgrade(&inner);
@@ -167,7 +169,8 @@ impl AssetStore for SqliteStore {
 
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
         let key = key.clone();
-        self.read(1, move |conn| get(conn, &key)).await
+        let inner = self.inner.clone();
+        self.read(1, move |conn| get(conn, &key, &inner.decoded)).await
     }
 
     async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
@@ -246,12 +249,13 @@ impl AssetIndex for SqliteStore {
 
     async fn fetch(&self, ids: &[AssetId]) -> Result<Vec<Asset>, StoreError> {
         let ids = ids.to_vec();
-        self.read(ids.len() * 10, move |conn| index::fetch(conn, &ids)).await
+        let inner = self.inner.clone();
+        self.read(ids.len() * 10, move |conn| index::fetch(conn, &ids, &inner.decoded)).await
     }
 
     async fn walk(&self, walk: &Walk, limit: usize) -> Result<Walked, StoreError> {
         let walk = walk.clone();
-        self.blocking(move |inner| inner.read(|conn| index::walk(conn, &walk, limit))).await
+        self.blocking(move |inner| inner.read(|conn| index::walk(conn, &walk, limit, &inner.decoded))).await
     }
 
     async fn count(&self, places: &[Place]) -> Result<u64, StoreError> {
@@ -260,7 +264,7 @@ impl AssetIndex for SqliteStore {
     }
 }
 
-fn get(conn: &Connection, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
+fn get(conn: &Connection, key: &AssetKey, decoded: &decoded::Decoded) -> Result<Option<Asset>, StoreError> {
     // Legacy data may hold two items under one name; the first registered is the one it names.
     let (sql_text, value) = match key {
         AssetKey::Id(id) => ("SELECT id, doc FROM assets WHERE id = ?1", id.as_str()),
@@ -273,5 +277,5 @@ fn get(conn: &Connection, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
         .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()
         .map_err(sql)?;
-    found.map(|(id, doc)| decode(&id, &doc)).transpose()
+    found.map(|(id, doc)| decoded.get(&id, &doc)).transpose()
 }

@@ -1,0 +1,36 @@
+//! Assets already decoded, by their stored document: a search's candidates are mostly the same
+//! assets over and over, and decoding (JSON plus every field's own parser) was most of what
+//! reading one cost. An entry answers only for the very text it was decoded from (the asset's id
+//! finds it, the stored text must then be equal), so it can never answer for a changed document.
+
+use super::row::decode;
+use nna_domain::Asset;
+use nna_domain::ports::StoreError;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+/// Entries kept; when full, the cache starts over (a few MB at most).
+const CAPACITY: usize = 4_096;
+
+#[derive(Default)]
+pub(super) struct Decoded {
+    entries: Mutex<HashMap<String, (String, Asset)>>,
+}
+
+impl Decoded {
+    /// The asset a stored document holds: from the cache when the same text was decoded before.
+    pub fn get(&self, id: &str, doc: &str) -> Result<Asset, StoreError> {
+        if let Some((text, asset)) = self.entries.lock().unwrap_or_else(PoisonError::into_inner).get(id)
+            && text == doc
+        {
+            return Ok(asset.clone());
+        }
+        let asset = decode(id, doc)?;
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= CAPACITY {
+            entries.clear();
+        }
+        entries.insert(id.to_owned(), (doc.to_owned(), asset.clone()));
+        Ok(asset)
+    }
+}
