@@ -34,3 +34,25 @@ impl Decoded {
         Ok(asset)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(words: &str) -> String {
+        serde_json::json!({"id": "a1", "layer": "L", "category": "Casual", "subcategory": "Base", "name": "L.CAS.BAS.001",
+            "nna_address": "L.004.001.001", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
+            "creatorDescription": words})
+        .to_string()
+    }
+
+    #[test]
+    fn an_entry_answers_only_for_the_text_it_was_decoded_from() {
+        let cache = Decoded::default();
+        let first = cache.get("a1", &doc("alpha")).unwrap();
+        assert_eq!(cache.get("a1", &doc("alpha")).unwrap(), first);
+        let edited = cache.get("a1", &doc("bravo")).unwrap();
+        assert_eq!(edited.creator_description.unwrap().as_str(), "bravo");
+        assert!(cache.get("a1", "{not json").is_err(), "a corrupt document is still refused");
+    }
+}
