@@ -134,21 +134,15 @@ async fn local_worker(urls: &[(String, String)]) -> Value {
         let before = peak_kb(&pid);
         let mut body = song("Halo by Beyoncé");
         body["albumArt"] = json!({"sourceUrl": url, "source": "iTunes"});
-        let created: Value =
-            client.post(format!("{}/api/assets", server.base)).json(&body).send().await.unwrap().json().await.unwrap();
-        let id = created["data"]["id"].as_str().expect("created").to_owned();
+        let created = nna_tests::server::data(client.post(format!("{}/api/assets", server.base)).json(&body)).await;
+        let id = created["id"].as_str().expect("created").to_owned();
         let deadline = Instant::now() + Duration::from_secs(120);
         let status = loop {
-            let got: Value = client
-                .get(format!("{}/api/assets/{id}", server.base))
-                .header("Prefer", "album-art=object")
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let status = got["data"]["albumArt"]["status"].as_str().unwrap_or_default().to_owned();
+            let got = nna_tests::server::data(
+                client.get(format!("{}/api/assets/{id}", server.base)).header("Prefer", "album-art=object"),
+            )
+            .await;
+            let status = got["albumArt"]["status"].as_str().unwrap_or_default().to_owned();
             if status != "pending" || Instant::now() > deadline {
                 break status;
             }

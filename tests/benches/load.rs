@@ -92,16 +92,8 @@ async fn seed(base: &str, n: usize) -> Vec<String> {
         .map(|_| {
             let client = client.clone();
             async move {
-                let r: Value = client
-                    .post(format!("{base}/api/assets"))
-                    .json(&kelly())
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                r["data"]["name"].as_str().unwrap().to_owned()
+                let made = nna_tests::server::data(client.post(format!("{base}/api/assets")).json(&kelly())).await;
+                made["name"].as_str().unwrap().to_owned()
             }
         })
         .buffer_unordered(16)

@@ -125,6 +125,13 @@ pub fn client_as(who: &nna_domain::auth::Caller) -> Client {
     Client::builder().no_proxy().default_headers(headers).build().expect("client")
 }
 
+/// Sends a request to a running server and answers the `data` of its JSON envelope.
+pub async fn data(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let answer: serde_json::Value =
+        request.send().await.expect("the server answers").json().await.expect("a JSON answer");
+    answer["data"].clone()
+}
+
 /// A client with no token.
 pub fn anonymous() -> Client {
     Client::builder().no_proxy().build().expect("client")

@@ -142,51 +142,64 @@ fn check_size(width: u32, height: u32, limits: ImageLimits) -> Result<(), Failur
 /// ARGB, then RGB or RGBA).
 pub fn decode_cost(bytes: &[u8]) -> Result<u64, Failure> {
     let kind = kind_of(bytes)?;
-    let (width, height) = dimensions(kind, bytes)?;
+    Ok(cost(kind, bytes, dimensions(kind, bytes)?))
+}
+
+/// [`decode_cost`] for bytes whose kind and size are known.
+fn cost(kind: Kind, bytes: &[u8], (width, height): (u32, u32)) -> u64 {
     let (w, h) = (u64::from(width), u64::from(height));
     let reduced = {
         let factor = u64::from((width.min(height) / SQUARES[0]).max(1));
         w.div_ceil(factor) * h.div_ceil(factor)
     };
-    Ok(match kind {
-        // Scaled output, plus an MCU row at full width.
-        Kind::Jpeg if !progressive_jpeg(bytes) => reduced * 3 + w * 16 * 3 * 2,
-        Kind::Jpeg => jpeg_coefficient_bytes(bytes, width, height) + reduced * 3,
+    match kind {
+        Kind::Jpeg => match jpeg_frame(bytes) {
+            // Progressive (SOF2, SOF6, SOF10, SOF14): every coefficient, then the scaled output.
+            Some((0xC2 | 0xC6 | 0xCA | 0xCE, frame)) => jpeg_coefficient_bytes(frame, w, h) + reduced * 3,
+            // Scaled output, plus an MCU row at full width.
+            _ => reduced * 3 + w * 16 * 3 * 2,
+        },
         // Sums and counts per reduced pixel, the reduced image, a row of samples.
         Kind::Png => reduced * (12 + 2 + 3) + w * 8 * 2,
         // Measured (`--bench art_memory`): 7 bytes a pixel for a lossless WebP.
         Kind::WebP => w * h * 7 + reduced * 17,
-    })
+    }
 }
 
-/// Whether the JPEG's frame is progressive (SOF2 or SOF6, SOF10, SOF14).
-fn progressive_jpeg(bytes: &[u8]) -> bool {
-    jpeg_frame(bytes).is_some_and(|(marker, _)| matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE))
-}
-
-/// The frame header: its marker and its contents.
-fn jpeg_frame(bytes: &[u8]) -> Option<(u8, Vec<u8>)> {
-    let jpeg = Jpeg::from_bytes(Bytes::copy_from_slice(bytes)).ok()?;
-    jpeg.segments()
-        .iter()
-        .find(|s| matches!(s.marker(), 0xC0..=0xCF) && !matches!(s.marker(), 0xC4 | 0xC8 | 0xCC))
-        .map(|s| (s.marker(), s.contents().to_vec()))
+/// The frame header (SOF) of a JPEG, its marker and contents, found by walking the segments that
+/// come before it, in place.
+fn jpeg_frame(bytes: &[u8]) -> Option<(u8, &[u8])> {
+    let mut at = 2; // past SOI
+    loop {
+        let [0xFF, marker] = *bytes.get(at..at + 2)? else { return None };
+        let rest = bytes.get(at + 2..)?;
+        if marker == 0xFF {
+            at += 1; // a fill byte
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([*rest.first()?, *rest.get(1)?]));
+        let contents = rest.get(2..len)?;
+        match marker {
+            0xC4 | 0xC8 | 0xCC => {}
+            0xC0..=0xCF => return Some((marker, contents)),
+            0xDA => return None, // a scan before any frame
+            _ => {}
+        }
+        at += 2 + len;
+    }
 }
 
 /// A progressive JPEG's coefficient buffers: 64 two-byte coefficients per 8×8 block of every
 /// component, each component at its own sampling.
-fn jpeg_coefficient_bytes(bytes: &[u8], width: u32, height: u32) -> u64 {
-    let (w, h) = (u64::from(width), u64::from(height));
-    let worst = w.div_ceil(8) * h.div_ceil(8) * 128 * 4;
-    let Some((_, frame)) = jpeg_frame(bytes) else { return worst };
+fn jpeg_coefficient_bytes(frame: &[u8], w: u64, h: u64) -> u64 {
     // precision, height (2), width (2), count, then per component: id, H<<4|V, table.
     let components: Vec<(u64, u64)> =
         frame.get(6..).unwrap_or(&[]).chunks_exact(3).map(|c| (u64::from(c[1] >> 4), u64::from(c[1] & 15))).collect();
+    if components.is_empty() {
+        return w.div_ceil(8) * h.div_ceil(8) * 128 * 4;
+    }
     let h_max = components.iter().map(|c| c.0).max().unwrap_or(1).max(1);
     let v_max = components.iter().map(|c| c.1).max().unwrap_or(1).max(1);
-    if components.is_empty() {
-        return worst;
-    }
     components.iter().map(|(hs, vs)| (w * hs).div_ceil(h_max * 8) * (h * vs).div_ceil(v_max * 8) * 128).sum()
 }
 
@@ -195,7 +208,7 @@ pub fn process(bytes: Bytes, limits: ImageLimits) -> Result<Processed, Failure> 
     let kind = kind_of(&bytes)?;
     let (width, height) = dimensions(kind, &bytes)?;
     check_size(width, height, limits)?;
-    let cost = decode_cost(&bytes)?;
+    let cost = cost(kind, &bytes, (width, height));
     if cost > limits.max_decode_bytes {
         return Err(Failure::permanent(
             "image_too_large",

@@ -95,3 +95,17 @@ impl ArtSettings {
         Ok(pipeline.with_lookup(Arc::new(lookups)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_decode_budget_is_read_and_checked() {
+        let with = |v: &str| ArtSettings::from_lookup(|k| (k == "NNA_ART_DECODE_MEMORY_MB").then(|| v.to_owned()));
+        assert_eq!(ArtSettings::from_lookup(|_| None).unwrap().decode_memory_mib, 300);
+        assert_eq!(with("600").unwrap().decode_memory_mib, 600);
+        assert!(with("lots").is_err());
+        assert!(with("99999999999").is_err());
+    }
+}

@@ -311,3 +311,21 @@ async fn outcomes_are_observed_with_their_codes() {
     assert_eq!(outcomes, [None, Some("not_found".to_owned())]);
     assert!(seen.lock().unwrap().iter().all(|(_, since)| *since < Duration::from_secs(60)));
 }
+
+/// Decodes share a memory budget; one image costing more than the whole budget still runs (alone)
+/// rather than waiting for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_budget_smaller_than_one_decode_still_lets_each_job_through() {
+    let web = ArtWeb::start().await;
+    web.put("big.png", images::png(2400, 2400), "image/png");
+    let rig = Rig::new(|store, blobs| {
+        Pipeline::new(store, blobs, Arc::new(GuardedFetcher::new(open_policy(), hostile_names()).unwrap()))
+            .with_decode_memory(1)
+    });
+    let url = on_art_test(&web, "/files/big.png");
+    let songs = [rig.song(song_from(&url)).await, rig.song(song_from(&url)).await];
+    tokio::time::timeout(Duration::from_secs(60), rig.settle()).await.expect("the jobs finish");
+    for song in &songs {
+        assert_eq!(rig.art(song).await["status"], "ready");
+    }
+}

@@ -149,6 +149,12 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
     assert_eq!(by_name, *victim);
     let (_, page) = a.registry.search(&[("q".into(), "Song".into())]).await.unwrap();
     assert_eq!(page.items.len(), 4);
+    // The per-word counts totals come from are put back with the postings.
+    for word in ["kelly", "song", "vandalized"] {
+        let term = nna_domain::search::IndexTerm::word(word);
+        let listed = a.index.postings(&term, 1000).await.unwrap().len() as u64;
+        assert_eq!(a.index.count_postings(&term, 1000).await.unwrap(), listed, "{word}");
+    }
     assert_eq!(
         a.registry.create(crate::support::auth::admin(), &obj(kelly()), None).await.unwrap().name,
         "L.CAS.ATL.005"

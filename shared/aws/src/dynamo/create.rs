@@ -29,6 +29,8 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
     let exhausted = || StoreError::SequenceExhausted(counter.clone());
     // A number some imported item already holds is skipped, not shared.
     let mut skip_past: u32 = 0;
+    // Postings already written by an earlier attempt (same id, same creation time: same keys).
+    let mut posted = std::collections::BTreeSet::new();
     for attempt in 0..ATTEMPTS {
         let last = store.get_item(sequence_key(&counter)).await?.and_then(|i| number_attr(&i, "last"));
         let last = last.map(|l| u32::try_from(l).unwrap_or(u32::MAX));
@@ -37,9 +39,11 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         let asset = (plan.build)(Address { path: plan.path, sequence });
         let items = transaction(store, plan, &asset, &counter, last, number)?;
         // The asset's postings go in first, outside the transaction, where a write costs half:
-        // a posting for an asset that never appears only costs a search a read. A retry writes the
-        // same keys again, but for the few terms of the number it did not get.
-        store.write_postings(&index::postings_for(&asset, &index_terms(&asset)), &[]).await?;
+        // a posting for an asset that never appears only costs a search a read. A retry writes
+        // only the terms of its new number.
+        let terms = index_terms(&asset);
+        store.write_postings(&index::postings_for(&asset, terms.difference(&posted)), &[]).await?;
+        posted.extend(terms);
         let sent = store.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let reasons = match sent {
             Ok(_) => {

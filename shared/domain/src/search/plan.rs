@@ -27,7 +27,9 @@ use std::collections::{BTreeSet, VecDeque};
 /// them tiny to drive small data down the unselective path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchTuning {
-    /// A posting list shorter than one of these (tried in turn) drives the query.
+    /// A posting list shorter than one of these (tried in turn) drives the query; newest, oldest
+    /// and relevance try only the first (and a lone prefix about a page of it), and a streamed
+    /// relevance page ranks at most the second many candidates.
     pub probes: [usize; 2],
     /// An unselective walk examines at most this many assets per request, then hands out a cursor.
     pub walk_budget: usize,

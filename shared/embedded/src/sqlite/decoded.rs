@@ -7,30 +7,33 @@ use super::row::decode;
 use nna_domain::Asset;
 use nna_domain::ports::StoreError;
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Entries kept; when full, the cache starts over (a few MB at most).
 const CAPACITY: usize = 4_096;
 
 #[derive(Default)]
 pub(super) struct Decoded {
-    entries: Mutex<HashMap<String, (String, Asset)>>,
+    /// Shared, so a hit is copied after the lock is let go.
+    entries: Mutex<HashMap<String, (String, Arc<Asset>)>>,
 }
 
 impl Decoded {
     /// The asset a stored document holds: from the cache when the same text was decoded before.
     pub fn get(&self, id: &str, doc: &str) -> Result<Asset, StoreError> {
-        if let Some((text, asset)) = self.entries.lock().unwrap_or_else(PoisonError::into_inner).get(id)
-            && text == doc
-        {
-            return Ok(asset.clone());
+        let hit = match self.entries.lock().unwrap_or_else(PoisonError::into_inner).get(id) {
+            Some((text, asset)) if text == doc => Some(asset.clone()),
+            _ => None,
+        };
+        if let Some(asset) = hit {
+            return Ok(Asset::clone(&asset));
         }
         let asset = decode(id, doc)?;
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= CAPACITY {
             entries.clear();
         }
-        entries.insert(id.to_owned(), (doc.to_owned(), asset.clone()));
+        entries.insert(id.to_owned(), (doc.to_owned(), Arc::new(asset.clone())));
         Ok(asset)
     }
 }

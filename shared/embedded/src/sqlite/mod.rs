@@ -80,13 +80,14 @@ impl SqliteStore {
         SqliteQueue::new(self.clone())
     }
 
-    /// A read, on this thread when it is small (see [`INLINE_READ`]), else on the blocking pool.
+    /// A read of about `entries` index entries, on this thread when that is few (see
+    /// [`INLINE_READ`]), else on the blocking pool.
     async fn read<T: Send + 'static>(
         &self,
-        size: usize,
+        entries: usize,
         f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        if size <= INLINE_READ { self.inner.read(f) } else { self.blocking(move |inner| inner.read(f)).await }
+        if entries <= INLINE_READ { self.inner.read(f) } else { self.blocking(move |inner| inner.read(f)).await }
     }
 
     pub(crate) async fn blocking<T: Send + 'static>(
@@ -250,6 +251,7 @@ impl AssetIndex for SqliteStore {
     async fn fetch(&self, ids: &[AssetId]) -> Result<Vec<Asset>, StoreError> {
         let ids = ids.to_vec();
         let inner = self.inner.clone();
+        // A document row weighs about ten index entries.
         self.read(ids.len() * 10, move |conn| index::fetch(conn, &ids, &inner.decoded)).await
     }
 
