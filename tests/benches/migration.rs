@@ -82,7 +82,8 @@ async fn dynamodb(documents: &[Value]) -> Value {
     let store = Arc::new(aws.store);
     if std::env::var("NNA_BENCH_BULK").is_ok_and(|v| v == "1") {
         let clock = Instant::now();
-        bulk_load(&store, documents).await;
+        let assets = documents.iter().map(|d| Asset::from_legacy(d).expect("a legacy asset"));
+        nna_tests::emulator::bulk_load(&store, assets, &mut Default::default()).await;
         eprintln!("  bulk-loaded {} assets in {:.1} s", documents.len(), clock.elapsed().as_secs_f64());
     }
     let blobs: Arc<dyn BlobStore> = Arc::new(aws.blobs);
@@ -136,26 +137,4 @@ async fn run(
     assert!(checked.passed, "{:?}", checked.problems.first());
     let verify_step = timed(clock.elapsed().as_secs_f64());
     json!({ "import": import, "backup": backup_step, "migrate": migrate_step, "verify": verify_step })
-}
-
-/// The legacy items and their postings, written with `BatchWriteItem`s, and the place counts.
-async fn bulk_load(store: &nna_aws::DynamoStore, documents: &[Value]) {
-    use nna_aws::dynamo::item::{count_key, n, places, posting_key, to_item};
-    let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    let mut items = Vec::new();
-    for doc in documents {
-        let asset = Asset::from_legacy(doc).expect("a legacy asset");
-        for (_, place) in places(&asset) {
-            *counts.entry(place).or_default() += 1;
-        }
-        items.extend(index_terms(&asset).iter().map(|t| posting_key(t, &asset)));
-        items.push(to_item(&asset).expect("an item"));
-    }
-    nna_tests::emulator::put_all(store, items).await;
-    let (client, table) = (store.client().clone(), store.table().to_owned());
-    for (place, count) in counts {
-        let mut item = count_key(&place);
-        item.insert("n".into(), n(count));
-        client.put_item().table_name(&table).set_item(Some(item)).send().await.expect("count");
-    }
 }

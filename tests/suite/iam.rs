@@ -215,6 +215,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         json!({"command": "verify", "location": backups}),
         json!({"command": "reprocess-album-art"}),
         json!({"command": "recount"}),
+        json!({"command": "reindex"}),
         json!({"command": "rollback"}),
         json!({"command": "deletions"}),
     ] {

@@ -253,9 +253,31 @@ impl Aws {
     }
 }
 
+/// Writes assets straight into a table with their postings, then sets the place counts from
+/// `counts`, which gathers every asset loaded so far (the benchmarks load in steps): how the
+/// benchmarks fill large tables fast, without a transaction each.
+pub async fn bulk_load(
+    store: &DynamoStore,
+    assets: impl IntoIterator<Item = nna_domain::Asset>,
+    counts: &mut std::collections::BTreeMap<String, u64>,
+) {
+    use nna_aws::dynamo::item::{place_posting_key, posting_key, to_item};
+    use nna_domain::ports::Maintenance;
+    let mut items = Vec::new();
+    for asset in assets {
+        for place in nna_domain::search::Place::of(&asset) {
+            *counts.entry(place.value).or_default() += 1;
+        }
+        items.extend(nna_domain::search::index_terms(&asset).iter().map(|t| posting_key(t, &asset)));
+        items.extend(place_posting_key(&asset));
+        items.push(to_item(&asset).expect("an item"));
+    }
+    put_all(store, items).await;
+    store.recount(counts).await.expect("the counts");
+}
+
 /// Writes items straight into a table, 25 per `BatchWriteItem` and 16 requests at once, retrying
-/// what comes back unprocessed: how the benchmarks load large tables fast (no transactions, no
-/// counts; the caller writes those).
+/// what comes back unprocessed.
 pub async fn put_all(store: &DynamoStore, items: Vec<nna_aws::dynamo::item::Item>) {
     use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
     use futures::{StreamExt, TryStreamExt};

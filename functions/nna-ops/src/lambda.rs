@@ -54,6 +54,7 @@ impl Request {
             },
             "status" => Command::Status,
             "recount" => Command::Recount,
+            "reindex" => Command::Reindex,
             "deletions" => Command::Deletions { since: None },
             other => {
                 return Err(format!(

@@ -10,7 +10,7 @@ mod target;
 use clap::{Args, Parser, Subcommand};
 use nna_domain::Timestamp;
 use nna_ops::sweep::Sweep;
-use nna_ops::{OpsError, backup, deletions, fixture, migrate, recount, reprocess, rollback, status, verify};
+use nna_ops::{OpsError, backup, deletions, fixture, migrate, recount, reindex, reprocess, rollback, status, verify};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -105,6 +105,9 @@ enum Command {
     Status,
     /// Set the per-place counts listings show to what a pass over every asset finds (when quiet).
     Recount,
+    /// Rewrite every asset's derived items in the store's current layout, then recount: run
+    /// after a deploy that changes the layout; safe to interrupt and run again.
+    Reindex,
     /// List deleted assets: who deleted which, when, and what went with it.
     Deletions {
         /// Only those deleted at or after this time (ISO 8601).
@@ -145,6 +148,7 @@ impl Command {
             Self::ReprocessAlbumArt { .. } => "reprocess-album-art",
             Self::Status => "status",
             Self::Recount => "recount",
+            Self::Reindex => "reindex",
             Self::Deletions { .. } => "deletions",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
@@ -225,6 +229,7 @@ impl Command {
             Self::Restore { .. }
             | Self::Rollback
             | Self::Recount
+            | Self::Reindex
             | Self::Fixture { .. }
             | Self::ImportLegacy { .. } => true,
             Self::Migrate { dry_run, .. } | Self::ReprocessAlbumArt { dry_run, .. } => !dry_run,
@@ -293,6 +298,7 @@ async fn execute_held(
         }
         Command::Status => done(json(status::status(ops, sweep).await?)?),
         Command::Recount => done(json(recount::recount(ops, sweep).await?)?),
+        Command::Reindex => done(json(reindex::reindex(ops, sweep).await?)?),
         Command::Deletions { since } => {
             let since = match since.as_deref() {
                 Some(s) => Some(Timestamp::parse(s).ok_or_else(|| format!("--since {s:?} is not an ISO 8601 time"))?),

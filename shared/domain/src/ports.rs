@@ -149,6 +149,14 @@ pub trait Maintenance: Send + Sync {
     /// which it changed. Places absent from `exact` hold nothing.
     async fn recount(&self, exact: &std::collections::BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError>;
 
+    /// Writes what the store derives from an asset (index entries, listing positions) in its
+    /// current layout, as a write of the asset would; a no-op where opening the store does it (the
+    /// embedded store's schema steps). Idempotent. A changed asset (its revision moved) is left:
+    /// its own write did the same.
+    async fn reindex(&self, _asset: &Asset) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Up to about `limit` assets of segment `segment` (of `segments`), after `after`. Segments
     /// are disjoint and together hold every asset; a position stays valid across runs.
     async fn scan(

@@ -1,6 +1,6 @@
 //! Operators' work on either store, written once over the domain's ports: [`backup`] and
 //! restore, the metadata [`migrate`], [`verify`], [`rollback`], [`reprocess`] of songs' album
-//! art, [`status`], and the legacy staging [`fixture`]. The `nna-ops` binary chooses the adapters
+//! art, [`status`], the counts' [`recount`], the layout's [`reindex`], and the legacy staging [`fixture`]. The `nna-ops` binary chooses the adapters
 //! (SQLite or DynamoDB, a folder or S3, the SQLite queue or SQS) and draws the progress bars.
 //!
 //! Every pass over the table is a [`sweep::Sweep`]: segments read in parallel, items worked a
@@ -17,6 +17,7 @@ pub mod migrate;
 mod names;
 pub mod progress;
 pub mod recount;
+pub mod reindex;
 pub mod reprocess;
 pub mod rollback;
 pub mod status;

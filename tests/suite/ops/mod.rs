@@ -7,6 +7,7 @@ mod fixture;
 mod lambda;
 mod migration;
 mod recovery;
+mod reindex;
 
 use crate::conformance::adapters::Adapters;
 use nna_domain::Asset;

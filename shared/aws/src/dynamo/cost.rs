@@ -1,7 +1,7 @@
 //! What a write costs in DynamoDB write units, by the rules AWS bills by: an item's size is its
 //! attribute names plus its values; a standard write is one unit per started KB of the item, a
 //! transactional one two; every global secondary index the item lands in is one more write of its
-//! entry (its keys, the table's keys, projected attributes, and 100 bytes of overhead). The
+//! entry (its keys, the table's keys, and 100 bytes of overhead). The
 //! benchmarks print these for a typical create and edit, so the cost model is a figure, not a
 //! guess.
 
@@ -43,17 +43,14 @@ pub fn put_units(item: &Item, in_transaction: bool) -> u64 {
 }
 
 /// Write units the table's global secondary indexes charge for putting this item: one write per
-/// index it has the keys of, each of its entry's started KB (keys-only entries are about 200
-/// bytes; whole-item ones the item plus overhead).
+/// index it has the keys of (all are keys only: an entry is its keys, the table's keys and 100
+/// bytes, well under a KB).
 pub fn index_units(item: &Item) -> u64 {
     let key = |name: &str| item.get(name).map_or(0, |v| name.len() as u64 + value_size(v));
     indexes()
         .iter()
-        .filter(|(_, partition, sort, _)| item.contains_key(*partition) && item.contains_key(*sort))
-        .map(|(_, partition, sort, whole)| {
-            let entry = if *whole { item_size(item) } else { key(partition) + key(sort) + key(PK) + key(SK) };
-            units(entry + 100)
-        })
+        .filter(|(_, partition, sort)| item.contains_key(*partition) && item.contains_key(*sort))
+        .map(|(_, partition, sort)| units(key(partition) + key(sort) + key(PK) + key(SK) + 100))
         .sum()
 }
 

@@ -1,12 +1,14 @@
-//! A create as one transaction: advance the subcategory's sequence from the value just read,
-//! put the asset where no item is, claim its name and address, and check the components still
-//! exist, and count it in its places. Concurrent creates in one subcategory conflict on the sequence; the losers read it
-//! again and retry with jittered backoff, so numbers stay consecutive with no gap or duplicate.
+//! A create as one transaction: advance the subcategory's sequence from the value just read
+//! (counting the asset in it on the same item), put the asset where no item is, claim its name
+//! and address, check the components still exist, and count it in its layer and category.
+//! Concurrent creates in one subcategory conflict on the sequence; the losers read it again and
+//! retry with jittered backoff, so numbers stay consecutive with no gap or duplicate.
 
-use super::item::{address_claim_key, name_claim_key, number_attr, s, sequence_key, to_item};
+use super::counts::Moves;
+use super::item::{Item, address_claim_key, name_claim_key, number_attr, place_posting_key, s, sequence_key, to_item};
 use super::{DynamoStore, index, store_error};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Put, TransactWriteItem, Update};
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::search::index_terms;
 use nna_domain::{Address, Asset, Sequence, Timestamp};
@@ -40,17 +42,23 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         let items = transaction(store, plan, &asset, &counter, last, number)?;
         // The asset's postings go in first, outside the transaction, where a write costs half:
         // a posting for an asset that never appears only costs a search a read. A retry writes
-        // only the terms of its new number.
+        // only the terms of its new number (the place posting's key does not change with it).
         let terms = index_terms(&asset);
-        store.write_postings(&index::postings_for(&asset, terms.difference(&posted)), &[]).await?;
+        let mut fresh = index::postings_for(&asset, terms.difference(&posted));
+        if attempt == 0 {
+            fresh.extend(place_posting_key(&asset));
+        }
+        store.write_postings(&fresh, &[]).await?;
         posted.extend(terms);
         let sent = store.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let reasons = match sent {
             Ok(_) => {
                 if let Some(old) = &plan.replacing {
-                    // A renumbered asset's old name and address terms go after the write.
+                    // A renumbered asset's old name and address terms, and its old place, go after.
                     let (was, is) = (index_terms(old), index_terms(&asset));
-                    store.write_postings(&[], &index::postings_for(old, was.difference(&is))).await?;
+                    let mut stale = index::postings_for(old, was.difference(&is));
+                    stale.extend(place_posting_key(old).filter(|p| Some(p) != place_posting_key(&asset).as_ref()));
+                    store.write_postings(&[], &stale).await?;
                 }
                 return Ok(asset);
             }
@@ -61,21 +69,32 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         };
         let failed =
             |i: usize| reasons.get(i).and_then(CancellationReason::code).is_some_and(|c| c == "ConditionalCheckFailed");
-        if let Some(i) = (FIRST_COMPONENT..FIRST_COMPONENT + plan.requires.len()).find(|i| failed(*i)) {
-            return Err(StoreError::MissingComponent(plan.requires[i - FIRST_COMPONENT].clone()));
-        }
-        if plan.idempotency.is_some() && failed(FIRST_COMPONENT + plan.requires.len()) {
-            return Err(StoreError::KeyTaken);
+        let refused = if let Some(i) = (FIRST_COMPONENT..FIRST_COMPONENT + plan.requires.len()).find(|i| failed(*i)) {
+            Some(StoreError::MissingComponent(plan.requires[i - FIRST_COMPONENT].clone()))
+        } else if plan.idempotency.is_some() && failed(FIRST_COMPONENT + plan.requires.len()) {
+            Some(StoreError::KeyTaken)
+        } else if failed(ASSET) && plan.replacing.is_some() {
+            Some(StoreError::Conflict)
+        } else if failed(ASSET) {
+            Some(StoreError::Internal(format!("asset id {} is already taken", asset.id)))
+        } else {
+            None
+        };
+        if let Some(refused) = refused {
+            if plan.replacing.is_none() {
+                // Nothing of this asset will ever be: its postings go (best effort: one left
+                // behind costs a search a read).
+                let mut written: Vec<Item> = index::postings_for(&asset, &posted);
+                written.extend(place_posting_key(&asset));
+                if let Err(e) = store.write_postings(&[], &written).await {
+                    tracing::warn!(error = %e, "postings of a refused create were left behind");
+                }
+            }
+            return Err(refused);
         }
         if failed(NAME) || failed(ADDRESS) {
             skip_past = number;
             continue;
-        }
-        if failed(ASSET) && plan.replacing.is_some() {
-            return Err(StoreError::Conflict);
-        }
-        if failed(ASSET) {
-            return Err(StoreError::Internal(format!("asset id {} is already taken", asset.id)));
         }
         // Another create took the number first (or the transaction collided with one): again.
         tokio::time::sleep(backoff(attempt)).await;
@@ -93,14 +112,25 @@ fn transaction(
 ) -> Result<Vec<TransactWriteItem>, StoreError> {
     let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
     let table = store.table.as_str();
-    let mut sequence_item = sequence_key(counter);
-    sequence_item.insert("last".into(), super::item::n(number));
+    // The places' counts move with the create; a renumbered asset leaves its old places. The
+    // subcategory's count is on the sequence item, which the transaction already writes.
+    let mut changes = vec![(asset, 1)];
+    changes.extend(plan.replacing.iter().map(|old| (old, -1)));
+    let mut moves = Moves::of(&changes);
+    let counted = moves.take_count(&format!("S#{counter}"));
+    let sequence = Update::builder()
+        .table_name(table)
+        .set_key(Some(sequence_key(counter)))
+        .update_expression("SET #last = :n ADD #count :counted")
+        .expression_attribute_names("#last", "last")
+        .expression_attribute_names("#count", "n")
+        .expression_attribute_values(":n", super::item::n(number))
+        .expression_attribute_values(":counted", super::item::n(counted));
     let sequence = match last {
-        Some(l) => Put::builder()
-            .condition_expression("#last = :last")
-            .expression_attribute_names("#last", "last")
-            .expression_attribute_values(":last", super::item::n(l)),
-        None => Put::builder().condition_expression("attribute_not_exists(pk)"),
+        Some(l) => {
+            sequence.condition_expression("#last = :last").expression_attribute_values(":last", super::item::n(l))
+        }
+        None => sequence.condition_expression("attribute_not_exists(#last)"),
     };
     let claim = |mut key: super::item::Item| {
         key.insert("assetId".into(), s(asset.id.as_str()));
@@ -115,9 +145,7 @@ fn transaction(
         None => Put::builder().condition_expression("attribute_not_exists(pk)"),
     };
     let mut items = vec![
-        TransactWriteItem::builder()
-            .put(sequence.table_name(table).set_item(Some(sequence_item)).build().map_err(build)?)
-            .build(),
+        TransactWriteItem::builder().update(sequence.build().map_err(build)?).build(),
         TransactWriteItem::builder()
             .put(put_asset.table_name(table).set_item(Some(to_item(asset)?)).build().map_err(build)?)
             .build(),
@@ -145,10 +173,7 @@ fn transaction(
             .map_err(build)?;
         items.push(TransactWriteItem::builder().put(put).build());
     }
-    // The places' counts move with the create; a renumbered asset leaves its old places.
-    let mut changes = vec![(asset, 1)];
-    changes.extend(plan.replacing.iter().map(|old| (old, -1)));
-    items.extend(super::counts::moves(table, &changes)?);
+    items.extend(moves.transact(table)?);
     debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));
     Ok(items)
 }

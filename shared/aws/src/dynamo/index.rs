@@ -2,14 +2,14 @@
 //! postings (`begins_with` the term), a prefix's postings (`begins_with` the prefix, same
 //! partition), a walk through a place's order index (keys only, then the page's items), counts.
 
-use super::item::{Item, from_item, posting_key, posting_of, s, string_attr};
-use super::schema::{PK, SK, level_attribute, listing_index, order_attribute};
+use super::item::{Item, asset_key, from_item, posting_key, posting_of, s, string_attr};
+use super::schema::{PK, SK, category, layer_key, layer_keys, level_attribute, listing_index, order_attribute};
 use super::{DynamoStore, counts, store_error};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::future::try_join_all;
 use nna_domain::ports::{AssetIndex, Posting, StoreError, Walk, Walked};
-use nna_domain::search::{Direction, IndexTerm, Place};
+use nna_domain::search::{Direction, IndexTerm, Level, Order, Place};
 use nna_domain::{Asset, AssetId};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -24,15 +24,15 @@ impl DynamoStore {
         forward: bool,
         limit: usize,
     ) -> Result<Vec<Item>, StoreError> {
-        self.query_keys(pk, SkRange::BeginsWith(prefix.to_owned()), forward, limit).await
+        self.query_keys(&Partition::table(pk), Some(SkRange::BeginsWith(prefix.to_owned())), forward, limit).await
     }
 
-    /// Items of one partition whose sort key is in `range`, in key order (or reversed), up to
-    /// `limit`, following pages.
+    /// Items (or index entries) of one partition whose sort key is in `range`, in key order (or
+    /// reversed), up to `limit`, following pages.
     async fn query_keys(
         &self,
-        pk: String,
-        range: SkRange,
+        partition: &Partition,
+        range: Option<SkRange>,
         forward: bool,
         limit: usize,
     ) -> Result<Vec<Item>, StoreError> {
@@ -43,13 +43,17 @@ impl DynamoStore {
                 .client
                 .query()
                 .table_name(&self.table)
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(pk.clone()))
+                .set_index_name(partition.index.clone())
+                .expression_attribute_names("#pk", partition.key_attribute)
+                .expression_attribute_values(":pk", s(partition.key.clone()))
                 .scan_index_forward(forward)
                 .limit(i32::try_from(limit - out.len()).unwrap_or(i32::MAX).min(5000))
                 .set_exclusive_start_key(start.take());
-            let page = range.clone().apply(query).send().await.map_err(store_error)?;
+            let query = match range.clone() {
+                Some(range) => range.apply(query.expression_attribute_names("#sk", partition.sort_attribute)),
+                None => query.key_condition_expression("#pk = :pk"),
+            };
+            let page = query.send().await.map_err(store_error)?;
             let items = page.items.unwrap_or_default();
             self.metrics.read(items.len());
             out.extend(items);
@@ -107,15 +111,44 @@ impl DynamoStore {
     }
 }
 
+/// A partition a `Query` reads: of the table or of an index.
+pub(super) struct Partition {
+    index: Option<String>,
+    key_attribute: &'static str,
+    key: String,
+    sort_attribute: &'static str,
+}
+
+impl Partition {
+    fn table(pk: String) -> Self {
+        Self { index: None, key_attribute: PK, key: pk, sort_attribute: SK }
+    }
+}
+
 /// Which sort keys of a partition a `Query` reads.
 #[derive(Clone)]
 enum SkRange {
     BeginsWith(String),
     /// Both ends included, as DynamoDB's `BETWEEN`.
     Between(String, String),
+    Above(String),
+    Below(String),
 }
 
 impl SkRange {
+    /// The sort keys past `after` (if any) walking one way, under `prefix` (if any). A range
+    /// with both includes `after` itself, which the reader leaves out.
+    fn of(prefix: Option<&str>, after: Option<&str>, ascending: bool) -> Option<Self> {
+        match (prefix, after) {
+            (None, None) => None,
+            (Some(p), None) => Some(Self::BeginsWith(p.to_owned())),
+            (None, Some(a)) if ascending => Some(Self::Above(a.to_owned())),
+            (None, Some(a)) => Some(Self::Below(a.to_owned())),
+            (Some(p), Some(a)) if ascending => Some(Self::Between(a.to_owned(), format!("{p}{PAST_EVERYTHING}"))),
+            (Some(p), Some(a)) => Some(Self::Between(p.to_owned(), a.to_owned())),
+        }
+    }
+
     fn apply(
         self,
         query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
@@ -128,9 +161,18 @@ impl SkRange {
                 .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
                 .expression_attribute_values(":lo", s(lo))
                 .expression_attribute_values(":hi", s(hi)),
+            Self::Above(a) => {
+                query.key_condition_expression("#pk = :pk AND #sk > :a").expression_attribute_values(":a", s(a))
+            }
+            Self::Below(a) => {
+                query.key_condition_expression("#pk = :pk AND #sk < :a").expression_attribute_values(":a", s(a))
+            }
         }
     }
 }
+
+/// Sorts above every key that begins with what it follows.
+const PAST_EVERYTHING: char = '\u{10FFFF}';
 
 /// Sorts above every posting key of a term (positions start with a digit).
 const PAST_POSITIONS: &str = "~";
@@ -167,7 +209,8 @@ impl AssetIndex for DynamoStore {
             Some(a) if forward => SkRange::Between(format!("{base}{a}"), format!("{base}{PAST_POSITIONS}")),
             Some(a) => SkRange::Between(base.clone(), format!("{base}{a}")),
         };
-        let items = self.query_keys(format!("T#{}", term.bucket()), range, forward, limit + 1).await?;
+        let items =
+            self.query_keys(&Partition::table(format!("T#{}", term.bucket())), Some(range), forward, limit + 1).await?;
         let mut out: Vec<Posting> =
             parse_postings(items).into_iter().filter(|p| after.is_none_or(|a| p.position != a)).collect();
         out.truncate(limit);
@@ -179,11 +222,12 @@ impl AssetIndex for DynamoStore {
         // lies past every key of `after`.
         let range = match after {
             None => SkRange::BeginsWith(prefix.as_str().to_owned()),
-            Some(a) => {
-                SkRange::Between(format!("{}#{PAST_POSITIONS}", a.as_str()), format!("{}\u{10FFFF}", prefix.as_str()))
-            }
+            Some(a) => SkRange::Between(
+                format!("{}#{PAST_POSITIONS}", a.as_str()),
+                format!("{}{PAST_EVERYTHING}", prefix.as_str()),
+            ),
         };
-        let items = self.query_keys(format!("T#{}", prefix.bucket()), range, true, 1).await?;
+        let items = self.query_keys(&Partition::table(format!("T#{}", prefix.bucket())), Some(range), true, 1).await?;
         Ok(items.first().and_then(|i| string_attr(i, SK)).and_then(term_of).map(IndexTerm::stored))
     }
 
@@ -205,41 +249,22 @@ impl AssetIndex for DynamoStore {
         Ok(out)
     }
 
+    /// The place's runs (`schema` tells which), each read up to `limit` keys past `after`, merged
+    /// by position; then the page's items.
     async fn walk(&self, walk: &Walk, limit: usize) -> Result<Walked, StoreError> {
-        let order_attr = order_attribute(walk.order);
         let ascending = walk.direction == Direction::Ascending;
-        let mut condition = "#p = :p".to_owned();
-        if walk.after.is_some() {
-            condition.push_str(if ascending { " AND #o > :after" } else { " AND #o < :after" });
+        let reads = runs(walk).into_iter().map(|run| self.read_run(run, walk, limit));
+        let mut entries: Vec<(String, Item)> = Vec::new();
+        let mut more = false;
+        for got in try_join_all(reads).await? {
+            more |= got.len() >= limit;
+            entries.extend(got);
         }
-        let mut keys: Vec<Item> = Vec::new();
-        let mut start: Option<Item> = None;
-        while keys.len() < limit {
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(listing_index(walk.order, walk.place.level))
-                .key_condition_expression(&condition)
-                .expression_attribute_names("#p", level_attribute(walk.place.level))
-                .expression_attribute_values(":p", s(&walk.place.value))
-                .scan_index_forward(ascending)
-                .limit(i32::try_from(limit - keys.len()).unwrap_or(i32::MAX).min(5000))
-                .set_exclusive_start_key(start.take());
-            if let Some(after) = &walk.after {
-                query =
-                    query.expression_attribute_names("#o", order_attr).expression_attribute_values(":after", s(after));
-            }
-            let page = query.send().await.map_err(store_error)?;
-            let items = page.items.unwrap_or_default();
-            self.metrics.read(items.len());
-            keys.extend(items.into_iter().map(|i| i.into_iter().filter(|(k, _)| k == PK || k == SK).collect::<Item>()));
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => break,
-            }
-        }
-        // The page's items, in the index's order; any deleted meanwhile are left out.
+        entries.sort_by(|a, b| if ascending { a.0.cmp(&b.0) } else { b.0.cmp(&a.0) });
+        more |= entries.len() > limit;
+        entries.truncate(limit);
+        let keys: Vec<Item> = entries.into_iter().map(|(_, key)| key).collect();
+        // The page's items, in the runs' order; any deleted meanwhile are left out.
         let fetched = try_join_all(keys.chunks(100).map(|chunk| self.batch_get(chunk.to_vec()))).await?;
         let mut by_pk: HashMap<String, Item> = HashMap::new();
         for item in fetched.into_iter().flatten() {
@@ -251,15 +276,86 @@ impl AssetIndex for DynamoStore {
         for key in &keys {
             let Some(item) = string_attr(key, PK).and_then(|pk| by_pk.remove(pk)) else { continue };
             match from_item(item) {
-                Ok(a) => assets.push(a),
+                // A run may be shared (`?` holds every layer outside the taxonomy).
+                Ok(a) if Place::of(&a).contains(&walk.place) => assets.push(a),
+                Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "skipping an unreadable stored asset in a listing"),
             }
         }
-        Ok(Walked { assets, more: keys.len() == limit })
+        Ok(Walked { assets, more })
     }
 
     async fn count(&self, places: &[Place]) -> Result<u64, StoreError> {
-        let values: Vec<String> = places.iter().map(|p| p.value.clone()).collect();
-        counts::total(self, &values).await
+        counts::total(self, places).await
+    }
+}
+
+/// One ordered run of keys a walk reads: a listing index's partition (only the sort keys under
+/// a prefix, if one is given), or a subcategory's place postings.
+enum Run {
+    Index { partition: Partition, prefix: Option<String> },
+    Places(String),
+}
+
+fn index_run(order: Order, level: Level, value: &str, prefix: Option<String>) -> Run {
+    let partition = Partition {
+        index: Some(listing_index(order, level)),
+        key_attribute: level_attribute(level),
+        key: value.to_owned(),
+        sort_attribute: order_attribute(order),
+    };
+    Run::Index { partition, prefix }
+}
+
+/// What a walk reads, by the table in `schema`.
+fn runs(walk: &Walk) -> Vec<Run> {
+    let place = &walk.place;
+    match (walk.order, place.level) {
+        (Order::Name, Level::All) => vec![index_run(Order::Name, Level::All, "all", None)],
+        (Order::Name, _) => vec![index_run(Order::Name, Level::All, "all", Some(format!("{}.", place.value)))],
+        (Order::Created, Level::Subcategory) => vec![Run::Places(place.value.clone())],
+        (Order::Created, Level::Category) => subcategories(&place.value).into_iter().map(Run::Places).collect(),
+        (order, Level::All) => layer_keys().map(|l| index_run(order, Level::Layer, &l, None)).collect(),
+        (order, Level::Layer) => vec![index_run(order, Level::Layer, layer_key(&place.value), None)],
+        (order, Level::Category) => {
+            subcategories(&place.value).into_iter().map(|s| index_run(order, Level::Subcategory, &s, None)).collect()
+        }
+        (order, Level::Subcategory) => vec![index_run(order, Level::Subcategory, &place.value, None)],
+    }
+}
+
+/// `L.CAS.ATL`, … for the category `L.CAS`.
+fn subcategories(place: &str) -> Vec<String> {
+    let Some(found) = place.split_once('.').and_then(|(layer, code)| category(layer, code)) else { return Vec::new() };
+    found.subcategories.iter().map(|s| format!("{place}.{}", s.code)).collect()
+}
+
+impl DynamoStore {
+    /// Up to `limit` of a run's entries past the walk's position: each entry's position and the
+    /// asset's table key.
+    async fn read_run(&self, run: Run, walk: &Walk, limit: usize) -> Result<Vec<(String, Item)>, StoreError> {
+        let ascending = walk.direction == Direction::Ascending;
+        let after = walk.after.as_deref();
+        let (partition, prefix) = match run {
+            Run::Index { partition, prefix } => (partition, prefix),
+            Run::Places(subcategory) => (Partition::table(format!("P#{subcategory}")), None),
+        };
+        let range = SkRange::of(prefix.as_deref(), after, ascending);
+        let inclusive = matches!(range, Some(SkRange::Between(..)));
+        let items = self.query_keys(&partition, range, ascending, limit + usize::from(inclusive)).await?;
+        let mut out: Vec<(String, Item)> = items
+            .iter()
+            .filter_map(|item| {
+                let position = string_attr(item, partition.sort_attribute)?.to_owned();
+                let key = match partition.index {
+                    Some(_) => [PK, SK].iter().filter_map(|a| Some(((*a).to_owned(), item.get(*a)?.clone()))).collect(),
+                    None => asset_key(&AssetId::parse(position.rsplit_once('#')?.1)?),
+                };
+                Some((position, key))
+            })
+            .filter(|(position, _)| Some(position.as_str()) != after)
+            .collect();
+        out.truncate(limit);
+        Ok(out)
     }
 }

@@ -1,7 +1,7 @@
 //! An asset as a DynamoDB item (through serde_dynamo) plus the attributes the keys and indexes
 //! need, and the small bookkeeping items (claims, sequences, counts).
 
-use super::schema::{PK, SK, level_attribute, order_attribute};
+use super::schema::{PK, SK, layer_key, level_attribute, order_attribute};
 use aws_sdk_dynamodb::types::AttributeValue;
 use nna_domain::ports::{Posting, StoreError};
 use nna_domain::search::{IndexTerm, Level, Order, Place, position};
@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
 
-/// Attributes the store adds; stripped before an item becomes an `Asset` again (which would
-/// otherwise keep them among its unknown fields).
+/// Attributes the store adds (and those earlier layouts added: `hfnKey`, `mfaKey`, `gCategory`);
+/// stripped before an item becomes an `Asset` again (which would otherwise keep them among its
+/// unknown fields).
 const INDEX_ATTRIBUTES: [&str; 12] = [
     PK,
     SK,
@@ -56,14 +57,33 @@ pub fn sequence_key(path: &str) -> Item {
     HashMap::from([(PK.to_owned(), s(format!("S#{path}"))), (SK.to_owned(), s("S"))])
 }
 
-pub fn count_key(place: &str) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("C#{place}"))), (SK.to_owned(), s("C"))])
+/// Where a place's count is kept: the item and the attribute. `all` is kept nowhere: it is the
+/// sum of the layers'.
+pub fn count_slot(place: &Place) -> Option<(Item, String)> {
+    let key = |pk: String, sk: &str| HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))]);
+    match place.level {
+        Level::All => None,
+        Level::Layer => Some((layer_count_key(layer_key(&place.value)), "n".to_owned())),
+        Level::Category => {
+            let (layer, category) = place.value.split_once('.')?;
+            Some((layer_count_key(layer), format!("c:{category}")))
+        }
+        Level::Subcategory => Some((key(format!("S#{}", place.value), "S"), "n".to_owned())),
+    }
 }
 
-/// The places an asset is listed under (`Place::of`). `all` is one partition of each listing
-/// index: at this registry's write rate that is well within a partition's throughput.
-pub fn places(asset: &Asset) -> Vec<(Level, String)> {
-    Place::of(asset).into_iter().map(|p| (p.level, p.value)).collect()
+pub fn layer_count_key(layer: &str) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("C#{layer}"))), (SK.to_owned(), s("C"))])
+}
+
+/// An asset's entry in its subcategory's creation order, if the taxonomy places it.
+pub fn place_posting_key(asset: &Asset) -> Option<Item> {
+    let place = Place::of(asset).into_iter().find(|p| p.level == Level::Subcategory)?;
+    Some(place_posting(&place.value, position(asset, Order::Created)))
+}
+
+pub fn place_posting(subcategory: &str, created: String) -> Item {
+    HashMap::from([(PK.to_owned(), s(format!("P#{subcategory}"))), (SK.to_owned(), s(created))])
 }
 
 /// A posting: `T#<bucket>` / `<term>#<created position>`.
@@ -86,12 +106,15 @@ pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
     let mut item: Item =
         serde_dynamo::to_item(asset).map_err(|e| StoreError::Internal(format!("encoding asset {}: {e}", asset.id)))?;
     item.extend(asset_key(&asset.id));
-    item.insert("hfnKey".into(), s(asset.hfn_key()));
-    if let Some(mfa) = asset.mfa_key() {
-        item.insert("mfaKey".into(), s(mfa));
-    }
-    for (level, value) in places(asset) {
-        item.insert(level_attribute(level).into(), s(value));
+    // `all` is one partition of `name-all`: at this registry's write rate, well within a
+    // partition's throughput.
+    for place in Place::of(asset) {
+        let value = match place.level {
+            Level::Category => continue,
+            Level::Layer => layer_key(&place.value).to_owned(),
+            _ => place.value,
+        };
+        item.insert(level_attribute(place.level).into(), s(value));
     }
     for order in Order::ALL {
         item.insert(order_attribute(order).into(), s(position(asset, order)));

@@ -1,12 +1,12 @@
 //! Operators' access to the table. Every asset is read by a parallel `Scan` of the keys-only
-//! `created-all` index (asset items only, not the postings beside them), then a consistent
+//! `name-all` index (asset items only, not the postings beside them), then a consistent
 //! `BatchGetItem` of the items; a scan position is the index's last evaluated key. Checkpoints
 //! are items `O#<run>` / `<segment>`. Sequences and counts are read by key, their places being
 //! the taxonomy's: no pass over the whole table. A restore empties the table (checkpoints aside)
 //! and imports.
 
-use super::item::{Item, count_key, from_item, n, s, sequence_key, string_attr};
-use super::schema::{PK, SK, listing_index};
+use super::item::{Item, count_slot, from_item, layer_count_key, n, s, sequence_key, string_attr};
+use super::schema::{PK, SK, category, layer_keys, listing_index};
 use super::{DELETIONS_PK, DynamoStore, store_error};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
@@ -15,7 +15,7 @@ use nna_domain::asset::Deletion;
 use nna_domain::ports::{
     AssetStore, Checkpoint, CountFix, Maintenance, RunLock, ScanPage, SequenceState, StoreError, Unreadable,
 };
-use nna_domain::search::{Level, Order};
+use nna_domain::search::{Level, Order, Place};
 use nna_domain::taxonomy::taxonomy;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -58,6 +58,34 @@ fn decode(position: &str) -> Result<Item, StoreError> {
     let bad = || StoreError::Internal(format!("not a scan position of this table: {position}"));
     let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(position).map_err(|_| bad())?;
     map.into_iter().map(|(k, v)| v.as_str().map(|v| (k, s(v))).ok_or_else(bad)).collect()
+}
+
+fn pk_of(item: &Item) -> String {
+    string_attr(item, PK).unwrap_or_default().to_owned()
+}
+
+/// A place from its value as `recount` is given it: `all`, a category or subcategory of the
+/// taxonomy (`L.CAS`, `L.CAS.ATL`), else a layer (legacy data may hold any).
+fn place_named(value: &str) -> Place {
+    let parts: Vec<&str> = value.split('.').collect();
+    let level = match parts.as_slice() {
+        ["all"] => Level::All,
+        [l, c] if category(l, c).is_some() => Level::Category,
+        [l, c, sub] if category(l, c).is_some_and(|c| c.subcategories.iter().any(|s| s.code == *sub)) => {
+            Level::Subcategory
+        }
+        _ => Level::Layer,
+    };
+    Place { level, value: value.to_owned() }
+}
+
+/// A count slot as the place it counts, for the report: `L`, `L.CAS`, `L.CAS.ATL`, `?`.
+fn slot_name((pk, attr): &(String, String)) -> String {
+    let place = pk.get(2..).unwrap_or_default();
+    match attr.strip_prefix("c:") {
+        Some(category) => format!("{place}.{category}"),
+        None => place.to_owned(),
+    }
 }
 
 impl DynamoStore {
@@ -130,44 +158,80 @@ impl DynamoStore {
 
 #[async_trait]
 impl Maintenance for DynamoStore {
-    /// Count items are `ADD`ed after the write they follow, so a lost answer (the SDK retries an
-    /// `ADD` that was applied) or a crash in between leaves them off; this puts them right.
-    /// Creates running meanwhile may leave a count off by their number again: run it when quiet.
+    /// Sets every kept count that differs from the pass's. Creates, renumbers and deletes move
+    /// counts in their own transactions, so only an interrupted import (or a table from before
+    /// this layout) leaves any off. Creates running meanwhile may leave a count off by their
+    /// number again: run it when quiet.
     async fn recount(&self, exact: &BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError> {
-        // The places that can hold a count: the taxonomy's, and any other the pass found (a legacy
-        // layer). Read by key, as the sequences are.
-        let mut candidates: BTreeSet<String> = exact.keys().cloned().collect();
-        candidates.insert("all".to_owned());
-        for path in taxonomy_paths() {
-            let mut parts = path.split('.');
-            if let (Some(l), Some(c)) = (parts.next(), parts.next()) {
-                candidates.insert(l.to_owned());
-                candidates.insert(format!("{l}.{c}"));
-            }
-            candidates.insert(path);
+        // Every slot that can hold a count: the taxonomy's layers and subcategories (read by key,
+        // as the sequences are), and any other the pass found.
+        let mut wanted: BTreeMap<(String, String), u64> = BTreeMap::new();
+        let mut keys: BTreeMap<String, Item> = BTreeMap::new();
+        for layer in layer_keys() {
+            let key = layer_count_key(&layer);
+            keys.insert(pk_of(&key), key);
         }
-        let kept: BTreeMap<String, i64> = self
-            .get_all(candidates.iter().map(|p| count_key(p)).collect())
-            .await?
-            .iter()
-            .filter_map(|item| {
-                let place = string_attr(item, PK)?.strip_prefix("C#")?.to_owned();
-                Some((place, item.get("n").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)))
-            })
-            .collect();
-        let places: BTreeSet<&String> = kept.keys().chain(exact.keys()).collect();
+        for path in taxonomy_paths() {
+            let key = sequence_key(&path);
+            keys.insert(pk_of(&key), key);
+        }
+        for (value, count) in exact {
+            let Some((key, attr)) = count_slot(&place_named(value)) else { continue };
+            let pk = pk_of(&key);
+            *wanted.entry((pk.clone(), attr)).or_default() += count;
+            keys.insert(pk, key);
+        }
+        let mut kept: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for item in self.get_all(keys.values().cloned().collect()).await? {
+            let pk = pk_of(&item);
+            for (attr, value) in &item {
+                let counted = attr == "n" || (pk.starts_with("C#") && attr.starts_with("c:"));
+                if let (true, Ok(v)) = (counted, value.as_n()) {
+                    kept.insert((pk.clone(), attr.clone()), v.parse().unwrap_or(0));
+                }
+            }
+        }
+        let slots: BTreeSet<&(String, String)> = kept.keys().chain(wanted.keys()).collect();
         let mut fixes = Vec::new();
-        for place in places {
-            let (was, now) = (kept.get(place).copied().unwrap_or(0), exact.get(place).copied().unwrap_or(0));
+        for slot in slots {
+            let (was, now) = (kept.get(slot).copied().unwrap_or(0), wanted.get(slot).copied().unwrap_or(0));
             if i64::try_from(now).ok() == Some(was) {
                 continue;
             }
-            let mut item = count_key(place);
-            item.insert("n".into(), n(now));
-            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(store_error)?;
-            fixes.push(CountFix { place: place.clone(), was, now });
+            let Some(key) = keys.get(&slot.0) else { continue };
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key.clone()))
+                .update_expression("SET #a = :v")
+                .expression_attribute_names("#a", &slot.1)
+                .expression_attribute_values(":v", n(now))
+                .send()
+                .await
+                .map_err(store_error)?;
+            fixes.push(CountFix { place: slot_name(slot), was, now });
         }
         Ok(fixes)
+    }
+
+    /// The asset's place posting, and the item again with this layout's attributes (and none of
+    /// an earlier one's), on the revision read.
+    async fn reindex(&self, asset: &Asset) -> Result<(), StoreError> {
+        self.write_postings(&super::item::place_posting_key(asset).into_iter().collect::<Vec<_>>(), &[]).await?;
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(super::item::to_item(asset)?))
+            .condition_expression(super::at_revision(asset.revision))
+            .expression_attribute_values(":r", n(asset.revision))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(()),
+            Err(e) if super::conditional_failed(&e) => Ok(()),
+            Err(e) => Err(store_error(e)),
+        }
     }
 
     async fn scan(
@@ -181,7 +245,7 @@ impl Maintenance for DynamoStore {
             .client
             .scan()
             .table_name(&self.table)
-            .index_name(listing_index(Order::Created, Level::All))
+            .index_name(listing_index(Order::Name, Level::All))
             .limit(i32::try_from(limit.clamp(1, MAX_PAGE)).unwrap_or(100));
         if segments > 1 {
             let count = |v: u32| i32::try_from(v).map_err(|_| StoreError::Internal("too many segments".into()));
@@ -356,9 +420,17 @@ impl Maintenance for DynamoStore {
             futures::future::try_join_all(chunk.iter().map(|a| self.import(a))).await?;
         }
         for seq in sequences {
-            let mut item = sequence_key(&seq.path);
-            item.insert("last".into(), n(seq.last));
-            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(store_error)?;
+            // The item also holds the subcategory's count, which the imports have just set.
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(sequence_key(&seq.path)))
+                .update_expression("SET #last = :last")
+                .expression_attribute_names("#last", "last")
+                .expression_attribute_values(":last", n(seq.last))
+                .send()
+                .await
+                .map_err(store_error)?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Assets in one DynamoDB table (see `schema` for the items and indexes). Reads by id are a
-//! consistent `GetItem`; by HFN or MFA one `Query` of an index, falling back to the name claim
-//! (a consistent `GetItem`) for an asset written a moment ago that the index has not caught up
-//! with. A create is one `TransactWriteItems`; edits and deletes are conditional on the revision.
+//! consistent `GetItem`; by HFN or MFA two: the name or address claim, then the asset it names
+//! (no index to keep in step, and an asset is found the moment its create returns). A create is
+//! one `TransactWriteItems`; edits and deletes are conditional on the revision.
 
 pub mod cost;
 mod counts;
@@ -91,31 +91,9 @@ impl DynamoStore {
         self.get_item(asset_key(id)).await?.map(from_item).transpose()
     }
 
-    /// The first registered asset under a name or address (legacy data may hold two).
-    async fn by_index(
-        &self,
-        index: &str,
-        attribute: &str,
-        value: &str,
-        claim: Item,
-    ) -> Result<Option<Asset>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .key_condition_expression("#k = :v")
-            .expression_attribute_names("#k", attribute)
-            .expression_attribute_values(":v", s(value))
-            .scan_index_forward(true)
-            .limit(1)
-            .send()
-            .await
-            .map_err(store_error)?;
-        self.metrics.read(out.items.as_ref().map_or(0, Vec::len));
-        if let Some(found) = out.items.and_then(|items| items.into_iter().next()) {
-            return from_item(found).map(Some);
-        }
+    /// The asset a name or address claim names: the first registered under it (legacy data may
+    /// hold two).
+    async fn by_claim(&self, claim: Item) -> Result<Option<Asset>, StoreError> {
         let claimed = self.get_item(claim).await?;
         match claimed.as_ref().and_then(|c| item::string_attr(c, "assetId")).and_then(AssetId::parse) {
             Some(id) => self.by_id(&id).await,
@@ -169,8 +147,8 @@ impl AssetStore for DynamoStore {
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
         match key {
             AssetKey::Id(id) => self.by_id(id).await,
-            AssetKey::Hfn(h) => self.by_index(schema::HFN_INDEX, "hfnKey", h, item::name_claim_key(h)).await,
-            AssetKey::Mfa(m) => self.by_index(schema::MFA_INDEX, "mfaKey", m, item::address_claim_key(m)).await,
+            AssetKey::Hfn(h) => self.by_claim(item::name_claim_key(h)).await,
+            AssetKey::Mfa(m) => self.by_claim(item::address_claim_key(m)).await,
         }
     }
 
@@ -215,11 +193,13 @@ impl AssetStore for DynamoStore {
             Put::builder().table_name(&self.table).set_item(Some(deletion_item(record)?)).build().map_err(internal)?;
         let mut items =
             vec![TransactWriteItem::builder().delete(delete).build(), TransactWriteItem::builder().put(put).build()];
-        items.extend(counts::moves(&self.table, &[(current, -1)])?);
+        items.extend(counts::Moves::of(&[(current, -1)]).transact(&self.table)?);
         let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         match result {
             Ok(_) => {
-                self.write_postings(&[], &index::postings_for(current, &index_terms(current))).await?;
+                let mut postings = index::postings_for(current, &index_terms(current));
+                postings.extend(item::place_posting_key(current));
+                self.write_postings(&[], &postings).await?;
                 Ok(())
             }
             Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
@@ -229,7 +209,9 @@ impl AssetStore for DynamoStore {
 
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {
         let terms = index_terms(asset);
-        self.write_postings(&index::postings_for(asset, &terms), &[]).await?;
+        let mut postings = index::postings_for(asset, &terms);
+        postings.extend(item::place_posting_key(asset));
+        self.write_postings(&postings, &[]).await?;
         let out = self
             .client
             .put_item()
@@ -243,7 +225,9 @@ impl AssetStore for DynamoStore {
             let old = from_item(old)?;
             counts::adjust(self, &old, -1).await;
             let stale: Vec<_> = index_terms(&old).into_iter().filter(|t| !terms.contains(t)).collect();
-            self.write_postings(&[], &index::postings_for(&old, &stale)).await?;
+            let mut stale = index::postings_for(&old, &stale);
+            stale.extend(item::place_posting_key(&old).filter(|p| !postings.contains(p)));
+            self.write_postings(&[], &stale).await?;
         }
         counts::adjust(self, asset, 1).await;
         let id = s(asset.id.as_str());

@@ -115,6 +115,9 @@ const STEPS: &[Step] = &[
         "CREATE TABLE term_counts (term TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
         INSERT INTO term_counts (term, n) SELECT term, count(*) FROM postings GROUP BY term;",
     ),
+    // 12: name positions sort under the asset's place (`search::position`); only names that are
+    // not their subcategory's HFNs move.
+    Step::Reindex,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

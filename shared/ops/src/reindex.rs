@@ -1,0 +1,44 @@
+//! Brings the store's derived items to its current layout after a deploy that changed it: every
+//! asset rewritten as a write would (`Maintenance::reindex`), then the counts set by a recount.
+//! Resumable (a checkpoint per segment) and idempotent: run it again after an interruption, or
+//! once more after the deploy to pick up what was written between the first run and the switch.
+
+use crate::recount::{RecountReport, recount};
+use crate::sweep::Sweep;
+use crate::{Ops, OpsError, seconds_since};
+use serde::Serialize;
+
+pub const RUN: &str = "reindex";
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReindexReport {
+    pub assets: u64,
+    pub resumed_segments: u32,
+    pub recount: RecountReport,
+    pub seconds: f64,
+}
+
+pub async fn reindex(ops: &Ops, sweep: &Sweep) -> Result<ReindexReport, OpsError> {
+    let clock = std::time::Instant::now();
+    ops.progress.begin("reindex", ops.total().await);
+    let swept = sweep
+        .clone()
+        .named(RUN)
+        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| async move {
+            ops.maintenance.reindex(&asset).await?;
+            Ok(())
+        })
+        .await;
+    ops.progress.end();
+    let swept = swept?;
+    // Finished: the next layout change reads everything again.
+    ops.maintenance.clear_checkpoints(RUN).await?;
+    let recount = recount(ops, sweep).await?;
+    Ok(ReindexReport {
+        assets: swept.items,
+        resumed_segments: swept.segments_already_done,
+        recount,
+        seconds: seconds_since(clock),
+    })
+}
