@@ -157,8 +157,14 @@ impl AssetStore for DynamoStore {
     /// or late costs a search one read, never a wrong answer (see `write_postings`).
     async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
         let (old, new) = (index_terms(current), index_terms(next));
-        let added = index::postings_for(next, new.difference(&old));
-        let removed = index::postings_for(current, old.difference(&new));
+        let mut added = index::postings_for(next, new.difference(&old));
+        let mut removed = index::postings_for(current, old.difference(&new));
+        // An edit that moves the asset (a legacy item placed by the migration) moves its place posting.
+        let (was, is) = (item::place_posting_key(current), item::place_posting_key(next));
+        if was != is {
+            added.extend(is);
+            removed.extend(was);
+        }
         self.write_postings(&added, &[]).await?;
         let put = self
             .client
