@@ -20,13 +20,15 @@ const USERS: [&str; 3] = ["ana@x.io", "ben@x.io", "cho@x.io"];
 
 /// What is asked, and how selective it is: `rarebird` is in exactly ten assets at any size,
 /// `common` in half of them, `G.POP` in a sixth.
-const QUERIES: [(&str, &[(&str, &str)]); 6] = [
+const QUERIES: [(&str, &[(&str, &str)]); 8] = [
     ("selective words", &[("q", "rarebird")]),
     ("selective words in a place", &[("q", "rarebird"), ("layer", "G")]),
     ("selective facet and prefix", &[("registeredBy", "ana@x.io"), ("q", "rareb")]),
     ("unselective words", &[("q", "common"), ("limit", "20")]),
     ("address prefix", &[("q", "G.POP"), ("limit", "20")]),
     ("plain listing of a layer", &[("layer", "G"), ("limit", "20")]),
+    ("plain listing of everything", &[("limit", "20")]),
+    ("a category by last update", &[("layer", "G"), ("category", "Pop"), ("sortBy", "updatedAt"), ("limit", "20")]),
 ];
 
 /// Asset `i` of the synthetic registry: eight words from a 2,000-word vocabulary, spread evenly

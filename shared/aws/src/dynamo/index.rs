@@ -2,7 +2,7 @@
 //! postings (`begins_with` the term), a prefix's postings (`begins_with` the prefix, same
 //! partition), a walk through a place's order index (keys only, then the page's items), counts.
 
-use super::item::{Item, asset_key, from_item, posting_key, posting_of, s, string_attr};
+use super::item::{Item, asset_key, count_slot, from_item, posting_key, posting_of, s, string_attr};
 use super::schema::{PK, SK, category, layer_key, layer_keys, level_attribute, listing_index, order_attribute};
 use super::{DynamoStore, counts, store_error};
 use async_trait::async_trait;
@@ -253,7 +253,7 @@ impl AssetIndex for DynamoStore {
     /// by position; then the page's items.
     async fn walk(&self, walk: &Walk, limit: usize) -> Result<Walked, StoreError> {
         let ascending = walk.direction == Direction::Ascending;
-        let reads = runs(walk).into_iter().map(|run| self.read_run(run, walk, limit));
+        let reads = self.nonempty(runs(walk)).await?.into_iter().map(|run| self.read_run(run, walk, limit));
         let mut entries: Vec<(String, Item)> = Vec::new();
         let mut more = false;
         for got in try_join_all(reads).await? {
@@ -297,6 +297,20 @@ enum Run {
     Places(String),
 }
 
+impl Run {
+    /// Where the count of the place this run lists is kept.
+    fn count_slot(&self) -> (Item, String) {
+        let (level, value) = match self {
+            Self::Index { partition, .. } if partition.key_attribute == level_attribute(Level::Layer) => {
+                (Level::Layer, partition.key.clone())
+            }
+            Self::Index { partition, .. } => (Level::Subcategory, partition.key.clone()),
+            Self::Places(subcategory) => (Level::Subcategory, subcategory.clone()),
+        };
+        count_slot(&Place { level, value }).unwrap_or_default()
+    }
+}
+
 fn index_run(order: Order, level: Level, value: &str, prefix: Option<String>) -> Run {
     let partition = Partition {
         index: Some(listing_index(order, level)),
@@ -331,6 +345,25 @@ fn subcategories(place: &str) -> Vec<String> {
 }
 
 impl DynamoStore {
+    /// The runs of a merge whose place holds anything, by its count (one `BatchGetItem` of at
+    /// most 16 small items instead of a `Query` of each empty partition: most registries use a
+    /// few of the layers). Counts move in the writes' transactions; an interrupted import that
+    /// left one at 0 hides its place from merged listings until `recount`.
+    async fn nonempty(&self, runs: Vec<Run>) -> Result<Vec<Run>, StoreError> {
+        if runs.len() < 2 {
+            return Ok(runs);
+        }
+        let slots: Vec<(Item, String)> = runs.iter().map(Run::count_slot).collect();
+        let items = self.batch_get(slots.iter().map(|(key, _)| key.clone()).collect()).await?;
+        let counted: HashMap<String, &Item> =
+            items.iter().filter_map(|i| Some((string_attr(i, PK)?.to_owned(), i))).collect();
+        let holds = |(key, attr): &(Item, String)| {
+            let item = string_attr(key, PK).and_then(|pk| counted.get(pk));
+            item.and_then(|i| super::item::number_attr(i, attr)).is_some_and(|n| n != 0)
+        };
+        Ok(runs.into_iter().zip(&slots).filter(|(_, slot)| holds(slot)).map(|(run, _)| run).collect())
+    }
+
     /// Up to `limit` of a run's entries past the walk's position: each entry's position and the
     /// asset's table key.
     async fn read_run(&self, run: Run, walk: &Walk, limit: usize) -> Result<Vec<(String, Item)>, StoreError> {
