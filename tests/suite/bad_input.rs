@@ -123,6 +123,39 @@ async fn malformed_json_in_a_form_field() {
     assert_eq!(s.count().await, 0);
 }
 
+/// Bytes that are not UTF-8 in a text field are refused in every encoding, never stored as U+FFFD.
+#[tokio::test]
+async fn text_that_is_not_utf8_is_refused_in_every_encoding() {
+    let s = Server::start().await;
+    let form = "layer=L&category=Casual&subcategory=Athleisure&creatorDescription=Kelly%FF%FE";
+    let urlencoded = s.request(Method::POST, "/api/assets").header("content-type", "application/x-www-form-urlencoded");
+    let r = s.send(urlencoded.body(form)).await;
+    assert_eq!((r.status, r.code()), (400, "invalid_utf8"), "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "creatorDescription");
+    let words = reqwest::multipart::Part::bytes(b"Kelly \xC3\x28 jersey".to_vec());
+    let form = Form::new()
+        .text("layer", "L")
+        .text("category", "Casual")
+        .text("subcategory", "Athleisure")
+        .part("creatorDescription", words);
+    let r = s.post_form("/api/assets", form).await;
+    assert_eq!((r.status, r.code()), (400, "invalid_utf8"), "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "creatorDescription");
+    let r = s.get("/api/assets/search?q=kelly%E9").await;
+    assert_eq!((r.status, r.code()), (400, "invalid_utf8"), "{}", r.body);
+    // Percent-encoded UTF-8 is text like any other.
+    let r = s
+        .send(
+            s.request(Method::POST, "/api/assets").header("content-type", "application/x-www-form-urlencoded").body(
+                "layer=L&category=Casual&subcategory=Athleisure&creatorDescription=Kelly+wears+a+caf%C3%A9+jersey",
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.data()["creatorDescription"], "Kelly wears a café jersey");
+    assert_eq!(s.count().await, 1);
+}
+
 #[tokio::test]
 async fn malformed_bodies_and_media_types() {
     let s = Server::start().await;

@@ -64,7 +64,30 @@ async fn the_frontends_form_data_creates_an_asset_with_its_file() {
     assert_eq!(file.status(), 200);
     assert_eq!(file.headers()["content-type"], "image/png");
     assert!(file.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert_eq!(file.headers()["x-content-type-options"], "nosniff");
     assert_eq!(file.bytes().await.unwrap().as_ref(), PNG_HEAD);
+
+    // Only exact paths of stored files answer; a miss is a JSON 404 that nothing keeps.
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let key = url.split("/files/").nth(1).unwrap();
+    let folder = &key[..key.rfind('/').unwrap()];
+    for path in [
+        "/files".to_owned(),
+        "/files/".to_owned(),
+        "/files///assets".to_owned(),
+        format!("/files/{folder}"),
+        format!("/files/{folder}/"),
+        format!("/files/{folder}/nothing.png"),
+        "/files/uploads/2026/11/x.png".to_owned(),
+        "/files/..%2f..%2fregistry.sqlite3".to_owned(),
+    ] {
+        let r = no_redirects.get(s.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+        assert!(r.headers().get("location").is_none(), "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "file_not_found", "{path}");
+    }
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ mod bad_input;
 mod composites;
 mod concurrency;
 mod conformance;
+mod connections;
 mod contract;
 mod crash;
 mod create;

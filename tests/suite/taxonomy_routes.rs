@@ -53,4 +53,11 @@ async fn address_conversion_both_ways() {
     assert_eq!((r.status, r.code()), (400, "invalid_format"));
     let r = s.post("/api/taxonomy/convert/mfa-to-hfn", &json!({})).await;
     assert_eq!((r.status, r.code()), (400, "required"));
+    // Empty and blank inputs are refused, not answered with empty strings.
+    for (path, body) in
+        [("hfn-to-mfa", json!({"hfn": ""})), ("mfa-to-hfn", json!({"mfa": "  "})), ("hfn-to-mfa", json!({"hfn": ":"}))]
+    {
+        let r = s.post(&format!("/api/taxonomy/convert/{path}"), &body).await;
+        assert_eq!((r.status, r.code()), (400, "required"), "{path}: {}", r.body);
+    }
 }

@@ -38,6 +38,8 @@ pub enum ErrorCode {
     BatchTooLarge,
     InvalidCursor,
     NotASong,
+    /// A text field's bytes are not UTF-8 (a form or multipart body; JSON refuses them itself).
+    InvalidUtf8,
 }
 
 impl ErrorCode {
@@ -72,6 +74,7 @@ impl ErrorCode {
             Self::BatchTooLarge => "batch_too_large",
             Self::InvalidCursor => "invalid_cursor",
             Self::NotASong => "not_a_song",
+            Self::InvalidUtf8 => "invalid_utf8",
         }
     }
 }

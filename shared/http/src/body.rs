@@ -7,6 +7,8 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use bytes::Bytes;
+use nna_domain::error::{ErrorCode, FieldError};
+use nna_domain::registry::RegistryError;
 use nna_domain::upload::Upload;
 use serde_json::{Map, Value};
 
@@ -89,8 +91,8 @@ pub async fn submission(request: Request, limits: BodyLimits) -> Result<Submissi
         Kind::UrlEncoded => {
             let bytes = bytes(request, limits.json_bytes).await?;
             let mut fields = Map::new();
-            for (k, v) in url::form_urlencoded::parse(&bytes) {
-                add_field(&mut fields, &k, v.into_owned());
+            for (k, v) in form_pairs(&bytes)? {
+                add_field(&mut fields, &k, v);
             }
             Ok(Submission { fields, files: Vec::new() })
         }
@@ -111,7 +113,8 @@ async fn multipart(request: Request, boundary: String, limits: BodyLimits) -> Re
             let bytes = field.bytes().await.map_err(|e| multipart_error(e, limits))?;
             out.files.push((name, Upload { file_name, bytes }));
         } else {
-            let text = field.text().await.map_err(|e| multipart_error(e, limits))?;
+            let bytes = field.bytes().await.map_err(|e| multipart_error(e, limits))?;
+            let text = String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8(&name))?;
             add_field(&mut out.fields, &name, text);
         }
     }
@@ -149,12 +152,25 @@ fn multipart_error(e: multer::Error, limits: BodyLimits) -> ApiError {
             ),
         ),
         multer::Error::StreamSizeExceeded { .. } => ApiError::too_large(limits.multipart_bytes),
+        multer::Error::StreamReadFailed(e) if stalled(e.as_ref()) => ApiError::body_timeout(),
         other => ApiError::request(
             StatusCode::BAD_REQUEST,
             "malformed_multipart",
             format!("the multipart body cannot be read: {other}"),
         ),
     }
+}
+
+/// Whether a body failed because it stopped arriving (the server's body timeout).
+fn stalled(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut at = Some(e);
+    while let Some(e) = at {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        at = e.source();
+    }
+    false
 }
 
 fn check_declared_length(headers: &HeaderMap, limit: u64) -> Result<(), ApiError> {
@@ -173,6 +189,8 @@ async fn bytes(request: Request, limit: u64) -> Result<Bytes, ApiError> {
         let inner = e.into_inner();
         if inner.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
             ApiError::too_large(limit)
+        } else if stalled(inner.as_ref()) {
+            ApiError::body_timeout()
         } else {
             ApiError::request(
                 StatusCode::BAD_REQUEST,
@@ -184,15 +202,52 @@ async fn bytes(request: Request, limit: u64) -> Result<Bytes, ApiError> {
 }
 
 /// Query parameters in order; unknown ones are the handler's to ignore.
-pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+pub fn query_pairs(uri: &Uri) -> Result<Vec<(String, String)>, ApiError> {
+    form_pairs(uri.query().unwrap_or("").as_bytes())
+}
+
+/// `application/x-www-form-urlencoded` pairs, refusing any name or value whose decoded bytes are
+/// not UTF-8 (a lossy decode would store U+FFFD in their place).
+fn form_pairs(bytes: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    let decode = |part: &[u8]| -> Option<String> {
+        let spaced: Vec<u8> = part.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+        let decoded: std::borrow::Cow<'_, [u8]> = percent_encoding::percent_decode(&spaced).into();
+        String::from_utf8(decoded.into_owned()).ok()
+    };
+    bytes
+        .split(|b| *b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &[][..]),
+            };
+            let name = decode(name).ok_or_else(|| not_utf8(&String::from_utf8_lossy(name)))?;
+            let value = decode(value).ok_or_else(|| not_utf8(&name))?;
+            Ok((name, value))
+        })
         .collect()
+}
+
+fn not_utf8(field: &str) -> ApiError {
+    let error = FieldError::new(field, ErrorCode::InvalidUtf8, format!("{field} is not valid UTF-8 text"));
+    ApiError::Registry(RegistryError::Invalid(error.into()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_pairs_decode_strictly() {
+        let pairs = form_pairs(b"a+b=c%20d&e&&f=caf%C3%A9").unwrap();
+        let expected = [("a b", "c d"), ("e", ""), ("f", "café")].map(|(k, v)| (k.to_owned(), v.to_owned()));
+        assert_eq!(pairs, expected);
+        for bad in [&b"x=%E9"[..], b"%FF=1", b"x=\xff"] {
+            let Err(ApiError::Registry(RegistryError::Invalid(e))) = form_pairs(bad) else { panic!("{bad:?}") };
+            assert_eq!(e.first().code, ErrorCode::InvalidUtf8);
+        }
+    }
 
     #[test]
     fn repeated_and_bracketed_names_become_lists() {

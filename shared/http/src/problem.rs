@@ -18,11 +18,27 @@ pub enum ApiError {
         code: &'static str,
         message: String,
     },
+    /// The same, with details a client can act on (`{"reason": "expired"}`).
+    Detailed {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        details: Value,
+    },
 }
 
 impl ApiError {
     pub fn request(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self::Request { status, code, message: message.into() }
+    }
+
+    /// The body stopped arriving before it was whole.
+    pub fn body_timeout() -> Self {
+        Self::request(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            "the request body stopped arriving before it was whole",
+        )
     }
 
     pub fn malformed_json(e: impl std::fmt::Display) -> Self {
@@ -72,6 +88,9 @@ impl ApiError {
         };
         match self {
             Self::Request { status, code, message } => plain(status, code, message),
+            Self::Detailed { status, code, message, details } => {
+                (status, Problem { code: code.to_owned(), message, field: None, details: Some(details) })
+            }
             Self::Registry(RegistryError::Invalid(invalid)) => {
                 let first = invalid.first();
                 let status = match first.code {

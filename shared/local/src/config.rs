@@ -31,6 +31,9 @@ pub struct LocalConfig {
     pub art_shape: nna_http::art_shape::ArtShape,
     /// The album-art fetcher and lookups: `NNA_ART_*`, `NNA_ITUNES_BASE_URL`, … (see `ArtSettings`).
     pub art: ArtSettings,
+    /// `NNA_HEADER_TIMEOUT_MS` (10 s), `NNA_IDLE_TIMEOUT_MS` (5 s), `NNA_BODY_TIMEOUT_MS` (30 s
+    /// without a byte of the body), `NNA_MAX_CONNECTIONS` (512): see `serve`.
+    pub connections: crate::serve::ConnectionLimits,
     /// `NNA_JWT_*`, `NNA_ADMIN_EMAILS` (see `AuthSettings`). Without `NNA_JWT_SECRET` a random
     /// secret is made once and kept in the data folder (`jwt-secret`), so tokens outlive restarts.
     pub auth: AuthSettings,
@@ -78,6 +81,12 @@ impl LocalConfig {
             art_shape: nna_http::art_shape::ArtShape::from_setting(get("NNA_ALBUM_ART_SHAPE").as_deref())
                 .map_err(|problem| ConfigError::Var { var: "NNA_ALBUM_ART_SHAPE", problem })?,
             art,
+            connections: crate::serve::ConnectionLimits {
+                header_timeout: Duration::from_millis(number("NNA_HEADER_TIMEOUT_MS", 10_000)?.max(100)),
+                idle_timeout: Duration::from_millis(number("NNA_IDLE_TIMEOUT_MS", 5_000)?.max(100)),
+                body_timeout: Duration::from_millis(number("NNA_BODY_TIMEOUT_MS", 30_000)?.max(100)),
+                max_connections: usize::try_from(number("NNA_MAX_CONNECTIONS", 512)?.max(1)).unwrap_or(usize::MAX),
+            },
             auth: AuthSettings::from_lookup(get).map_err(|problem| ConfigError::Var { var: "NNA_JWT_*", problem })?,
         })
     }
@@ -95,6 +104,7 @@ mod tests {
         assert_eq!(d.cors_origins.len(), 4);
         assert!(d.process_art && d.art.lookup && d.art.policy.https_only);
         assert_eq!(d.job_retry, Duration::from_secs(30));
+        assert_eq!((d.connections.header_timeout, d.connections.max_connections), (Duration::from_secs(10), 512));
         let c = LocalConfig::from_lookup(|k| match k {
             "NNA_ADDR" => Some("0.0.0.0:9000".into()),
             "NNA_CORS_ORIGINS" => Some("https://a.io, https://b.io".into()),
@@ -102,6 +112,8 @@ mod tests {
             "NNA_ART_LOOKUP" => Some("off".into()),
             "NNA_JOB_RETRY_MS" => Some("2500".into()),
             "NNA_ART_ALLOWED_HOSTS" => Some("art.example, .cdn.example".into()),
+            "NNA_IDLE_TIMEOUT_MS" => Some("750".into()),
+            "NNA_MAX_CONNECTIONS" => Some("64".into()),
             _ => None,
         })
         .unwrap();
@@ -109,6 +121,7 @@ mod tests {
         assert_eq!(c.cors_origins, ["https://a.io", "https://b.io"]);
         assert!(!c.process_art && !c.art.lookup);
         assert_eq!(c.job_retry, Duration::from_millis(2500));
+        assert_eq!((c.connections.idle_timeout, c.connections.max_connections), (Duration::from_millis(750), 64));
         assert_eq!(c.art.policy.allowed_hosts, Some(vec!["art.example".to_owned(), ".cdn.example".to_owned()]));
         assert!(LocalConfig::from_lookup(|k| (k == "NNA_ADDR").then(|| "nope".into())).is_err());
         assert!(LocalConfig::from_lookup(|k| (k == "NNA_JOB_RETRY_MS").then(|| "soon".into())).is_err());

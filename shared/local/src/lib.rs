@@ -3,15 +3,15 @@
 
 mod config;
 mod direct_upload;
+mod files;
 pub mod secret;
+pub mod serve;
 mod worker;
 
 pub use config::{ConfigError, LocalConfig};
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
 use nna_domain::search::CursorKey;
-use nna_domain::upload::IMMUTABLE_CACHE;
 use nna_domain::{Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteStore};
 use nna_http::HttpConfig;
@@ -21,8 +21,6 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use worker::Worker;
 
 #[derive(Debug, thiserror::Error)]
@@ -74,14 +72,8 @@ pub async fn start(
             worker.run(stopping_worker).await;
         }
     });
-    let mut stopping = stopping;
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopping.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let limits = config.connections;
+    let server = tokio::spawn(serve::serve(listener, app, limits, stopping));
     Ok(Running { addr, server, worker })
 }
 
@@ -107,10 +99,7 @@ fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Wo
     let mut http = HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes, tokens);
     http.art_shape = config.art_shape;
     let api = nna_http::router(registry, &http);
-    // Stored files never change under their name (it holds the asset id), so they cache for good.
-    let files = Router::new()
-        .nest_service("/files", ServeDir::new(files_dir))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE_CACHE)));
+    let files = files::routes(files_dir);
     let worker = config.process_art.then(|| Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry });
     Ok((api.merge(files).merge(direct_upload::routes(blobs)), worker))
 }

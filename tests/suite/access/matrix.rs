@@ -88,6 +88,19 @@ fn token(who: Who) -> Option<String> {
     }
 }
 
+/// The reason a 401 gives for the caller's token (none without one).
+fn token_refusal(who: Who) -> Option<&'static str> {
+    match who {
+        Who::BadSignature => Some("bad_signature"),
+        Who::AlgNone => Some("malformed"),
+        Who::Expired => Some("expired"),
+        Who::NotYetValid => Some("not_yet_valid"),
+        Who::WrongAudience => Some("wrong_audience"),
+        Who::WrongIssuer => Some("wrong_issuer"),
+        _ => None,
+    }
+}
+
 /// What each route answers each caller: `Some(status)` for the refusals, `None` for success.
 fn expected(route: &str, who: Who) -> Option<u16> {
     let signed_in = matches!(who, Who::Other | Who::Owner | Who::Admin);
@@ -185,6 +198,14 @@ async fn every_route_for_every_caller() {
                     );
                     if status == 401 {
                         assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+                        // Why, in this service's words: nothing of the JWT library's.
+                        let reason = r.body["error"]["details"]["reason"].as_str();
+                        assert_eq!(reason, token_refusal(who), "{} as {who:?}: {}", call.route, r.body);
+                        let message = r.body["error"]["message"].as_str().unwrap_or_default();
+                        assert!(
+                            !["Signature", "Error", "Kind", "Json"].iter().any(|w| message.contains(w)),
+                            "{message}"
+                        );
                     }
                     assert_eq!(snapshot(&s).await, before, "{} as {who:?} changed the store", call.route);
                 }

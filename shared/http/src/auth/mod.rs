@@ -54,8 +54,13 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("invalid_token", "the Authorization header is not a Bearer token"))?;
         state.tokens.verify(token).map_err(|e| {
-            tracing::debug!(reason = %e, "token refused");
-            unauthorized("invalid_token", format!("the token was refused: {e}"))
+            tracing::debug!(reason = e.reason(), "token refused");
+            ApiError::Detailed {
+                status: StatusCode::UNAUTHORIZED,
+                code: "invalid_token",
+                message: e.to_string(),
+                details: serde_json::json!({ "reason": e.reason() }),
+            }
         })
     }
 }

@@ -49,14 +49,66 @@ struct Keys {
     previous: Option<DecodingKey>,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// Why a token was not accepted (or could not be made), in this service's words: what a client
+/// is told never includes the JWT library's.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
     #[error("the token secret must have at least 32 bytes")]
     WeakSecret,
-    #[error("{0}")]
-    Jwt(#[from] jsonwebtoken::errors::Error),
+    #[error("the token could not be signed")]
+    Signing,
+    #[error("the token has expired; sign in again")]
+    Expired,
+    #[error("the token is not valid yet")]
+    NotYetValid,
+    #[error("the token's signature does not match")]
+    BadSignature,
+    #[error("the token was issued for another service")]
+    WrongAudience,
+    #[error("the token was issued by someone else")]
+    WrongIssuer,
+    #[error("the token is signed with an algorithm this service does not accept")]
+    WrongAlgorithm,
+    #[error("the token lacks the {0} claim")]
+    MissingClaim(String),
+    #[error("the token is not a well-formed JWT")]
+    Malformed,
     #[error("the token names no valid user")]
     NoUser,
+}
+
+impl TokenError {
+    /// A short machine-readable reason: `expired`, `bad_signature`, `wrong_audience`, …
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::WeakSecret => "weak_secret",
+            Self::Signing => "signing_failed",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::BadSignature => "bad_signature",
+            Self::WrongAudience => "wrong_audience",
+            Self::WrongIssuer => "wrong_issuer",
+            Self::WrongAlgorithm => "wrong_algorithm",
+            Self::MissingClaim(_) => "missing_claim",
+            Self::Malformed => "malformed",
+            Self::NoUser => "no_user",
+        }
+    }
+
+    fn checking(e: &jsonwebtoken::errors::Error) -> Self {
+        use jsonwebtoken::errors::ErrorKind;
+        match e.kind() {
+            ErrorKind::ExpiredSignature => Self::Expired,
+            ErrorKind::ImmatureSignature => Self::NotYetValid,
+            ErrorKind::InvalidSignature => Self::BadSignature,
+            ErrorKind::InvalidAudience => Self::WrongAudience,
+            ErrorKind::InvalidIssuer => Self::WrongIssuer,
+            ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => Self::WrongAlgorithm,
+            ErrorKind::MissingRequiredClaim(claim) => Self::MissingClaim(claim.clone()),
+            ErrorKind::InvalidSubject => Self::NoUser,
+            _ => Self::Malformed,
+        }
+    }
 }
 
 impl std::fmt::Debug for Tokens {
@@ -133,7 +185,10 @@ impl Tokens {
     /// Signs any claims with this deployment's key (tests make expired and future tokens so).
     pub fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
         let keys = self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        Ok(encode(&Header::new(Algorithm::HS256), claims, &keys.encoding)?)
+        encode(&Header::new(Algorithm::HS256), claims, &keys.encoding).map_err(|e| {
+            tracing::error!(error = %e, "signing a token");
+            TokenError::Signing
+        })
     }
 
     pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
@@ -142,11 +197,12 @@ impl Tokens {
             match decode::<Claims>(token, &keys.decoding, &self.validation) {
                 Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::InvalidSignature) => match &keys.previous
                 {
-                    Some(previous) => decode::<Claims>(token, previous, &self.validation)?,
-                    None => return Err(e.into()),
+                    Some(previous) => decode::<Claims>(token, previous, &self.validation),
+                    None => Err(e),
                 },
-                other => other?,
+                other => other,
             }
+            .map_err(|e| TokenError::checking(&e))?
             .claims
         };
         let email = Email::parse(&claims.email).map_err(|_| TokenError::NoUser)?;
@@ -186,5 +242,32 @@ mod tests {
         t.rotate("c".repeat(32).as_bytes()).unwrap();
         assert!(t.verify(&before).is_err(), "two rotations ago is too old");
         assert!(matches!(t.rotate(b"short"), Err(TokenError::WeakSecret)));
+    }
+
+    #[test]
+    fn refusals_say_what_is_wrong_in_our_words() {
+        let t = tokens(&"a".repeat(32));
+        let now = u64::try_from(Timestamp::now().unix_seconds()).unwrap();
+        let good = Claims {
+            sub: "u1".into(),
+            email: "kelly@example.com".into(),
+            role: "editor".into(),
+            user_id: None,
+            iss: "i".into(),
+            aud: "a".into(),
+            iat: now,
+            exp: now + 600,
+            nbf: None,
+        };
+        let refused = |c: Claims| t.verify(&t.sign(&c).unwrap()).unwrap_err();
+        assert_eq!(refused(Claims { exp: now - 3600, ..good.clone() }), TokenError::Expired);
+        assert_eq!(refused(Claims { nbf: Some(now + 3600), ..good.clone() }), TokenError::NotYetValid);
+        assert_eq!(refused(Claims { aud: "b".into(), ..good.clone() }), TokenError::WrongAudience);
+        assert_eq!(refused(Claims { iss: "x".into(), ..good.clone() }), TokenError::WrongIssuer);
+        assert_eq!(refused(Claims { role: "root".into(), ..good.clone() }), TokenError::NoUser);
+        assert_eq!(t.verify("not a token").unwrap_err(), TokenError::Malformed);
+        let stranger = tokens(&"b".repeat(32)).sign(&good).unwrap();
+        assert_eq!(t.verify(&stranger).unwrap_err().reason(), "bad_signature");
+        assert!(t.verify(&t.sign(&good).unwrap()).is_ok());
     }
 }

@@ -217,7 +217,8 @@ pub(crate) async fn remove(
     IfMatch(versions): IfMatch,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let force = body::query_pairs(&uri).iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
+    let force =
+        body::query_pairs(&uri)?.iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
     let by = Writer::new(&caller).if_match(versions.as_deref());
     let gone = s.registry.delete(by, &key, force).await?;
     Ok(ok(
@@ -261,7 +262,7 @@ pub(crate) async fn curate(
     params(ListParams, PreferParam),
     responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = ListAnswer)))]
 pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri: Uri) -> Result<Response, ApiError> {
-    let (query, page) = s.registry.search(&body::query_pairs(&uri)).await?;
+    let (query, page) = s.registry.search(&body::query_pairs(&uri)?).await?;
     let answer = ListPage {
         items: page.items.iter().map(|a| AssetView::of(a, shape.art)).collect(),
         total: page.total,

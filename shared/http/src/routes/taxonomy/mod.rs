@@ -180,9 +180,12 @@ pub(crate) async fn subcategory_count(
 
 /// Each `:`-separated part of a (composite) address, converted.
 fn convert(text: &str, field: &str, spell: fn(&Address) -> String) -> Result<String, FieldError> {
-    text.trim()
-        .split(':')
-        .filter(|p| !p.is_empty())
+    let parts: Vec<&str> = text.trim().split(':').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        return Err(FieldError::new(field, ErrorCode::Required, format!("{field} holds no address")));
+    }
+    parts
+        .into_iter()
         .map(|part| {
             Address::parse(part).map(|a| spell(&a)).ok_or_else(|| {
                 FieldError::new(field, ErrorCode::InvalidFormat, format!("{part:?} is not an address in taxonomy v1.3"))
