@@ -197,6 +197,13 @@ impl UserStore for MemoryStore {
 }
 
 #[async_trait]
+impl nna_domain::ports::Attempts for MemoryStore {
+    async fn attempt(&self, _: &str, _: u64, _: nna_domain::Timestamp) -> Result<u64, StoreError> {
+        Ok(1)
+    }
+}
+
+#[async_trait]
 impl AssetStore for MemoryStore {
     async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
         let mut a = (plan.build)(Address { path: plan.path, sequence: nna_domain::Sequence::FIRST });

@@ -15,13 +15,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use nna_domain::migration::{Migrated, migrate as migrate_one};
-use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance};
+use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance, UserStore};
 use nna_domain::search::{Level, Place, index_terms};
 use nna_domain::{Asset, Timestamp};
 use nna_embedded::{DiskBlobs, SqliteStore};
 use nna_ops::archive::BlobArchive;
 use nna_ops::migrate::{MigrateOptions, migrate};
-use nna_ops::progress::Quiet;
 use nna_ops::sweep::Sweep;
 use nna_ops::{Ops, backup, fixture, verify};
 use nna_tests::Aws;
@@ -87,7 +86,7 @@ async fn dynamodb(documents: &[Value]) -> Value {
         eprintln!("  bulk-loaded {} assets in {:.1} s", documents.len(), clock.elapsed().as_secs_f64());
     }
     let blobs: Arc<dyn BlobStore> = Arc::new(aws.blobs);
-    let result = run(store.clone(), store.clone(), store.clone(), blobs, documents).await;
+    let result = run(store.clone(), blobs, documents).await;
     let (requests, items) = store.metrics().snapshot();
     json!({ "steps": result, "readRequests": requests, "itemsRead": items })
 }
@@ -99,17 +98,14 @@ async fn embedded(documents: &[Value]) -> Value {
         DiskBlobs::new(dir.path().join("files"), "http://127.0.0.1:1/files", "http://127.0.0.1:1/upload")
             .expect("blobs"),
     );
-    json!({ "steps": run(store.clone(), store.clone(), store, blobs, documents).await })
+    json!({ "steps": run(store, blobs, documents).await })
 }
 
-async fn run(
-    store: Arc<dyn AssetStore>,
-    index: Arc<dyn AssetIndex>,
-    maintenance: Arc<dyn Maintenance>,
-    blobs: Arc<dyn BlobStore>,
-    documents: &[Value],
-) -> Value {
-    let ops = Ops { store, index, maintenance, jobs: None, progress: Arc::new(Quiet) };
+async fn run<S>(store: Arc<S>, blobs: Arc<dyn BlobStore>, documents: &[Value]) -> Value
+where
+    S: AssetStore + AssetIndex + Maintenance + UserStore + 'static,
+{
+    let ops = Ops::quiet(store);
     let page = std::env::var("NNA_BENCH_PAGE").ok().and_then(|p| p.parse().ok()).unwrap_or(100);
     let sweep = Sweep { page, ..Sweep::default() };
     let n = documents.len() as f64;

@@ -203,6 +203,14 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         stray["createdAt"] = json!({"$date": "2026-06-01T00:00:00Z"});
         documents.push(stray);
         nna_ops::fixture::import(&ops, &documents).await.unwrap();
+        // An account for the operator to make an admin.
+        let registry = nna_domain::Registry::new(
+            Arc::new(legacy.store.clone()),
+            Arc::new(legacy.blobs.clone()),
+            nna_domain::RegistryConfig::default(),
+        );
+        let body = json!({"username": "operator-made", "email": "op@example.com", "password": "password1"});
+        registry.register(&nna_domain::auth::ClientAddress::unknown(), body.as_object().unwrap()).await.unwrap();
     }
     let (mut ops, r) = recorded(&legacy, "nna-ops", emulator().env_for(&legacy)).await;
     seen.insert("nna-ops", r);
@@ -216,6 +224,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         json!({"command": "reprocess-album-art"}),
         json!({"command": "recount"}),
         json!({"command": "reindex"}),
+        json!({"command": "make-admin", "email": "op@example.com"}),
         json!({"command": "rollback"}),
         json!({"command": "deletions"}),
     ] {

@@ -33,6 +33,8 @@ struct Request {
     jobs_per_second: Option<NonZeroU32>,
     /// Drills: stop after this many items, as if time ran out.
     stop_after: Option<u64>,
+    /// `make-admin`: whose account.
+    email: Option<String>,
 }
 
 impl Request {
@@ -55,6 +57,9 @@ impl Request {
             "status" => Command::Status,
             "recount" => Command::Recount,
             "reindex" => Command::Reindex,
+            "make-admin" => {
+                Command::MakeAdmin { email: self.email.clone().ok_or_else(|| "make-admin needs an email".to_owned())? }
+            }
             "deletions" => Command::Deletions { since: None },
             other => {
                 return Err(format!(

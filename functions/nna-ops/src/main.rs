@@ -10,7 +10,9 @@ mod target;
 use clap::{Args, Parser, Subcommand};
 use nna_domain::Timestamp;
 use nna_ops::sweep::Sweep;
-use nna_ops::{OpsError, backup, deletions, fixture, migrate, recount, reindex, reprocess, rollback, status, verify};
+use nna_ops::{
+    OpsError, admins, backup, deletions, fixture, migrate, recount, reindex, reprocess, rollback, status, verify,
+};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -105,6 +107,8 @@ enum Command {
     Status,
     /// Set the per-place counts listings show to what a pass over every asset finds (when quiet).
     Recount,
+    /// Give a registered account the admin role (the first admins come from here).
+    MakeAdmin { email: String },
     /// Rewrite every asset's derived items in the store's current layout, then recount: run
     /// after a deploy that changes the layout; safe to interrupt and run again.
     Reindex,
@@ -149,6 +153,7 @@ impl Command {
             Self::Status => "status",
             Self::Recount => "recount",
             Self::Reindex => "reindex",
+            Self::MakeAdmin { .. } => "make-admin",
             Self::Deletions { .. } => "deletions",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
@@ -230,6 +235,7 @@ impl Command {
             | Self::Rollback
             | Self::Recount
             | Self::Reindex
+            | Self::MakeAdmin { .. }
             | Self::Fixture { .. }
             | Self::ImportLegacy { .. } => true,
             Self::Migrate { dry_run, .. } | Self::ReprocessAlbumArt { dry_run, .. } => !dry_run,
@@ -299,6 +305,7 @@ async fn execute_held(
         Command::Status => done(json(status::status(ops, sweep).await?)?),
         Command::Recount => done(json(recount::recount(ops, sweep).await?)?),
         Command::Reindex => done(json(reindex::reindex(ops, sweep).await?)?),
+        Command::MakeAdmin { email } => done(json(admins::make_admin(ops, email).await?)?),
         Command::Deletions { since } => {
             let since = match since.as_deref() {
                 Some(s) => Some(Timestamp::parse(s).ok_or_else(|| format!("--since {s:?} is not an ISO 8601 time"))?),

@@ -44,14 +44,28 @@ pub async fn ops(store: &StoreSpec, queue_url: Option<&str>, progress: Arc<dyn P
             std::fs::create_dir_all(dir)?;
             let sqlite = Arc::new(SqliteStore::open(dir.join("registry.sqlite3"))?);
             let jobs: Arc<dyn JobQueue> = Arc::new(sqlite.queue());
-            Ops { store: sqlite.clone(), index: sqlite.clone(), maintenance: sqlite, jobs: Some(jobs), progress }
+            Ops {
+                store: sqlite.clone(),
+                index: sqlite.clone(),
+                users: sqlite.clone(),
+                maintenance: sqlite,
+                jobs: Some(jobs),
+                progress,
+            }
         }
         StoreSpec::Dynamo(table) => {
             let sdk = sdk().await;
             let dynamo = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
             let jobs =
                 queue_url.map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)) as Arc<dyn JobQueue>);
-            Ops { store: dynamo.clone(), index: dynamo.clone(), maintenance: dynamo, jobs, progress }
+            Ops {
+                store: dynamo.clone(),
+                index: dynamo.clone(),
+                users: dynamo.clone(),
+                maintenance: dynamo,
+                jobs,
+                progress,
+            }
         }
     })
 }

@@ -62,8 +62,7 @@ impl Production {
         let blobs =
             Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), &settings.bucket, &settings.public_url));
         let queue = settings.queue_url.as_ref().map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)));
-        let mut config = RegistryConfig::new(settings.max_upload_bytes, cursor_key);
-        config.admin_emails = settings.auth.admin_emails.clone();
+        let config = RegistryConfig::new(settings.max_upload_bytes, cursor_key);
         let mut registry = Registry::new(store.clone(), blobs.clone(), config);
         if let Some(queue) = &queue {
             registry = registry.with_jobs(queue.clone(), settings.art_lookup);
@@ -195,13 +194,21 @@ async fn request_metrics(
     response
 }
 
-/// Hands the claims of an API Gateway JWT authorizer, when one ran, to the router.
+/// Hands the router what API Gateway knows: the caller's address (for the login and register
+/// limits) and the claims of its JWT authorizer, when one ran.
 async fn authorizer_claims(
     mut request: axum_router::extract::Request,
     next: axum_router::middleware::Next,
 ) -> axum_router::response::Response {
     use lambda_http::RequestExt;
     use lambda_http::request::RequestContext;
+    let source = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.http.source_ip.clone(),
+        _ => None,
+    };
+    if let Some(ip) = source {
+        request.extensions_mut().insert(nna_domain::auth::ClientAddress(ip));
+    }
     let claims = match request.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(ctx)) => ctx
             .authorizer

@@ -45,3 +45,10 @@ pub const BATCH_ITEMS: usize = 100;
 pub const LIST_LIMIT_MAX: u32 = 1_000;
 pub const LIST_LIMIT_DEFAULT: u32 = 10;
 pub const SEARCH_QUERY_CHARS: usize = 200;
+
+/// Logins from one client (address): at most this many in a window of this many seconds.
+pub const LOGINS_PER_CLIENT: (u64, u64) = (30, 300);
+/// Logins to one account, from anywhere: at most this many in a window of this many seconds.
+pub const LOGINS_PER_ACCOUNT: (u64, u64) = (10, 900);
+/// Accounts registered from one client: at most this many in a window of this many seconds.
+pub const REGISTRATIONS_PER_CLIENT: (u64, u64) = (10, 3600);

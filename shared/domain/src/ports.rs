@@ -131,6 +131,15 @@ pub trait UserStore: Send + Sync {
     async fn set_role(&self, email: &Email, role: Role) -> Result<Option<User>, StoreError>;
 }
 
+/// Attempts counted per key in fixed windows: how login and register are rate-limited. Kept
+/// where every instance of a deployment sees them (the table on AWS).
+#[async_trait]
+pub trait Attempts: Send + Sync {
+    /// Counts one attempt under `key` in the window of `window_secs` (from the epoch) that holds
+    /// `now`, and answers how many that window holds, this one included.
+    async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError>;
+}
+
 /// A place's count as the store kept it, and as a pass over every asset found it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]

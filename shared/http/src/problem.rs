@@ -145,6 +145,15 @@ impl ApiError {
             Self::Registry(e @ RegistryError::KeyReused) => {
                 plain(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
             }
+            Self::Registry(e @ RegistryError::TooManyAttempts { retry_after_secs }) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                Problem {
+                    code: "too_many_attempts".into(),
+                    message: e.to_string(),
+                    field: None,
+                    details: Some(json!({ "retryAfter": retry_after_secs })),
+                },
+            ),
             Self::Registry(RegistryError::Unavailable(m)) => {
                 tracing::warn!(error = %m, "dependency unavailable");
                 plain(
@@ -171,6 +180,10 @@ impl IntoResponse for ApiError {
         let mut response = status.into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        let retry_after = problem.details.as_ref().and_then(|d| d.get("retryAfter")).and_then(Value::as_u64);
+        if let (StatusCode::TOO_MANY_REQUESTS, Some(secs)) = (status, retry_after) {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -34,6 +34,8 @@ pub struct LocalConfig {
     /// `NNA_HEADER_TIMEOUT_MS` (10 s), `NNA_IDLE_TIMEOUT_MS` (5 s), `NNA_BODY_TIMEOUT_MS` (30 s
     /// without a byte of the body), `NNA_MAX_CONNECTIONS` (512): see `serve`.
     pub connections: crate::serve::ConnectionLimits,
+    /// Login and register limits (`nna_domain::limits`; not read from the environment).
+    pub auth_rates: nna_domain::auth::AuthRates,
     /// `NNA_JWT_*`, `NNA_ADMIN_EMAILS` (see `AuthSettings`). Without `NNA_JWT_SECRET` a random
     /// secret is made once and kept in the data folder (`jwt-secret`), so tokens outlive restarts.
     pub auth: AuthSettings,
@@ -87,6 +89,7 @@ impl LocalConfig {
                 body_timeout: Duration::from_millis(number("NNA_BODY_TIMEOUT_MS", 30_000)?.max(100)),
                 max_connections: usize::try_from(number("NNA_MAX_CONNECTIONS", 512)?.max(1)).unwrap_or(usize::MAX),
             },
+            auth_rates: nna_domain::auth::AuthRates::default(),
             auth: AuthSettings::from_lookup(get).map_err(|problem| ConfigError::Var { var: "NNA_JWT_*", problem })?,
         })
     }

@@ -89,7 +89,7 @@ fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Wo
     let pipeline = config.art.pipeline(store.clone(), Arc::new(blobs.clone())).map_err(StartError::Art)?;
     let cursor_key = config.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);
     let mut registry_config = RegistryConfig::new(config.max_upload_bytes, cursor_key);
-    registry_config.admin_emails = config.auth.admin_emails.clone();
+    registry_config.auth_rates = config.auth_rates;
     // With processing off, art requests are still queued (and answered 202 pending): they are
     // worked when a server with processing on starts on the same data. Lookups for songs sent
     // without art are not queued then, or every song made offline would wait on one.

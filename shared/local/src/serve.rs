@@ -10,6 +10,7 @@ use axum::body::Body;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use nna_domain::auth::ClientAddress;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,8 +46,8 @@ pub async fn serve(
             _ = stopping.wait_for(|stop| *stop) => break,
             Some(_) = connections.join_next(), if !connections.is_empty() => continue,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of descriptors, or a connection reset before it was taken: keep serving.
                 tracing::warn!(error = %e, "accepting a connection failed");
@@ -58,8 +59,9 @@ pub async fn serve(
         match slots.clone().try_acquire_owned() {
             Ok(slot) => {
                 let (app, stopping) = (app.clone(), stopping.clone());
+                let client = ClientAddress(peer.ip().to_string());
                 connections.spawn(async move {
-                    connection(stream, app, limits, stopping).await;
+                    connection(stream, client, app, limits, stopping).await;
                     drop(slot);
                 });
             }
@@ -85,9 +87,20 @@ async fn refuse(mut stream: TcpStream) {
     .await;
 }
 
-async fn connection(stream: TcpStream, app: Router, limits: ConnectionLimits, mut stopping: watch::Receiver<bool>) {
+async fn connection(
+    stream: TcpStream,
+    client: ClientAddress,
+    app: Router,
+    limits: ConnectionLimits,
+    mut stopping: watch::Receiver<bool>,
+) {
     let (stream, activity) = Watched::new(stream);
-    let service = TowerToHyperService::new(app.map_request(|r: axum::http::Request<Incoming>| r.map(Body::new)));
+    // Who is asking, for the login and register limits.
+    let service = TowerToHyperService::new(app.map_request(move |r: axum::http::Request<Incoming>| {
+        let mut r = r.map(Body::new);
+        r.extensions_mut().insert(client.clone());
+        r
+    }));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
     let mut conn = pin!(http.serve_connection(TokioIo::new(stream), service));

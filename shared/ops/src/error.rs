@@ -30,4 +30,7 @@ pub enum OpsError {
     /// `stop_after` was reached: the run stopped as if killed, and resumes from its checkpoints.
     #[error("stopped after {0} items, as asked; run again to resume")]
     Interrupted(u64),
+    /// What the operator asked for cannot be done as asked (nothing was changed).
+    #[error("{0}")]
+    Refused(String),
 }

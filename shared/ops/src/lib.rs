@@ -7,6 +7,7 @@
 //! few at a time under an items-per-second limit, and (for the passes that write) a checkpoint
 //! per segment saved in the store after every page, so a killed run resumes where it stopped.
 
+pub mod admins;
 pub mod archive;
 pub mod backup;
 pub mod deletions;
@@ -28,7 +29,7 @@ pub use error::OpsError;
 pub use names::Duplicate;
 
 use nna_domain::jobs::JobQueue;
-use nna_domain::ports::{AssetIndex, AssetStore, Maintenance};
+use nna_domain::ports::{AssetIndex, AssetStore, Maintenance, UserStore};
 use nna_domain::search::{Level, Place};
 use progress::Progress;
 use std::sync::Arc;
@@ -42,16 +43,19 @@ pub struct Ops {
     /// Where album-art jobs go; `None` when the deployment has no queue (jobs are then reported
     /// as not sent, and `reprocess-album-art` sends them later).
     pub jobs: Option<Arc<dyn JobQueue>>,
+    /// Accounts: operators make the first admins (`make-admin`).
+    pub users: Arc<dyn UserStore>,
     pub progress: Arc<dyn Progress>,
 }
 
 impl Ops {
     /// One store that is the asset store, its index and its maintenance (as both adapters are),
     /// without a queue or progress bars.
-    pub fn quiet<S: AssetStore + AssetIndex + Maintenance + 'static>(store: Arc<S>) -> Self {
+    pub fn quiet<S: AssetStore + AssetIndex + Maintenance + UserStore + 'static>(store: Arc<S>) -> Self {
         Self {
             store: store.clone(),
             index: store.clone(),
+            users: store.clone(),
             maintenance: store,
             jobs: None,
             progress: Arc::new(progress::Quiet),

@@ -7,7 +7,21 @@ use serde_json::json;
 const BOSS: &str = "boss@tests.nna";
 
 async fn server() -> Server {
-    Server::start_with(|c| c.auth.admin_emails = vec![nna_domain::auth::Email::parse(BOSS).unwrap()]).await
+    Server::start().await
+}
+
+/// `nna-ops make-admin` on the server's data, as the operator of the machine runs it.
+fn operator_makes_admin(s: &Server, email: &str) -> (i32, String) {
+    let report = s.data_dir().join("make-admin.json");
+    let out = std::process::Command::new(crate::support::process::binary("nna-ops-cli", "nna-ops"))
+        .arg("--store")
+        .arg(format!("embedded:{}", s.data_dir().display()))
+        .arg("--report")
+        .arg(&report)
+        .args(["make-admin", email])
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[tokio::test]
@@ -79,7 +93,15 @@ async fn an_admin_makes_an_admin() {
         async move { s.send(anonymous().post(s.url("/api/auth/register")).json(&body)).await }
     };
     let boss = register("the-boss", BOSS).await;
-    assert_eq!(boss.data()["user"]["role"], "admin", "a configured admin email");
+    assert_eq!(boss.data()["user"]["role"], "editor", "registering never makes an admin");
+    let (code, err) = operator_makes_admin(s, "nobody@tests.nna");
+    assert_ne!(code, 0, "an account that does not exist: {err}");
+    assert!(err.contains("must register first"), "{err}");
+    let (code, err) = operator_makes_admin(s, BOSS);
+    assert_eq!(code, 0, "{err}");
+    let boss =
+        s.send(anonymous().post(s.url("/api/auth/login")).json(&json!({"email": BOSS, "password": "password1"}))).await;
+    assert_eq!(boss.data()["user"]["role"], "admin", "made by the operator");
     let editor = register("an-editor", "ed@example.com").await;
     let editor_token = editor.data()["token"].as_str().unwrap().to_owned();
 
@@ -108,4 +130,48 @@ async fn an_admin_makes_an_admin() {
         )
         .await;
     assert_eq!((missing.status, missing.code()), (404, "user_not_found"));
+}
+
+/// Per client and per account, login and register stop answering after so many attempts: `429`
+/// with `Retry-After`, before any password is checked.
+#[tokio::test]
+async fn logins_and_registrations_are_rate_limited() {
+    use nna_domain::auth::{AuthRates, Rate};
+    let rates = AuthRates {
+        logins_per_client: Rate { limit: 5, seconds: 600 },
+        logins_per_account: Rate { limit: 3, seconds: 600 },
+        registrations_per_client: Rate { limit: 2, seconds: 600 },
+    };
+    let s = &Server::start_with(|c| c.auth_rates = rates).await;
+    let post = |path: &'static str, body: serde_json::Value| async move {
+        s.send(anonymous().post(s.url(path)).json(&body)).await
+    };
+    for name in ["first-one", "second-one"] {
+        let body = json!({"username": name, "email": format!("{name}@example.com"), "password": "password1"});
+        assert_eq!(post("/api/auth/register", body).await.status, 201);
+    }
+    let third =
+        post("/api/auth/register", json!({"username": "third-one", "email": "t@example.com", "password": "password1"}))
+            .await;
+    assert_eq!((third.status, third.code()), (429, "too_many_attempts"), "{}", third.body);
+    let wait: u64 = third.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=600).contains(&wait), "{wait}");
+
+    let login = |email: &'static str, password: &'static str| {
+        post("/api/auth/login", json!({"email": email, "password": password}))
+    };
+    for _ in 0..3 {
+        assert_eq!(login("first-one@example.com", "guess").await.status, 401);
+    }
+    let blocked = login("first-one@example.com", "password1").await;
+    assert_eq!(
+        (blocked.status, blocked.code()),
+        (429, "too_many_attempts"),
+        "the account's limit, right password or not"
+    );
+    assert!(blocked.header("retry-after").is_some());
+    // Another account still logs in from this client, until the client's own limit (five).
+    assert_eq!(login("second-one@example.com", "password1").await.status, 200);
+    let other = login("second-one@example.com", "password1").await;
+    assert_eq!((other.status, other.code()), (429, "too_many_attempts"), "{}", other.body);
 }

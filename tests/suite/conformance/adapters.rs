@@ -1,7 +1,7 @@
 use crate::support::Aws;
 use nna_aws::SqsQueue;
 use nna_domain::jobs::{JobQueue, JobSource};
-use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance, UserStore};
+use nna_domain::ports::{AssetIndex, AssetStore, Attempts, BlobStore, Maintenance, UserStore};
 use nna_domain::{Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteQueue, SqliteStore};
 use std::sync::Arc;
@@ -12,6 +12,7 @@ pub struct Adapters {
     pub index: Arc<dyn AssetIndex>,
     pub maintenance: Arc<dyn Maintenance>,
     pub users: Arc<dyn UserStore>,
+    pub attempts: Arc<dyn Attempts>,
     pub blobs: Arc<dyn BlobStore>,
     pub queue: Arc<dyn JobQueue>,
     pub source: Arc<dyn JobSource>,
@@ -59,7 +60,7 @@ fn assemble<S, Q>(
     dir: Option<tempfile::TempDir>,
 ) -> Adapters
 where
-    S: AssetStore + AssetIndex + Maintenance + UserStore + 'static,
+    S: AssetStore + AssetIndex + Maintenance + UserStore + Attempts + 'static,
     Q: JobQueue + JobSource + 'static,
 {
     let (s, b) = (store.clone(), blobs.clone());
@@ -70,6 +71,7 @@ where
         store: store.clone(),
         maintenance: store.clone(),
         users: store.clone(),
+        attempts: store.clone(),
         index: store,
         blobs,
         queue: queue.clone(),

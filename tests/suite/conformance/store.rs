@@ -24,7 +24,24 @@ for_both!(store:
     accounts_are_unique_by_email_and_take_roles,
     idempotent_creates_make_one_asset,
     an_expired_key_is_free_again,
+    attempts_are_counted_per_key_and_window,
 );
+
+/// The login and register limits' counter: per key, per window, shared by every caller.
+async fn attempts_are_counted_per_key_and_window(a: Adapters) {
+    let at = |secs: i64| nna_domain::Timestamp::from_millis(secs * 1000).unwrap();
+    let counts: Vec<u64> = futures::future::join_all((0..5).map(|_| a.attempts.attempt("login:10.0.0.1", 60, at(120))))
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [1, 2, 3, 4, 5], "concurrent attempts each counted once: {counts:?}");
+    assert_eq!(a.attempts.attempt("login:10.0.0.1", 60, at(179)).await.unwrap(), 6, "the same window");
+    assert_eq!(a.attempts.attempt("login:10.0.0.1", 60, at(180)).await.unwrap(), 1, "the next window");
+    assert_eq!(a.attempts.attempt("login:10.0.0.2", 60, at(179)).await.unwrap(), 1, "another key");
+}
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {
     v.as_object().unwrap().clone()

@@ -14,8 +14,14 @@ async fn the_ops_function_migrates_in_resumable_invocations() {
     let env = emulator().env_for(&aws);
     let backups = format!("s3://{}/backups/pre", aws.bucket);
     let store = Arc::new(aws.store);
-    let ops =
-        Ops { store: store.clone(), index: store.clone(), maintenance: store, jobs: None, progress: Arc::new(Quiet) };
+    let ops = Ops {
+        store: store.clone(),
+        index: store.clone(),
+        users: store.clone(),
+        maintenance: store,
+        jobs: None,
+        progress: Arc::new(Quiet),
+    };
     nna_ops::fixture::import(&ops, &nna_ops::fixture::legacy_documents(300, 3)).await.unwrap();
     let mut function = Function::start_binary(
         &binary("nna-ops-cli", "nna-ops"),

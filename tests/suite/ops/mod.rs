@@ -25,6 +25,7 @@ pub fn ops(a: &Adapters) -> Ops {
         store: a.store.clone(),
         index: a.index.clone(),
         maintenance: a.maintenance.clone(),
+        users: a.users.clone(),
         jobs: Some(a.queue.clone()),
         progress: Arc::new(Quiet),
     }

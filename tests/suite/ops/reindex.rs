@@ -67,6 +67,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
         store: store.clone(),
         index: store.clone() as Arc<dyn AssetIndex>,
         maintenance: store.clone(),
+        users: store.clone(),
         jobs: None,
         progress: Arc::new(Quiet),
     };

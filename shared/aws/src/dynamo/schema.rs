@@ -14,7 +14,8 @@
 //! - posting `T#<namespace>:<two characters>` / `<term>#<created position>`: one per index term of
 //!   an asset (`search::index_terms`), so a term's postings, and every term with a given prefix, are
 //!   one `Query` on one partition;
-//! - place posting `P#<L.CAS.ATL>` / `<created position>`: a subcategory in creation order.
+//! - place posting `P#<L.CAS.ATL>` / `<created position>`: a subcategory in creation order;
+//! - account `U#<email>` / `U`, and login and register attempts `U# attempts:<key>` / `<window>`.
 //!
 //! Index attributes on asset items: `gAll`, `gLayer`, `gSubcategory` (places), `created`,
 //! `updated`, `nameKey`, `owner` (positions in each order, `search::position`). Six keys-only

@@ -1,13 +1,16 @@
 //! Accounts as items `U#<email>` / `U` beside the assets: the account's fields (serde_dynamo).
-//! Not in any index: accounts are only ever read by email.
+//! Not in any index: accounts are only ever read by email. Login and register attempts are
+//! items `U# attempts:<key>` / `<window start>` (under `U#`, so a function limited to accounts
+//! may count them; no email holds a space), `n` and a TTL a day past the window.
 
-use super::item::{Item, s};
+use super::item::{Item, n, s};
 use super::schema::{PK, SK};
 use super::{DynamoStore, conditional_failed, store_error};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
+use nna_domain::Timestamp;
 use nna_domain::auth::{Email, Role, User};
-use nna_domain::ports::{StoreError, UserStore};
+use nna_domain::ports::{Attempts, StoreError, UserStore};
 use std::collections::HashMap;
 
 fn key(email: &Email) -> Item {
@@ -61,5 +64,34 @@ impl UserStore for DynamoStore {
             Err(e) if conditional_failed(&e) => Ok(None),
             Err(e) => Err(store_error(e)),
         }
+    }
+}
+
+#[async_trait]
+impl Attempts for DynamoStore {
+    async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
+        let seconds = i64::try_from(window_secs.max(1)).unwrap_or(i64::MAX);
+        let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
+        let item =
+            HashMap::from([(PK.to_owned(), s(format!("U# attempts:{key}"))), (SK.to_owned(), s(window.to_string()))]);
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(item))
+            .update_expression("ADD #n :one SET #ttl = :expires")
+            .expression_attribute_names("#n", "n")
+            .expression_attribute_names("#ttl", "_ttl")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":expires", n(window + seconds + 86_400))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(store_error)?;
+        Ok(out
+            .attributes
+            .as_ref()
+            .and_then(|a| super::item::number_attr(a, "n"))
+            .map_or(1, |v| u64::try_from(v).unwrap_or(0)))
     }
 }

@@ -1,5 +1,6 @@
 //! The account use cases behind `/api/auth/*`.
 
+use super::throttle::{ClientAddress, admit};
 use super::{Caller, Email, NewUser, Role, User, UserId, credentials, password};
 use crate::error::{ErrorCode, FieldError};
 use crate::parse::{as_str, present};
@@ -9,10 +10,13 @@ use crate::time::Timestamp;
 use serde_json::{Map, Value};
 
 impl Registry {
-    /// A new editor account (an admin one for the deployment's configured admin emails).
-    pub async fn register(&self, body: &Map<String, Value>) -> Result<User, RegistryError> {
+    /// A new editor account. Nobody becomes an admin by registering: an operator or an admin
+    /// makes admins.
+    pub async fn register(&self, client: &ClientAddress, body: &Map<String, Value>) -> Result<User, RegistryError> {
+        let rates = self.config().auth_rates;
+        admit(self.attempts(), &format!("register:{}", client.0), rates.registrations_per_client).await?;
         let new = NewUser::parse(body)?;
-        let role = if self.config().admin_emails.contains(&new.email) { Role::Admin } else { Role::Editor };
+        let role = Role::Editor;
         let password_hash = password::hash(new.password).await.map_err(RegistryError::Internal)?;
         let user = User {
             id: UserId(crate::id::AssetId::generate().to_string()),
@@ -30,8 +34,11 @@ impl Registry {
     }
 
     /// The account whose email and password these are; one answer for every kind of mismatch.
-    pub async fn login(&self, body: &Map<String, Value>) -> Result<User, RegistryError> {
+    pub async fn login(&self, client: &ClientAddress, body: &Map<String, Value>) -> Result<User, RegistryError> {
+        let rates = self.config().auth_rates;
+        admit(self.attempts(), &format!("login:{}", client.0), rates.logins_per_client).await?;
         let (email, password) = credentials(body)?;
+        admit(self.attempts(), &format!("login-account:{email}"), rates.logins_per_account).await?;
         let user = self.users().user(&email).await?;
         let matches = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
         match user {

@@ -4,8 +4,10 @@
 
 mod accounts;
 mod password;
+mod throttle;
 mod user;
 
+pub use throttle::{AuthRates, ClientAddress, Rate};
 pub use user::{Email, NewUser, Password, User, UserId, Username, credentials};
 
 use crate::asset::Asset;

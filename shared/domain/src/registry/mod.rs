@@ -14,9 +14,8 @@ pub use delete::{BROKEN_COMPONENTS, Deleted};
 pub use edit::Writer;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
-use crate::auth::Email;
 use crate::error::{FieldError, Invalid};
-use crate::ports::{AssetIndex, AssetStore, BlobError, BlobStore, StoreError, UserStore};
+use crate::ports::{AssetIndex, AssetStore, Attempts, BlobError, BlobStore, StoreError, UserStore};
 use crate::search::{CursorKey, SearchTuning};
 use std::sync::Arc;
 
@@ -49,6 +48,9 @@ pub enum RegistryError {
     /// Another request with the same `Idempotency-Key` is being answered right now.
     #[error("another request with this Idempotency-Key is in progress; retry")]
     KeyInUse,
+    /// Too many logins or registrations from one client, or logins to one account.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("{0}")]
     Unavailable(String),
     #[error("{0}")]
@@ -95,11 +97,10 @@ pub struct RegistryConfig {
     /// Signs paging cursors; every instance of a deployment must share it.
     pub cursor_key: CursorKey,
     pub search: SearchTuning,
-    /// Accounts registered with these emails are admins from the start (the first admin has to
-    /// come from somewhere).
-    pub admin_emails: Vec<Email>,
     /// How long a create's `Idempotency-Key` is remembered.
     pub idempotency_lifetime: std::time::Duration,
+    /// Login and register rate limits.
+    pub auth_rates: crate::auth::AuthRates,
 }
 
 impl RegistryConfig {
@@ -108,8 +109,8 @@ impl RegistryConfig {
             max_upload_bytes,
             cursor_key,
             search: SearchTuning::default(),
-            admin_emails: Vec::new(),
             idempotency_lifetime: crate::idempotency::KEY_LIFETIME,
+            auth_rates: crate::auth::AuthRates::default(),
         }
     }
 }
@@ -126,6 +127,7 @@ pub struct Registry {
     store: Arc<dyn AssetStore>,
     index: Arc<dyn AssetIndex>,
     users: Arc<dyn UserStore>,
+    attempts: Arc<dyn Attempts>,
     blobs: Arc<dyn BlobStore>,
     config: RegistryConfig,
     jobs: Option<art::ArtJobs>,
@@ -133,14 +135,14 @@ pub struct Registry {
 
 impl Registry {
     /// A store keeps assets, their search index and the accounts together.
-    pub fn new<S: AssetStore + AssetIndex + UserStore + 'static>(
+    pub fn new<S: AssetStore + AssetIndex + UserStore + Attempts + 'static>(
         store: Arc<S>,
         blobs: Arc<dyn BlobStore>,
         config: RegistryConfig,
     ) -> Self {
         // Index the taxonomy now rather than during someone's request.
         let _ = crate::taxonomy::taxonomy();
-        Self { index: store.clone(), users: store.clone(), store, blobs, config, jobs: None }
+        Self { index: store.clone(), users: store.clone(), attempts: store.clone(), store, blobs, config, jobs: None }
     }
 
     pub fn config(&self) -> &RegistryConfig {
@@ -149,6 +151,10 @@ impl Registry {
 
     pub(crate) fn users(&self) -> &Arc<dyn UserStore> {
         &self.users
+    }
+
+    pub(crate) fn attempts(&self) -> &dyn Attempts {
+        self.attempts.as_ref()
     }
 
     pub fn blobs(&self) -> &Arc<dyn BlobStore> {

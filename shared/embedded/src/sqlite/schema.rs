@@ -118,6 +118,11 @@ const STEPS: &[Step] = &[
     // 12: name positions sort under the asset's place (`search::position`); only names that are
     // not their subcategory's HFNs move.
     Step::Reindex,
+    // 13: login and register attempts per key and window (its start, in seconds).
+    Step::Sql(
+        "CREATE TABLE attempts (key TEXT NOT NULL, window INTEGER NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (key, window)) STRICT, WITHOUT ROWID;",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -2,8 +2,9 @@
 
 use super::{SqliteStore, sql};
 use async_trait::async_trait;
+use nna_domain::Timestamp;
 use nna_domain::auth::{Email, Role, User};
-use nna_domain::ports::{StoreError, UserStore};
+use nna_domain::ports::{Attempts, StoreError, UserStore};
 use rusqlite::{Connection, OptionalExtension, params};
 
 fn find(conn: &Connection, email: &str) -> Result<Option<User>, StoreError> {
@@ -51,6 +52,36 @@ impl UserStore for SqliteStore {
                 conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?])
                     .map_err(sql)?;
                 Ok(Some(user))
+            })
+        })
+        .await
+    }
+}
+
+/// Windows older than this are dropped when a new one starts: no rate here spans a day.
+const ATTEMPTS_KEPT_SECS: i64 = 86_400;
+
+#[async_trait]
+impl Attempts for SqliteStore {
+    async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
+        let seconds = i64::try_from(window_secs.max(1)).unwrap_or(i64::MAX);
+        let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
+        let key = key.to_owned();
+        self.blocking(move |inner| {
+            inner.write(|conn| {
+                let n: i64 = conn
+                    .query_row(
+                        "INSERT INTO attempts (key, window, n) VALUES (?1, ?2, 1)
+                         ON CONFLICT (key, window) DO UPDATE SET n = n + 1 RETURNING n",
+                        params![key, window],
+                        |r| r.get(0),
+                    )
+                    .map_err(sql)?;
+                if n == 1 {
+                    conn.execute("DELETE FROM attempts WHERE window < ?1", [window - ATTEMPTS_KEPT_SECS])
+                        .map_err(sql)?;
+                }
+                Ok(u64::try_from(n).unwrap_or(0))
             })
         })
         .await

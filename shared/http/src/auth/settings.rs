@@ -1,10 +1,10 @@
 //! Auth configuration from the environment, the same for every deployment:
 //! `NNA_JWT_SECRET` (≥ 32 bytes), `NNA_JWT_ISSUER` (default `nna-registry`), `NNA_JWT_AUDIENCE`
-//! (default `nna-registry-api`), `NNA_JWT_TTL_SECS` (default a day), `NNA_ADMIN_EMAILS`
-//! (comma-separated: these accounts are admins from registration).
+//! (default `nna-registry-api`), `NNA_JWT_TTL_SECS` (default a day). Admins are made by an operator
+//! (`nna-ops make-admin`) or an admin, so `NNA_ADMIN_EMAILS`, which once made anyone who registered
+//! a listed address an admin, is refused rather than silently ignored.
 
 use super::TokenSettings;
-use nna_domain::auth::Email;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -15,7 +15,6 @@ pub struct AuthSettings {
     pub issuer: String,
     pub audience: String,
     pub lifetime: Duration,
-    pub admin_emails: Vec<Email>,
 }
 
 impl AuthSettings {
@@ -29,23 +28,39 @@ impl AuthSettings {
             Some(n) => n.parse().map_err(|_| format!("NNA_JWT_TTL_SECS: {n:?} is not a number of seconds"))?,
             None => 24 * 3600,
         };
-        let admin_emails = get("NNA_ADMIN_EMAILS")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(|e| Email::parse(e).map_err(|m| format!("NNA_ADMIN_EMAILS: {m}")))
-            .collect::<Result<_, _>>()?;
+        if get("NNA_ADMIN_EMAILS").is_some() {
+            return Err(
+                "NNA_ADMIN_EMAILS is no longer read: registering an address proves nothing, so it never makes \
+                 an admin; make one with `nna-ops make-admin <email>` (or as an admin, POST /api/auth/make-admin)"
+                    .into(),
+            );
+        }
         Ok(Self {
             secret,
             issuer: get("NNA_JWT_ISSUER").unwrap_or_else(|| "nna-registry".into()),
             audience: get("NNA_JWT_AUDIENCE").unwrap_or_else(|| "nna-registry-api".into()),
             lifetime: Duration::from_secs(lifetime),
-            admin_emails,
         })
     }
 
     pub fn tokens(&self, secret: Vec<u8>) -> TokenSettings {
         TokenSettings { secret, issuer: self.issuer.clone(), audience: self.audience.clone(), lifetime: self.lifetime }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_emails_are_refused_not_ignored() {
+        let with = |k: &str| match k {
+            "NNA_ADMIN_EMAILS" => Some("boss@example.com".to_owned()),
+            _ => None,
+        };
+        let refused = AuthSettings::from_lookup(with).unwrap_err();
+        assert!(refused.contains("nna-ops make-admin"), "{refused}");
+        // The template used to set it empty: that is no setting at all.
+        assert!(AuthSettings::from_lookup(|k| (k == "NNA_ADMIN_EMAILS").then(String::new)).is_ok());
     }
 }

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use nna_domain::RegistryError;
-use nna_domain::auth::{Caller, User};
+use nna_domain::auth::{Caller, ClientAddress, User};
 use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
@@ -23,6 +23,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/auth/make-admin", post(make_admin))
 }
 
+/// The caller's address, as the deployment put it on the request (the connection's, or API
+/// Gateway's `sourceIp`).
+fn client(request: &Request) -> ClientAddress {
+    request.extensions().get::<ClientAddress>().cloned().unwrap_or_else(ClientAddress::unknown)
+}
+
 fn session(s: &AppState, status: StatusCode, user: &User) -> Result<Response, ApiError> {
     let token = s.tokens.issue(user).map_err(|e| RegistryError::Internal(e.to_string()))?;
     Ok(ok(status, json!({ "token": token, "expiresIn": s.tokens.lifetime().as_secs(), "user": user.public() })))
@@ -31,8 +37,9 @@ fn session(s: &AppState, status: StatusCode, user: &User) -> Result<Response, Ap
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = Registration,
     responses((status = 201, description = "The account and a token", body = SessionAnswer)))]
 pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let client = client(&request);
     let body = body::object(request, s.limits.json_bytes).await?;
-    let user = s.registry.register(&body).await?;
+    let user = s.registry.register(&client, &body).await?;
     tracing::info!(user = %user.id.0, role = user.role.as_str(), "account registered");
     session(&s, StatusCode::CREATED, &user)
 }
@@ -40,8 +47,9 @@ pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Res
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Credentials,
     responses((status = 200, description = "The account and a token", body = SessionAnswer)))]
 pub(crate) async fn login(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let client = client(&request);
     let body = body::object(request, s.limits.json_bytes).await?;
-    let user = s.registry.login(&body).await?;
+    let user = s.registry.login(&client, &body).await?;
     session(&s, StatusCode::OK, &user)
 }
 
