@@ -211,6 +211,10 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         );
         let body = json!({"username": "operator-made", "email": "op@example.com", "password": "password1"});
         registry.register(&nna_domain::auth::ClientAddress::unknown(), body.as_object().unwrap()).await.unwrap();
+        // An upload nobody claimed, for the file sweep.
+        let orphan = nna_domain::ports::BlobKey::parse("uploads/2026/01/6a00000000000000000000ee.png").unwrap();
+        let meta = nna_domain::ports::BlobMeta { content_type: "image/png".into(), cache_control: "no-store".into() };
+        legacy.blobs.put(&orphan, bytes::Bytes::from_static(crate::support::PNG_HEAD), &meta).await.unwrap();
     }
     let (mut ops, r) = recorded(&legacy, "nna-ops", emulator().env_for(&legacy)).await;
     seen.insert("nna-ops", r);
@@ -225,6 +229,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         json!({"command": "recount"}),
         json!({"command": "reindex"}),
         json!({"command": "make-admin", "email": "op@example.com"}),
+        json!({"command": "sweep-files", "olderThanSecs": 0}),
         json!({"command": "rollback"}),
         json!({"command": "deletions"}),
     ] {

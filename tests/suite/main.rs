@@ -18,6 +18,7 @@ mod crash;
 mod create;
 mod edit;
 mod faults;
+mod files;
 mod frontend;
 mod functions;
 mod http_contract;

@@ -35,6 +35,8 @@ struct Request {
     stop_after: Option<u64>,
     /// `make-admin`: whose account.
     email: Option<String>,
+    /// `sweep-files`: only files older than this (default an hour).
+    older_than_secs: Option<u64>,
 }
 
 impl Request {
@@ -57,6 +59,7 @@ impl Request {
             "status" => Command::Status,
             "recount" => Command::Recount,
             "reindex" => Command::Reindex,
+            "sweep-files" => Command::SweepFiles { dry_run: self.dry_run, older_than_secs: self.older_than_secs },
             "make-admin" => {
                 Command::MakeAdmin { email: self.email.clone().ok_or_else(|| "make-admin needs an email".to_owned())? }
             }

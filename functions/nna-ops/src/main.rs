@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use nna_domain::Timestamp;
 use nna_ops::sweep::Sweep;
 use nna_ops::{
-    OpsError, admins, backup, deletions, fixture, migrate, recount, reindex, reprocess, rollback, status, verify,
+    OpsError, admins, backup, deletions, files, fixture, migrate, recount, reindex, reprocess, rollback, status, verify,
 };
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -107,6 +107,16 @@ enum Command {
     Status,
     /// Set the per-place counts listings show to what a pass over every asset finds (when quiet).
     Recount,
+    /// Remove stored files no asset owns that are more than an hour old (uploads never claimed,
+    /// replaced or refused art, files of deleted assets, leftovers of killed writes).
+    SweepFiles {
+        #[arg(long)]
+        dry_run: bool,
+        /// Only files older than this many seconds (default an hour: younger ones may be an
+        /// upload about to be claimed or art being written).
+        #[arg(long)]
+        older_than_secs: Option<u64>,
+    },
     /// Give a registered account the admin role (the first admins come from here).
     MakeAdmin { email: String },
     /// Rewrite every asset's derived items in the store's current layout, then recount: run
@@ -154,6 +164,7 @@ impl Command {
             Self::Recount => "recount",
             Self::Reindex => "reindex",
             Self::MakeAdmin { .. } => "make-admin",
+            Self::SweepFiles { .. } => "sweep-files",
             Self::Deletions { .. } => "deletions",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
@@ -238,7 +249,9 @@ impl Command {
             | Self::MakeAdmin { .. }
             | Self::Fixture { .. }
             | Self::ImportLegacy { .. } => true,
-            Self::Migrate { dry_run, .. } | Self::ReprocessAlbumArt { dry_run, .. } => !dry_run,
+            Self::Migrate { dry_run, .. }
+            | Self::ReprocessAlbumArt { dry_run, .. }
+            | Self::SweepFiles { dry_run, .. } => !dry_run,
             Self::Backup { .. } | Self::Verify { .. } | Self::Status | Self::Deletions { .. } | Self::Smoke { .. } => {
                 false
             }
@@ -306,6 +319,10 @@ async fn execute_held(
         Command::Recount => done(json(recount::recount(ops, sweep).await?)?),
         Command::Reindex => done(json(reindex::reindex(ops, sweep).await?)?),
         Command::MakeAdmin { email } => done(json(admins::make_admin(ops, email).await?)?),
+        Command::SweepFiles { dry_run, older_than_secs } => {
+            let older_than = older_than_secs.map(std::time::Duration::from_secs);
+            done(json(files::sweep_files(ops, *dry_run, older_than).await?)?)
+        }
         Command::Deletions { since } => {
             let since = match since.as_deref() {
                 Some(s) => Some(Timestamp::parse(s).ok_or_else(|| format!("--since {s:?} is not an ISO 8601 time"))?),

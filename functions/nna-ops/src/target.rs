@@ -3,6 +3,7 @@
 
 use nna_aws::{DynamoStore, S3Blobs, SqsQueue};
 use nna_domain::jobs::JobQueue;
+use nna_domain::ports::BlobStore;
 use nna_embedded::SqliteStore;
 use nna_ops::Ops;
 use nna_ops::archive::{Archive, BlobArchive, DirArchive};
@@ -44,10 +45,13 @@ pub async fn ops(store: &StoreSpec, queue_url: Option<&str>, progress: Arc<dyn P
             std::fs::create_dir_all(dir)?;
             let sqlite = Arc::new(SqliteStore::open(dir.join("registry.sqlite3"))?);
             let jobs: Arc<dyn JobQueue> = Arc::new(sqlite.queue());
+            // URLs are not needed: the sweep recognises a file by its key.
+            let files = nna_embedded::DiskBlobs::new(dir.join("files"), "http://files", "http://upload")?;
             Ops {
                 store: sqlite.clone(),
                 index: sqlite.clone(),
                 users: sqlite.clone(),
+                files: Some(Arc::new(files)),
                 maintenance: sqlite,
                 jobs: Some(jobs),
                 progress,
@@ -58,10 +62,17 @@ pub async fn ops(store: &StoreSpec, queue_url: Option<&str>, progress: Arc<dyn P
             let dynamo = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
             let jobs =
                 queue_url.map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)) as Arc<dyn JobQueue>);
+            // The files bucket, as the deployment names it (`NNA_BUCKET`).
+            let files = std::env::var("NNA_BUCKET").ok().filter(|b| !b.trim().is_empty()).map(|bucket| {
+                let config = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style()).build();
+                let public = std::env::var("NNA_PUBLIC_URL").unwrap_or_default();
+                Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(config), &bucket, &public)) as Arc<dyn BlobStore>
+            });
             Ops {
                 store: dynamo.clone(),
                 index: dynamo.clone(),
                 users: dynamo.clone(),
+                files,
                 maintenance: dynamo,
                 jobs,
                 progress,

@@ -128,6 +128,14 @@ impl Pipeline {
                     if f.is_transient() { format!("retries_exhausted:{}", f.code()) } else { f.code().to_owned() };
                 self.record(asset_id, wanted, |current| failed(current, &code)).await?;
                 observe(Some(&code));
+                // A refused upload is of no use to anyone: it goes now (a passing failure keeps it
+                // for the retry).
+                if let (Wanted::Upload { key, .. }, false) = (wanted, f.is_transient())
+                    && let Some(key) = BlobKey::parse(key).filter(|k| k.belongs_to(asset_id))
+                    && let Err(e) = self.blobs.delete(&key).await
+                {
+                    tracing::warn!(%key, error = %e, "a refused upload was left for the file sweep");
+                }
                 // Out of attempts: the message goes on to the dead-letter queue for a person.
                 if f.is_transient() { Err(JobError::Transient(f.to_string())) } else { Ok(()) }
             }

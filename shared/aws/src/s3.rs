@@ -10,7 +10,7 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use bytes::Bytes;
 use nna_domain::Timestamp;
-use nna_domain::ports::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, BlobStore, PresignedPut};
+use nna_domain::ports::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, BlobStore, PresignedPut, StoredBlob};
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -98,6 +98,29 @@ impl BlobStore for S3Blobs {
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
         self.client.delete_object().bucket(&self.bucket).key(key.as_str()).send().await.map_err(blob_error)?;
         Ok(())
+    }
+
+    async fn list(&self, prefix: &str, after: Option<&BlobKey>, limit: usize) -> Result<Vec<StoredBlob>, BlobError> {
+        let out = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .set_start_after(after.map(|k| k.as_str().to_owned()))
+            .max_keys(i32::try_from(limit.clamp(1, 1000)).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(blob_error)?;
+        Ok(out
+            .contents
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|o| {
+                let key = BlobKey::parse(o.key.as_deref()?)?;
+                let modified = Timestamp::from_millis(o.last_modified?.to_millis().ok()?)?;
+                Some(StoredBlob { key, modified })
+            })
+            .collect())
     }
 
     async fn copy(&self, from: &BlobKey, to: &BlobKey, meta: &BlobMeta) -> Result<(), BlobError> {

@@ -5,6 +5,7 @@ pub mod address;
 pub mod asset;
 pub mod auth;
 pub mod error;
+pub mod files;
 pub mod id;
 pub mod idempotency;
 pub mod input;

@@ -333,6 +333,13 @@ pub struct BlobInfo {
     pub content_type: Option<String>,
 }
 
+/// A stored file as a listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBlob {
+    pub key: BlobKey,
+    pub modified: Timestamp,
+}
+
 /// Permission to upload one file straight to storage: `PUT` the bytes to `url` with `headers`
 /// before `expires_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,6 +357,9 @@ pub trait BlobStore: Send + Sync {
     /// The first `len` bytes (fewer if the file is shorter): enough to tell what a file is.
     async fn read_prefix(&self, key: &BlobKey, len: u64) -> Result<Option<Bytes>, BlobError>;
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError>;
+    /// Up to `limit` stored files whose keys begin with `prefix`, in key order, after `after`:
+    /// how the file sweep reads them all.
+    async fn list(&self, prefix: &str, after: Option<&BlobKey>, limit: usize) -> Result<Vec<StoredBlob>, BlobError>;
     /// Copies a stored file to another key, with new metadata.
     async fn copy(&self, from: &BlobKey, to: &BlobKey, meta: &BlobMeta) -> Result<(), BlobError>;
     /// A short-lived URL that accepts exactly one file of this type and size at this key.

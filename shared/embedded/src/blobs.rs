@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use hmac::{Hmac, KeyInit, Mac};
 use nna_domain::Timestamp;
-use nna_domain::ports::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, BlobStore, PresignedPut};
+use nna_domain::ports::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, BlobStore, PresignedPut, StoredBlob};
 use nna_domain::upload::IMMUTABLE_CACHE;
 use sha2::Sha256;
 use std::io::{Read, Write};
@@ -119,6 +119,29 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The files under `dir`, keyed by their path from `root`; anything that is not a valid key is
+/// not this store's and is left out.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<StoredBlob>) -> std::io::Result<()> {
+    let Some(entries) = missing_is_none(std::fs::read_dir(dir))? else { return Ok(()) };
+    for entry in entries {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(root, &entry.path(), out)?;
+        } else if kind.is_file() {
+            let path = entry.path();
+            let relative = path.strip_prefix(root).ok().and_then(|p| p.to_str()).map(|p| p.replace('\\', "/"));
+            let modified = entry.metadata()?.modified()?;
+            let millis = modified.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+            let modified = Timestamp::from_millis(i64::try_from(millis).unwrap_or(i64::MAX));
+            if let (Some(key), Some(modified)) = (relative.as_deref().and_then(BlobKey::parse), modified) {
+                out.push(StoredBlob { key, modified });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn missing_is_none<T>(r: std::io::Result<T>) -> std::io::Result<Option<T>> {
     match r {
         Ok(v) => Ok(Some(v)),
@@ -162,6 +185,29 @@ impl BlobStore for DiskBlobs {
 
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
         missing_is_none(tokio::fs::remove_file(self.file(key)).await).map(|_| ()).map_err(io)
+    }
+
+    /// Every file under the root (temporary files of an interrupted write too), walked on each
+    /// call: a local store is small.
+    async fn list(&self, prefix: &str, after: Option<&BlobKey>, limit: usize) -> Result<Vec<StoredBlob>, BlobError> {
+        let root = self.root.clone();
+        let (prefix, after) = (prefix.to_owned(), after.map(|k| k.as_str().to_owned()));
+        // The folder holding everything under the prefix (`album-art/` → `album-art`).
+        let folder = match prefix.rsplit_once('/') {
+            Some((dir, _)) if BlobKey::parse(dir).is_some() => root.join(dir),
+            _ => root.clone(),
+        };
+        blocking(move || {
+            let mut found = Vec::new();
+            walk(&root, &folder, &mut found)?;
+            found.retain(|b: &StoredBlob| {
+                b.key.as_str().starts_with(&prefix) && after.as_deref().is_none_or(|a| b.key.as_str() > a)
+            });
+            found.sort_by(|a, b| a.key.as_str().cmp(b.key.as_str()));
+            found.truncate(limit);
+            Ok(found)
+        })
+        .await
     }
 
     async fn copy(&self, from: &BlobKey, to: &BlobKey, _meta: &BlobMeta) -> Result<(), BlobError> {

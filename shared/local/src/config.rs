@@ -34,6 +34,8 @@ pub struct LocalConfig {
     /// `NNA_HEADER_TIMEOUT_MS` (10 s), `NNA_IDLE_TIMEOUT_MS` (5 s), `NNA_BODY_TIMEOUT_MS` (30 s
     /// without a byte of the body), `NNA_MAX_CONNECTIONS` (512): see `serve`.
     pub connections: crate::serve::ConnectionLimits,
+    /// `NNA_FILE_SWEEP_SECS` (3600; 0: never): how often files no asset owns are removed.
+    pub file_sweep: Option<Duration>,
     /// Login and register limits (`nna_domain::limits`; not read from the environment).
     pub auth_rates: nna_domain::auth::AuthRates,
     /// `NNA_JWT_*`, `NNA_ADMIN_EMAILS` (see `AuthSettings`). Without `NNA_JWT_SECRET` a random
@@ -89,6 +91,7 @@ impl LocalConfig {
                 body_timeout: Duration::from_millis(number("NNA_BODY_TIMEOUT_MS", 30_000)?.max(100)),
                 max_connections: usize::try_from(number("NNA_MAX_CONNECTIONS", 512)?.max(1)).unwrap_or(usize::MAX),
             },
+            file_sweep: Some(number("NNA_FILE_SWEEP_SECS", 3600)?).filter(|s| *s > 0).map(Duration::from_secs),
             auth_rates: nna_domain::auth::AuthRates::default(),
             auth: AuthSettings::from_lookup(get).map_err(|problem| ConfigError::Var { var: "NNA_JWT_*", problem })?,
         })

@@ -59,7 +59,7 @@ pub async fn start(
 ) -> Result<Running, StartError> {
     let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
     let addr = listener.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
-    let (app, worker) = assemble(&config, addr)?;
+    let (app, worker, registry) = assemble(&config, addr)?;
     tracing::info!(%addr, data = %config.data_dir.display(), "nna-local serving the API at http://{addr}/api");
     let (stop, stopping) = watch::channel(false);
     let stopping_worker = stopping.clone();
@@ -67,6 +67,9 @@ pub async fn start(
         shutdown.await;
         let _ = stop.send(true);
     });
+    if let Some(every) = config.file_sweep {
+        tokio::spawn(sweep_files(registry, every, stopping.clone()));
+    }
     let worker = tokio::spawn(async move {
         if let Some(worker) = worker {
             worker.run(stopping_worker).await;
@@ -77,7 +80,22 @@ pub async fn start(
     Ok(Running { addr, server, worker })
 }
 
-fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Worker>), StartError> {
+/// Removes files no asset owns (older than `files::SWEEP_GRACE`) every `every`, until stopped.
+async fn sweep_files(registry: Registry, every: std::time::Duration, mut stopping: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+        match registry.sweep_files(nna_domain::files::SWEEP_GRACE, false).await {
+            Ok(report) if report.orphans.is_empty() => tracing::debug!(files = report.files, "file sweep: no orphans"),
+            Ok(report) => tracing::info!(files = report.files, removed = ?report.orphans, "file sweep removed orphans"),
+            Err(e) => tracing::warn!(error = %e, "file sweep failed; the next one tries again"),
+        }
+    }
+}
+
+fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Worker>, Registry), StartError> {
     let data = |e: &dyn std::fmt::Display| StartError::Data(format!("{}: {e}", config.data_dir.display()));
     std::fs::create_dir_all(&config.data_dir).map_err(|e| data(&e))?;
     let store = Arc::new(SqliteStore::open(config.data_dir.join("registry.sqlite3")).map_err(|e| data(&e))?);
@@ -98,8 +116,8 @@ fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Wo
     let tokens = Arc::new(secret::tokens(config).map_err(StartError::Secret)?);
     let mut http = HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes, tokens);
     http.art_shape = config.art_shape;
-    let api = nna_http::router(registry, &http);
+    let api = nna_http::router(registry.clone(), &http);
     let files = files::routes(files_dir);
     let worker = config.process_art.then(|| Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry });
-    Ok((api.merge(files).merge(direct_upload::routes(blobs)), worker))
+    Ok((api.merge(files).merge(direct_upload::routes(blobs)), worker, registry))
 }

@@ -74,14 +74,21 @@ pub async fn serve(
     Ok(())
 }
 
-const REFUSAL: &str = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n\
-connection: close\r\ncontent-length: 103\r\n\r\n\
-{\"success\":false,\"error\":{\"code\":\"too_many_connections\",\"message\":\"the server is at its connection limit\"}}";
+const REFUSAL_BODY: &str =
+    r#"{"success":false,"error":{"code":"too_many_connections","message":"the server is at its connection limit"}}"#;
+
+fn refusal() -> String {
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n\
+         connection: close\r\ncontent-length: {}\r\n\r\n{REFUSAL_BODY}",
+        REFUSAL_BODY.len()
+    )
+}
 
 /// One past the limit: told so without reading anything, and closed.
 async fn refuse(mut stream: TcpStream) {
     let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        stream.write_all(REFUSAL.as_bytes()).await?;
+        stream.write_all(refusal().as_bytes()).await?;
         stream.shutdown().await
     })
     .await;
@@ -194,7 +201,8 @@ mod tests {
 
     #[test]
     fn the_refusal_is_a_whole_response() {
-        let (head, body) = REFUSAL.split_once("\r\n\r\n").unwrap();
+        let refusal = refusal();
+        let (head, body) = refusal.split_once("\r\n\r\n").unwrap();
         assert!(head.contains(&format!("content-length: {}", body.len())), "{}", body.len());
         assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
     }

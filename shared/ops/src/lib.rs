@@ -12,6 +12,7 @@ pub mod archive;
 pub mod backup;
 pub mod deletions;
 mod error;
+pub mod files;
 pub mod fixture;
 pub mod lock;
 pub mod migrate;
@@ -29,7 +30,7 @@ pub use error::OpsError;
 pub use names::Duplicate;
 
 use nna_domain::jobs::JobQueue;
-use nna_domain::ports::{AssetIndex, AssetStore, Maintenance, UserStore};
+use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance, UserStore};
 use nna_domain::search::{Level, Place};
 use progress::Progress;
 use std::sync::Arc;
@@ -45,6 +46,8 @@ pub struct Ops {
     pub jobs: Option<Arc<dyn JobQueue>>,
     /// Accounts: operators make the first admins (`make-admin`).
     pub users: Arc<dyn UserStore>,
+    /// The stored files (`sweep-files`); `None` when the deployment names no bucket.
+    pub files: Option<Arc<dyn BlobStore>>,
     pub progress: Arc<dyn Progress>,
 }
 
@@ -56,6 +59,7 @@ impl Ops {
             store: store.clone(),
             index: store.clone(),
             users: store.clone(),
+            files: None,
             maintenance: store,
             jobs: None,
             progress: Arc::new(progress::Quiet),

@@ -27,7 +27,19 @@ pub struct StatusReport {
     /// Per run, each segment's checkpoint (`done`, `after <position>`, or absent).
     pub checkpoints: BTreeMap<&'static str, Vec<String>>,
     pub unreadable: Vec<crate::backup::UnreadableItem>,
+    /// Stored files: how many, and the orphans the next sweep removes (none listed when the
+    /// deployment names no file storage).
+    pub files: Option<FilesStatus>,
     pub seconds: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilesStatus {
+    pub files: u64,
+    pub orphans: u64,
+    /// The first orphans, as examples.
+    pub examples: Vec<String>,
 }
 
 fn art_state(field: Option<&AlbumArtField>) -> &'static str {
@@ -86,6 +98,11 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
             });
         }
         report.checkpoints.insert(run, segments);
+    }
+    if ops.files.is_some() {
+        let found = crate::files::sweep_files(ops, true, None).await?;
+        let examples = found.orphans.iter().take(20).cloned().collect();
+        report.files = Some(FilesStatus { files: found.files, orphans: found.orphans.len() as u64, examples });
     }
     report.seconds = seconds_since(clock);
     Ok(report)

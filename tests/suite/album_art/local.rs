@@ -100,6 +100,11 @@ async fn new_art_can_be_sent_for_a_song_as_a_file_or_a_url() {
     let (original, content_type, _) = download(&server, art["url"].as_str().unwrap()).await;
     assert_eq!((images::decoded_size(&original), content_type.as_str()), ((800, 600), "image/png"));
     assert!(!images::carries_secret(&original));
+    let first_files: Vec<String> = std::iter::once(&art["url"])
+        .chain(art["variants"].as_array().unwrap().iter().map(|v| &v["url"]))
+        .chain(std::iter::once(&art["sourceUrl"]))
+        .map(|u| u.as_str().unwrap().to_owned())
+        .collect();
 
     let url = web.put("second.webp", images::webp(640, 640), "image/webp");
     let r = server.post(&path, &json!({"sourceUrl": url, "source": "AI Generated"})).await;
@@ -110,6 +115,10 @@ async fn new_art_can_be_sent_for_a_song_as_a_file_or_a_url() {
         (Some("ready"), Some("AI Generated"), Some(url.as_str())),
         "{art}"
     );
+    // The art it replaced is gone: its renditions and the upload they were made from.
+    for old in &first_files {
+        assert_eq!(server.http.get(old).send().await.unwrap().status(), 404, "{old}");
+    }
 
     // What cannot be art is refused at once, with a code.
     for (request, code, status) in [
@@ -130,6 +139,28 @@ async fn new_art_can_be_sent_for_a_song_as_a_file_or_a_url() {
     assert_eq!((r.status, r.code()), (400, "not_a_song"), "{}", r.body);
     let r = server.post("/api/assets/G.POP.BAS.999/album-art", &json!({"sourceUrl": url})).await;
     assert_eq!(r.status, 404, "{}", r.body);
+}
+
+/// An upload the worker refuses (a PNG whose header claims 81 M pixels) is recorded as failed and
+/// removed, never left on disk to be served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_upload_is_removed() {
+    let web = ArtWeb::start().await;
+    let server = server(&web).await;
+    let mut body = song("Bomb by Nobody");
+    body.as_object_mut().unwrap().remove("albumArt");
+    let id = server.create(&body).await["id"].as_str().unwrap().to_owned();
+    let form = Form::new().part(
+        "file",
+        Part::bytes(images::png_claiming(9_000, 9_000)).file_name("cover.png").mime_str("image/png").unwrap(),
+    );
+    let r = server.post_form(&format!("/api/assets/{id}/album-art"), form).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let art = settled(&server, &id).await["albumArt"].clone();
+    assert_eq!((art["status"].as_str(), art["failure"].as_str()), (Some("failed"), Some("image_too_large")), "{art}");
+    let uploads = server.data_dir().join("files/album-art/uploads").join(&id);
+    let left: Vec<_> = std::fs::read_dir(&uploads).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "the refused upload is still on disk: {left:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

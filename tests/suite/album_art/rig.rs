@@ -154,6 +154,14 @@ impl BlobStore for Flaky {
     async fn copy(&self, from: &BlobKey, to: &BlobKey, meta: &BlobMeta) -> Result<(), BlobError> {
         self.inner.copy(from, to, meta).await
     }
+    async fn list(
+        &self,
+        prefix: &str,
+        after: Option<&BlobKey>,
+        limit: usize,
+    ) -> Result<Vec<nna_domain::ports::StoredBlob>, BlobError> {
+        self.inner.list(prefix, after, limit).await
+    }
     async fn presign_put(
         &self,
         key: &BlobKey,

@@ -4,7 +4,22 @@ use crate::support::PNG_HEAD;
 use bytes::Bytes;
 use nna_domain::ports::{BlobKey, BlobMeta};
 
-for_both!(blobs: files_put_read_copy_and_delete);
+for_both!(blobs: files_put_read_copy_and_delete, files_are_listed_by_prefix_in_key_order);
+
+async fn files_are_listed_by_prefix_in_key_order(a: Adapters) {
+    let meta = BlobMeta { content_type: "image/png".into(), cache_control: "no-store".into() };
+    for k in ["uploads/b/2.png", "uploads/a/1.png", "uploads/c.png", "assets/x.png"] {
+        a.blobs.put(&BlobKey::parse(k).unwrap(), Bytes::from_static(PNG_HEAD), &meta).await.unwrap();
+    }
+    let keys = |page: &[nna_domain::ports::StoredBlob]| page.iter().map(|b| b.key.to_string()).collect::<Vec<_>>();
+    let first = a.blobs.list("uploads/", None, 2).await.unwrap();
+    assert_eq!(keys(&first), ["uploads/a/1.png", "uploads/b/2.png"]);
+    let rest = a.blobs.list("uploads/", Some(&first[1].key), 2).await.unwrap();
+    assert_eq!(keys(&rest), ["uploads/c.png"]);
+    let now = nna_domain::Timestamp::now().millis();
+    assert!(first.iter().all(|b| (now - b.modified.millis()).abs() < 60_000), "modified is when it was written");
+    assert!(a.blobs.list("nothing/", None, 10).await.unwrap().is_empty());
+}
 
 async fn files_put_read_copy_and_delete(a: Adapters) {
     let key = BlobKey::parse("assets/L/CAS/ATL/abc.png").unwrap();

@@ -18,6 +18,7 @@ async fn the_ops_function_migrates_in_resumable_invocations() {
         store: store.clone(),
         index: store.clone(),
         users: store.clone(),
+        files: None,
         maintenance: store,
         jobs: None,
         progress: Arc::new(Quiet),

@@ -26,6 +26,7 @@ pub fn ops(a: &Adapters) -> Ops {
         index: a.index.clone(),
         maintenance: a.maintenance.clone(),
         users: a.users.clone(),
+        files: Some(a.blobs.clone()),
         jobs: Some(a.queue.clone()),
         progress: Arc::new(Quiet),
     }

@@ -68,6 +68,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
         index: store.clone() as Arc<dyn AssetIndex>,
         maintenance: store.clone(),
         users: store.clone(),
+        files: None,
         jobs: None,
         progress: Arc::new(Quiet),
     };

@@ -7,7 +7,7 @@
 use super::edit::{ATTEMPTS, busy, pause};
 use super::{Registry, RegistryError, Writer};
 use crate::address::numeric_form;
-use crate::asset::{AlbumArtField, Asset, Deletion};
+use crate::asset::{Asset, Deletion};
 use crate::jobs::Job;
 use crate::ports::{BlobKey, StoreError, Walk};
 use crate::search::{Direction, Level, Order, Place, position};
@@ -103,17 +103,24 @@ impl Registry {
     /// The stored files that belong to this asset alone: its upload and its album art. Only keys
     /// that name the asset's id are taken, so a shared or foreign file is never removed.
     fn owned_files(&self, asset: &Asset) -> Vec<BlobKey> {
-        let art = asset.album_art.as_ref().and_then(AlbumArtField::art);
-        let urls = asset
-            .gcp_storage_url
-            .iter()
-            .chain(art.iter().flat_map(|a| a.url.iter().chain(a.source_url.iter())))
-            .chain(art.iter().flat_map(|a| a.variants.iter().map(|v| &v.url)));
-        let mut keys: Vec<BlobKey> =
-            urls.filter_map(|u| self.blobs.key_of_url(u)).filter(|k| k.belongs_to(&asset.id)).collect();
+        let mut keys: Vec<BlobKey> = crate::files::referenced_urls(asset)
+            .filter_map(|u| self.blobs.key_of_url(u))
+            .filter(|k| k.belongs_to(&asset.id))
+            .collect();
         keys.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         keys.dedup();
         keys
+    }
+
+    /// The files `before` owned that `after` no longer mentions (replaced or removed art, a
+    /// replaced upload): removed now, best effort (the sweep takes what is left).
+    pub(super) async fn drop_unreferenced(&self, before: &Asset, after: &Asset) {
+        let document = crate::files::document(after);
+        for key in self.owned_files(before) {
+            if !crate::files::owns(&after.id, &document, &key) {
+                self.forget(&key).await;
+            }
+        }
     }
 
     /// Removes the files now; what fails goes to the queue. Returns how many were queued.

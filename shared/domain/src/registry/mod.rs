@@ -161,6 +161,20 @@ impl Registry {
         &self.blobs
     }
 
+    /// Removes stored files no asset owns that are older than `grace` (`files::sweep`).
+    pub async fn sweep_files(
+        &self,
+        grace: std::time::Duration,
+        dry_run: bool,
+    ) -> Result<crate::files::FileSweep, RegistryError> {
+        crate::files::sweep(self.index.as_ref(), self.blobs.as_ref(), crate::time::Timestamp::now(), grace, dry_run)
+            .await
+            .map_err(|e| match e {
+                crate::files::SweepError::Blob(b) => b.into(),
+                crate::files::SweepError::Store(s) => s.into(),
+            })
+    }
+
     pub async fn health(&self) -> Result<(), RegistryError> {
         Ok(self.store.ping().await?)
     }
