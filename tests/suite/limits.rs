@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 async fn a_thousand_long_assets_fit_one_answer() {
     let aws = Aws::fresh().await;
     let description = "A long description of a look, written out in full. ".repeat(150);
-    let items: Vec<_> = (0..1000usize)
+    let items: Vec<Asset> = (0..1000usize)
         .map(|i| {
             let address = Address::parse(&format!("L.CAS.ATL.{:03}", i + 1)).unwrap();
             let asset: Asset = serde_json::from_value(json!({
@@ -27,10 +27,10 @@ async fn a_thousand_long_assets_fit_one_answer() {
                 "revision": 1,
             }))
             .unwrap();
-            nna_aws::dynamo::item::to_item(&asset).unwrap()
+            asset
         })
         .collect();
-    crate::support::emulator::put_all(&aws.store, items).await;
+    crate::support::emulator::bulk_load(&aws.store, items, &mut Default::default()).await;
     let mut search = Function::start("search-assets", &emulator().env_for(&aws)).await;
     let plain = search.invoke(api_event("GET", "/api/assets?limit=1000", None)).await;
     let raw_size = match &plain {

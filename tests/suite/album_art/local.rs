@@ -115,10 +115,25 @@ async fn new_art_can_be_sent_for_a_song_as_a_file_or_a_url() {
         (Some("ready"), Some("AI Generated"), Some(url.as_str())),
         "{art}"
     );
-    // The art it replaced is gone: its renditions and the upload they were made from.
+    // The art it replaced is served a while longer (pages and caches may still name it), and is
+    // no one's: the sweep removes it once it is an hour old (here, asked to take any age).
+    for old in &first_files {
+        assert_eq!(server.http.get(old).send().await.unwrap().status(), 200, "{old}");
+    }
+    let swept = std::process::Command::new(crate::support::process::binary("nna-ops-cli", "nna-ops"))
+        .arg("--store")
+        .arg(format!("embedded:{}", server.data_dir().display()))
+        .arg("--report")
+        .arg(server.data_dir().join("sweep.json"))
+        .args(["sweep-files", "--older-than-secs", "0"])
+        .output()
+        .unwrap();
+    assert!(swept.status.success(), "{}", String::from_utf8_lossy(&swept.stderr));
     for old in &first_files {
         assert_eq!(server.http.get(old).send().await.unwrap().status(), 404, "{old}");
     }
+    let (current, _, _) = download(&server, art["url"].as_str().unwrap()).await;
+    assert!(!current.is_empty(), "the art in use stays");
 
     // What cannot be art is refused at once, with a code.
     for (request, code, status) in [

@@ -112,17 +112,6 @@ impl Registry {
         keys
     }
 
-    /// The files `before` owned that `after` no longer mentions (replaced or removed art, a
-    /// replaced upload): removed now, best effort (the sweep takes what is left).
-    pub(super) async fn drop_unreferenced(&self, before: &Asset, after: &Asset) {
-        let document = crate::files::document(after);
-        for key in self.owned_files(before) {
-            if !crate::files::owns(&after.id, &document, &key) {
-                self.forget(&key).await;
-            }
-        }
-    }
-
     /// Removes the files now; what fails goes to the queue. Returns how many were queued.
     async fn remove_files(&self, asset: &Asset, keys: &[String]) -> usize {
         let mut left = Vec::new();

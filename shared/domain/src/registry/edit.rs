@@ -83,10 +83,7 @@ impl Registry {
             next.revision = current.revision + 1;
             next.updated_at = Timestamp::now().max(current.updated_at);
             match self.store.replace(&current, &next).await {
-                Ok(()) => {
-                    self.drop_unreferenced(&current, &next).await;
-                    return Ok(next);
-                }
+                Ok(()) => return Ok(next),
                 Err(StoreError::Conflict) => pause(attempt).await,
                 Err(e) => return Err(e.into()),
             }
