@@ -149,6 +149,32 @@ async fn accounts_and_authorizer_claims() {
     assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
 }
 
+/// Logins are limited per caller address on Lambda too: API Gateway's `sourceIp`, counted in the
+/// table, so every instance of the function sees the same count. (Bodies with no credentials:
+/// the count comes before any password is checked.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logins_are_limited_per_source_address_in_the_table() {
+    let aws = Aws::fresh().await;
+    let (mut first, mut second) = (start("auth-users", &aws).await, start("auth-users", &aws).await);
+    let attempt = |ip: &str| {
+        let mut e = unsigned_event("auth-login.json");
+        e["body"] = json!("{}");
+        e["requestContext"]["http"]["sourceIp"] = json!(ip);
+        e
+    };
+    let limit = nna_domain::limits::LOGINS_PER_CLIENT.0;
+    for n in 0..limit {
+        // Two instances, one count.
+        let function = if n % 2 == 0 { &mut first } else { &mut second };
+        let (status, body) = function.http(attempt("198.51.100.9")).await;
+        assert_eq!(status, 400, "{body}");
+    }
+    let (status, body) = first.http(attempt("198.51.100.9")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (429, Some("too_many_attempts")), "{body}");
+    let (status, _) = second.http(attempt("198.51.100.10")).await;
+    assert_eq!(status, 400, "another address has its own count");
+}
+
 /// A rotated token secret reaches a running function at its next refresh: tokens signed with the
 /// new secret are accepted, and those signed just before still are.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
