@@ -6,7 +6,7 @@
 //! requests and items read per search; the figure is how those counts change with the table (they
 //! must not grow). Embedded (SQLite): p50/p99 latency per query at 100,000 assets.
 
-use nna_aws::dynamo::item::n;
+use nna_aws::dynamo::item::number;
 use nna_domain::search::{Place, index_terms};
 use nna_domain::{Address, Asset, AssetId, Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteStore};
@@ -88,7 +88,7 @@ fn main() {
 async fn write_units() -> Value {
     use nna_aws::dynamo::cost::{index_units, item_size, put_units};
     use nna_aws::dynamo::item::{
-        address_claim_key, count_slot, name_claim_key, place_posting_key, posting_key, s, sequence_key, to_item,
+        address_claim_key, count_slot, name_claim_key, place_posting_key, posting_key, sequence_key, text, to_item,
     };
     const BEFORE_CREATE: u64 = 88;
     const BEFORE_EDIT: u64 = 30;
@@ -98,11 +98,11 @@ async fn write_units() -> Value {
     let kelly = registry.create(nna_tests::auth::admin(), &body, None).await.expect("created");
     let item = to_item(&kelly).expect("an item");
     let mut sequence = sequence_key(&kelly.name[..9]);
-    sequence.insert("last".into(), n(1));
-    sequence.insert("n".into(), n(1));
+    sequence.insert("last".into(), number(1));
+    sequence.insert("n".into(), number(1));
     let claims = [name_claim_key(&kelly.hfn_key()), address_claim_key(&kelly.mfa_key().expect("an MFA"))]
         .map(|mut c| {
-            c.insert("assetId".into(), s(kelly.id.as_str()));
+            c.insert("assetId".into(), text(kelly.id.as_str()));
             put_units(&c, true)
         })
         .iter()
@@ -112,7 +112,7 @@ async fn write_units() -> Value {
     let mut layer_count = None;
     for place in Place::of(&kelly) {
         if let Some((key, attr)) = count_slot(&place).filter(|(k, _)| k.get("pk") != sequence.get("pk")) {
-            layer_count.get_or_insert(key).insert(attr, n(1));
+            layer_count.get_or_insert(key).insert(attr, number(1));
         }
     }
     let counts = layer_count.map_or(0, |c| put_units(&c, true));

@@ -116,7 +116,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     let composite = ok(&mut create, api_event("POST", "/api/assets", Some(&json!({"layer": "C", "category": "Full_Composites", "subcategory": "Pop", "components": [star["name"], look["name"]]}))), 201).await["data"].clone();
     let full = nna_aws::dynamo::item::sequence_key("L.CAS.MIN");
     let mut item = full.clone();
-    item.insert("last".into(), nna_aws::dynamo::item::n(nna_domain::Sequence::MAX));
+    item.insert("last".into(), nna_aws::dynamo::item::number(nna_domain::Sequence::MAX));
     aws.store.client().put_item().table_name(&aws.table).set_item(Some(item)).send().await.unwrap();
     let (status, _) = create
         .http(with_file("POST", "/api/assets", &[("layer", "L"), ("category", "Casual"), ("subcategory", "Minimal")]))

@@ -5,8 +5,9 @@
 //! pieces left by a killed write) is an orphan, and the sweep removes it.
 
 use crate::asset::{AlbumArtField, Asset};
+use crate::blob::{BlobError, BlobKey};
 use crate::id::AssetId;
-use crate::ports::{AssetIndex, BlobError, BlobKey, BlobStore, StoreError};
+use crate::ports::{AssetIndex, BlobStore, StoreError};
 use crate::time::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};

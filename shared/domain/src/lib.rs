@@ -4,6 +4,7 @@
 pub mod address;
 pub mod asset;
 pub mod auth;
+pub mod blob;
 pub mod error;
 pub mod files;
 pub mod id;

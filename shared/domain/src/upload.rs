@@ -1,11 +1,11 @@
 //! Files uploaded with an asset. The type comes from the file's first bytes, never from its name
 //! or the client's `Content-Type`; only images, audio and video are kept.
 
+use crate::blob::{BlobKey, BlobMeta};
 use crate::error::Invalid;
 use crate::error::{ErrorCode, FieldError};
 use crate::id::AssetId;
 use crate::parse::{self, present};
-use crate::ports::{BlobKey, BlobMeta};
 use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
 use bytes::Bytes;

@@ -22,6 +22,7 @@ pub mod recount;
 pub mod reindex;
 pub mod reprocess;
 pub mod rollback;
+pub mod runs;
 pub mod status;
 pub mod sweep;
 pub mod verify;

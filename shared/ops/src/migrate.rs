@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// The checkpoints of this migration's runs.
-pub const RUN: &str = "migrate-enhanced-metadata-v1";
+use crate::runs::MIGRATE as RUN;
 
 /// Writes lost to users' writes before an item is left for the next run.
 const MAX_TRIES: u32 = 5;
@@ -108,7 +108,7 @@ pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Resu
             ops.maintenance.clear_checkpoints(RUN).await?;
         }
         // A rollback finished or stopped before this run no longer describes the table.
-        ops.maintenance.clear_checkpoints(crate::rollback::RUN).await?;
+        ops.maintenance.clear_checkpoints(crate::runs::ROLLBACK).await?;
     }
     let pass = Pass {
         ops,

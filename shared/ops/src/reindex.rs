@@ -8,7 +8,7 @@ use crate::sweep::Sweep;
 use crate::{Ops, OpsError, seconds_since};
 use serde::Serialize;
 
-pub const RUN: &str = "reindex";
+use crate::runs::REINDEX as RUN;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

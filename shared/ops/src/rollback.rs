@@ -10,7 +10,7 @@ use nna_domain::{Asset, AssetKey};
 use serde::Serialize;
 use std::sync::Mutex;
 
-pub const RUN: &str = "rollback-enhanced-metadata-v1";
+use crate::runs::ROLLBACK as RUN;
 const MAX_TRIES: u32 = 5;
 
 #[derive(Debug, Default, Serialize)]
@@ -43,7 +43,7 @@ pub struct EditedItem {
 pub async fn rollback(ops: &Ops, sweep: &Sweep) -> Result<RollbackReport, OpsError> {
     let clock = std::time::Instant::now();
     // From the first reverted item on, the migration's checkpoints no longer describe the table.
-    ops.maintenance.clear_checkpoints(crate::migrate::RUN).await?;
+    ops.maintenance.clear_checkpoints(crate::runs::MIGRATE).await?;
     let report = Mutex::new(RollbackReport::default());
     ops.progress.begin("rollback", ops.total().await);
     let swept = sweep

@@ -88,7 +88,7 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.duplicate_names = names.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).duplicates();
     report.unreadable = swept.unreadable.into_iter().map(Into::into).collect();
-    for run in [crate::migrate::RUN, crate::rollback::RUN] {
+    for run in crate::runs::ALL {
         let mut segments = Vec::new();
         for segment in 0..sweep.segments.max(1) {
             segments.push(match ops.maintenance.checkpoint(run, segment).await? {

@@ -2,7 +2,7 @@
 //! counts only in the old per-place items. After it, every listing of a category and subcategory
 //! is whole, in every order, and the totals are right.
 
-use nna_aws::dynamo::item::{Item, s};
+use nna_aws::dynamo::item::{Item, text};
 use nna_domain::ports::AssetIndex;
 use nna_domain::{Registry, RegistryConfig};
 use nna_ops::Ops;
@@ -29,8 +29,8 @@ async fn back_to_the_earlier_layout(aws: &Aws) {
         }
     }
     // What the earlier layout kept instead.
-    let mut old = std::collections::HashMap::from([("pk".to_owned(), s("C#all")), ("sk".to_owned(), s("C"))]);
-    old.insert("n".into(), nna_aws::dynamo::item::n(40));
+    let mut old = std::collections::HashMap::from([("pk".to_owned(), text("C#all")), ("sk".to_owned(), text("C"))]);
+    old.insert("n".into(), nna_aws::dynamo::item::number(40));
     client.put_item().table_name(&aws.table).set_item(Some(old)).send().await.unwrap();
 }
 

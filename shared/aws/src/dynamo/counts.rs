@@ -5,7 +5,7 @@
 //! (restore, migration) still adjust them afterwards; `recount` is the audit for those.
 
 use super::DynamoStore;
-use super::item::{Item, count_slot, layer_count_key, n, number_attr};
+use super::item::{Item, count_slot, layer_count_key, number, number_attr};
 use super::schema::{PK, layer_keys};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use futures::future::{join_all, try_join_all};
@@ -65,7 +65,7 @@ impl Moves {
             let mut parts = Vec::with_capacity(attrs.len());
             for (i, (attr, by)) in attrs.iter().enumerate() {
                 update.names.push((format!("#a{i}"), attr.clone()));
-                update.values.push((format!(":v{i}"), n(by)));
+                update.values.push((format!(":v{i}"), number(by)));
                 parts.push(format!("#a{i} :v{i}"));
             }
             update.expression = format!("ADD {}", parts.join(", "));

@@ -5,7 +5,9 @@
 //! retry with jittered backoff, so numbers stay consecutive with no gap or duplicate.
 
 use super::counts::Moves;
-use super::item::{Item, address_claim_key, name_claim_key, number_attr, place_posting_key, s, sequence_key, to_item};
+use super::item::{
+    Item, address_claim_key, name_claim_key, number_attr, place_posting_key, sequence_key, text, to_item,
+};
 use super::{DynamoStore, index, store_error};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Put, TransactWriteItem, Update};
@@ -124,16 +126,16 @@ fn transaction(
         .update_expression("SET #last = :n ADD #count :counted")
         .expression_attribute_names("#last", "last")
         .expression_attribute_names("#count", "n")
-        .expression_attribute_values(":n", super::item::n(number))
-        .expression_attribute_values(":counted", super::item::n(counted));
+        .expression_attribute_values(":n", super::item::number(number))
+        .expression_attribute_values(":counted", super::item::number(counted));
     let sequence = match last {
         Some(l) => {
-            sequence.condition_expression("#last = :last").expression_attribute_values(":last", super::item::n(l))
+            sequence.condition_expression("#last = :last").expression_attribute_values(":last", super::item::number(l))
         }
         None => sequence.condition_expression("attribute_not_exists(#last)"),
     };
     let claim = |mut key: super::item::Item| {
-        key.insert("assetId".into(), s(asset.id.as_str()));
+        key.insert("assetId".into(), text(asset.id.as_str()));
         Put::builder().table_name(table).set_item(Some(key)).condition_expression("attribute_not_exists(pk)").build()
     };
     let mfa = asset.mfa_key().ok_or_else(|| StoreError::Internal("a new asset has no MFA".into()))?;
@@ -141,7 +143,7 @@ fn transaction(
     let put_asset = match &plan.replacing {
         Some(current) => Put::builder()
             .condition_expression(super::at_revision(current.revision))
-            .expression_attribute_values(":r", super::item::n(current.revision)),
+            .expression_attribute_values(":r", super::item::number(current.revision)),
         None => Put::builder().condition_expression("attribute_not_exists(pk)"),
     };
     let mut items = vec![
@@ -165,10 +167,10 @@ fn transaction(
         // Held while live; an expired record (TTL deletes lazily) is taken over.
         let put = Put::builder()
             .table_name(table)
-            .set_item(Some(super::keys::record_item(claim, asset)))
+            .set_item(Some(super::idempotency_keys::record_item(claim, asset)))
             .condition_expression("attribute_not_exists(pk) OR #ttl <= :now")
             .expression_attribute_names("#ttl", "_ttl")
-            .expression_attribute_values(":now", super::item::n(Timestamp::now().unix_seconds()))
+            .expression_attribute_values(":now", super::item::number(Timestamp::now().unix_seconds()))
             .build()
             .map_err(build)?;
         items.push(TransactWriteItem::builder().put(put).build());

@@ -2,7 +2,7 @@
 //! postings (`begins_with` the term), a prefix's postings (`begins_with` the prefix, same
 //! partition), a walk through a place's order index (keys only, then the page's items), counts.
 
-use super::item::{Item, asset_key, count_slot, from_item, posting_key, posting_of, s, string_attr};
+use super::item::{Item, asset_key, count_slot, from_item, posting_key, posting_of, string_attr, text};
 use super::schema::{PK, SK, category, layer_key, layer_keys, level_attribute, listing_index, order_attribute};
 use super::{DynamoStore, counts, store_error};
 use async_trait::async_trait;
@@ -45,7 +45,7 @@ impl DynamoStore {
                 .table_name(&self.table)
                 .set_index_name(partition.index.clone())
                 .expression_attribute_names("#pk", partition.key_attribute)
-                .expression_attribute_values(":pk", s(partition.key.clone()))
+                .expression_attribute_values(":pk", text(partition.key.clone()))
                 .scan_index_forward(forward)
                 .limit(i32::try_from(limit - out.len()).unwrap_or(i32::MAX).min(5000))
                 .set_exclusive_start_key(start.take());
@@ -156,16 +156,16 @@ impl SkRange {
         match self {
             Self::BeginsWith(prefix) => query
                 .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .expression_attribute_values(":prefix", s(prefix)),
+                .expression_attribute_values(":prefix", text(prefix)),
             Self::Between(lo, hi) => query
                 .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-                .expression_attribute_values(":lo", s(lo))
-                .expression_attribute_values(":hi", s(hi)),
+                .expression_attribute_values(":lo", text(lo))
+                .expression_attribute_values(":hi", text(hi)),
             Self::Above(a) => {
-                query.key_condition_expression("#pk = :pk AND #sk > :a").expression_attribute_values(":a", s(a))
+                query.key_condition_expression("#pk = :pk AND #sk > :a").expression_attribute_values(":a", text(a))
             }
             Self::Below(a) => {
-                query.key_condition_expression("#pk = :pk AND #sk < :a").expression_attribute_values(":a", s(a))
+                query.key_condition_expression("#pk = :pk AND #sk < :a").expression_attribute_values(":a", text(a))
             }
         }
     }

@@ -28,11 +28,11 @@ const INDEX_ATTRIBUTES: [&str; 12] = [
     "owner",
 ];
 
-pub fn s(v: impl Into<String>) -> AttributeValue {
+pub fn text(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
 
-pub fn n(v: impl ToString) -> AttributeValue {
+pub fn number(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
@@ -42,25 +42,25 @@ pub fn asset_pk(id: &AssetId) -> String {
 
 /// `(pk, sk)` of an asset.
 pub fn asset_key(id: &AssetId) -> Item {
-    HashMap::from([(PK.to_owned(), s(asset_pk(id))), (SK.to_owned(), s("A"))])
+    HashMap::from([(PK.to_owned(), text(asset_pk(id))), (SK.to_owned(), text("A"))])
 }
 
 pub fn name_claim_key(hfn: &str) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("N#{hfn}"))), (SK.to_owned(), s("N"))])
+    HashMap::from([(PK.to_owned(), text(format!("N#{hfn}"))), (SK.to_owned(), text("N"))])
 }
 
 pub fn address_claim_key(mfa: &str) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("M#{mfa}"))), (SK.to_owned(), s("M"))])
+    HashMap::from([(PK.to_owned(), text(format!("M#{mfa}"))), (SK.to_owned(), text("M"))])
 }
 
 pub fn sequence_key(path: &str) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("S#{path}"))), (SK.to_owned(), s("S"))])
+    HashMap::from([(PK.to_owned(), text(format!("S#{path}"))), (SK.to_owned(), text("S"))])
 }
 
 /// Where a place's count is kept: the item and the attribute. `all` is kept nowhere: it is the
 /// sum of the layers'.
 pub fn count_slot(place: &Place) -> Option<(Item, String)> {
-    let key = |pk: String, sk: &str| HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))]);
+    let key = |pk: String, sk: &str| HashMap::from([(PK.to_owned(), text(pk)), (SK.to_owned(), text(sk))]);
     match place.level {
         Level::All => None,
         Level::Layer => Some((layer_count_key(layer_key(&place.value)), "n".to_owned())),
@@ -73,7 +73,7 @@ pub fn count_slot(place: &Place) -> Option<(Item, String)> {
 }
 
 pub fn layer_count_key(layer: &str) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("C#{layer}"))), (SK.to_owned(), s("C"))])
+    HashMap::from([(PK.to_owned(), text(format!("C#{layer}"))), (SK.to_owned(), text("C"))])
 }
 
 /// An asset's entry in its subcategory's creation order, if the taxonomy places it.
@@ -83,14 +83,14 @@ pub fn place_posting_key(asset: &Asset) -> Option<Item> {
 }
 
 pub fn place_posting(subcategory: &str, created: String) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("P#{subcategory}"))), (SK.to_owned(), s(created))])
+    HashMap::from([(PK.to_owned(), text(format!("P#{subcategory}"))), (SK.to_owned(), text(created))])
 }
 
 /// A posting: `T#<bucket>` / `<term>#<created position>`.
 pub fn posting_key(term: &IndexTerm, asset: &Asset) -> Item {
     HashMap::from([
-        (PK.to_owned(), s(format!("T#{}", term.bucket()))),
-        (SK.to_owned(), s(format!("{}#{}", term.as_str(), position(asset, Order::Created)))),
+        (PK.to_owned(), text(format!("T#{}", term.bucket()))),
+        (SK.to_owned(), text(format!("{}#{}", term.as_str(), position(asset, Order::Created)))),
     ])
 }
 
@@ -114,10 +114,10 @@ pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
             Level::Layer => layer_key(&place.value).to_owned(),
             _ => place.value,
         };
-        item.insert(level_attribute(place.level).into(), s(value));
+        item.insert(level_attribute(place.level).into(), text(value));
     }
     for order in Order::ALL {
-        item.insert(order_attribute(order).into(), s(position(asset, order)));
+        item.insert(order_attribute(order).into(), text(position(asset, order)));
     }
     Ok(item)
 }

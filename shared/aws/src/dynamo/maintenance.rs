@@ -5,7 +5,7 @@
 //! the taxonomy's: no pass over the whole table. A restore empties the table (checkpoints aside)
 //! and imports.
 
-use super::item::{Item, count_slot, from_item, layer_count_key, n, s, sequence_key, string_attr};
+use super::item::{Item, count_slot, from_item, layer_count_key, number, sequence_key, string_attr, text};
 use super::schema::{PK, SK, category, layer_keys, listing_index};
 use super::{DELETIONS_PK, DynamoStore, store_error};
 use async_trait::async_trait;
@@ -38,11 +38,11 @@ fn taxonomy_paths() -> impl Iterator<Item = String> {
 
 /// The operators' run lock: among the checkpoints (`O#`), so a restore keeps it.
 fn lock_key() -> Item {
-    HashMap::from([(PK.to_owned(), s("O#lock")), (SK.to_owned(), s("ops"))])
+    HashMap::from([(PK.to_owned(), text("O#lock")), (SK.to_owned(), text("ops"))])
 }
 
 fn checkpoint_key(run: &str, segment: u32) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("O#{run}"))), (SK.to_owned(), s(segment.to_string()))])
+    HashMap::from([(PK.to_owned(), text(format!("O#{run}"))), (SK.to_owned(), text(segment.to_string()))])
 }
 
 /// A scan position as text: the index's last evaluated key, all strings.
@@ -57,7 +57,7 @@ fn encode(key: &Item) -> String {
 fn decode(position: &str) -> Result<Item, StoreError> {
     let bad = || StoreError::Internal(format!("not a scan position of this table: {position}"));
     let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(position).map_err(|_| bad())?;
-    map.into_iter().map(|(k, v)| v.as_str().map(|v| (k, s(v))).ok_or_else(bad)).collect()
+    map.into_iter().map(|(k, v)| v.as_str().map(|v| (k, text(v))).ok_or_else(bad)).collect()
 }
 
 fn pk_of(item: &Item) -> String {
@@ -104,7 +104,8 @@ impl DynamoStore {
                 .expression_attribute_names("#n", "n")
                 .set_exclusive_start_key(start.take());
             if let Some((prefix, _)) = filter {
-                request = request.filter_expression("begins_with(pk, :p)").expression_attribute_values(":p", s(prefix));
+                request =
+                    request.filter_expression("begins_with(pk, :p)").expression_attribute_values(":p", text(prefix));
             }
             let page = request.send().await.map_err(store_error)?;
             out.extend(page.items.unwrap_or_default());
@@ -205,7 +206,7 @@ impl Maintenance for DynamoStore {
                 .set_key(Some(key.clone()))
                 .update_expression("SET #a = :v")
                 .expression_attribute_names("#a", &slot.1)
-                .expression_attribute_values(":v", n(now))
+                .expression_attribute_values(":v", number(now))
                 .send()
                 .await
                 .map_err(store_error)?;
@@ -224,7 +225,7 @@ impl Maintenance for DynamoStore {
             .table_name(&self.table)
             .set_item(Some(super::item::to_item(asset)?))
             .condition_expression(super::at_revision(asset.revision))
-            .expression_attribute_values(":r", n(asset.revision))
+            .expression_attribute_values(":r", number(asset.revision))
             .send()
             .await;
         match put {
@@ -307,7 +308,7 @@ impl Maintenance for DynamoStore {
     async fn save_checkpoint(&self, run: &str, segment: u32, at: &Checkpoint) -> Result<(), StoreError> {
         let mut item = checkpoint_key(run, segment);
         match at {
-            Checkpoint::After(c) => item.insert("cursor".into(), s(c.clone())),
+            Checkpoint::After(c) => item.insert("cursor".into(), text(c.clone())),
             Checkpoint::Done => item.insert("done".into(), AttributeValue::Bool(true)),
         };
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(store_error)?;
@@ -320,7 +321,7 @@ impl Maintenance for DynamoStore {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p")
-            .expression_attribute_values(":p", s(format!("O#{run}")))
+            .expression_attribute_values(":p", text(format!("O#{run}")))
             .send()
             .await
             .map_err(store_error)?;
@@ -330,17 +331,17 @@ impl Maintenance for DynamoStore {
     async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError> {
         let doc = serde_json::to_string(lock).map_err(|e| StoreError::Internal(e.to_string()))?;
         let mut item = lock_key();
-        item.insert("holder".into(), s(lock.holder.clone()));
-        item.insert("expiresAt".into(), n(lock.expires_at.millis()));
-        item.insert("doc".into(), s(doc));
+        item.insert("holder".into(), text(lock.holder.clone()));
+        item.insert("expiresAt".into(), number(lock.expires_at.millis()));
+        item.insert("doc".into(), text(doc));
         let put = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(pk) OR expiresAt < :now OR holder = :me")
-            .expression_attribute_values(":now", n(nna_domain::Timestamp::now().millis()))
-            .expression_attribute_values(":me", s(lock.holder.clone()))
+            .expression_attribute_values(":now", number(nna_domain::Timestamp::now().millis()))
+            .expression_attribute_values(":me", text(lock.holder.clone()))
             .send()
             .await;
         match put {
@@ -365,7 +366,7 @@ impl Maintenance for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(lock_key()))
             .condition_expression("holder = :me")
-            .expression_attribute_values(":me", s(holder))
+            .expression_attribute_values(":me", text(holder))
             .send()
             .await;
         match deleted {
@@ -384,14 +385,14 @@ impl Maintenance for DynamoStore {
                 .query()
                 .table_name(&self.table)
                 .consistent_read(true)
-                .expression_attribute_values(":p", s(DELETIONS_PK))
+                .expression_attribute_values(":p", text(DELETIONS_PK))
                 .projection_expression("doc")
                 .limit(i32::try_from(limit.min(1000)).unwrap_or(1000))
                 .set_exclusive_start_key(start.take());
             // A key may not be empty: without a position, the whole partition.
             query = match after.filter(|a| !a.is_empty()) {
                 Some(a) => {
-                    query.key_condition_expression("pk = :p AND sk > :a").expression_attribute_values(":a", s(a))
+                    query.key_condition_expression("pk = :p AND sk > :a").expression_attribute_values(":a", text(a))
                 }
                 None => query.key_condition_expression("pk = :p"),
             };
@@ -427,7 +428,7 @@ impl Maintenance for DynamoStore {
                 .set_key(Some(sequence_key(&seq.path)))
                 .update_expression("SET #last = :last")
                 .expression_attribute_names("#last", "last")
-                .expression_attribute_values(":last", n(seq.last))
+                .expression_attribute_values(":last", number(seq.last))
                 .send()
                 .await
                 .map_err(store_error)?;

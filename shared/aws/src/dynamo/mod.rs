@@ -6,9 +6,9 @@
 pub mod cost;
 mod counts;
 mod create;
+mod idempotency_keys;
 mod index;
 pub mod item;
-mod keys;
 mod maintenance;
 mod metrics;
 pub mod schema;
@@ -21,7 +21,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
-use item::{Item, asset_key, from_item, n, s, to_item};
+use item::{Item, asset_key, from_item, number, text, to_item};
 use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetStore, CreatePlan, StoreError};
@@ -122,9 +122,9 @@ pub(super) const DELETIONS_PK: &str = "D";
 fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
     let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
     Ok(std::collections::HashMap::from([
-        ("pk".to_owned(), s(DELETIONS_PK)),
-        ("sk".to_owned(), s(record.sort_key())),
-        ("doc".to_owned(), s(doc)),
+        ("pk".to_owned(), text(DELETIONS_PK)),
+        ("sk".to_owned(), text(record.sort_key())),
+        ("doc".to_owned(), text(doc)),
     ]))
 }
 
@@ -172,7 +172,7 @@ impl AssetStore for DynamoStore {
             .table_name(&self.table)
             .set_item(Some(to_item(next)?))
             .condition_expression(at_revision(current.revision))
-            .expression_attribute_values(":r", n(current.revision))
+            .expression_attribute_values(":r", number(current.revision))
             .send()
             .await;
         match put {
@@ -192,7 +192,7 @@ impl AssetStore for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(asset_key(&current.id)))
             .condition_expression(at_revision(current.revision))
-            .expression_attribute_values(":r", n(current.revision))
+            .expression_attribute_values(":r", number(current.revision))
             .build()
             .map_err(internal)?;
         let put =
@@ -236,7 +236,7 @@ impl AssetStore for DynamoStore {
             self.write_postings(&[], &stale).await?;
         }
         counts::adjust(self, asset, 1).await;
-        let id = s(asset.id.as_str());
+        let id = text(asset.id.as_str());
         let mut claims = vec![item::name_claim_key(&asset.hfn_key())];
         claims.extend(asset.mfa_key().map(|m| item::address_claim_key(&m)));
         for mut claim in claims {
@@ -266,7 +266,7 @@ impl AssetStore for DynamoStore {
                 .update_expression("SET #last = :n")
                 .condition_expression("attribute_not_exists(#last) OR #last < :n")
                 .expression_attribute_names("#last", "last")
-                .expression_attribute_values(":n", n(address.sequence.get()))
+                .expression_attribute_values(":n", number(address.sequence.get()))
                 .send()
                 .await;
             if let Err(e) = advanced
@@ -292,6 +292,9 @@ impl AssetStore for DynamoStore {
     }
 
     async fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        Ok(self.get_item(keys::record_key(key)).await?.and_then(|item| keys::record(key, &item)))
+        Ok(self
+            .get_item(idempotency_keys::record_key(key))
+            .await?
+            .and_then(|item| idempotency_keys::record(key, &item)))
     }
 }

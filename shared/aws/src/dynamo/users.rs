@@ -3,7 +3,7 @@
 //! items `U# attempts:<key>` / `<window start>` (under `U#`, so a function limited to accounts
 //! may count them; no email holds a space), `n` and a TTL a day past the window.
 
-use super::item::{Item, n, s};
+use super::item::{Item, number, text};
 use super::schema::{PK, SK};
 use super::{DynamoStore, conditional_failed, store_error};
 use async_trait::async_trait;
@@ -14,7 +14,7 @@ use nna_domain::ports::{Attempts, StoreError, UserStore};
 use std::collections::HashMap;
 
 fn key(email: &Email) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("U#{email}"))), (SK.to_owned(), s("U"))])
+    HashMap::from([(PK.to_owned(), text(format!("U#{email}"))), (SK.to_owned(), text("U"))])
 }
 
 fn decode(email: &Email, item: Item) -> Result<User, StoreError> {
@@ -55,7 +55,7 @@ impl UserStore for DynamoStore {
             .update_expression("SET #role = :role")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#role", "role")
-            .expression_attribute_values(":role", s(role.as_str()))
+            .expression_attribute_values(":role", text(role.as_str()))
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
@@ -72,8 +72,10 @@ impl Attempts for DynamoStore {
     async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
         let seconds = i64::try_from(window_secs.max(1)).unwrap_or(i64::MAX);
         let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
-        let item =
-            HashMap::from([(PK.to_owned(), s(format!("U# attempts:{key}"))), (SK.to_owned(), s(window.to_string()))]);
+        let item = HashMap::from([
+            (PK.to_owned(), text(format!("U# attempts:{key}"))),
+            (SK.to_owned(), text(window.to_string())),
+        ]);
         let out = self
             .client
             .update_item()
@@ -82,8 +84,8 @@ impl Attempts for DynamoStore {
             .update_expression("ADD #n :one SET #ttl = :expires")
             .expression_attribute_names("#n", "n")
             .expression_attribute_names("#ttl", "_ttl")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":expires", n(window + seconds + 86_400))
+            .expression_attribute_values(":one", number(1))
+            .expression_attribute_values(":expires", number(window + seconds + 86_400))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await

@@ -9,6 +9,7 @@ mod creator_description;
 mod deletion;
 mod fields;
 mod legacy;
+mod migration_mark;
 mod music_metadata;
 mod version;
 mod web_url;
@@ -21,6 +22,7 @@ pub use creator_description::CreatorDescription;
 pub use deletion::Deletion;
 pub use fields::{free_object, tags};
 pub use legacy::LegacyError;
+pub use migration_mark::{FieldChange, MigrationMark};
 pub use music_metadata::{MusicMetadata, SongData};
 pub use version::Version;
 pub use web_url::{check_web_url, web_url};
@@ -87,7 +89,7 @@ pub struct Asset {
     /// What the metadata migration changed on this item, so it can be verified and rolled back.
     /// Kept with the item (written in the same write); not shown to API clients.
     #[serde(rename = "_migration", default, skip_serializing_if = "Option::is_none")]
-    pub migration: Option<crate::migration::MigrationMark>,
+    pub migration: Option<MigrationMark>,
     /// Keys of legacy items we do not model (`__v`, `friendlyName`, …), kept and served as stored.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -18,7 +18,7 @@ mod tests;
 
 use crate::Asset;
 use crate::time::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// This migration, as recorded on the items it changes.
@@ -28,27 +28,7 @@ pub const MIGRATION_VERSION: u32 = 1;
 /// Set on items with no creator's words to be found: the frontend can ask the creator.
 pub const NEEDS_CREATOR_INPUT: &str = "needsCreatorInput";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MigrationMark {
-    pub id: String,
-    pub version: u32,
-    pub at: Timestamp,
-    /// The item's revision before the migration wrote it.
-    pub revision_before: u64,
-    pub changes: Vec<FieldChange>,
-}
-
-/// One top-level field the migration changed. `None`: the field was absent (before) or removed
-/// (after).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldChange {
-    pub field: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<Value>,
-}
+pub use crate::asset::{FieldChange, MigrationMark};
 
 /// Something an operator should look at: not changed by the migration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,10 +4,10 @@
 
 use super::{Registry, RegistryError, Writer};
 use crate::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, Asset, web_url};
+use crate::blob::{BlobKey, BlobMeta};
 use crate::error::{ErrorCode, FieldError};
 use crate::jobs::{Job, JobQueue};
 use crate::parse::present;
-use crate::ports::{BlobKey, BlobMeta};
 use crate::time::Timestamp;
 use crate::upload::{IMMUTABLE_CACHE, Upload, check_size};
 use serde_json::{Map, Value};

@@ -2,9 +2,9 @@
 //! over the Lambda payload limit) and referenced by `uploadKey`.
 
 use super::{Registry, RegistryError};
+use crate::blob::{BlobKey, BlobMeta, PresignedPut};
 use crate::error::{ErrorCode, FieldError};
 use crate::id::AssetId;
-use crate::ports::{BlobKey, BlobMeta, PresignedPut};
 use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
 use crate::upload::{CheckedUpload, DirectUpload, IMMUTABLE_CACHE, SNIFF_BYTES, Upload, check_size, sniff_media};

@@ -2,22 +2,22 @@
 //! it made, and `_ttl`: when it expires in epoch seconds, the table's TTL attribute (DynamoDB deletes them
 //! some time after; until then reads check the time themselves).
 
-use super::item::{Item, n, s, string_attr};
+use super::item::{Item, number, string_attr, text};
 use super::schema::{PK, SK};
 use nna_domain::idempotency::{IdempotencyClaim, IdempotencyRecord};
 use nna_domain::{Asset, Timestamp};
 use std::collections::HashMap;
 
 pub fn record_key(key: &str) -> Item {
-    HashMap::from([(PK.to_owned(), s(format!("K#{key}"))), (SK.to_owned(), s("K"))])
+    HashMap::from([(PK.to_owned(), text(format!("K#{key}"))), (SK.to_owned(), text("K"))])
 }
 
 pub fn record_item(claim: &IdempotencyClaim, asset: &Asset) -> Item {
     let mut item = record_key(&claim.key);
-    item.insert("fingerprint".into(), s(claim.fingerprint.as_str()));
-    item.insert("assetId".into(), s(asset.id.as_str()));
+    item.insert("fingerprint".into(), text(claim.fingerprint.as_str()));
+    item.insert("assetId".into(), text(asset.id.as_str()));
     // Rounded up: a key is never remembered for less than its lifetime.
-    item.insert("_ttl".into(), n((claim.expires_at.millis() + 999).div_euclid(1000)));
+    item.insert("_ttl".into(), number((claim.expires_at.millis() + 999).div_euclid(1000)));
     item
 }
 
