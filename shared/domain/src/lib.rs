@@ -16,6 +16,7 @@ pub mod migration;
 pub mod parse;
 pub mod ports;
 pub mod registry;
+pub mod retry;
 pub mod search;
 pub mod song_title;
 pub mod taxonomy;

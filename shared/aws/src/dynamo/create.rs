@@ -12,9 +12,9 @@ use super::{DynamoStore, index, store_error};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Put, TransactWriteItem, Update};
 use nna_domain::ports::{CreatePlan, StoreError};
+use nna_domain::retry::Backoff;
 use nna_domain::search::index_terms;
 use nna_domain::{Address, Asset, Sequence, Timestamp};
-use std::time::Duration;
 
 /// Enough for dozens of simultaneous creates in one subcategory; beyond it the caller gets a
 /// retryable error instead of waiting on.
@@ -99,7 +99,7 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
             continue;
         }
         // Another create took the number first (or the transaction collided with one): again.
-        tokio::time::sleep(backoff(attempt)).await;
+        Backoff::SEQUENCE.wait(attempt).await;
     }
     Err(StoreError::Unavailable(format!("too many simultaneous creates in {counter}; retry")))
 }
@@ -178,11 +178,4 @@ fn transaction(
     items.extend(moves.transact(table)?);
     debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));
     Ok(items)
-}
-
-/// 4 ms doubling to 128 ms, each scaled by a random factor in [0.5, 1.5).
-fn backoff(attempt: u32) -> Duration {
-    let base = 4u64 << attempt.min(5);
-    let jitter = getrandom::u32().unwrap_or(attempt.wrapping_mul(2_654_435_761)) % 1000;
-    Duration::from_micros(base * (500 + u64::from(jitter)))
 }

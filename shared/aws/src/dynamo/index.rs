@@ -12,7 +12,6 @@ use nna_domain::ports::{AssetIndex, Posting, StoreError, Walk, Walked};
 use nna_domain::search::{Direction, IndexTerm, Level, Order, Place};
 use nna_domain::{Asset, AssetId};
 use std::collections::HashMap;
-use std::time::Duration;
 
 impl DynamoStore {
     /// Items of one partition whose sort key begins with `prefix`, in key order (or reversed), up
@@ -100,7 +99,7 @@ impl DynamoStore {
                     .map_err(store_error)?;
                 pending = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
                 if !pending.is_empty() {
-                    tokio::time::sleep(Duration::from_millis(10 << attempt.min(5))).await;
+                    nna_domain::retry::Backoff::THROTTLED.wait(attempt).await;
                 }
             }
             if !pending.is_empty() {

@@ -4,7 +4,7 @@
 //! the same write, and removes the files the asset owned; what storage does not remove at once
 //! goes to the job queue, which retries. The number stays used.
 
-use super::edit::{ATTEMPTS, busy, pause};
+use super::edit::{ATTEMPTS, busy};
 use super::{Registry, RegistryError, Writer};
 use crate::address::numeric_form;
 use crate::asset::{Asset, Deletion};
@@ -50,7 +50,7 @@ impl Registry {
                     let files_pending = self.remove_files(&current, &record.files).await;
                     return Ok(Deleted { asset: current, record, files_pending });
                 }
-                Err(StoreError::Conflict) => pause(attempt).await,
+                Err(StoreError::Conflict) => crate::retry::Backoff::EDIT.wait(attempt).await,
                 Err(e) => return Err(e.into()),
             }
         }

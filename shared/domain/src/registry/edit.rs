@@ -4,6 +4,7 @@ use crate::asset::{Asset, Version};
 use crate::auth::Caller;
 use crate::input::{EditMode, Edited, apply_edit};
 use crate::ports::StoreError;
+use crate::retry::Backoff;
 use crate::time::Timestamp;
 use serde_json::{Map, Value};
 
@@ -84,7 +85,7 @@ impl Registry {
             next.updated_at = Timestamp::now().max(current.updated_at);
             match self.store.replace(&current, &next).await {
                 Ok(()) => return Ok(next),
-                Err(StoreError::Conflict) => pause(attempt).await,
+                Err(StoreError::Conflict) => Backoff::EDIT.wait(attempt).await,
                 Err(e) => return Err(e.into()),
             }
         }
@@ -130,13 +131,6 @@ impl<'a> Writer<'a> {
             _ => Ok(()),
         }
     }
-}
-
-/// 2 ms doubling to 64 ms, scaled by a random factor in [0.5, 1.5).
-pub(super) async fn pause(attempt: u32) {
-    let base = 2u64 << attempt.min(5);
-    let jitter = u64::from(getrandom::u32().unwrap_or(attempt) % 1000);
-    tokio::time::sleep(std::time::Duration::from_micros(base * (500 + jitter))).await;
 }
 
 pub(super) fn busy() -> RegistryError {
