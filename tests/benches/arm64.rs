@@ -28,7 +28,7 @@ const FUNCTIONS: [(&str, &str, Events); 7] = [
     ("search-assets", "search-assets", &[("search-assets-list.json", 200), ("search-assets-search.json", 200)]),
     ("auth-users", "auth-users", &[("auth-register.json", 201), ("auth-login.json", 200)]),
     ("process-album-art", "process-album-art", &[("sqs-album-art-batch.json", 0)]),
-    ("nna-ops-cli", "nna-ops", &[]),
+    ("nna-ops", "nna-ops", &[]),
 ];
 
 fn root() -> PathBuf {

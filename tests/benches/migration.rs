@@ -19,10 +19,10 @@ use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance, UserStor
 use nna_domain::search::{Level, Place, index_terms};
 use nna_domain::{Asset, Timestamp};
 use nna_embedded::{DiskBlobs, SqliteStore};
-use nna_ops::archive::BlobArchive;
-use nna_ops::migrate::{MigrateOptions, migrate};
-use nna_ops::sweep::Sweep;
-use nna_ops::{Ops, backup, fixture, verify};
+use nna_operations::archive::BlobArchive;
+use nna_operations::migrate::{MigrateOptions, migrate};
+use nna_operations::sweep::Sweep;
+use nna_operations::{Ops, backup, fixture, verify};
 use nna_tests::Aws;
 use serde_json::{Value, json};
 use std::collections::HashSet;

@@ -116,8 +116,8 @@ async fn a_thousand_creates_through_ten_percent_faults_each_land_once() {
     // retries, so the operators' recount, an audit now, finds nothing to fix.
     let total = clean.search(&[("limit".into(), "1".into())]).await.unwrap().1.total;
     assert_eq!(total, Some(CREATES as u64), "the listing's total after the faults");
-    let ops = nna_ops::Ops::quiet(Arc::new(aws.store.clone()));
-    let report = nna_ops::recount::recount(&ops, &nna_ops::sweep::Sweep::default()).await.unwrap();
+    let ops = nna_operations::Ops::quiet(Arc::new(aws.store.clone()));
+    let report = nna_operations::recount::recount(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();
     assert_eq!(report.assets, CREATES as u64);
     assert!(report.fixed.is_empty(), "the recount found drift: {:?}", report.fixed);
     for (place, numbers) in &by_place {

@@ -36,9 +36,8 @@ async fn recorded(aws: &Aws, bin: &str, base_env: Vec<(String, String)>) -> (Fun
     let proxy = faults::recording(&emulator().endpoint, recorder.clone()).await;
     let env: Vec<(String, String)> =
         base_env.into_iter().map(|(k, v)| if k == "AWS_ENDPOINT_URL" { (k, proxy.clone()) } else { (k, v) }).collect();
-    // Every function's package is named after its binary, but the ops tool's (`nna-ops-cli`).
-    let package = if bin == "nna-ops" { "nna-ops-cli" } else { bin };
-    let function = Function::start_binary(&binary(package, bin), &env, configured_timeout(bin)).await;
+    // Every function's package is named after its binary.
+    let function = Function::start_binary(&binary(bin, bin), &env, configured_timeout(bin)).await;
     (function, recorder)
 }
 
@@ -189,8 +188,8 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     // art reprocessed, counts checked, deletions listed.
     let legacy = Aws::fresh().await;
     {
-        let ops = nna_ops::Ops::quiet(Arc::new(legacy.store.clone()));
-        let mut documents = nna_ops::fixture::legacy_documents(200, 5);
+        let ops = nna_operations::Ops::quiet(Arc::new(legacy.store.clone()));
+        let mut documents = nna_operations::fixture::legacy_documents(200, 5);
         // A younger item holding an older one's name while its fields say another category: fixing
         // names renumbers it into its name's place, and its place counts move in that transaction.
         let mut stray = documents.iter().find(|d| d["layer"] == "S" && d["category"] != "undefined").unwrap().clone();
@@ -202,7 +201,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         stray["subcategory"] = json!(other.subcategories[0].name);
         stray["createdAt"] = json!({"$date": "2026-06-01T00:00:00Z"});
         documents.push(stray);
-        nna_ops::fixture::import(&ops, &documents).await.unwrap();
+        nna_operations::fixture::import(&ops, &documents).await.unwrap();
         // An account for the operator to make an admin.
         let registry = nna_domain::Registry::new(
             Arc::new(legacy.store.clone()),

@@ -1,7 +1,7 @@
 //! Progress bars on the terminal: count, rate and ETA; nothing when stderr is not a terminal.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use nna_ops::progress::Progress;
+use nna_operations::progress::Progress;
 use std::sync::Mutex;
 
 #[derive(Default)]

@@ -6,9 +6,9 @@
 use crate::target::{Error, StoreSpec};
 use crate::{Command, execute};
 use lambda_runtime::{LambdaEvent, service_fn};
-use nna_ops::OpsError;
-use nna_ops::progress::Quiet;
-use nna_ops::sweep::Sweep;
+use nna_operations::OpsError;
+use nna_operations::progress::Quiet;
+use nna_operations::sweep::Sweep;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::num::NonZeroU32;

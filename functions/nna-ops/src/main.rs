@@ -9,8 +9,8 @@ mod target;
 
 use clap::{Args, Parser, Subcommand};
 use nna_domain::Timestamp;
-use nna_ops::sweep::Sweep;
-use nna_ops::{
+use nna_operations::sweep::Sweep;
+use nna_operations::{
     OpsError, admins, backup, deletions, files, fixture, migrate, recount, reindex, reprocess, rollback, status, verify,
 };
 use std::num::NonZeroU32;
@@ -262,13 +262,13 @@ impl Command {
 /// One command on the given store, as `holder` (who runs it: a writing command takes the
 /// operators' run lock under that name): its report, and the exit code it calls for.
 async fn execute(
-    ops: &nna_ops::Ops,
+    ops: &nna_operations::Ops,
     sweep: &Sweep,
     command: &Command,
     holder: &str,
 ) -> Result<(serde_json::Value, ExitCode), Error> {
     let held = match command.writes() {
-        true => Some(nna_ops::lock::hold(ops, holder, command.name()).await?),
+        true => Some(nna_operations::lock::hold(ops, holder, command.name()).await?),
         false => None,
     };
     let outcome = execute_held(ops, sweep, command).await;
@@ -279,7 +279,7 @@ async fn execute(
 }
 
 async fn execute_held(
-    ops: &nna_ops::Ops,
+    ops: &nna_operations::Ops,
     sweep: &Sweep,
     command: &Command,
 ) -> Result<(serde_json::Value, ExitCode), Error> {

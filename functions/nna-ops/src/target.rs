@@ -5,9 +5,9 @@ use nna_aws::{DynamoStore, S3Blobs, SqsQueue};
 use nna_domain::jobs::JobQueue;
 use nna_domain::ports::BlobStore;
 use nna_embedded::SqliteStore;
-use nna_ops::Ops;
-use nna_ops::archive::{Archive, BlobArchive, DirArchive};
-use nna_ops::progress::Progress;
+use nna_operations::Ops;
+use nna_operations::archive::{Archive, BlobArchive, DirArchive};
+use nna_operations::progress::Progress;
 use std::path::PathBuf;
 use std::sync::Arc;
 

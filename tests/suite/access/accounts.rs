@@ -13,7 +13,7 @@ async fn server() -> Server {
 /// `nna-ops make-admin` on the server's data, as the operator of the machine runs it.
 fn operator_makes_admin(s: &Server, email: &str) -> (i32, String) {
     let report = s.data_dir().join("make-admin.json");
-    let out = std::process::Command::new(crate::support::process::binary("nna-ops-cli", "nna-ops"))
+    let out = std::process::Command::new(crate::support::process::binary("nna-ops", "nna-ops"))
         .arg("--store")
         .arg(format!("embedded:{}", s.data_dir().display()))
         .arg("--report")

@@ -120,7 +120,7 @@ async fn new_art_can_be_sent_for_a_song_as_a_file_or_a_url() {
     for old in &first_files {
         assert_eq!(server.http.get(old).send().await.unwrap().status(), 200, "{old}");
     }
-    let swept = std::process::Command::new(crate::support::process::binary("nna-ops-cli", "nna-ops"))
+    let swept = std::process::Command::new(crate::support::process::binary("nna-ops", "nna-ops"))
         .arg("--store")
         .arg(format!("embedded:{}", server.data_dir().display()))
         .arg("--report")

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(data: &Path, report: &Path, args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(binary("nna-ops-cli", "nna-ops"))
+    let out = Command::new(binary("nna-ops", "nna-ops"))
         .arg("--store")
         .arg(format!("embedded:{}", data.display()))
         .arg("--report")
@@ -124,7 +124,7 @@ async fn a_smoke_round_against_a_running_registry() {
     let (base, token) = (format!("{}/api", s.base), crate::support::auth::token(crate::support::auth::admin()));
     let r = report.clone();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(binary("nna-ops-cli", "nna-ops"))
+        Command::new(binary("nna-ops", "nna-ops"))
             .args(["--report", r.to_str().unwrap(), "smoke", &base])
             .env("NNA_OPS_TOKEN", token)
             .env_remove("NNA_OPS_STORE")
@@ -149,7 +149,7 @@ async fn a_smoke_round_against_a_running_registry() {
         crate::support::auth::token(&crate::support::auth::caller("ed@tests.nna", nna_domain::auth::Role::Editor));
     let (base, r2) = (format!("{}/api", s.base), report.clone());
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(binary("nna-ops-cli", "nna-ops"))
+        Command::new(binary("nna-ops", "nna-ops"))
             .args(["--report", r2.to_str().unwrap(), "smoke", &base, "--token", &editor])
             .output()
             .unwrap()

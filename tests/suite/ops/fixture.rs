@@ -1,6 +1,6 @@
 use nna_domain::Asset;
 use nna_domain::taxonomy::LayerCode;
-use nna_ops::fixture::legacy_documents;
+use nna_operations::fixture::legacy_documents;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
@@ -48,6 +48,6 @@ fn the_fixture_is_a_realistic_legacy_staging_table() {
 fn a_mongoexport_reads_as_lines_or_as_an_array() {
     let docs = legacy_documents(20, 1);
     let lines: Vec<String> = docs.iter().map(ToString::to_string).collect();
-    assert_eq!(nna_ops::fixture::parse_export(&lines.join("\n")).unwrap(), docs);
-    assert_eq!(nna_ops::fixture::parse_export(&Value::Array(docs.clone()).to_string()).unwrap(), docs);
+    assert_eq!(nna_operations::fixture::parse_export(&lines.join("\n")).unwrap(), docs);
+    assert_eq!(nna_operations::fixture::parse_export(&Value::Array(docs.clone()).to_string()).unwrap(), docs);
 }

@@ -3,8 +3,8 @@
 
 use crate::support::lambda::Outcome;
 use crate::support::{Aws, Function, binary, emulator};
-use nna_ops::Ops;
-use nna_ops::progress::Quiet;
+use nna_operations::Ops;
+use nna_operations::progress::Quiet;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -23,9 +23,9 @@ async fn the_ops_function_migrates_in_resumable_invocations() {
         jobs: None,
         progress: Arc::new(Quiet),
     };
-    nna_ops::fixture::import(&ops, &nna_ops::fixture::legacy_documents(300, 3)).await.unwrap();
+    nna_operations::fixture::import(&ops, &nna_operations::fixture::legacy_documents(300, 3)).await.unwrap();
     let mut function = Function::start_binary(
-        &binary("nna-ops-cli", "nna-ops"),
+        &binary("nna-ops", "nna-ops"),
         &env,
         crate::support::lambda::configured_timeout("nna-ops"),
     )

@@ -5,9 +5,9 @@ use nna_domain::input::EditMode;
 use nna_domain::migration::{self, Migrated};
 use nna_domain::time::Timestamp;
 use nna_domain::{AssetId, AssetKey};
-use nna_ops::migrate::{MigrateOptions, migrate};
-use nna_ops::sweep::Sweep;
-use nna_ops::{OpsError, backup, verify};
+use nna_operations::migrate::{MigrateOptions, migrate};
+use nna_operations::sweep::Sweep;
+use nna_operations::{OpsError, backup, verify};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -179,6 +179,6 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         (broken.id.as_str(), "Hip_Hop", "Modern_Hip_Hop")
     );
     assert_eq!(o.total().await, Some(600));
-    let after = nna_ops::status::status(&o, &sweep()).await.unwrap();
+    let after = nna_operations::status::status(&o, &sweep()).await.unwrap();
     assert!(after.duplicate_names.is_empty(), "{:?}", after.duplicate_names);
 }

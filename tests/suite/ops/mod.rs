@@ -12,10 +12,10 @@ mod reindex;
 use crate::conformance::adapters::Adapters;
 use nna_domain::Asset;
 use nna_domain::ports::ScanPage;
-use nna_ops::Ops;
-use nna_ops::archive::BlobArchive;
-use nna_ops::progress::Quiet;
-use nna_ops::sweep::Sweep;
+use nna_operations::Ops;
+use nna_operations::archive::BlobArchive;
+use nna_operations::progress::Quiet;
+use nna_operations::sweep::Sweep;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -44,8 +44,8 @@ pub fn archive(a: &Adapters, name: &str) -> BlobArchive {
 
 /// The legacy staging fixture, loaded as it is.
 pub async fn load_fixture(a: &Adapters, n: usize) -> Vec<Value> {
-    let docs = nna_ops::fixture::legacy_documents(n, 7);
-    let report = nna_ops::fixture::import(&ops(a), &docs).await.unwrap();
+    let docs = nna_operations::fixture::legacy_documents(n, 7);
+    let report = nna_operations::fixture::import(&ops(a), &docs).await.unwrap();
     assert_eq!((report.imported, report.refused.len()), (n as u64, 0), "{:?}", report.refused);
     docs
 }

@@ -5,10 +5,10 @@ use nna_domain::AssetKey;
 use nna_domain::asset::Deletion;
 use nna_domain::input::EditMode;
 use nna_domain::jobs::Job;
-use nna_ops::archive::{Archive, DirArchive};
-use nna_ops::migrate::{MigrateOptions, migrate};
-use nna_ops::reprocess::{ReprocessOptions, SongOutcome, reprocess};
-use nna_ops::{OpsError, backup, rollback};
+use nna_operations::archive::{Archive, DirArchive};
+use nna_operations::migrate::{MigrateOptions, migrate};
+use nna_operations::reprocess::{ReprocessOptions, SongOutcome, reprocess};
+use nna_operations::{OpsError, backup, rollback};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::num::NonZeroU32;
@@ -23,7 +23,7 @@ for_both!(recovery:
 /// Counts that are right stay as they are (the faults test shows wrong ones put right).
 async fn a_recount_of_right_counts_changes_nothing(a: Adapters) {
     load_fixture(&a, 120).await;
-    let report = nna_ops::recount::recount(&ops(&a), &sweep()).await.unwrap();
+    let report = nna_operations::recount::recount(&ops(&a), &sweep()).await.unwrap();
     assert!(report.fixed.is_empty(), "{:?}", report.fixed);
     let (_, page) = a.registry.search(&[("limit".into(), "1".into())]).await.unwrap();
     assert_eq!(page.total, Some(report.assets));

@@ -5,8 +5,8 @@
 use nna_aws::dynamo::item::{Item, text};
 use nna_domain::ports::AssetIndex;
 use nna_domain::{Registry, RegistryConfig};
-use nna_ops::Ops;
-use nna_ops::progress::Quiet;
+use nna_operations::Ops;
+use nna_operations::progress::Quiet;
 use nna_tests::Aws;
 use std::sync::Arc;
 
@@ -72,7 +72,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
         jobs: None,
         progress: Arc::new(Quiet),
     };
-    let report = nna_ops::reindex::reindex(&ops, &nna_ops::sweep::Sweep::default()).await.unwrap();
+    let report = nna_operations::reindex::reindex(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();
     assert_eq!(report.assets, 40);
     assert!(!report.recount.fixed.is_empty());
     for (q, names) in queries.iter().zip(&expected) {
@@ -81,6 +81,6 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
         assert_eq!((&got, page.total), (names, Some(names.len() as u64)), "{q:?}");
     }
     // Run again, it finds nothing to do.
-    let again = nna_ops::reindex::reindex(&ops, &nna_ops::sweep::Sweep::default()).await.unwrap();
+    let again = nna_operations::reindex::reindex(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();
     assert!(again.recount.fixed.is_empty(), "{:?}", again.recount.fixed);
 }
