@@ -21,6 +21,7 @@ pub mod progress;
 pub mod recount;
 pub mod reindex;
 pub mod reprocess;
+mod rewrite;
 pub mod rollback;
 pub mod runs;
 pub mod status;

@@ -4,13 +4,13 @@
 //! and only fields still absent are filled.
 
 use crate::names::{Duplicate, Names, Renamed, renumber};
+use crate::rewrite::{Decision, Rewritten, rewrite};
 use crate::sweep::{Sweep, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
+use nna_domain::Asset;
 use nna_domain::jobs::Job;
 use nna_domain::migration::{self, Finding, MIGRATION_ID, MIGRATION_VERSION, Migrated, NEEDS_CREATOR_INPUT};
-use nna_domain::ports::StoreError;
 use nna_domain::time::Timestamp;
-use nna_domain::{Asset, AssetKey};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -19,7 +19,6 @@ use std::sync::Mutex;
 use crate::runs::MIGRATE as RUN;
 
 /// Writes lost to users' writes before an item is left for the next run.
-const MAX_TRIES: u32 = 5;
 
 #[derive(Debug, Clone, Default)]
 pub struct MigrateOptions {
@@ -153,40 +152,50 @@ pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Resu
     Ok(report)
 }
 
+/// An item the pass leaves: as it is (`Settled`), or, in a dry run, as it would have changed.
+enum Left {
+    Settled(Migrated),
+    WouldChange(Box<Asset>, Vec<&'static str>, Vec<Finding>),
+}
+
 impl Pass<'_> {
-    async fn item(&self, mut asset: Asset) -> Result<(), OpsError> {
+    async fn item(&self, asset: Asset) -> Result<(), OpsError> {
         lock(&self.names).note(&asset);
         lock(&self.report).scanned += 1;
-        for attempt in 1..=MAX_TRIES {
-            let outcome = migration::migrate(&asset, self.now);
-            let Migrated::Changed { next, rules, findings, art_job } = outcome else {
-                self.settled(&asset, outcome);
-                return Ok(());
-            };
-            if self.dry_run {
+        let dry_run = self.dry_run;
+        let decided = rewrite(
+            self.ops,
+            asset,
+            |asset| match migration::migrate(asset, self.now) {
+                Migrated::Changed { next, rules, findings, art_job } if !dry_run => {
+                    Decision::Write(next, (rules, findings, art_job))
+                }
+                Migrated::Changed { next, rules, findings, .. } => {
+                    Decision::Leave(Left::WouldChange(next, rules, findings))
+                }
+                other => Decision::Leave(Left::Settled(other)),
+            },
+            |asset| {
+                lock(&self.report).conflicts_redone += 1;
+                tracing::debug!(id = %asset.id, "lost to a concurrent write; migrating the fresh item");
+            },
+        )
+        .await?;
+        match decided {
+            Rewritten::Written { next, with: (rules, findings, art_job), .. } => {
                 self.changed(&next, &rules, findings);
-                return Ok(());
-            }
-            match self.ops.store.replace(&asset, &next).await {
-                Ok(()) => {
-                    self.changed(&next, &rules, findings);
-                    if art_job {
-                        self.queue_art(&next).await;
-                    }
-                    return Ok(());
+                if art_job {
+                    self.queue_art(&next).await;
                 }
-                Err(StoreError::Conflict) => {
-                    lock(&self.report).conflicts_redone += 1;
-                    match self.ops.store.get(&AssetKey::Id(asset.id.clone())).await? {
-                        Some(fresh) => asset = fresh,
-                        None => return Ok(()), // deleted meanwhile: nothing to migrate
-                    }
-                }
-                Err(e) => return Err(e.into()),
             }
-            tracing::debug!(id = %asset.id, attempt, "lost to a concurrent write; migrating the fresh item");
+            Rewritten::Left { with: Left::WouldChange(next, rules, findings), .. } => {
+                self.changed(&next, &rules, findings);
+            }
+            Rewritten::Left { asset, with: Left::Settled(outcome) } => self.settled(&asset, outcome),
+            // Deleted meanwhile: nothing to migrate.
+            Rewritten::Gone => {}
+            Rewritten::Busy => lock(&self.report).left_busy += 1,
         }
-        lock(&self.report).left_busy += 1;
         Ok(())
     }
 

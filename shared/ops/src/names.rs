@@ -2,6 +2,7 @@
 //! keeps the name, the others take the next free numbers), never renamed by a pass on its own;
 //! `migrate --fix-names` applies that fix.
 
+use crate::rewrite::MAX_TRIES;
 use crate::{Ops, OpsError};
 use nna_domain::migration;
 use nna_domain::ports::{CreatePlan, StoreError};
@@ -69,8 +70,6 @@ pub struct Renamed {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
 }
-
-const MAX_TRIES: u32 = 5;
 
 /// Gives every holder of a shared name but the oldest the next free number in its subcategory,
 /// each in one conditional store write (a user's write in between is read and renumbered again).

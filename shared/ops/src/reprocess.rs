@@ -3,14 +3,15 @@
 //! limit. With no URL to fetch, the job looks the art up by song and artist, taken from
 //! `musicMetadata` or parsed from the creator's words or the description.
 
+use crate::rewrite::{Decision, Rewritten, rewrite};
 use crate::{Ops, OpsError, seconds_since};
 use governor::{Quota, RateLimiter};
 use nna_domain::asset::{AlbumArt, AlbumArtField, ArtStatus};
 use nna_domain::jobs::Job;
-use nna_domain::ports::{StoreError, Walk};
+use nna_domain::ports::Walk;
 use nna_domain::search::{Direction, Level, Order, Place, position};
 use nna_domain::time::Timestamp;
-use nna_domain::{Asset, AssetKey, song_title};
+use nna_domain::{Asset, song_title};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -18,7 +19,6 @@ use std::num::NonZeroU32;
 /// SQS takes ten messages per request.
 const BATCH: usize = 10;
 const PAGE: usize = 100;
-const MAX_TRIES: u32 = 5;
 
 #[derive(Debug, Clone)]
 pub struct ReprocessOptions {
@@ -142,12 +142,7 @@ pub async fn reprocess(ops: &Ops, options: &ReprocessOptions) -> Result<Reproces
 }
 
 /// Decides, and writes the pending art, for one song; re-reads it if a user wrote in between.
-async fn settle(
-    ops: &Ops,
-    mut song: Asset,
-    now: Timestamp,
-    dry_run: bool,
-) -> Result<(SongReport, Option<Job>), OpsError> {
+async fn settle(ops: &Ops, song: Asset, now: Timestamp, dry_run: bool) -> Result<(SongReport, Option<Job>), OpsError> {
     let title = song_title::of_asset(&song);
     let mut entry = SongReport {
         id: song.id.as_str().into(),
@@ -157,38 +152,37 @@ async fn settle(
         previous_failure: song.album_art.as_ref().and_then(|a| a.art()).and_then(|a| a.failure.clone()),
         outcome: SongOutcome::Busy,
     };
-    for _ in 0..MAX_TRIES {
-        let art = match plan(&song, now) {
-            Plan::Leave(outcome) => {
-                entry.outcome = outcome;
-                return Ok((entry, None));
+    let decided = rewrite(
+        ops,
+        song,
+        |song| match plan(song, now) {
+            Plan::Leave(outcome) => Decision::Leave((outcome, None)),
+            Plan::Resend(_) | Plan::Pend(_) if dry_run => Decision::Leave((SongOutcome::WouldQueue, None)),
+            Plan::Resend(job) => Decision::Leave((SongOutcome::Resent, Some(job))),
+            Plan::Pend(art) => {
+                let outcome = if art.source_url.is_some() { SongOutcome::QueuedUrl } else { SongOutcome::QueuedLookup };
+                let source_url = art.source_url.clone();
+                let mut next = song.clone();
+                next.album_art = Some(AlbumArtField::Art(art));
+                next.revision = song.revision + 1;
+                Decision::Write(Box::new(next), (outcome, source_url))
             }
-            Plan::Resend(job) => {
-                entry.outcome = if dry_run { SongOutcome::WouldQueue } else { SongOutcome::Resent };
-                return Ok((entry, (!dry_run).then_some(job)));
-            }
-            Plan::Pend(art) => art,
-        };
-        if dry_run {
-            entry.outcome = SongOutcome::WouldQueue;
-            return Ok((entry, None));
+        },
+        |_| {},
+    )
+    .await?;
+    Ok(match decided {
+        Rewritten::Written { next, with: (outcome, source_url), .. } => {
+            entry.outcome = outcome;
+            (entry, Some(job(&next, source_url, now)))
         }
-        let mut next = song.clone();
-        entry.outcome = if art.source_url.is_some() { SongOutcome::QueuedUrl } else { SongOutcome::QueuedLookup };
-        let source_url = art.source_url.clone();
-        next.album_art = Some(AlbumArtField::Art(art));
-        next.revision = song.revision + 1;
-        match ops.store.replace(&song, &next).await {
-            Ok(()) => return Ok((entry, Some(job(&next, source_url, now)))),
-            Err(StoreError::Conflict) => match ops.store.get(&AssetKey::Id(song.id.clone())).await? {
-                Some(fresh) => song = fresh,
-                None => return Ok((entry, None)),
-            },
-            Err(e) => return Err(e.into()),
+        Rewritten::Left { with: (outcome, job), .. } => {
+            entry.outcome = outcome;
+            (entry, job)
         }
-    }
-    entry.outcome = SongOutcome::Busy;
-    Ok((entry, None))
+        // Deleted meanwhile, or written to too often: nothing sent, the next run looks again.
+        Rewritten::Gone | Rewritten::Busy => (entry, None),
+    })
 }
 
 async fn send(ops: &Ops, jobs: &[Job], per_second: NonZeroU32) -> Result<u64, OpsError> {

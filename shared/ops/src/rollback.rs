@@ -2,16 +2,15 @@
 //! old value back, the mark goes, and an item nobody wrote since returns to exactly its
 //! pre-migration form (revision included). Fields users changed since are kept and reported.
 
+use crate::rewrite::{Decision, Rewritten, rewrite};
 use crate::sweep::{Sweep, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
+use nna_domain::Asset;
 use nna_domain::migration::{self, RolledBack};
-use nna_domain::ports::StoreError;
-use nna_domain::{Asset, AssetKey};
 use serde::Serialize;
 use std::sync::Mutex;
 
 use crate::runs::ROLLBACK as RUN;
-const MAX_TRIES: u32 = 5;
 
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,44 +61,37 @@ pub async fn rollback(ops: &Ops, sweep: &Sweep) -> Result<RollbackReport, OpsErr
     Ok(report)
 }
 
-async fn revert(ops: &Ops, mut asset: Asset, report: &Mutex<RollbackReport>) -> Result<(), OpsError> {
+async fn revert(ops: &Ops, asset: Asset, report: &Mutex<RollbackReport>) -> Result<(), OpsError> {
     lock(report).scanned += 1;
-    for _ in 0..MAX_TRIES {
-        let (next, kept, edited_since) = match migration::rollback(&asset) {
-            RolledBack::NotMigrated => {
-                lock(report).not_migrated += 1;
-                return Ok(());
+    let decided = rewrite(
+        ops,
+        asset,
+        |asset| match migration::rollback(asset) {
+            RolledBack::Reverted { next, kept, edited_since } => Decision::Write(next, (kept, edited_since)),
+            RolledBack::NotMigrated => Decision::Leave(None),
+            RolledBack::Refused { reason } => Decision::Leave(Some(reason)),
+        },
+        |_| lock(report).conflicts_redone += 1,
+    )
+    .await?;
+    let mut report = lock(report);
+    match decided {
+        Rewritten::Written { before, with: (kept, edited_since), .. } => {
+            report.reverted += 1;
+            if edited_since {
+                let item = EditedItem { id: before.id.as_str().into(), name: before.name, kept_fields: kept };
+                report.edited_since.push(item);
+            } else {
+                report.reverted_exactly += 1;
             }
-            RolledBack::Refused { reason } => {
-                let problem =
-                    crate::migrate::ItemProblem { id: asset.id.as_str().into(), name: asset.name.clone(), reason };
-                lock(report).refusals.push(problem);
-                return Ok(());
-            }
-            RolledBack::Reverted { next, kept, edited_since } => (next, kept, edited_since),
-        };
-        match ops.store.replace(&asset, &next).await {
-            Ok(()) => {
-                let mut report = lock(report);
-                report.reverted += 1;
-                if edited_since {
-                    let item = EditedItem { id: asset.id.as_str().into(), name: asset.name.clone(), kept_fields: kept };
-                    report.edited_since.push(item);
-                } else {
-                    report.reverted_exactly += 1;
-                }
-                return Ok(());
-            }
-            Err(StoreError::Conflict) => {
-                lock(report).conflicts_redone += 1;
-                match ops.store.get(&AssetKey::Id(asset.id.clone())).await? {
-                    Some(fresh) => asset = fresh,
-                    None => return Ok(()),
-                }
-            }
-            Err(e) => return Err(e.into()),
         }
+        Rewritten::Left { with: None, .. } => report.not_migrated += 1,
+        Rewritten::Left { asset, with: Some(reason) } => {
+            let problem = crate::migrate::ItemProblem { id: asset.id.as_str().into(), name: asset.name, reason };
+            report.refusals.push(problem);
+        }
+        Rewritten::Gone => {}
+        Rewritten::Busy => report.left_busy += 1,
     }
-    lock(report).left_busy += 1;
     Ok(())
 }
