@@ -13,8 +13,7 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-/// Files younger than this are left alone: an upload waiting for its create, art being written.
-pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
+pub use crate::limits::SWEEP_GRACE;
 
 /// Files read per listing page.
 const PAGE: usize = 1000;

@@ -11,9 +11,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-/// How long a key is remembered unless the deployment says otherwise.
-pub const KEY_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-const KEY_MAX: usize = 255;
+use crate::limits::IDEMPOTENCY_KEY_CHARS as KEY_MAX;
+pub use crate::limits::IDEMPOTENCY_KEY_LIFETIME as KEY_LIFETIME;
 
 /// A key as a client sent it: 1 to 255 visible ASCII characters.
 #[derive(Debug, Clone, PartialEq, Eq)]

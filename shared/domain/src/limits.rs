@@ -1,6 +1,8 @@
 //! Every bound the registry puts on what clients send, in one place: the checks use these, the
 //! tests prove each one, and the API docs quote them.
 
+use std::time::Duration;
+
 /// Free text the creator typed (the seed's 500), counted in characters.
 pub const CREATOR_DESCRIPTION_CHARS: usize = 500;
 /// AI-written descriptions run long; a few pages at most.
@@ -52,3 +54,36 @@ pub const LOGINS_PER_CLIENT: (u64, u64) = (30, 300);
 pub const LOGINS_PER_ACCOUNT: (u64, u64) = (10, 900);
 /// Accounts registered from one client: at most this many in a window of this many seconds.
 pub const REGISTRATIONS_PER_CLIENT: (u64, u64) = (10, 3600);
+
+/// The largest file a deployment takes unless configured (`NNA_MAX_UPLOAD_BYTES`).
+pub const UPLOAD_BYTES_DEFAULT: u64 = 32 * 1024 * 1024;
+/// The largest file inside a request on Lambda unless configured (`NNA_MAX_INLINE_BYTES`): what an
+/// API Gateway event holds, base64 and all.
+pub const INLINE_BYTES_DEFAULT: u64 = 4 * 1024 * 1024;
+/// A JSON body.
+pub const JSON_BODY_BYTES: u64 = 1024 * 1024;
+/// What a form may carry besides its file.
+pub const FORM_FIELDS_BYTES: u64 = 256 * 1024;
+
+/// Accounts: an email, a username and a password in characters.
+pub const EMAIL_MAX: usize = 254;
+pub const USERNAME_MIN: usize = 5;
+pub const USERNAME_MAX: usize = 64;
+pub const PASSWORD_MIN: usize = 6;
+/// argon2 takes any length; a bound keeps a request from making it hash megabytes.
+pub const PASSWORD_MAX: usize = 256;
+/// How long a key is remembered unless the deployment says otherwise.
+pub const IDEMPOTENCY_KEY_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// An `Idempotency-Key` header is at most this long.
+pub const IDEMPOTENCY_KEY_CHARS: usize = 255;
+/// The most matches a total is counted for.
+pub const EXACT_TOTAL_MAX: usize = 10_000;
+/// Enough for every word of a 500-character creator description and more; a very long AI
+/// description contributes its first distinct words up to this.
+pub const MAX_INDEX_TERMS: usize = 200;
+/// Long enough to send 32 MB over a slow connection, short enough that a leaked URL soon expires.
+pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
+/// Art a person uploads is at most this large.
+pub const MAX_ART_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
+/// Files younger than this are left alone: an upload waiting for its create, art being written.
+pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);

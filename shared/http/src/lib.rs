@@ -30,8 +30,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// What a form may carry besides its file.
-pub const FORM_FIELDS_BYTES: u64 = 256 * 1024;
+pub use nna_domain::limits::FORM_FIELDS_BYTES;
 
 /// What the HTTP layer needs to know about its deployment.
 #[derive(Debug, Clone)]
@@ -51,7 +50,7 @@ impl HttpConfig {
             tokens,
             art_shape: ArtShape::default(),
             limits: BodyLimits {
-                json_bytes: 1024 * 1024,
+                json_bytes: nna_domain::limits::JSON_BODY_BYTES,
                 upload_bytes: max_upload_bytes,
                 // Room for a file plus the form's other fields.
                 multipart_bytes: max_upload_bytes + FORM_FIELDS_BYTES,

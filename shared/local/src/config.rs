@@ -78,7 +78,7 @@ impl LocalConfig {
             data_dir: get("NNA_DATA_DIR").map_or_else(|| PathBuf::from(".nna-data"), PathBuf::from),
             public_url: get("NNA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             cors_origins,
-            max_upload_bytes: number("NNA_MAX_UPLOAD_BYTES", 32 * 1024 * 1024)?,
+            max_upload_bytes: number("NNA_MAX_UPLOAD_BYTES", nna_domain::limits::UPLOAD_BYTES_DEFAULT)?,
             cursor_key: get("NNA_CURSOR_KEY"),
             job_retry: Duration::from_millis(number("NNA_JOB_RETRY_MS", 30_000)?.max(100)),
             process_art: !matches!(get("NNA_ART_PROCESSING").as_deref(), Some("off" | "false" | "0")),

@@ -8,12 +8,7 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-const EMAIL_MAX: usize = 254;
-const USERNAME_MIN: usize = 5;
-const USERNAME_MAX: usize = 64;
-const PASSWORD_MIN: usize = 6;
-/// argon2 takes any length; a bound keeps a request from making it hash megabytes.
-const PASSWORD_MAX: usize = 256;
+use crate::limits::{EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
 
 /// An email address, trimmed and lower-cased: one account per mailbox however it is typed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

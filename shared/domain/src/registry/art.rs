@@ -26,8 +26,7 @@ impl ArtJobs {
     }
 }
 
-/// Art a person uploads is at most this large.
-pub const MAX_ART_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
+pub use crate::limits::MAX_ART_UPLOAD_BYTES;
 
 impl Registry {
     /// With a queue, songs' album art is processed after the API answers; with `lookup`, songs

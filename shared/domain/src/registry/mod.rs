@@ -118,7 +118,7 @@ impl RegistryConfig {
 impl Default for RegistryConfig {
     fn default() -> Self {
         // The old system's 32 MB.
-        Self::new(32 * 1024 * 1024, CursorKey::random())
+        Self::new(crate::limits::UPLOAD_BYTES_DEFAULT, CursorKey::random())
     }
 }
 

@@ -9,10 +9,8 @@ use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
 use crate::upload::{CheckedUpload, DirectUpload, IMMUTABLE_CACHE, SNIFF_BYTES, Upload, check_size, sniff_media};
 use serde_json::{Map, Value};
-use std::time::Duration;
 
-/// Long enough to send 32 MB over a slow connection, short enough that a leaked URL soon expires.
-pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
+pub use crate::limits::UPLOAD_URL_LIFETIME;
 
 /// Where and how to upload one file.
 #[derive(Debug, Clone)]

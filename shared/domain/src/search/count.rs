@@ -15,8 +15,7 @@ use crate::registry::RegistryError;
 use futures_util::future::try_join_all;
 use std::collections::BTreeSet;
 
-/// The most matches a total is counted for.
-pub const EXACT_TOTAL_MAX: usize = 10_000;
+pub use crate::limits::EXACT_TOTAL_MAX;
 
 /// A page's total: exact, or at least this many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

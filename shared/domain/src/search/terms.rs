@@ -11,9 +11,7 @@ use super::text::{fold, words};
 use crate::asset::Asset;
 use std::collections::BTreeSet;
 
-/// Enough for every word of a 500-character creator description and more; a very long AI
-/// description contributes its first distinct words up to this.
-pub const MAX_INDEX_TERMS: usize = 200;
+pub use crate::limits::MAX_INDEX_TERMS;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndexTerm(String);
