@@ -28,8 +28,8 @@ pub fn admin() -> &'static Caller {
 }
 
 /// Writes as the suite's admin, unconditionally.
-pub fn as_admin() -> nna_domain::registry::Writer<'static> {
-    nna_domain::registry::Writer::new(admin())
+pub fn as_admin() -> nna_domain::registry::Requester<'static> {
+    nna_domain::registry::Requester::new(admin())
 }
 
 pub const ADMIN: &str = "admin@tests.nna";

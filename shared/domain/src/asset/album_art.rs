@@ -142,7 +142,7 @@ pub struct AlbumArt {
 
 /// Who is speaking: clients may not set what only the pipeline knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum Provenance {
     Client,
     Stored,
 }
@@ -154,10 +154,10 @@ impl AlbumArt {
             Value::String(s) if s.trim().is_empty() => Ok(None),
             Value::String(s) if s.trim_start().starts_with('{') => {
                 let obj = parse::object_or_json_text(v, field)?;
-                Self::from_object(&obj, field, Origin::Client).map(Some)
+                Self::from_object(&obj, field, Provenance::Client).map(Some)
             }
             Value::String(_) => Ok(Some(Self::from_source_url(web_url(v, &join(field, "sourceUrl"))?))),
-            Value::Object(obj) => Self::from_object(obj, field, Origin::Client).map(Some),
+            Value::Object(obj) => Self::from_object(obj, field, Provenance::Client).map(Some),
             other => Err(parse::wrong_type(field, "a URL or an object", other).into()),
         }
     }
@@ -184,14 +184,14 @@ impl AlbumArt {
         }
     }
 
-    pub fn from_object(obj: &Map<String, Value>, field: &str, origin: Origin) -> Result<Self, Invalid> {
+    pub fn from_object(obj: &Map<String, Value>, field: &str, origin: Provenance) -> Result<Self, Invalid> {
         let mut c = Collector::default();
         let at = |k: &str| join(field, k);
         let url = present(obj, "url").and_then(|v| c.take(web_url(v, &at("url"))));
         let source_url = present(obj, "sourceUrl").and_then(|v| c.take(web_url(v, &at("sourceUrl"))));
         // Only art the pipeline is still looking for may have no address yet.
         let awaiting_lookup =
-            origin == Origin::Stored && present(obj, "status").and_then(Value::as_str) != Some("ready");
+            origin == Provenance::Stored && present(obj, "status").and_then(Value::as_str) != Some("ready");
         if url.is_none() && source_url.is_none() && c.is_empty() && !awaiting_lookup {
             c.push(FieldError::new(
                 at("sourceUrl"),
@@ -206,7 +206,7 @@ impl AlbumArt {
         let size = present(obj, "size").and_then(|v| c.take(parse::count_up_to(v, &at("size"), IMAGE_BYTES_MAX)));
         let dimensions = present(obj, "dimensions").and_then(|v| c.take(dimensions(v, &at("dimensions"))));
         let (mut variants, mut status, mut failure) = (Vec::new(), None, None);
-        if origin == Origin::Stored {
+        if origin == Provenance::Stored {
             variants =
                 present(obj, "variants").and_then(|v| c.take(variant_list(v, &at("variants")))).unwrap_or_default();
             status = present(obj, "status").and_then(|v| c.take(ArtStatus::parse(v, &at("status"))));
@@ -402,7 +402,7 @@ impl<'de> Deserialize<'de> for AlbumArtField {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match Value::deserialize(d)? {
             Value::String(s) => Ok(Self::LegacyUrl(s)),
-            Value::Object(obj) => AlbumArt::from_object(&obj, "albumArt", Origin::Stored)
+            Value::Object(obj) => AlbumArt::from_object(&obj, "albumArt", Provenance::Stored)
                 .map(Self::Art)
                 .map_err(|e| serde::de::Error::custom(e.to_string())),
             other => Err(serde::de::Error::custom(format!("albumArt is {}", parse::type_name(&other)))),
@@ -499,11 +499,11 @@ mod stored_tests {
     #[test]
     fn stored_art_keeps_what_the_pipeline_wrote_within_bounds() {
         let ok = json!({"sourceUrl": "https://a.io/x", "status": "ready", "variants": (0..ART_VARIANTS).map(variant).collect::<Vec<_>>()});
-        let art = AlbumArt::from_object(ok.as_object().unwrap(), "albumArt", Origin::Stored).unwrap();
+        let art = AlbumArt::from_object(ok.as_object().unwrap(), "albumArt", Provenance::Stored).unwrap();
         assert_eq!((art.status, art.variants.len()), (Some(ArtStatus::Ready), ART_VARIANTS));
         let too_many =
             json!({"sourceUrl": "https://a.io/x", "variants": (0..=ART_VARIANTS).map(variant).collect::<Vec<_>>()});
-        let e = AlbumArt::from_object(too_many.as_object().unwrap(), "albumArt", Origin::Stored).unwrap_err();
+        let e = AlbumArt::from_object(too_many.as_object().unwrap(), "albumArt", Provenance::Stored).unwrap_err();
         assert_eq!(e.first().code, ErrorCode::TooManyItems);
     }
 }

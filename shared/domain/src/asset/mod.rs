@@ -16,7 +16,7 @@ mod web_url;
 
 pub use ai_metadata::{AiMetadata, InputContext};
 pub use album_art::{
-    AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtState, ArtStatus, ArtVariant, Dimensions, Origin,
+    AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtState, ArtStatus, ArtVariant, Dimensions, Provenance,
 };
 pub use creator_description::CreatorDescription;
 pub use deletion::Deletion;

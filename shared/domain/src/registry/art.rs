@@ -2,7 +2,7 @@
 //! none, to be looked up) is stored with its art `pending`, and one job goes to the queue. The
 //! pipeline (`nna-album-art`) does the rest and records the outcome on the asset.
 
-use super::{Registry, RegistryError, Writer};
+use super::{Registry, RegistryError, Requester};
 use crate::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, Asset, web_url};
 use crate::blob::{BlobKey, BlobMeta};
 use crate::error::{ErrorCode, FieldError};
@@ -88,7 +88,7 @@ impl Registry {
     /// uploaded image (source Manual), processed like any other.
     pub async fn request_album_art(
         &self,
-        by: Writer<'_>,
+        by: Requester<'_>,
         key: &str,
         body: &Map<String, Value>,
         upload: Option<Upload>,

@@ -5,7 +5,7 @@
 //! goes to the job queue, which retries. The number stays used.
 
 use super::edit::{ATTEMPTS, busy};
-use super::{Registry, RegistryError, Writer};
+use super::{Registry, RegistryError, Requester};
 use crate::address::numeric_form;
 use crate::asset::{Asset, Deletion};
 use crate::blob::BlobKey;
@@ -30,7 +30,7 @@ pub struct Deleted {
 
 impl Registry {
     /// Admins only. `force`: delete even if composites list the asset, marking them.
-    pub async fn delete(&self, by: Writer<'_>, key: &str, force: bool) -> Result<Deleted, RegistryError> {
+    pub async fn delete(&self, by: Requester<'_>, key: &str, force: bool) -> Result<Deleted, RegistryError> {
         by.admin_only("delete")?;
         for attempt in 0..ATTEMPTS {
             let current = self.get(key).await?;
@@ -83,10 +83,10 @@ impl Registry {
         }
     }
 
-    async fn mark_broken(&self, by: Writer<'_>, composite: &Asset, gone: &Asset) -> Result<(), RegistryError> {
+    async fn mark_broken(&self, by: Requester<'_>, composite: &Asset, gone: &Asset) -> Result<(), RegistryError> {
         let address = Value::String(gone.nna_address.clone());
         // The admin's own If-Match was for the deleted asset, not for its composites.
-        let as_admin = Writer::new(by.caller);
+        let as_admin = Requester::new(by.caller);
         self.modify(as_admin, composite.id.as_str(), |current| {
             let mut next = current.clone();
             let list = next.extra.entry(BROKEN_COMPONENTS).or_insert_with(|| Value::Array(Vec::new()));

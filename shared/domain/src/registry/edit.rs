@@ -17,7 +17,7 @@ impl Registry {
     /// The answer says what of the edit was not taken as sent (the rest is saved).
     pub async fn edit(
         &self,
-        by: Writer<'_>,
+        by: Requester<'_>,
         key: &str,
         body: &Map<String, Value>,
         mode: EditMode,
@@ -53,7 +53,7 @@ impl Registry {
     }
 
     /// Admins only.
-    pub async fn curate(&self, by: Writer<'_>, key: &str) -> Result<Asset, RegistryError> {
+    pub async fn curate(&self, by: Requester<'_>, key: &str) -> Result<Asset, RegistryError> {
         by.admin_only("curate")?;
         self.modify(by, key, |current| {
             let mut next = current.clone();
@@ -70,7 +70,7 @@ impl Registry {
     /// nothing writes nothing.
     pub(super) async fn modify(
         &self,
-        by: Writer<'_>,
+        by: Requester<'_>,
         key: &str,
         change: impl Fn(&Asset) -> Result<Asset, RegistryError>,
     ) -> Result<Asset, RegistryError> {
@@ -95,13 +95,13 @@ impl Registry {
 
 /// Who asks for a change, and which version of the asset they saw (`If-Match`), if they said.
 #[derive(Debug, Clone, Copy)]
-pub struct Writer<'a> {
+pub struct Requester<'a> {
     pub caller: &'a Caller,
     /// The versions `If-Match` listed; `None` when it was absent or `*`.
     pub if_match: Option<&'a [Version]>,
 }
 
-impl<'a> Writer<'a> {
+impl<'a> Requester<'a> {
     pub fn new(caller: &'a Caller) -> Self {
         Self { caller, if_match: None }
     }

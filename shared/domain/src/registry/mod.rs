@@ -11,7 +11,7 @@ mod upload;
 pub use art::MAX_ART_UPLOAD_BYTES;
 pub use create::{BatchOutcome, Created};
 pub use delete::{BROKEN_COMPONENTS, Deleted};
-pub use edit::Writer;
+pub use edit::Requester;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
 use crate::error::{FieldError, Invalid};

@@ -5,7 +5,7 @@ use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
 use crate::envelope::{AssetView, ok, ok_warned};
 use crate::openapi::schemas::{ArtRequest, AssetAnswer, AssetEdit, ListAnswer, NewAsset, ObjectAnswer, UploadRequest};
-use crate::params::Params;
+use crate::params::PathParams;
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
 use axum::Router;
@@ -17,7 +17,7 @@ use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
 use nna_domain::input::EditMode;
-use nna_domain::registry::Writer;
+use nna_domain::registry::Requester;
 use nna_domain::{Asset, RegistryError};
 use serde_json::json;
 
@@ -124,7 +124,7 @@ pub(crate) async fn upload_slot(State(s): State<AppState>, _: Caller, request: R
 pub(crate) async fn read_one(
     State(s): State<AppState>,
     _: Caller,
-    Params(key): Params<String>,
+    PathParams(key): PathParams<String>,
     shape: Shape,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -141,12 +141,12 @@ pub(crate) async fn read_one(
 pub(crate) async fn replace(
     State(s): State<AppState>,
     caller: Caller,
-    Params(key): Params<String>,
+    PathParams(key): PathParams<String>,
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let by = Writer::new(&caller).if_match(versions.as_deref());
+    let by = Requester::new(&caller).if_match(versions.as_deref());
     edit(s, by, key, request, EditMode::Replace, shape).await
 }
 
@@ -156,18 +156,18 @@ pub(crate) async fn replace(
 pub(crate) async fn merge(
     State(s): State<AppState>,
     caller: Caller,
-    Params(key): Params<String>,
+    PathParams(key): PathParams<String>,
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let by = Writer::new(&caller).if_match(versions.as_deref());
+    let by = Requester::new(&caller).if_match(versions.as_deref());
     edit(s, by, key, request, EditMode::Merge, shape).await
 }
 
 async fn edit(
     s: AppState,
-    by: Writer<'_>,
+    by: Requester<'_>,
     key: String,
     request: Request,
     mode: EditMode,
@@ -187,7 +187,7 @@ async fn edit(
 pub(crate) async fn album_art(
     State(s): State<AppState>,
     caller: Caller,
-    Params(key): Params<String>,
+    PathParams(key): PathParams<String>,
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
@@ -199,7 +199,7 @@ pub(crate) async fn album_art(
         let two = FieldError::new("file", ErrorCode::TwoFiles, "send one image, or a sourceUrl");
         return Err(RegistryError::from(two).into());
     }
-    let by = Writer::new(&caller).if_match(versions.as_deref());
+    let by = Requester::new(&caller).if_match(versions.as_deref());
     let asset = s.registry.request_album_art(by, &key, &form.fields, upload).await?;
     Ok(shape.stamp(conditional::versioned(ok(StatusCode::ACCEPTED, AssetView::of(&asset, shape.art)), &asset)))
 }
@@ -213,13 +213,13 @@ pub(crate) async fn album_art(
 pub(crate) async fn remove(
     State(s): State<AppState>,
     caller: Caller,
-    Params(key): Params<String>,
+    PathParams(key): PathParams<String>,
     IfMatch(versions): IfMatch,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let force =
         body::query_pairs(&uri)?.iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
-    let by = Writer::new(&caller).if_match(versions.as_deref());
+    let by = Requester::new(&caller).if_match(versions.as_deref());
     let gone = s.registry.delete(by, &key, force).await?;
     Ok(ok(
         StatusCode::OK,
@@ -248,11 +248,11 @@ struct DeleteParams {
 pub(crate) async fn curate(
     State(s): State<AppState>,
     caller: Caller,
-    Params(key): Params<String>,
+    PathParams(key): PathParams<String>,
     IfMatch(versions): IfMatch,
     shape: Shape,
 ) -> Result<Response, ApiError> {
-    let asset = s.registry.curate(Writer::new(&caller).if_match(versions.as_deref()), &key).await?;
+    let asset = s.registry.curate(Requester::new(&caller).if_match(versions.as_deref()), &key).await?;
     Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
 }
 

@@ -7,7 +7,7 @@ pub(crate) mod answers;
 
 use crate::envelope::flat;
 use crate::openapi::schemas::{HfnToMfa, MfaToHfn};
-use crate::params::Params;
+use crate::params::PathParams;
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
 use answers::{
@@ -139,26 +139,28 @@ fn find_category(layer: &'static Layer, input: &str) -> Result<&'static Category
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
     responses((status = 200, description = "A layer's categories", body = CategoryList)))]
-pub(crate) async fn categories(Params(layer): Params<String>) -> Result<Response, ApiError> {
+pub(crate) async fn categories(PathParams(layer): PathParams<String>) -> Result<Response, ApiError> {
     Ok(flat(StatusCode::OK, &CategoryList::of(find_layer(&layer)?)))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/category-count", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
     responses((status = 200, description = "How many categories a layer has", body = CategoryCount)))]
-pub(crate) async fn category_count(Params(layer): Params<String>) -> Result<Response, ApiError> {
+pub(crate) async fn category_count(PathParams(layer): PathParams<String>) -> Result<Response, ApiError> {
     let layer = find_layer(&layer)?;
     Ok(flat(StatusCode::OK, &CategoryCount { layer: layer.code.to_string(), count: layer.categories.len() }))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/subcategory-counts", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
     responses((status = 200, description = "How many subcategories each of a layer's categories has", body = SubcategoryCounts)))]
-pub(crate) async fn subcategory_counts(Params(layer): Params<String>) -> Result<Response, ApiError> {
+pub(crate) async fn subcategory_counts(PathParams(layer): PathParams<String>) -> Result<Response, ApiError> {
     Ok(flat(StatusCode::OK, &SubcategoryCounts::of(find_layer(&layer)?)))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")),
     responses((status = 200, description = "A category's subcategories", body = SubcategoryList)))]
-pub(crate) async fn subcategories(Params((layer, category)): Params<(String, String)>) -> Result<Response, ApiError> {
+pub(crate) async fn subcategories(
+    PathParams((layer, category)): PathParams<(String, String)>,
+) -> Result<Response, ApiError> {
     let layer = find_layer(&layer)?;
     Ok(flat(StatusCode::OK, &SubcategoryList::of(layer, find_category(layer, &category)?)))
 }
@@ -166,7 +168,7 @@ pub(crate) async fn subcategories(Params((layer, category)): Params<(String, Str
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategory-count", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")),
     responses((status = 200, description = "How many subcategories a category has", body = SubcategoryCount)))]
 pub(crate) async fn subcategory_count(
-    Params((layer, category)): Params<(String, String)>,
+    PathParams((layer, category)): PathParams<(String, String)>,
 ) -> Result<Response, ApiError> {
     let layer = find_layer(&layer)?;
     let category = find_category(layer, &category)?;
