@@ -87,3 +87,11 @@ pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
 pub const MAX_ART_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
 /// Files younger than this are left alone: an upload waiting for its create, art being written.
 pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
+
+/// `nna-local`'s connections (each configurable, see its config): a request head within this of
+/// opening or of the previous answer; closed after this idle; a body silent this long is refused;
+/// at most this many open.
+pub const HEADER_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
+pub const IDLE_TIMEOUT_DEFAULT: Duration = Duration::from_secs(5);
+pub const BODY_TIMEOUT_DEFAULT: Duration = Duration::from_secs(30);
+pub const CONNECTIONS_DEFAULT: u64 = 512;

@@ -1,5 +1,6 @@
 //! Configuration from environment variables, read once at start-up.
 
+use nna_domain::limits;
 use nna_fetch::ArtSettings;
 use nna_http::auth::AuthSettings;
 use std::net::SocketAddr;
@@ -31,8 +32,8 @@ pub struct LocalConfig {
     pub art_shape: nna_http::art_shape::ArtShape,
     /// The album-art fetcher and lookups: `NNA_ART_*`, `NNA_ITUNES_BASE_URL`, … (see `ArtSettings`).
     pub art: ArtSettings,
-    /// `NNA_HEADER_TIMEOUT_MS` (10 s), `NNA_IDLE_TIMEOUT_MS` (5 s), `NNA_BODY_TIMEOUT_MS` (30 s
-    /// without a byte of the body), `NNA_MAX_CONNECTIONS` (512): see `serve`.
+    /// `NNA_HEADER_TIMEOUT_MS`, `NNA_IDLE_TIMEOUT_MS`, `NNA_BODY_TIMEOUT_MS`, `NNA_MAX_CONNECTIONS`
+    /// (defaults in `nna_domain::limits`): see `serve`.
     pub connections: crate::serve::ConnectionLimits,
     /// `NNA_FILE_SWEEP_SECS` (3600; 0: never): how often files no asset owns are removed.
     pub file_sweep: Option<Duration>,
@@ -63,6 +64,10 @@ impl LocalConfig {
             Some(n) => n.parse().map_err(|_| ConfigError::Var { var, problem: format!("{n:?} is not a number") }),
             None => Ok(default),
         };
+        let millis = |var: &'static str, default: Duration| {
+            let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
+            number(var, default).map(|ms| Duration::from_millis(ms.max(100)))
+        };
         let addr = match get("NNA_ADDR") {
             Some(a) => a
                 .parse()
@@ -86,10 +91,11 @@ impl LocalConfig {
                 .map_err(|problem| ConfigError::Var { var: "NNA_ALBUM_ART_SHAPE", problem })?,
             art,
             connections: crate::serve::ConnectionLimits {
-                header_timeout: Duration::from_millis(number("NNA_HEADER_TIMEOUT_MS", 10_000)?.max(100)),
-                idle_timeout: Duration::from_millis(number("NNA_IDLE_TIMEOUT_MS", 5_000)?.max(100)),
-                body_timeout: Duration::from_millis(number("NNA_BODY_TIMEOUT_MS", 30_000)?.max(100)),
-                max_connections: usize::try_from(number("NNA_MAX_CONNECTIONS", 512)?.max(1)).unwrap_or(usize::MAX),
+                header_timeout: millis("NNA_HEADER_TIMEOUT_MS", limits::HEADER_TIMEOUT_DEFAULT)?,
+                idle_timeout: millis("NNA_IDLE_TIMEOUT_MS", limits::IDLE_TIMEOUT_DEFAULT)?,
+                body_timeout: millis("NNA_BODY_TIMEOUT_MS", limits::BODY_TIMEOUT_DEFAULT)?,
+                max_connections: usize::try_from(number("NNA_MAX_CONNECTIONS", limits::CONNECTIONS_DEFAULT)?.max(1))
+                    .unwrap_or(usize::MAX),
             },
             file_sweep: Some(number("NNA_FILE_SWEEP_SECS", 3600)?).filter(|s| *s > 0).map(Duration::from_secs),
             auth_rates: nna_domain::auth::AuthRates::default(),
