@@ -44,10 +44,6 @@ pub struct CreatePlan {
     /// Assets that must still exist when the new one is written (a composite's components).
     pub requires: Vec<AssetId>,
     pub build: Arc<dyn Fn(Address) -> Asset + Send + Sync>,
-    /// Renumbering instead of creating (an operator's fix for a number two assets hold): the
-    /// built asset replaces this one, same id, if its revision is unchanged (`Conflict` if not).
-    /// Its old number stays used, as after a delete.
-    pub replacing: Option<Asset>,
     /// Remembered in the same write as the asset: the store refuses (`KeyTaken`) while an earlier
     /// create holds the key.
     pub idempotency: Option<IdempotencyClaim>,
@@ -157,6 +153,12 @@ pub trait Maintenance: Send + Sync {
     /// Makes the store's kept per-place counts (if it keeps any) these exact ones, and says
     /// which it changed. Places absent from `exact` hold nothing.
     async fn recount(&self, exact: &std::collections::BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError>;
+
+    /// Renumbers `current` (an operator's fix for a number two assets hold): `plan` builds it at
+    /// the next number of `plan.path`, same id, written over `current` if its revision is
+    /// unchanged (`Conflict` if not), its places' counts moved in the same write. Its old number
+    /// stays used, as after a delete.
+    async fn renumber(&self, current: &Asset, plan: CreatePlan) -> Result<Asset, StoreError>;
 
     /// Writes what the store derives from an asset (index entries, listing positions) in its
     /// current layout, as a write of the asset would; a no-op where opening the store does it (the

@@ -153,9 +153,8 @@ async fn move_to(
             requires: Vec::new(),
             build: Arc::new(move |address| migration::renumbered(&template, &address)),
             idempotency: None,
-            replacing: Some(current.clone()),
         };
-        match ops.store.create(plan).await {
+        match ops.maintenance.renumber(&current, plan).await {
             Ok(renamed) => {
                 let done =
                     Renamed { id: id.as_str().into(), from: current.name, to: Some(renamed.name), problem: None };

@@ -194,7 +194,6 @@ fn plan_at(place: &str, template: &Asset, requires: Vec<AssetId>) -> CreatePlan 
             a.mfa = Some(address.mfa());
             a
         }),
-        replacing: None,
         idempotency: None,
     }
 }

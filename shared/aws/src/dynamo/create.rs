@@ -28,7 +28,12 @@ const NAME: usize = 2;
 const ADDRESS: usize = 3;
 const FIRST_COMPONENT: usize = 4;
 
-pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset, StoreError> {
+/// `replacing`: an asset renumbered under its id (`Maintenance::renumber`) rather than a new one.
+pub(super) async fn run(
+    store: &DynamoStore,
+    plan: &CreatePlan,
+    replacing: Option<&Asset>,
+) -> Result<Asset, StoreError> {
     let counter = plan.path.code_path();
     let exhausted = || StoreError::SequenceExhausted(counter.clone());
     // A number some imported item already holds is skipped, not shared.
@@ -41,7 +46,7 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         let number = last.unwrap_or(0).max(skip_past).checked_add(1).ok_or_else(exhausted)?;
         let sequence = Sequence::new(number).ok_or_else(exhausted)?;
         let asset = (plan.build)(Address { path: plan.path, sequence });
-        let items = transaction(store, plan, &asset, &counter, last, number)?;
+        let items = transaction(store, plan, replacing, &asset, &counter, last, number)?;
         // The asset's postings go in first, outside the transaction, where a write costs half:
         // a posting for an asset that never appears only costs a search a read. A retry writes
         // only the terms of its new number (the place posting's key does not change with it).
@@ -55,7 +60,7 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
         let sent = store.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let reasons = match sent {
             Ok(_) => {
-                if let Some(old) = &plan.replacing {
+                if let Some(old) = replacing {
                     // A renumbered asset's old name and address terms, and its old place, go after.
                     let (was, is) = (index_terms(old), index_terms(&asset));
                     let mut stale = index::postings_for(old, was.difference(&is));
@@ -75,7 +80,7 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
             Some(StoreError::MissingComponent(plan.requires[i - FIRST_COMPONENT].clone()))
         } else if plan.idempotency.is_some() && failed(FIRST_COMPONENT + plan.requires.len()) {
             Some(StoreError::KeyTaken)
-        } else if failed(ASSET) && plan.replacing.is_some() {
+        } else if failed(ASSET) && replacing.is_some() {
             Some(StoreError::Conflict)
         } else if failed(ASSET) {
             Some(StoreError::Internal(format!("asset id {} is already taken", asset.id)))
@@ -83,7 +88,7 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
             None
         };
         if let Some(refused) = refused {
-            if plan.replacing.is_none() {
+            if replacing.is_none() {
                 // Nothing of this asset will ever be: its postings go (best effort: one left
                 // behind costs a search a read).
                 let mut written: Vec<Item> = index::postings_for(&asset, &posted);
@@ -107,6 +112,7 @@ pub(super) async fn run(store: &DynamoStore, plan: &CreatePlan) -> Result<Asset,
 fn transaction(
     store: &DynamoStore,
     plan: &CreatePlan,
+    replacing: Option<&Asset>,
     asset: &Asset,
     counter: &str,
     last: Option<u32>,
@@ -117,7 +123,7 @@ fn transaction(
     // The places' counts move with the create; a renumbered asset leaves its old places. The
     // subcategory's count is on the sequence item, which the transaction already writes.
     let mut changes = vec![(asset, 1)];
-    changes.extend(plan.replacing.iter().map(|old| (old, -1)));
+    changes.extend(replacing.map(|old| (old, -1)));
     let mut moves = Moves::of(&changes);
     let counted = moves.take_count(&format!("S#{counter}"));
     let sequence = Update::builder()
@@ -140,7 +146,7 @@ fn transaction(
     };
     let mfa = asset.mfa_key().ok_or_else(|| StoreError::Internal("a new asset has no MFA".into()))?;
     // A new asset goes where no item is; a renumbered one over itself at the revision read.
-    let put_asset = match &plan.replacing {
+    let put_asset = match replacing {
         Some(current) => Put::builder()
             .condition_expression(super::at_revision(current.revision))
             .expression_attribute_values(":r", super::item::number(current.revision)),

@@ -215,6 +215,10 @@ impl Maintenance for DynamoStore {
         Ok(fixes)
     }
 
+    async fn renumber(&self, current: &Asset, plan: nna_domain::ports::CreatePlan) -> Result<Asset, StoreError> {
+        super::create::run(self, &plan, Some(current)).await
+    }
+
     /// The asset's place posting, and the item again with this layout's attributes (and none of
     /// an earlier one's), on the revision read.
     async fn reindex(&self, asset: &Asset) -> Result<(), StoreError> {

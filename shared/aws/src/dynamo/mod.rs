@@ -141,7 +141,7 @@ fn at_revision(expected: u64) -> &'static str {
 #[async_trait]
 impl AssetStore for DynamoStore {
     async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
-        create::run(self, &plan).await
+        create::run(self, &plan, None).await
     }
 
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError> {

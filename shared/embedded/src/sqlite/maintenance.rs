@@ -13,6 +13,10 @@ use std::collections::BTreeMap;
 
 #[async_trait]
 impl Maintenance for SqliteStore {
+    async fn renumber(&self, current: &Asset, plan: nna_domain::ports::CreatePlan) -> Result<Asset, StoreError> {
+        self.through_writer(plan, Some(current.clone())).await
+    }
+
     /// Nothing to put right: counts here are queries over the assets themselves.
     async fn recount(&self, _exact: &BTreeMap<String, u64>) -> Result<Vec<CountFix>, StoreError> {
         Ok(Vec::new())

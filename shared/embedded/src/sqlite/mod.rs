@@ -51,6 +51,14 @@ const IDLE_READERS: usize = 64;
 const CREATE_QUEUE: usize = 1024;
 
 impl SqliteStore {
+    /// A create (or, `replacing`, a renumber) through the group writer.
+    pub(super) async fn through_writer(&self, plan: CreatePlan, replacing: Option<Asset>) -> Result<Asset, StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let stopped = || StoreError::Internal("the create writer stopped".into());
+        self.inner.creates.send((plan, replacing, reply)).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
@@ -162,10 +170,7 @@ pub(crate) fn sql(e: rusqlite::Error) -> StoreError {
 #[async_trait]
 impl AssetStore for SqliteStore {
     async fn create(&self, plan: CreatePlan) -> Result<Asset, StoreError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let stopped = || StoreError::Internal("the create writer stopped".into());
-        self.inner.creates.send((plan, reply)).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        self.through_writer(plan, None).await
     }
 
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError> {

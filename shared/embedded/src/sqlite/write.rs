@@ -38,7 +38,9 @@ fn drop_postings(conn: &Connection, id: &str, counts: &mut TermCounts) -> rusqli
 }
 
 /// A create waiting for the writer, and where its answer goes.
-pub(super) type PendingCreate = (CreatePlan, tokio::sync::oneshot::Sender<Result<Asset, StoreError>>);
+/// A create waiting for the writer: the plan, the asset it renumbers instead (`Maintenance::
+/// renumber`), and where the answer goes.
+pub(super) type PendingCreate = (CreatePlan, Option<Asset>, tokio::sync::oneshot::Sender<Result<Asset, StoreError>>);
 
 /// The most creates one transaction takes, so a long queue still commits every so often.
 const MAX_GROUP: usize = 256;
@@ -70,10 +72,10 @@ pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         let mut out = Vec::with_capacity(group.len());
         let mut counts = TermCounts::default();
-        for (plan, _) in &group {
+        for (plan, replacing, _) in &group {
             let savepoint = tx.savepoint().map_err(sql)?;
             let mut made_counts = TermCounts::default();
-            let made = create_in(&savepoint, plan, &mut made_counts);
+            let made = create_in(&savepoint, plan, replacing.as_ref(), &mut made_counts);
             if made.is_ok() {
                 savepoint.commit().map_err(sql)?;
                 counts.merge(made_counts);
@@ -87,12 +89,12 @@ pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
     };
     match run(conn) {
         Ok(answers) => {
-            for ((_, reply), answer) in group.into_iter().zip(answers) {
+            for ((_, _, reply), answer) in group.into_iter().zip(answers) {
                 let _ = reply.send(answer);
             }
         }
         Err(e) => {
-            for (_, reply) in group {
+            for (_, _, reply) in group {
                 let _ = reply.send(Err(e.clone()));
             }
         }
@@ -100,8 +102,13 @@ pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
 }
 
 /// One create inside a transaction the caller commits; its postings' counts go in `counts`.
-fn create_in(tx: &Connection, plan: &CreatePlan, counts: &mut TermCounts) -> Result<Asset, StoreError> {
-    if let Some(current) = &plan.replacing {
+fn create_in(
+    tx: &Connection,
+    plan: &CreatePlan,
+    replacing: Option<&Asset>,
+    counts: &mut TermCounts,
+) -> Result<Asset, StoreError> {
+    if let Some(current) = replacing {
         still_at_revision(tx, current)?;
     }
     if let Some(claim) = &plan.idempotency {
@@ -133,7 +140,7 @@ fn create_in(tx: &Connection, plan: &CreatePlan, counts: &mut TermCounts) -> Res
         if taken.is_none() {
             let fresh =
                 tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [&row.id], |_| Ok(())).optional().map_err(sql)?;
-            if fresh.is_some() && plan.replacing.is_none() {
+            if fresh.is_some() && replacing.is_none() {
                 return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)));
             }
             put(tx, &row, counts).map_err(sql)?;
