@@ -80,6 +80,15 @@ pub enum SweepError {
     Store(#[from] StoreError),
 }
 
+impl From<SweepError> for crate::registry::RegistryError {
+    fn from(e: SweepError) -> Self {
+        match e {
+            SweepError::Blob(b) => b.into(),
+            SweepError::Store(s) => s.into(),
+        }
+    }
+}
+
 /// One pass over every stored file: orphans older than `grace` removed (or, dry, listed).
 pub async fn sweep(
     index: &dyn AssetIndex,

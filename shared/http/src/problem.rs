@@ -176,13 +176,16 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            Self::Registry(RegistryError::TooManyAttempts { retry_after_secs }) => Some(*retry_after_secs),
+            _ => None,
+        };
         let (status, problem) = self.parts();
         let mut response = status.into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
-        let retry_after = problem.details.as_ref().and_then(|d| d.get("retryAfter")).and_then(Value::as_u64);
-        if let (StatusCode::TOO_MANY_REQUESTS, Some(secs)) = (status, retry_after) {
+        if let Some(secs) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if status == StatusCode::UNAUTHORIZED {

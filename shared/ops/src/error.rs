@@ -34,3 +34,12 @@ pub enum OpsError {
     #[error("{0}")]
     Refused(String),
 }
+
+impl From<nna_domain::files::SweepError> for OpsError {
+    fn from(e: nna_domain::files::SweepError) -> Self {
+        match e {
+            nna_domain::files::SweepError::Blob(b) => b.into(),
+            nna_domain::files::SweepError::Store(s) => s.into(),
+        }
+    }
+}

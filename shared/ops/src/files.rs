@@ -2,7 +2,7 @@
 //! Run on a schedule by the deployment (the ops function hourly; `nna-local` itself locally).
 
 use crate::{Ops, OpsError};
-use nna_domain::files::{FileSweep, SWEEP_GRACE, SweepError, sweep};
+use nna_domain::files::{FileSweep, SWEEP_GRACE, sweep};
 use nna_domain::time::Timestamp;
 
 /// Removes (or, dry, lists) files no asset owns, older than `older_than` (default an hour).
@@ -16,8 +16,5 @@ pub async fn sweep_files(
         .as_ref()
         .ok_or_else(|| OpsError::Refused("no file storage is configured (NNA_BUCKET for DynamoDB)".into()))?;
     let grace = older_than.unwrap_or(SWEEP_GRACE);
-    sweep(ops.index.as_ref(), files.as_ref(), Timestamp::now(), grace, dry_run).await.map_err(|e| match e {
-        SweepError::Blob(b) => b.into(),
-        SweepError::Store(s) => s.into(),
-    })
+    Ok(sweep(ops.index.as_ref(), files.as_ref(), Timestamp::now(), grace, dry_run).await?)
 }

@@ -4,7 +4,6 @@
 use crate::support::lambda::Outcome;
 use crate::support::{Aws, Function, binary, emulator};
 use nna_operations::Ops;
-use nna_operations::progress::Quiet;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -14,15 +13,7 @@ async fn the_ops_function_migrates_in_resumable_invocations() {
     let env = emulator().env_for(&aws);
     let backups = format!("s3://{}/backups/pre", aws.bucket);
     let store = Arc::new(aws.store);
-    let ops = Ops {
-        store: store.clone(),
-        index: store.clone(),
-        users: store.clone(),
-        files: None,
-        maintenance: store,
-        jobs: None,
-        progress: Arc::new(Quiet),
-    };
+    let ops = Ops::quiet(store);
     nna_operations::fixture::import(&ops, &nna_operations::fixture::legacy_documents(300, 3)).await.unwrap();
     let mut function = Function::start_binary(
         &binary("nna-ops", "nna-ops"),

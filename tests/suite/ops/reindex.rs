@@ -3,10 +3,8 @@
 //! is whole, in every order, and the totals are right.
 
 use nna_aws::dynamo::item::{Item, text};
-use nna_domain::ports::AssetIndex;
 use nna_domain::{Registry, RegistryConfig};
 use nna_operations::Ops;
-use nna_operations::progress::Quiet;
 use nna_tests::Aws;
 use std::sync::Arc;
 
@@ -63,15 +61,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
     let (_, broken) = registry.search(&queries[0]).await.unwrap();
     assert!(broken.items.is_empty() && broken.total == Some(0), "the earlier layout has no place postings");
 
-    let ops = Ops {
-        store: store.clone(),
-        index: store.clone() as Arc<dyn AssetIndex>,
-        maintenance: store.clone(),
-        users: store.clone(),
-        files: None,
-        jobs: None,
-        progress: Arc::new(Quiet),
-    };
+    let ops = Ops::quiet(store.clone());
     let report = nna_operations::reindex::reindex(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();
     assert_eq!(report.assets, 40);
     assert!(!report.recount.fixed.is_empty());

@@ -292,7 +292,7 @@ impl AssetIndex for DynamoStore {
 /// One ordered run of keys a walk reads: a listing index's partition (only the sort keys under
 /// a prefix, if one is given), or a subcategory's place postings.
 enum Run {
-    Index { partition: Partition, prefix: Option<String> },
+    Index { partition: Partition, level: Level, prefix: Option<String> },
     Places(String),
 }
 
@@ -300,10 +300,7 @@ impl Run {
     /// Where the count of the place this run lists is kept.
     fn count_slot(&self) -> (Item, String) {
         let (level, value) = match self {
-            Self::Index { partition, .. } if partition.key_attribute == level_attribute(Level::Layer) => {
-                (Level::Layer, partition.key.clone())
-            }
-            Self::Index { partition, .. } => (Level::Subcategory, partition.key.clone()),
+            Self::Index { partition, level, .. } => (*level, partition.key.clone()),
             Self::Places(subcategory) => (Level::Subcategory, subcategory.clone()),
         };
         count_slot(&Place { level, value }).unwrap_or_default()
@@ -317,7 +314,7 @@ fn index_run(order: Order, level: Level, value: &str, prefix: Option<String>) ->
         key: value.to_owned(),
         sort_attribute: order_attribute(order),
     };
-    Run::Index { partition, prefix }
+    Run::Index { partition, level, prefix }
 }
 
 /// What a walk reads, by the table in `schema`.
@@ -369,7 +366,7 @@ impl DynamoStore {
         let ascending = walk.direction == Direction::Ascending;
         let after = walk.after.as_deref();
         let (partition, prefix) = match run {
-            Run::Index { partition, prefix } => (partition, prefix),
+            Run::Index { partition, prefix, .. } => (partition, prefix),
             Run::Places(subcategory) => (Partition::table(format!("P#{subcategory}")), None),
         };
         let range = SkRange::of(prefix.as_deref(), after, ascending);

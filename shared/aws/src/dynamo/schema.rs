@@ -113,7 +113,8 @@ pub fn indexes() -> Vec<(String, &'static str, &'static str)> {
 /// does not have (a query can name only the taxonomy's).
 pub fn layer_key(layer: &str) -> &str {
     // Exactly the code: `Place::of` lists a stored `g` under `g`, which no query names.
-    if LayerCode::ALL.iter().any(|l| l.to_string() == layer) { layer } else { OTHER_LAYERS }
+    let exact = LayerCode::from_letter(layer).is_some_and(|l| layer.starts_with(l.letter()));
+    if exact { layer } else { OTHER_LAYERS }
 }
 
 pub const OTHER_LAYERS: &str = "?";

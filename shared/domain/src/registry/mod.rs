@@ -167,12 +167,8 @@ impl Registry {
         grace: std::time::Duration,
         dry_run: bool,
     ) -> Result<crate::files::FileSweep, RegistryError> {
-        crate::files::sweep(self.index.as_ref(), self.blobs.as_ref(), crate::time::Timestamp::now(), grace, dry_run)
-            .await
-            .map_err(|e| match e {
-                crate::files::SweepError::Blob(b) => b.into(),
-                crate::files::SweepError::Store(s) => s.into(),
-            })
+        let now = crate::time::Timestamp::now();
+        Ok(crate::files::sweep(self.index.as_ref(), self.blobs.as_ref(), now, grace, dry_run).await?)
     }
 
     pub async fn health(&self) -> Result<(), RegistryError> {
