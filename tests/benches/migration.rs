@@ -15,7 +15,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use nna_domain::migration::{Migrated, migrate as migrate_one};
-use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance, UserStore};
+use nna_domain::ports::{AssetIndex, AssetStore, Attempts, BlobStore, Maintenance, UserStore};
 use nna_domain::search::{Level, Place, index_terms};
 use nna_domain::{Asset, Timestamp};
 use nna_embedded::{DiskBlobs, SqliteStore};
@@ -103,7 +103,7 @@ async fn embedded(documents: &[Value]) -> Value {
 
 async fn run<S>(store: Arc<S>, blobs: Arc<dyn BlobStore>, documents: &[Value]) -> Value
 where
-    S: AssetStore + AssetIndex + Maintenance + UserStore + 'static,
+    S: AssetStore + AssetIndex + Maintenance + UserStore + Attempts + 'static,
 {
     let ops = Ops::quiet(store);
     let page = std::env::var("NNA_BENCH_PAGE").ok().and_then(|p| p.parse().ok()).unwrap_or(100);

@@ -173,7 +173,7 @@ async fn malformed_bodies_and_media_types() {
 
 #[tokio::test]
 async fn oversize_bodies_are_refused_before_parsing() {
-    let s = Server::start_with(|c| c.max_upload_bytes = 64 * 1024).await;
+    let s = Server::start_with(|c| c.api.max_upload_bytes = 64 * 1024).await;
     let huge = with(kelly(), &["description"], json!("x".repeat(2 * 1024 * 1024)));
     let r = s.post("/api/assets", &huge).await;
     assert_eq!((r.status, r.code()), (413, "payload_too_large"), "{}", r.body);

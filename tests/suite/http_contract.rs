@@ -48,7 +48,7 @@ async fn credentialed_cors_for_configured_origins_only() {
 
 #[tokio::test]
 async fn cors_origins_are_configurable() {
-    let s = Server::start_with(|c| c.cors_origins = vec!["https://studio.example".into()]).await;
+    let s = Server::start_with(|c| c.api.cors_origins = vec!["https://studio.example".into()]).await;
     let r = s.send(s.request(Method::GET, "/api/health").header("origin", "https://studio.example")).await;
     assert_eq!(r.header("access-control-allow-origin"), Some("https://studio.example"));
     let r = s.send(s.request(Method::GET, "/api/health").header("origin", "http://localhost:3000")).await;

@@ -70,7 +70,7 @@ async fn what_was_uploaded_is_judged_by_its_bytes_not_its_label() {
 
 #[tokio::test]
 async fn upload_slot_requests_are_checked() {
-    let s = Server::start_with(|c| c.max_upload_bytes = 1024).await;
+    let s = Server::start_with(|c| c.api.max_upload_bytes = 1024).await;
     for (body, code) in [
         (json!({"contentType": "application/x-msdownload", "size": 10}), "invalid_choice"),
         (json!({"contentType": "image/png", "size": 1025}), "file_too_large"),

@@ -417,7 +417,7 @@ async fn cover_art(State(s): State<Shared>, Path(id): Path<String>) -> Response 
 /// Album-art settings for tests: images and catalogues on this loopback server only, over http,
 /// with short timeouts. Nothing else is reachable.
 pub fn loopback_settings(web: &ArtWeb) -> nna_fetch::ArtSettings {
-    let mut art = nna_fetch::ArtSettings::from_lookup(|_| None).unwrap();
+    let mut art = nna_fetch::ArtSettings::read(&nna_domain::settings::Env::from_fn(|_| None)).unwrap();
     art.policy.https_only = false;
     art.policy.allowed_hosts = Some(vec!["127.0.0.1".into()]);
     art.policy.loopback_names = vec!["127.0.0.1".into()];

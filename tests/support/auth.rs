@@ -10,7 +10,8 @@ pub const SECRET: &str = "tests-only-secret-0123456789abcdef0123456789";
 
 /// The settings every test deployment runs with.
 pub fn settings() -> AuthSettings {
-    AuthSettings::from_lookup(|k| (k == "NNA_JWT_SECRET").then(|| SECRET.to_owned())).expect("auth settings")
+    AuthSettings::read(&nna_domain::settings::Env::from_fn(|k| (k == "NNA_JWT_SECRET").then(|| SECRET.to_owned())))
+        .expect("auth settings")
 }
 
 pub fn tokens() -> Arc<Tokens> {

@@ -23,7 +23,7 @@ impl Server {
     }
 
     pub async fn start_in(dir: TempDir, tune: impl FnOnce(&mut LocalConfig)) -> Self {
-        let mut config = LocalConfig::from_lookup(|_| None).expect("default config");
+        let mut config = LocalConfig::read(&nna_domain::settings::Env::from_fn(|_| None)).expect("default config");
         config.addr = "127.0.0.1:0".parse().expect("loopback");
         config.data_dir = dir.path().to_path_buf();
         // Album art is kept as sent unless a test turns processing on; even then no test reaches
@@ -32,7 +32,7 @@ impl Server {
         config.process_art = false;
         config.art.lookup = false;
         config.art.policy.allowed_hosts = Some(Vec::new());
-        config.auth = crate::auth::settings();
+        config.api.auth = crate::auth::settings();
         tune(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();
         let running = start(config, async {

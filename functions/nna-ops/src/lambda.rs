@@ -3,7 +3,7 @@
 //! invocation's deadline stops at a page boundary's checkpoint and answers `"finished": false`;
 //! invoking it again resumes (the README has the loop).
 
-use crate::target::{Error, StoreSpec};
+use crate::target::Error;
 use crate::{Command, execute};
 use lambda_runtime::{LambdaEvent, service_fn};
 use nna_operations::OpsError;
@@ -83,9 +83,7 @@ fn stop_by(deadline_ms: u64) -> Instant {
 
 pub async fn serve() -> Result<(), Error> {
     nna_aws::lambda::init_tracing();
-    let table = std::env::var("NNA_TABLE").map_err(|_| "NNA_TABLE: is not set")?;
-    let queue_url = std::env::var("NNA_QUEUE_URL").ok();
-    let ops = crate::target::ops(&StoreSpec::Dynamo(table), queue_url.as_deref(), Arc::new(Quiet)).await?;
+    let ops = crate::target::deployed(Arc::new(Quiet)).await?;
     let ops = &ops;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline = stop_by(event.context.deadline);

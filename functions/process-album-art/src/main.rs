@@ -6,6 +6,7 @@
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
 use nna_aws::lambda::{BatchBudget, Error, Production, deadline_of, init_tracing, run_jobs};
+use nna_domain::settings::Env;
 use nna_fetch::ArtSettings;
 use std::sync::Arc;
 
@@ -13,11 +14,13 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     init_tracing();
     let production = Production::from_env().await?;
-    let pipeline = ArtSettings::from_env()?.pipeline(production.store.clone(), production.blobs.clone())?;
+    let env = Env::process();
+    let pipeline =
+        ArtSettings::read(&env)?.pipeline(production.adapters.store.clone(), production.registry.blobs().clone())?;
     let pipeline = Arc::new(pipeline.observed(Arc::new(|outcome: &nna_album_art::ArtOutcome<'_>| {
         nna_aws::metrics::art_outcome(outcome.failure, outcome.since_request.as_secs_f64() * 1000.0)
     })));
-    let budget = BatchBudget::from_env();
+    let budget = BatchBudget::read(&env)?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let pipeline = pipeline.clone();
         let deadline = deadline_of(event.context.deadline);

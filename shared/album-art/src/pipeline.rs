@@ -35,7 +35,7 @@ pub struct Pipeline {
 }
 
 /// What decoding may take at once by default: two of the largest images allowed.
-pub const DEFAULT_DECODE_MEMORY_MIB: u32 = 300;
+pub use nna_domain::limits::DECODE_MEMORY_MIB_DEFAULT as DEFAULT_DECODE_MEMORY_MIB;
 
 /// What became of a song's art: made (`failure` none) or failed for good with a code, and how
 /// long after the request that asked for it.

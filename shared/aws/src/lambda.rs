@@ -2,14 +2,16 @@
 //! SDK clients built once, and the connection to DynamoDB opened during init (so the first
 //! request does not pay for DNS and the TLS handshake).
 
-use crate::{DynamoStore, S3Blobs, Settings, SqsQueue};
+use crate::settings::AwsAdapters;
+use crate::{DynamoStore, Settings};
 use aws_config::BehaviorVersion;
+use nna_domain::Registry;
 use nna_domain::jobs::{Job, JobError, JobRunner};
-use nna_domain::ports::AssetStore;
+use nna_domain::ports::{Adapters, AssetStore};
 use nna_domain::search::CursorKey;
-use nna_domain::{Registry, RegistryConfig};
+use nna_domain::settings::{Env, SettingsError};
+use nna_http::RouteGroup;
 use nna_http::auth::{Tokens, TrustedClaims};
-use nna_http::{HttpConfig, RouteGroup};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -39,35 +41,27 @@ pub struct Production {
     pub settings: Settings,
     secrets: aws_sdk_secretsmanager::Client,
     pub store: Arc<DynamoStore>,
-    pub blobs: Arc<S3Blobs>,
-    pub queue: Option<Arc<SqsQueue>>,
+    pub adapters: Adapters,
     pub registry: Registry,
 }
 
 impl Production {
     pub async fn from_env() -> Result<Self, Error> {
-        let mut settings = Settings::from_env().inspect_err(|e| tracing::error!(error = %e, "bad configuration"))?;
+        let mut settings =
+            Settings::read(&Env::process()).inspect_err(|e| tracing::error!(error = %e, "bad configuration"))?;
         let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
         if let Some(arn) = settings.jwt_secret_arn.clone() {
-            settings.auth.secret = Some(secret(&secrets, &arn).await?.into_bytes());
+            settings.api.auth.secret = Some(secret(&secrets, &arn).await?.into_bytes());
         }
-        let cursor_key = match (&settings.cursor_secret_arn, &settings.cursor_key) {
+        let cursor_key = match (&settings.cursor_secret_arn, &settings.api.cursor_key) {
             (Some(arn), _) => CursorKey::from_secret(&secret(&secrets, arn).await?),
             (None, Some(key)) => CursorKey::from_secret(key),
             (None, None) => CursorKey::random(),
         };
-        let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table));
-        let s3_config = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(settings.s3_path_style).build();
-        let blobs =
-            Arc::new(S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), &settings.bucket, &settings.public_url));
-        let queue = settings.queue_url.as_ref().map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)));
-        let config = RegistryConfig::new(settings.max_upload_bytes, cursor_key);
-        let mut registry = Registry::new(store.clone(), blobs.clone(), config);
-        if let Some(queue) = &queue {
-            registry = registry.with_jobs(queue.clone(), settings.art_lookup);
-        }
-        let production = Self { settings, secrets, store, blobs, queue, registry };
+        let AwsAdapters { adapters, dynamo } = settings.storage.connect(&sdk);
+        let registry = settings.api.wire(&adapters, cursor_key)?;
+        let production = Self { settings, secrets, store: dynamo, adapters, registry };
         production.warm().await;
         Ok(production)
     }
@@ -88,10 +82,9 @@ impl Production {
     /// The API routes a function serves. Needs `NNA_JWT_SECRET`: tokens are checked here unless
     /// an API Gateway JWT authorizer checked them already (its claims are then taken as they are).
     pub fn router(&self, groups: &[RouteGroup]) -> Result<axum_router::Router, Error> {
-        let secret = self.settings.auth.secret.clone().ok_or("NNA_JWT_SECRET is not set")?;
-        let tokens = Arc::new(Tokens::new(self.settings.auth.tokens(secret))?);
-        let mut http = HttpConfig::new(self.settings.cors_origins.clone(), self.settings.max_inline_bytes, tokens);
-        http.art_shape = self.settings.art_shape;
+        let auth = &self.settings.api.auth;
+        let secret = auth.secret.clone().ok_or("NNA_JWT_SECRET is not set")?;
+        let http = self.settings.api.http(Arc::new(Tokens::new(auth.tokens(secret))?), self.settings.max_inline_bytes);
         let refresh = self.settings.jwt_secret_arn.clone().map(|arn| {
             Arc::new(SecretRefresh {
                 client: self.secrets.clone(),
@@ -242,14 +235,13 @@ pub struct BatchBudget {
 impl BatchBudget {
     /// `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` (set by Lambda, MB): one job per 256 MB, 1 to 8;
     /// `NNA_ART_JOB_RESERVE_MS` (default 12 s: the fetch timeout and some processing).
-    pub fn from_env() -> Self {
-        let number = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<u64>().ok());
-        let memory_mb = number("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").unwrap_or(1024);
-        Self {
+    pub fn read(env: &Env) -> Result<Self, SettingsError> {
+        let memory_mb: u64 = env.number("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 1024)?;
+        Ok(Self {
             concurrency: usize::try_from(memory_mb / 256).unwrap_or(1).clamp(1, 8),
-            reserve: Duration::from_millis(number("NNA_ART_JOB_RESERVE_MS").unwrap_or(12_000)),
+            reserve: env.millis("NNA_ART_JOB_RESERVE_MS", nna_domain::limits::JOB_RESERVE_DEFAULT)?,
             margin: Duration::from_millis(500),
-        }
+        })
     }
 }
 

@@ -11,5 +11,5 @@ mod sqs;
 
 pub use dynamo::DynamoStore;
 pub use s3::S3Blobs;
-pub use settings::{Settings, SettingsError};
+pub use settings::{AwsAdapters, AwsStorage, Settings};
 pub use sqs::SqsQueue;

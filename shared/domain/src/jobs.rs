@@ -47,16 +47,8 @@ impl Job {
     }
 }
 
-/// Deliveries of one message before it goes to the dead-letter queue (SQS's `maxReceiveCount`
-/// in `template.yaml`, the embedded queue's dead-letter table): a job that keeps failing for a
-/// passing reason is marked failed on its last one.
-pub const MAX_RECEIVES: u32 = 5;
-
-/// The `NNA_ART_LOOKUP` setting, read alike by every deployment: songs created without art get
-/// it looked up unless it is `off`, `false` or `0`.
-pub fn lookup_enabled(setting: Option<&str>) -> bool {
-    !matches!(setting.map(str::trim), Some("off" | "false" | "0"))
-}
+/// A job that keeps failing for a passing reason is marked failed on its last delivery.
+pub use crate::limits::MAX_RECEIVES;
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {

@@ -18,6 +18,7 @@ pub mod ports;
 pub mod registry;
 pub mod retry;
 pub mod search;
+pub mod settings;
 pub mod song_title;
 pub mod taxonomy;
 pub mod time;

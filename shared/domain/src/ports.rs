@@ -36,6 +36,38 @@ pub enum StoreError {
     KeyTaken,
 }
 
+/// One deployment's adapters, made once by the store's own crate (`nna_aws::AwsStorage::connect`,
+/// `nna_embedded::Embedded::open`) and handed to what runs on them: the registry
+/// (`Registry::over`) and the operators' tools (`Ops::over`).
+#[derive(Clone)]
+pub struct Adapters {
+    pub store: Arc<dyn AssetStore>,
+    pub index: Arc<dyn AssetIndex>,
+    pub users: Arc<dyn UserStore>,
+    pub attempts: Arc<dyn Attempts>,
+    pub maintenance: Arc<dyn Maintenance>,
+    /// The stored files; `None` only for an operator's run that names no bucket.
+    pub files: Option<Arc<dyn BlobStore>>,
+    /// Where album-art jobs go; `None` when the deployment has no queue.
+    pub jobs: Option<Arc<dyn crate::jobs::JobQueue>>,
+}
+
+impl Adapters {
+    /// A store that keeps assets, their index, accounts and attempts together (as both adapters
+    /// do), with no files or queue yet.
+    pub fn of<S: AssetStore + AssetIndex + UserStore + Attempts + Maintenance + 'static>(store: Arc<S>) -> Self {
+        Self {
+            store: store.clone(),
+            index: store.clone(),
+            users: store.clone(),
+            attempts: store.clone(),
+            maintenance: store,
+            files: None,
+            jobs: None,
+        }
+    }
+}
+
 /// How to make the asset once the store has picked its sequence number. Owned, so adapters can
 /// hand it to a blocking thread or retry it.
 #[derive(Clone)]

@@ -11,6 +11,7 @@ use crate::address::refusal;
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use nna_album_art::{Failure, ImageSource};
+use nna_domain::limits;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -40,9 +41,9 @@ impl FetchPolicy {
             https_only: true,
             allowed_hosts: Some(hosts),
             loopback_names: Vec::new(),
-            max_bytes: 20 * 1024 * 1024,
-            connect_timeout: Duration::from_secs(3),
-            timeout: Duration::from_secs(10),
+            max_bytes: limits::ART_FETCH_BYTES_DEFAULT,
+            connect_timeout: limits::ART_CONNECT_TIMEOUT_DEFAULT,
+            timeout: limits::ART_FETCH_TIMEOUT_DEFAULT,
             max_redirects: 3,
         }
     }

@@ -12,7 +12,7 @@ pub use address::refusal;
 pub use fetcher::{FetchPolicy, Guarded, GuardedFetcher, NameResolver, SystemResolver};
 pub use itunes::Itunes;
 pub use musicbrainz::MusicBrainz;
-pub use settings::{ArtSettings, SettingsError};
+pub use settings::ArtSettings;
 
 use async_trait::async_trait;
 use nna_album_art::{ArtLookup, Failure, FoundArt, SongQuery};

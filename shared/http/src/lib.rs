@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod params;
 pub mod problem;
 mod routes;
+pub mod settings;
 
 use art_shape::ArtShape;
 use auth::Tokens;

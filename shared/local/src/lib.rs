@@ -8,13 +8,13 @@ pub mod secret;
 pub mod serve;
 mod worker;
 
-pub use config::{ConfigError, LocalConfig};
+pub use config::LocalConfig;
 
 use axum::Router;
+use nna_domain::Registry;
 use nna_domain::search::CursorKey;
-use nna_domain::{Registry, RegistryConfig};
-use nna_embedded::{DiskBlobs, SqliteStore};
-use nna_http::HttpConfig;
+use nna_domain::settings::SettingsError;
+use nna_embedded::Embedded;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,8 +29,8 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
     #[error("cannot use the data folder: {0}")]
     Data(String),
-    #[error("album-art settings: {0}")]
-    Art(nna_fetch::SettingsError),
+    #[error("{0}")]
+    Settings(SettingsError),
     #[error("token secret: {0}")]
     Secret(String),
 }
@@ -96,28 +96,20 @@ async fn sweep_files(registry: Registry, every: std::time::Duration, mut stoppin
 }
 
 fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Worker>, Registry), StartError> {
-    let data = |e: &dyn std::fmt::Display| StartError::Data(format!("{}: {e}", config.data_dir.display()));
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| data(&e))?;
-    let store = Arc::new(SqliteStore::open(config.data_dir.join("registry.sqlite3")).map_err(|e| data(&e))?);
-    let queue = store.queue();
     let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let files_dir = config.data_dir.join("files");
-    let blobs =
-        DiskBlobs::new(&files_dir, &format!("{public}/files"), &format!("{public}/upload")).map_err(|e| data(&e))?;
-    let pipeline = config.art.pipeline(store.clone(), Arc::new(blobs.clone())).map_err(StartError::Art)?;
-    let cursor_key = config.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);
-    let mut registry_config = RegistryConfig::new(config.max_upload_bytes, cursor_key);
-    registry_config.auth_rates = config.auth_rates;
+    let Embedded { adapters, queue, blobs, files_dir, .. } =
+        Embedded::open(&config.data_dir, &public).map_err(StartError::Data)?;
+    let files = Arc::new(blobs.clone());
+    let pipeline = config.art.pipeline(adapters.store.clone(), files).map_err(StartError::Settings)?;
+    let cursor_key = config.api.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);
     // With processing off, art requests are still queued (and answered 202 pending): they are
     // worked when a server with processing on starts on the same data. Lookups for songs sent
     // without art are not queued then, or every song made offline would wait on one.
-    let registry = Registry::new(store, Arc::new(blobs.clone()), registry_config)
-        .with_jobs(Arc::new(queue.clone()), config.art.lookup && config.process_art);
+    let mut api = config.api.clone();
+    api.art_lookup &= config.art.lookup && config.process_art;
+    let registry = api.wire(&adapters, cursor_key).map_err(StartError::Settings)?;
     let tokens = Arc::new(secret::tokens(config).map_err(StartError::Secret)?);
-    let mut http = HttpConfig::new(config.cors_origins.clone(), config.max_upload_bytes, tokens);
-    http.art_shape = config.art_shape;
-    let api = nna_http::router(registry.clone(), &http);
-    let files = files::routes(files_dir);
+    let routes = nna_http::router(registry.clone(), &api.http(tokens, api.max_upload_bytes));
     let worker = config.process_art.then(|| Worker { queue, runner: Arc::new(pipeline), retry: config.job_retry });
-    Ok((api.merge(files).merge(direct_upload::routes(blobs)), worker, registry))
+    Ok((routes.merge(files::routes(files_dir)).merge(direct_upload::routes(blobs)), worker, registry))
 }

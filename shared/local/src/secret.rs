@@ -9,11 +9,11 @@ use std::path::Path;
 const FILE: &str = "jwt-secret";
 
 pub fn tokens(config: &LocalConfig) -> Result<Tokens, String> {
-    let secret = match &config.auth.secret {
+    let secret = match &config.api.auth.secret {
         Some(s) => s.clone(),
         None => kept_secret(&config.data_dir).map_err(|e| format!("{}: {e}", config.data_dir.join(FILE).display()))?,
     };
-    Tokens::new(config.auth.tokens(secret)).map_err(|e: TokenError| e.to_string())
+    Tokens::new(config.api.auth.tokens(secret)).map_err(|e: TokenError| e.to_string())
 }
 
 fn kept_secret(dir: &Path) -> std::io::Result<Vec<u8>> {

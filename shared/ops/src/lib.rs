@@ -32,7 +32,7 @@ pub use error::OpsError;
 pub use names::Duplicate;
 
 use nna_domain::jobs::JobQueue;
-use nna_domain::ports::{AssetIndex, AssetStore, BlobStore, Maintenance, UserStore};
+use nna_domain::ports::{Adapters, AssetIndex, AssetStore, Attempts, BlobStore, Maintenance, UserStore};
 use nna_domain::search::{Level, Place};
 use progress::Progress;
 use std::sync::Arc;
@@ -54,18 +54,23 @@ pub struct Ops {
 }
 
 impl Ops {
+    /// The tools over a deployment's adapters.
+    pub fn over(adapters: Adapters, progress: Arc<dyn Progress>) -> Self {
+        Self {
+            store: adapters.store,
+            index: adapters.index,
+            users: adapters.users,
+            files: adapters.files,
+            maintenance: adapters.maintenance,
+            jobs: adapters.jobs,
+            progress,
+        }
+    }
+
     /// One store that is the asset store, its index and its maintenance (as both adapters are),
     /// without a queue or progress bars.
-    pub fn quiet<S: AssetStore + AssetIndex + Maintenance + UserStore + 'static>(store: Arc<S>) -> Self {
-        Self {
-            store: store.clone(),
-            index: store.clone(),
-            users: store.clone(),
-            files: None,
-            maintenance: store,
-            jobs: None,
-            progress: Arc::new(progress::Quiet),
-        }
+    pub fn quiet<S: AssetStore + AssetIndex + Maintenance + UserStore + Attempts + 'static>(store: Arc<S>) -> Self {
+        Self::over(Adapters::of(store), Arc::new(progress::Quiet))
     }
 
     /// How many assets the store holds, from its counts (cheap): the progress bars' length.

@@ -142,7 +142,7 @@ async fn logins_and_registrations_are_rate_limited() {
         logins_per_account: Rate { limit: 3, seconds: 600 },
         registrations_per_client: Rate { limit: 2, seconds: 600 },
     };
-    let s = &Server::start_with(|c| c.auth_rates = rates).await;
+    let s = &Server::start_with(|c| c.api.auth_rates = rates).await;
     let post = |path: &'static str, body: serde_json::Value| async move {
         s.send(anonymous().post(s.url(path)).json(&body)).await
     };

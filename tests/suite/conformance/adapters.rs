@@ -6,13 +6,9 @@ use nna_domain::{Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteQueue, SqliteStore};
 use std::sync::Arc;
 
-/// One adapter set, and the registry over it.
+/// One adapter set (its ports through `Deref`), and the registry over it.
 pub struct Adapters {
-    pub store: Arc<dyn AssetStore>,
-    pub index: Arc<dyn AssetIndex>,
-    pub maintenance: Arc<dyn Maintenance>,
-    pub users: Arc<dyn UserStore>,
-    pub attempts: Arc<dyn Attempts>,
+    ports: nna_domain::ports::Adapters,
     pub blobs: Arc<dyn BlobStore>,
     pub queue: Arc<dyn JobQueue>,
     pub source: Arc<dyn JobSource>,
@@ -23,6 +19,13 @@ pub struct Adapters {
     pub make_registry: Arc<dyn Fn(RegistryConfig) -> Registry + Send + Sync>,
     /// Keeps the embedded set's folder alive for the test.
     _dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for Adapters {
+    type Target = nna_domain::ports::Adapters;
+    fn deref(&self) -> &Self::Target {
+        &self.ports
+    }
 }
 
 /// A queue's dead letters, however it keeps them.
@@ -68,11 +71,7 @@ where
     Adapters {
         registry: make_registry(RegistryConfig::default()),
         make_registry,
-        store: store.clone(),
-        maintenance: store.clone(),
-        users: store.clone(),
-        attempts: store.clone(),
-        index: store,
+        ports: nna_domain::ports::Adapters::of(store),
         blobs,
         queue: queue.clone(),
         source: queue,

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 async fn url_shaped(web: &ArtWeb) -> Server {
     let art = loopback_settings(web);
     Server::start_with(move |c| {
-        c.art_shape = ArtShape::Url;
+        c.api.art_shape = ArtShape::Url;
         c.process_art = true;
         c.art = art;
         // Songs registered without art stay without: `albumArtStatus=none` has one to find.

@@ -15,7 +15,7 @@ pub use edit::Requester;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
 use crate::error::{FieldError, Invalid};
-use crate::ports::{AssetIndex, AssetStore, Attempts, BlobError, BlobStore, StoreError, UserStore};
+use crate::ports::{Adapters, AssetIndex, AssetStore, Attempts, BlobError, BlobStore, StoreError, UserStore};
 use crate::search::{CursorKey, SearchTuning};
 use std::sync::Arc;
 
@@ -143,6 +143,21 @@ impl Registry {
         // Index the taxonomy now rather than during someone's request.
         let _ = crate::taxonomy::taxonomy();
         Self { index: store.clone(), users: store.clone(), attempts: store.clone(), store, blobs, config, jobs: None }
+    }
+
+    /// The registry over a deployment's adapters (`files` is theirs: the API cannot run without
+    /// one); their queue, if any, is handed over with `with_jobs`.
+    pub fn over(adapters: &Adapters, files: Arc<dyn BlobStore>, config: RegistryConfig) -> Self {
+        let _ = crate::taxonomy::taxonomy();
+        Self {
+            store: adapters.store.clone(),
+            index: adapters.index.clone(),
+            users: adapters.users.clone(),
+            attempts: adapters.attempts.clone(),
+            blobs: files,
+            config,
+            jobs: None,
+        }
     }
 
     pub fn config(&self) -> &RegistryConfig {

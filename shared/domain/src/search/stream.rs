@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 /// A prefix with more completions than this is too broad to drive a search term by term; it is
 /// checked on the assets instead.
-pub const MAX_COMPLETIONS: usize = 16;
+pub use crate::limits::MAX_COMPLETIONS;
 
 /// The terms that start with `prefix`, if there are at most [`MAX_COMPLETIONS`].
 pub async fn completions(index: &dyn AssetIndex, prefix: &IndexTerm) -> Result<Option<Vec<IndexTerm>>, StoreError> {

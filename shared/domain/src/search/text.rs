@@ -50,7 +50,7 @@ fn fold_char(c: char, out: &mut String) {
 }
 
 /// A prefix shorter than this matches whole words only: one letter would match nearly everything.
-pub const PREFIX_MIN_CHARS: usize = 2;
+pub use crate::limits::PREFIX_MIN_CHARS;
 
 /// Words of a query: all of `whole` must appear as words; `prefix`, if any, must begin one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

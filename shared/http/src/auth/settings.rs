@@ -5,6 +5,7 @@
 //! a listed address an admin, is refused rather than silently ignored.
 
 use super::TokenSettings;
+use nna_domain::settings::{Env, SettingsError};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -18,28 +19,23 @@ pub struct AuthSettings {
 }
 
 impl AuthSettings {
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let get = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let secret = get("NNA_JWT_SECRET").map(String::into_bytes);
+    pub fn read(env: &Env) -> Result<Self, SettingsError> {
+        let secret = env.text("NNA_JWT_SECRET").map(String::into_bytes);
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
-            return Err("NNA_JWT_SECRET: use at least 32 bytes (openssl rand -hex 32)".into());
+            return Err(SettingsError::new("NNA_JWT_SECRET", "use at least 32 bytes (openssl rand -hex 32)"));
         }
-        let lifetime = match get("NNA_JWT_TTL_SECS") {
-            Some(n) => n.parse().map_err(|_| format!("NNA_JWT_TTL_SECS: {n:?} is not a number of seconds"))?,
-            None => 24 * 3600,
-        };
-        if get("NNA_ADMIN_EMAILS").is_some() {
-            return Err(
-                "NNA_ADMIN_EMAILS is no longer read: registering an address proves nothing, so it never makes \
-                 an admin; make one with `nna-ops make-admin <email>` (or as an admin, POST /api/auth/make-admin)"
-                    .into(),
-            );
+        if env.text("NNA_ADMIN_EMAILS").is_some() {
+            return Err(SettingsError::new(
+                "NNA_ADMIN_EMAILS",
+                "is no longer read: registering an address proves nothing, so it never makes an admin; make \
+                 one with `nna-ops make-admin <email>` (or as an admin, POST /api/auth/make-admin)",
+            ));
         }
         Ok(Self {
             secret,
-            issuer: get("NNA_JWT_ISSUER").unwrap_or_else(|| "nna-registry".into()),
-            audience: get("NNA_JWT_AUDIENCE").unwrap_or_else(|| "nna-registry-api".into()),
-            lifetime: Duration::from_secs(lifetime),
+            issuer: env.text("NNA_JWT_ISSUER").unwrap_or_else(|| "nna-registry".into()),
+            audience: env.text("NNA_JWT_AUDIENCE").unwrap_or_else(|| "nna-registry-api".into()),
+            lifetime: env.secs("NNA_JWT_TTL_SECS", nna_domain::limits::TOKEN_LIFETIME_DEFAULT)?,
         })
     }
 
@@ -54,13 +50,10 @@ mod tests {
 
     #[test]
     fn admin_emails_are_refused_not_ignored() {
-        let with = |k: &str| match k {
-            "NNA_ADMIN_EMAILS" => Some("boss@example.com".to_owned()),
-            _ => None,
-        };
-        let refused = AuthSettings::from_lookup(with).unwrap_err();
+        let with = Env::from_fn(|k| (k == "NNA_ADMIN_EMAILS").then(|| "boss@example.com".to_owned()));
+        let refused = AuthSettings::read(&with).unwrap_err().to_string();
         assert!(refused.contains("nna-ops make-admin"), "{refused}");
         // The template used to set it empty: that is no setting at all.
-        assert!(AuthSettings::from_lookup(|k| (k == "NNA_ADMIN_EMAILS").then(String::new)).is_ok());
+        assert!(AuthSettings::read(&Env::from_fn(|k| (k == "NNA_ADMIN_EMAILS").then(String::new))).is_ok());
     }
 }
