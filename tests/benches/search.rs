@@ -95,7 +95,7 @@ async fn write_units() -> Value {
     let aws = Aws::fresh().await;
     let registry = Registry::new(Arc::new(aws.store.clone()), Arc::new(aws.blobs), RegistryConfig::default());
     let body = nna_tests::kelly().as_object().cloned().expect("an object");
-    let kelly = registry.create(nna_tests::auth::admin(), &body, None).await.expect("created");
+    let kelly = registry.create(nna_tests::auth::admin(), nna_tests::request(&body)).await.expect("created").asset;
     let item = to_item(&kelly).expect("an item");
     let mut sequence = sequence_key(&kelly.name[..9]);
     sequence.insert("last".into(), number(1));

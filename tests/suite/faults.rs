@@ -49,7 +49,7 @@ async fn a_thousand_creates_through_ten_percent_faults_each_land_once() {
                 let key = IdempotencyKey::parse(&format!("fault-run-{i}")).unwrap();
                 let body = body(i);
                 for attempt in 1..=20u32 {
-                    match registry.create_once(caller, &key, &body, None).await {
+                    match registry.create(caller, nna_tests::keyed(&body, &key)).await {
                         Ok(done) => return (i, done.asset.id.to_string(), done.asset.name, attempt),
                         Err(RegistryError::Unavailable(_) | RegistryError::KeyInUse | RegistryError::Conflict(_)) => {
                             tokio::time::sleep(std::time::Duration::from_millis(20)).await;

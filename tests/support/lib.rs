@@ -75,3 +75,22 @@ pub fn legacy_song(seq: u32) -> Value {
         "registeredBy": "kyle@celerity.studio", "createdAt": "2025-07-05T01:53:38.417Z",
         "updatedAt": "2025-07-09T04:19:46.716Z", "__v": 2})
 }
+
+/// A create as the registry takes it, parsed from a JSON body (no file, no key): what a handler
+/// hands `Registry::create`.
+pub fn request(body: &serde_json::Map<String, Value>) -> nna_domain::input::CreateAsset {
+    nna_domain::input::CreateAsset::parse(body, None, None).expect("a valid create")
+}
+
+/// The same with an `Idempotency-Key`.
+pub fn keyed(
+    body: &serde_json::Map<String, Value>,
+    key: &nna_domain::idempotency::IdempotencyKey,
+) -> nna_domain::input::CreateAsset {
+    nna_domain::input::CreateAsset::parse(body, None, Some(key.clone())).expect("a valid create")
+}
+
+/// An edit as the registry takes it, parsed from a JSON body.
+pub fn edit(body: &serde_json::Map<String, Value>, mode: nna_domain::input::EditMode) -> nna_domain::input::EditAsset {
+    nna_domain::input::EditAsset::parse(body, mode).expect("a valid edit")
+}

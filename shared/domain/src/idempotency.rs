@@ -32,6 +32,19 @@ impl IdempotencyKey {
     }
 }
 
+/// A request that carries a key, with the fingerprint of exactly what was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyed {
+    pub key: IdempotencyKey,
+    pub fingerprint: String,
+}
+
+impl Keyed {
+    pub fn new(key: IdempotencyKey, body: &Map<String, Value>, upload: Option<&Upload>) -> Self {
+        Self { key, fingerprint: fingerprint(body, upload) }
+    }
+}
+
 /// What a create with a key asks the store to remember, in the same write as the asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyClaim {
@@ -42,18 +55,13 @@ pub struct IdempotencyClaim {
 }
 
 impl IdempotencyClaim {
-    pub fn new(
-        caller: &Caller,
-        key: &IdempotencyKey,
-        body: &Map<String, Value>,
-        upload: Option<&Upload>,
-        lifetime: Duration,
-    ) -> Self {
+    pub fn new(caller: &Caller, keyed: &Keyed, lifetime: Duration) -> Self {
         let expires_at = Timestamp::from_millis(
             Timestamp::now().millis().saturating_add(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX / 2)),
         )
         .unwrap_or_else(Timestamp::now);
-        Self { key: format!("{}:{}", caller.user_id, key.0), fingerprint: fingerprint(body, upload), expires_at }
+        let key = format!("{}:{}", caller.user_id, keyed.key.0);
+        Self { key, fingerprint: keyed.fingerprint.clone(), expires_at }
     }
 }
 

@@ -13,6 +13,8 @@ pub mod input;
 pub mod jobs;
 pub mod limits;
 pub mod migration;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod parse;
 pub mod ports;
 pub mod registry;

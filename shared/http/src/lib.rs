@@ -4,12 +4,12 @@
 
 pub use axum;
 
+pub mod answers;
 pub mod art_shape;
 pub mod auth;
 pub mod body;
 pub mod conditional;
 pub mod cors;
-pub mod envelope;
 pub mod openapi;
 pub mod params;
 pub mod problem;

@@ -7,7 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use nna_domain::{ErrorCode, FieldError, Invalid, RegistryError, Timestamp};
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -72,24 +74,46 @@ impl From<FieldError> for ApiError {
     }
 }
 
-/// What the renderer needs, carried on the response until the path is known.
-#[derive(Debug, Clone)]
-struct Problem {
+/// Every refusal and failure: `{"success": false, "error": {…}, "metadata": {timestamp, path}}`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Problem)]
+pub(crate) struct ProblemBody {
+    /// Always `false`.
+    success: bool,
+    error: ProblemError,
+    metadata: ProblemMeta,
+}
+
+/// What went wrong: a stable `code`, a sentence, the field at fault, and details (each refused
+/// field under `details.errors`). Carried on the response until the renderer knows the path.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemError {
+    /// Machine-readable, e.g. `too_long`, `unauthorized`, `precondition_failed`.
     code: String,
     message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     details: Option<Value>,
 }
 
+#[derive(Serialize, ToSchema)]
+struct ProblemMeta {
+    timestamp: Timestamp,
+    /// The request's path.
+    path: String,
+}
+
 impl ApiError {
-    fn parts(self) -> (StatusCode, Problem) {
+    fn parts(self) -> (StatusCode, ProblemError) {
         let plain = |status, code: &str, message: String| {
-            (status, Problem { code: code.to_owned(), message, field: None, details: None })
+            (status, ProblemError { code: code.to_owned(), message, field: None, details: None })
         };
         match self {
             Self::Request { status, code, message } => plain(status, code, message),
             Self::Detailed { status, code, message, details } => {
-                (status, Problem { code: code.to_owned(), message, field: None, details: Some(details) })
+                (status, ProblemError { code: code.to_owned(), message, field: None, details: Some(details) })
             }
             Self::Registry(RegistryError::Invalid(invalid)) => {
                 let first = invalid.first();
@@ -99,7 +123,7 @@ impl ApiError {
                     _ => StatusCode::BAD_REQUEST,
                 };
                 // Each refused field, with its own details (valid choices, bounds).
-                let problem = Problem {
+                let problem = ProblemError {
                     code: first.code.as_str().to_owned(),
                     message: first.message.clone(),
                     field: Some(first.field.clone()),
@@ -119,13 +143,13 @@ impl ApiError {
                 let details = json!({ "composites": names });
                 (
                     StatusCode::CONFLICT,
-                    Problem { code: "component_in_use".into(), message, field: None, details: Some(details) },
+                    ProblemError { code: "component_in_use".into(), message, field: None, details: Some(details) },
                 )
             }
             Self::Registry(RegistryError::Forbidden(m)) => plain(StatusCode::FORBIDDEN, "forbidden", m),
             Self::Registry(e @ RegistryError::Stale { current }) => (
                 StatusCode::PRECONDITION_FAILED,
-                Problem {
+                ProblemError {
                     code: "precondition_failed".into(),
                     message: format!("{e}; read it again and reapply the change"),
                     field: None,
@@ -147,7 +171,7 @@ impl ApiError {
             }
             Self::Registry(e @ RegistryError::TooManyAttempts { retry_after_secs }) => (
                 StatusCode::TOO_MANY_REQUESTS,
-                Problem {
+                ProblemError {
                     code: "too_many_attempts".into(),
                     message: e.to_string(),
                     field: None,
@@ -196,39 +220,22 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl Problem {
-    fn error_json(self) -> Value {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(field) = self.field {
-            error["field"] = json!(field);
-        }
-        if let Some(details) = self.details {
-            error["details"] = details;
-        }
-        error
-    }
-}
-
 /// The `error` object for a failure reported inside a successful response (batch items).
-pub fn describe(e: RegistryError) -> Value {
-    ApiError::Registry(e).parts().1.error_json()
+pub fn describe(e: RegistryError) -> ProblemError {
+    ApiError::Registry(e).parts().1
 }
 
 /// Middleware: writes the body of every [`ApiError`] response, with the request's path.
 pub async fn render(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    let Some(p) = response.extensions_mut().remove::<Problem>() else { return response };
-    let error = p.error_json();
-    let body = json!({
-        "success": false,
-        "error": error,
-        "metadata": { "timestamp": Timestamp::now(), "path": path },
-    });
+    let Some(error) = response.extensions_mut().remove::<ProblemError>() else { return response };
+    let body = ProblemBody { success: false, error, metadata: ProblemMeta { timestamp: Timestamp::now(), path } };
+    let body = serde_json::to_vec(&body).unwrap_or_default();
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 pub async fn route_not_found() -> ApiError {

@@ -122,11 +122,7 @@ async fn hostile_sources_are_refused_with_a_recorded_reason_and_nothing_stored()
 
     // What the API itself refuses never becomes a job.
     for url in ["file:///etc/passwd", "gopher://art.test/x", "javascript:alert(1)"] {
-        let error = rig
-            .registry
-            .create(crate::support::auth::admin(), song_from(url).as_object().unwrap(), None)
-            .await
-            .unwrap_err();
+        let error = nna_domain::input::CreateAsset::parse(song_from(url).as_object().unwrap(), None, None).unwrap_err();
         assert!(error.to_string().contains("albumArt"), "{url}: {error}");
     }
 }
@@ -188,8 +184,7 @@ async fn a_stale_job_never_overwrites_newer_art() {
         .edit(
             crate::support::auth::as_admin(),
             asset.id.as_str(),
-            patch.as_object().unwrap(),
-            nna_domain::input::EditMode::Merge,
+            &nna_tests::edit(patch.as_object().unwrap(), nna_domain::input::EditMode::Merge),
         )
         .await
         .unwrap();

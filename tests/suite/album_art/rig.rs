@@ -46,7 +46,11 @@ impl Rig {
     }
 
     pub async fn song(&self, fields: Value) -> Asset {
-        self.registry.create(crate::support::auth::admin(), fields.as_object().unwrap(), None).await.unwrap()
+        self.registry
+            .create(crate::support::auth::admin(), nna_tests::request(fields.as_object().unwrap()))
+            .await
+            .unwrap()
+            .asset
     }
 
     pub async fn asset(&self, asset: &Asset) -> Asset {

@@ -51,7 +51,9 @@ async fn fill(a: &Adapters) -> Vec<Asset> {
             1 => song(&format!("Song {n}")),
             _ => asset_in("S", "Pop", "Base"),
         };
-        made.push(a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap());
+        made.push(
+            a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await.unwrap().asset,
+        );
     }
     for seq in 1..=3 {
         let mut legacy = legacy_song(seq);
@@ -127,14 +129,13 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
         .edit(
             crate::support::auth::as_admin(),
             victim.id.as_str(),
-            &obj(serde_json::json!({"description": "vandalized"})),
-            EditMode::Merge,
+            &nna_tests::edit(&obj(serde_json::json!({"description": "vandalized"})), EditMode::Merge),
         )
         .await
         .unwrap();
     a.registry.delete(crate::support::auth::as_admin(), backup[1].id.as_str(), false).await.unwrap();
     for _ in 0..3 {
-        a.registry.create(crate::support::auth::admin(), &obj(kelly()), None).await.unwrap();
+        a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(kelly()))).await.unwrap();
     }
     a.maintenance.checkpoint("kept", 0).await.unwrap();
     a.maintenance.save_checkpoint("kept", 0, &Checkpoint::Done).await.unwrap();
@@ -156,7 +157,7 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
         assert_eq!(a.index.count_postings(&term, 1000).await.unwrap(), listed, "{word}");
     }
     assert_eq!(
-        a.registry.create(crate::support::auth::admin(), &obj(kelly()), None).await.unwrap().name,
+        a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(kelly()))).await.unwrap().asset.name,
         "L.CAS.ATL.005"
     );
 }

@@ -115,7 +115,7 @@ async fn load(a: &Adapters) -> Vec<Asset> {
         all.push(asset);
     }
     for body in creates() {
-        all.push(a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap());
+        all.push(a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await.unwrap().asset);
     }
     all
 }
@@ -252,9 +252,10 @@ async fn follow(registry: &nna_domain::Registry, pairs: &[(String, String)]) -> 
 async fn the_index_follows_edits_and_deletes(a: Adapters) {
     let made = a
         .registry
-        .create(crate::support::auth::admin(), &obj(json!({"layer": "L", "category": "Casual", "subcategory": "Base", "creatorDescription": "alpha bravo", "tags": ["xray"]})), None)
+        .create(crate::support::auth::admin(), nna_tests::request(&obj(json!({"layer": "L", "category": "Casual", "subcategory": "Base", "creatorDescription": "alpha bravo", "tags": ["xray"]}))))
         .await
-        .unwrap();
+        .unwrap()
+        .asset;
     let names = |q: &'static str| {
         let registry = a.registry.clone();
         async move {
@@ -273,8 +274,7 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
         .edit(
             crate::support::auth::as_admin(),
             "L.CAS.BAS.001",
-            &obj(json!({"creatorDescription": "charlie", "tags": ["yankee"]})),
-            EditMode::Replace,
+            &nna_tests::edit(&obj(json!({"creatorDescription": "charlie", "tags": ["yankee"]})), EditMode::Replace),
         )
         .await
         .unwrap();
@@ -300,7 +300,7 @@ async fn bad_search_input_is_refused(a: Adapters) {
         json!({"layer": "L", "category": "Casual", "subcategory": "Base"}),
         json!({"layer": "L", "category": "Casual", "subcategory": "Base"}),
     ] {
-        a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap();
+        a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await.unwrap();
     }
     let code = |pairs: Vec<(String, String)>| {
         let registry = a.registry.clone();

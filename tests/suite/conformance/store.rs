@@ -48,7 +48,7 @@ fn obj(v: Value) -> serde_json::Map<String, Value> {
 }
 
 async fn create(a: &Adapters, body: Value) -> Asset {
-    a.registry.create(crate::support::auth::admin(), &obj(body), None).await.unwrap()
+    a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await.unwrap().asset
 }
 
 async fn numbers_start_at_one_per_subcategory(a: Adapters) {
@@ -63,8 +63,9 @@ async fn numbers_start_at_one_per_subcategory(a: Adapters) {
 
 async fn fifty_concurrent_creates_are_consecutive(a: Adapters) {
     let body = obj(kelly());
-    let created = join_all((0..50).map(|_| a.registry.create(crate::support::auth::admin(), &body, None))).await;
-    let mut names: Vec<String> = created.into_iter().map(|r| r.unwrap().name).collect();
+    let created =
+        join_all((0..50).map(|_| a.registry.create(crate::support::auth::admin(), nna_tests::request(&body)))).await;
+    let mut names: Vec<String> = created.into_iter().map(|r| r.unwrap().asset.name).collect();
     names.sort();
     let expected: Vec<String> = (1..=50).map(|n| format!("L.CAS.ATL.{n:03}")).collect();
     assert_eq!(names, expected);
@@ -100,11 +101,11 @@ async fn racing_replaces_one_wins(a: Adapters) {
 
 async fn concurrent_edits_lose_nothing(a: Adapters) {
     create(&a, kelly()).await;
-    let edits: Vec<_> = (0..10).map(|i| obj(json!({ "aiMetadata": { format!("note{i}"): i } }))).collect();
-    let done = join_all(
-        edits.iter().map(|e| a.registry.edit(crate::support::auth::as_admin(), "L.CAS.ATL.001", e, EditMode::Merge)),
-    )
-    .await;
+    let edits: Vec<_> = (0..10)
+        .map(|i| nna_tests::edit(&obj(json!({ "aiMetadata": { format!("note{i}"): i } })), EditMode::Merge))
+        .collect();
+    let done =
+        join_all(edits.iter().map(|e| a.registry.edit(crate::support::auth::as_admin(), "L.CAS.ATL.001", e))).await;
     assert!(done.iter().all(Result::is_ok), "{done:?}");
     let ai = a.registry.get("L.CAS.ATL.001").await.unwrap().ai_metadata.unwrap();
     for i in 0..10 {
@@ -186,7 +187,7 @@ fn plan_at(place: &str, template: &Asset, requires: Vec<AssetId>) -> CreatePlan 
         build: Arc::new(move |address: Address| {
             let mut a = template.clone();
             a.id = AssetId::generate();
-            a.layer = address.path.layer_code().to_string();
+            a.layer = address.path.layer_code().into();
             a.category = address.path.category.name.clone();
             a.subcategory = address.path.subcategory.name.clone();
             a.name = address.hfn();
@@ -207,11 +208,13 @@ async fn a_vanished_component_refuses_the_create(a: Adapters) {
         .registry
         .create(
             crate::support::auth::admin(),
-            &obj(json!({"layer": "C", "category": "FUL", "subcategory": "POP", "components": [look.name, star.name]})),
-            None,
+            nna_tests::request(&obj(
+                json!({"layer": "C", "category": "FUL", "subcategory": "POP", "components": [look.name, star.name]}),
+            )),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .asset;
     assert_eq!(ok.name, "C.FUL.POP.001:L.004.004.001:S.001.001.001", "the refused create used no number");
 }
 
@@ -250,14 +253,13 @@ async fn listings_order_filter_and_count(a: Adapters) {
             if body["layer"] == "L" { "b@x.io" } else { "a@x.io" },
             nna_domain::auth::Role::Editor,
         );
-        a.registry.create(&by, &obj(body), None).await.unwrap();
+        a.registry.create(&by, nna_tests::request(&obj(body))).await.unwrap();
     }
     a.registry
         .edit(
             crate::support::auth::as_admin(),
             "G.POP.BAS.001",
-            &obj(json!({"description": "touched"})),
-            EditMode::Merge,
+            &nna_tests::edit(&obj(json!({"description": "touched"})), EditMode::Merge),
         )
         .await
         .unwrap();
@@ -325,7 +327,7 @@ async fn accounts_are_unique_by_email_and_take_roles(a: Adapters) {
 async fn idempotent_creates_make_one_asset(a: Adapters) {
     use nna_domain::idempotency::IdempotencyKey;
     let (caller, key, body) = (crate::support::auth::admin(), IdempotencyKey::parse("retry-me").unwrap(), obj(kelly()));
-    let tries = join_all((0..20).map(|_| a.registry.create_once(caller, &key, &body, None))).await;
+    let tries = join_all((0..20).map(|_| a.registry.create(caller, nna_tests::keyed(&body, &key)))).await;
     let ids: std::collections::BTreeSet<String> =
         tries.iter().map(|t| t.as_ref().map(|c| c.asset.id.to_string()).map_err(|e| e.to_string()).unwrap()).collect();
     assert_eq!(ids.len(), 1, "{ids:?}");
@@ -335,7 +337,7 @@ async fn idempotent_creates_make_one_asset(a: Adapters) {
 
     let mut other = body.clone();
     other.insert("tags".into(), json!(["another"]));
-    assert!(matches!(a.registry.create_once(caller, &key, &other, None).await, Err(RegistryError::KeyReused)));
+    assert!(matches!(a.registry.create(caller, nna_tests::keyed(&other, &key)).await, Err(RegistryError::KeyReused)));
 }
 
 /// A key past its lifetime is free again, even before the store has forgotten it.
@@ -346,11 +348,11 @@ async fn an_expired_key_is_free_again(a: Adapters) {
     let registry = (a.make_registry)(config);
     let (caller, key, body) =
         (crate::support::auth::admin(), IdempotencyKey::parse("short-lived").unwrap(), obj(kelly()));
-    let first = registry.create_once(caller, &key, &body, None).await.unwrap();
-    let replay = registry.create_once(caller, &key, &body, None).await.unwrap();
+    let first = registry.create(caller, nna_tests::keyed(&body, &key)).await.unwrap();
+    let replay = registry.create(caller, nna_tests::keyed(&body, &key)).await.unwrap();
     assert!(replay.replayed && replay.asset.id == first.asset.id);
     // Past the lifetime; DynamoDB keeps whole seconds (rounded up).
     tokio::time::sleep(std::time::Duration::from_millis(4100)).await;
-    let later = registry.create_once(caller, &key, &body, None).await.unwrap();
+    let later = registry.create(caller, nna_tests::keyed(&body, &key)).await.unwrap();
     assert!(!later.replayed && later.asset.id != first.asset.id, "{later:?}");
 }

@@ -104,8 +104,7 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
             .edit(
                 crate::support::auth::as_admin(),
                 id,
-                json!({"creatorDescription": words}).as_object().unwrap(),
-                EditMode::Merge,
+                &nna_tests::edit(json!({"creatorDescription": words}).as_object().unwrap(), EditMode::Merge),
             )
             .await
             .unwrap();
@@ -116,14 +115,16 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
         .registry
         .create(
             crate::support::auth::admin(),
-            json!({"layer": "S", "category": "Pop", "subcategory": "Base",
+            nna_tests::request(
+                json!({"layer": "S", "category": "Pop", "subcategory": "Base",
         "creatorDescription": "Made while the migration ran"})
-            .as_object()
-            .unwrap(),
-            None,
+                .as_object()
+                .unwrap(),
+            ),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .asset;
     let report = run.await.unwrap().unwrap();
     assert_eq!(report.left_busy, 0);
     let now = assets(&a).await;

@@ -44,7 +44,7 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
     for id in ids.iter().step_by(37) {
         let body = json!({"creatorDescription": format!("Mine now {id}")});
         a.registry
-            .edit(crate::support::auth::as_admin(), id, body.as_object().unwrap(), EditMode::Merge)
+            .edit(crate::support::auth::as_admin(), id, &nna_tests::edit(body.as_object().unwrap(), EditMode::Merge))
             .await
             .unwrap();
         edited.insert(id.clone());
@@ -54,8 +54,7 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
             .edit(
                 crate::support::auth::as_admin(),
                 id,
-                json!({"tags": ["edited"]}).as_object().unwrap(),
-                EditMode::Merge,
+                &nna_tests::edit(json!({"tags": ["edited"]}).as_object().unwrap(), EditMode::Merge),
             )
             .await
             .unwrap();
@@ -109,11 +108,11 @@ async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
         .registry
         .create(
             crate::support::auth::admin(),
-            json!({"layer": "S", "category": "Pop", "subcategory": "Base"}).as_object().unwrap(),
-            None,
+            nna_tests::request(json!({"layer": "S", "category": "Pop", "subcategory": "Base"}).as_object().unwrap()),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .asset;
     assert_ne!(snapshot(&a).await, good);
 
     let report = backup::restore(&o, &archive(&a, "good")).await.unwrap();

@@ -42,7 +42,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
         let subcategory = if i % 4 == 0 { "Athleisure" } else { "Base" };
         let mut body = nna_tests::asset_in("L", category, subcategory);
         body["creatorDescription"] = format!("look {i}").into();
-        registry.create(nna_tests::auth::admin(), body.as_object().unwrap(), None).await.unwrap();
+        registry.create(nna_tests::auth::admin(), nna_tests::request(body.as_object().unwrap())).await.unwrap();
     }
     let queries = [
         params(&[("layer", "L"), ("category", "Casual"), ("limit", "100")]),

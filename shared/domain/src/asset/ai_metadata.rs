@@ -13,38 +13,36 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Number, Value};
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AiMetadata {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation_strategy: Option<String>,
     /// Milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_time: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_context: Option<InputContext>,
     /// From 0 to 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub confidence: Option<Number>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InputContext {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layer_strategy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub additional_context: Option<Map<String, Value>>,
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -90,6 +90,14 @@ macro_rules! choice {
                 self.label()
             }
         }
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $t {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::choice(&[$($label),+])
+            }
+        }
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $t {}
     };
 }
 
@@ -98,6 +106,7 @@ choice!(ArtQuality { High => "High", Medium => "Medium", Low => "Low" });
 choice!(ArtStatus { Pending => "pending", Ready => "ready", Failed => "failed" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dimensions {
     pub width: u32,
     pub height: u32,
@@ -105,6 +114,7 @@ pub struct Dimensions {
 
 /// One stored rendition: `150x150`, `500x500` or `original`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ArtVariant {
     pub name: String,
@@ -114,29 +124,23 @@ pub struct ArtVariant {
     pub dimensions: Dimensions,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AlbumArt {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
     pub source: ArtSource,
     pub quality: ArtQuality,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uploaded_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Dimensions>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<ArtVariant>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ArtStatus>,
     /// Why processing failed, as a code (`not_an_image`, `blocked_address`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
 }
 
@@ -305,6 +309,7 @@ fn variant_list(v: &Value, field: &str) -> Result<Vec<ArtVariant>, FieldError> {
 /// What an asset's `albumArt` holds: our object, or the bare URL string some staging items carry.
 /// The legacy form is served as stored until the migration rewrites it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum AlbumArtField {
     Art(AlbumArt),

@@ -8,6 +8,7 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Deletion {
     pub asset_id: AssetId,
@@ -36,7 +37,7 @@ impl Deletion {
             asset_id: asset.id.clone(),
             name: asset.name.clone(),
             nna_address: asset.nna_address.clone(),
-            layer: asset.layer.clone(),
+            layer: asset.layer.to_string(),
             registered_by: asset.registered_by.clone(),
             deleted_by: by.to_owned(),
             deleted_at: at,

@@ -8,6 +8,7 @@ mod album_art;
 mod creator_description;
 mod deletion;
 mod fields;
+mod layer;
 mod legacy;
 mod migration_mark;
 mod music_metadata;
@@ -21,6 +22,7 @@ pub use album_art::{
 pub use creator_description::CreatorDescription;
 pub use deletion::Deletion;
 pub use fields::{free_object, tags};
+pub use layer::{AssetStatus, Layer};
 pub use legacy::LegacyError;
 pub use migration_mark::{FieldChange, MigrationMark};
 pub use music_metadata::{MusicMetadata, SongData};
@@ -34,11 +36,12 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Asset {
     pub id: AssetId,
-    pub layer: String,
+    pub layer: Layer,
     /// Category and subcategory names (`Casual`, `Athleisure`), as the frontend reads them.
     /// Legacy items may hold codes; the migration makes them canonical.
     pub category: String,
@@ -47,48 +50,32 @@ pub struct Asset {
     pub name: String,
     #[serde(rename = "nna_address")]
     pub nna_address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Objects for new items; legacy items hold JSON text here, served as stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rights: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<String>>,
     /// The uploaded file's public URL; the frontend knows it by this name whatever the storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp_storage_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_by: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AssetStatus>,
     pub curated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_description: Option<CreatorDescription>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub album_art: Option<AlbumArtField>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_metadata: Option<AiMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub music_metadata: Option<MusicMetadata>,
     /// Bumped by every write; conditional writes compare it. Legacy items start at 0.
     #[serde(default)]
     pub revision: u64,
     /// What the metadata migration changed on this item, so it can be verified and rolled back.
     /// Kept with the item (written in the same write); not shown to API clients.
-    #[serde(rename = "_migration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_migration")]
     pub migration: Option<MigrationMark>,
     /// Keys of legacy items we do not model (`__v`, `friendlyName`, …), kept and served as stored.
     #[serde(flatten)]
@@ -108,14 +95,14 @@ impl Asset {
     }
 
     pub fn is_song(&self) -> bool {
-        self.layer == "G"
+        self.layer.is(crate::taxonomy::LayerCode::G)
     }
 
     /// Where the asset sits in the live taxonomy, from its stored names or codes, else from its
     /// numeric address. `None` for legacy items that name nothing live.
     pub fn placement(&self) -> Option<TaxonomyPath> {
         let t = taxonomy();
-        t.resolve(&self.layer, &self.category, &self.subcategory)
+        t.resolve(self.layer.as_str(), &self.category, &self.subcategory)
             .ok()
             .or_else(|| self.mfa_key().as_deref().and_then(Address::parse).map(|a| a.path))
     }

@@ -11,34 +11,32 @@ use crate::parse::{self, join, present};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Number, Value};
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MusicMetadata {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub bpm: Option<Number>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub duration: Option<Number>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub genre: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extracted_song_data: Option<SongData>,
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SongData {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub song_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub album_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artist_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_input: Option<String>,
 }
 

@@ -47,16 +47,10 @@ impl Registry {
         }
     }
 
-    /// The caller's account; a caller signed in elsewhere (an API Gateway authorizer) and never
-    /// registered here is shown as their token says.
-    pub async fn profile(&self, caller: &Caller) -> Result<Value, RegistryError> {
-        Ok(match self.users().user(&caller.email).await? {
-            Some(user) => user.public(),
-            None => serde_json::json!({
-                "id": caller.user_id, "_id": caller.user_id, "username": null,
-                "email": caller.email.as_str(), "role": caller.role.as_str(),
-            }),
-        })
+    /// The caller's account; `None` for a caller signed in elsewhere (an API Gateway authorizer)
+    /// who never registered here.
+    pub async fn profile(&self, caller: &Caller) -> Result<Option<User>, RegistryError> {
+        Ok(self.users().user(&caller.email).await?)
     }
 
     /// Admins only: gives the account with `{email}` the admin role.

@@ -126,20 +126,6 @@ pub struct User {
     pub created_at: Timestamp,
 }
 
-impl User {
-    /// What the API shows of an account.
-    pub fn public(&self) -> Value {
-        serde_json::json!({
-            "id": self.id.0,
-            "_id": self.id.0,
-            "username": self.username.as_str(),
-            "email": self.email.as_str(),
-            "role": self.role.as_str(),
-            "createdAt": self.created_at,
-        })
-    }
-}
-
 /// `POST /api/auth/register`'s body, every fault reported at once.
 #[derive(Debug)]
 pub struct NewUser {

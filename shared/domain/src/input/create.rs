@@ -7,10 +7,11 @@ use crate::address::looks_like_address;
 use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
 use crate::blob::BlobKey;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::idempotency::{IdempotencyKey, Keyed};
 use crate::limits::{COMPONENTS_MAX, COMPONENTS_MIN, DESCRIPTION_CHARS, SOURCE_CHARS};
 use crate::parse::{self, present};
 use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
-use crate::upload::upload_key;
+use crate::upload::{Upload, upload_key};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone)]
@@ -33,6 +34,28 @@ pub struct NewAsset {
     pub upload_key: Option<BlobKey>,
 }
 
+/// A create request, parsed once at the edge (a JSON body, a form, a batch item): the asset to
+/// make, its file, and, when the request carries an `Idempotency-Key`, the key with the
+/// fingerprint of what was sent.
+#[derive(Debug, Clone)]
+pub struct CreateAsset {
+    pub asset: NewAsset,
+    pub upload: Option<Upload>,
+    pub keyed: Option<Keyed>,
+}
+
+impl CreateAsset {
+    pub fn parse(
+        body: &Map<String, Value>,
+        upload: Option<Upload>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Self, Invalid> {
+        let asset = NewAsset::parse(body)?;
+        let keyed = key.map(|k| Keyed::new(k, body, upload.as_ref()));
+        Ok(Self { asset, upload, keyed })
+    }
+}
+
 /// A component as the client named it, and the key that finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComponentRef {
@@ -43,7 +66,7 @@ pub struct ComponentRef {
 
 /// What a create reads; anything else is ignored (the frontend sends extra fields) and logged at
 /// debug level. `name` and `registeredBy` are read only to be replaced; `file` is the form's file.
-const KNOWN_FIELDS: &[&str] = &[
+pub const CREATE_FIELDS: &[&str] = &[
     "layer",
     "category",
     "subcategory",
@@ -96,7 +119,7 @@ impl NewAsset {
         let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
         let upload_key = present(body, "uploadKey").and_then(|v| c.take(upload_key(v)));
         c.finish()?;
-        let unknown: Vec<&str> = body.keys().map(String::as_str).filter(|k| !KNOWN_FIELDS.contains(k)).collect();
+        let unknown: Vec<&str> = body.keys().map(String::as_str).filter(|k| !CREATE_FIELDS.contains(k)).collect();
         if !unknown.is_empty() {
             tracing::debug!(fields = ?unknown, "create: fields this API does not take were ignored");
         }

@@ -13,6 +13,20 @@ use crate::taxonomy::{normalize_key, taxonomy};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// What an edit may change; identity fields may only be sent back unchanged.
+pub const EDIT_FIELDS: &[&str] = &[
+    "creatorDescription",
+    "description",
+    "source",
+    "tags",
+    "trainingData",
+    "rights",
+    "metadata",
+    "aiMetadata",
+    "musicMetadata",
+    "albumArt",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditMode {
     /// `PUT`: each field sent replaces the stored one.
@@ -28,90 +42,168 @@ pub struct Edited {
     pub warnings: Vec<Warning>,
 }
 
-/// The asset as it would be after this edit; revision and times are the caller's business.
-pub fn apply_edit(current: &Asset, body: &Map<String, Value>, mode: EditMode) -> Result<Edited, Invalid> {
-    let mut c = Collector::default();
-    let mut warnings = Vec::new();
-    refuse_identity_changes(current, body, &mut c);
-    let mut next = current.clone();
-    let edit = |key: &str, current_json: Value, c: &mut Collector| -> Option<Value> {
-        let sent = body.get(key)?;
-        Some(match (mode, sent) {
-            (_, Value::Null) => Value::Null,
-            (EditMode::Merge, _) if current_json.is_object() => {
-                let patch = match sent {
-                    Value::String(s) if s.trim_start().starts_with('{') => {
-                        c.take(object_or_json_text(sent, key).map(Value::Object))?
-                    }
-                    other => other.clone(),
-                };
-                let mut merged = current_json;
-                merge_patch(&mut merged, &patch);
-                merged
-            }
-            _ => sent.clone(),
-        })
-    };
+/// The identity fields an edit may send back, never change.
+const IDENTITY_FIELDS: &[&str] = &[
+    "registeredBy",
+    "layer",
+    "category",
+    "subcategory",
+    "name",
+    "nna_address",
+    "mfa",
+    "id",
+    "_id",
+    "components",
+    "components[]",
+];
 
-    if let Some(v) = edit("creatorDescription", Value::Null, &mut c) {
-        if v.as_str().is_some_and(|s| names_asset(current, s)) {
-            // The edit page pre-fills the HFN where there are no words yet and sends it back.
-            warnings.push(Warning::address_as_words("creatorDescription"));
-            if next.creator_description.is_none() {
-                next.extra.insert(crate::migration::NEEDS_CREATOR_INPUT.into(), Value::Bool(true));
-            }
-        } else {
-            next.creator_description =
-                optional(&v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten();
-            if next.creator_description.is_some() {
-                next.extra.shift_remove(crate::migration::NEEDS_CREATOR_INPUT);
-            }
-        }
-    }
-    if let Some(v) = edit("description", Value::Null, &mut c) {
-        next.description =
-            optional(&v, |v| parse::text(v, "description", DESCRIPTION_CHARS), &mut c).filter(|s| !s.trim().is_empty());
-        if next.description.as_deref().is_some_and(is_placeholder_description) {
-            next.description = None;
+/// The objects an edit sends, which a PATCH merges into the stored ones.
+const OBJECT_FIELDS: &[&str] = &["trainingData", "rights", "metadata", "aiMetadata", "musicMetadata", "albumArt"];
+
+/// An edit request, parsed once at the edge. Text and tags are checked here, each on its own;
+/// the objects (which a PATCH merges into the stored ones before they can be checked), the
+/// identity fields sent back, and the asset's own HFN sent as words are checked against the asset
+/// in [`EditAsset::apply`]. Fields an edit does not take are ignored. `Some(None)` clears a field.
+#[derive(Debug, Clone)]
+pub struct EditAsset {
+    mode: EditMode,
+    creator_description: Option<Option<CreatorDescription>>,
+    description: Option<Option<String>>,
+    source: Option<Option<String>>,
+    tags: Option<Option<Vec<String>>>,
+    objects: Map<String, Value>,
+    identity: Map<String, Value>,
+    warnings: Vec<Warning>,
+}
+
+impl EditAsset {
+    pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Result<Self, Invalid> {
+        let mut c = Collector::default();
+        let mut warnings = Vec::new();
+        let text = |key: &str, max: usize, c: &mut Collector| {
+            body.get(key).map(|v| optional(v, |v| parse::text(v, key, max), c).filter(|s| !s.trim().is_empty()))
+        };
+        let mut description = text("description", DESCRIPTION_CHARS, &mut c);
+        if description.as_ref().is_some_and(|d| d.as_deref().is_some_and(is_placeholder_description)) {
+            description = Some(None);
             warnings.push(Warning::placeholder("description"));
         }
+        let picked = |keys: &[&str]| -> Map<String, Value> {
+            body.iter().filter(|(k, _)| keys.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        let edit = Self {
+            mode,
+            creator_description: body
+                .get("creatorDescription")
+                .map(|v| optional(v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten()),
+            description,
+            source: text("source", SOURCE_CHARS, &mut c),
+            tags: body.get("tags").or_else(|| body.get("tags[]")).map(|v| optional(v, |v| tags(v, "tags"), &mut c)),
+            objects: picked(OBJECT_FIELDS),
+            identity: picked(IDENTITY_FIELDS),
+            warnings,
+        };
+        c.finish()?;
+        let taken =
+            |k: &&String| EDIT_FIELDS.contains(&k.as_str()) || k.as_str() == "tags[]" || edit.identity.contains_key(*k);
+        let ignored: Vec<&String> = body.keys().filter(|k| !taken(k)).collect();
+        if !ignored.is_empty() {
+            tracing::debug!(fields = ?ignored, "edit: fields an edit does not take were ignored");
+        }
+        Ok(edit)
     }
-    if let Some(v) = edit("source", Value::Null, &mut c) {
-        next.source = optional(&v, |v| parse::text(v, "source", SOURCE_CHARS), &mut c).filter(|s| !s.trim().is_empty());
-    }
-    if let Some(v) = body.get("tags").or_else(|| body.get("tags[]")).cloned() {
-        next.tags = optional(&v, |v| tags(v, "tags"), &mut c);
-    }
-    for (key, slot) in
-        [("trainingData", &mut next.training_data), ("rights", &mut next.rights), ("metadata", &mut next.metadata)]
-    {
-        if let Some(v) = edit(key, json_of(&*slot), &mut c) {
-            *slot = optional(&v, |v| free_object(v, key), &mut c).map(Value::Object);
+
+    /// Whether the edit sends this field.
+    pub fn sends(&self, field: &str) -> bool {
+        match field {
+            "creatorDescription" => self.creator_description.is_some(),
+            "description" => self.description.is_some(),
+            "source" => self.source.is_some(),
+            "tags" => self.tags.is_some(),
+            _ => self.objects.contains_key(field),
         }
     }
-    if let Some(v) = edit("aiMetadata", json_of(&current.ai_metadata), &mut c) {
-        next.ai_metadata = optional_all(&v, |v| AiMetadata::from_input(v, "aiMetadata"), &mut c);
+
+    /// The asset as it would be after this edit; revision and times are the caller's business.
+    pub fn apply(&self, current: &Asset) -> Result<Edited, Invalid> {
+        let mut c = Collector::default();
+        let mut warnings = self.warnings.clone();
+        refuse_identity_changes(current, &self.identity, &mut c);
+        let mut next = current.clone();
+        match &self.creator_description {
+            Some(Some(words)) if names_asset(current, words.as_str()) => {
+                // The edit page pre-fills the HFN where there are no words yet and sends it back.
+                warnings.push(Warning::address_as_words("creatorDescription"));
+                if next.creator_description.is_none() {
+                    next.extra.insert(crate::migration::NEEDS_CREATOR_INPUT.into(), Value::Bool(true));
+                }
+            }
+            Some(words) => {
+                next.creator_description.clone_from(words);
+                if next.creator_description.is_some() {
+                    next.extra.shift_remove(crate::migration::NEEDS_CREATOR_INPUT);
+                }
+            }
+            None => {}
+        }
+        if let Some(d) = &self.description {
+            next.description.clone_from(d);
+        }
+        if let Some(s) = &self.source {
+            next.source.clone_from(s);
+        }
+        if let Some(t) = &self.tags {
+            next.tags.clone_from(t);
+        }
+        let sent = |key: &str, current_json: Value, c: &mut Collector| -> Option<Value> {
+            let sent = self.objects.get(key)?;
+            Some(match (self.mode, sent) {
+                (_, Value::Null) => Value::Null,
+                (EditMode::Merge, _) if current_json.is_object() => {
+                    let patch = match sent {
+                        Value::String(s) if s.trim_start().starts_with('{') => {
+                            c.take(object_or_json_text(sent, key).map(Value::Object))?
+                        }
+                        other => other.clone(),
+                    };
+                    let mut merged = current_json;
+                    merge_patch(&mut merged, &patch);
+                    merged
+                }
+                _ => sent.clone(),
+            })
+        };
+        for (key, slot) in
+            [("trainingData", &mut next.training_data), ("rights", &mut next.rights), ("metadata", &mut next.metadata)]
+        {
+            if let Some(v) = sent(key, json_of(&*slot), &mut c) {
+                *slot = optional(&v, |v| free_object(v, key), &mut c).map(Value::Object);
+            }
+        }
+        if let Some(v) = sent("aiMetadata", json_of(&current.ai_metadata), &mut c) {
+            next.ai_metadata = optional_all(&v, |v| AiMetadata::from_input(v, "aiMetadata"), &mut c);
+        }
+        if let Some(v) = sent("musicMetadata", json_of(&current.music_metadata), &mut c) {
+            next.music_metadata = optional_all(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
+        }
+        if next.is_song()
+            && self.sends("aiMetadata")
+            && let Some(ai) = &next.ai_metadata
+        {
+            next.music_metadata = MusicMetadata::with_facts_from(next.music_metadata.take(), ai);
+        }
+        let current_art = current.album_art.as_ref().and_then(AlbumArtField::art);
+        // A URL the asset already shows (answered as `albumArt` in the URL shape, sent back as it
+        // was read) is the same art, not new art to fetch.
+        let shown = |v: &Value| v.as_str().is_some_and(|u| current.album_art.as_ref().is_some_and(|a| a.shows(u)));
+        if let Some(v) = sent("albumArt", json_of(&current_art), &mut c).filter(|v| !shown(v)) {
+            next.album_art = optional_all(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
+                .flatten()
+                .map(|art| AlbumArtField::Art(keep_processing(current_art, art)));
+        }
+        c.finish()?;
+        Ok(Edited { asset: next, warnings })
     }
-    if let Some(v) = edit("musicMetadata", json_of(&current.music_metadata), &mut c) {
-        next.music_metadata = optional_all(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
-    }
-    if next.is_song()
-        && body.contains_key("aiMetadata")
-        && let Some(ai) = &next.ai_metadata
-    {
-        next.music_metadata = MusicMetadata::with_facts_from(next.music_metadata.take(), ai);
-    }
-    let current_art = current.album_art.as_ref().and_then(AlbumArtField::art);
-    // A URL the asset already shows (answered as `albumArt` in the URL shape, sent back as it
-    // was read) is the same art, not new art to fetch.
-    let shown = |v: &Value| v.as_str().is_some_and(|u| current.album_art.as_ref().is_some_and(|a| a.shows(u)));
-    if let Some(v) = edit("albumArt", json_of(&current_art), &mut c).filter(|v| !shown(v)) {
-        next.album_art = optional_all(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
-            .flatten()
-            .map(|art| AlbumArtField::Art(keep_processing(current_art, art)));
-    }
-    c.finish()?;
-    Ok(Edited { asset: next, warnings })
 }
 
 /// Art whose source did not change keeps what the pipeline made of it, so the edit page sending
@@ -181,7 +273,7 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
     let sent = |k: &str| {
         body.get(k).filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
     };
-    let layer = taxonomy().find_layer(&current.layer);
+    let layer = taxonomy().find_layer(current.layer.as_str());
     let category = layer.and_then(|l| l.find_category(&current.category));
     let subcategory = category.and_then(|c| c.find_subcategory(&current.subcategory));
     // Any spelling of the stored value is the same value: `Casual` = `CAS` = `004`.

@@ -4,6 +4,6 @@ mod create;
 mod edit;
 mod words;
 
-pub use create::{ComponentRef, NewAsset};
-pub use edit::{EditMode, Edited, apply_edit, merge_patch};
+pub use create::{CREATE_FIELDS, ComponentRef, CreateAsset, NewAsset};
+pub use edit::{EDIT_FIELDS, EditAsset, EditMode, Edited, merge_patch};
 pub use words::{Warning, is_placeholder_description, names_asset};

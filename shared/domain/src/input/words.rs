@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 /// Something a write did not do as sent, though the rest of it was saved. Machine-readable
 /// (`code`), with the field and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     pub field: &'static str,
     pub code: &'static str,

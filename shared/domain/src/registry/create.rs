@@ -3,10 +3,10 @@ use super::{Registry, RegistryError};
 use crate::address::Address;
 use crate::asset::{AlbumArtField, Asset, MusicMetadata};
 use crate::auth::Caller;
-use crate::error::{Collector, ErrorCode, FieldError};
+use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::id::AssetId;
-use crate::idempotency::{IdempotencyClaim, IdempotencyKey};
-use crate::input::{ComponentRef, NewAsset};
+use crate::idempotency::IdempotencyClaim;
+use crate::input::{ComponentRef, CreateAsset, NewAsset};
 use crate::limits::BATCH_ITEMS;
 use crate::ports::CreatePlan;
 use crate::song_title;
@@ -31,26 +31,15 @@ pub struct BatchOutcome {
 }
 
 impl Registry {
-    /// `registeredBy` is the caller's email, whatever the body says.
-    pub async fn create(
-        &self,
-        caller: &Caller,
-        body: &Map<String, Value>,
-        upload: Option<Upload>,
-    ) -> Result<Asset, RegistryError> {
-        self.create_claiming(caller, body, upload, None).await
-    }
-
-    /// A create that may be a retry: the first create with this key (from this caller) makes the
-    /// asset; the same request again answers that asset (`replayed`), a different one is refused.
-    pub async fn create_once(
-        &self,
-        caller: &Caller,
-        key: &IdempotencyKey,
-        body: &Map<String, Value>,
-        upload: Option<Upload>,
-    ) -> Result<Created, RegistryError> {
-        let claim = IdempotencyClaim::new(caller, key, body, upload.as_ref(), self.config().idempotency_lifetime);
+    /// `registeredBy` is the caller's email, whatever the body said. With a key, the first create
+    /// with it (from this caller) makes the asset; the same request again answers that asset
+    /// (`replayed`), a different one is refused.
+    pub async fn create(&self, caller: &Caller, request: CreateAsset) -> Result<Created, RegistryError> {
+        let Some(keyed) = &request.keyed else {
+            let asset = self.create_claiming(caller, request.asset, request.upload, None).await?;
+            return Ok(Created { asset, replayed: false });
+        };
+        let claim = IdempotencyClaim::new(caller, keyed, self.config().idempotency_lifetime);
         // A create that loses the key to a concurrent one reads what that one made.
         for _ in 0..3 {
             if let Some(earlier) = self.store.idempotency_record(&claim.key).await?
@@ -62,7 +51,9 @@ impl Registry {
                 let asset = self.get(&earlier.asset_id).await?;
                 return Ok(Created { asset, replayed: true });
             }
-            match self.create_claiming(caller, body, upload.clone(), Some(claim.clone())).await {
+            let attempt =
+                self.create_claiming(caller, request.asset.clone(), request.upload.clone(), Some(claim.clone()));
+            match attempt.await {
                 Err(RegistryError::KeyInUse) => continue,
                 other => return other.map(|asset| Created { asset, replayed: false }),
             }
@@ -73,11 +64,10 @@ impl Registry {
     async fn create_claiming(
         &self,
         caller: &Caller,
-        body: &Map<String, Value>,
+        mut new: NewAsset,
         upload: Option<Upload>,
         idempotency: Option<IdempotencyClaim>,
     ) -> Result<Asset, RegistryError> {
-        let mut new = NewAsset::parse(body)?;
         new.registered_by = Some(caller.email.to_string());
         let components = self.components(&new.components).await?;
         let id = AssetId::generate();
@@ -111,7 +101,7 @@ impl Registry {
     pub async fn create_batch(
         &self,
         caller: &Caller,
-        items: Vec<(Map<String, Value>, Option<Upload>)>,
+        items: Vec<Result<CreateAsset, Invalid>>,
     ) -> Result<Vec<BatchOutcome>, RegistryError> {
         if items.len() > BATCH_ITEMS {
             return Err(FieldError::new(
@@ -122,8 +112,12 @@ impl Registry {
             .into());
         }
         let mut out = Vec::with_capacity(items.len());
-        for (index, (body, upload)) in items.into_iter().enumerate() {
-            out.push(BatchOutcome { index, result: self.create(caller, &body, upload).await });
+        for (index, item) in items.into_iter().enumerate() {
+            let result = match item {
+                Ok(request) => self.create(caller, request).await.map(|c| c.asset),
+                Err(invalid) => Err(invalid.into()),
+            };
+            out.push(BatchOutcome { index, result });
         }
         Ok(out)
     }
@@ -142,16 +136,11 @@ impl Registry {
                     )
                     .with_details(serde_json::json!({ "component": r.raw })),
                 ),
-                Some(a) if !LayerCode::from_letter(&a.layer).is_some_and(LayerCode::can_be_component) => {
-                    c.push(FieldError::new(
-                        &r.field,
-                        ErrorCode::ComponentLayer,
-                        format!(
-                            "{} is in layer {}; composites are made of layers G, S, L, M, W, B and P",
-                            r.raw, a.layer
-                        ),
-                    ))
-                }
+                Some(a) if !a.layer.code().is_some_and(LayerCode::can_be_component) => c.push(FieldError::new(
+                    &r.field,
+                    ErrorCode::ComponentLayer,
+                    format!("{} is in layer {}; composites are made of layers G, S, L, M, W, B and P", r.raw, a.layer),
+                )),
                 Some(a) if found.iter().any(|f| f.id == a.id) => c.push(FieldError::new(
                     &r.field,
                     ErrorCode::DuplicateComponent,
@@ -170,7 +159,7 @@ fn template(new: NewAsset, id: AssetId, file_url: Option<String>, components: &[
     let now = Timestamp::now();
     let mut asset = Asset {
         id,
-        layer: new.path.layer.code.to_string(),
+        layer: new.path.layer.code.into(),
         category: new.path.category.name.clone(),
         subcategory: new.path.subcategory.name.clone(),
         name: String::new(),

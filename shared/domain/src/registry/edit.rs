@@ -1,12 +1,12 @@
 use super::create::fill_song_data;
 use super::{Registry, RegistryError};
+use crate::asset::AssetStatus;
 use crate::asset::{Asset, Version};
 use crate::auth::Caller;
-use crate::input::{EditMode, Edited, apply_edit};
+use crate::input::{EditAsset, Edited};
 use crate::ports::StoreError;
 use crate::retry::Backoff;
 use crate::time::Timestamp;
-use serde_json::{Map, Value};
 
 /// Conditional writes that lose to a concurrent writer are redone on fresh data, after a short
 /// random pause so that writers who collided do not collide again.
@@ -15,20 +15,14 @@ pub(super) const ATTEMPTS: u32 = 16;
 impl Registry {
     /// The asset's registrant or an admin; with `if_match`, only while the asset is at that version.
     /// The answer says what of the edit was not taken as sent (the rest is saved).
-    pub async fn edit(
-        &self,
-        by: Requester<'_>,
-        key: &str,
-        body: &Map<String, Value>,
-        mode: EditMode,
-    ) -> Result<Edited, RegistryError> {
+    pub async fn edit(&self, by: Requester<'_>, key: &str, edit: &EditAsset) -> Result<Edited, RegistryError> {
         let before = self.get(key).await?;
         // The warnings of the attempt that was written (a lost race applies the edit again).
         let warnings = std::sync::Mutex::new(Vec::new());
         let edited = self
             .modify(by, key, |current| {
-                let Edited { asset: mut next, warnings: found } = apply_edit(current, body, mode)?;
-                refresh_song_data(current, &mut next, body);
+                let Edited { asset: mut next, warnings: found } = edit.apply(current)?;
+                refresh_song_data(current, &mut next, edit);
                 self.prepare_changed_art(current, &mut next);
                 if let Ok(mut w) = warnings.lock() {
                     *w = found;
@@ -57,8 +51,8 @@ impl Registry {
         by.admin_only("curate")?;
         self.modify(by, key, |current| {
             let mut next = current.clone();
-            if next.status.as_deref() != Some("curated") {
-                next.status = Some("curated".to_owned());
+            if next.status != Some(AssetStatus::Curated) {
+                next.status = Some(AssetStatus::Curated);
                 next.curated_at = Some(Timestamp::now());
             }
             Ok(next)
@@ -139,8 +133,8 @@ pub(super) fn busy() -> RegistryError {
 
 /// When a song's words change, song data that was read from the old words is read again, unless
 /// this same edit says what the song data is.
-fn refresh_song_data(current: &Asset, next: &mut Asset, body: &Map<String, Value>) {
-    if next.creator_description == current.creator_description || body.contains_key("musicMetadata") {
+fn refresh_song_data(current: &Asset, next: &mut Asset, edit: &EditAsset) {
+    if next.creator_description == current.creator_description || edit.sends("musicMetadata") {
         return;
     }
     let old_words = current.creator_description.as_ref().map(|d| d.as_str());

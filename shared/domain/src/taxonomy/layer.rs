@@ -55,6 +55,21 @@ impl LayerCode {
         }
     }
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::G => "G",
+            Self::S => "S",
+            Self::L => "L",
+            Self::M => "M",
+            Self::W => "W",
+            Self::B => "B",
+            Self::P => "P",
+            Self::T => "T",
+            Self::C => "C",
+            Self::R => "R",
+        }
+    }
+
     /// The letter, either case.
     pub fn from_letter(s: &str) -> Option<Self> {
         let mut chars = s.chars();

@@ -33,7 +33,7 @@ impl Row {
             id: asset.id.to_string(),
             hfn: asset.hfn_key(),
             mfa: asset.mfa_key(),
-            layer: asset.layer.clone(),
+            layer: asset.layer.to_string(),
             category_path: placement.map(|p| format!("{}.{}", p.layer.code, p.category.code)),
             subcategory_path: placement.map(|p| p.code_path()),
             revision: revision(asset.revision)?,

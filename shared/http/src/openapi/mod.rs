@@ -1,8 +1,6 @@
-//! The OpenAPI 3.1 document, generated from the handlers' annotations and the shapes in
-//! `schemas` (utoipa). Served at `/api/openapi.json`; a copy is committed as `openapi.json` at the
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the types they serve
+//! (`answers`, utoipa). Served at `/api/openapi.json`; a copy is committed as `openapi.json` at the
 //! repository root and a test fails when the two differ.
-
-pub mod schemas;
 
 use crate::routes::{assets, auth, batch, health, taxonomy};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,7 +23,7 @@ use utoipa::{Modify, OpenApi};
         taxonomy::subcategories, taxonomy::subcategory_count, taxonomy::hfn_to_mfa, taxonomy::mfa_to_hfn,
         document,
     ),
-    components(schemas(schemas::Problem)),
+    components(schemas(crate::problem::ProblemBody)),
     modifiers(&Common),
 )]
 struct Api;

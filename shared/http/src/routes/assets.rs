@@ -1,10 +1,10 @@
 //! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
 
 use super::batch;
+use super::requests::{ArtRequest, AssetEdit, NewAsset, UploadRequest};
+use crate::answers::{Answer, AssetPage, AssetView, Deleted, UploadSlotView, ok, ok_warned};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
-use crate::envelope::{AssetView, ok, ok_warned};
-use crate::openapi::schemas::{ArtRequest, AssetAnswer, AssetEdit, ListAnswer, NewAsset, ObjectAnswer, UploadRequest};
 use crate::params::PathParams;
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
@@ -16,10 +16,9 @@ use axum::routing::{get, post, put};
 use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
-use nna_domain::input::EditMode;
+use nna_domain::input::{CreateAsset, EditAsset, EditMode};
 use nna_domain::registry::Requester;
 use nna_domain::{Asset, RegistryError};
-use serde_json::json;
 
 pub fn create() -> Router<AppState> {
     Router::new()
@@ -61,7 +60,7 @@ fn created(asset: &Asset, shape: Shape) -> Response {
         (NewAsset = "multipart/form-data"),
         (NewAsset = "application/x-www-form-urlencoded"),
     )),
-    responses((status = 201, description = "Created (or, with a reused key, the asset the first request made)", body = AssetAnswer)))]
+    responses((status = 201, description = "Created (or, with a reused key, the asset the first request made)", body = Answer<AssetView>)))]
 pub(crate) async fn create_one(
     State(s): State<AppState>,
     caller: Caller,
@@ -78,11 +77,8 @@ pub(crate) async fn create_one(
     if files.next().is_some() {
         tracing::debug!("a create sent more than one file; only the first is kept");
     }
-    let Some(key) = key else {
-        let asset = s.registry.create(&caller, &form.fields, upload).await?;
-        return Ok(created(&asset, shape));
-    };
-    let done = s.registry.create_once(&caller, &key, &form.fields, upload).await?;
+    let request = CreateAsset::parse(&form.fields, upload, key)?;
+    let done = s.registry.create(&caller, request).await?;
     let mut response = created(&done.asset, shape);
     if done.replayed {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -95,30 +91,17 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Where to `PUT` a file too large to send inline; the create then names it by `uploadKey`.
 #[utoipa::path(post, path = "/api/assets/uploads", tag = "assets", security(("bearer" = [])),
     request_body = UploadRequest,
-    responses((status = 201, description = "Where to PUT the file; the create then names its uploadKey", body = ObjectAnswer)))]
+    responses((status = 201, description = "Where to PUT the file; the create then names its uploadKey", body = Answer<UploadSlotView>)))]
 pub(crate) async fn upload_slot(State(s): State<AppState>, _: Caller, request: Request) -> Result<Response, ApiError> {
     let body = body::object(request, s.limits.json_bytes).await?;
     let slot = s.registry.upload_slot(&body).await?;
-    let headers: serde_json::Map<String, serde_json::Value> =
-        slot.put.headers.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-    Ok(ok(
-        StatusCode::CREATED,
-        json!({
-            "uploadKey": slot.key.as_str(),
-            "uploadUrl": slot.put.url,
-            "method": "PUT",
-            "headers": headers,
-            "contentType": slot.content_type,
-            "size": slot.size,
-            "expiresAt": slot.put.expires_at,
-        }),
-    ))
+    Ok(ok(StatusCode::CREATED, UploadSlotView::of(&slot)))
 }
 
 #[utoipa::path(get, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
     params(KeyParam, PreferParam),
     responses(
-        (status = 200, description = "The asset; ETag is its version", body = AssetAnswer),
+        (status = 200, description = "The asset; ETag is its version", body = Answer<AssetView>),
         (status = 304, description = "Unchanged since the If-None-Match version"),
     ))]
 pub(crate) async fn read_one(
@@ -137,7 +120,7 @@ pub(crate) async fn read_one(
 
 #[utoipa::path(put, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
     params(KeyParam), request_body = AssetEdit,
-    responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = AssetAnswer)))]
+    responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = Answer<AssetView>)))]
 pub(crate) async fn replace(
     State(s): State<AppState>,
     caller: Caller,
@@ -152,7 +135,7 @@ pub(crate) async fn replace(
 
 #[utoipa::path(patch, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
     params(KeyParam), request_body(content((AssetEdit = "application/merge-patch+json"), (AssetEdit = "application/json"))),
-    responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = AssetAnswer)))]
+    responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = Answer<AssetView>)))]
 pub(crate) async fn merge(
     State(s): State<AppState>,
     caller: Caller,
@@ -173,8 +156,8 @@ async fn edit(
     mode: EditMode,
     shape: Shape,
 ) -> Result<Response, ApiError> {
-    let changes = body::object(request, s.limits.json_bytes).await?;
-    let edited = s.registry.edit(by, &key, &changes, mode).await?;
+    let changes = EditAsset::parse(&body::object(request, s.limits.json_bytes).await?, mode)?;
+    let edited = s.registry.edit(by, &key, &changes).await?;
     let answer = ok_warned(StatusCode::OK, AssetView::of(&edited.asset, shape.art), &edited.warnings);
     Ok(shape.stamp(conditional::versioned(answer, &edited.asset)))
 }
@@ -183,7 +166,7 @@ async fn edit(
 /// art pending; it turns ready (or failed, with a reason) when the job has run.
 #[utoipa::path(post, path = "/api/assets/{key}/album-art", tag = "assets", security(("bearer" = [])),
     params(KeyParam), request_body(content((ArtRequest = "application/json"), (ArtRequest = "multipart/form-data"))),
-    responses((status = 202, description = "The song with its new art pending", body = AssetAnswer)))]
+    responses((status = 202, description = "The song with its new art pending", body = Answer<AssetView>)))]
 pub(crate) async fn album_art(
     State(s): State<AppState>,
     caller: Caller,
@@ -207,7 +190,7 @@ pub(crate) async fn album_art(
 #[utoipa::path(delete, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
     params(KeyParam, DeleteParams),
     responses(
-        (status = 200, description = "Deleted (admins only): the record kept of it; the number stays used and the files are removed", body = ObjectAnswer),
+        (status = 200, description = "Deleted (admins only): the record kept of it; the number stays used and the files are removed", body = Answer<Deleted>),
         (status = 409, description = "`component_in_use`: live composites list the asset (named in `details.composites`)"),
     ))]
 pub(crate) async fn remove(
@@ -221,17 +204,15 @@ pub(crate) async fn remove(
         body::query_pairs(&uri)?.iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let gone = s.registry.delete(by, &key, force).await?;
-    Ok(ok(
-        StatusCode::OK,
-        json!({
-            "deleted": true,
-            "id": gone.asset.id,
-            "_id": gone.asset.id,
-            "name": gone.asset.name,
-            "record": gone.record,
-            "filesPending": gone.files_pending,
-        }),
-    ))
+    let answer = Deleted {
+        deleted: true,
+        id: &gone.asset.id,
+        mongo_id: &gone.asset.id,
+        name: &gone.asset.name,
+        record: &gone.record,
+        files_pending: gone.files_pending,
+    };
+    Ok(ok(StatusCode::OK, answer))
 }
 
 /// A delete's query.
@@ -244,7 +225,7 @@ struct DeleteParams {
 }
 
 #[utoipa::path(post, path = "/api/assets/curate/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), responses((status = 200, description = "Marked curated (admins only)", body = AssetAnswer)))]
+    params(KeyParam), responses((status = 200, description = "Marked curated (admins only)", body = Answer<AssetView>)))]
 pub(crate) async fn curate(
     State(s): State<AppState>,
     caller: Caller,
@@ -260,10 +241,10 @@ pub(crate) async fn curate(
 /// past that it is `null`, `totalIsLowerBound` is true and `totalAtLeast` says how many at least.
 #[utoipa::path(get, path = "/api/assets", tag = "assets", security(("bearer" = [])),
     params(ListParams, PreferParam),
-    responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = ListAnswer)))]
+    responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = Answer<AssetPage>)))]
 pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri: Uri) -> Result<Response, ApiError> {
     let (query, page) = s.registry.search(&body::query_pairs(&uri)?).await?;
-    let answer = ListPage {
+    let answer = AssetPage {
         items: page.items.iter().map(|a| AssetView::of(a, shape.art)).collect(),
         total: page.total,
         total_is_lower_bound: page.total.is_none(),
@@ -277,25 +258,9 @@ pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri
     Ok(shape.stamp(ok(StatusCode::OK, answer)))
 }
 
-/// A page as `list` answers it, serialized straight to the body (the OpenAPI schema is
-/// `ListAnswer`).
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ListPage<'a> {
-    items: Vec<AssetView<'a>>,
-    total: Option<u64>,
-    total_is_lower_bound: bool,
-    total_at_least: Option<u64>,
-    page: u32,
-    limit: u32,
-    total_pages: Option<u64>,
-    next_cursor: Option<&'a str>,
-    has_more: bool,
-}
-
 #[utoipa::path(get, path = "/api/assets/search", tag = "assets", security(("bearer" = [])),
     params(ListParams, PreferParam),
-    responses((status = 200, description = "The same answers as GET /api/assets", body = ListAnswer)))]
+    responses((status = 200, description = "The same answers as GET /api/assets", body = Answer<AssetPage>)))]
 pub(crate) async fn search_assets(
     state: State<AppState>,
     caller: Caller,

@@ -1,10 +1,10 @@
 //! `/api/auth`: accounts, as the frontend calls them. Register and login answer a token and the
 //! account; profile and make-admin need a token.
 
+use super::requests::{Credentials, EmailOnly, Registration};
 use crate::AppState;
+use crate::answers::{Answer, Session, UserView, ok};
 use crate::body;
-use crate::envelope::ok;
-use crate::openapi::schemas::{Credentials, EmailOnly, Registration, SessionAnswer, UserAnswer};
 use crate::problem::ApiError;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -13,7 +13,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use nna_domain::RegistryError;
 use nna_domain::auth::{Caller, ClientAddress, User};
-use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,11 +30,11 @@ fn client(request: &Request) -> ClientAddress {
 
 fn session(s: &AppState, status: StatusCode, user: &User) -> Result<Response, ApiError> {
     let token = s.tokens.issue(user).map_err(|e| RegistryError::Internal(e.to_string()))?;
-    Ok(ok(status, json!({ "token": token, "expiresIn": s.tokens.lifetime().as_secs(), "user": user.public() })))
+    Ok(ok(status, Session { token, expires_in: s.tokens.lifetime().as_secs(), user: UserView::of(user) }))
 }
 
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = Registration,
-    responses((status = 201, description = "The account and a token", body = SessionAnswer)))]
+    responses((status = 201, description = "The account and a token", body = Answer<Session>)))]
 pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let client = client(&request);
     let body = body::object(request, s.limits.json_bytes).await?;
@@ -45,7 +44,7 @@ pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Res
 }
 
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Credentials,
-    responses((status = 200, description = "The account and a token", body = SessionAnswer)))]
+    responses((status = 200, description = "The account and a token", body = Answer<Session>)))]
 pub(crate) async fn login(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let client = client(&request);
     let body = body::object(request, s.limits.json_bytes).await?;
@@ -54,14 +53,17 @@ pub(crate) async fn login(State(s): State<AppState>, request: Request) -> Result
 }
 
 #[utoipa::path(get, path = "/api/auth/profile", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, description = "The caller's account", body = UserAnswer)))]
+    responses((status = 200, description = "The caller's account", body = Answer<UserView>)))]
 pub(crate) async fn profile(State(s): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    Ok(ok(StatusCode::OK, s.registry.profile(&caller).await?))
+    Ok(match s.registry.profile(&caller).await? {
+        Some(user) => ok(StatusCode::OK, UserView::of(&user)),
+        None => ok(StatusCode::OK, UserView::of_caller(&caller)),
+    })
 }
 
 #[utoipa::path(post, path = "/api/auth/make-admin", tag = "auth", security(("bearer" = [])),
     request_body = EmailOnly,
-    responses((status = 200, description = "The account, now an admin (admins only)", body = UserAnswer)))]
+    responses((status = 200, description = "The account, now an admin (admins only)", body = Answer<UserView>)))]
 pub(crate) async fn make_admin(
     State(s): State<AppState>,
     caller: Caller,
@@ -70,5 +72,5 @@ pub(crate) async fn make_admin(
     let body = body::object(request, s.limits.json_bytes).await?;
     let user = s.registry.make_admin(&caller, &body).await?;
     tracing::info!(by = %caller.user_id, user = %user.id.0, "admin role given");
-    Ok(ok(StatusCode::OK, user.public()))
+    Ok(ok(StatusCode::OK, UserView::of(&user)))
 }

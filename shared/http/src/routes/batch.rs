@@ -2,22 +2,22 @@
 //! array of asset fields, as the frontend sends it) or JSON (an array, or `{assets: [...]}`).
 //! Each item succeeds or fails on its own; the answer lists both.
 
+use crate::answers::{self, Answer, AssetView, BatchAnswer, BatchFailure, BatchSuccess};
 use crate::art_shape::Shape;
-use crate::envelope::AssetView;
-use crate::openapi::schemas::ObjectAnswer;
 use crate::problem::{self, ApiError};
-use crate::{AppState, body, envelope};
+use crate::{AppState, body};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use nna_domain::auth::Caller;
+use nna_domain::input::CreateAsset;
 use nna_domain::upload::Upload;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 #[utoipa::path(post, path = "/api/assets/batch", tag = "assets", security(("bearer" = [])),
     request_body(content((Object = "multipart/form-data"), (Object = "application/json")),
         description = "multipart `files` + `csvData` (JSON text of an array of assets), or JSON `{assets: [...]}`"),
-    responses((status = 200, description = "Each item created or refused on its own", body = ObjectAnswer)))]
+    responses((status = 200, description = "Each item created or refused on its own", body = Answer<BatchAnswer>)))]
 pub(crate) async fn create(
     State(s): State<AppState>,
     caller: Caller,
@@ -26,20 +26,20 @@ pub(crate) async fn create(
 ) -> Result<Response, ApiError> {
     let form = body::submission(request, batch_limits(&s)).await?;
     let items = items(&form.fields)?;
-    let jobs = pair_files(items, form.files);
-    let outcomes = s.registry.create_batch(&caller, jobs).await?;
-    let mut created = Vec::new();
+    let requests = pair_files(items, form.files).into_iter().map(|(item, file)| CreateAsset::parse(&item, file, None));
+    let outcomes = s.registry.create_batch(&caller, requests.collect()).await?;
+    let mut made = Vec::new();
     let mut failed = Vec::new();
     for o in outcomes {
         match o.result {
-            Ok(asset) => created.push(json!({ "index": o.index, "asset": AssetView::of(&asset, shape.art) })),
-            Err(e) => failed.push(json!({ "index": o.index, "error": problem::describe(e) })),
+            Ok(asset) => made.push((o.index, asset)),
+            Err(e) => failed.push(BatchFailure { index: o.index, error: problem::describe(e) }),
         }
     }
-    Ok(shape.stamp(envelope::ok(
-        StatusCode::OK,
-        json!({ "created": created, "failed": failed, "createdCount": created.len(), "failedCount": failed.len() }),
-    )))
+    let created: Vec<_> =
+        made.iter().map(|(index, a)| BatchSuccess { index: *index, asset: AssetView::of(a, shape.art) }).collect();
+    let answer = BatchAnswer { created_count: created.len(), failed_count: failed.len(), created, failed };
+    Ok(shape.stamp(answers::ok(StatusCode::OK, answer)))
 }
 
 /// A batch may carry many files.

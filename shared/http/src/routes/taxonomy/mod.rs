@@ -1,12 +1,12 @@
 //! `/api/taxonomy/...`: the frontend reads the taxonomy from here at start-up and converts
 //! addresses through it. No auth. Its services read each answer's fields at the top level of the
-//! JSON (`envelope::flat` puts the usual envelope beside them); `/layers` is read with
+//! JSON (`answers::flat` puts the usual envelope beside them); `/layers` is read with
 //! `Object.keys`, so it is the bare code → name map.
 
 pub(crate) mod answers;
 
-use crate::envelope::flat;
-use crate::openapi::schemas::{HfnToMfa, MfaToHfn};
+use super::requests::{HfnToMfa, MfaToHfn};
+use crate::answers::flat;
 use crate::params::PathParams;
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};

@@ -1,0 +1,99 @@
+//! An asset's layer and status as stored: typed where the registry knows the value, and, for
+//! legacy items only, kept as whatever they were stored as (served and written back unchanged).
+
+use crate::taxonomy::LayerCode;
+use serde::{Deserialize, Serialize};
+
+/// One of the ten layers, or a legacy item's layer outside them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Layer {
+    Known(LayerCode),
+    Legacy(String),
+}
+
+impl Layer {
+    pub fn code(&self) -> Option<LayerCode> {
+        match self {
+            Self::Known(code) => Some(*code),
+            Self::Legacy(_) => None,
+        }
+    }
+
+    pub fn is(&self, code: LayerCode) -> bool {
+        self.code() == Some(code)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Known(code) => code.as_str(),
+            Self::Legacy(s) => s,
+        }
+    }
+}
+
+impl Serialize for Layer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Layer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        // Only the exact letter is the layer: anything else is written back as it was read.
+        Ok(match LayerCode::from_letter(&s) {
+            Some(code) if code.as_str() == s => Self::Known(code),
+            _ => Self::Legacy(s),
+        })
+    }
+}
+
+impl From<LayerCode> for Layer {
+    fn from(code: LayerCode) -> Self {
+        Self::Known(code)
+    }
+}
+
+impl std::fmt::Display for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an asset stands in review: `curated` once an admin has curated it; a legacy item's other
+/// status is kept as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssetStatus {
+    Curated,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl AssetStatus {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Curated => "curated",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn known_values_are_typed_and_others_kept() {
+        assert_eq!(serde_json::from_value::<Layer>(json!("G")).unwrap(), Layer::Known(LayerCode::G));
+        for odd in ["g", "X", "Songs"] {
+            let layer: Layer = serde_json::from_value(json!(odd)).unwrap();
+            assert_eq!((layer.code(), serde_json::to_value(&layer).unwrap()), (None, json!(odd)));
+        }
+        assert_eq!(serde_json::from_value::<AssetStatus>(json!("curated")).unwrap(), AssetStatus::Curated);
+        let draft: AssetStatus = serde_json::from_value(json!("draft")).unwrap();
+        assert_eq!(serde_json::to_value(&draft).unwrap(), json!("draft"));
+        assert_eq!(serde_json::to_value(AssetStatus::Curated).unwrap(), json!("curated"));
+    }
+}
