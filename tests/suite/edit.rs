@@ -109,6 +109,23 @@ async fn a_refused_edit_changes_nothing() {
 }
 
 #[tokio::test]
+async fn every_fault_of_an_edit_is_reported_at_once() {
+    let s = Server::start().await;
+    let before = s.create(&kelly()).await;
+    let body = json!({"layer": "S", "description": "x".repeat(10_001), "aiMetadata": {"confidence": 1.5}});
+    let r = s.patch("/api/assets/L.CAS.ATL.001", &body).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let errors = r.body["error"]["details"]["errors"].as_array().unwrap();
+    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields.len(), 3, "{fields:?}");
+    for field in ["layer", "description"] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    assert!(fields.iter().any(|f| f.starts_with("aiMetadata")), "{fields:?}");
+    assert_eq!(s.get("/api/assets/L.CAS.ATL.001").await.data(), &before);
+}
+
+#[tokio::test]
 async fn an_edit_that_changes_nothing_writes_nothing() {
     let s = Server::start().await;
     let before = s.create(&kelly()).await;

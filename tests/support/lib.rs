@@ -92,5 +92,5 @@ pub fn keyed(
 
 /// An edit as the registry takes it, parsed from a JSON body.
 pub fn edit(body: &serde_json::Map<String, Value>, mode: nna_domain::input::EditMode) -> nna_domain::input::EditAsset {
-    nna_domain::input::EditAsset::parse(body, mode).expect("a valid edit")
+    nna_domain::input::EditAsset::parse(body, mode)
 }

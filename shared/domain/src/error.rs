@@ -152,6 +152,13 @@ impl std::error::Error for Invalid {}
 #[derive(Debug, Default)]
 pub struct Collector(Vec<FieldError>);
 
+/// Faults found earlier, to be reported with the ones still to find.
+impl From<Vec<FieldError>> for Collector {
+    fn from(found: Vec<FieldError>) -> Self {
+        Self(found)
+    }
+}
+
 impl Collector {
     /// Keeps the value, or records the error and yields `None`.
     pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
@@ -173,6 +180,10 @@ impl Collector {
     }
 
     /// `Ok(())` when nothing was refused.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.0
+    }
+
     pub fn finish(self) -> Result<(), Invalid> {
         if self.0.is_empty() { Ok(()) } else { Err(Invalid(self.0)) }
     }

@@ -60,10 +60,12 @@ const IDENTITY_FIELDS: &[&str] = &[
 /// The objects an edit sends, which a PATCH merges into the stored ones.
 const OBJECT_FIELDS: &[&str] = &["trainingData", "rights", "metadata", "aiMetadata", "musicMetadata", "albumArt"];
 
-/// An edit request, parsed once at the edge. Text and tags are checked here, each on its own;
+/// An edit request, parsed once at the edge. Text and tags are parsed here, each on its own;
 /// the objects (which a PATCH merges into the stored ones before they can be checked), the
 /// identity fields sent back, and the asset's own HFN sent as words are checked against the asset
-/// in [`EditAsset::apply`]. Fields an edit does not take are ignored. `Some(None)` clears a field.
+/// in [`EditAsset::apply`], which reports what was refused here together with what only the asset
+/// can show, so a client sees every fault of its request at once. Fields an edit does not take are
+/// ignored. `Some(None)` clears a field.
 #[derive(Debug, Clone)]
 pub struct EditAsset {
     mode: EditMode,
@@ -74,10 +76,11 @@ pub struct EditAsset {
     objects: Map<String, Value>,
     identity: Map<String, Value>,
     warnings: Vec<Warning>,
+    refused: Vec<FieldError>,
 }
 
 impl EditAsset {
-    pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Result<Self, Invalid> {
+    pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Self {
         let mut c = Collector::default();
         let mut warnings = Vec::new();
         let text = |key: &str, max: usize, c: &mut Collector| {
@@ -91,7 +94,7 @@ impl EditAsset {
         let picked = |keys: &[&str]| -> Map<String, Value> {
             body.iter().filter(|(k, _)| keys.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
         };
-        let edit = Self {
+        let mut edit = Self {
             mode,
             creator_description: body
                 .get("creatorDescription")
@@ -102,15 +105,16 @@ impl EditAsset {
             objects: picked(OBJECT_FIELDS),
             identity: picked(IDENTITY_FIELDS),
             warnings,
+            refused: Vec::new(),
         };
-        c.finish()?;
+        edit.refused = c.into_errors();
         let taken =
             |k: &&String| EDIT_FIELDS.contains(&k.as_str()) || k.as_str() == "tags[]" || edit.identity.contains_key(*k);
         let ignored: Vec<&String> = body.keys().filter(|k| !taken(k)).collect();
         if !ignored.is_empty() {
             tracing::debug!(fields = ?ignored, "edit: fields an edit does not take were ignored");
         }
-        Ok(edit)
+        edit
     }
 
     /// Whether the edit sends this field.
@@ -126,7 +130,7 @@ impl EditAsset {
 
     /// The asset as it would be after this edit; revision and times are the caller's business.
     pub fn apply(&self, current: &Asset) -> Result<Edited, Invalid> {
-        let mut c = Collector::default();
+        let mut c = Collector::from(self.refused.clone());
         let mut warnings = self.warnings.clone();
         refuse_identity_changes(current, &self.identity, &mut c);
         let mut next = current.clone();
