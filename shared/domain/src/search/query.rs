@@ -53,7 +53,7 @@ impl Place {
         let place = |level, value: String| Place { level, value };
         let mut out = vec![place(Level::All, "all".to_owned()), place(Level::Layer, asset.layer.to_string())];
         if let Some(p) = asset.placement() {
-            out.push(place(Level::Category, format!("{}.{}", p.layer.code, p.category.code)));
+            out.push(place(Level::Category, p.category_path()));
             out.push(place(Level::Subcategory, p.code_path()));
         }
         out

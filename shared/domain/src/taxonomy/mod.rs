@@ -124,6 +124,11 @@ impl TaxonomyPath {
         self.layer.code
     }
 
+    /// `L.CAS`: the key a category is listed under.
+    pub fn category_path(&self) -> String {
+        format!("{}.{}", self.layer.code, self.category.code)
+    }
+
     /// `L.CAS.ATL`: the key sequences are counted under.
     pub fn code_path(&self) -> String {
         format!("{}.{}.{}", self.layer.code, self.category.code, self.subcategory.code)

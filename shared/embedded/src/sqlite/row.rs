@@ -34,7 +34,7 @@ impl Row {
             hfn: asset.hfn_key(),
             mfa: asset.mfa_key(),
             layer: asset.layer.to_string(),
-            category_path: placement.map(|p| format!("{}.{}", p.layer.code, p.category.code)),
+            category_path: placement.map(|p| p.category_path()),
             subcategory_path: placement.map(|p| p.code_path()),
             revision: revision(asset.revision)?,
             pos_created: position(asset, Order::Created),
