@@ -120,8 +120,7 @@ async fn grow(path: &Path, target: usize) -> usize {
         let address = Address::parse(&format!("L.CAS.ATL.{}", 10_000 + i)).expect("an address");
         let mut a: Asset = model.clone();
         a.id = AssetId::generate();
-        a.category = address.path.category.name.clone();
-        a.subcategory = address.path.subcategory.name.clone();
+        a.place = nna_domain::asset::Place::of(address.path);
         a.name = address.hfn();
         a.nna_address = address.nna_address();
         a.mfa = Some(address.mfa());

@@ -120,7 +120,7 @@ pub(crate) async fn place(ops: &Ops, places: &[(String, String)]) -> Result<Vec<
         let broken = |current: &Asset| {
             if current.mfa_key().is_some() {
                 Err("its address is not broken: it keeps its name")
-            } else if !current.layer.is(path.layer_code()) {
+            } else if !current.layer().is(path.layer_code()) {
                 Err("the place is in another layer")
             } else {
                 Ok(())

@@ -187,9 +187,7 @@ fn plan_at(place: &str, template: &Asset, requires: Vec<AssetId>) -> CreatePlan 
         build: Arc::new(move |address: Address| {
             let mut a = template.clone();
             a.id = AssetId::generate();
-            a.layer = address.path.layer_code().into();
-            a.category = address.path.category.name.clone();
-            a.subcategory = address.path.subcategory.name.clone();
+            a.place = nna_domain::asset::Place::of(address.path);
             a.name = address.hfn();
             a.nna_address = address.nna_address();
             a.mfa = Some(address.mfa());

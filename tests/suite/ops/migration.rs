@@ -176,7 +176,7 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
     assert!(refused.problem.as_deref().is_some_and(|p| p.contains("NOPE")), "{refused:?}");
     let song = a.registry.get(moved.to.as_deref().unwrap()).await.unwrap();
     assert_eq!(
-        (song.id.as_str(), song.category.as_str(), song.subcategory.as_str()),
+        (song.id.as_str(), song.place.category(), song.place.subcategory()),
         (broken.id.as_str(), "Hip_Hop", "Modern_Hip_Hop")
     );
     assert_eq!(o.total().await, Some(600));

@@ -37,7 +37,7 @@ impl Deletion {
             asset_id: asset.id.clone(),
             name: asset.name.clone(),
             nna_address: asset.nna_address.clone(),
-            layer: asset.layer.to_string(),
+            layer: asset.layer().to_string(),
             registered_by: asset.registered_by.clone(),
             deleted_by: by.to_owned(),
             deleted_at: at,

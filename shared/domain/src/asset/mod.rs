@@ -12,6 +12,7 @@ mod layer;
 mod legacy;
 mod migration_mark;
 mod music_metadata;
+mod place;
 mod version;
 mod web_url;
 
@@ -26,12 +27,13 @@ pub use layer::{AssetStatus, Layer};
 pub use legacy::LegacyError;
 pub use migration_mark::{FieldChange, MigrationMark};
 pub use music_metadata::{MusicMetadata, SongData};
+pub use place::Place;
 pub use version::Version;
 pub use web_url::{check_web_url, web_url};
 
 use crate::address::{Address, base_name, numeric_form};
 use crate::id::AssetId;
-use crate::taxonomy::{TaxonomyPath, taxonomy};
+use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -41,11 +43,11 @@ use serde_json::{Map, Value};
 #[serde(rename_all = "camelCase")]
 pub struct Asset {
     pub id: AssetId,
-    pub layer: Layer,
-    /// Category and subcategory names (`Casual`, `Athleisure`), as the frontend reads them.
-    /// Legacy items may hold codes; the migration makes them canonical.
-    pub category: String,
-    pub subcategory: String,
+    /// The layer and the category and subcategory names (`Casual`, `Athleisure`), as the frontend
+    /// reads them, with the taxonomy place they resolve to. Legacy items may hold codes; the
+    /// migration makes them canonical.
+    #[serde(flatten)]
+    pub place: Place,
     /// The HFN; for composites the HFN, `:` and the component addresses.
     pub name: String,
     #[serde(rename = "nna_address")]
@@ -95,16 +97,17 @@ impl Asset {
     }
 
     pub fn is_song(&self) -> bool {
-        self.layer.is(crate::taxonomy::LayerCode::G)
+        self.place.layer().is(crate::taxonomy::LayerCode::G)
     }
 
     /// Where the asset sits in the live taxonomy, from its stored names or codes, else from its
     /// numeric address. `None` for legacy items that name nothing live.
     pub fn placement(&self) -> Option<TaxonomyPath> {
-        let t = taxonomy();
-        t.resolve(self.layer.as_str(), &self.category, &self.subcategory)
-            .ok()
-            .or_else(|| self.mfa_key().as_deref().and_then(Address::parse).map(|a| a.path))
+        self.place.path().or_else(|| self.mfa_key().as_deref().and_then(Address::parse).map(|a| a.path))
+    }
+
+    pub fn layer(&self) -> &Layer {
+        self.place.layer()
     }
 }
 
@@ -131,6 +134,7 @@ pub(crate) mod tests {
         assert_eq!(asset.hfn_key(), "G.HIP.MOD.001");
         assert_eq!(asset.mfa_key().as_deref(), Some("1.003.003.001"));
         assert_eq!(asset.placement().map(|p| p.code_path()).as_deref(), Some("G.HIP.MOD"));
+        assert_eq!(asset.extra.keys().collect::<Vec<_>>(), ["__v"], "the place's keys are the place's alone");
         let mut back = serde_json::to_value(&asset).unwrap();
         assert_eq!(back.as_object_mut().unwrap().remove("revision"), Some(json!(0)));
         assert_eq!(back, staging_song());

@@ -277,18 +277,18 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
     let sent = |k: &str| {
         body.get(k).filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
     };
-    let layer = taxonomy().find_layer(current.layer.as_str());
-    let category = layer.and_then(|l| l.find_category(&current.category));
-    let subcategory = category.and_then(|c| c.find_subcategory(&current.subcategory));
+    let layer = taxonomy().find_layer(current.layer().as_str());
+    let category = layer.and_then(|l| l.find_category(current.place.category()));
+    let subcategory = category.and_then(|c| c.find_subcategory(current.place.subcategory()));
     // Any spelling of the stored value is the same value: `Casual` = `CAS` = `004`.
     let same_layer = |s: &str| taxonomy().find_layer(s).map(|l| l.code) == layer.map(|l| l.code) && layer.is_some();
     let same_category = |s: &str| {
-        normalize_key(s) == normalize_key(&current.category)
+        normalize_key(s) == normalize_key(current.place.category())
             || (category.is_some()
                 && layer.and_then(|l| l.find_category(s)).map(|c| c.number) == category.map(|c| c.number))
     };
     let same_subcategory = |s: &str| {
-        normalize_key(s) == normalize_key(&current.subcategory)
+        normalize_key(s) == normalize_key(current.place.subcategory())
             || (subcategory.is_some()
                 && category.and_then(|c| c.find_subcategory(s)).map(|x| x.number) == subcategory.map(|x| x.number))
     };

@@ -144,8 +144,7 @@ pub const RENAMED_FROM: &str = "renamedFrom";
 pub fn renumbered(asset: &Asset, address: &crate::Address) -> Asset {
     let mut next = asset.clone();
     let components = asset.name.split_once(':').map(|(_, rest)| format!(":{rest}")).unwrap_or_default();
-    next.category = address.path.category.name.clone();
-    next.subcategory = address.path.subcategory.name.clone();
+    next.place = crate::asset::Place::of(address.path);
     next.name = format!("{}{components}", address.hfn());
     next.nna_address = address.nna_address();
     next.mfa = Some(address.mfa());

@@ -6,7 +6,7 @@ use crate::address::{base_name, looks_like_address, numeric_form};
 use crate::asset::{AlbumArt, AlbumArtField, ArtStatus, MusicMetadata};
 use crate::input::is_placeholder_description;
 use crate::limits::CREATOR_DESCRIPTION_CHARS;
-use crate::taxonomy::{LayerCode, taxonomy};
+use crate::taxonomy::LayerCode;
 use crate::{Address, Asset};
 use serde_json::{Map, Value, json};
 
@@ -126,16 +126,21 @@ fn components(doc: &mut Map<String, Value>, out: &mut Applied) {
 
 /// Category and subcategory by their canonical names, whatever the old backend stored.
 fn place(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
-    let Ok(path) = taxonomy().resolve(asset.layer.as_str(), &asset.category, &asset.subcategory) else {
+    let Some(path) = asset.place.path() else {
         out.findings.push(Finding::new(
             "unknown_place",
-            format!("{}/{}/{} is not in taxonomy v1.3", asset.layer, asset.category, asset.subcategory),
+            format!(
+                "{}/{}/{} is not in taxonomy v1.3",
+                asset.layer(),
+                asset.place.category(),
+                asset.place.subcategory()
+            ),
         ));
         return;
     };
     for (field, stored, canonical, rule) in [
-        ("category", &asset.category, &path.category.name, "category_canonical"),
-        ("subcategory", &asset.subcategory, &path.subcategory.name, "subcategory_canonical"),
+        ("category", asset.place.category(), &path.category.name, "category_canonical"),
+        ("subcategory", asset.place.subcategory(), &path.subcategory.name, "subcategory_canonical"),
     ] {
         if stored != canonical {
             doc.insert(field.into(), Value::String(canonical.clone()));
@@ -160,7 +165,7 @@ fn album_art(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
 
 /// The numeric address where it is missing; broken names reported with what they should be.
 fn address(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
-    if asset.name.ends_with(':') && asset.layer.is(LayerCode::C) {
+    if asset.name.ends_with(':') && asset.layer().is(LayerCode::C) {
         doc.insert("name".into(), Value::String(asset.name.trim_end_matches(':').to_owned()));
         out.rules.push("composite_name_trimmed");
     }

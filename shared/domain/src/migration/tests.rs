@@ -124,7 +124,7 @@ fn codes_become_names_and_composite_names_lose_their_trailing_colon() {
     v["category"] = json!("HIP");
     v["subcategory"] = json!("mod");
     let (next, ..) = changed(migrate(&asset(v), now()));
-    assert_eq!((next.category.as_str(), next.subcategory.as_str()), ("Hip_Hop", "Modern_Hip_Hop"));
+    assert_eq!((next.place.category(), next.place.subcategory()), ("Hip_Hop", "Modern_Hip_Hop"));
 
     let composite = json!({"id": "c1", "layer": "C", "category": "Full", "subcategory": "Pop", "name": "C.FUL.POP.001:",
         "nna_address": "C.003.001.001", "components": [], "createdAt": "2025-07-05T01:53:38.417Z", "updatedAt": "2025-07-05T01:53:38.417Z"});

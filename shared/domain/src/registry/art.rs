@@ -99,7 +99,7 @@ impl Registry {
             return Err(RegistryError::Unavailable("album-art processing is not configured here".into()));
         }
         if !current.is_song() {
-            let layer = current.layer.as_str();
+            let layer = current.layer().as_str();
             return Err(FieldError::new(
                 "layer",
                 ErrorCode::NotASong,

@@ -1,7 +1,7 @@
 use super::upload::StoredFile;
 use super::{Registry, RegistryError};
 use crate::address::Address;
-use crate::asset::{AlbumArtField, Asset, MusicMetadata};
+use crate::asset::{AlbumArtField, Asset, MusicMetadata, Place};
 use crate::auth::Caller;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::id::AssetId;
@@ -136,10 +136,14 @@ impl Registry {
                     )
                     .with_details(serde_json::json!({ "component": r.raw })),
                 ),
-                Some(a) if !a.layer.code().is_some_and(LayerCode::can_be_component) => c.push(FieldError::new(
+                Some(a) if !a.layer().code().is_some_and(LayerCode::can_be_component) => c.push(FieldError::new(
                     &r.field,
                     ErrorCode::ComponentLayer,
-                    format!("{} is in layer {}; composites are made of layers G, S, L, M, W, B and P", r.raw, a.layer),
+                    format!(
+                        "{} is in layer {}; composites are made of layers G, S, L, M, W, B and P",
+                        r.raw,
+                        a.layer()
+                    ),
                 )),
                 Some(a) if found.iter().any(|f| f.id == a.id) => c.push(FieldError::new(
                     &r.field,
@@ -159,9 +163,7 @@ fn template(new: NewAsset, id: AssetId, file_url: Option<String>, components: &[
     let now = Timestamp::now();
     let mut asset = Asset {
         id,
-        layer: new.path.layer.code.into(),
-        category: new.path.category.name.clone(),
-        subcategory: new.path.subcategory.name.clone(),
+        place: Place::of(new.path),
         name: String::new(),
         nna_address: String::new(),
         mfa: None,

@@ -61,7 +61,7 @@ impl Registry {
     /// component: deletes are rare and admin-only, and a walk needs no index to be kept.
     async fn composites_using(&self, asset: &Asset) -> Result<Vec<Asset>, RegistryError> {
         let Some(address) = asset.mfa_key() else { return Ok(Vec::new()) };
-        if asset.layer.is(LayerCode::C) {
+        if asset.layer().is(LayerCode::C) {
             return Ok(Vec::new());
         }
         let place = Place { level: Level::Layer, value: LayerCode::C.to_string() };

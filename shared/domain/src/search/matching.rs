@@ -19,7 +19,7 @@ pub fn matches(asset: &Asset, q: &SearchQuery) -> bool {
 fn in_places(asset: &Asset, places: &[Place]) -> bool {
     places.iter().any(|p| match p.level {
         Level::All => true,
-        Level::Layer => asset.layer.as_str() == p.value,
+        Level::Layer => asset.layer().as_str() == p.value,
         Level::Category => asset.placement().is_some_and(|x| x.category_path() == p.value),
         Level::Subcategory => asset.placement().is_some_and(|x| x.code_path() == p.value),
     })

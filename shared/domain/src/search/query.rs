@@ -51,7 +51,7 @@ impl Place {
     /// taxonomy can place it, its category and subcategory.
     pub fn of(asset: &crate::Asset) -> Vec<Place> {
         let place = |level, value: String| Place { level, value };
-        let mut out = vec![place(Level::All, "all".to_owned()), place(Level::Layer, asset.layer.to_string())];
+        let mut out = vec![place(Level::All, "all".to_owned()), place(Level::Layer, asset.layer().to_string())];
         if let Some(p) = asset.placement() {
             out.push(place(Level::Category, p.category_path()));
             out.push(place(Level::Subcategory, p.code_path()));

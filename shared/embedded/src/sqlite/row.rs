@@ -33,7 +33,7 @@ impl Row {
             id: asset.id.to_string(),
             hfn: asset.hfn_key(),
             mfa: asset.mfa_key(),
-            layer: asset.layer.to_string(),
+            layer: asset.layer().to_string(),
             category_path: placement.map(|p| p.category_path()),
             subcategory_path: placement.map(|p| p.code_path()),
             revision: revision(asset.revision)?,

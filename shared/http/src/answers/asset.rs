@@ -89,9 +89,9 @@ impl<'a> AssetView<'a> {
         Self {
             mongo_id: &asset.id,
             id: &asset.id,
-            layer: asset.layer.as_str(),
-            category: &asset.category,
-            subcategory: &asset.subcategory,
+            layer: asset.layer().as_str(),
+            category: asset.place.category(),
+            subcategory: asset.place.subcategory(),
             name: &asset.name,
             nna_address: &asset.nna_address,
             mfa: asset.mfa.as_deref(),
