@@ -100,13 +100,14 @@ async fn write_units() -> Value {
     let mut sequence = sequence_key(&kelly.name[..9]);
     sequence.insert("last".into(), number(1));
     sequence.insert("n".into(), number(1));
-    let claims = [name_claim_key(&kelly.hfn_key()), address_claim_key(&kelly.mfa_key().expect("an MFA"))]
-        .map(|mut c| {
-            c.insert("assetId".into(), text(kelly.id.as_str()));
-            put_units(&c, true)
-        })
-        .iter()
-        .sum::<u64>();
+    let claims =
+        [name_claim_key(kelly.hfn_key().as_str()), address_claim_key(kelly.mfa_key().expect("an MFA").as_str())]
+            .map(|mut c| {
+                c.insert("assetId".into(), text(kelly.id.as_str()));
+                put_units(&c, true)
+            })
+            .iter()
+            .sum::<u64>();
     // The layer's count item, with the category's count beside it (the subcategory's is on the
     // sequence item, `all` is the layers' sum): one item in the transaction.
     let mut layer_count = None;

@@ -84,23 +84,19 @@ fn digits(s: &str) -> Option<u32> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AssetKey {
     Id(AssetId),
-    /// The base HFN, upper case (`C.FUL.POP.125`, also for names the live taxonomy no longer has).
-    Hfn(String),
-    /// The numeric form (`3.004.004.001`); `nna_address` spellings are turned into it.
-    Mfa(String),
+    Hfn(Hfn),
+    /// `nna_address` spellings are turned into the MFA.
+    Mfa(Mfa),
 }
 
 impl AssetKey {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let s = raw.trim();
-        if let Some(mfa) = numeric_form(s) {
+        if let Some(mfa) = Mfa::of(s) {
             return Ok(Self::Mfa(mfa));
         }
         if s.contains('.') {
-            return Ok(match Address::parse(s) {
-                Some(a) => Self::Hfn(a.hfn()),
-                None => Self::Hfn(base_name(s)),
-            });
+            return Ok(Self::Hfn(Hfn::of(&Address::parse(s).map_or_else(|| s.to_owned(), |a| a.hfn()))));
         }
         AssetId::parse(s).map(Self::Id).ok_or_else(|| {
             FieldError::new(
@@ -119,14 +115,59 @@ pub fn looks_like_address(s: &str) -> bool {
     !s.contains(char::is_whitespace) && s.split(':').next().is_some_and(|b| b.split('.').count() == 4)
 }
 
-/// `C.FUL.POP.125:G.003…` → `C.FUL.POP.125`; upper case; what HFN lookups compare.
-pub fn base_name(name: &str) -> String {
-    name.split(':').next().unwrap_or("").trim().to_ascii_uppercase()
+/// What HFN lookups match: a name's base, upper case (`C.FUL.POP.125:G.003…` → `C.FUL.POP.125`),
+/// also for names the live taxonomy no longer has.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hfn(String);
+
+impl Hfn {
+    pub fn of(name: &str) -> Self {
+        Self(name.split(':').next().unwrap_or("").trim().to_ascii_uppercase())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
-/// `3.004.004.001` or `L.004.004.001` → `3.004.004.001`; anything else → `None`.
-/// Needs no taxonomy, so stored addresses the taxonomy no longer knows still index.
-pub fn numeric_form(s: &str) -> Option<String> {
+/// What MFA and `nna_address` lookups match: the numeric form, `3.004.004.001`, of either
+/// spelling. Needs no taxonomy, so stored addresses the taxonomy no longer knows still index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mfa(String);
+
+impl Mfa {
+    /// `3.004.004.001` or `L.004.004.001` (a composite's name may follow a `:`); anything else is
+    /// no address.
+    pub fn of(s: &str) -> Option<Self> {
+        numeric_form(s).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Hfn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Mfa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn numeric_form(s: &str) -> Option<String> {
     let base = s.trim().split(':').next()?;
     let mut parts = base.split('.');
     let (l, c, sc, q) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
@@ -172,7 +213,7 @@ mod tests {
     fn composite_tails_are_ignored_for_the_base_address() {
         let a = Address::parse("C.FUL.POP.125:G.003.003.001:S.001.002.004").unwrap();
         assert_eq!(a.nna_address(), "C.003.001.125");
-        assert_eq!(base_name("c.ful.pop.125:G.003.003.001"), "C.FUL.POP.125");
+        assert_eq!(Hfn::of("c.ful.pop.125:G.003.003.001").as_str(), "C.FUL.POP.125");
     }
 
     #[test]
@@ -182,12 +223,13 @@ mod tests {
 
     #[test]
     fn keys_say_what_they_are() {
-        assert_eq!(AssetKey::parse("L.CAS.ATL.001").unwrap(), AssetKey::Hfn("L.CAS.ATL.001".into()));
-        assert_eq!(AssetKey::parse("L.004.004.001").unwrap(), AssetKey::Mfa("3.004.004.001".into()));
-        assert_eq!(AssetKey::parse("3.4.4.1").unwrap(), AssetKey::Mfa("3.004.004.001".into()));
+        let mfa = |s: &str| AssetKey::Mfa(Mfa(s.to_owned()));
+        assert_eq!(AssetKey::parse("L.CAS.ATL.001").unwrap(), AssetKey::Hfn(Hfn("L.CAS.ATL.001".into())));
+        assert_eq!(AssetKey::parse("L.004.004.001").unwrap(), mfa("3.004.004.001"));
+        assert_eq!(AssetKey::parse("3.4.4.1").unwrap(), mfa("3.004.004.001"));
         assert_eq!(
             AssetKey::parse("G.undefined.undefined.001").unwrap(),
-            AssetKey::Hfn("G.UNDEFINED.UNDEFINED.001".into())
+            AssetKey::Hfn(Hfn("G.UNDEFINED.UNDEFINED.001".into()))
         );
         assert!(matches!(AssetKey::parse("64f0c2a1b3e4d5f6a7b8c9d0").unwrap(), AssetKey::Id(_)));
         assert_eq!(AssetKey::parse("a b").unwrap_err().code, ErrorCode::InvalidFormat);

@@ -26,7 +26,7 @@ pub(crate) struct Names(BTreeMap<String, Vec<Holder>>);
 impl Names {
     pub fn note(&mut self, asset: &Asset) {
         let holder = Holder { id: asset.id.as_str().to_owned(), created_at: asset.created_at };
-        self.0.entry(asset.hfn_key()).or_default().push(holder);
+        self.0.entry(asset.hfn_key().into_string()).or_default().push(holder);
     }
 
     pub fn duplicates(self) -> Vec<Duplicate> {
@@ -93,7 +93,8 @@ async fn renumber_one(ops: &Ops, name: &str, id: &str) -> Result<Renamed, OpsErr
     let (Some(id), Some(address)) = (AssetId::parse(id), Address::parse(name)) else {
         return Ok(left("the name is not an address the taxonomy knows: renumber it by hand"));
     };
-    let same_name = |current: &Asset| if current.hfn_key() == name { Ok(()) } else { Err("renamed meanwhile") };
+    let same_name =
+        |current: &Asset| if current.hfn_key().as_str() == name { Ok(()) } else { Err("renamed meanwhile") };
     Ok(move_to(ops, &id, address.path, same_name).await?.unwrap_or_else(left))
 }
 

@@ -160,7 +160,7 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         let last = before.iter().find(|s| s.path == path).map_or(0, |s| s.last);
         assert!(number.parse::<u32>().unwrap() > last, "{to}: a number never given before");
         // The old name stays with the oldest holder; the new one finds the renamed asset.
-        let keeper = a.store.get(&AssetKey::Hfn(holder.name.clone())).await.unwrap().unwrap();
+        let keeper = a.store.get(&AssetKey::Hfn(nna_domain::address::Hfn::of(&holder.name))).await.unwrap().unwrap();
         assert_eq!(keeper.id.as_str(), holder.ids[0]);
         let found = a.registry.get(to).await.unwrap();
         assert_eq!(found.id, asset.id);

@@ -157,8 +157,8 @@ fn transaction(
         TransactWriteItem::builder()
             .put(put_asset.table_name(table).set_item(Some(to_item(asset)?)).build().map_err(build)?)
             .build(),
-        TransactWriteItem::builder().put(claim(name_claim_key(&asset.hfn_key())).map_err(build)?).build(),
-        TransactWriteItem::builder().put(claim(address_claim_key(&mfa)).map_err(build)?).build(),
+        TransactWriteItem::builder().put(claim(name_claim_key(asset.hfn_key().as_str())).map_err(build)?).build(),
+        TransactWriteItem::builder().put(claim(address_claim_key(mfa.as_str())).map_err(build)?).build(),
     ];
     for id in &plan.requires {
         let check = ConditionCheck::builder()

@@ -147,8 +147,8 @@ impl AssetStore for DynamoStore {
     async fn get(&self, key: &AssetKey) -> Result<Option<Asset>, StoreError> {
         match key {
             AssetKey::Id(id) => self.by_id(id).await,
-            AssetKey::Hfn(h) => self.by_claim(item::name_claim_key(h)).await,
-            AssetKey::Mfa(m) => self.by_claim(item::address_claim_key(m)).await,
+            AssetKey::Hfn(h) => self.by_claim(item::name_claim_key(h.as_str())).await,
+            AssetKey::Mfa(m) => self.by_claim(item::address_claim_key(m.as_str())).await,
         }
     }
 
@@ -237,8 +237,8 @@ impl AssetStore for DynamoStore {
         }
         counts::adjust(self, asset, 1).await;
         let id = text(asset.id.as_str());
-        let mut claims = vec![item::name_claim_key(&asset.hfn_key())];
-        claims.extend(asset.mfa_key().map(|m| item::address_claim_key(&m)));
+        let mut claims = vec![item::name_claim_key(asset.hfn_key().as_str())];
+        claims.extend(asset.mfa_key().map(|m| item::address_claim_key(m.as_str())));
         for mut claim in claims {
             claim.insert("assetId".into(), id.clone());
             // A name another item already holds stays with it: legacy duplicates are reported by
@@ -257,7 +257,7 @@ impl AssetStore for DynamoStore {
                 return Err(store_error(e));
             }
         }
-        if let Some(address) = asset.mfa_key().as_deref().and_then(Address::parse) {
+        if let Some(address) = asset.mfa_key().and_then(|m| Address::parse(m.as_str())) {
             let advanced = self
                 .client
                 .update_item()

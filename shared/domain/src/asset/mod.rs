@@ -31,7 +31,7 @@ pub use place::Place;
 pub use version::Version;
 pub use web_url::{check_web_url, web_url};
 
-use crate::address::{Address, base_name, numeric_form};
+use crate::address::{Address, Hfn, Mfa};
 use crate::id::AssetId;
 use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
@@ -85,15 +85,15 @@ pub struct Asset {
 }
 
 impl Asset {
-    /// Upper-case base HFN: what HFN lookups match (`C.FUL.POP.125` for a composite).
-    pub fn hfn_key(&self) -> String {
-        base_name(&self.name)
+    /// What HFN lookups match (`C.FUL.POP.125` for a composite).
+    pub fn hfn_key(&self) -> Hfn {
+        Hfn::of(&self.name)
     }
 
-    /// Numeric address: what MFA and `nna_address` lookups match. `None` for broken legacy
-    /// addresses such as `G.undefined.undefined.001`.
-    pub fn mfa_key(&self) -> Option<String> {
-        self.mfa.as_deref().and_then(numeric_form).or_else(|| numeric_form(&self.nna_address))
+    /// What MFA and `nna_address` lookups match. `None` for broken legacy addresses such as
+    /// `G.undefined.undefined.001`.
+    pub fn mfa_key(&self) -> Option<Mfa> {
+        self.mfa.as_deref().and_then(Mfa::of).or_else(|| Mfa::of(&self.nna_address))
     }
 
     pub fn is_song(&self) -> bool {
@@ -103,7 +103,7 @@ impl Asset {
     /// Where the asset sits in the live taxonomy, from its stored names or codes, else from its
     /// numeric address. `None` for legacy items that name nothing live.
     pub fn placement(&self) -> Option<TaxonomyPath> {
-        self.place.path().or_else(|| self.mfa_key().as_deref().and_then(Address::parse).map(|a| a.path))
+        self.place.path().or_else(|| self.mfa_key().and_then(|m| Address::parse(m.as_str())).map(|a| a.path))
     }
 
     pub fn layer(&self) -> &Layer {
@@ -131,8 +131,8 @@ pub(crate) mod tests {
     #[test]
     fn a_legacy_item_loads_and_serializes_unchanged() {
         let asset: Asset = serde_json::from_value(staging_song()).unwrap();
-        assert_eq!(asset.hfn_key(), "G.HIP.MOD.001");
-        assert_eq!(asset.mfa_key().as_deref(), Some("1.003.003.001"));
+        assert_eq!(asset.hfn_key().as_str(), "G.HIP.MOD.001");
+        assert_eq!(asset.mfa_key().as_ref().map(Mfa::as_str), Some("1.003.003.001"));
         assert_eq!(asset.placement().map(|p| p.code_path()).as_deref(), Some("G.HIP.MOD"));
         assert_eq!(asset.extra.keys().collect::<Vec<_>>(), ["__v"], "the place's keys are the place's alone");
         let mut back = serde_json::to_value(&asset).unwrap();

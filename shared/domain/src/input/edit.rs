@@ -4,7 +4,7 @@
 
 use super::create::one_of;
 use super::words::{Warning, is_placeholder_description, names_asset};
-use crate::address::{base_name, numeric_form};
+use crate::address::{Hfn, Mfa};
 use crate::asset::{AiMetadata, AlbumArt, AlbumArtField, Asset, CreatorDescription, MusicMetadata, free_object, tags};
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{DESCRIPTION_CHARS, SOURCE_CHARS};
@@ -292,8 +292,8 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
             || (subcategory.is_some()
                 && category.and_then(|c| c.find_subcategory(s)).map(|x| x.number) == subcategory.map(|x| x.number))
     };
-    let same_name = |s: &str| base_name(s) == current.hfn_key();
-    let same_address = |s: &str| numeric_form(s).is_some() && numeric_form(s) == current.mfa_key();
+    let same_name = |s: &str| Hfn::of(s) == current.hfn_key();
+    let same_address = |s: &str| Mfa::of(s).is_some_and(|m| Some(m) == current.mfa_key());
     let same_id = |s: &str| s == current.id.as_str();
     // Who registered an asset decides who may edit it, so it is not an editable field.
     let same_owner =

@@ -3,7 +3,7 @@
 //! today's frontend sends as `description` when the creator left it empty
 //! (`Asset L.TEMP.TEMP.001 (L.CAS.ATL)`). Neither is stored as words.
 
-use crate::address::{base_name, numeric_form};
+use crate::address::{Hfn, Mfa};
 use crate::asset::Asset;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -46,8 +46,8 @@ pub fn names_asset(asset: &Asset, text: &str) -> bool {
         return false;
     }
     text.eq_ignore_ascii_case(asset.name.trim())
-        || base_name(text) == asset.hfn_key()
-        || numeric_form(text).is_some_and(|n| Some(n) == asset.mfa_key())
+        || Hfn::of(text) == asset.hfn_key()
+        || Mfa::of(text).is_some_and(|n| Some(n) == asset.mfa_key())
 }
 
 /// `Asset <temporary name> (<layer>.<category>.<subcategory>)`, as the frontend makes it.

@@ -2,7 +2,7 @@
 //! and what it only reports.
 
 use super::{Finding, NEEDS_CREATOR_INPUT};
-use crate::address::{base_name, looks_like_address, numeric_form};
+use crate::address::{Hfn, Mfa, looks_like_address};
 use crate::asset::{AlbumArt, AlbumArtField, ArtStatus, MusicMetadata};
 use crate::input::is_placeholder_description;
 use crate::limits::CREATOR_DESCRIPTION_CHARS;
@@ -39,8 +39,8 @@ fn text<'a>(doc: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
 
 /// The creator's words, from where the old backend left them; never the HFN.
 fn creator_description(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
-    let hfn = Some(base_name(&asset.name)).filter(|_| looks_like_address(&asset.name));
-    let is_name = |s: &str| looks_like_address(s) || hfn.as_deref() == Some(base_name(s).as_str());
+    let hfn = Some(asset.hfn_key()).filter(|_| looks_like_address(&asset.name));
+    let is_name = |s: &str| looks_like_address(s) || hfn.as_ref() == Some(&Hfn::of(s));
     if let Some(current) = asset.creator_description.as_ref().map(|d| d.as_str().to_owned()) {
         if !is_name(&current) {
             return;
@@ -169,9 +169,9 @@ fn address(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
         doc.insert("name".into(), Value::String(asset.name.trim_end_matches(':').to_owned()));
         out.rules.push("composite_name_trimmed");
     }
-    match (asset.mfa.is_none(), numeric_form(&asset.nna_address)) {
+    match (asset.mfa.is_none(), Mfa::of(&asset.nna_address)) {
         (true, Some(mfa)) => {
-            doc.insert("mfa".into(), Value::String(mfa));
+            doc.insert("mfa".into(), Value::String(mfa.to_string()));
             out.rules.push("mfa_added");
         }
         (_, Some(_)) => {}
@@ -184,7 +184,7 @@ fn address(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
                 .push(Finding::new("broken_address", format!("{} / {}", asset.name, asset.nna_address)).fix(fix));
         }
     }
-    if Address::parse(&asset.name).is_none() && numeric_form(&asset.nna_address).is_some() {
+    if Address::parse(&asset.name).is_none() && Mfa::of(&asset.nna_address).is_some() {
         out.findings.push(Finding::new("name_not_in_taxonomy", format!("{} names no live subcategory", asset.name)));
     }
 }

@@ -6,7 +6,7 @@
 
 use super::edit::{ATTEMPTS, busy};
 use super::{Registry, RegistryError, Requester};
-use crate::address::numeric_form;
+use crate::address::Mfa;
 use crate::asset::{Asset, Deletion};
 use crate::blob::BlobKey;
 use crate::jobs::Job;
@@ -73,7 +73,7 @@ impl Registry {
             users.extend(
                 got.assets
                     .iter()
-                    .filter(|c| c.components.iter().flatten().any(|p| numeric_form(p).as_deref() == Some(&address)))
+                    .filter(|c| c.components.iter().flatten().any(|p| Mfa::of(p).as_ref() == Some(&address)))
                     .cloned(),
             );
             after = got.assets.last().map(|a| position(a, Order::Created));

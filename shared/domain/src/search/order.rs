@@ -41,7 +41,7 @@ fn created(asset: &Asset) -> String {
 /// An HFN already begins with its subcategory; any other name is put after `<place>.!`, which
 /// sorts before the place's numbered names.
 fn name_in_place(asset: &Asset) -> String {
-    let hfn = asset.hfn_key();
+    let hfn = asset.hfn_key().into_string();
     let Some(deepest) = super::Place::of(asset).pop() else { return hfn };
     let numbered = deepest.level == super::Level::Subcategory
         && hfn.strip_prefix(deepest.value.as_str()).is_some_and(|rest| rest.starts_with('.'));

@@ -99,9 +99,9 @@ pub struct IndexTerms<'a> {
 impl<'a> IndexTerms<'a> {
     pub fn of(asset: &'a Asset) -> Self {
         let mut fixed: Vec<IndexTerm> = Vec::with_capacity(16);
-        fixed.push(IndexTerm::hfn(&asset.hfn_key()));
+        fixed.push(IndexTerm::hfn(asset.hfn_key().as_str()));
         if let Some(mfa) = asset.mfa_key() {
-            fixed.push(IndexTerm::mfa(&mfa));
+            fixed.push(IndexTerm::mfa(mfa.as_str()));
         }
         if asset.album_art.is_some() {
             fixed.push(IndexTerm::has_album_art());

@@ -31,8 +31,8 @@ impl Row {
         let placement = asset.placement();
         Ok(Self {
             id: asset.id.to_string(),
-            hfn: asset.hfn_key(),
-            mfa: asset.mfa_key(),
+            hfn: asset.hfn_key().into_string(),
+            mfa: asset.mfa_key().map(nna_domain::address::Mfa::into_string),
             layer: asset.layer().to_string(),
             category_path: placement.map(|p| p.category_path()),
             subcategory_path: placement.map(|p| p.code_path()),
