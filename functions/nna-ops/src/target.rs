@@ -34,18 +34,14 @@ async fn sdk() -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
 }
 
-/// The deployment's settings, with the table `--store` names (an archive names none): the bucket
-/// (`NNA_BUCKET`, for `sweep-files`) and how to address it are read as the functions read them.
-fn storage(table: Option<&str>) -> Result<AwsStorage, Error> {
-    Ok(AwsStorage::read(&Env::process().with("NNA_TABLE", table.unwrap_or("(none)")))?)
-}
-
 pub async fn ops(store: &StoreSpec, queue_url: Option<&str>, progress: Arc<dyn Progress>) -> Result<Ops, Error> {
     let adapters = match store {
         // URLs are not needed: the sweep recognises a file by its key.
         StoreSpec::Embedded(dir) => Embedded::open(dir, "http://localhost")?.adapters,
         StoreSpec::Dynamo(table) => {
-            let mut storage = storage(Some(table))?;
+            // The bucket (`NNA_BUCKET`, for `sweep-files`) and how to address it are read as the
+            // functions read them; the table is the one `--store` names.
+            let mut storage = AwsStorage::read(&Env::process().with("NNA_TABLE", table.as_str()))?;
             storage.queue_url = queue_url.map(str::to_owned);
             storage.connect(&sdk().await).adapters
         }
@@ -68,7 +64,7 @@ pub async fn archive(location: &str) -> Result<Box<dyn Archive>, Error> {
     if bucket.is_empty() {
         return Err(format!("{location:?}: no bucket").into());
     }
-    let client = storage(None)?.s3(&sdk().await);
+    let client = nna_aws::s3_for(&Env::process(), &sdk().await)?;
     let blobs = Arc::new(S3Blobs::new(client, bucket, &format!("s3://{bucket}")));
     Ok(Box::new(BlobArchive::new(blobs, prefix, &format!("s3://{bucket}"))))
 }

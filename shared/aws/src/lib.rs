@@ -11,5 +11,5 @@ mod sqs;
 
 pub use dynamo::DynamoStore;
 pub use s3::S3Blobs;
-pub use settings::{AwsAdapters, AwsStorage, Settings};
+pub use settings::{AwsAdapters, AwsStorage, Settings, s3_for};
 pub use sqs::SqsQueue;

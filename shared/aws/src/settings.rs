@@ -39,15 +39,12 @@ impl AwsStorage {
             bucket: env.text("NNA_BUCKET"),
             queue_url: env.text("NNA_QUEUE_URL"),
             public_url: env.url("NNA_PUBLIC_URL").unwrap_or_default(),
-            s3_path_style: env.switch("NNA_S3_PATH_STYLE", false)?,
+            s3_path_style: path_style(env)?,
         })
     }
 
-    /// An S3 client as the deployment addresses its buckets (an archive's bucket too).
-    pub fn s3(&self, sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
-        aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(sdk).force_path_style(self.s3_path_style).build(),
-        )
+    fn s3(&self, sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+        s3_client(sdk, self.s3_path_style)
     }
 
     pub fn connect(&self, sdk: &aws_config::SdkConfig) -> AwsAdapters {
@@ -63,6 +60,21 @@ impl AwsStorage {
             .map(|url| Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(sdk), url)) as Arc<dyn JobQueue>);
         AwsAdapters { adapters, dynamo }
     }
+}
+
+/// `NNA_S3_PATH_STYLE=true` for S3 emulators.
+fn path_style(env: &Env) -> Result<bool, SettingsError> {
+    env.switch("NNA_S3_PATH_STYLE", false)
+}
+
+fn s3_client(sdk: &aws_config::SdkConfig, path_style: bool) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(path_style).build())
+}
+
+/// An S3 client for a bucket the deployment does not own (an operator's archive), addressed as the
+/// deployment addresses its own.
+pub fn s3_for(env: &Env, sdk: &aws_config::SdkConfig) -> Result<aws_sdk_s3::Client, SettingsError> {
+    Ok(s3_client(sdk, path_style(env)?))
 }
 
 #[derive(Debug, Clone)]

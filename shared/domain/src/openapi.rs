@@ -11,13 +11,17 @@ use utoipa::{PartialSchema, ToSchema};
 
 /// A string that is one of `labels`.
 pub(crate) fn choice(labels: &[&str]) -> RefOr<Schema> {
-    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(labels.iter().copied())).into()
+    text().enum_values(Some(labels.iter().copied())).into()
+}
+
+/// A string, with what it holds.
+fn text() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
 }
 
 impl PartialSchema for Timestamp {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
+        text()
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
             .examples(["2025-07-05T01:53:38.417Z"])
             .into()
@@ -27,21 +31,14 @@ impl ToSchema for Timestamp {}
 
 impl PartialSchema for AssetId {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("24 hexadecimal digits (a MongoDB ObjectId for items the old backend made)"))
-            .into()
+        text().description(Some("24 hexadecimal digits (a MongoDB ObjectId for items the old backend made)")).into()
     }
 }
 impl ToSchema for AssetId {}
 
 impl PartialSchema for CreatorDescription {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .max_length(Some(CREATOR_DESCRIPTION_CHARS))
-            .description(Some("The creator's own words"))
-            .into()
+        text().max_length(Some(CREATOR_DESCRIPTION_CHARS)).description(Some("The creator's own words")).into()
     }
 }
 impl ToSchema for CreatorDescription {}

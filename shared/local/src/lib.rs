@@ -106,7 +106,7 @@ fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Wo
     // worked when a server with processing on starts on the same data. Lookups for songs sent
     // without art are not queued then, or every song made offline would wait on one.
     let mut api = config.api.clone();
-    api.art_lookup &= config.art.lookup && config.process_art;
+    api.art_lookup = config.art.lookup && config.process_art;
     let registry = api.wire(&adapters, cursor_key).map_err(StartError::Settings)?;
     let tokens = Arc::new(secret::tokens(config).map_err(StartError::Secret)?);
     let routes = nna_http::router(registry.clone(), &api.http(tokens, api.max_upload_bytes));

@@ -13,19 +13,13 @@ use crate::taxonomy::{normalize_key, taxonomy};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// What an edit may change; identity fields may only be sent back unchanged.
-pub const EDIT_FIELDS: &[&str] = &[
-    "creatorDescription",
-    "description",
-    "source",
-    "tags",
-    "trainingData",
-    "rights",
-    "metadata",
-    "aiMetadata",
-    "musicMetadata",
-    "albumArt",
-];
+/// The text an edit may change, parsed at the edge.
+const TEXT_FIELDS: &[&str] = &["creatorDescription", "description", "source", "tags"];
+
+/// Everything an edit may change; identity fields may only be sent back unchanged.
+pub fn edit_fields() -> impl Iterator<Item = &'static str> {
+    TEXT_FIELDS.iter().chain(OBJECT_FIELDS).copied()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditMode {
@@ -108,8 +102,9 @@ impl EditAsset {
             refused: Vec::new(),
         };
         edit.refused = c.into_errors();
-        let taken =
-            |k: &&String| EDIT_FIELDS.contains(&k.as_str()) || k.as_str() == "tags[]" || edit.identity.contains_key(*k);
+        let taken = |k: &&String| {
+            edit_fields().any(|f| f == k.as_str()) || k.as_str() == "tags[]" || edit.identity.contains_key(*k)
+        };
         let ignored: Vec<&String> = body.keys().filter(|k| !taken(k)).collect();
         if !ignored.is_empty() {
             tracing::debug!(fields = ?ignored, "edit: fields an edit does not take were ignored");
