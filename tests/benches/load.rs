@@ -121,9 +121,7 @@ async fn grow(path: &Path, target: usize) -> usize {
         let mut a: Asset = model.clone();
         a.id = AssetId::generate();
         a.place = nna_domain::asset::Place::of(address.path);
-        a.name = address.hfn();
-        a.nna_address = address.nna_address();
-        a.mfa = Some(address.mfa());
+        a.naming = nna_domain::asset::Naming::given(&address, "");
         a.created_at = Timestamp::from_millis(1_700_000_000_000 + i as i64 * 1000).expect("a time");
         a.updated_at = a.created_at;
         batch.push(a);

@@ -50,7 +50,7 @@ fn synthetic(i: usize) -> Asset {
         "createdAt": format!("2026-01-01T00:00:00.000Z"), "updatedAt": "2026-01-01T00:00:00.000Z",
         "revision": 1,
     });
-    let mut asset: Asset = serde_json::from_value(v).expect("an asset");
+    let mut asset = nna_domain::asset::Document::load(v).expect("an asset");
     asset.created_at = nna_domain::Timestamp::from_millis(1_767_225_600_000 + i as i64 * 1000).expect("a time");
     asset.updated_at = asset.created_at;
     asset
@@ -97,7 +97,7 @@ async fn write_units() -> Value {
     let body = nna_tests::kelly().as_object().cloned().expect("an object");
     let kelly = registry.create(nna_tests::auth::admin(), nna_tests::request(&body)).await.expect("created").asset;
     let item = to_item(&kelly).expect("an item");
-    let mut sequence = sequence_key(&kelly.name[..9]);
+    let mut sequence = sequence_key(&kelly.name()[..9]);
     sequence.insert("last".into(), number(1));
     sequence.insert("n".into(), number(1));
     let claims =

@@ -50,7 +50,7 @@ async fn a_thousand_creates_through_ten_percent_faults_each_land_once() {
                 let body = body(i);
                 for attempt in 1..=20u32 {
                     match registry.create(caller, nna_tests::keyed(&body, &key)).await {
-                        Ok(done) => return (i, done.asset.id.to_string(), done.asset.name, attempt),
+                        Ok(done) => return (i, done.asset.id.to_string(), done.asset.name().to_owned(), attempt),
                         Err(RegistryError::Unavailable(_) | RegistryError::KeyInUse | RegistryError::Conflict(_)) => {
                             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                         }
@@ -84,15 +84,15 @@ async fn a_thousand_creates_through_ten_percent_faults_each_land_once() {
             .get(id)
             .await
             .unwrap_or_else(|e| panic!("create {i} was told {id} ({name}), which is not there: {e}"));
-        assert_eq!(&stored.name, name, "create {i}: told one name, stored another");
+        assert_eq!(&stored.name(), name, "create {i}: told one name, stored another");
         assert_eq!(
             stored.creator_description.as_ref().map(|d| d.as_str().to_owned()),
             Some(format!("create number {i}"))
         );
         // Whole: its name and address claims lead back to it.
         assert_eq!(clean.get(name).await.unwrap().id.as_str(), id, "create {i}: the name claim");
-        let mfa = stored.mfa.clone().unwrap();
-        assert_eq!(clean.get(&mfa).await.unwrap().id.as_str(), id, "create {i}: the address claim");
+        let mfa = stored.naming.stored_mfa().unwrap();
+        assert_eq!(clean.get(mfa).await.unwrap().id.as_str(), id, "create {i}: the address claim");
         assert!(ids.insert(id.clone()), "two creates were told the same asset {id}");
         let (place, number) = name.rsplit_once('.').unwrap();
         assert!(by_place.entry(place.to_owned()).or_default().insert(number.parse().unwrap()), "{name} given twice");

@@ -20,14 +20,13 @@ async fn a_thousand_long_assets_fit_one_answer() {
     let items: Vec<Asset> = (0..1000usize)
         .map(|i| {
             let address = Address::parse(&format!("L.CAS.ATL.{:03}", i + 1)).unwrap();
-            let asset: Asset = serde_json::from_value(json!({
+            nna_domain::asset::Document::load(json!({
                 "id": AssetId::generate(), "layer": "L", "category": "Casual", "subcategory": "Athleisure",
                 "name": address.hfn(), "nna_address": address.nna_address(), "mfa": address.mfa(),
                 "description": description, "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z",
                 "revision": 1,
             }))
-            .unwrap();
-            asset
+            .unwrap()
         })
         .collect();
     crate::support::emulator::bulk_load(&aws.store, items, &mut Default::default()).await;

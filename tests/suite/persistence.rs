@@ -1,5 +1,4 @@
 use crate::support::{Server, kelly, legacy_song, song};
-use nna_domain::Asset;
 use nna_domain::ports::AssetStore;
 use nna_embedded::SqliteStore;
 use serde_json::json;
@@ -25,7 +24,7 @@ async fn an_item_from_before_the_new_fields_loads_and_serves_unchanged() {
     let dir = tempfile::TempDir::new().unwrap();
     {
         let store = SqliteStore::open(dir.path().join("registry.sqlite3")).unwrap();
-        let legacy: Asset = serde_json::from_value(legacy_song(1)).unwrap();
+        let legacy = nna_domain::asset::Document::load(legacy_song(1)).unwrap();
         store.import(&legacy).await.unwrap();
     }
     let s = Server::start_in(dir, |_| {}).await;

@@ -128,10 +128,6 @@ impl Hfn {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    pub fn into_string(self) -> String {
-        self.0
-    }
 }
 
 /// What MFA and `nna_address` lookups match: the numeric form, `3.004.004.001`, of either
@@ -148,10 +144,6 @@ impl Mfa {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
     }
 }
 

@@ -6,8 +6,9 @@ use std::fmt;
 
 /// Why a field was refused. Serialized in `snake_case`; these strings are part of the API contract
 /// and must not change once shipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::IntoStaticStr, strum::Display)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     Required,
     InvalidType,
@@ -44,44 +45,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Required => "required",
-            Self::InvalidType => "invalid_type",
-            Self::TooLong => "too_long",
-            Self::TooManyItems => "too_many_items",
-            Self::OutOfRange => "out_of_range",
-            Self::InvalidFormat => "invalid_format",
-            Self::InvalidCharacters => "invalid_characters",
-            Self::InvalidChoice => "invalid_choice",
-            Self::InvalidUrl => "invalid_url",
-            Self::UnknownLayer => "unknown_layer",
-            Self::UnknownCategory => "unknown_category",
-            Self::UnknownSubcategory => "unknown_subcategory",
-            Self::MalformedJson => "malformed_json",
-            Self::TooDeep => "too_deep",
-            Self::TooLarge => "too_large",
-            Self::ComponentNotFound => "component_not_found",
-            Self::ComponentsNotAllowed => "components_not_allowed",
-            Self::ComponentCount => "component_count",
-            Self::ComponentLayer => "component_layer",
-            Self::DuplicateComponent => "duplicate_component",
-            Self::ImmutableField => "immutable_field",
-            Self::UnsupportedFileType => "unsupported_file_type",
-            Self::FileTooLarge => "file_too_large",
-            Self::EmptyFile => "empty_file",
-            Self::UploadNotFound => "upload_not_found",
-            Self::TwoFiles => "two_files",
-            Self::BatchTooLarge => "batch_too_large",
-            Self::InvalidCursor => "invalid_cursor",
-            Self::NotASong => "not_a_song",
-            Self::InvalidUtf8 => "invalid_utf8",
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -160,15 +124,9 @@ impl From<Vec<FieldError>> for Collector {
 }
 
 impl Collector {
-    /// Keeps the value, or records the error and yields `None`.
-    pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.0.push(e);
-                None
-            }
-        }
+    /// Keeps the value, or records the error (a nested parser's, all of them) and yields `None`.
+    pub fn take<T>(&mut self, result: Result<T, impl Into<Invalid>>) -> Option<T> {
+        result.map_err(|e| self.0.extend(e.into().0)).ok()
     }
 
     pub fn push(&mut self, e: FieldError) {
@@ -186,5 +144,20 @@ impl Collector {
 
     pub fn finish(self) -> Result<(), Invalid> {
         if self.0.is_empty() { Ok(()) } else { Err(Invalid(self.0)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode::*;
+
+    #[test]
+    fn a_codes_text_is_its_json() {
+        for code in [Required, TooManyItems, InvalidUrl, ComponentsNotAllowed, NotASong, InvalidUtf8, TwoFiles] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str(), "{code:?}");
+            assert_eq!(code.to_string(), code.as_str());
+        }
+        assert_eq!(NotASong.as_str(), "not_a_song");
+        assert_eq!(InvalidUtf8.as_str(), "invalid_utf8");
     }
 }

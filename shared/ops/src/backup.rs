@@ -14,6 +14,7 @@ use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use nna_domain::Asset;
+use nna_domain::asset::Document;
 use nna_domain::ports::{SequenceState, Unreadable};
 use nna_domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ const FORMAT: &str = "nna-registry-backup/1";
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 enum Line {
-    Asset(Box<Asset>),
+    Asset(Box<Document>),
     Sequence(SequenceState),
 }
 
@@ -81,16 +82,14 @@ fn write_line(out: &mut GzEncoder<Vec<u8>>, line: &Line) -> Result<(), OpsError>
 /// Exports every asset, then the numbering (read after the assets, so it covers every one).
 pub async fn backup(ops: &Ops, sweep: &Sweep, archive: &dyn Archive) -> Result<BackupReport, OpsError> {
     let (started_at, clock) = (Timestamp::now(), std::time::Instant::now());
-    ops.progress.begin("backup", ops.total().await);
     let out = Mutex::new(GzEncoder::new(Vec::new(), Compression::default()));
-    let sweep = sweep.read_only();
     let swept = sweep
-        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| {
+        .read_only()
+        .run(ops, "backup", |asset| {
             let out = &out;
-            async move { write_line(&mut lock(out), &Line::Asset(Box::new(asset))) }
+            async move { write_line(&mut lock(out), &Line::Asset(Box::new(Document::from(asset)))) }
         })
         .await?;
-    ops.progress.end();
     let sequences = ops.maintenance.sequences().await?;
     let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     for s in &sequences {
@@ -146,7 +145,7 @@ pub async fn load(archive: &dyn Archive) -> Result<Backup, OpsError> {
     for (n, line) in std::io::BufReader::new(flate2::read::GzDecoder::new(&data[..])).lines().enumerate() {
         let line = line.map_err(|e| damaged(format!("line {}: {e}", n + 1)))?;
         match serde_json::from_str(&line).map_err(|e| damaged(format!("line {}: {e}", n + 1)))? {
-            Line::Asset(a) => assets.push(*a),
+            Line::Asset(a) => assets.push(Asset::from(*a)),
             Line::Sequence(s) => sequences.push(s),
         }
     }

@@ -122,10 +122,8 @@ pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Resu
         }),
         names: Mutex::new(Names::default()),
     };
-    ops.progress.begin(if options.dry_run { "migrate (dry run)" } else { "migrate" }, ops.total().await);
-    let swept = sweep.run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| pass.item(asset)).await;
-    ops.progress.end();
-    let swept = swept?;
+    let swept =
+        sweep.run(ops, if options.dry_run { "migrate (dry run)" } else { "migrate" }, |asset| pass.item(asset)).await?;
     if !options.dry_run {
         // Finished: the next run reads everything again (and finds it done), so assets written
         // since by older clients are not skipped.
@@ -214,7 +212,11 @@ impl Pass<'_> {
             Migrated::Refused { reason, findings } => {
                 report.refused += 1;
                 note_findings(&mut report, asset, findings);
-                report.refusals.push(ItemProblem { id: asset.id.as_str().into(), name: asset.name.clone(), reason });
+                report.refusals.push(ItemProblem {
+                    id: asset.id.as_str().into(),
+                    name: asset.name().to_owned(),
+                    reason,
+                });
             }
             Migrated::Changed { .. } => {}
         }
@@ -261,6 +263,6 @@ fn flagged(asset: &Asset) -> bool {
 fn note_findings(report: &mut MigrationReport, asset: &Asset, findings: Vec<Finding>) {
     for finding in findings {
         *report.finding_counts.entry(finding.code).or_default() += 1;
-        report.findings.push(ItemFinding { id: asset.id.as_str().into(), name: asset.name.clone(), finding });
+        report.findings.push(ItemFinding { id: asset.id.as_str().into(), name: asset.name().to_owned(), finding });
     }
 }

@@ -26,7 +26,7 @@ pub(crate) struct Names(BTreeMap<String, Vec<Holder>>);
 impl Names {
     pub fn note(&mut self, asset: &Asset) {
         let holder = Holder { id: asset.id.as_str().to_owned(), created_at: asset.created_at };
-        self.0.entry(asset.hfn_key().into_string()).or_default().push(holder);
+        self.0.entry(asset.hfn_key().as_str().to_owned()).or_default().push(holder);
     }
 
     pub fn duplicates(self) -> Vec<Duplicate> {
@@ -157,8 +157,12 @@ async fn move_to(
         };
         match ops.maintenance.renumber(&current, plan).await {
             Ok(renamed) => {
-                let done =
-                    Renamed { id: id.as_str().into(), from: current.name, to: Some(renamed.name), problem: None };
+                let done = Renamed {
+                    id: id.as_str().into(),
+                    from: current.name().to_owned(),
+                    to: Some(renamed.name().to_owned()),
+                    problem: None,
+                };
                 return Ok(Ok(done));
             }
             Err(StoreError::Conflict) => continue,

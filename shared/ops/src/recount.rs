@@ -25,10 +25,9 @@ pub struct RecountReport {
 pub async fn recount(ops: &Ops, sweep: &Sweep) -> Result<RecountReport, OpsError> {
     let clock = std::time::Instant::now();
     let counts = Mutex::new(BTreeMap::<String, u64>::new());
-    ops.progress.begin("recount", ops.total().await);
     let swept = sweep
         .read_only()
-        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| {
+        .run(ops, "recount", |asset| {
             let counts = &counts;
             async move {
                 let mut counts = lock(counts);
@@ -38,9 +37,7 @@ pub async fn recount(ops: &Ops, sweep: &Sweep) -> Result<RecountReport, OpsError
                 Ok(())
             }
         })
-        .await;
-    ops.progress.end();
-    let swept = swept?;
+        .await?;
     let exact = counts.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let fixed = ops.maintenance.recount(&exact).await?;
     Ok(RecountReport {

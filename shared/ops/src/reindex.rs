@@ -21,17 +21,14 @@ pub struct ReindexReport {
 
 pub async fn reindex(ops: &Ops, sweep: &Sweep) -> Result<ReindexReport, OpsError> {
     let clock = std::time::Instant::now();
-    ops.progress.begin("reindex", ops.total().await);
     let swept = sweep
         .clone()
         .named(RUN)
-        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| async move {
+        .run(ops, "reindex", |asset| async move {
             ops.maintenance.reindex(&asset).await?;
             Ok(())
         })
-        .await;
-    ops.progress.end();
-    let swept = swept?;
+        .await?;
     // Finished: the next layout change reads everything again.
     ops.maintenance.clear_checkpoints(RUN).await?;
     let recount = recount(ops, sweep).await?;

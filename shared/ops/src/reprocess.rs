@@ -146,7 +146,7 @@ async fn settle(ops: &Ops, song: Asset, now: Timestamp, dry_run: bool) -> Result
     let title = song_title::of_asset(&song);
     let mut entry = SongReport {
         id: song.id.as_str().into(),
-        name: song.name.clone(),
+        name: song.name().to_owned(),
         song: title.as_ref().and_then(|t| t.song_name.clone()),
         artist: title.and_then(|t| t.artist_name),
         previous_failure: song.album_art.as_ref().and_then(|a| a.art()).and_then(|a| a.failure.clone()),

@@ -44,14 +44,7 @@ pub async fn rollback(ops: &Ops, sweep: &Sweep) -> Result<RollbackReport, OpsErr
     // From the first reverted item on, the migration's checkpoints no longer describe the table.
     ops.maintenance.clear_checkpoints(crate::runs::MIGRATE).await?;
     let report = Mutex::new(RollbackReport::default());
-    ops.progress.begin("rollback", ops.total().await);
-    let swept = sweep
-        .clone()
-        .named(RUN)
-        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| revert(ops, asset, &report))
-        .await;
-    ops.progress.end();
-    let swept = swept?;
+    let swept = sweep.clone().named(RUN).run(ops, "rollback", |asset| revert(ops, asset, &report)).await?;
     // Finished: a later rollback (after another migration) must read everything again.
     ops.maintenance.clear_checkpoints(RUN).await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -79,7 +72,8 @@ async fn revert(ops: &Ops, asset: Asset, report: &Mutex<RollbackReport>) -> Resu
         Rewritten::Written { before, with: (kept, edited_since), .. } => {
             report.reverted += 1;
             if edited_since {
-                let item = EditedItem { id: before.id.as_str().into(), name: before.name, kept_fields: kept };
+                let item =
+                    EditedItem { id: before.id.as_str().into(), name: before.name().to_owned(), kept_fields: kept };
                 report.edited_since.push(item);
             } else {
                 report.reverted_exactly += 1;
@@ -87,7 +81,8 @@ async fn revert(ops: &Ops, asset: Asset, report: &Mutex<RollbackReport>) -> Resu
         }
         Rewritten::Left { with: None, .. } => report.not_migrated += 1,
         Rewritten::Left { asset, with: Some(reason) } => {
-            let problem = crate::migrate::ItemProblem { id: asset.id.as_str().into(), name: asset.name, reason };
+            let problem =
+                crate::migrate::ItemProblem { id: asset.id.as_str().into(), name: asset.name().to_owned(), reason };
             report.refusals.push(problem);
         }
         Rewritten::Gone => {}

@@ -60,9 +60,8 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
     let report = Mutex::new(StatusReport::default());
     let names = Mutex::new(Names::default());
     let sweep = sweep.read_only();
-    ops.progress.begin("status", ops.total().await);
     let swept = sweep
-        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| {
+        .run(ops, "status", |asset| {
             let (report, names) = (&report, &names);
             async move {
                 lock(names).note(&asset);
@@ -82,9 +81,7 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
                 Ok(())
             }
         })
-        .await;
-    ops.progress.end();
-    let swept = swept?;
+        .await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.duplicate_names = names.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).duplicates();
     report.unreadable = swept.unreadable.into_iter().map(Into::into).collect();

@@ -6,8 +6,8 @@
 //! repeats at most that page on resume; the work per item must therefore be idempotent (the
 //! migration's mark, rollback's "not migrated", a backup's overwrite make it so).
 
-use crate::OpsError;
 use crate::progress::Progress;
+use crate::{Ops, OpsError};
 use futures::TryStreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use nna_domain::Asset;
@@ -68,13 +68,20 @@ impl Sweep {
     }
 
     /// Works `each` on every asset the store holds (and, on a resumed run, every asset after the
-    /// checkpoints). Stops at the first error `each` returns, checkpoints standing.
-    pub async fn run<F, Fut>(
-        &self,
-        store: &dyn Maintenance,
-        progress: &dyn Progress,
-        each: F,
-    ) -> Result<Swept, OpsError>
+    /// checkpoints), shown to the operator as `label`. Stops at the first error `each` returns,
+    /// checkpoints standing.
+    pub async fn run<F, Fut>(&self, ops: &Ops, label: &str, each: F) -> Result<Swept, OpsError>
+    where
+        F: Fn(Asset) -> Fut + Sync,
+        Fut: Future<Output = Result<(), OpsError>> + Send,
+    {
+        ops.progress.begin(label, ops.total().await);
+        let swept = self.pass(ops.maintenance.as_ref(), ops.progress.as_ref(), each).await;
+        ops.progress.end();
+        swept
+    }
+
+    async fn pass<F, Fut>(&self, store: &dyn Maintenance, progress: &dyn Progress, each: F) -> Result<Swept, OpsError>
     where
         F: Fn(Asset) -> Fut + Sync,
         Fut: Future<Output = Result<(), OpsError>> + Send,

@@ -56,9 +56,8 @@ pub async fn verify(ops: &Ops, sweep: &Sweep, backup: Option<Backup>) -> Result<
     let backup_assets = lock(&backed_up).len() as u64;
     let report = Mutex::new(VerifyReport { with_backup, backup_assets, ..Default::default() });
     let sweep = sweep.read_only();
-    ops.progress.begin("verify", ops.total().await);
     let swept = sweep
-        .run(ops.maintenance.as_ref(), ops.progress.as_ref(), |asset| {
+        .run(ops, "verify", |asset| {
             let (report, backed_up) = (&report, &backed_up);
             async move {
                 let before = lock(backed_up).remove(asset.id.as_str());
@@ -83,16 +82,14 @@ pub async fn verify(ops: &Ops, sweep: &Sweep, backup: Option<Backup>) -> Result<
                 if !discrepancies.is_empty() {
                     report.problems.push(ItemDiscrepancies {
                         id: asset.id.as_str().into(),
-                        name: asset.name.clone(),
+                        name: asset.name().to_owned(),
                         discrepancies,
                     });
                 }
                 Ok(())
             }
         })
-        .await;
-    ops.progress.end();
-    let swept = swept?;
+        .await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.missing = lock(&backed_up).keys().cloned().collect();
     report.missing.sort();

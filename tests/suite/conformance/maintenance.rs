@@ -58,7 +58,7 @@ async fn fill(a: &Adapters) -> Vec<Asset> {
     for seq in 1..=3 {
         let mut legacy = legacy_song(seq);
         legacy["id"] = Value::String(format!("6868865274bd8b06a2f91f{seq:02}"));
-        let legacy: Asset = serde_json::from_value(legacy).unwrap();
+        let legacy = nna_domain::asset::Document::load(legacy).unwrap();
         a.store.import(&legacy).await.unwrap();
         made.push(legacy);
     }
@@ -146,7 +146,7 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
     assert_eq!(a.maintenance.sequences().await.unwrap(), sequences);
     assert_eq!(a.maintenance.checkpoint("kept", 0).await.unwrap(), Some(Checkpoint::Done), "checkpoints survive");
     // Lookups, search and numbering work on the restored data.
-    let by_name = a.store.get(&AssetKey::parse(&victim.name).unwrap()).await.unwrap().unwrap();
+    let by_name = a.store.get(&AssetKey::parse(victim.name()).unwrap()).await.unwrap().unwrap();
     assert_eq!(by_name, *victim);
     let (_, page) = a.registry.search(&[("q".into(), "Song".into())]).await.unwrap();
     assert_eq!(page.items.len(), 4);
@@ -157,7 +157,7 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
         assert_eq!(a.index.count_postings(&term, 1000).await.unwrap(), listed, "{word}");
     }
     assert_eq!(
-        a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(kelly()))).await.unwrap().asset.name,
+        a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(kelly()))).await.unwrap().asset.name(),
         "L.CAS.ATL.005"
     );
 }

@@ -103,7 +103,7 @@ fn legacy() -> Vec<Asset> {
                 v["category"] = json!("HIP");
                 v["subcategory"] = json!("MOD");
             }
-            serde_json::from_value(v).unwrap()
+            nna_domain::asset::Document::load(v).unwrap()
         })
         .collect()
 }
@@ -133,7 +133,7 @@ fn brute_force(all: &[Asset], pairs: &[(String, String)]) -> (Vec<String>, u64) 
         hits.reverse();
     }
     let total = hits.len() as u64;
-    (hits.into_iter().skip(q.offset()).take(q.limit as usize).map(|(_, a)| a.name.clone()).collect(), total)
+    (hits.into_iter().skip(q.offset()).take(q.limit as usize).map(|(_, a)| a.name().to_owned()).collect(), total)
 }
 
 const QUERIES: [&[(&str, &str)]; 36] = [
@@ -203,14 +203,14 @@ async fn thirty_six_queries_agree_with_brute_force(a: Adapters) {
         let pairs = params(query);
         let (expected, total) = brute_force(&all, &pairs);
         let (_, page) = a.registry.search(&pairs).await.unwrap();
-        let got: Vec<String> = page.items.iter().map(|x| x.name.clone()).collect();
+        let got: Vec<String> = page.items.iter().map(|x| x.name().to_owned()).collect();
         assert_eq!(got, expected, "{query:?}");
         // Every total is exact up to 10,000 matches, whichever path answered.
         assert_eq!(page.total, Some(total), "{query:?}");
         let (_, walked_page) = tiny.search(&pairs).await.unwrap();
         assert_eq!(walked_page.total, Some(total), "by the walk: {query:?}");
         let (_, streamed_page) = streamed.search(&pairs).await.unwrap();
-        let got: Vec<String> = streamed_page.items.iter().map(|x| x.name.clone()).collect();
+        let got: Vec<String> = streamed_page.items.iter().map(|x| x.name().to_owned()).collect();
         assert_eq!((got, streamed_page.total), (expected.clone(), Some(total)), "streamed: {query:?}");
         let q = SearchQuery::parse(&pairs).unwrap();
         if q.page == 1 {
@@ -240,7 +240,7 @@ async fn follow(registry: &nna_domain::Registry, pairs: &[(String, String)]) -> 
         let mut paged = pairs.to_vec();
         paged.extend(cursor.iter().map(|c| ("cursor".to_owned(), c.clone())));
         let (_, page) = registry.search(&paged).await.unwrap();
-        names.extend(page.items.iter().map(|x| x.name.clone()));
+        names.extend(page.items.iter().map(|x| x.name().to_owned()));
         match page.next_cursor {
             Some(c) => cursor = Some(c),
             None => break,
@@ -259,7 +259,15 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     let names = |q: &'static str| {
         let registry = a.registry.clone();
         async move {
-            registry.search(&params(&[("q", q)])).await.unwrap().1.items.into_iter().map(|x| x.name).collect::<Vec<_>>()
+            registry
+                .search(&params(&[("q", q)]))
+                .await
+                .unwrap()
+                .1
+                .items
+                .iter()
+                .map(|x| x.name().to_owned())
+                .collect::<Vec<_>>()
         }
     };
     let posted = |term: IndexTerm| {

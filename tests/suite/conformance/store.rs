@@ -2,7 +2,7 @@ use super::adapters::Adapters;
 use super::for_both;
 use crate::support::{asset_in, kelly, legacy_song};
 use futures::future::join_all;
-use nna_domain::asset::Deletion;
+use nna_domain::asset::{Deletion, Document, Naming};
 use nna_domain::input::EditMode;
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::{Address, Asset, AssetId, AssetKey, RegistryError, Timestamp};
@@ -53,10 +53,10 @@ async fn create(a: &Adapters, body: Value) -> Asset {
 
 async fn numbers_start_at_one_per_subcategory(a: Adapters) {
     let names = [
-        create(&a, kelly()).await.name,
-        create(&a, kelly()).await.name,
-        create(&a, asset_in("L", "Casual", "Denim")).await.name,
-        create(&a, kelly()).await.name,
+        create(&a, kelly()).await.name().to_owned(),
+        create(&a, kelly()).await.name().to_owned(),
+        create(&a, asset_in("L", "Casual", "Denim")).await.name().to_owned(),
+        create(&a, kelly()).await.name().to_owned(),
     ];
     assert_eq!(names, ["L.CAS.ATL.001", "L.CAS.ATL.002", "L.CAS.DNM.001", "L.CAS.ATL.003"]);
 }
@@ -65,7 +65,7 @@ async fn fifty_concurrent_creates_are_consecutive(a: Adapters) {
     let body = obj(kelly());
     let created =
         join_all((0..50).map(|_| a.registry.create(crate::support::auth::admin(), nna_tests::request(&body)))).await;
-    let mut names: Vec<String> = created.into_iter().map(|r| r.unwrap().asset.name).collect();
+    let mut names: Vec<String> = created.into_iter().map(|r| r.unwrap().asset.name().to_owned()).collect();
     names.sort();
     let expected: Vec<String> = (1..=50).map(|n| format!("L.CAS.ATL.{n:03}")).collect();
     assert_eq!(names, expected);
@@ -123,7 +123,7 @@ async fn deletes_are_conditional_and_numbers_stay_used(a: Adapters) {
     a.store.delete(&made, &record(&made)).await.unwrap();
     assert!(a.store.get(&AssetKey::Id(made.id.clone())).await.unwrap().is_none());
     assert!(matches!(a.store.delete(&made, &record(&made)).await, Err(StoreError::Conflict)));
-    assert_eq!(create(&a, kelly()).await.name, "L.CAS.ATL.002");
+    assert_eq!(create(&a, kelly()).await.name(), "L.CAS.ATL.002");
     let kept = a.maintenance.deletions(None, 10).await.unwrap();
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!((kept[0].asset_id.clone(), kept[0].name.as_str()), (made.id.clone(), "L.CAS.ATL.001"));
@@ -138,40 +138,40 @@ async fn deletes_leave_no_composite_pointing_nowhere(a: Adapters) {
     let look = create(&a, kelly()).await;
     let composite = create(
         &a,
-        json!({"layer": "C", "category": "Full_Composites", "subcategory": "Pop", "components": [star.nna_address, look.name]}),
+        json!({"layer": "C", "category": "Full_Composites", "subcategory": "Pop", "components": [star.naming.nna_address(), look.name()]}),
     )
     .await;
     let admin = crate::support::auth::as_admin();
-    match a.registry.delete(admin, &star.name, false).await {
-        Err(RegistryError::ComponentInUse(names)) => assert_eq!(names, std::slice::from_ref(&composite.name)),
+    match a.registry.delete(admin, star.name(), false).await {
+        Err(RegistryError::ComponentInUse(names)) => assert_eq!(names, std::slice::from_ref(&composite.name())),
         other => panic!("expected component_in_use, got {other:?}"),
     }
-    assert!(a.registry.get(&star.name).await.is_ok(), "the refused delete changed nothing");
+    assert!(a.registry.get(star.name()).await.is_ok(), "the refused delete changed nothing");
     assert!(a.maintenance.deletions(None, 10).await.unwrap().is_empty());
 
-    let gone = a.registry.delete(admin, &star.name, true).await.unwrap();
-    assert_eq!(gone.record.broken_composites, std::slice::from_ref(&composite.name));
+    let gone = a.registry.delete(admin, star.name(), true).await.unwrap();
+    assert_eq!(gone.record.broken_composites, std::slice::from_ref(&composite.name()));
     assert_eq!(gone.record.deleted_by, "admin@tests.nna");
     let marked = a.registry.get(composite.id.as_str()).await.unwrap();
-    assert_eq!(marked.extra.get(BROKEN_COMPONENTS), Some(&json!([star.nna_address])));
+    assert_eq!(marked.extra.get(BROKEN_COMPONENTS), Some(&json!([star.naming.nna_address()])));
     assert_eq!(a.maintenance.deletions(None, 10).await.unwrap(), std::slice::from_ref(&gone.record));
     // The composite itself, and an asset nothing lists, go without force.
     a.registry.delete(admin, composite.id.as_str(), false).await.unwrap();
-    a.registry.delete(admin, &look.name, false).await.unwrap();
+    a.registry.delete(admin, look.name(), false).await.unwrap();
     assert_eq!(a.maintenance.deletions(None, 10).await.unwrap().len(), 3);
 }
 
 async fn a_legacy_item_loads_and_holds_its_number(a: Adapters) {
-    let legacy: Asset = serde_json::from_value(legacy_song(5)).unwrap();
+    let legacy = Document::load(legacy_song(5)).unwrap();
     a.store.import(&legacy).await.unwrap();
     for key in ["6868865274bd8b06a2f91f0c", "G.HIP.MOD.005", "1.003.003.005", "G.003.003.005"] {
         let got = a.registry.get(key).await.unwrap();
-        let mut json = serde_json::to_value(&got).unwrap();
+        let mut json = serde_json::to_value(Document::of(&got)).unwrap();
         json.as_object_mut().unwrap().remove("revision");
         assert_eq!(json, legacy_song(5), "{key}");
     }
     let next = create(&a, json!({"layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop"})).await;
-    assert_eq!(next.name, "G.HIP.MOD.006", "the sequence moved past the imported number");
+    assert_eq!(next.name(), "G.HIP.MOD.006", "the sequence moved past the imported number");
     let page = a.registry.search(&[("category".into(), "Hip_Hop".into())]).await.unwrap().1;
     assert_eq!((page.total, page.items.len()), (Some(2), 2));
 }
@@ -188,9 +188,7 @@ fn plan_at(place: &str, template: &Asset, requires: Vec<AssetId>) -> CreatePlan 
             let mut a = template.clone();
             a.id = AssetId::generate();
             a.place = nna_domain::asset::Place::of(address.path);
-            a.name = address.hfn();
-            a.nna_address = address.nna_address();
-            a.mfa = Some(address.mfa());
+            a.naming = Naming::given(&address, "");
             a
         }),
         idempotency: None,
@@ -207,13 +205,13 @@ async fn a_vanished_component_refuses_the_create(a: Adapters) {
         .create(
             crate::support::auth::admin(),
             nna_tests::request(&obj(
-                json!({"layer": "C", "category": "FUL", "subcategory": "POP", "components": [look.name, star.name]}),
+                json!({"layer": "C", "category": "FUL", "subcategory": "POP", "components": [look.name(), star.name()]}),
             )),
         )
         .await
         .unwrap()
         .asset;
-    assert_eq!(ok.name, "C.FUL.POP.001:L.004.004.001:S.001.001.001", "the refused create used no number");
+    assert_eq!(ok.name(), "C.FUL.POP.001:L.004.004.001:S.001.001.001", "the refused create used no number");
 }
 
 /// Concurrent creates may share a transaction (the embedded store's group commit): one refused
@@ -227,7 +225,7 @@ async fn refused_creates_among_concurrent_ones_use_no_number(a: Adapters) {
     let mut names = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
         match r {
-            Ok(asset) => names.push(asset.name),
+            Ok(asset) => names.push(asset.name().to_owned()),
             Err(StoreError::MissingComponent(_)) if i.is_multiple_of(4) => {}
             other => panic!("create {i}: {other:?}"),
         }
@@ -266,7 +264,7 @@ async fn listings_order_filter_and_count(a: Adapters) {
         let registry = a.registry.clone();
         async move {
             let (_, page) = registry.search(&params).await.unwrap();
-            (page.items.into_iter().map(|x| x.name).collect::<Vec<_>>(), page.total.unwrap())
+            (page.items.iter().map(|x| x.name().to_owned()).collect::<Vec<_>>(), page.total.unwrap())
         }
     };
     let all = ["L.CAS.ATL.001", "G.POP.BAS.001", "S.POP.BAS.001", "L.CAS.DNM.001", "L.CAS.ATL.002", "G.RCK.BAS.001"];

@@ -50,7 +50,7 @@ async fn migrate_then_verify_passes_and_a_second_run_changes_nothing(a: Adapters
     assert!(report.findings.iter().any(|f| f.name.starts_with("G.undefined") && f.finding.proposed_fix.is_some()));
     assert!(!report.duplicate_names.is_empty(), "duplicate numbers are listed, not renamed");
     for asset in assets(&a).await.values() {
-        assert!(asset.creator_description.as_ref().is_none_or(|w| w.as_str() != asset.name), "{}", asset.name);
+        assert!(asset.creator_description.as_ref().is_none_or(|w| w.as_str() != asset.name()), "{}", asset.name());
     }
 
     let checked = verify::verify(&o, &sweep(), Some(backup::load(&archive(&a, "pre")).await.unwrap())).await.unwrap();
@@ -155,7 +155,7 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         let to = renamed.to.as_deref().unwrap_or_else(|| panic!("{renamed:?}"));
         let holder = shared.iter().find(|d| d.ids.contains(&renamed.id)).unwrap();
         let asset = a.store.get(&AssetKey::Id(AssetId::parse(&renamed.id).unwrap())).await.unwrap().unwrap();
-        assert_eq!((asset.name.as_str(), asset.extra.get("renamedFrom")), (to, Some(&json!(renamed.from))));
+        assert_eq!((asset.name(), asset.extra.get("renamedFrom")), (to, Some(&json!(renamed.from))));
         let (path, number) = to.rsplit_once('.').unwrap();
         let last = before.iter().find(|s| s.path == path).map_or(0, |s| s.last);
         assert!(number.parse::<u32>().unwrap() > last, "{to}: a number never given before");

@@ -124,9 +124,9 @@ async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
     expected.sort_by(|x, y| x.path.cmp(&y.path));
     assert_eq!(restored, expected);
     // Lookups are rebuilt with it: the stray name is free, restored names resolve.
-    assert!(a.store.get(&AssetKey::Hfn(stray.hfn_key())).await.unwrap().is_none());
+    assert!(a.store.get(&AssetKey::Hfn(stray.hfn_key().clone())).await.unwrap().is_none());
     let some = all.values().next().unwrap();
-    assert_eq!(a.store.get(&AssetKey::Hfn(some.hfn_key())).await.unwrap().map(|x| x.id), Some(some.id.clone()));
+    assert_eq!(a.store.get(&AssetKey::Hfn(some.hfn_key().clone())).await.unwrap().map(|x| x.id), Some(some.id.clone()));
 }
 
 async fn songs_without_art_get_jobs_and_a_line_each(a: Adapters) {

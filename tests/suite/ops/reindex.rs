@@ -55,7 +55,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
     for q in &queries {
         let (_, page) = registry.search(q).await.unwrap();
         assert_eq!(page.total, Some(page.items.len() as u64), "{q:?}");
-        expected.push(page.items.iter().map(|a| a.name.clone()).collect::<Vec<_>>());
+        expected.push(page.items.iter().map(|a| a.name().to_owned()).collect::<Vec<_>>());
     }
     back_to_the_earlier_layout(&aws).await;
     let (_, broken) = registry.search(&queries[0]).await.unwrap();
@@ -67,7 +67,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
     assert!(!report.recount.fixed.is_empty());
     for (q, names) in queries.iter().zip(&expected) {
         let (_, page) = registry.search(q).await.unwrap();
-        let got: Vec<String> = page.items.iter().map(|a| a.name.clone()).collect();
+        let got: Vec<String> = page.items.iter().map(|a| a.name().to_owned()).collect();
         assert_eq!((&got, page.total), (names, Some(names.len() as u64)), "{q:?}");
     }
     // Run again, it finds nothing to do.

@@ -223,20 +223,8 @@ impl Maintenance for DynamoStore {
     /// an earlier one's), on the revision read.
     async fn reindex(&self, asset: &Asset) -> Result<(), StoreError> {
         self.write_postings(&super::item::place_posting_key(asset).into_iter().collect::<Vec<_>>(), &[]).await?;
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(super::item::to_item(asset)?))
-            .condition_expression(super::at_revision(asset.revision))
-            .expression_attribute_values(":r", number(asset.revision))
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(()),
-            Err(e) if super::conditional_failed(&e) => Ok(()),
-            Err(e) => Err(store_error(e)),
-        }
+        // Written since: the writer's layout is this one already.
+        self.put_at(super::item::to_item(asset)?, asset.revision).await.map(drop)
     }
 
     async fn scan(
@@ -338,28 +326,16 @@ impl Maintenance for DynamoStore {
         item.insert("holder".into(), text(lock.holder.clone()));
         item.insert("expiresAt".into(), number(lock.expires_at.millis()));
         item.insert("doc".into(), text(doc));
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk) OR expiresAt < :now OR holder = :me")
-            .expression_attribute_values(":now", number(nna_domain::Timestamp::now().millis()))
-            .expression_attribute_values(":me", text(lock.holder.clone()))
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(None),
-            Err(e) if crate::errors::code(&e) == Some("ConditionalCheckFailedException") => {
-                let held = self.get_item(lock_key()).await?;
-                let held = held.as_ref().and_then(|i| string_attr(i, "doc")).and_then(|d| serde_json::from_str(d).ok());
-                // Let go of in between: try again once.
-                match held {
-                    Some(h) => Ok(Some(h)),
-                    None => Box::pin(self.take_lock(lock)).await,
-                }
-            }
-            Err(e) => Err(store_error(e)),
+        let free = "attribute_not_exists(pk) OR expiresAt < :now OR holder = :me";
+        let values = [(":now", number(nna_domain::Timestamp::now().millis())), (":me", text(lock.holder.clone()))];
+        if self.put_where(item, free, &values).await? {
+            return Ok(None);
+        }
+        let held = self.get_item(lock_key()).await?;
+        match held.as_ref().and_then(|i| string_attr(i, "doc")).and_then(|d| serde_json::from_str(d).ok()) {
+            Some(h) => Ok(Some(h)),
+            // Let go of in between: try again.
+            None => Box::pin(self.take_lock(lock)).await,
         }
     }
 

@@ -87,6 +87,30 @@ impl DynamoStore {
         Ok(out)
     }
 
+    /// Puts `item` where `condition` (with `values`) holds: `false` where it did not.
+    async fn put_where(
+        &self,
+        item: Item,
+        condition: &str,
+        values: &[(&str, AttributeValue)],
+    ) -> Result<bool, StoreError> {
+        let mut put =
+            self.client.put_item().table_name(&self.table).set_item(Some(item)).condition_expression(condition);
+        for (name, value) in values {
+            put = put.expression_attribute_values(*name, value.clone());
+        }
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if conditional_failed(&e) => Ok(false),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    /// Puts `item` if the stored one is still at `revision`.
+    async fn put_at(&self, item: Item, revision: u64) -> Result<bool, StoreError> {
+        self.put_where(item, at_revision(revision), &[(":r", number(revision))]).await
+    }
+
     async fn by_id(&self, id: &AssetId) -> Result<Option<Asset>, StoreError> {
         self.get_item(asset_key(id)).await?.map(from_item).transpose()
     }
@@ -130,6 +154,9 @@ fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
 
 /// The condition every edit and delete carries: the item exists at the revision that was read.
 /// Revision 0 also matches items from before revisions existed.
+/// The condition of a put that makes an item, never overwrites one.
+const ABSENT: &str = "attribute_not_exists(pk)";
+
 fn at_revision(expected: u64) -> &'static str {
     if expected == 0 {
         "attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :r)"
@@ -166,20 +193,9 @@ impl AssetStore for DynamoStore {
             removed.extend(was);
         }
         self.write_postings(&added, &[]).await?;
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(next)?))
-            .condition_expression(at_revision(current.revision))
-            .expression_attribute_values(":r", number(current.revision))
-            .send()
-            .await;
-        match put {
-            Ok(_) => {}
+        if !self.put_at(to_item(next)?, current.revision).await? {
             // The revision changed: read again and redo.
-            Err(e) if conditional_failed(&e) => return Err(StoreError::Conflict),
-            Err(e) => return Err(store_error(e)),
+            return Err(StoreError::Conflict);
         }
         self.write_postings(&[], &removed).await
     }
@@ -243,19 +259,7 @@ impl AssetStore for DynamoStore {
             claim.insert("assetId".into(), id.clone());
             // A name another item already holds stays with it: legacy duplicates are reported by
             // the migration, never resolved silently here.
-            let put = self
-                .client
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(claim))
-                .condition_expression("attribute_not_exists(pk)")
-                .send()
-                .await;
-            if let Err(e) = put
-                && !conditional_failed(&e)
-            {
-                return Err(store_error(e));
-            }
+            self.put_where(claim, ABSENT, &[]).await?;
         }
         if let Some(address) = asset.mfa_key().and_then(|m| Address::parse(m.as_str())) {
             let advanced = self

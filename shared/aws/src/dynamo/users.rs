@@ -27,19 +27,7 @@ impl UserStore for DynamoStore {
     async fn create_user(&self, user: &User) -> Result<(), StoreError> {
         let mut item: Item = serde_dynamo::to_item(user).map_err(|e| StoreError::Internal(e.to_string()))?;
         item.extend(key(&user.email));
-        match self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if conditional_failed(&e) => Err(StoreError::Conflict),
-            Err(e) => Err(store_error(e)),
-        }
+        if self.put_where(item, super::ABSENT, &[]).await? { Ok(()) } else { Err(StoreError::Conflict) }
     }
 
     async fn user(&self, email: &Email) -> Result<Option<User>, StoreError> {

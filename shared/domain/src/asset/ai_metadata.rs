@@ -71,16 +71,8 @@ impl AiMetadata {
         let confidence =
             present(obj, "confidence").and_then(|v| c.take(parse::number_in(v, &at("confidence"), 0.0, 1.0)));
         let generated_at = optional_timestamp(obj, "generatedAt", field, &mut c);
-        let input_context = match present(obj, "inputContext") {
-            Some(v) => match InputContext::parse(v, &at("inputContext")) {
-                Ok(ctx) => Some(ctx),
-                Err(e) => {
-                    e.errors().iter().cloned().for_each(|e| c.push(e));
-                    None
-                }
-            },
-            None => None,
-        };
+        let input_context =
+            present(obj, "inputContext").and_then(|v| c.take(InputContext::parse(v, &at("inputContext"))));
         let extra = c.take(extra_keys(obj, &KNOWN, field, AI_EXTRA_JSON_BYTES)).unwrap_or_default();
         c.finish()?;
         Ok(Self {

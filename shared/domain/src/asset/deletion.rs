@@ -35,8 +35,8 @@ impl Deletion {
     pub fn of(asset: &Asset, by: &str, at: Timestamp) -> Self {
         Self {
             asset_id: asset.id.clone(),
-            name: asset.name.clone(),
-            nna_address: asset.nna_address.clone(),
+            name: asset.name().to_owned(),
+            nna_address: asset.naming.nna_address().to_owned(),
             layer: asset.layer().to_string(),
             registered_by: asset.registered_by.clone(),
             deleted_by: by.to_owned(),

@@ -74,7 +74,7 @@ impl Asset {
             let created = out.get("createdAt").cloned().unwrap_or(Value::Null);
             out.insert("updatedAt".into(), created);
         }
-        serde_json::from_value(Value::Object(out)).map_err(|e| LegacyError { id, reason: e.to_string() })
+        super::Document::load(Value::Object(out)).map_err(|e| LegacyError { id, reason: e.to_string() })
     }
 }
 

@@ -1,17 +1,18 @@
-//! The asset record: what the store keeps and, with `_id` added, what the API returns. Field names
-//! are the old backend's (`name` is the HFN, `nna_address`, `gcpStorageUrl`) plus the seed's new
-//! ones. Items written before the new fields existed load and serve unchanged: every old field is
-//! optional, and keys we do not know are carried in `extra`.
+//! The asset as the domain works with it: its place resolved, its name and addresses with the keys
+//! lookups match, its status and metadata typed. The stores keep it as a [`Document`]; the API
+//! serves it as `nna-http`'s `AssetView`.
 
 mod ai_metadata;
 mod album_art;
 mod creator_description;
 mod deletion;
+mod document;
 mod fields;
 mod layer;
 mod legacy;
 mod migration_mark;
 mod music_metadata;
+mod naming;
 mod place;
 mod version;
 mod web_url;
@@ -22,11 +23,13 @@ pub use album_art::{
 };
 pub use creator_description::CreatorDescription;
 pub use deletion::Deletion;
+pub use document::{Document, StoredNaming, StoredPlace};
 pub use fields::{free_object, tags};
 pub use layer::{AssetStatus, Layer};
 pub use legacy::LegacyError;
 pub use migration_mark::{FieldChange, MigrationMark};
 pub use music_metadata::{MusicMetadata, SongData};
+pub use naming::Naming;
 pub use place::Place;
 pub use version::Version;
 pub use web_url::{check_web_url, web_url};
@@ -38,21 +41,19 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// An asset's fields, with its place `P` and naming `N` resolved and typed in the domain's [`Asset`],
+/// as stored in the [`Document`] the adapters keep. Legacy items may lack any of the optional fields.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Asset {
+pub struct Record<P, N> {
     pub id: AssetId,
     /// The layer and the category and subcategory names (`Casual`, `Athleisure`), as the frontend
-    /// reads them, with the taxonomy place they resolve to. Legacy items may hold codes; the
-    /// migration makes them canonical.
+    /// reads them (legacy items may hold codes, which the migration makes names).
     #[serde(flatten)]
-    pub place: Place,
-    /// The HFN; for composites the HFN, `:` and the component addresses.
-    pub name: String,
-    #[serde(rename = "nna_address")]
-    pub nna_address: String,
-    pub mfa: Option<String>,
+    pub place: P,
+    #[serde(flatten)]
+    pub naming: N,
     pub source: Option<String>,
     pub tags: Option<Vec<String>>,
     pub description: Option<String>,
@@ -79,21 +80,30 @@ pub struct Asset {
     /// Kept with the item (written in the same write); not shown to API clients.
     #[serde(rename = "_migration")]
     pub migration: Option<MigrationMark>,
-    /// Keys of legacy items we do not model (`__v`, `friendlyName`, …), kept and served as stored.
+    /// Keys of legacy items we do not model (`__v`, `friendlyName`, `brokenComponents`, …), kept
+    /// and served as stored.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+/// The asset as the domain works with it. Not serializable: the stores keep a [`Document`].
+pub type Asset = Record<Place, Naming>;
+
 impl Asset {
+    /// The HFN; for composites the HFN, `:` and the component addresses.
+    pub fn name(&self) -> &str {
+        self.naming.name()
+    }
+
     /// What HFN lookups match (`C.FUL.POP.125` for a composite).
-    pub fn hfn_key(&self) -> Hfn {
-        Hfn::of(&self.name)
+    pub fn hfn_key(&self) -> &Hfn {
+        self.naming.hfn()
     }
 
     /// What MFA and `nna_address` lookups match. `None` for broken legacy addresses such as
     /// `G.undefined.undefined.001`.
-    pub fn mfa_key(&self) -> Option<Mfa> {
-        self.mfa.as_deref().and_then(Mfa::of).or_else(|| Mfa::of(&self.nna_address))
+    pub fn mfa_key(&self) -> Option<&Mfa> {
+        self.naming.mfa()
     }
 
     pub fn is_song(&self) -> bool {
@@ -130,12 +140,12 @@ pub(crate) mod tests {
 
     #[test]
     fn a_legacy_item_loads_and_serializes_unchanged() {
-        let asset: Asset = serde_json::from_value(staging_song()).unwrap();
+        let asset = Document::load(staging_song()).unwrap();
         assert_eq!(asset.hfn_key().as_str(), "G.HIP.MOD.001");
-        assert_eq!(asset.mfa_key().as_ref().map(Mfa::as_str), Some("1.003.003.001"));
+        assert_eq!(asset.mfa_key().map(Mfa::as_str), Some("1.003.003.001"));
         assert_eq!(asset.placement().map(|p| p.code_path()).as_deref(), Some("G.HIP.MOD"));
         assert_eq!(asset.extra.keys().collect::<Vec<_>>(), ["__v"], "the place's keys are the place's alone");
-        let mut back = serde_json::to_value(&asset).unwrap();
+        let mut back = serde_json::to_value(Document::of(&asset)).unwrap();
         assert_eq!(back.as_object_mut().unwrap().remove("revision"), Some(json!(0)));
         assert_eq!(back, staging_song());
     }
@@ -146,7 +156,7 @@ pub(crate) mod tests {
         v["name"] = json!("G.undefined.undefined.001");
         v["nna_address"] = json!("G.undefined.undefined.001");
         v["albumArt"] = json!("https://is1-ssl.mzstatic.com/a/600x600bb.jpg");
-        let asset: Asset = serde_json::from_value(v).unwrap();
+        let asset = Document::load(v).unwrap();
         assert_eq!(asset.mfa_key(), None);
         assert!(matches!(asset.album_art, Some(AlbumArtField::LegacyUrl(_))));
     }

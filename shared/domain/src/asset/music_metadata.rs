@@ -63,16 +63,8 @@ impl MusicMetadata {
             };
             c.take(parse::text_list(&list, &at("genre"), GENRES, GENRE_CHARS))
         });
-        let extracted_song_data = match present(obj, "extractedSongData") {
-            Some(v) => match SongData::parse(v, &at("extractedSongData")) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    e.errors().iter().cloned().for_each(|e| c.push(e));
-                    None
-                }
-            },
-            None => None,
-        };
+        let extracted_song_data =
+            present(obj, "extractedSongData").and_then(|v| c.take(SongData::parse(v, &at("extractedSongData"))));
         let extra = c.take(extra_keys(obj, &KNOWN, field, FREE_JSON_BYTES)).unwrap_or_default();
         c.finish()?;
         Ok(Self { bpm, key, duration, genre, extracted_song_data, extra })

@@ -1,10 +1,9 @@
-//! Where an asset sits. The stored document keeps its layer and the category and subcategory names
-//! the frontend reads; `Place` holds them together with what they resolve to in taxonomy v1.3,
-//! worked out once when the asset is made or read, so no consumer resolves them again.
+//! Where an asset sits: its layer and the category and subcategory names the frontend reads, as
+//! stored, with what they resolve to in taxonomy v1.3, worked out once when the asset is made or
+//! read, so no consumer resolves them again.
 
 use super::Layer;
 use crate::taxonomy::{TaxonomyPath, taxonomy};
-use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone)]
 pub struct Place {
@@ -48,6 +47,14 @@ impl Place {
     pub fn path(&self) -> Option<TaxonomyPath> {
         self.path
     }
+
+    pub(crate) fn into_stored(self) -> super::StoredPlace {
+        super::StoredPlace {
+            layer: self.layer.as_str().to_owned(),
+            category: self.category,
+            subcategory: self.subcategory,
+        }
+    }
 }
 
 /// Two places are the same when they are stored the same (what they resolve to follows).
@@ -57,44 +64,17 @@ impl PartialEq for Place {
     }
 }
 
-/// The three keys as the document holds them.
-#[derive(Serialize, Deserialize)]
-struct Stored<L, S> {
-    layer: L,
-    category: S,
-    subcategory: S,
-}
-
-impl Serialize for Place {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Stored { layer: &self.layer, category: self.category.as_str(), subcategory: self.subcategory.as_str() }
-            .serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Place {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let Stored { layer, category, subcategory } = Stored::<Layer, String>::deserialize(d)?;
-        Ok(Self::stored(layer, category, subcategory))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn resolved_once_and_written_back_as_read() {
-        let place: Place =
-            serde_json::from_value(json!({"layer": "L", "category": "CAS", "subcategory": "004"})).unwrap();
+        let place = Place::stored(Layer::read("L".into()), "CAS".into(), "004".into());
         assert_eq!(place.path().map(|p| p.code_path()).as_deref(), Some("L.CAS.ATL"));
-        assert_eq!(
-            serde_json::to_value(&place).unwrap(),
-            json!({"layer": "L", "category": "CAS", "subcategory": "004"})
-        );
-        let broken: Place =
-            serde_json::from_value(json!({"layer": "G", "category": "undefined", "subcategory": "undefined"})).unwrap();
+        let stored = place.clone().into_stored();
+        assert_eq!([stored.layer, stored.category, stored.subcategory], ["L", "CAS", "004"]);
+        let broken = Place::stored(Layer::read("G".into()), "undefined".into(), "undefined".into());
         assert!(broken.path().is_none());
         let canonical = Place::of(place.path().unwrap());
         assert_eq!((canonical.category(), canonical.subcategory()), ("Casual", "Athleisure"));

@@ -107,12 +107,10 @@ impl NewAsset {
         let rights = object("rights", &mut c);
         let metadata = object("metadata", &mut c);
         let creator_description = c.take(creator_description(body)).flatten();
-        let album_art =
-            present(body, "albumArt").and_then(|v| take_all(&mut c, AlbumArt::from_input(v, "albumArt"))).flatten();
-        let ai_metadata =
-            present(body, "aiMetadata").and_then(|v| take_all(&mut c, AiMetadata::from_input(v, "aiMetadata")));
-        let mut music_metadata = present(body, "musicMetadata")
-            .and_then(|v| take_all(&mut c, MusicMetadata::from_input(v, "musicMetadata")));
+        let album_art = present(body, "albumArt").and_then(|v| c.take(AlbumArt::from_input(v, "albumArt"))).flatten();
+        let ai_metadata = present(body, "aiMetadata").and_then(|v| c.take(AiMetadata::from_input(v, "aiMetadata")));
+        let mut music_metadata =
+            present(body, "musicMetadata").and_then(|v| c.take(MusicMetadata::from_input(v, "musicMetadata")));
         if let (Some(LayerCode::G), Some(ai)) = (path.map(|p| p.layer_code()), &ai_metadata) {
             music_metadata = MusicMetadata::with_facts_from(music_metadata, ai);
         }
@@ -140,16 +138,6 @@ impl NewAsset {
             registered_by,
             upload_key,
         })
-    }
-}
-
-fn take_all<T>(c: &mut Collector, r: Result<T, Invalid>) -> Option<T> {
-    match r {
-        Ok(v) => Some(v),
-        Err(e) => {
-            e.errors().iter().cloned().for_each(|e| c.push(e));
-            None
-        }
     }
 }
 

@@ -180,10 +180,10 @@ impl EditAsset {
             }
         }
         if let Some(v) = sent("aiMetadata", json_of(&current.ai_metadata), &mut c) {
-            next.ai_metadata = optional_all(&v, |v| AiMetadata::from_input(v, "aiMetadata"), &mut c);
+            next.ai_metadata = optional(&v, |v| AiMetadata::from_input(v, "aiMetadata"), &mut c);
         }
         if let Some(v) = sent("musicMetadata", json_of(&current.music_metadata), &mut c) {
-            next.music_metadata = optional_all(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
+            next.music_metadata = optional(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
         }
         if next.is_song()
             && self.sends("aiMetadata")
@@ -196,7 +196,7 @@ impl EditAsset {
         // was read) is the same art, not new art to fetch.
         let shown = |v: &Value| v.as_str().is_some_and(|u| current.album_art.as_ref().is_some_and(|a| a.shows(u)));
         if let Some(v) = sent("albumArt", json_of(&current_art), &mut c).filter(|v| !shown(v)) {
-            next.album_art = optional_all(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
+            next.album_art = optional(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
                 .flatten()
                 .map(|art| AlbumArtField::Art(keep_processing(current_art, art)));
         }
@@ -228,21 +228,12 @@ fn json_of<T: Serialize>(v: &T) -> Value {
 }
 
 /// `null` clears the field; anything else must parse.
-fn optional<T>(v: &Value, parse: impl FnOnce(&Value) -> Result<T, FieldError>, c: &mut Collector) -> Option<T> {
+fn optional<T, E: Into<Invalid>>(
+    v: &Value,
+    parse: impl FnOnce(&Value) -> Result<T, E>,
+    c: &mut Collector,
+) -> Option<T> {
     if v.is_null() { None } else { c.take(parse(v)) }
-}
-
-fn optional_all<T>(v: &Value, parse: impl FnOnce(&Value) -> Result<T, Invalid>, c: &mut Collector) -> Option<T> {
-    if v.is_null() {
-        return None;
-    }
-    match parse(v) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            e.errors().iter().cloned().for_each(|e| c.push(e));
-            None
-        }
-    }
 }
 
 /// RFC 7396 JSON merge patch.
@@ -287,8 +278,8 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
             || (subcategory.is_some()
                 && category.and_then(|c| c.find_subcategory(s)).map(|x| x.number) == subcategory.map(|x| x.number))
     };
-    let same_name = |s: &str| Hfn::of(s) == current.hfn_key();
-    let same_address = |s: &str| Mfa::of(s).is_some_and(|m| Some(m) == current.mfa_key());
+    let same_name = |s: &str| &Hfn::of(s) == current.hfn_key();
+    let same_address = |s: &str| Mfa::of(s).is_some_and(|m| Some(&m) == current.mfa_key());
     let same_id = |s: &str| s == current.id.as_str();
     // Who registered an asset decides who may edit it, so it is not an editable field.
     let same_owner =

@@ -45,9 +45,9 @@ pub fn names_asset(asset: &Asset, text: &str) -> bool {
     if text.is_empty() || text.contains(char::is_whitespace) {
         return false;
     }
-    text.eq_ignore_ascii_case(asset.name.trim())
-        || Hfn::of(text) == asset.hfn_key()
-        || Mfa::of(text).is_some_and(|n| Some(n) == asset.mfa_key())
+    text.eq_ignore_ascii_case(asset.name().trim())
+        || &Hfn::of(text) == asset.hfn_key()
+        || Mfa::of(text).is_some_and(|n| Some(&n) == asset.mfa_key())
 }
 
 /// `Asset <temporary name> (<layer>.<category>.<subcategory>)`, as the frontend makes it.
@@ -67,7 +67,7 @@ mod tests {
     use serde_json::json;
 
     fn song() -> Asset {
-        serde_json::from_value(json!({"id": "a1", "layer": "G", "category": "Pop", "subcategory": "Base",
+        crate::asset::Document::load(json!({"id": "a1", "layer": "G", "category": "Pop", "subcategory": "Base",
             "name": "G.POP.BAS.007", "nna_address": "G.001.001.007", "mfa": "1.001.001.007",
             "createdAt": "2025-07-05T01:53:38.417Z", "updatedAt": "2025-07-05T01:53:38.417Z"}))
         .unwrap()

@@ -72,7 +72,7 @@ pub enum Migrated {
 }
 
 fn document(asset: &Asset) -> Result<Map<String, Value>, String> {
-    match serde_json::to_value(asset) {
+    match serde_json::to_value(crate::asset::Document::of(asset)) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err("an asset is not a JSON object".into()),
         Err(e) => Err(e.to_string()),
@@ -109,7 +109,7 @@ pub fn migrate(asset: &Asset, now: Timestamp) -> Migrated {
         Ok(m) => doc.insert("_migration".into(), m),
         Err(e) => return Migrated::Refused { reason: e.to_string(), findings: applied.findings },
     };
-    match serde_json::from_value::<Asset>(Value::Object(doc)) {
+    match crate::asset::Document::load(Value::Object(doc)) {
         Ok(next) => Migrated::Changed {
             next: Box::new(next),
             rules: applied.rules,
@@ -143,13 +143,10 @@ pub const RENAMED_FROM: &str = "renamedFrom";
 /// follow the new address; the old name is kept in `renamedFrom`.
 pub fn renumbered(asset: &Asset, address: &crate::Address) -> Asset {
     let mut next = asset.clone();
-    let components = asset.name.split_once(':').map(|(_, rest)| format!(":{rest}")).unwrap_or_default();
     next.place = crate::asset::Place::of(address.path);
-    next.name = format!("{}{components}", address.hfn());
-    next.nna_address = address.nna_address();
-    next.mfa = Some(address.mfa());
+    next.naming = crate::asset::Naming::given(address, asset.naming.parts());
     next.revision = asset.revision + 1;
-    next.extra.entry(RENAMED_FROM).or_insert_with(|| Value::String(asset.name.clone()));
+    next.extra.entry(RENAMED_FROM).or_insert_with(|| Value::String(asset.name().to_owned()));
     next
 }
 
@@ -197,7 +194,7 @@ pub fn rollback(asset: &Asset) -> RolledBack {
     let edited_since = asset.revision != mark.revision_before + 1;
     let revision = if edited_since { asset.revision + 1 } else { mark.revision_before };
     doc.insert("revision".into(), Value::from(revision));
-    match serde_json::from_value::<Asset>(Value::Object(doc)) {
+    match crate::asset::Document::load(Value::Object(doc)) {
         Ok(next) => RolledBack::Reverted { next: Box::new(next), kept, edited_since },
         Err(e) => RolledBack::Refused { reason: format!("the rolled-back item would not load: {e}") },
     }

@@ -39,8 +39,8 @@ fn text<'a>(doc: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
 
 /// The creator's words, from where the old backend left them; never the HFN.
 fn creator_description(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
-    let hfn = Some(asset.hfn_key()).filter(|_| looks_like_address(&asset.name));
-    let is_name = |s: &str| looks_like_address(s) || hfn.as_ref() == Some(&Hfn::of(s));
+    let hfn = Some(asset.hfn_key()).filter(|_| looks_like_address(asset.name()));
+    let is_name = |s: &str| looks_like_address(s) || hfn.as_ref() == Some(&&Hfn::of(s));
     if let Some(current) = asset.creator_description.as_ref().map(|d| d.as_str().to_owned()) {
         if !is_name(&current) {
             return;
@@ -165,11 +165,12 @@ fn album_art(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
 
 /// The numeric address where it is missing; broken names reported with what they should be.
 fn address(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
-    if asset.name.ends_with(':') && asset.layer().is(LayerCode::C) {
-        doc.insert("name".into(), Value::String(asset.name.trim_end_matches(':').to_owned()));
+    let (name, nna_address) = (asset.name(), asset.naming.nna_address());
+    if name.ends_with(':') && asset.layer().is(LayerCode::C) {
+        doc.insert("name".into(), Value::String(name.trim_end_matches(':').to_owned()));
         out.rules.push("composite_name_trimmed");
     }
-    match (asset.mfa.is_none(), Mfa::of(&asset.nna_address)) {
+    match (asset.naming.stored_mfa().is_none(), Mfa::of(nna_address)) {
         (true, Some(mfa)) => {
             doc.insert("mfa".into(), Value::String(mfa.to_string()));
             out.rules.push("mfa_added");
@@ -180,11 +181,10 @@ fn address(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
                 || "place it in the taxonomy by hand, then give it the next free number there".to_owned(),
                 |p| format!("give it the next free number in {}", p.code_path()),
             );
-            out.findings
-                .push(Finding::new("broken_address", format!("{} / {}", asset.name, asset.nna_address)).fix(fix));
+            out.findings.push(Finding::new("broken_address", format!("{name} / {nna_address}")).fix(fix));
         }
     }
-    if Address::parse(&asset.name).is_none() && Mfa::of(&asset.nna_address).is_some() {
-        out.findings.push(Finding::new("name_not_in_taxonomy", format!("{} names no live subcategory", asset.name)));
+    if Address::parse(name).is_none() && Mfa::of(nna_address).is_some() {
+        out.findings.push(Finding::new("name_not_in_taxonomy", format!("{name} names no live subcategory")));
     }
 }

@@ -1,10 +1,14 @@
 use super::*;
-use crate::asset::AlbumArtField;
 use crate::asset::tests::staging_song;
+use crate::asset::{AlbumArtField, Document};
 use serde_json::json;
 
 fn asset(v: Value) -> Asset {
-    serde_json::from_value(v).unwrap()
+    Document::load(v).unwrap()
+}
+
+fn stored(asset: &Asset) -> Value {
+    serde_json::to_value(Document::of(asset)).unwrap()
 }
 
 fn now() -> Timestamp {
@@ -40,7 +44,7 @@ fn the_staging_song_is_repaired_and_marked() {
     assert!(findings.is_empty(), "{findings:?}");
     assert!(art_job, "the song's art is queued");
     assert_eq!(next.creator_description.as_ref().map(|d| d.as_str()), Some("Anxiety by Doechii"));
-    let served = serde_json::to_value(&next).unwrap();
+    let served = stored(&next);
     assert_eq!(
         served["aiMetadata"],
         json!({"generatedBy": "Legacy", "generationStrategy": "pre-ai", "generatedAt": "2025-07-05T01:53:38.417Z"})
@@ -57,7 +61,7 @@ fn the_staging_song_is_repaired_and_marked() {
     assert_eq!(served["albumArt"]["sourceUrl"], "https://is1-ssl.mzstatic.com/image/thumb/a/600x600bb.jpg");
     // Untouched: the record's history and everything the migration does not own.
     for field in ["updatedAt", "createdAt", "__v", "friendlyName", "name", "nna_address", "tags", "description"] {
-        assert_eq!(served[field], serde_json::to_value(&before).unwrap()[field], "{field}");
+        assert_eq!(served[field], stored(&before)[field], "{field}");
     }
     assert_eq!(next.revision, before.revision + 1);
     let mark = next.migration.clone().unwrap();
@@ -104,10 +108,7 @@ fn defects_that_are_names_are_reported_not_renamed() {
     v["nna_address"] = json!("G.undefined.undefined.001");
     let before = asset(v);
     let (next, _, findings, _) = changed(migrate(&before, now()));
-    assert_eq!(
-        (next.name.as_str(), next.nna_address.as_str()),
-        ("G.undefined.undefined.001", "G.undefined.undefined.001")
-    );
+    assert_eq!((next.name(), next.naming.nna_address()), ("G.undefined.undefined.001", "G.undefined.undefined.001"));
     let broken = findings.iter().find(|f| f.code == "broken_address").unwrap();
     assert_eq!(broken.proposed_fix.as_deref(), Some("give it the next free number in G.HIP.MOD"));
 
@@ -129,7 +130,7 @@ fn codes_become_names_and_composite_names_lose_their_trailing_colon() {
     let composite = json!({"id": "c1", "layer": "C", "category": "Full", "subcategory": "Pop", "name": "C.FUL.POP.001:",
         "nna_address": "C.003.001.001", "components": [], "createdAt": "2025-07-05T01:53:38.417Z", "updatedAt": "2025-07-05T01:53:38.417Z"});
     let (next, rules, ..) = changed(migrate(&asset(composite), now()));
-    assert_eq!(next.name, "C.FUL.POP.001");
+    assert_eq!(next.name(), "C.FUL.POP.001");
     assert!(rules.contains(&"composite_name_trimmed"));
 }
 
@@ -152,7 +153,7 @@ fn rollback_restores_the_item_exactly_unless_someone_wrote_since() {
     match rollback(&migrated) {
         RolledBack::Reverted { next, kept, edited_since } => {
             assert_eq!((kept.len(), edited_since), (0, false));
-            assert_eq!(serde_json::to_value(&*next).unwrap(), serde_json::to_value(&before).unwrap());
+            assert_eq!(stored(&next), stored(&before));
         }
         other => panic!("{other:?}"),
     }
@@ -212,8 +213,8 @@ fn a_renumbered_asset_keeps_its_id_components_and_first_name() {
     let address = crate::Address::parse("C.FUL.POP.126").unwrap();
     let once = renumbered(&composite, &address);
     assert_eq!(once.id, composite.id);
-    assert_eq!(once.name, "C.FUL.POP.126:G.003.003.001:S.001.002.004");
-    assert_eq!((once.nna_address.as_str(), once.mfa.as_deref()), ("C.003.001.126", Some("9.003.001.126")));
+    assert_eq!(once.name(), "C.FUL.POP.126:G.003.003.001:S.001.002.004");
+    assert_eq!((once.naming.nna_address(), once.naming.stored_mfa()), ("C.003.001.126", Some("9.003.001.126")));
     assert_eq!(once.revision, composite.revision + 1);
     let twice = renumbered(&once, &crate::Address::parse("C.FUL.POP.127").unwrap());
     assert_eq!(twice.extra[RENAMED_FROM], json!("C.FUL.POP.125:G.003.003.001:S.001.002.004"));

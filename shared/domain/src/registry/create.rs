@@ -1,7 +1,7 @@
 use super::upload::StoredFile;
 use super::{Registry, RegistryError};
 use crate::address::Address;
-use crate::asset::{AlbumArtField, Asset, MusicMetadata, Place};
+use crate::asset::{AlbumArtField, Asset, MusicMetadata, Naming, Place};
 use crate::auth::Caller;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::id::AssetId;
@@ -75,12 +75,10 @@ impl Registry {
         let path = new.path;
         let mut template = template(new, id, file.as_ref().map(|f| f.url.clone()), &components);
         self.prepare_new_art(&mut template);
-        let component_tail: String = components.iter().map(|c| format!(":{}", c.nna_address)).collect();
+        let parts: String = components.iter().map(|c| format!(":{}", c.naming.nna_address())).collect();
         let build = move |address: Address| {
             let mut asset = template.clone();
-            asset.name = format!("{}{component_tail}", address.hfn());
-            asset.nna_address = address.nna_address();
-            asset.mfa = Some(address.mfa());
+            asset.naming = Naming::given(&address, &parts);
             asset
         };
         let requires: Vec<AssetId> = components.iter().map(|c| c.id.clone()).collect();
@@ -164,15 +162,13 @@ fn template(new: NewAsset, id: AssetId, file_url: Option<String>, components: &[
     let mut asset = Asset {
         id,
         place: Place::of(new.path),
-        name: String::new(),
-        nna_address: String::new(),
-        mfa: None,
+        naming: Naming::stored(String::new(), String::new(), None),
         source: new.source,
         tags: Some(new.tags.unwrap_or_default()),
         description: new.description,
         training_data: new.training_data.map(Value::Object),
         rights: new.rights.map(Value::Object),
-        components: Some(components.iter().map(|c| c.nna_address.clone()).collect()),
+        components: Some(components.iter().map(|c| c.naming.nna_address().to_owned()).collect()),
         gcp_storage_url: file_url,
         registered_by: new.registered_by,
         created_at: now,

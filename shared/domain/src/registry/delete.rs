@@ -37,13 +37,13 @@ impl Registry {
             by.check(&current)?;
             let users = self.composites_using(&current).await?;
             if !users.is_empty() && !force {
-                return Err(RegistryError::ComponentInUse(users.iter().map(|c| c.name.clone()).collect()));
+                return Err(RegistryError::ComponentInUse(users.iter().map(|c| c.name().to_owned()).collect()));
             }
             let mut record = Deletion::of(&current, by.caller.email.as_str(), Timestamp::now());
             record.files = self.owned_files(&current).iter().map(|k| k.as_str().to_owned()).collect();
             for composite in &users {
                 self.mark_broken(by, composite, &current).await?;
-                record.broken_composites.push(composite.name.clone());
+                record.broken_composites.push(composite.name().to_owned());
             }
             match self.store.delete(&current, &record).await {
                 Ok(()) => {
@@ -73,7 +73,7 @@ impl Registry {
             users.extend(
                 got.assets
                     .iter()
-                    .filter(|c| c.components.iter().flatten().any(|p| Mfa::of(p).as_ref() == Some(&address)))
+                    .filter(|c| c.components.iter().flatten().any(|p| Mfa::of(p).as_ref() == Some(address)))
                     .cloned(),
             );
             after = got.assets.last().map(|a| position(a, Order::Created));
@@ -84,7 +84,7 @@ impl Registry {
     }
 
     async fn mark_broken(&self, by: Requester<'_>, composite: &Asset, gone: &Asset) -> Result<(), RegistryError> {
-        let address = Value::String(gone.nna_address.clone());
+        let address = Value::String(gone.naming.nna_address().to_owned());
         // The admin's own If-Match was for the deleted asset, not for its composites.
         let as_admin = Requester::new(by.caller);
         self.modify(as_admin, composite.id.as_str(), |current| {

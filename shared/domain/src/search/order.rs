@@ -41,7 +41,7 @@ fn created(asset: &Asset) -> String {
 /// An HFN already begins with its subcategory; any other name is put after `<place>.!`, which
 /// sorts before the place's numbered names.
 fn name_in_place(asset: &Asset) -> String {
-    let hfn = asset.hfn_key().into_string();
+    let hfn = asset.hfn_key().as_str().to_owned();
     let Some(deepest) = super::Place::of(asset).pop() else { return hfn };
     let numbered = deepest.level == super::Level::Subcategory
         && hfn.strip_prefix(deepest.value.as_str()).is_some_and(|rest| rest.starts_with('.'));
@@ -64,8 +64,10 @@ mod tests {
     use serde_json::json;
 
     fn asset(layer: &str, category: &str, subcategory: &str, name: &str) -> Asset {
-        serde_json::from_value(json!({"id": "a1", "layer": layer, "category": category, "subcategory": subcategory,
-            "name": name, "nna_address": "", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}))
+        crate::asset::Document::load(
+            json!({"id": "a1", "layer": layer, "category": category, "subcategory": subcategory,
+            "name": name, "nna_address": "", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}),
+        )
         .unwrap()
     }
 

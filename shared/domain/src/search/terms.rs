@@ -190,7 +190,7 @@ pub fn searchable_texts(asset: &Asset) -> Vec<(Field, &str)> {
         );
     }
     out.extend(asset.tags.iter().flatten().map(|t| (Field::Tags, t.as_str())));
-    out.push((Field::Name, asset.name.split(':').next().unwrap_or("")));
+    out.push((Field::Name, asset.name().split(':').next().unwrap_or("")));
     if let Some(d) = &asset.description {
         out.push((Field::Description, d.as_str()));
     }
@@ -208,7 +208,7 @@ mod tests {
         for (k, val) in extra.as_object().unwrap() {
             v[k] = val.clone();
         }
-        serde_json::from_value(v).unwrap()
+        crate::asset::Document::load(v).unwrap()
     }
 
     #[test]

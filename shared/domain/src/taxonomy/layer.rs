@@ -4,8 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
 pub enum LayerCode {
-    G,
+    G = 1,
     S,
     L,
     M,
@@ -17,57 +18,28 @@ pub enum LayerCode {
     R,
 }
 
+/// The letters in number order.
+const LETTERS: &str = "GSLMWBPTCR";
+
 impl LayerCode {
     pub const ALL: [LayerCode; 10] =
         [Self::G, Self::S, Self::L, Self::M, Self::W, Self::B, Self::P, Self::T, Self::C, Self::R];
 
     pub fn number(self) -> u8 {
-        match self {
-            Self::G => 1,
-            Self::S => 2,
-            Self::L => 3,
-            Self::M => 4,
-            Self::W => 5,
-            Self::B => 6,
-            Self::P => 7,
-            Self::T => 8,
-            Self::C => 9,
-            Self::R => 10,
-        }
+        self as u8
     }
 
     pub fn from_number(n: u32) -> Option<Self> {
         Self::ALL.into_iter().find(|l| u32::from(l.number()) == n)
     }
 
-    pub fn letter(self) -> char {
-        match self {
-            Self::G => 'G',
-            Self::S => 'S',
-            Self::L => 'L',
-            Self::M => 'M',
-            Self::W => 'W',
-            Self::B => 'B',
-            Self::P => 'P',
-            Self::T => 'T',
-            Self::C => 'C',
-            Self::R => 'R',
-        }
+    pub fn as_str(self) -> &'static str {
+        let at = usize::from(self.number()) - 1;
+        &LETTERS[at..=at]
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::G => "G",
-            Self::S => "S",
-            Self::L => "L",
-            Self::M => "M",
-            Self::W => "W",
-            Self::B => "B",
-            Self::P => "P",
-            Self::T => "T",
-            Self::C => "C",
-            Self::R => "R",
-        }
+    pub fn letter(self) -> char {
+        char::from(LETTERS.as_bytes()[usize::from(self.number()) - 1])
     }
 
     /// The letter, either case.

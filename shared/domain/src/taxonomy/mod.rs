@@ -87,7 +87,7 @@ impl Taxonomy {
 
     pub fn layer(&self, code: LayerCode) -> &Layer {
         // `load` refuses data without all ten layers in `LayerCode::ALL` (declaration) order.
-        &self.layers[code as usize]
+        &self.layers[usize::from(code.number()) - 1]
     }
 
     pub fn subcategory_count(&self) -> usize {

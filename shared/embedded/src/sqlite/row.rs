@@ -2,6 +2,7 @@
 //! postings.
 
 use nna_domain::Asset;
+use nna_domain::asset::Document;
 use nna_domain::ports::StoreError;
 use nna_domain::search::{Order, index_terms, position};
 use rusqlite::ToSql;
@@ -31,8 +32,8 @@ impl Row {
         let placement = asset.placement();
         Ok(Self {
             id: asset.id.to_string(),
-            hfn: asset.hfn_key().into_string(),
-            mfa: asset.mfa_key().map(nna_domain::address::Mfa::into_string),
+            hfn: asset.hfn_key().as_str().to_owned(),
+            mfa: asset.mfa_key().map(|m| m.as_str().to_owned()),
             layer: asset.layer().to_string(),
             category_path: placement.map(|p| p.category_path()),
             subcategory_path: placement.map(|p| p.code_path()),
@@ -41,7 +42,7 @@ impl Row {
             pos_updated: position(asset, Order::Updated),
             pos_name: position(asset, Order::Name),
             pos_owner: position(asset, Order::Owner),
-            doc: serde_json::to_string(asset)
+            doc: serde_json::to_string(&Document::of(asset))
                 .map_err(|e| StoreError::Internal(format!("encoding asset {}: {e}", asset.id)))?,
             terms: index_terms(asset).into_iter().map(|t| t.as_str().to_owned()).collect(),
         })
@@ -71,5 +72,5 @@ pub(super) fn revision(r: u64) -> Result<i64, StoreError> {
 }
 
 pub(super) fn decode(id: &str, doc: &str) -> Result<Asset, StoreError> {
-    serde_json::from_str(doc).map_err(|e| StoreError::Corrupt { id: id.to_owned(), reason: e.to_string() })
+    Document::read(doc).map_err(|e| StoreError::Corrupt { id: id.to_owned(), reason: e.to_string() })
 }

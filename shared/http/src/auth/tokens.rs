@@ -50,12 +50,15 @@ struct Keys {
 }
 
 /// Why a token was not accepted (or could not be made), in this service's words: what a client
-/// is told never includes the JWT library's.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// is told never includes the JWT library's. Its reason is a short machine-readable word:
+/// `expired`, `bad_signature`, `wrong_audience`, …
+#[derive(Debug, thiserror::Error, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum TokenError {
     #[error("the token secret must have at least 32 bytes")]
     WeakSecret,
     #[error("the token could not be signed")]
+    #[strum(serialize = "signing_failed")]
     Signing,
     #[error("the token has expired; sign in again")]
     Expired,
@@ -78,21 +81,8 @@ pub enum TokenError {
 }
 
 impl TokenError {
-    /// A short machine-readable reason: `expired`, `bad_signature`, `wrong_audience`, …
     pub fn reason(&self) -> &'static str {
-        match self {
-            Self::WeakSecret => "weak_secret",
-            Self::Signing => "signing_failed",
-            Self::Expired => "expired",
-            Self::NotYetValid => "not_yet_valid",
-            Self::BadSignature => "bad_signature",
-            Self::WrongAudience => "wrong_audience",
-            Self::WrongIssuer => "wrong_issuer",
-            Self::WrongAlgorithm => "wrong_algorithm",
-            Self::MissingClaim(_) => "missing_claim",
-            Self::Malformed => "malformed",
-            Self::NoUser => "no_user",
-        }
+        self.into()
     }
 
     fn checking(e: &jsonwebtoken::errors::Error) -> Self {

@@ -208,7 +208,7 @@ pub(crate) async fn remove(
         deleted: true,
         id: &gone.asset.id,
         mongo_id: &gone.asset.id,
-        name: &gone.asset.name,
+        name: gone.asset.name(),
         record: &gone.record,
         files_pending: gone.files_pending,
     };
