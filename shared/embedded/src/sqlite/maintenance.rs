@@ -31,8 +31,7 @@ impl Maintenance for SqliteStore {
     ) -> Result<ScanPage, StoreError> {
         let after = after.unwrap_or("").to_owned();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.blocking(move |inner| {
-            inner.read(|conn| {
+        self.reading(move |conn| {
                 let mut stmt = conn
                     .prepare_cached(
                         "SELECT id, doc FROM assets WHERE unicode(substr(id, -1)) % ?1 = ?2 AND id > ?3 ORDER BY id LIMIT ?4",
@@ -55,53 +54,44 @@ impl Maintenance for SqliteStore {
                 }
                 Ok(page)
             })
-        })
         .await
     }
 
     async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError> {
-        self.blocking(|inner| {
-            inner.read(|conn| {
-                let mut stmt = conn.prepare("SELECT path, last FROM sequences ORDER BY path").map_err(sql)?;
-                let rows =
-                    stmt.query_map([], |r| Ok(SequenceState { path: r.get(0)?, last: r.get(1)? })).map_err(sql)?;
-                rows.collect::<Result<_, _>>().map_err(sql)
-            })
+        self.reading(move |conn| {
+            let mut stmt = conn.prepare("SELECT path, last FROM sequences ORDER BY path").map_err(sql)?;
+            let rows = stmt.query_map([], |r| Ok(SequenceState { path: r.get(0)?, last: r.get(1)? })).map_err(sql)?;
+            rows.collect::<Result<_, _>>().map_err(sql)
         })
         .await
     }
 
     async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError> {
         let lock = lock.clone();
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-                let held: Option<String> = tx
-                    .query_row("SELECT doc FROM ops_lock WHERE name = 'ops'", [], |r| r.get(0))
-                    .optional()
-                    .map_err(sql)?;
-                let held: Option<RunLock> = held.and_then(|d| serde_json::from_str(&d).ok());
-                if let Some(other) = held.filter(|h| h.holder != lock.holder && h.is_live(nna_domain::Timestamp::now()))
-                {
-                    return Ok(Some(other));
-                }
-                let doc = serde_json::to_string(&lock).map_err(|e| StoreError::Internal(e.to_string()))?;
-                tx.execute("INSERT OR REPLACE INTO ops_lock (name, doc) VALUES ('ops', ?1)", [doc]).map_err(sql)?;
-                tx.commit().map_err(sql)?;
-                Ok(None)
-            })
+        self.writing(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+            let held: Option<String> = tx
+                .query_row("SELECT doc FROM ops_lock WHERE name = 'ops'", [], |r| r.get(0))
+                .optional()
+                .map_err(sql)?;
+            let held: Option<RunLock> = held.and_then(|d| serde_json::from_str(&d).ok());
+            if let Some(other) = held.filter(|h| h.holder != lock.holder && h.is_live(nna_domain::Timestamp::now())) {
+                return Ok(Some(other));
+            }
+            let doc = serde_json::to_string(&lock).map_err(|e| StoreError::Internal(e.to_string()))?;
+            tx.execute("INSERT OR REPLACE INTO ops_lock (name, doc) VALUES ('ops', ?1)", [doc]).map_err(sql)?;
+            tx.commit().map_err(sql)?;
+            Ok(None)
         })
         .await
     }
 
     async fn release_lock(&self, holder: &str) -> Result<(), StoreError> {
         let holder = holder.to_owned();
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                conn.execute("DELETE FROM ops_lock WHERE name = 'ops' AND json_extract(doc, '$.holder') = ?1", [holder])
-                    .map_err(sql)
-                    .map(|_| ())
-            })
+        self.writing(move |conn| {
+            conn.execute("DELETE FROM ops_lock WHERE name = 'ops' AND json_extract(doc, '$.holder') = ?1", [holder])
+                .map_err(sql)
+                .map(|_| ())
         })
         .await
     }
@@ -109,39 +99,33 @@ impl Maintenance for SqliteStore {
     async fn deletions(&self, after: Option<&str>, limit: usize) -> Result<Vec<Deletion>, StoreError> {
         let after = after.unwrap_or("").to_owned();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.blocking(move |inner| {
-            inner.read(|conn| {
-                let mut stmt =
-                    conn.prepare("SELECT doc FROM deletions WHERE key > ?1 ORDER BY key LIMIT ?2").map_err(sql)?;
-                let docs: Vec<String> = stmt
-                    .query_map(params![after, limit], |r| r.get(0))
-                    .map_err(sql)?
-                    .collect::<Result<_, _>>()
-                    .map_err(sql)?;
-                docs.iter()
-                    .map(|d| {
-                        serde_json::from_str(d).map_err(|e| StoreError::Internal(format!("a deletion record: {e}")))
-                    })
-                    .collect()
-            })
+        self.reading(move |conn| {
+            let mut stmt =
+                conn.prepare("SELECT doc FROM deletions WHERE key > ?1 ORDER BY key LIMIT ?2").map_err(sql)?;
+            let docs: Vec<String> = stmt
+                .query_map(params![after, limit], |r| r.get(0))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            docs.iter()
+                .map(|d| serde_json::from_str(d).map_err(|e| StoreError::Internal(format!("a deletion record: {e}"))))
+                .collect()
         })
         .await
     }
 
     async fn checkpoint(&self, run: &str, segment: u32) -> Result<Option<Checkpoint>, StoreError> {
         let run = run.to_owned();
-        self.blocking(move |inner| {
-            inner.read(|conn| {
-                let found: Option<Option<String>> = conn
-                    .query_row(
-                        "SELECT cursor FROM ops_checkpoints WHERE run = ?1 AND segment = ?2",
-                        params![run, segment],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                Ok(found.map(|cursor| cursor.map_or(Checkpoint::Done, Checkpoint::After)))
-            })
+        self.reading(move |conn| {
+            let found: Option<Option<String>> = conn
+                .query_row(
+                    "SELECT cursor FROM ops_checkpoints WHERE run = ?1 AND segment = ?2",
+                    params![run, segment],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)?;
+            Ok(found.map(|cursor| cursor.map_or(Checkpoint::Done, Checkpoint::After)))
         })
         .await
     }
@@ -152,50 +136,44 @@ impl Maintenance for SqliteStore {
             Checkpoint::After(c) => Some(c.clone()),
             Checkpoint::Done => None,
         };
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                conn.execute(
-                    "INSERT INTO ops_checkpoints (run, segment, cursor) VALUES (?1, ?2, ?3)
+        self.writing(move |conn| {
+            conn.execute(
+                "INSERT INTO ops_checkpoints (run, segment, cursor) VALUES (?1, ?2, ?3)
                      ON CONFLICT (run, segment) DO UPDATE SET cursor = excluded.cursor",
-                    params![run, segment, cursor],
-                )
-                .map_err(sql)
-                .map(|_| ())
-            })
+                params![run, segment, cursor],
+            )
+            .map_err(sql)
+            .map(|_| ())
         })
         .await
     }
 
     async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError> {
         let run = run.to_owned();
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run]).map_err(sql).map(|_| ())
-            })
+        self.writing(move |conn| {
+            conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run]).map_err(sql).map(|_| ())
         })
         .await
     }
 
     async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError> {
         let (assets, sequences) = (assets.to_vec(), sequences.to_vec());
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-                tx.execute_batch(
-                    "DELETE FROM postings; DELETE FROM term_counts; DELETE FROM assets; DELETE FROM sequences;",
+        self.writing(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+            tx.execute_batch(
+                "DELETE FROM postings; DELETE FROM term_counts; DELETE FROM assets; DELETE FROM sequences;",
+            )
+            .map_err(sql)?;
+            import_in(&tx, &assets)?;
+            for s in &sequences {
+                tx.execute(
+                    "INSERT INTO sequences (path, last) VALUES (?1, ?2)
+                         ON CONFLICT (path) DO UPDATE SET last = excluded.last",
+                    params![s.path, s.last],
                 )
                 .map_err(sql)?;
-                import_in(&tx, &assets)?;
-                for s in &sequences {
-                    tx.execute(
-                        "INSERT INTO sequences (path, last) VALUES (?1, ?2)
-                         ON CONFLICT (path) DO UPDATE SET last = excluded.last",
-                        params![s.path, s.last],
-                    )
-                    .map_err(sql)?;
-                }
-                tx.commit().map_err(sql)
-            })
+            }
+            tx.commit().map_err(sql)
         })
         .await
     }

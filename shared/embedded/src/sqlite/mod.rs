@@ -95,7 +95,23 @@ impl SqliteStore {
         entries: usize,
         f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        if entries <= INLINE_READ { self.inner.read(f) } else { self.blocking(move |inner| inner.read(f)).await }
+        if entries <= INLINE_READ { self.inner.read(f) } else { self.reading(f).await }
+    }
+
+    /// `f` on the writer connection, off the async threads.
+    pub(crate) async fn writing<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.blocking(move |inner| inner.write(f)).await
+    }
+
+    /// `f` on a reader connection, off the async threads.
+    pub(crate) async fn reading<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.blocking(move |inner| inner.read(f)).await
     }
 
     pub(crate) async fn blocking<T: Send + 'static>(
@@ -181,12 +197,12 @@ impl AssetStore for SqliteStore {
 
     async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
         let (current, next) = (current.clone(), next.clone());
-        self.blocking(move |inner| inner.write(|conn| write::replace(conn, &current, &next))).await
+        self.writing(move |conn| write::replace(conn, &current, &next)).await
     }
 
     async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
         let (current, record) = (current.clone(), record.clone());
-        self.blocking(move |inner| inner.write(|conn| write::delete(conn, &current, &record))).await
+        self.writing(move |conn| write::delete(conn, &current, &record)).await
     }
 
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {
@@ -195,7 +211,7 @@ impl AssetStore for SqliteStore {
 
     async fn import_all(&self, assets: &[Asset]) -> Result<(), StoreError> {
         let assets = assets.to_vec();
-        self.blocking(move |inner| inner.write(|conn| write::import(conn, &assets))).await
+        self.writing(move |conn| write::import(conn, &assets)).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -204,21 +220,17 @@ impl AssetStore for SqliteStore {
 
     async fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
         let key = key.to_owned();
-        self.blocking(move |inner| {
-            inner.read(|conn| {
-                let found: Option<(String, String, i64)> = conn
-                    .query_row(
-                        "SELECT fingerprint, asset_id, expires_at FROM idempotency WHERE key = ?1",
-                        [&key],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                Ok(found.and_then(|(fingerprint, asset_id, expires)| {
-                    let expires_at = Timestamp::from_millis(expires)?;
-                    Some(IdempotencyRecord { key: key.clone(), fingerprint, asset_id, expires_at })
-                }))
-            })
+        self.reading(move |conn| {
+            let found: Option<(String, String, i64)> = conn
+                .query_row("SELECT fingerprint, asset_id, expires_at FROM idempotency WHERE key = ?1", [&key], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()
+                .map_err(sql)?;
+            Ok(found.and_then(|(fingerprint, asset_id, expires)| {
+                let expires_at = Timestamp::from_millis(expires)?;
+                Some(IdempotencyRecord { key: key.clone(), fingerprint, asset_id, expires_at })
+            }))
         })
         .await
     }
@@ -267,7 +279,7 @@ impl AssetIndex for SqliteStore {
 
     async fn count(&self, places: &[Place]) -> Result<u64, StoreError> {
         let places = places.to_vec();
-        self.blocking(move |inner| inner.read(|conn| index::count(conn, &places))).await
+        self.reading(move |conn| index::count(conn, &places)).await
     }
 }
 

@@ -52,16 +52,12 @@ impl SqliteQueue {
     /// The dead-letter table, oldest first.
     pub async fn dead_jobs(&self) -> Result<Vec<DeadJob>, QueueError> {
         self.store
-            .blocking(|inner| {
-                inner.read(|conn| {
-                    let mut stmt = conn.prepare("SELECT id, body, receives FROM dead_jobs ORDER BY id").map_err(sql)?;
-                    let rows = stmt
-                        .query_map([], |r| {
-                            Ok(DeadJob { id: r.get(0)?, body: r.get(1)?, receives: r.get::<_, u32>(2)? })
-                        })
-                        .map_err(sql)?;
-                    rows.collect::<Result<_, _>>().map_err(sql)
-                })
+            .reading(move |conn| {
+                let mut stmt = conn.prepare("SELECT id, body, receives FROM dead_jobs ORDER BY id").map_err(sql)?;
+                let rows = stmt
+                    .query_map([], |r| Ok(DeadJob { id: r.get(0)?, body: r.get(1)?, receives: r.get::<_, u32>(2)? }))
+                    .map_err(sql)?;
+                rows.collect::<Result<_, _>>().map_err(sql)
             })
             .await
             .map_err(queue_error)
@@ -71,8 +67,7 @@ impl SqliteQueue {
     pub async fn redrive(&self) -> Result<u64, QueueError> {
         let now = Timestamp::now().millis();
         self.store
-            .blocking(move |inner| {
-                inner.write(|conn| {
+            .writing(move |conn| {
                     let tx = conn.transaction().map_err(sql)?;
                     let moved = tx
                         .execute(
@@ -84,7 +79,6 @@ impl SqliteQueue {
                     tx.commit().map_err(sql)?;
                     Ok(moved as u64)
                 })
-            })
             .await
             .map_err(queue_error)
     }
@@ -92,9 +86,7 @@ impl SqliteQueue {
     /// Jobs waiting or in flight.
     pub async fn depth(&self) -> Result<u64, QueueError> {
         self.store
-            .blocking(|inner| {
-                inner.write(|conn| conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get::<_, i64>(0)).map_err(sql))
-            })
+            .writing(move |conn| conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get::<_, i64>(0)).map_err(sql))
             .await
             .map(|n| u64::try_from(n).unwrap_or(0))
             .map_err(queue_error)
@@ -111,18 +103,16 @@ impl JobQueue for SqliteQueue {
         let bodies = jobs.iter().map(Job::to_message).collect::<Result<Vec<_>, _>>()?;
         let now = Timestamp::now().millis();
         self.store
-            .blocking(move |inner| {
-                inner.write(|conn| {
-                    let tx = conn.transaction().map_err(sql)?;
-                    for body in &bodies {
-                        tx.execute(
-                            "INSERT INTO jobs (body, visible_at, enqueued_at) VALUES (?1, ?2, ?2)",
-                            params![body, now],
-                        )
-                        .map_err(sql)?;
-                    }
-                    tx.commit().map_err(sql)
-                })
+            .writing(move |conn| {
+                let tx = conn.transaction().map_err(sql)?;
+                for body in &bodies {
+                    tx.execute(
+                        "INSERT INTO jobs (body, visible_at, enqueued_at) VALUES (?1, ?2, ?2)",
+                        params![body, now],
+                    )
+                    .map_err(sql)?;
+                }
+                tx.commit().map_err(sql)
             })
             .await
             .map_err(queue_error)?;
@@ -139,39 +129,36 @@ impl JobSource for SqliteQueue {
         let max = i64::try_from(max).unwrap_or(i64::MAX);
         let max_receives = i64::from(self.max_receives);
         self.store
-            .blocking(move |inner| {
-                inner.write(|conn| {
-                    let tx = conn.transaction().map_err(sql)?;
-                    let due: Vec<(i64, String, i64)> = {
-                        let mut stmt = tx
-                            .prepare("SELECT id, body, receives FROM jobs WHERE visible_at <= ?1 ORDER BY id LIMIT ?2")
-                            .map_err(sql)?;
-                        let rows = stmt
-                            .query_map(params![now, max], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                            .map_err(sql)?;
-                        rows.collect::<Result<_, _>>().map_err(sql)?
-                    };
-                    let mut out = Vec::with_capacity(due.len());
-                    for (id, body, receives) in due {
-                        if receives >= max_receives {
-                            bury(&tx, id, now)?;
-                            continue;
-                        }
-                        let count = receives + 1;
-                        tx.execute(
-                            "UPDATE jobs SET visible_at = ?2, receives = ?3 WHERE id = ?1",
-                            params![id, hidden_until, count],
-                        )
+            .writing(move |conn| {
+                let tx = conn.transaction().map_err(sql)?;
+                let due: Vec<(i64, String, i64)> = {
+                    let mut stmt = tx
+                        .prepare("SELECT id, body, receives FROM jobs WHERE visible_at <= ?1 ORDER BY id LIMIT ?2")
                         .map_err(sql)?;
-                        out.push(Delivery {
-                            receipt: format!("{id}:{count}"),
-                            body,
-                            receive_count: u32::try_from(count).unwrap_or(u32::MAX),
-                        });
+                    let rows =
+                        stmt.query_map(params![now, max], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sql)?;
+                    rows.collect::<Result<_, _>>().map_err(sql)?
+                };
+                let mut out = Vec::with_capacity(due.len());
+                for (id, body, receives) in due {
+                    if receives >= max_receives {
+                        bury(&tx, id, now)?;
+                        continue;
                     }
-                    tx.commit().map_err(sql)?;
-                    Ok(out)
-                })
+                    let count = receives + 1;
+                    tx.execute(
+                        "UPDATE jobs SET visible_at = ?2, receives = ?3 WHERE id = ?1",
+                        params![id, hidden_until, count],
+                    )
+                    .map_err(sql)?;
+                    out.push(Delivery {
+                        receipt: format!("{id}:{count}"),
+                        body,
+                        receive_count: u32::try_from(count).unwrap_or(u32::MAX),
+                    });
+                }
+                tx.commit().map_err(sql)?;
+                Ok(out)
             })
             .await
             .map_err(queue_error)
@@ -185,12 +172,10 @@ impl JobSource for SqliteQueue {
             .and_then(|(i, c)| Some((i.parse::<i64>().ok()?, c.parse::<i64>().ok()?)))
             .ok_or_else(|| QueueError::Internal(format!("not a receipt of this queue: {receipt}")))?;
         self.store
-            .blocking(move |inner| {
-                inner.write(|conn| {
-                    conn.execute("DELETE FROM jobs WHERE id = ?1 AND receives = ?2", params![id, count])
-                        .map_err(sql)
-                        .map(|_| ())
-                })
+            .writing(move |conn| {
+                conn.execute("DELETE FROM jobs WHERE id = ?1 AND receives = ?2", params![id, count])
+                    .map_err(sql)
+                    .map(|_| ())
             })
             .await
             .map_err(queue_error)

@@ -24,35 +24,27 @@ fn json(user: &User) -> Result<String, StoreError> {
 impl UserStore for SqliteStore {
     async fn create_user(&self, user: &User) -> Result<(), StoreError> {
         let (email, doc) = (user.email.to_string(), json(user)?);
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                let added = conn
-                    .execute(
-                        "INSERT INTO users (email, doc) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                        params![email, doc],
-                    )
-                    .map_err(sql)?;
-                if added == 1 { Ok(()) } else { Err(StoreError::Conflict) }
-            })
+        self.writing(move |conn| {
+            let added = conn
+                .execute("INSERT INTO users (email, doc) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![email, doc])
+                .map_err(sql)?;
+            if added == 1 { Ok(()) } else { Err(StoreError::Conflict) }
         })
         .await
     }
 
     async fn user(&self, email: &Email) -> Result<Option<User>, StoreError> {
         let email = email.to_string();
-        self.blocking(move |inner| inner.read(|conn| find(conn, &email))).await
+        self.reading(move |conn| find(conn, &email)).await
     }
 
     async fn set_role(&self, email: &Email, role: Role) -> Result<Option<User>, StoreError> {
         let email = email.to_string();
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                let Some(mut user) = find(conn, &email)? else { return Ok(None) };
-                user.role = role;
-                conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?])
-                    .map_err(sql)?;
-                Ok(Some(user))
-            })
+        self.writing(move |conn| {
+            let Some(mut user) = find(conn, &email)? else { return Ok(None) };
+            user.role = role;
+            conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?]).map_err(sql)?;
+            Ok(Some(user))
         })
         .await
     }
@@ -67,22 +59,19 @@ impl Attempts for SqliteStore {
         let seconds = i64::try_from(window_secs.max(1)).unwrap_or(i64::MAX);
         let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
         let key = key.to_owned();
-        self.blocking(move |inner| {
-            inner.write(|conn| {
-                let n: i64 = conn
-                    .query_row(
-                        "INSERT INTO attempts (key, window, n) VALUES (?1, ?2, 1)
+        self.writing(move |conn| {
+            let n: i64 = conn
+                .query_row(
+                    "INSERT INTO attempts (key, window, n) VALUES (?1, ?2, 1)
                          ON CONFLICT (key, window) DO UPDATE SET n = n + 1 RETURNING n",
-                        params![key, window],
-                        |r| r.get(0),
-                    )
-                    .map_err(sql)?;
-                if n == 1 {
-                    conn.execute("DELETE FROM attempts WHERE window < ?1", [window - ATTEMPTS_KEPT_SECS])
-                        .map_err(sql)?;
-                }
-                Ok(u64::try_from(n).unwrap_or(0))
-            })
+                    params![key, window],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            if n == 1 {
+                conn.execute("DELETE FROM attempts WHERE window < ?1", [window - ATTEMPTS_KEPT_SECS]).map_err(sql)?;
+            }
+            Ok(u64::try_from(n).unwrap_or(0))
         })
         .await
     }
