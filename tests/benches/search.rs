@@ -82,14 +82,14 @@ fn main() {
 }
 
 /// What the Kelly example's create and an edit of its words cost in DynamoDB write units, by
-/// `dynamo::cost` on the items the store writes. "Before" is the same formula on the layout at the
+/// `nna_tests::cost` on the items the store writes. "Before" is the same formula on the layout at the
 /// start of issue 13 (18 indexes, two of whole items; counts in four items after the create;
 /// postings inside the transaction), as measured then.
 async fn write_units() -> Value {
-    use nna_aws::dynamo::cost::{index_units, item_size, put_units};
     use nna_aws::dynamo::item::{
         address_claim_key, count_slot, name_claim_key, place_posting_key, posting_key, sequence_key, text, to_item,
     };
+    use nna_tests::cost::{index_units, item_size, put_units};
     const BEFORE_CREATE: u64 = 88;
     const BEFORE_EDIT: u64 = 30;
     let aws = Aws::fresh().await;

@@ -3,7 +3,6 @@
 //! (no index to keep in step, and an asset is found the moment its create returns). A create is
 //! one `TransactWriteItems`; edits and deletes are conditional on the revision.
 
-pub mod cost;
 mod counts;
 mod create;
 mod idempotency_keys;

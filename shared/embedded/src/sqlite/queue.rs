@@ -10,15 +10,14 @@ use nna_domain::ports::StoreError;
 use rusqlite::params;
 use std::time::Duration;
 
+/// After `jobs::MAX_RECEIVES` deliveries a job goes to the dead-letter table instead of out again,
+/// as SQS's `maxReceiveCount` does.
 #[derive(Clone)]
 pub struct SqliteQueue {
     store: SqliteStore,
-    /// Deliveries after which a job goes to the dead-letter table instead of out again, as SQS's
-    /// `maxReceiveCount` does.
-    max_receives: u32,
 }
 
-/// A job that was received too often: kept for a person to look at or send again.
+/// A job that was received too often: kept for a person to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadJob {
     pub id: i64,
@@ -35,12 +34,7 @@ fn queue_error(e: StoreError) -> QueueError {
 
 impl SqliteQueue {
     pub(super) fn new(store: SqliteStore) -> Self {
-        Self { store, max_receives: nna_domain::jobs::MAX_RECEIVES }
-    }
-
-    pub fn with_max_receives(mut self, max_receives: u32) -> Self {
-        self.max_receives = max_receives.max(1);
-        self
+        Self { store }
     }
 
     /// Returns when a job is sent or after `at_most`, whichever is first: a worker waits here
@@ -59,26 +53,6 @@ impl SqliteQueue {
                     .map_err(sql)?;
                 rows.collect::<Result<_, _>>().map_err(sql)
             })
-            .await
-            .map_err(queue_error)
-    }
-
-    /// Puts dead jobs back on the queue, as new (SQS's redrive).
-    pub async fn redrive(&self) -> Result<u64, QueueError> {
-        let now = Timestamp::now().millis();
-        self.store
-            .writing(move |conn| {
-                    let tx = conn.transaction().map_err(sql)?;
-                    let moved = tx
-                        .execute(
-                            "INSERT INTO jobs (body, visible_at, enqueued_at) SELECT body, ?1, ?1 FROM dead_jobs ORDER BY id",
-                            params![now],
-                        )
-                        .map_err(sql)?;
-                    tx.execute("DELETE FROM dead_jobs", []).map_err(sql)?;
-                    tx.commit().map_err(sql)?;
-                    Ok(moved as u64)
-                })
             .await
             .map_err(queue_error)
     }
@@ -127,7 +101,7 @@ impl JobSource for SqliteQueue {
         let now = Timestamp::now().millis();
         let hidden_until = now.saturating_add(i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX));
         let max = i64::try_from(max).unwrap_or(i64::MAX);
-        let max_receives = i64::from(self.max_receives);
+        let max_receives = i64::from(nna_domain::jobs::MAX_RECEIVES);
         self.store
             .writing(move |conn| {
                 let tx = conn.transaction().map_err(sql)?;

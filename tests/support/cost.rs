@@ -5,9 +5,9 @@
 //! benchmarks print these for a typical create and edit, so the cost model is a figure, not a
 //! guess.
 
-use super::item::Item;
-use super::schema::{PK, SK, indexes};
 use aws_sdk_dynamodb::types::AttributeValue;
+use nna_aws::dynamo::item::Item;
+use nna_aws::dynamo::schema::{PK, SK, indexes};
 
 /// Bytes an attribute value takes.
 fn value_size(v: &AttributeValue) -> u64 {
