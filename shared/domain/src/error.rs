@@ -69,6 +69,20 @@ impl FieldError {
         self.details = Some(Box::new(details));
         self
     }
+
+    /// `field` is missing.
+    pub fn required(field: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = format!("{field} is required");
+        Self::new(field, ErrorCode::Required, message)
+    }
+
+    /// `field` is none of `choices`, which the error lists (`details.validChoices`).
+    pub fn choice(field: impl Into<String>, choices: &[&str]) -> Self {
+        let field = field.into();
+        let message = format!("{field} must be one of {}", choices.join(", "));
+        Self::new(field, ErrorCode::InvalidChoice, message).with_details(serde_json::json!({ "validChoices": choices }))
+    }
 }
 
 impl fmt::Display for FieldError {

@@ -122,20 +122,12 @@ pub struct DirectUpload {
 
 impl DirectUpload {
     pub fn parse(body: &Map<String, Value>, max_bytes: u64, now: Timestamp) -> Result<Self, Invalid> {
-        let ct = present(body, "contentType")
-            .ok_or_else(|| FieldError::new("contentType", ErrorCode::Required, "contentType is required"))?;
+        let ct = present(body, "contentType").ok_or_else(|| FieldError::required("contentType"))?;
         let ct = parse::as_str(ct, "contentType")?.trim().to_ascii_lowercase();
         let (content_type, ext) = DIRECT_UPLOAD_TYPES.iter().find(|(t, _)| *t == ct).copied().ok_or_else(|| {
-            let list: Vec<&str> = DIRECT_UPLOAD_TYPES.iter().map(|(t, _)| *t).collect();
-            FieldError::new(
-                "contentType",
-                ErrorCode::InvalidChoice,
-                format!("contentType must be one of {}", list.join(", ")),
-            )
-            .with_details(json!({ "validChoices": list }))
+            FieldError::choice("contentType", &DIRECT_UPLOAD_TYPES.iter().map(|(t, _)| *t).collect::<Vec<_>>())
         })?;
-        let size =
-            present(body, "size").ok_or_else(|| FieldError::new("size", ErrorCode::Required, "size is required"))?;
+        let size = present(body, "size").ok_or_else(|| FieldError::required("size"))?;
         let size = parse::count_up_to(size, "size", u64::MAX)?;
         check_size(size, max_bytes, "size")?;
         let (year, month) = now.year_month();

@@ -107,14 +107,13 @@ struct ProblemMeta {
 
 impl ApiError {
     fn parts(self) -> (StatusCode, ProblemError) {
-        let plain = |status, code: &str, message: String| {
-            (status, ProblemError { code: code.to_owned(), message, field: None, details: None })
+        let detailed = |status: StatusCode, code: &str, message: String, details: Option<Value>| {
+            (status, ProblemError { code: code.to_owned(), message, field: None, details })
         };
+        let plain = |status, code: &str, message: String| detailed(status, code, message, None);
         match self {
             Self::Request { status, code, message } => plain(status, code, message),
-            Self::Detailed { status, code, message, details } => {
-                (status, ProblemError { code: code.to_owned(), message, field: None, details: Some(details) })
-            }
+            Self::Detailed { status, code, message, details } => detailed(status, code, message, Some(details)),
             Self::Registry(RegistryError::Invalid(invalid)) => {
                 let first = invalid.first();
                 let status = match first.code {
@@ -140,21 +139,14 @@ impl ApiError {
                     "composites list this asset as a component: {}; delete them first, or pass ?force=true",
                     names.join(", ")
                 );
-                let details = json!({ "composites": names });
-                (
-                    StatusCode::CONFLICT,
-                    ProblemError { code: "component_in_use".into(), message, field: None, details: Some(details) },
-                )
+                detailed(StatusCode::CONFLICT, "component_in_use", message, Some(json!({ "composites": names })))
             }
             Self::Registry(RegistryError::Forbidden(m)) => plain(StatusCode::FORBIDDEN, "forbidden", m),
-            Self::Registry(e @ RegistryError::Stale { current }) => (
+            Self::Registry(e @ RegistryError::Stale { current }) => detailed(
                 StatusCode::PRECONDITION_FAILED,
-                ProblemError {
-                    code: "precondition_failed".into(),
-                    message: format!("{e}; read it again and reapply the change"),
-                    field: None,
-                    details: Some(json!({ "currentRevision": current })),
-                },
+                "precondition_failed",
+                format!("{e}; read it again and reapply the change"),
+                Some(json!({ "currentRevision": current })),
             ),
             Self::Registry(e @ RegistryError::EmailTaken) => plain(StatusCode::CONFLICT, "email_taken", e.to_string()),
             Self::Registry(e @ RegistryError::BadCredentials) => {
@@ -169,14 +161,11 @@ impl ApiError {
             Self::Registry(e @ RegistryError::KeyReused) => {
                 plain(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
             }
-            Self::Registry(e @ RegistryError::TooManyAttempts { retry_after_secs }) => (
+            Self::Registry(e @ RegistryError::TooManyAttempts { retry_after_secs }) => detailed(
                 StatusCode::TOO_MANY_REQUESTS,
-                ProblemError {
-                    code: "too_many_attempts".into(),
-                    message: e.to_string(),
-                    field: None,
-                    details: Some(json!({ "retryAfter": retry_after_secs })),
-                },
+                "too_many_attempts",
+                e.to_string(),
+                Some(json!({ "retryAfter": retry_after_secs })),
             ),
             Self::Registry(RegistryError::Unavailable(m)) => {
                 tracing::warn!(error = %m, "dependency unavailable");

@@ -7,7 +7,7 @@ use crate::limits::{ART_VARIANTS, IMAGE_BYTES_MAX, IMAGE_SIDE_MAX, SHORT_LABEL_C
 use crate::parse::{self, join, present};
 use crate::time::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArtSource {
@@ -64,11 +64,8 @@ trait Choice: Sized + Copy + 'static {
 
     fn parse(v: &Value, field: &str) -> Result<Self, FieldError> {
         let s = parse::as_str(v, field)?;
-        Self::from_label(s).ok_or_else(|| {
-            let labels: Vec<_> = Self::ALL.iter().map(|c| c.label()).collect();
-            FieldError::new(field, ErrorCode::InvalidChoice, format!("{field} must be one of {}", labels.join(", ")))
-                .with_details(json!({ "validChoices": labels }))
-        })
+        Self::from_label(s)
+            .ok_or_else(|| FieldError::choice(field, &Self::ALL.iter().map(|c| c.label()).collect::<Vec<_>>()))
     }
 }
 
@@ -125,7 +122,7 @@ pub struct ArtVariant {
 }
 
 #[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AlbumArt {
@@ -173,19 +170,7 @@ impl AlbumArt {
 
     /// Art from a URL, labelled by where the URL points (`Manual` unless a catalogue serves it).
     pub fn from_source_url(source_url: String) -> Self {
-        Self {
-            url: None,
-            source: ArtSource::of_url(&source_url),
-            source_url: Some(source_url),
-            quality: ArtQuality::default(),
-            uploaded_at: None,
-            content_type: None,
-            size: None,
-            dimensions: None,
-            variants: Vec::new(),
-            status: None,
-            failure: None,
-        }
+        Self { source: ArtSource::of_url(&source_url), source_url: Some(source_url), ..Self::default() }
     }
 
     pub fn from_object(obj: &Map<String, Value>, field: &str, origin: Provenance) -> Result<Self, Invalid> {
@@ -254,19 +239,14 @@ fn image_type(v: &Value, field: &str) -> Result<String, FieldError> {
     const TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
     let s = parse::as_str(v, field)?.trim().to_ascii_lowercase();
     let s = if s == "image/jpg" { "image/jpeg".to_owned() } else { s };
-    if TYPES.contains(&s.as_str()) {
-        Ok(s)
-    } else {
-        Err(FieldError::new(field, ErrorCode::InvalidChoice, format!("{field} must be one of {}", TYPES.join(", ")))
-            .with_details(json!({ "validChoices": TYPES })))
-    }
+    if TYPES.contains(&s.as_str()) { Ok(s) } else { Err(FieldError::choice(field, &TYPES)) }
 }
 
 fn dimensions(v: &Value, field: &str) -> Result<Dimensions, FieldError> {
     let obj = parse::as_object(v, field)?;
     let side = |k: &str| -> Result<u32, FieldError> {
         let f = join(field, k);
-        let v = present(obj, k).ok_or_else(|| FieldError::new(&f, ErrorCode::Required, format!("{f} is required")))?;
+        let v = present(obj, k).ok_or_else(|| FieldError::required(&f))?;
         let n = parse::count_up_to(v, &f, IMAGE_SIDE_MAX)?;
         if n == 0 {
             return Err(FieldError::new(&f, ErrorCode::OutOfRange, format!("{f} must be at least 1")));
@@ -291,10 +271,7 @@ fn variant_list(v: &Value, field: &str) -> Result<Vec<ArtVariant>, FieldError> {
         .map(|(i, item)| {
             let f = format!("{field}[{i}]");
             let obj = parse::as_object(item, &f)?;
-            let need = |k: &str| {
-                present(obj, k)
-                    .ok_or_else(|| FieldError::new(join(&f, k), ErrorCode::Required, format!("{f}.{k} is required")))
-            };
+            let need = |k: &str| present(obj, k).ok_or_else(|| FieldError::required(join(&f, k)));
             Ok(ArtVariant {
                 name: parse::text(need("name")?, &join(&f, "name"), SHORT_LABEL_CHARS)?,
                 url: web_url(need("url")?, &join(&f, "url"))?,
@@ -418,6 +395,7 @@ impl<'de> Deserialize<'de> for AlbumArtField {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_bare_url_gets_the_seeds_defaults() {
@@ -495,6 +473,7 @@ mod tests {
 #[cfg(test)]
 mod stored_tests {
     use super::*;
+    use serde_json::json;
 
     fn variant(i: usize) -> Value {
         json!({"name": format!("v{i}"), "url": "https://cdn.io/a.jpg", "contentType": "image/jpeg", "size": 10,

@@ -61,7 +61,7 @@ impl Registry {
         let raw = present(body, "email")
             .map(|v| as_str(v, "email"))
             .transpose()?
-            .ok_or_else(|| FieldError::new("email", ErrorCode::Required, "email is required"))?;
+            .ok_or_else(|| FieldError::required("email"))?;
         let email = Email::parse(raw).map_err(|m| FieldError::new("email", ErrorCode::InvalidFormat, m))?;
         self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email.to_string()))
     }

@@ -164,10 +164,7 @@ pub fn credentials(body: &Map<String, Value>) -> Result<(Email, Password), Inval
 
 fn text(body: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
     let value = present(body, name).map(|v| as_str(v, name)).transpose()?;
-    value
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .ok_or_else(|| FieldError::new(name, ErrorCode::Required, format!("{name} is required")))
+    value.filter(|s| !s.is_empty()).map(str::to_owned).ok_or_else(|| FieldError::required(name))
 }
 
 fn field<T>(parsed: Result<T, String>, name: &str) -> Result<T, FieldError> {

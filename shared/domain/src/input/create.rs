@@ -121,7 +121,7 @@ impl NewAsset {
         if !unknown.is_empty() {
             tracing::debug!(fields = ?unknown, "create: fields this API does not take were ignored");
         }
-        let path = path.ok_or_else(|| FieldError::new("layer", ErrorCode::Required, "layer is required"))?;
+        let path = path.ok_or_else(|| FieldError::required("layer"))?;
         Ok(Self {
             path,
             source,
@@ -147,11 +147,10 @@ pub(crate) fn one_of<'a>(body: &'a Map<String, Value>, keys: &[&str]) -> Option<
 }
 
 fn required_text<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, FieldError> {
-    let v =
-        present(body, key).ok_or_else(|| FieldError::new(key, ErrorCode::Required, format!("{key} is required")))?;
+    let v = present(body, key).ok_or_else(|| FieldError::required(key))?;
     let s = parse::as_str(v, key)?;
     if s.trim().is_empty() {
-        return Err(FieldError::new(key, ErrorCode::Required, format!("{key} is required")));
+        return Err(FieldError::required(key));
     }
     Ok(s)
 }

@@ -259,7 +259,7 @@ fn art_states(has: Option<&str>, status: Option<&str>) -> Result<Option<Vec<ArtS
         None => None,
         Some("true" | "1" | "yes") => Some(vec![ArtState::Ready]),
         Some("false" | "0" | "no") => Some(vec![ArtState::None, ArtState::Pending, ArtState::Failed]),
-        Some(_) => return Err(choice_error("hasAlbumArt", &["true", "false"])),
+        Some(_) => return Err(FieldError::choice("hasAlbumArt", &["true", "false"])),
     };
     let status = match status {
         None => None,
@@ -268,7 +268,7 @@ fn art_states(has: Option<&str>, status: Option<&str>) -> Result<Option<Vec<ArtS
             let state = ArtState::ALL
                 .into_iter()
                 .find(|st| st.as_str().eq_ignore_ascii_case(s))
-                .ok_or_else(|| choice_error("albumArtStatus", &labels))?;
+                .ok_or_else(|| FieldError::choice("albumArtStatus", &labels))?;
             Some(vec![state])
         }
     };
@@ -278,18 +278,13 @@ fn art_states(has: Option<&str>, status: Option<&str>) -> Result<Option<Vec<ArtS
     })
 }
 
-fn choice_error(field: &str, choices: &[&str]) -> FieldError {
-    FieldError::new(field, ErrorCode::InvalidChoice, format!("{field} must be one of {}", choices.join(", ")))
-        .with_details(json!({ "validChoices": choices }))
-}
-
 /// `sort` (`newest`, `oldest`, `name`, `relevance`) wins over the old `sortBy` + `sortOrder`.
 fn sort(sort: Option<&str>, sort_by: Option<&str>, order: Option<&str>, has_words: bool) -> Result<Sort, FieldError> {
     let direction = match order.map(str::to_ascii_lowercase).as_deref() {
         None => None,
         Some("asc" | "ascending" | "1") => Some(Direction::Ascending),
         Some("desc" | "descending" | "-1") => Some(Direction::Descending),
-        Some(_) => return Err(choice_error("sortOrder", &["asc", "desc"])),
+        Some(_) => return Err(FieldError::choice("sortOrder", &["asc", "desc"])),
     };
     if let Some(s) = sort {
         let (by, default) = match s.to_ascii_lowercase().as_str() {
@@ -304,7 +299,7 @@ fn sort(sort: Option<&str>, sort_by: Option<&str>, order: Option<&str>, has_word
                     "sort=relevance needs words to match in q",
                 ));
             }
-            _ => return Err(choice_error("sort", &["newest", "oldest", "name", "relevance"])),
+            _ => return Err(FieldError::choice("sort", &["newest", "oldest", "name", "relevance"])),
         };
         return Ok(Sort {
             by,
@@ -321,7 +316,7 @@ fn sort(sort: Option<&str>, sort_by: Option<&str>, order: Option<&str>, has_word
         // An HFN starts with its layer: sorting by layer sorts by name.
         Some(2 | 3) => (Order::Name, Direction::Ascending),
         Some(_) => (Order::Owner, Direction::Ascending),
-        None => return Err(choice_error("sortBy", &KEYS)),
+        None => return Err(FieldError::choice("sortBy", &KEYS)),
     };
     Ok(Sort { by: SortBy::Order(order), direction: direction.unwrap_or(default) })
 }
