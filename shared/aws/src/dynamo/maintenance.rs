@@ -89,31 +89,11 @@ fn slot_name((pk, attr): &(String, String)) -> String {
 }
 
 impl DynamoStore {
-    /// Every key of the table matching `filter` (none: every item), page by page, with a
-    /// sequence's `last` and a count's `n`.
-    async fn keys_where(&self, filter: Option<(&str, &str)>) -> Result<Vec<Item>, StoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let mut request = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .projection_expression("pk, sk, #last, #n")
-                .expression_attribute_names("#last", "last")
-                .expression_attribute_names("#n", "n")
-                .set_exclusive_start_key(start.take());
-            if let Some((prefix, _)) = filter {
-                request =
-                    request.filter_expression("begins_with(pk, :p)").expression_attribute_values(":p", text(prefix));
-            }
-            let page = request.send().await.map_err(store_error)?;
-            out.extend(page.items.unwrap_or_default());
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
-            }
-        }
+    /// Every key of the table, with a sequence's `last` and a count's `n`.
+    async fn all_keys(&self) -> Result<Vec<Item>, StoreError> {
+        let scan = self.client.scan().table_name(&self.table).projection_expression("pk, sk, #last, #n");
+        let scan = scan.expression_attribute_names("#last", "last").expression_attribute_names("#n", "n");
+        scan.into_paginator().items().send().try_collect().await.map_err(store_error)
     }
 
     /// Items by key, a hundred per request.
@@ -357,42 +337,32 @@ impl Maintenance for DynamoStore {
     }
 
     async fn deletions(&self, after: Option<&str>, limit: usize) -> Result<Vec<Deletion>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .expression_attribute_values(":p", text(DELETIONS_PK))
+            .projection_expression("doc")
+            .limit(i32::try_from(limit.min(1000)).unwrap_or(1000));
+        // A key may not be empty: without a position, the whole partition.
+        let query = match after.filter(|a| !a.is_empty()) {
+            Some(a) => query.key_condition_expression("pk = :p AND sk > :a").expression_attribute_values(":a", text(a)),
+            None => query.key_condition_expression("pk = :p"),
+        };
+        let mut items = query.into_paginator().items().send();
         let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .consistent_read(true)
-                .expression_attribute_values(":p", text(DELETIONS_PK))
-                .projection_expression("doc")
-                .limit(i32::try_from(limit.min(1000)).unwrap_or(1000))
-                .set_exclusive_start_key(start.take());
-            // A key may not be empty: without a position, the whole partition.
-            query = match after.filter(|a| !a.is_empty()) {
-                Some(a) => {
-                    query.key_condition_expression("pk = :p AND sk > :a").expression_attribute_values(":a", text(a))
-                }
-                None => query.key_condition_expression("pk = :p"),
-            };
-            let page = query.send().await.map_err(store_error)?;
-            for item in page.items.unwrap_or_default() {
-                let doc = string_attr(&item, "doc").unwrap_or_default();
-                out.push(
-                    serde_json::from_str(doc).map_err(|e| StoreError::Internal(format!("a deletion record: {e}")))?,
-                );
-            }
-            start = page.last_evaluated_key;
-            if out.len() >= limit || start.is_none() {
-                out.truncate(limit);
-                return Ok(out);
-            }
+        while out.len() < limit
+            && let Some(item) = items.try_next().await.map_err(store_error)?
+        {
+            let doc = string_attr(&item, "doc").unwrap_or_default();
+            out.push(serde_json::from_str(doc).map_err(|e| StoreError::Internal(format!("a deletion record: {e}")))?);
         }
+        Ok(out)
     }
 
     async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError> {
-        let everything = self.keys_where(None).await?;
+        let everything = self.all_keys().await?;
         // Checkpoints and the record of deletions are the operators', not the backup's.
         let kept = |pk: &str| pk.starts_with("O#") || pk == DELETIONS_PK;
         let doomed: Vec<Item> = everything.into_iter().filter(|k| !string_attr(k, PK).is_some_and(kept)).collect();

@@ -51,7 +51,7 @@ pub enum ArtStatus {
 }
 
 /// A fixed vocabulary with one spelling out and lenient spellings in: `ai generated`, `AI-Generated`.
-trait Choice: Sized + Copy + 'static {
+pub(crate) trait Choice: Sized + Copy + 'static {
     const ALL: &'static [Self];
     fn label(self) -> &'static str;
 
@@ -101,6 +101,7 @@ macro_rules! choice {
 choice!(ArtSource { ITunes => "iTunes", Manual => "Manual", AiGenerated => "AI Generated", MusicBrainz => "MusicBrainz" });
 choice!(ArtQuality { High => "High", Medium => "Medium", Low => "Low" });
 choice!(ArtStatus { Pending => "pending", Ready => "ready", Failed => "failed" });
+choice!(ArtState { None => "none", Pending => "pending", Ready => "ready", Failed => "failed" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -314,17 +315,6 @@ pub enum ArtState {
 }
 
 impl ArtState {
-    pub const ALL: [ArtState; 4] = [Self::None, Self::Pending, Self::Ready, Self::Failed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Pending => "pending",
-            Self::Ready => "ready",
-            Self::Failed => "failed",
-        }
-    }
-
     pub fn of(field: Option<&AlbumArtField>) -> Self {
         match field {
             None => Self::None,

@@ -18,6 +18,7 @@ mod version;
 mod web_url;
 
 pub use ai_metadata::{AiMetadata, InputContext};
+pub(crate) use album_art::Choice;
 pub use album_art::{
     AlbumArt, AlbumArtField, ArtQuality, ArtSource, ArtState, ArtStatus, ArtVariant, Dimensions, Provenance,
 };

@@ -7,7 +7,7 @@
 use super::order::{Direction, Order};
 use super::terms::IndexTerm;
 use super::text::TextQuery;
-use crate::asset::ArtState;
+use crate::asset::{ArtState, Choice};
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{
     LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, REGISTERED_BY_CHARS, SEARCH_QUERY_CHARS, SHORT_LABEL_CHARS, TAGS,
@@ -15,7 +15,7 @@ use crate::limits::{
 use crate::parse::check_text;
 use crate::taxonomy::{Category, Layer, LayerCode, taxonomy};
 use crate::time::Timestamp;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortBy {
@@ -263,14 +263,7 @@ fn art_states(has: Option<&str>, status: Option<&str>) -> Result<Option<Vec<ArtS
     };
     let status = match status {
         None => None,
-        Some(s) => {
-            let labels: Vec<&str> = ArtState::ALL.iter().map(|s| s.as_str()).collect();
-            let state = ArtState::ALL
-                .into_iter()
-                .find(|st| st.as_str().eq_ignore_ascii_case(s))
-                .ok_or_else(|| FieldError::choice("albumArtStatus", &labels))?;
-            Some(vec![state])
-        }
+        Some(s) => Some(vec![ArtState::parse(&Value::from(s), "albumArtStatus")?]),
     };
     Ok(match (has, status) {
         (Some(a), Some(b)) => Some(a.into_iter().filter(|s| b.contains(s)).collect()),
