@@ -4,10 +4,10 @@
 use crate::error::{ErrorCode, FieldError};
 use crate::id::AssetId;
 use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
-use std::fmt;
 
 /// Position within a subcategory, from 1. Printed with at least three digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, derive_more::Display)]
+#[display("{_0:03}")]
 pub struct Sequence(u32);
 
 impl Sequence {
@@ -25,12 +25,6 @@ impl Sequence {
 
     pub fn next(self) -> Option<Self> {
         Self::new(self.0 + 1)
-    }
-}
-
-impl fmt::Display for Sequence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:03}", self.0)
     }
 }
 
@@ -117,7 +111,7 @@ pub fn looks_like_address(s: &str) -> bool {
 
 /// What HFN lookups match: a name's base, upper case (`C.FUL.POP.125:G.003…` → `C.FUL.POP.125`),
 /// also for names the live taxonomy no longer has.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, derive_more::Display)]
 pub struct Hfn(String);
 
 impl Hfn {
@@ -132,7 +126,7 @@ impl Hfn {
 
 /// What MFA and `nna_address` lookups match: the numeric form, `3.004.004.001`, of either
 /// spelling. Needs no taxonomy, so stored addresses the taxonomy no longer knows still index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, derive_more::Display)]
 pub struct Mfa(String);
 
 impl Mfa {
@@ -144,18 +138,6 @@ impl Mfa {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Display for Hfn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Display for Mfa {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

@@ -4,7 +4,6 @@
 use crate::id::AssetId;
 use crate::time::Timestamp;
 use bytes::Bytes;
-use std::fmt;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -15,7 +14,7 @@ pub enum BlobError {
 }
 
 /// Where a stored file lives: `/`-separated segments of letters, digits, `.`, `-`, `_`; no `..`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, derive_more::Display)]
 pub struct BlobKey(String);
 
 impl BlobKey {
@@ -37,12 +36,6 @@ impl BlobKey {
     /// asset owns alone, which may go when it does.
     pub fn belongs_to(&self, id: &AssetId) -> bool {
         self.0.split('/').any(|seg| seg == id.as_str() || seg.split('.').next() == Some(id.as_str()))
-    }
-}
-
-impl fmt::Display for BlobKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

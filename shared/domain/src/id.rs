@@ -5,10 +5,9 @@
 //! store.
 
 use serde::{Deserialize, Deserializer, Serialize};
-use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, derive_more::Display)]
 #[serde(transparent)]
 pub struct AssetId(String);
 
@@ -43,12 +42,6 @@ impl AssetId {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Display for AssetId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

@@ -5,7 +5,7 @@ use crate::taxonomy::LayerCode;
 use serde::{Deserialize, Serialize};
 
 /// One of the ten layers, or a legacy item's layer outside them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, derive_more::Display)]
 pub enum Layer {
     Known(LayerCode),
     Legacy(String),
@@ -45,12 +45,6 @@ impl From<LayerCode> for Layer {
     }
 }
 
-impl std::fmt::Display for Layer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Where an asset stands in review: `curated` once an admin has curated it; a legacy item's other
 /// status is kept as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,9 +72,10 @@ mod tests {
     #[test]
     fn known_values_are_typed_and_others_kept() {
         assert_eq!(Layer::read("G".into()), Layer::Known(LayerCode::G));
+        assert_eq!((Layer::read("G".into()).to_string(), LayerCode::R.to_string()), ("G".to_owned(), "R".to_owned()));
         for odd in ["g", "X", "Songs"] {
             let layer = Layer::read(odd.into());
-            assert_eq!((layer.code(), layer.as_str()), (None, odd));
+            assert_eq!((layer.code(), layer.as_str(), layer.to_string()), (None, odd, odd.to_owned()));
         }
         assert_eq!(serde_json::from_value::<AssetStatus>(json!("curated")).unwrap(), AssetStatus::Curated);
         let draft: AssetStatus = serde_json::from_value(json!("draft")).unwrap();

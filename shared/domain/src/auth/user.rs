@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::limits::{EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
 
 /// An email address, trimmed and lower-cased: one account per mailbox however it is typed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, derive_more::Display)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -46,12 +46,6 @@ impl TryFrom<String> for Email {
 impl From<Email> for String {
     fn from(e: Email) -> String {
         e.0
-    }
-}
-
-impl std::fmt::Display for Email {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

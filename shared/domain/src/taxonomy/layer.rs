@@ -1,9 +1,8 @@
 //! The ten layers of taxonomy v1.3 and their fixed numbers (G=1 … R=10).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, derive_more::Display)]
 #[repr(u8)]
 pub enum LayerCode {
     G = 1,
@@ -52,12 +51,6 @@ impl LayerCode {
     /// Layers a composite may be built from.
     pub fn can_be_component(self) -> bool {
         matches!(self, Self::G | Self::S | Self::L | Self::M | Self::W | Self::B | Self::P)
-    }
-}
-
-impl fmt::Display for LayerCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.letter())
     }
 }
 
