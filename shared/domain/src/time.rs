@@ -1,10 +1,12 @@
 //! Instants as the old backend wrote them: RFC 3339 in UTC with milliseconds, `2025-07-05T01:53:38.417Z`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
+use serde::{Deserialize, Deserializer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, derive_more::Display, serde_with::SerializeDisplay,
+)]
+#[display("{}", _0.to_rfc3339_opts(SecondsFormat::Millis, true))]
 pub struct Timestamp(DateTime<Utc>);
 
 impl Timestamp {
@@ -32,18 +34,6 @@ impl Timestamp {
     pub fn year_month(self) -> (i32, u32) {
         use chrono::Datelike;
         (self.0.year(), self.0.month())
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
-    }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 
