@@ -12,7 +12,7 @@ use crate::limits::{EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAM
 
 /// An email address, trimmed and lower-cased: one account per mailbox however it is typed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, derive_more::Display)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "String")]
 pub struct Email(String);
 
 impl Email {
@@ -43,14 +43,8 @@ impl TryFrom<String> for Email {
     }
 }
 
-impl From<Email> for String {
-    fn from(e: Email) -> String {
-        e.0
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "String")]
 pub struct Username(String);
 
 impl Username {
@@ -75,13 +69,9 @@ impl TryFrom<String> for Username {
     }
 }
 
-impl From<Username> for String {
-    fn from(u: Username) -> String {
-        u.0
-    }
-}
-
 /// A password as typed; never stored, never logged.
+#[derive(derive_more::Debug)]
+#[debug("Password(..)")]
 pub struct Password(String);
 
 impl Password {
@@ -95,12 +85,6 @@ impl Password {
 
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
-    }
-}
-
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password(..)")
     }
 }
 
@@ -163,4 +147,17 @@ fn text(body: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
 
 fn field<T>(parsed: Result<T, String>, name: &str) -> Result<T, FieldError> {
     parsed.map_err(|m| FieldError::new(name, ErrorCode::InvalidFormat, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_never_shows_and_an_email_serializes_as_its_text() {
+        assert_eq!(format!("{:?}", Password::parse("correct horse").unwrap()), "Password(..)");
+        let email = Email::parse(" Kyle@Celerity.Studio ").unwrap();
+        assert_eq!(serde_json::to_value(&email).unwrap(), "kyle@celerity.studio");
+        assert_eq!(serde_json::from_value::<Email>("KYLE@celerity.studio".into()).unwrap(), email);
+    }
 }
