@@ -1,13 +1,13 @@
 //! Why album art could not be made, and whether trying again could help.
 
-use std::fmt;
-
 /// A stable reason code (`not_an_image`, `blocked_address`, …), recorded on the asset.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     /// Worth trying again later: timeouts, 5xx, throttling, storage hiccups.
+    #[error("{code}: {detail}")]
     Transient { code: &'static str, detail: String },
     /// Trying again cannot help: not found, not an image, refused address, too large.
+    #[error("{code}: {detail}")]
     Permanent { code: &'static str, detail: String },
 }
 
@@ -30,13 +30,3 @@ impl Failure {
         matches!(self, Self::Transient { .. })
     }
 }
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Transient { code, detail } | Self::Permanent { code, detail } => write!(f, "{code}: {detail}"),
-        }
-    }
-}
-
-impl std::error::Error for Failure {}

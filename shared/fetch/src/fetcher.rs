@@ -105,16 +105,9 @@ impl NameResolver for SystemResolver {
 }
 
 /// Why a connection was refused; found again in reqwest's error chain to report it.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 struct Refused(Failure);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for Refused {}
 
 /// The client's resolver: hands back only addresses the server may connect to.
 pub struct Guarded {

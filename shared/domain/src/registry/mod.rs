@@ -22,7 +22,7 @@ use std::sync::Arc;
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("{0}")]
-    Invalid(Invalid),
+    Invalid(#[from] Invalid),
     #[error("no asset {0}")]
     NotFound(String),
     #[error("{0}")]
@@ -55,12 +55,6 @@ pub enum RegistryError {
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
-}
-
-impl From<Invalid> for RegistryError {
-    fn from(e: Invalid) -> Self {
-        Self::Invalid(e)
-    }
 }
 
 impl From<FieldError> for RegistryError {
