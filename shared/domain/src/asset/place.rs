@@ -72,6 +72,7 @@ mod tests {
     fn resolved_once_and_written_back_as_read() {
         let place = Place::stored(Layer::read("L".into()), "CAS".into(), "004".into());
         assert_eq!(place.path().map(|p| p.code_path()).as_deref(), Some("L.CAS.ATL"));
+        assert_eq!(format!("{:?}", place.path().unwrap()), "L.CAS.ATL");
         let stored = place.clone().into_stored();
         assert_eq!([stored.layer, stored.category, stored.subcategory], ["L", "CAS", "004"]);
         let broken = Place::stored(Layer::read("G".into()), "undefined".into(), "undefined".into());

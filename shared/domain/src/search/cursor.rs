@@ -9,7 +9,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 /// The key cursors are signed with. Every instance of one deployment must share it.
-#[derive(Clone)]
+#[derive(Clone, derive_more::Debug)]
+#[debug("CursorKey(…)")]
 pub struct CursorKey([u8; 32]);
 
 impl CursorKey {
@@ -53,12 +54,6 @@ impl CursorKey {
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| refused())?;
         self.mac(fingerprint, &payload).verify_slice(&tag).map_err(|_| refused())?;
         String::from_utf8(payload).map_err(|_| refused())
-    }
-}
-
-impl std::fmt::Debug for CursorKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CursorKey(…)")
     }
 }
 

@@ -10,7 +10,6 @@ pub use layer::LayerCode;
 pub use resolve::normalize_key;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::LazyLock;
 
 pub struct Taxonomy {
@@ -112,7 +111,8 @@ impl Category {
 }
 
 /// A resolved place in the taxonomy: where an asset lives and what its addresses start with.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, derive_more::Debug)]
+#[debug("{}", self.code_path())]
 pub struct TaxonomyPath {
     pub layer: &'static Layer,
     pub category: &'static Category,
@@ -154,12 +154,6 @@ impl PartialEq for TaxonomyPath {
 }
 
 impl Eq for TaxonomyPath {}
-
-impl fmt::Debug for TaxonomyPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.code_path())
-    }
-}
 
 #[cfg(test)]
 mod tests;
