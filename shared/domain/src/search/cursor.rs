@@ -62,6 +62,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_keys_debug_shows_nothing_of_it() {
+        assert_eq!(format!("{:?}", CursorKey::from_secret("a secret of the deployment")), "CursorKey(…)");
+    }
+
+    #[test]
     fn cursors_belong_to_one_query_and_one_key() {
         let key = CursorKey::from_secret("deployment");
         let c = key.encode("q=a", "0001#x");
