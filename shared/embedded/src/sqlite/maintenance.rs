@@ -3,7 +3,7 @@
 //! transaction.
 
 use super::write::import_in;
-use super::{SqliteStore, row::decode, sql};
+use super::{SqliteStore, row::decode};
 use async_trait::async_trait;
 use nna_domain::Asset;
 use nna_domain::asset::Deletion;
@@ -32,36 +32,32 @@ impl Maintenance for SqliteStore {
         let after = after.unwrap_or("").to_owned();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.reading(move |conn| {
-                let mut stmt = conn
-                    .prepare_cached(
-                        "SELECT id, doc FROM assets WHERE unicode(substr(id, -1)) % ?1 = ?2 AND id > ?3 ORDER BY id LIMIT ?4",
-                    )
-                    .map_err(sql)?;
-                let rows: Vec<(String, String)> = stmt
-                    .query_map(params![segments.max(1), segment, after, limit], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(sql)?
-                    .collect::<Result<_, _>>()
-                    .map_err(sql)?;
-                let mut page = ScanPage::default();
-                if i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit {
-                    page.next = rows.last().map(|(id, _)| id.clone());
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, doc FROM assets WHERE unicode(substr(id, -1)) % ?1 = ?2 AND id > ?3 ORDER BY id LIMIT ?4",
+            )?;
+            let rows: Vec<(String, String)> = stmt
+                .query_map(params![segments.max(1), segment, after, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut page = ScanPage::default();
+            if i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit {
+                page.next = rows.last().map(|(id, _)| id.clone());
+            }
+            for (id, doc) in rows {
+                match decode(&id, &doc) {
+                    Ok(asset) => page.assets.push(asset),
+                    Err(e) => page.unreadable.push(Unreadable { id, reason: e.to_string() }),
                 }
-                for (id, doc) in rows {
-                    match decode(&id, &doc) {
-                        Ok(asset) => page.assets.push(asset),
-                        Err(e) => page.unreadable.push(Unreadable { id, reason: e.to_string() }),
-                    }
-                }
-                Ok(page)
-            })
+            }
+            Ok(page)
+        })
         .await
     }
 
     async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError> {
         self.reading(move |conn| {
-            let mut stmt = conn.prepare("SELECT path, last FROM sequences ORDER BY path").map_err(sql)?;
-            let rows = stmt.query_map([], |r| Ok(SequenceState { path: r.get(0)?, last: r.get(1)? })).map_err(sql)?;
-            rows.collect::<Result<_, _>>().map_err(sql)
+            let mut stmt = conn.prepare("SELECT path, last FROM sequences ORDER BY path")?;
+            let rows = stmt.query_map([], |r| Ok(SequenceState { path: r.get(0)?, last: r.get(1)? }))?;
+            Ok(rows.collect::<Result<_, _>>()?)
         })
         .await
     }
@@ -69,18 +65,16 @@ impl Maintenance for SqliteStore {
     async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError> {
         let lock = lock.clone();
         self.writing(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-            let held: Option<String> = tx
-                .query_row("SELECT doc FROM ops_lock WHERE name = 'ops'", [], |r| r.get(0))
-                .optional()
-                .map_err(sql)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let held: Option<String> =
+                tx.query_row("SELECT doc FROM ops_lock WHERE name = 'ops'", [], |r| r.get(0)).optional()?;
             let held: Option<RunLock> = held.and_then(|d| serde_json::from_str(&d).ok());
             if let Some(other) = held.filter(|h| h.holder != lock.holder && h.is_live(nna_domain::Timestamp::now())) {
                 return Ok(Some(other));
             }
             let doc = serde_json::to_string(&lock).map_err(|e| StoreError::Internal(e.to_string()))?;
-            tx.execute("INSERT OR REPLACE INTO ops_lock (name, doc) VALUES ('ops', ?1)", [doc]).map_err(sql)?;
-            tx.commit().map_err(sql)?;
+            tx.execute("INSERT OR REPLACE INTO ops_lock (name, doc) VALUES ('ops', ?1)", [doc])?;
+            tx.commit()?;
             Ok(None)
         })
         .await
@@ -89,9 +83,8 @@ impl Maintenance for SqliteStore {
     async fn release_lock(&self, holder: &str) -> Result<(), StoreError> {
         let holder = holder.to_owned();
         self.writing(move |conn| {
-            conn.execute("DELETE FROM ops_lock WHERE name = 'ops' AND json_extract(doc, '$.holder') = ?1", [holder])
-                .map_err(sql)
-                .map(|_| ())
+            conn.execute("DELETE FROM ops_lock WHERE name = 'ops' AND json_extract(doc, '$.holder') = ?1", [holder])?;
+            Ok(())
         })
         .await
     }
@@ -100,16 +93,10 @@ impl Maintenance for SqliteStore {
         let after = after.unwrap_or("").to_owned();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.reading(move |conn| {
-            let mut stmt =
-                conn.prepare("SELECT doc FROM deletions WHERE key > ?1 ORDER BY key LIMIT ?2").map_err(sql)?;
-            let docs: Vec<String> = stmt
-                .query_map(params![after, limit], |r| r.get(0))
-                .map_err(sql)?
-                .collect::<Result<_, _>>()
-                .map_err(sql)?;
-            docs.iter()
-                .map(|d| serde_json::from_str(d).map_err(|e| StoreError::Internal(format!("a deletion record: {e}"))))
-                .collect()
+            let mut stmt = conn.prepare("SELECT doc FROM deletions WHERE key > ?1 ORDER BY key LIMIT ?2")?;
+            let docs: Vec<String> = stmt.query_map(params![after, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let bad = |e: serde_json::Error| StoreError::Internal(format!("a deletion record: {e}"));
+            Ok(docs.iter().map(|d| serde_json::from_str(d).map_err(bad)).collect::<Result<_, _>>()?)
         })
         .await
     }
@@ -123,8 +110,7 @@ impl Maintenance for SqliteStore {
                     params![run, segment],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(sql)?;
+                .optional()?;
             Ok(found.map(|cursor| cursor.map_or(Checkpoint::Done, Checkpoint::After)))
         })
         .await
@@ -141,9 +127,8 @@ impl Maintenance for SqliteStore {
                 "INSERT INTO ops_checkpoints (run, segment, cursor) VALUES (?1, ?2, ?3)
                      ON CONFLICT (run, segment) DO UPDATE SET cursor = excluded.cursor",
                 params![run, segment, cursor],
-            )
-            .map_err(sql)
-            .map(|_| ())
+            )?;
+            Ok(())
         })
         .await
     }
@@ -151,7 +136,7 @@ impl Maintenance for SqliteStore {
     async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError> {
         let run = run.to_owned();
         self.writing(move |conn| {
-            conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run]).map_err(sql).map(|_| ())
+            conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run]).map(drop).map_err(Into::into)
         })
         .await
     }
@@ -159,21 +144,19 @@ impl Maintenance for SqliteStore {
     async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError> {
         let (assets, sequences) = (assets.to_vec(), sequences.to_vec());
         self.writing(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(
                 "DELETE FROM postings; DELETE FROM term_counts; DELETE FROM assets; DELETE FROM sequences;",
-            )
-            .map_err(sql)?;
+            )?;
             import_in(&tx, &assets)?;
             for s in &sequences {
                 tx.execute(
                     "INSERT INTO sequences (path, last) VALUES (?1, ?2)
                          ON CONFLICT (path) DO UPDATE SET last = excluded.last",
                     params![s.path, s.last],
-                )
-                .map_err(sql)?;
+                )?;
             }
-            tx.commit().map_err(sql)
+            Ok(tx.commit()?)
         })
         .await
     }

@@ -62,10 +62,7 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let mut writer = Connection::open(&path).map_err(sql)?;
-        configure(&writer).map_err(sql)?;
-        writer.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        schema::migrate(&mut writer).map_err(sql)?;
+        let writer = open_writer(&path)?;
         let (creates, waiting) = tokio::sync::mpsc::channel(CREATE_QUEUE);
         let inner = Arc::new(Inner {
             path,
@@ -93,15 +90,15 @@ impl SqliteStore {
     async fn read<T: Send + 'static>(
         &self,
         entries: usize,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Sqlite<T> + Send + 'static,
     ) -> Result<T, StoreError> {
-        if entries <= INLINE_READ { self.inner.read(f) } else { self.reading(f).await }
+        if entries <= INLINE_READ { Ok(self.inner.read(f)?) } else { self.reading(f).await }
     }
 
     /// `f` on the writer connection, off the async threads.
     pub(crate) async fn writing<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnOnce(&mut Connection) -> Sqlite<T> + Send + 'static,
     ) -> Result<T, StoreError> {
         self.blocking(move |inner| inner.write(f)).await
     }
@@ -109,20 +106,27 @@ impl SqliteStore {
     /// `f` on a reader connection, off the async threads.
     pub(crate) async fn reading<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Sqlite<T> + Send + 'static,
     ) -> Result<T, StoreError> {
         self.blocking(move |inner| inner.read(f)).await
     }
 
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnOnce(&Inner) -> Sqlite<T> + Send + 'static,
     ) -> Result<T, StoreError> {
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || f(&inner))
-            .await
-            .map_err(|e| StoreError::Internal(format!("store task failed: {e}")))?
+        let done = tokio::task::spawn_blocking(move || f(&inner)).await;
+        Ok(done.map_err(|e| StoreError::Internal(format!("store task failed: {e}")))??)
     }
+}
+
+fn open_writer(path: &Path) -> Sqlite<Connection> {
+    let mut writer = Connection::open(path)?;
+    configure(&writer)?;
+    writer.pragma_update(None, "journal_mode", "WAL")?;
+    schema::migrate(&mut writer)?;
+    Ok(writer)
 }
 
 /// Reads that touch a handful of index entries or rows run on the calling thread: on a file the
@@ -145,12 +149,12 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl Inner {
-    pub(super) fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub(super) fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Sqlite<T>) -> Sqlite<T> {
         let mut conn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Sqlite<T>) -> Sqlite<T> {
         let pooled = self.idle_readers.lock().unwrap_or_else(PoisonError::into_inner).pop();
         let conn = match pooled {
             Some(c) => c,
@@ -158,9 +162,8 @@ impl Inner {
                 let c = Connection::open_with_flags(
                     &self.path,
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )
-                .map_err(sql)?;
-                configure(&c).map_err(sql)?;
+                )?;
+                configure(&c)?;
                 c
             }
         };
@@ -173,13 +176,29 @@ impl Inner {
     }
 }
 
-/// Busy and locked databases are worth retrying; anything else is a fault.
-pub(crate) fn sql(e: rusqlite::Error) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-            StoreError::Unavailable(e.to_string())
+/// A failure of the embedded store: SQLite's or the store's own, so `?` takes both.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Fault {
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub(crate) type Sqlite<T> = Result<T, Fault>;
+
+/// Busy and locked databases are worth retrying; any other SQL error is a fault.
+impl From<Fault> for StoreError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Store(e) => e,
+            Fault::Sql(e) => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    StoreError::Unavailable(e.to_string())
+                }
+                _ => StoreError::Internal(e.to_string()),
+            },
         }
-        _ => StoreError::Internal(e.to_string()),
     }
 }
 
@@ -215,7 +234,7 @@ impl AssetStore for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        self.read(1, |conn| conn.query_row("SELECT 1", [], |_| Ok(())).map_err(sql)).await
+        self.read(1, |conn| conn.query_row("SELECT 1", [], |_| Ok(())).map_err(Into::into)).await
     }
 
     async fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
@@ -225,8 +244,7 @@ impl AssetStore for SqliteStore {
                 .query_row("SELECT fingerprint, asset_id, expires_at FROM idempotency WHERE key = ?1", [&key], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
-                .optional()
-                .map_err(sql)?;
+                .optional()?;
             Ok(found.and_then(|(fingerprint, asset_id, expires)| {
                 let expires_at = Timestamp::from_millis(expires)?;
                 Some(IdempotencyRecord { key: key.clone(), fingerprint, asset_id, expires_at })
@@ -283,18 +301,14 @@ impl AssetIndex for SqliteStore {
     }
 }
 
-fn get(conn: &Connection, key: &AssetKey, decoded: &decoded::Decoded) -> Result<Option<Asset>, StoreError> {
+fn get(conn: &Connection, key: &AssetKey, decoded: &decoded::Decoded) -> Sqlite<Option<Asset>> {
     // Legacy data may hold two items under one name; the first registered is the one it names.
     let (sql_text, value) = match key {
         AssetKey::Id(id) => ("SELECT id, doc FROM assets WHERE id = ?1", id.as_str()),
         AssetKey::Hfn(h) => ("SELECT id, doc FROM assets WHERE hfn = ?1 ORDER BY pos_created LIMIT 1", h.as_str()),
         AssetKey::Mfa(m) => ("SELECT id, doc FROM assets WHERE mfa = ?1 ORDER BY pos_created LIMIT 1", m.as_str()),
     };
-    let found: Option<(String, String)> = conn
-        .prepare_cached(sql_text)
-        .map_err(sql)?
-        .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
-        .map_err(sql)?;
-    found.map(|(id, doc)| decoded.get(&id, &doc)).transpose()
+    let found: Option<(String, String)> =
+        conn.prepare_cached(sql_text)?.query_row([value], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    Ok(found.map(|(id, doc)| decoded.get(&id, &doc)).transpose()?)
 }

@@ -2,7 +2,7 @@
 //! durable as soon as `send` returns and survives restarts. Receiving hides a job for a visibility
 //! timeout, as SQS does; a job not acknowledged in time is delivered again.
 
-use super::{SqliteStore, sql};
+use super::{Sqlite, SqliteStore};
 use async_trait::async_trait;
 use nna_domain::Timestamp;
 use nna_domain::jobs::{Delivery, Job, JobQueue, JobSource, QueueError};
@@ -47,11 +47,10 @@ impl SqliteQueue {
     pub async fn dead_jobs(&self) -> Result<Vec<DeadJob>, QueueError> {
         self.store
             .reading(move |conn| {
-                let mut stmt = conn.prepare("SELECT id, body, receives FROM dead_jobs ORDER BY id").map_err(sql)?;
+                let mut stmt = conn.prepare("SELECT id, body, receives FROM dead_jobs ORDER BY id")?;
                 let rows = stmt
-                    .query_map([], |r| Ok(DeadJob { id: r.get(0)?, body: r.get(1)?, receives: r.get::<_, u32>(2)? }))
-                    .map_err(sql)?;
-                rows.collect::<Result<_, _>>().map_err(sql)
+                    .query_map([], |r| Ok(DeadJob { id: r.get(0)?, body: r.get(1)?, receives: r.get::<_, u32>(2)? }))?;
+                Ok(rows.collect::<Result<_, _>>()?)
             })
             .await
             .map_err(queue_error)
@@ -60,7 +59,9 @@ impl SqliteQueue {
     /// Jobs waiting or in flight.
     pub async fn depth(&self) -> Result<u64, QueueError> {
         self.store
-            .writing(move |conn| conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get::<_, i64>(0)).map_err(sql))
+            .writing(move |conn| {
+                conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get::<_, i64>(0)).map_err(Into::into)
+            })
             .await
             .map(|n| u64::try_from(n).unwrap_or(0))
             .map_err(queue_error)
@@ -78,15 +79,14 @@ impl JobQueue for SqliteQueue {
         let now = Timestamp::now().millis();
         self.store
             .writing(move |conn| {
-                let tx = conn.transaction().map_err(sql)?;
+                let tx = conn.transaction()?;
                 for body in &bodies {
                     tx.execute(
                         "INSERT INTO jobs (body, visible_at, enqueued_at) VALUES (?1, ?2, ?2)",
                         params![body, now],
-                    )
-                    .map_err(sql)?;
+                    )?;
                 }
-                tx.commit().map_err(sql)
+                Ok(tx.commit()?)
             })
             .await
             .map_err(queue_error)?;
@@ -104,14 +104,12 @@ impl JobSource for SqliteQueue {
         let max_receives = i64::from(nna_domain::jobs::MAX_RECEIVES);
         self.store
             .writing(move |conn| {
-                let tx = conn.transaction().map_err(sql)?;
+                let tx = conn.transaction()?;
                 let due: Vec<(i64, String, i64)> = {
-                    let mut stmt = tx
-                        .prepare("SELECT id, body, receives FROM jobs WHERE visible_at <= ?1 ORDER BY id LIMIT ?2")
-                        .map_err(sql)?;
-                    let rows =
-                        stmt.query_map(params![now, max], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sql)?;
-                    rows.collect::<Result<_, _>>().map_err(sql)?
+                    let mut stmt =
+                        tx.prepare("SELECT id, body, receives FROM jobs WHERE visible_at <= ?1 ORDER BY id LIMIT ?2")?;
+                    let rows = stmt.query_map(params![now, max], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                    rows.collect::<Result<_, _>>()?
                 };
                 let mut out = Vec::with_capacity(due.len());
                 for (id, body, receives) in due {
@@ -123,15 +121,14 @@ impl JobSource for SqliteQueue {
                     tx.execute(
                         "UPDATE jobs SET visible_at = ?2, receives = ?3 WHERE id = ?1",
                         params![id, hidden_until, count],
-                    )
-                    .map_err(sql)?;
+                    )?;
                     out.push(Delivery {
                         receipt: format!("{id}:{count}"),
                         body,
                         receive_count: u32::try_from(count).unwrap_or(u32::MAX),
                     });
                 }
-                tx.commit().map_err(sql)?;
+                tx.commit()?;
                 Ok(out)
             })
             .await
@@ -147,9 +144,8 @@ impl JobSource for SqliteQueue {
             .ok_or_else(|| QueueError::Internal(format!("not a receipt of this queue: {receipt}")))?;
         self.store
             .writing(move |conn| {
-                conn.execute("DELETE FROM jobs WHERE id = ?1 AND receives = ?2", params![id, count])
-                    .map_err(sql)
-                    .map(|_| ())
+                conn.execute("DELETE FROM jobs WHERE id = ?1 AND receives = ?2", params![id, count])?;
+                Ok(())
             })
             .await
             .map_err(queue_error)
@@ -157,13 +153,12 @@ impl JobSource for SqliteQueue {
 }
 
 /// Moves a job to the dead-letter table.
-fn bury(tx: &rusqlite::Transaction<'_>, id: i64, now: i64) -> Result<(), StoreError> {
+fn bury(tx: &rusqlite::Transaction<'_>, id: i64, now: i64) -> Sqlite<()> {
     tx.execute(
         "INSERT INTO dead_jobs (id, body, receives, enqueued_at, died_at) SELECT id, body, receives, enqueued_at, ?2 FROM jobs WHERE id = ?1",
         params![id, now],
-    )
-    .map_err(sql)?;
-    tx.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(sql)?;
+    )?;
+    tx.execute("DELETE FROM jobs WHERE id = ?1", params![id])?;
     tracing::warn!(job = id, "a job was received too often: moved to the dead-letter table");
     Ok(())
 }

@@ -1,19 +1,17 @@
 //! Accounts: a row per email, the account as JSON.
 
-use super::{SqliteStore, sql};
+use super::{Sqlite, SqliteStore};
 use async_trait::async_trait;
 use nna_domain::Timestamp;
 use nna_domain::auth::{Email, Role, User};
 use nna_domain::ports::{Attempts, StoreError, UserStore};
 use rusqlite::{Connection, OptionalExtension, params};
 
-fn find(conn: &Connection, email: &str) -> Result<Option<User>, StoreError> {
+fn find(conn: &Connection, email: &str) -> Sqlite<Option<User>> {
     let doc: Option<String> =
-        conn.query_row("SELECT doc FROM users WHERE email = ?1", [email], |r| r.get(0)).optional().map_err(sql)?;
-    doc.map(|d| {
-        serde_json::from_str(&d).map_err(|e| StoreError::Corrupt { id: email.to_owned(), reason: e.to_string() })
-    })
-    .transpose()
+        conn.query_row("SELECT doc FROM users WHERE email = ?1", [email], |r| r.get(0)).optional()?;
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt { id: email.to_owned(), reason: e.to_string() };
+    Ok(doc.map(|d| serde_json::from_str(&d).map_err(corrupt)).transpose()?)
 }
 
 fn json(user: &User) -> Result<String, StoreError> {
@@ -25,10 +23,11 @@ impl UserStore for SqliteStore {
     async fn create_user(&self, user: &User) -> Result<(), StoreError> {
         let (email, doc) = (user.email.to_string(), json(user)?);
         self.writing(move |conn| {
-            let added = conn
-                .execute("INSERT INTO users (email, doc) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![email, doc])
-                .map_err(sql)?;
-            if added == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+            let added = conn.execute(
+                "INSERT INTO users (email, doc) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![email, doc],
+            )?;
+            if added == 1 { Ok(()) } else { Err(StoreError::Conflict.into()) }
         })
         .await
     }
@@ -43,7 +42,7 @@ impl UserStore for SqliteStore {
         self.writing(move |conn| {
             let Some(mut user) = find(conn, &email)? else { return Ok(None) };
             user.role = role;
-            conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?]).map_err(sql)?;
+            conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?])?;
             Ok(Some(user))
         })
         .await
@@ -60,16 +59,14 @@ impl Attempts for SqliteStore {
         let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
         let key = key.to_owned();
         self.writing(move |conn| {
-            let n: i64 = conn
-                .query_row(
-                    "INSERT INTO attempts (key, window, n) VALUES (?1, ?2, 1)
+            let n: i64 = conn.query_row(
+                "INSERT INTO attempts (key, window, n) VALUES (?1, ?2, 1)
                          ON CONFLICT (key, window) DO UPDATE SET n = n + 1 RETURNING n",
-                    params![key, window],
-                    |r| r.get(0),
-                )
-                .map_err(sql)?;
+                params![key, window],
+                |r| r.get(0),
+            )?;
             if n == 1 {
-                conn.execute("DELETE FROM attempts WHERE window < ?1", [window - ATTEMPTS_KEPT_SECS]).map_err(sql)?;
+                conn.execute("DELETE FROM attempts WHERE window < ?1", [window - ATTEMPTS_KEPT_SECS])?;
             }
             Ok(u64::try_from(n).unwrap_or(0))
         })

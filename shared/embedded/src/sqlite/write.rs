@@ -2,7 +2,7 @@
 
 use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
 use super::term_counts::TermCounts;
-use super::{Inner, sql};
+use super::{Inner, Sqlite};
 use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyClaim;
 use nna_domain::ports::{CreatePlan, StoreError};
@@ -68,26 +68,26 @@ pub(super) fn group_writer(store: &Weak<Inner>, mut waiting: tokio::sync::mpsc::
 /// the counters the earlier ones left). One commit, one sync to disk, for the whole group; no
 /// answer is sent before it.
 pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
-    let run = |conn: &mut Connection| -> Result<Vec<Result<Asset, StoreError>>, StoreError> {
-        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    let run = |conn: &mut Connection| -> Sqlite<Vec<Result<Asset, StoreError>>> {
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(group.len());
         let mut counts = TermCounts::default();
         for (plan, replacing, _) in &group {
-            let savepoint = tx.savepoint().map_err(sql)?;
+            let savepoint = tx.savepoint()?;
             let mut made_counts = TermCounts::default();
             let made = create_in(&savepoint, plan, replacing.as_ref(), &mut made_counts);
             if made.is_ok() {
-                savepoint.commit().map_err(sql)?;
+                savepoint.commit()?;
                 counts.merge(made_counts);
             }
             // Dropped without a commit, a savepoint rolls back.
-            out.push(made);
+            out.push(made.map_err(StoreError::from));
         }
-        counts.apply(&tx).map_err(sql)?;
-        tx.commit().map_err(sql)?;
+        counts.apply(&tx)?;
+        tx.commit()?;
         Ok(out)
     };
-    match run(conn) {
+    match run(conn).map_err(StoreError::from) {
         Ok(answers) => {
             for ((_, _, reply), answer) in group.into_iter().zip(answers) {
                 let _ = reply.send(answer);
@@ -102,12 +102,7 @@ pub(super) fn create_group(conn: &mut Connection, group: Vec<PendingCreate>) {
 }
 
 /// One create inside a transaction the caller commits; its postings' counts go in `counts`.
-fn create_in(
-    tx: &Connection,
-    plan: &CreatePlan,
-    replacing: Option<&Asset>,
-    counts: &mut TermCounts,
-) -> Result<Asset, StoreError> {
+fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, counts: &mut TermCounts) -> Sqlite<Asset> {
     if let Some(current) = replacing {
         still_at_revision(tx, current)?;
     }
@@ -115,18 +110,14 @@ fn create_in(
         claim_key(tx, claim)?;
     }
     for id in &plan.requires {
-        let exists =
-            tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [id.as_str()], |_| Ok(())).optional().map_err(sql)?;
+        let exists = tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [id.as_str()], |_| Ok(())).optional()?;
         if exists.is_none() {
-            return Err(StoreError::MissingComponent(id.clone()));
+            return Err(StoreError::MissingComponent(id.clone()).into());
         }
     }
     let counter = plan.path.code_path();
-    let last: u32 = tx
-        .query_row("SELECT last FROM sequences WHERE path = ?1", [&counter], |r| r.get(0))
-        .optional()
-        .map_err(sql)?
-        .unwrap_or(0);
+    let last: u32 =
+        tx.query_row("SELECT last FROM sequences WHERE path = ?1", [&counter], |r| r.get(0)).optional()?.unwrap_or(0);
     let exhausted = || StoreError::SequenceExhausted(counter.clone());
     let mut sequence = Sequence::new(last + 1).ok_or_else(exhausted)?;
     // Imported items may already hold numbers the counter has not seen: skip past them.
@@ -135,21 +126,18 @@ fn create_in(
         let row = Row::of(&asset)?;
         let taken = tx
             .query_row("SELECT 1 FROM assets WHERE hfn = ?1 OR mfa = ?2 LIMIT 1", params![row.hfn, row.mfa], |_| Ok(()))
-            .optional()
-            .map_err(sql)?;
+            .optional()?;
         if taken.is_none() {
-            let fresh =
-                tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [&row.id], |_| Ok(())).optional().map_err(sql)?;
+            let fresh = tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [&row.id], |_| Ok(())).optional()?;
             if fresh.is_some() && replacing.is_none() {
-                return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)));
+                return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)).into());
             }
-            put(tx, &row, counts).map_err(sql)?;
+            put(tx, &row, counts)?;
             if let Some(claim) = &plan.idempotency {
                 tx.execute(
                     "INSERT OR REPLACE INTO idempotency (key, fingerprint, asset_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
                     params![claim.key, claim.fingerprint, row.id, claim.expires_at.millis()],
-                )
-                .map_err(sql)?;
+                )?;
             }
             break asset;
         }
@@ -158,83 +146,75 @@ fn create_in(
     tx.execute(
         "INSERT INTO sequences (path, last) VALUES (?1, ?2) ON CONFLICT (path) DO UPDATE SET last = excluded.last",
         params![counter, sequence.get()],
-    )
-    .map_err(sql)?;
+    )?;
     Ok(asset)
 }
 
-pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset) -> Result<(), StoreError> {
+pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset) -> Sqlite<()> {
     let row = Row::of(next)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     still_at_revision(&tx, current)?;
     let mut counts = TermCounts::default();
-    put(&tx, &row, &mut counts).map_err(sql)?;
-    counts.apply(&tx).map_err(sql)?;
-    tx.commit().map_err(sql)
+    put(&tx, &row, &mut counts)?;
+    counts.apply(&tx)?;
+    Ok(tx.commit()?)
 }
 
 /// `Conflict` unless the stored asset is still at the revision `current` was read at.
 /// Refuses a key an earlier create holds, live; forgets keys past their time on the way.
-fn claim_key(tx: &Connection, claim: &IdempotencyClaim) -> Result<(), StoreError> {
+fn claim_key(tx: &Connection, claim: &IdempotencyClaim) -> Sqlite<()> {
     let now = Timestamp::now().millis();
-    tx.execute("DELETE FROM idempotency WHERE expires_at <= ?1", [now]).map_err(sql)?;
-    let held =
-        tx.query_row("SELECT 1 FROM idempotency WHERE key = ?1", [&claim.key], |_| Ok(())).optional().map_err(sql)?;
-    if held.is_some() { Err(StoreError::KeyTaken) } else { Ok(()) }
+    tx.execute("DELETE FROM idempotency WHERE expires_at <= ?1", [now])?;
+    let held = tx.query_row("SELECT 1 FROM idempotency WHERE key = ?1", [&claim.key], |_| Ok(())).optional()?;
+    if held.is_some() { Err(StoreError::KeyTaken.into()) } else { Ok(()) }
 }
 
-fn still_at_revision(conn: &Connection, current: &Asset) -> Result<(), StoreError> {
-    let stored: Option<i64> = conn
-        .query_row("SELECT revision FROM assets WHERE id = ?1", [current.id.as_str()], |r| r.get(0))
-        .optional()
-        .map_err(sql)?;
+fn still_at_revision(conn: &Connection, current: &Asset) -> Sqlite<()> {
+    let stored: Option<i64> =
+        conn.query_row("SELECT revision FROM assets WHERE id = ?1", [current.id.as_str()], |r| r.get(0)).optional()?;
     if stored != Some(revision(current.revision)?) {
-        return Err(StoreError::Conflict);
+        return Err(StoreError::Conflict.into());
     }
     Ok(())
 }
 
-pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
+pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion) -> Sqlite<()> {
     let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-    let n = tx
-        .execute(
-            "DELETE FROM assets WHERE id = ?1 AND revision = ?2",
-            params![current.id.as_str(), revision(current.revision)?],
-        )
-        .map_err(sql)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let n = tx.execute(
+        "DELETE FROM assets WHERE id = ?1 AND revision = ?2",
+        params![current.id.as_str(), revision(current.revision)?],
+    )?;
     if n != 1 {
-        return Err(StoreError::Conflict);
+        return Err(StoreError::Conflict.into());
     }
     let mut counts = TermCounts::default();
-    drop_postings(&tx, current.id.as_str(), &mut counts).map_err(sql)?;
-    counts.apply(&tx).map_err(sql)?;
-    tx.execute("INSERT OR REPLACE INTO deletions (key, doc) VALUES (?1, ?2)", params![record.sort_key(), doc])
-        .map_err(sql)?;
-    tx.commit().map_err(sql)
+    drop_postings(&tx, current.id.as_str(), &mut counts)?;
+    counts.apply(&tx)?;
+    tx.execute("INSERT OR REPLACE INTO deletions (key, doc) VALUES (?1, ?2)", params![record.sort_key(), doc])?;
+    Ok(tx.commit()?)
 }
 
 /// Imports in one transaction: all or none.
-pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Sqlite<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     import_in(&tx, assets)?;
-    tx.commit().map_err(sql)
+    Ok(tx.commit()?)
 }
 
 /// Imports inside a transaction the caller commits.
-pub(super) fn import_in(tx: &rusqlite::Transaction<'_>, assets: &[Asset]) -> Result<(), StoreError> {
+pub(super) fn import_in(tx: &rusqlite::Transaction<'_>, assets: &[Asset]) -> Sqlite<()> {
     let mut counts = TermCounts::default();
     for asset in assets {
         let row = Row::of(asset)?;
-        put(tx, &row, &mut counts).map_err(sql)?;
+        put(tx, &row, &mut counts)?;
         if let Some(address) = row.mfa.as_deref().and_then(Address::parse) {
             tx.execute(
                 "INSERT INTO sequences (path, last) VALUES (?1, ?2)
                  ON CONFLICT (path) DO UPDATE SET last = max(last, excluded.last)",
                 params![address.path.code_path(), address.sequence.get()],
-            )
-            .map_err(sql)?;
+            )?;
         }
     }
-    counts.apply(tx).map_err(sql)
+    Ok(counts.apply(tx)?)
 }
