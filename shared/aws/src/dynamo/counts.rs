@@ -8,7 +8,7 @@ use super::DynamoStore;
 use super::item::{Item, count_slot, layer_count_key, number, number_attr};
 use super::schema::{PK, layer_keys};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
-use futures::future::{join_all, try_join_all};
+use futures::future::join_all;
 use nna_domain::Asset;
 use nna_domain::ports::StoreError;
 use nna_domain::search::{Level, Place};
@@ -131,9 +131,9 @@ pub(super) async fn total(store: &DynamoStore, places: &[Place]) -> Result<u64, 
     let mut keys: Vec<Item> = wanted.iter().map(|(k, _)| k.clone()).collect();
     keys.sort_by_key(|k| k.get(PK).and_then(|v| v.as_s().ok()).cloned());
     keys.dedup();
-    let items = try_join_all(keys.chunks(100).map(|chunk| store.batch_get(chunk.to_vec()))).await?;
+    let items = store.batch_get(keys).await?;
     let by_pk: BTreeMap<&str, &Item> =
-        items.iter().flatten().filter_map(|i| Some((i.get(PK)?.as_s().ok()?.as_str(), i))).collect();
+        items.iter().filter_map(|i| Some((i.get(PK)?.as_s().ok()?.as_str(), i))).collect();
     let sum: i64 =
         wanted.iter().filter_map(|(key, attr)| number_attr(by_pk.get(key.get(PK)?.as_s().ok()?.as_str())?, attr)).sum();
     Ok(u64::try_from(sum).unwrap_or(0))

@@ -55,7 +55,7 @@ pub(super) async fn run(
         if attempt == 0 {
             fresh.extend(place_posting_key(&asset));
         }
-        store.write_postings(&fresh, &[]).await?;
+        store.write_batch(&fresh, &[]).await?;
         posted.extend(terms);
         let sent = store.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let reasons = match sent {
@@ -65,7 +65,7 @@ pub(super) async fn run(
                     let (was, is) = (index_terms(old), index_terms(&asset));
                     let mut stale = index::postings_for(old, was.difference(&is));
                     stale.extend(place_posting_key(old).filter(|p| Some(p) != place_posting_key(&asset).as_ref()));
-                    store.write_postings(&[], &stale).await?;
+                    store.write_batch(&[], &stale).await?;
                 }
                 return Ok(asset);
             }
@@ -93,7 +93,7 @@ pub(super) async fn run(
                 // behind costs a search a read).
                 let mut written: Vec<Item> = index::postings_for(&asset, &posted);
                 written.extend(place_posting_key(&asset));
-                if let Err(e) = store.write_postings(&[], &written).await {
+                if let Err(e) = store.write_batch(&[], &written).await {
                     tracing::warn!(error = %e, "postings of a refused create were left behind");
                 }
             }

@@ -3,13 +3,11 @@
 //! some time after; until then reads check the time themselves).
 
 use super::item::{Item, number, string_attr, text};
-use super::schema::{PK, SK};
 use nna_domain::idempotency::{IdempotencyClaim, IdempotencyRecord};
 use nna_domain::{Asset, Timestamp};
-use std::collections::HashMap;
 
 pub fn record_key(key: &str) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("K#{key}"))), (SK.to_owned(), text("K"))])
+    super::item::key(format!("K#{key}"), "K")
 }
 
 pub fn record_item(claim: &IdempotencyClaim, asset: &Asset) -> Item {

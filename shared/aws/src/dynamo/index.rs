@@ -2,7 +2,7 @@
 //! postings (`begins_with` the term), a prefix's postings (`begins_with` the prefix, same
 //! partition), a walk through a place's order index (keys only, then the page's items), counts.
 
-use super::item::{Item, asset_key, count_slot, from_item, posting_key, posting_of, string_attr, text};
+use super::item::{Item, asset_key, count_slot, from_item, key_of, posting_key, posting_of, string_attr, text};
 use super::schema::{PK, SK, category, layer_key, layer_keys, level_attribute, listing_index, order_attribute};
 use super::{DynamoStore, counts, store_error};
 use async_trait::async_trait;
@@ -14,18 +14,6 @@ use nna_domain::{Asset, AssetId};
 use std::collections::HashMap;
 
 impl DynamoStore {
-    /// Items of one partition whose sort key begins with `prefix`, in key order (or reversed), up
-    /// to `limit`, following pages.
-    async fn query_prefix(
-        &self,
-        pk: String,
-        prefix: &str,
-        forward: bool,
-        limit: usize,
-    ) -> Result<Vec<Item>, StoreError> {
-        self.query_keys(&Partition::table(pk), Some(SkRange::BeginsWith(prefix.to_owned())), forward, limit).await
-    }
-
     /// Items (or index entries) of one partition whose sort key is in `range`, in key order (or
     /// reversed), up to `limit`, following pages.
     async fn query_keys(
@@ -65,9 +53,9 @@ impl DynamoStore {
     }
 
     /// Puts and deletes outside a transaction, 25 to a request, retrying what comes back
-    /// unprocessed. Used only for postings, where an extra or late entry costs a read, never a
-    /// wrong answer: every candidate is checked against the asset itself.
-    pub(super) async fn write_postings(&self, put: &[Item], delete: &[Item]) -> Result<(), StoreError> {
+    /// unprocessed: for postings, where an extra or late entry costs a read, never a wrong answer
+    /// (every candidate is checked against the asset itself), and for operators' deletes.
+    pub(super) async fn write_batch(&self, put: &[Item], delete: &[Item]) -> Result<(), StoreError> {
         let requests: Vec<WriteRequest> = put
             .iter()
             .map(|item| {
@@ -103,7 +91,7 @@ impl DynamoStore {
                 }
             }
             if !pending.is_empty() {
-                return Err(StoreError::Unavailable("the search index is throttled; retry".into()));
+                return Err(StoreError::Unavailable("DynamoDB is throttling writes; retry".into()));
             }
         }
         Ok(())
@@ -231,15 +219,16 @@ impl AssetIndex for DynamoStore {
     }
 
     async fn prefix_postings(&self, prefix: &IndexTerm, limit: usize) -> Result<Vec<Posting>, StoreError> {
-        let items = self.query_prefix(format!("T#{}", prefix.bucket()), prefix.as_str(), true, limit).await?;
+        let partition = Partition::table(format!("T#{}", prefix.bucket()));
+        let items =
+            self.query_keys(&partition, Some(SkRange::BeginsWith(prefix.as_str().to_owned())), true, limit).await?;
         Ok(parse_postings(items))
     }
 
     async fn fetch(&self, ids: &[AssetId]) -> Result<Vec<Asset>, StoreError> {
-        let keys: Vec<Item> = ids.iter().map(super::item::asset_key).collect();
-        let batches = try_join_all(keys.chunks(100).map(|chunk| self.batch_get(chunk.to_vec()))).await?;
+        let items = self.batch_get(ids.iter().map(asset_key).collect()).await?;
         let mut out = Vec::with_capacity(ids.len());
-        for item in batches.into_iter().flatten() {
+        for item in items {
             match from_item(item) {
                 Ok(a) => out.push(a),
                 Err(e) => tracing::error!(error = %e, "skipping an unreadable stored asset"),
@@ -264,9 +253,8 @@ impl AssetIndex for DynamoStore {
         entries.truncate(limit);
         let keys: Vec<Item> = entries.into_iter().map(|(_, key)| key).collect();
         // The page's items, in the runs' order; any deleted meanwhile are left out.
-        let fetched = try_join_all(keys.chunks(100).map(|chunk| self.batch_get(chunk.to_vec()))).await?;
         let mut by_pk: HashMap<String, Item> = HashMap::new();
-        for item in fetched.into_iter().flatten() {
+        for item in self.batch_get(keys.clone()).await? {
             if let Some(pk) = string_attr(&item, PK) {
                 by_pk.insert(pk.to_owned(), item);
             }
@@ -377,7 +365,7 @@ impl DynamoStore {
             .filter_map(|item| {
                 let position = string_attr(item, partition.sort_attribute)?.to_owned();
                 let key = match partition.index {
-                    Some(_) => [PK, SK].iter().filter_map(|a| Some(((*a).to_owned(), item.get(*a)?.clone()))).collect(),
+                    Some(_) => key_of(item),
                     None => asset_key(&AssetId::parse(position.rsplit_once('#')?.1)?),
                 };
                 Some((position, key))

@@ -37,31 +37,40 @@ pub fn number(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
+/// The item `(pk, sk)`.
+pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+    HashMap::from([(PK.to_owned(), text(pk)), (SK.to_owned(), text(sk))])
+}
+
+/// An item's own key, without its other attributes.
+pub fn key_of(item: &Item) -> Item {
+    [PK, SK].iter().filter_map(|a| Some(((*a).to_owned(), item.get(*a)?.clone()))).collect()
+}
+
 pub fn asset_pk(id: &AssetId) -> String {
     format!("A#{id}")
 }
 
 /// `(pk, sk)` of an asset.
 pub fn asset_key(id: &AssetId) -> Item {
-    HashMap::from([(PK.to_owned(), text(asset_pk(id))), (SK.to_owned(), text("A"))])
+    key(asset_pk(id), "A")
 }
 
 pub fn name_claim_key(hfn: &str) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("N#{hfn}"))), (SK.to_owned(), text("N"))])
+    key(format!("N#{hfn}"), "N")
 }
 
 pub fn address_claim_key(mfa: &str) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("M#{mfa}"))), (SK.to_owned(), text("M"))])
+    key(format!("M#{mfa}"), "M")
 }
 
 pub fn sequence_key(path: &str) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("S#{path}"))), (SK.to_owned(), text("S"))])
+    key(format!("S#{path}"), "S")
 }
 
 /// Where a place's count is kept: the item and the attribute. `all` is kept nowhere: it is the
 /// sum of the layers'.
 pub fn count_slot(place: &Place) -> Option<(Item, String)> {
-    let key = |pk: String, sk: &str| HashMap::from([(PK.to_owned(), text(pk)), (SK.to_owned(), text(sk))]);
     match place.level {
         Level::All => None,
         Level::Layer => Some((layer_count_key(layer_key(&place.value)), "n".to_owned())),
@@ -74,7 +83,7 @@ pub fn count_slot(place: &Place) -> Option<(Item, String)> {
 }
 
 pub fn layer_count_key(layer: &str) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("C#{layer}"))), (SK.to_owned(), text("C"))])
+    key(format!("C#{layer}"), "C")
 }
 
 /// An asset's entry in its subcategory's creation order, if the taxonomy places it.
@@ -84,15 +93,12 @@ pub fn place_posting_key(asset: &Asset) -> Option<Item> {
 }
 
 pub fn place_posting(subcategory: &str, created: String) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("P#{subcategory}"))), (SK.to_owned(), text(created))])
+    key(format!("P#{subcategory}"), created)
 }
 
 /// A posting: `T#<bucket>` / `<term>#<created position>`.
 pub fn posting_key(term: &IndexTerm, asset: &Asset) -> Item {
-    HashMap::from([
-        (PK.to_owned(), text(format!("T#{}", term.bucket()))),
-        (SK.to_owned(), text(format!("{}#{}", term.as_str(), position(asset, Order::Created)))),
-    ])
+    key(format!("T#{}", term.bucket()), format!("{}#{}", term.as_str(), position(asset, Order::Created)))
 }
 
 /// A posting's sort key back into a position and an id: `<term>#<ms>#<id>`.

@@ -5,11 +5,11 @@
 //! the taxonomy's: no pass over the whole table. A restore empties the table (checkpoints aside)
 //! and imports.
 
-use super::item::{Item, count_slot, from_item, layer_count_key, number, sequence_key, string_attr, text};
-use super::schema::{PK, SK, category, layer_keys, listing_index};
+use super::item::{Item, count_slot, from_item, key, key_of, layer_count_key, number, sequence_key, string_attr, text};
+use super::schema::{PK, category, layer_keys, listing_index};
 use super::{DELETIONS_PK, DynamoStore, store_error};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
+use aws_sdk_dynamodb::types::AttributeValue;
 use nna_domain::Asset;
 use nna_domain::asset::Deletion;
 use nna_domain::ports::{
@@ -17,12 +17,10 @@ use nna_domain::ports::{
 };
 use nna_domain::search::{Level, Order, Place};
 use nna_domain::taxonomy::taxonomy;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Imports in flight during a restore.
 const RESTORE_CONCURRENCY: usize = 16;
-/// BatchWriteItem's limit.
-const DELETES_PER_BATCH: usize = 25;
 /// The most keys one scan page asks for. A keys-only index entry is about 100 bytes, so
 /// DynamoDB's 1 MB page holds about this many; more would only be cut short by it.
 const MAX_PAGE: usize = 10_000;
@@ -38,11 +36,11 @@ fn taxonomy_paths() -> impl Iterator<Item = String> {
 
 /// The operators' run lock: among the checkpoints (`O#`), so a restore keeps it.
 fn lock_key() -> Item {
-    HashMap::from([(PK.to_owned(), text("O#lock")), (SK.to_owned(), text("ops"))])
+    key("O#lock", "ops")
 }
 
 fn checkpoint_key(run: &str, segment: u32) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("O#{run}"))), (SK.to_owned(), text(segment.to_string()))])
+    key(format!("O#{run}"), segment.to_string())
 }
 
 /// A scan position as text: the index's last evaluated key, all strings.
@@ -96,44 +94,9 @@ impl DynamoStore {
         scan.into_paginator().items().send().try_collect().await.map_err(store_error)
     }
 
-    /// Items by key, a hundred per request.
-    async fn get_all(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
-        let mut out = Vec::with_capacity(keys.len());
-        for chunk in keys.chunks(100) {
-            out.extend(self.batch_get(chunk.to_vec()).await?);
-        }
-        Ok(out)
-    }
-
-    async fn delete_keys(&self, keys: Vec<Item>) -> Result<(), StoreError> {
-        for chunk in keys.chunks(DELETES_PER_BATCH) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|k| {
-                    let key: Item =
-                        [PK, SK].iter().filter_map(|a| k.get(*a).map(|v| ((*a).to_owned(), v.clone()))).collect();
-                    DeleteRequest::builder()
-                        .set_key(Some(key))
-                        .build()
-                        .map(|d| WriteRequest::builder().delete_request(d).build())
-                })
-                .collect::<Result<_, _>>()
-                .map_err(|e| StoreError::Internal(e.to_string()))?;
-            while !requests.is_empty() {
-                let out = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await
-                    .map_err(store_error)?;
-                requests = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
-                if !requests.is_empty() {
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                }
-            }
-        }
-        Ok(())
+    /// Deletes these items (by their keys alone).
+    async fn delete_keys(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        self.write_batch(&[], &items.iter().map(key_of).collect::<Vec<_>>()).await
     }
 }
 
@@ -163,7 +126,7 @@ impl Maintenance for DynamoStore {
             keys.insert(pk, key);
         }
         let mut kept: BTreeMap<(String, String), i64> = BTreeMap::new();
-        for item in self.get_all(keys.values().cloned().collect()).await? {
+        for item in self.batch_get(keys.values().cloned().collect()).await? {
             let pk = pk_of(&item);
             for (attr, value) in &item {
                 let counted = attr == "n" || (pk.starts_with("C#") && attr.starts_with("c:"));
@@ -202,7 +165,7 @@ impl Maintenance for DynamoStore {
     /// The asset's place posting, and the item again with this layout's attributes (and none of
     /// an earlier one's), on the revision read.
     async fn reindex(&self, asset: &Asset) -> Result<(), StoreError> {
-        self.write_postings(&super::item::place_posting_key(asset).into_iter().collect::<Vec<_>>(), &[]).await?;
+        self.write_batch(&super::item::place_posting_key(asset).into_iter().collect::<Vec<_>>(), &[]).await?;
         // Written since: the writer's layout is this one already.
         self.put_at(super::item::to_item(asset)?, asset.revision).await.map(drop)
     }
@@ -228,23 +191,16 @@ impl Maintenance for DynamoStore {
             request = request.set_exclusive_start_key(Some(decode(after)?));
         }
         let out = request.send().await.map_err(store_error)?;
-        let keys: Vec<Item> = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|k| [PK, SK].iter().filter_map(|a| k.get(*a).map(|v| ((*a).to_owned(), v.clone()))).collect())
-            .collect();
+        let keys: Vec<Item> = out.items.unwrap_or_default().iter().map(key_of).collect();
         let mut page = ScanPage {
             next: out.last_evaluated_key.filter(|k| !k.is_empty()).map(|k| encode(&k)),
             ..ScanPage::default()
         };
-        for chunk in keys.chunks(100) {
-            for item in self.batch_get(chunk.to_vec()).await? {
-                match from_item(item) {
-                    Ok(asset) => page.assets.push(asset),
-                    Err(StoreError::Corrupt { id, reason }) => page.unreadable.push(Unreadable { id, reason }),
-                    Err(e) => return Err(e),
-                }
+        for item in self.batch_get(keys).await? {
+            match from_item(item) {
+                Ok(asset) => page.assets.push(asset),
+                Err(StoreError::Corrupt { id, reason }) => page.unreadable.push(Unreadable { id, reason }),
+                Err(e) => return Err(e),
             }
         }
         page.assets.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
@@ -256,7 +212,7 @@ impl Maintenance for DynamoStore {
     async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError> {
         let keys = taxonomy_paths().map(|path| sequence_key(&path)).collect();
         let mut out: Vec<SequenceState> = self
-            .get_all(keys)
+            .batch_get(keys)
             .await?
             .iter()
             .filter_map(|item| {

@@ -20,6 +20,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use futures::{StreamExt, TryStreamExt};
 use item::{Item, asset_key, from_item, number, text, to_item};
 use nna_domain::asset::Deletion;
 use nna_domain::idempotency::IdempotencyRecord;
@@ -67,8 +68,16 @@ impl DynamoStore {
         Ok(out.item)
     }
 
-    /// Up to 100 items by key, retrying what DynamoDB hands back unprocessed when throttled.
+    /// Items by key, in any order: `BatchGetItem`s of 100 keys, several at once.
     async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
+        let chunks: Vec<Vec<Item>> = keys.chunks(100).map(<[Item]>::to_vec).collect();
+        let batches = futures::stream::iter(chunks).map(|chunk| self.batch_get_100(chunk));
+        let done: Vec<Vec<Item>> = batches.buffer_unordered(16).try_collect().await?;
+        Ok(done.into_iter().flatten().collect())
+    }
+
+    /// Up to 100 items by key, retrying what DynamoDB hands back unprocessed when throttled.
+    async fn batch_get_100(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
         let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
         let mut out = Vec::with_capacity(keys.len());
         let mut request = Some(KeysAndAttributes::builder().set_keys(Some(keys)).build().map_err(build)?);
@@ -144,11 +153,9 @@ pub(super) const DELETIONS_PK: &str = "D";
 
 fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
     let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
-    Ok(std::collections::HashMap::from([
-        ("pk".to_owned(), text(DELETIONS_PK)),
-        ("sk".to_owned(), text(record.sort_key())),
-        ("doc".to_owned(), text(doc)),
-    ]))
+    let mut item = item::key(DELETIONS_PK, record.sort_key());
+    item.insert("doc".to_owned(), text(doc));
+    Ok(item)
 }
 
 /// The condition every edit and delete carries: the item exists at the revision that was read.
@@ -180,7 +187,7 @@ impl AssetStore for DynamoStore {
 
     /// A `PutItem` conditioned on the revision read. The postings the edit gains go in before it
     /// and those it loses after, outside any transaction (half the write units): a posting early
-    /// or late costs a search one read, never a wrong answer (see `write_postings`).
+    /// or late costs a search one read, never a wrong answer (see `write_batch`).
     async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
         let (old, new) = (index_terms(current), index_terms(next));
         let mut added = index::postings_for(next, new.difference(&old));
@@ -191,12 +198,12 @@ impl AssetStore for DynamoStore {
             added.extend(is);
             removed.extend(was);
         }
-        self.write_postings(&added, &[]).await?;
+        self.write_batch(&added, &[]).await?;
         if !self.put_at(to_item(next)?, current.revision).await? {
             // The revision changed: read again and redo.
             return Err(StoreError::Conflict);
         }
-        self.write_postings(&[], &removed).await
+        self.write_batch(&[], &removed).await
     }
 
     /// The asset's `Delete` (on its revision), the record's `Put` and its places' counts in one
@@ -220,7 +227,7 @@ impl AssetStore for DynamoStore {
             Ok(_) => {
                 let mut postings = index::postings_for(current, &index_terms(current));
                 postings.extend(item::place_posting_key(current));
-                self.write_postings(&[], &postings).await?;
+                self.write_batch(&[], &postings).await?;
                 Ok(())
             }
             Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
@@ -232,7 +239,7 @@ impl AssetStore for DynamoStore {
         let terms = index_terms(asset);
         let mut postings = index::postings_for(asset, &terms);
         postings.extend(item::place_posting_key(asset));
-        self.write_postings(&postings, &[]).await?;
+        self.write_batch(&postings, &[]).await?;
         let out = self
             .client
             .put_item()
@@ -248,7 +255,7 @@ impl AssetStore for DynamoStore {
             let stale: Vec<_> = index_terms(&old).into_iter().filter(|t| !terms.contains(t)).collect();
             let mut stale = index::postings_for(&old, &stale);
             stale.extend(item::place_posting_key(&old).filter(|p| !postings.contains(p)));
-            self.write_postings(&[], &stale).await?;
+            self.write_batch(&[], &stale).await?;
         }
         counts::adjust(self, asset, 1).await;
         let id = text(asset.id.as_str());
@@ -286,10 +293,7 @@ impl AssetStore for DynamoStore {
     /// after it), so a function whose role is limited to accounts (auth-users: IAM
     /// `dynamodb:LeadingKeys` `U#*`) may make this call too.
     async fn ping(&self) -> Result<(), StoreError> {
-        let key = std::collections::HashMap::from([
-            (schema::PK.to_owned(), AttributeValue::S("U#".into())),
-            (schema::SK.to_owned(), AttributeValue::S("HEALTH".into())),
-        ]);
+        let key = item::key("U#", "HEALTH");
         self.client.get_item().table_name(&self.table).set_key(Some(key)).send().await.map_err(store_error)?;
         Ok(())
     }

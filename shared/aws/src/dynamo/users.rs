@@ -11,10 +11,9 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use nna_domain::Timestamp;
 use nna_domain::auth::{Email, Role, User};
 use nna_domain::ports::{Attempts, StoreError, UserStore};
-use std::collections::HashMap;
 
 fn key(email: &Email) -> Item {
-    HashMap::from([(PK.to_owned(), text(format!("U#{email}"))), (SK.to_owned(), text("U"))])
+    super::item::key(format!("U#{email}"), "U")
 }
 
 fn decode(email: &Email, item: Item) -> Result<User, StoreError> {
@@ -60,10 +59,7 @@ impl Attempts for DynamoStore {
     async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
         let seconds = i64::try_from(window_secs.max(1)).unwrap_or(i64::MAX);
         let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
-        let item = HashMap::from([
-            (PK.to_owned(), text(format!("U# attempts:{key}"))),
-            (SK.to_owned(), text(window.to_string())),
-        ]);
+        let item = super::item::key(format!("U# attempts:{key}"), window.to_string());
         let out = self
             .client
             .update_item()
