@@ -166,7 +166,7 @@ impl EditAsset {
                         other => other.clone(),
                     };
                     let mut merged = current_json;
-                    merge_patch(&mut merged, &patch);
+                    json_patch::merge(&mut merged, &patch);
                     merged
                 }
                 _ => sent.clone(),
@@ -234,26 +234,6 @@ fn optional<T, E: Into<Invalid>>(
     c: &mut Collector,
 ) -> Option<T> {
     if v.is_null() { None } else { c.take(parse(v)) }
-}
-
-/// RFC 7396 JSON merge patch.
-pub fn merge_patch(target: &mut Value, patch: &Value) {
-    let Value::Object(patch) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(Map::new());
-    }
-    if let Value::Object(t) = target {
-        for (k, v) in patch {
-            if v.is_null() {
-                t.remove(k);
-            } else {
-                merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
-            }
-        }
-    }
 }
 
 /// Whether a sent value spells the stored one.

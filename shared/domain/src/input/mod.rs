@@ -5,5 +5,5 @@ mod edit;
 mod words;
 
 pub use create::{CREATE_FIELDS, ComponentRef, CreateAsset, NewAsset};
-pub use edit::{EditAsset, EditMode, Edited, edit_fields, merge_patch};
+pub use edit::{EditAsset, EditMode, Edited, edit_fields};
 pub use words::{Warning, is_placeholder_description, names_asset};
