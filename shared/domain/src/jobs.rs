@@ -2,6 +2,7 @@
 //! the embedded default). Each job says what to do and to which asset revision, so a stale or
 //! repeated delivery can be recognized and made harmless.
 
+use crate::asset::{AlbumArtField, Asset};
 use crate::id::AssetId;
 use crate::time::Timestamp;
 use async_trait::async_trait;
@@ -30,6 +31,12 @@ pub enum Job {
 }
 
 impl Job {
+    /// Processing for the art `song` shows: from its source URL, from an upload, else a lookup.
+    pub fn album_art_for(song: &Asset, upload_key: Option<String>, requested_at: Timestamp) -> Self {
+        let source_url = song.album_art.as_ref().and_then(AlbumArtField::art).and_then(|a| a.source_url.clone());
+        Self::AlbumArt { asset_id: song.id.clone(), source_url, upload_key, revision: song.revision, requested_at }
+    }
+
     pub fn asset_id(&self) -> &AssetId {
         match self {
             Self::AlbumArt { asset_id, .. } | Self::DeleteFiles { asset_id, .. } => asset_id,

@@ -18,8 +18,6 @@ use std::sync::Mutex;
 /// The checkpoints of this migration's runs.
 use crate::runs::MIGRATE as RUN;
 
-/// Writes lost to users' writes before an item is left for the next run.
-
 #[derive(Debug, Clone, Default)]
 pub struct MigrateOptions {
     /// Read and report only; nothing is written, no checkpoint either.
@@ -235,14 +233,7 @@ impl Pass<'_> {
     }
 
     async fn queue_art(&self, song: &Asset) {
-        let source_url = song.album_art.as_ref().and_then(|a| a.art()).and_then(|a| a.source_url.clone());
-        let job = Job::AlbumArt {
-            asset_id: song.id.clone(),
-            source_url,
-            upload_key: None,
-            revision: song.revision,
-            requested_at: self.now,
-        };
+        let job = Job::album_art_for(song, None, self.now);
         let sent = match &self.ops.jobs {
             Some(queue) => queue
                 .send(&job)

@@ -94,20 +94,10 @@ fn plan(song: &Asset, now: Timestamp) -> Plan {
     match art.map(|a| (a.status, a.url.is_some())) {
         Some((Some(ArtStatus::Ready), _)) => Plan::Leave(SongOutcome::Ready),
         Some((None, true)) => Plan::Leave(SongOutcome::HasArt),
-        Some((Some(ArtStatus::Pending), _)) => Plan::Resend(job(song, art.and_then(|a| a.source_url.clone()), now)),
+        Some((Some(ArtStatus::Pending), _)) => Plan::Resend(Job::album_art_for(song, None, now)),
         // Failed, or nothing: look it up (a URL that failed would fail again).
         _ if song_title::of_asset(song).and_then(|s| s.song_name).is_none() => Plan::Leave(SongOutcome::NoSongTitle),
         _ => Plan::Pend(AlbumArt::pending_lookup()),
-    }
-}
-
-fn job(song: &Asset, source_url: Option<String>, now: Timestamp) -> Job {
-    Job::AlbumArt {
-        asset_id: song.id.clone(),
-        source_url,
-        upload_key: None,
-        revision: song.revision,
-        requested_at: now,
     }
 }
 
@@ -161,20 +151,19 @@ async fn settle(ops: &Ops, song: Asset, now: Timestamp, dry_run: bool) -> Result
             Plan::Resend(job) => Decision::Leave((SongOutcome::Resent, Some(job))),
             Plan::Pend(art) => {
                 let outcome = if art.source_url.is_some() { SongOutcome::QueuedUrl } else { SongOutcome::QueuedLookup };
-                let source_url = art.source_url.clone();
                 let mut next = song.clone();
                 next.album_art = Some(AlbumArtField::Art(art));
                 next.revision = song.revision + 1;
-                Decision::Write(Box::new(next), (outcome, source_url))
+                Decision::Write(Box::new(next), outcome)
             }
         },
         |_| {},
     )
     .await?;
     Ok(match decided {
-        Rewritten::Written { next, with: (outcome, source_url), .. } => {
+        Rewritten::Written { next, with: outcome, .. } => {
             entry.outcome = outcome;
-            (entry, Some(job(&next, source_url, now)))
+            (entry, Some(Job::album_art_for(&next, None, now)))
         }
         Rewritten::Left { with: (outcome, job), .. } => {
             entry.outcome = outcome;

@@ -67,18 +67,10 @@ impl Registry {
     /// queue fails, the art stays pending for `nna-ops reprocess-album-art` to pick up.
     pub(super) async fn enqueue_art(&self, asset: &Asset, upload_key: Option<&BlobKey>) {
         let Some(jobs) = &self.jobs else { return };
-        let Some(art) =
-            asset.album_art.as_ref().and_then(AlbumArtField::art).filter(|a| a.status == Some(ArtStatus::Pending))
-        else {
+        if asset.album_art.as_ref().and_then(AlbumArtField::art).is_none_or(|a| a.status != Some(ArtStatus::Pending)) {
             return;
-        };
-        let job = Job::AlbumArt {
-            asset_id: asset.id.clone(),
-            source_url: art.source_url.clone(),
-            upload_key: upload_key.map(|k| k.as_str().to_owned()),
-            revision: asset.revision,
-            requested_at: Timestamp::now(),
-        };
+        }
+        let job = Job::album_art_for(asset, upload_key.map(|k| k.as_str().to_owned()), Timestamp::now());
         if let Err(e) = jobs.queue.send(&job).await {
             tracing::error!(asset = %asset.id, error = %e, "album art left pending: the job could not be queued");
         }
