@@ -14,24 +14,19 @@ use utoipa::ToSchema;
 #[derive(Debug)]
 pub enum ApiError {
     Registry(RegistryError),
-    /// Faults of the request itself rather than of its fields: bad JSON, too big, wrong type.
+    /// Faults of the request itself rather than of its fields: bad JSON, too big, wrong type;
+    /// with details a client can act on (`{"reason": "expired"}`) where there are any.
     Request {
         status: StatusCode,
         code: &'static str,
         message: String,
-    },
-    /// The same, with details a client can act on (`{"reason": "expired"}`).
-    Detailed {
-        status: StatusCode,
-        code: &'static str,
-        message: String,
-        details: Value,
+        details: Option<Value>,
     },
 }
 
 impl ApiError {
     pub fn request(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Request { status, code, message: message.into() }
+        Self::Request { status, code, message: message.into(), details: None }
     }
 
     /// The body stopped arriving before it was whole.
@@ -112,8 +107,7 @@ impl ApiError {
         };
         let plain = |status, code: &str, message: String| detailed(status, code, message, None);
         match self {
-            Self::Request { status, code, message } => plain(status, code, message),
-            Self::Detailed { status, code, message, details } => detailed(status, code, message, Some(details)),
+            Self::Request { status, code, message, details } => detailed(status, code, message, details),
             Self::Registry(RegistryError::Invalid(invalid)) => {
                 let first = invalid.first();
                 let status = match first.code {

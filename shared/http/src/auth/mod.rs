@@ -55,11 +55,12 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| unauthorized("invalid_token", "the Authorization header is not a Bearer token"))?;
         state.tokens.verify(token).map_err(|e| {
             tracing::debug!(reason = e.reason(), "token refused");
-            ApiError::Detailed {
+            let details = Some(serde_json::json!({ "reason": e.reason() }));
+            ApiError::Request {
                 status: StatusCode::UNAUTHORIZED,
                 code: "invalid_token",
                 message: e.to_string(),
-                details: serde_json::json!({ "reason": e.reason() }),
+                details,
             }
         })
     }
