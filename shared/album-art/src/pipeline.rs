@@ -83,11 +83,6 @@ impl Pipeline {
         self
     }
 
-    pub fn with_limits(mut self, limits: ImageLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
     /// Tells `observer` of every outcome recorded on a song.
     pub fn observed(mut self, observer: Observer) -> Self {
         self.observer = Some(observer);

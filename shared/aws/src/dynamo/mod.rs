@@ -158,11 +158,11 @@ fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-/// The condition every edit and delete carries: the item exists at the revision that was read.
-/// Revision 0 also matches items from before revisions existed.
 /// The condition of a put that makes an item, never overwrites one.
 const ABSENT: &str = "attribute_not_exists(pk)";
 
+/// The condition every edit and delete carries: the item exists at the revision that was read.
+/// Revision 0 also matches items from before revisions existed.
 fn at_revision(expected: u64) -> &'static str {
     if expected == 0 {
         "attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :r)"
