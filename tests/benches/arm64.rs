@@ -119,9 +119,6 @@ fn main() {
         report.insert(bin.into(), json!({"buildSeconds": seconds.round(), "zipBytes": zip_bytes, "results": results}));
     }
     let report = json!({"allPassed": all_passed, "functions": report});
-    let dir = root().join("target/bench");
-    std::fs::create_dir_all(&dir).expect("target/bench");
-    std::fs::write(dir.join("arm64.json"), serde_json::to_string_pretty(&report).expect("json")).expect("write");
-    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    nna_tests::bench::report("arm64", &report);
     assert!(all_passed, "an arm64 function did not answer as on x86_64");
 }

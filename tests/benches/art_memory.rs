@@ -65,11 +65,7 @@ fn main() {
         "processAlbumArt": lambda,
         "note": "peakMiB: the process's VmHWM; baselineMiB: before the image. A decode's cost is peak − baseline.",
     });
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&out).expect("target/bench");
-    let text = serde_json::to_string_pretty(&report).expect("json");
-    std::fs::write(out.join("art_memory.json"), &text).expect("write");
-    println!("{text}\nwritten to target/bench/art_memory.json");
+    nna_tests::bench::report("art_memory", &report);
 }
 
 fn jpeg(width: u32, height: u32, progressive: bool) -> Vec<u8> {
@@ -86,27 +82,17 @@ fn mib(kb: u64) -> f64 {
     (kb as f64 / 1024.0 * 10.0).round() / 10.0
 }
 
-/// The peak resident memory of a process, in KiB.
-fn peak_kb(pid: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 fn child(file: &Path) {
     let bytes = Bytes::from(std::fs::read(file).expect("the image"));
-    let baseline = peak_kb("self");
+    let baseline = nna_tests::bench::peak_kb("self");
     let started = Instant::now();
     let result = nna_album_art::image::process(bytes, nna_album_art::image::ImageLimits::default());
     let report = json!({
         "ok": result.is_ok(),
         "refused": result.as_ref().err().map(|f| f.code()),
         "ms": started.elapsed().as_millis(),
-        "peakMiB": mib(peak_kb("self")), "baselineMiB": mib(baseline),
-        "decodeMiB": mib(peak_kb("self").saturating_sub(baseline)),
+        "peakMiB": mib(nna_tests::bench::peak_kb("self")), "baselineMiB": mib(baseline),
+        "decodeMiB": mib(nna_tests::bench::peak_kb("self").saturating_sub(baseline)),
     });
     println!("{report}");
 }
@@ -131,7 +117,7 @@ async fn local_worker(urls: &[(String, String)]) -> Value {
     let client = nna_tests::server::client_as(nna_tests::auth::admin());
     let mut out = serde_json::Map::new();
     for (name, url) in urls {
-        let before = peak_kb(&pid);
+        let before = nna_tests::bench::peak_kb(&pid);
         let mut body = song("Halo by Beyoncé");
         body["albumArt"] = json!({"sourceUrl": url, "source": "iTunes"});
         let created = nna_tests::server::data(client.post(format!("{}/api/assets", server.base)).json(&body)).await;
@@ -150,8 +136,8 @@ async fn local_worker(urls: &[(String, String)]) -> Value {
         };
         out.insert(
             name.clone(),
-            json!({"status": status, "baselineMiB": mib(before), "peakMiB": mib(peak_kb(&pid)),
-                "decodeMiB": mib(peak_kb(&pid).saturating_sub(before))}),
+            json!({"status": status, "baselineMiB": mib(before), "peakMiB": mib(nna_tests::bench::peak_kb(&pid)),
+                "decodeMiB": mib(nna_tests::bench::peak_kb(&pid).saturating_sub(before))}),
         );
     }
     Value::Object(out)
@@ -177,12 +163,12 @@ async fn lambda_worker(urls: &[(String, String)]) -> Value {
         let job = nna_tests::lambda::receive_one(&aws, Duration::from_secs(120)).await;
         let mut worker = Function::start_binary(&worker_bin, &env, Duration::from_secs(60)).await;
         let pid = worker.pid().to_string();
-        let before = peak_kb(&pid);
+        let before = nna_tests::bench::peak_kb(&pid);
         let answer = worker.invoke(nna_tests::lambda::sqs_event(&[("m-1", &job)])).await.response();
         out.insert(
             name.clone(),
             json!({"batchItemFailures": answer["batchItemFailures"], "baselineMiB": mib(before),
-                "peakMiB": mib(peak_kb(&pid)), "decodeMiB": mib(peak_kb(&pid).saturating_sub(before))}),
+                "peakMiB": mib(nna_tests::bench::peak_kb(&pid)), "decodeMiB": mib(nna_tests::bench::peak_kb(&pid).saturating_sub(before))}),
         );
     }
     Value::Object(out)

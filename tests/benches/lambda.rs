@@ -40,12 +40,7 @@ const FUNCTIONS: [(&str, &str); 5] = [
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let report = runtime.block_on(measure());
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir).expect("target/bench");
-    std::fs::write(dir.join("lambda.json"), serde_json::to_string_pretty(&report).expect("json"))
-        .expect("write the report");
-    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
-    println!("written to target/bench/lambda.json");
+    nna_tests::bench::report("lambda", &report);
 }
 
 async fn measure() -> Value {

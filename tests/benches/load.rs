@@ -77,11 +77,7 @@ fn main() {
             "createsPerSecond50Clients": rate(&creates),
         },
     });
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&out).expect("target/bench");
-    let text = serde_json::to_string_pretty(&report).expect("json");
-    std::fs::write(out.join("load.json"), &text).expect("write");
-    println!("{text}\nwritten to target/bench/load.json");
+    nna_tests::bench::report("load", &report);
 }
 
 /// Creates `n` of Kelly's look through the API, 16 at a time; answers their HFNs.

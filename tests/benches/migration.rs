@@ -51,12 +51,7 @@ fn main() {
         }));
     }
     let report = json!({ "machine": format!("{} cores", std::thread::available_parallelism().map_or(0, |n| n.get())), "runs": runs });
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir).expect("target/bench");
-    let text = serde_json::to_string_pretty(&report).expect("json");
-    std::fs::write(dir.join("migration.json"), &text).expect("write the report");
-    println!("{text}");
-    println!("written to target/bench/migration.json");
+    nna_tests::bench::report("migration", &report);
 }
 
 /// What migrating an item writes besides the item: the index terms it gains or loses (one posting

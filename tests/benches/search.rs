@@ -73,12 +73,7 @@ fn main() {
         }
         Value::Object(report)
     });
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir).expect("target/bench");
-    std::fs::write(dir.join("search.json"), serde_json::to_string_pretty(&report).expect("json"))
-        .expect("write the report");
-    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
-    println!("written to target/bench/search.json");
+    nna_tests::bench::report("search", &report);
 }
 
 /// What the Kelly example's create and an edit of its words cost in DynamoDB write units, by

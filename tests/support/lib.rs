@@ -4,6 +4,7 @@
 
 pub mod art;
 pub mod auth;
+pub mod bench;
 pub mod cost;
 pub mod emulator;
 pub mod evidence;

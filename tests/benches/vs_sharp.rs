@@ -3,10 +3,10 @@
 //! runs in its own process, so peak memory is its own; each runs three times and the best run is
 //! kept. Writes `target/bench/album-art.json` and prints a table.
 //!
-//!     cargo bench -p nna-album-art --bench vs_sharp
+//!     cargo bench -p nna-tests --bench vs_sharp
 //!
 //! Installs sharp from the npm registry into `target/bench/sharp` (the version is pinned in
-//! `shared/album-art/benches/sharp/package.json`).
+//! `tests/benches/sharp/package.json`).
 
 // A benchmark stops at the first thing that goes wrong, loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -29,7 +29,7 @@ fn main() {
         ours(Path::new(&args[i + 1]), args[i + 2].parse().expect("concurrency"));
         return;
     }
-    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let bench = nna_tests::bench::dir();
     let images = bench.join("album-art-images");
     generate(&images);
     let sharp = install_sharp(&bench.join("sharp"));
@@ -58,9 +58,7 @@ fn main() {
         "note": "images/s over the whole set; peak RSS of the process that did the work (baseline = before the first image)",
     });
     print_table(&report);
-    std::fs::write(bench.join("album-art.json"), serde_json::to_string_pretty(&report).expect("json"))
-        .expect("write the report");
-    println!("written to target/bench/album-art.json");
+    nna_tests::bench::save("album-art", &report);
 }
 
 fn rate(run: &Value) -> f64 {
@@ -114,7 +112,7 @@ fn ours(dir: &Path, concurrency: usize) {
         .filter(|p| p.extension().is_some_and(|x| x == "jpg"))
         .collect();
     files.sort();
-    let baseline = peak_rss_kb();
+    let baseline = nna_tests::bench::peak_kb("self");
     let next = AtomicUsize::new(0);
     let output_bytes = AtomicUsize::new(0);
     let started = Instant::now();
@@ -134,17 +132,8 @@ fn ours(dir: &Path, concurrency: usize) {
     println!(
         "{}",
         json!({"images": files.len(), "seconds": seconds, "outputBytes": output_bytes.load(Ordering::SeqCst),
-            "peakRssKb": peak_rss_kb(), "baselineKb": baseline})
+            "peakRssKb": nna_tests::bench::peak_kb("self"), "baselineKb": baseline})
     );
-}
-
-fn peak_rss_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// Twenty covers as cameras and designers make them: gradients, shapes and grain, at quality 90.
