@@ -95,7 +95,7 @@ impl DynamoStore {
     }
 
     /// Deletes these items (by their keys alone).
-    async fn delete_keys(&self, items: Vec<Item>) -> Result<(), StoreError> {
+    async fn delete_keys(&self, items: &[Item]) -> Result<(), StoreError> {
         self.write_batch(&[], &items.iter().map(key_of).collect::<Vec<_>>()).await
     }
 }
@@ -253,7 +253,7 @@ impl Maintenance for DynamoStore {
             .send()
             .await
             .map_err(store_error)?;
-        self.delete_keys(out.items.unwrap_or_default()).await
+        self.delete_keys(&out.items.unwrap_or_default()).await
     }
 
     async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError> {
@@ -322,7 +322,7 @@ impl Maintenance for DynamoStore {
         // Checkpoints and the record of deletions are the operators', not the backup's.
         let kept = |pk: &str| pk.starts_with("O#") || pk == DELETIONS_PK;
         let doomed: Vec<Item> = everything.into_iter().filter(|k| !string_attr(k, PK).is_some_and(kept)).collect();
-        self.delete_keys(doomed).await?;
+        self.delete_keys(&doomed).await?;
         for chunk in assets.chunks(RESTORE_CONCURRENCY) {
             futures::future::try_join_all(chunk.iter().map(|a| self.import(a))).await?;
         }

@@ -136,7 +136,8 @@ impl Maintenance for SqliteStore {
     async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError> {
         let run = run.to_owned();
         self.writing(move |conn| {
-            conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run]).map(drop).map_err(Into::into)
+            conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run])?;
+            Ok(())
         })
         .await
     }

@@ -312,3 +312,21 @@ fn get(conn: &Connection, key: &AssetKey, decoded: &decoded::Decoded) -> Sqlite<
         conn.prepare_cached(sql_text)?.query_row([value], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     Ok(found.map(|(id, doc)| decoded.get(&id, &doc)).transpose()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: i32) -> Fault {
+        Fault::Sql(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None))
+    }
+
+    #[test]
+    fn busy_and_locked_are_worth_retrying_and_other_faults_are_not() {
+        for code in [rusqlite::ffi::SQLITE_BUSY, rusqlite::ffi::SQLITE_LOCKED] {
+            assert!(matches!(StoreError::from(sqlite(code)), StoreError::Unavailable(_)), "{code}");
+        }
+        assert!(matches!(StoreError::from(sqlite(rusqlite::ffi::SQLITE_CORRUPT)), StoreError::Internal(_)));
+        assert!(matches!(StoreError::from(Fault::Store(StoreError::Conflict)), StoreError::Conflict));
+    }
+}
