@@ -3,7 +3,7 @@
 
 use crate::address::{Address, AssetKey};
 use crate::asset::{Asset, Deletion};
-use crate::auth::{Email, Role, User};
+use crate::auth::{Email, PasswordHash, Role, User};
 pub use crate::blob::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, PresignedPut, StoredBlob};
 use crate::id::AssetId;
 use crate::idempotency::{IdempotencyClaim, IdempotencyRecord};
@@ -157,6 +157,17 @@ pub trait UserStore: Send + Sync {
     async fn user(&self, email: &Email) -> Result<Option<User>, StoreError>;
     /// The account with its new role; `None` when there is no such account.
     async fn set_role(&self, email: &Email, role: Role) -> Result<Option<User>, StoreError>;
+    /// Replaces the account's password hash with `to` if it is still `from` (a login that raced
+    /// this one may have replaced it already); whether it did.
+    async fn replace_password_hash(
+        &self,
+        email: &Email,
+        from: &PasswordHash,
+        to: &PasswordHash,
+    ) -> Result<bool, StoreError>;
+    /// Every account, in no particular order: operators' counts and the way-back export. (On
+    /// DynamoDB a scan of the table: an operator's read, never a request's.)
+    async fn all_users(&self) -> Result<Vec<User>, StoreError>;
 }
 
 /// Attempts counted per key in fixed windows: how login and register are rate-limited. Kept

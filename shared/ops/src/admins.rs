@@ -15,7 +15,7 @@ pub struct MadeAdmin {
 
 /// Gives the account with this email the admin role (it must have registered first).
 pub async fn make_admin(ops: &Ops, email: &str) -> Result<MadeAdmin, OpsError> {
-    let email = Email::parse(email).map_err(|m| OpsError::Refused(format!("{email:?}: {m}")))?;
+    let email = Email::kept(email).map_err(|m| OpsError::Refused(format!("{email:?}: {m}")))?;
     let account = ops
         .users
         .user(&email)

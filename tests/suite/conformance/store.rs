@@ -297,14 +297,16 @@ async fn listings_order_filter_and_count(a: Adapters) {
 }
 
 async fn accounts_are_unique_by_email_and_take_roles(a: Adapters) {
-    use nna_domain::auth::{Email, Role, User, UserId, Username};
+    use nna_domain::auth::{Email, PasswordHash, Role, User, UserId, Username};
     let email = Email::parse("Kelly@Example.com").unwrap();
+    let argon2: PasswordHash =
+        serde_json::from_value(json!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA")).unwrap();
     let user = User {
         id: UserId("u1".into()),
         username: Username::parse("kelly-k").unwrap(),
         email: email.clone(),
         role: Role::Editor,
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
+        password_hash: argon2.clone(),
         created_at: nna_domain::Timestamp::now(),
     };
     a.users.create_user(&user).await.unwrap();
@@ -314,9 +316,28 @@ async fn accounts_are_unique_by_email_and_take_roles(a: Adapters) {
     ));
     assert_eq!(a.users.user(&Email::parse("kelly@example.com").unwrap()).await.unwrap(), Some(user.clone()));
     let promoted = a.users.set_role(&email, Role::Admin).await.unwrap().unwrap();
-    assert_eq!((promoted.role, promoted.id), (Role::Admin, user.id));
+    assert_eq!((promoted.role, &promoted.id), (Role::Admin, &user.id));
     assert_eq!(a.users.user(&email).await.unwrap().unwrap().role, Role::Admin);
     assert!(a.users.set_role(&Email::parse("nobody@example.com").unwrap(), Role::Admin).await.unwrap().is_none());
+
+    // A password hash is replaced only while it is the one the login read.
+    let bcrypt = PasswordHash::bcrypt(&format!("$2a$10${}", "a".repeat(53))).unwrap();
+    assert!(!a.users.replace_password_hash(&email, &bcrypt, &argon2).await.unwrap(), "not the stored hash");
+    assert!(a.users.replace_password_hash(&email, &argon2, &bcrypt).await.unwrap());
+    assert_eq!(a.users.user(&email).await.unwrap().unwrap().password_hash, bcrypt);
+    let nobody = Email::parse("nobody@example.com").unwrap();
+    assert!(!a.users.replace_password_hash(&nobody, &bcrypt, &argon2).await.unwrap());
+
+    // Every account is listed; nothing else of the table is (attempts live under the same prefix).
+    a.registry
+        .login(&nna_domain::auth::ClientAddress::unknown(), &obj(json!({"email": "x@y.z", "password": "wrong"})))
+        .await
+        .unwrap_err();
+    let other = User { id: UserId("u3".into()), email: Email::kept("Old.Style@Example.com").unwrap(), ..user.clone() };
+    a.users.create_user(&other).await.unwrap();
+    let mut all: Vec<String> = a.users.all_users().await.unwrap().into_iter().map(|u| u.id.0).collect();
+    all.sort();
+    assert_eq!(all, ["u1", "u3"]);
 }
 
 /// Twenty retries of one create at once: one asset, and every retry answers it.

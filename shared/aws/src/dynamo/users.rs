@@ -1,5 +1,6 @@
 //! Accounts as items `U#<email>` / `U` beside the assets: the account's fields (serde_dynamo).
-//! Not in any index: accounts are only ever read by email. Login and register attempts are
+//! Not in any index: requests only ever read an account by email; operators' counts and the
+//! way-back export list them all with a filtered scan of the table. Login and register attempts are
 //! items `U# attempts:<key>` / `<window start>` (under `U#`, so a function limited to accounts
 //! may count them; no email holds a space), `n` and a TTL a day past the window.
 
@@ -9,14 +10,14 @@ use super::{DynamoStore, conditional_failed, store_error};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
 use nna_domain::Timestamp;
-use nna_domain::auth::{Email, Role, User};
+use nna_domain::auth::{Email, PasswordHash, Role, User};
 use nna_domain::ports::{Attempts, StoreError, UserStore};
 
 fn key(email: &Email) -> Item {
     super::item::key(format!("U#{email}"), "U")
 }
 
-fn decode(email: &Email, item: Item) -> Result<User, StoreError> {
+fn decode(email: &str, item: Item) -> Result<User, StoreError> {
     let item: Item = item.into_iter().filter(|(k, _)| k != PK && k != SK).collect();
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt { id: format!("U#{email}"), reason: e.to_string() })
 }
@@ -30,7 +31,7 @@ impl UserStore for DynamoStore {
     }
 
     async fn user(&self, email: &Email) -> Result<Option<User>, StoreError> {
-        self.get_item(key(email)).await?.map(|item| decode(email, item)).transpose()
+        self.get_item(key(email)).await?.map(|item| decode(email.as_str(), item)).transpose()
     }
 
     async fn set_role(&self, email: &Email, role: Role) -> Result<Option<User>, StoreError> {
@@ -47,10 +48,62 @@ impl UserStore for DynamoStore {
             .send()
             .await;
         match out {
-            Ok(out) => out.attributes.map(|item| decode(email, item)).transpose(),
+            Ok(out) => out.attributes.map(|item| decode(email.as_str(), item)).transpose(),
             Err(e) if conditional_failed(&e) => Ok(None),
             Err(e) => Err(store_error(e)),
         }
+    }
+
+    async fn replace_password_hash(
+        &self,
+        email: &Email,
+        from: &PasswordHash,
+        to: &PasswordHash,
+    ) -> Result<bool, StoreError> {
+        let value =
+            |h: &PasswordHash| serde_dynamo::to_attribute_value(h).map_err(|e| StoreError::Internal(e.to_string()));
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(email)))
+            .update_expression("SET #hash = :to")
+            .condition_expression("#hash = :from")
+            .expression_attribute_names("#hash", "passwordHash")
+            .expression_attribute_values(":from", value(from)?)
+            .expression_attribute_values(":to", value(to)?)
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(true),
+            Err(e) if conditional_failed(&e) => Ok(false),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    async fn all_users(&self) -> Result<Vec<User>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("#sk = :u AND begins_with(#pk, :prefix)")
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_values(":u", text("U"))
+            .expression_attribute_values(":prefix", text("U#"))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(store_error)?;
+        items
+            .into_iter()
+            .map(|item| {
+                let email = super::item::string_attr(&item, PK).unwrap_or_default().trim_start_matches("U#").to_owned();
+                decode(&email, item)
+            })
+            .collect()
     }
 }
 

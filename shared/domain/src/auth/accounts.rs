@@ -1,5 +1,6 @@
 //! The account use cases behind `/api/auth/*`.
 
+use super::password::Verdict;
 use super::throttle::{ClientAddress, admit};
 use super::{Caller, Email, NewUser, Role, User, UserId, credentials, password};
 use crate::error::{ErrorCode, FieldError};
@@ -40,11 +41,30 @@ impl Registry {
         let (email, password) = credentials(body)?;
         admit(self.attempts(), &format!("login-account:{email}"), rates.logins_per_account).await?;
         let user = self.users().user(&email).await?;
-        let matches = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
-        match user {
-            Some(user) if matches => Ok(user),
+        let verdict = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
+        match (user, verdict) {
+            (Some(user), Verdict::Right) => Ok(user),
+            (Some(mut user), Verdict::Rehashed(new)) => {
+                // The old backend's bcrypt hash goes once its password is seen; if another login
+                // replaced it first, or the write fails, this login stands and a later one retries.
+                match self.users().replace_password_hash(&user.email, &user.password_hash, &new).await {
+                    Ok(true) => user.password_hash = new,
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "an old password hash was not replaced"),
+                }
+                Ok(user)
+            }
             _ => Err(RegistryError::BadCredentials),
         }
+    }
+
+    /// Who an old backend's token names, kept valid through the cutover: the account carried over
+    /// with that email and that id (the old backend's `userId`), with the account's role here,
+    /// whatever the token says. `None` when no such account was carried over.
+    pub async fn legacy_caller(&self, user_id: &str, email: &str) -> Result<Option<Caller>, RegistryError> {
+        let Ok(email) = Email::kept(email) else { return Ok(None) };
+        let account = self.users().user(&email).await?;
+        Ok(account.filter(|a| a.id.0 == user_id).map(|a| Caller { user_id: a.id.0, email: a.email, role: a.role }))
     }
 
     /// The caller's account; `None` for a caller signed in elsewhere (an API Gateway authorizer)
@@ -62,7 +82,7 @@ impl Registry {
             .map(|v| as_str(v, "email"))
             .transpose()?
             .ok_or_else(|| FieldError::required("email"))?;
-        let email = Email::parse(raw).map_err(|m| FieldError::new("email", ErrorCode::InvalidFormat, m))?;
+        let email = Email::kept(raw).map_err(|m| FieldError::new("email", ErrorCode::InvalidFormat, m))?;
         self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email.to_string()))
     }
 }

@@ -7,8 +7,9 @@ mod password;
 mod throttle;
 mod user;
 
+pub use password::Verdict;
 pub use throttle::{AuthRates, ClientAddress, Rate};
-pub use user::{Email, NewUser, Password, User, UserId, Username, credentials};
+pub use user::{Email, HashKind, NewUser, Password, PasswordHash, User, UserId, Username, credentials};
 
 use crate::asset::Asset;
 use serde::{Deserialize, Serialize};

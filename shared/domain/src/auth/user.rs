@@ -1,5 +1,6 @@
 //! Accounts as the old backend had them: email unique (compared case-insensitively), password at
-//! least 6 characters, username at least 5.
+//! least 6 characters, username at least 5. The rules are for new registrations: an account as
+//! stored (one the old backend made, carried over by the cutover) loads as it was kept.
 
 use super::Role;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
@@ -15,6 +16,10 @@ use crate::limits::{EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAM
 #[serde(try_from = "String")]
 pub struct Email(String);
 
+/// The most bytes an address carried over from the old backend may have: it becomes part of a
+/// storage key, and DynamoDB's partition keys hold 2,048 bytes.
+const KEPT_EMAIL_BYTES: usize = 1024;
+
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let email = raw.trim().to_lowercase();
@@ -24,6 +29,17 @@ impl Email {
                 !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !domain.starts_with('.')
             });
         if valid { Ok(Self(email)) } else { Err(format!("{raw:?} is not an email address")) }
+    }
+
+    /// An address as another system kept it (the old backend, an account stored before today's
+    /// rules): folded like any other, and refused only where it could not be a storage key (no
+    /// `@` between two parts, white space or control characters, far too long).
+    pub fn kept(raw: &str) -> Result<Self, String> {
+        let email = raw.trim().to_lowercase();
+        let keyable = email.len() <= KEPT_EMAIL_BYTES
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+        if keyable { Ok(Self(email)) } else { Err(format!("{raw:?} cannot name an account")) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -36,15 +52,17 @@ impl Email {
     }
 }
 
+/// Stored accounts load as they were kept: today's rules are for new registrations.
 impl TryFrom<String> for Email {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s)
+        Self::kept(&s)
     }
 }
 
+/// A username: 5 to 64 characters for a new registration; an account carried over keeps its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String")]
+#[serde(from = "String")]
 pub struct Username(String);
 
 impl Username {
@@ -57,15 +75,20 @@ impl Username {
         Ok(Self(name.to_owned()))
     }
 
+    /// A username as another system kept it: whatever it is (the old backend asked only for five
+    /// characters), so nobody loses the name they sign in with.
+    pub fn kept(raw: &str) -> Self {
+        Self(raw.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl TryFrom<String> for Username {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s)
+impl From<String> for Username {
+    fn from(s: String) -> Self {
+        Self(s)
     }
 }
 
@@ -92,7 +115,8 @@ impl Password {
 #[serde(transparent)]
 pub struct UserId(pub String);
 
-/// An account as stored: the password only as an argon2id PHC string.
+/// An account as stored: the password only as a hash (argon2id, or the old backend's bcrypt
+/// until the account's first login here replaces it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -100,8 +124,55 @@ pub struct User {
     pub username: Username,
     pub email: Email,
     pub role: Role,
-    pub password_hash: String,
+    pub password_hash: PasswordHash,
     pub created_at: Timestamp,
+}
+
+/// How a stored password hash was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum HashKind {
+    /// The registry's own: argon2id in PHC form.
+    Argon2id,
+    /// The old backend's (bcryptjs): verified as bcrypt and replaced at the next login.
+    Bcrypt,
+}
+
+/// A stored password hash. Never shown: no answer carries it and its `Debug` says only its kind.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, derive_more::Debug)]
+#[serde(transparent)]
+#[debug("PasswordHash({:?})", self.kind())]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    /// An argon2id PHC string this registry made.
+    pub(crate) fn argon2(phc: String) -> Self {
+        Self(phc)
+    }
+
+    /// A bcrypt hash as bcryptjs writes it: `$2a$` (or `$2b$`, `$2y$`), a two-digit cost from 04
+    /// to 31, `$`, then 53 characters of salt and hash in bcrypt's base64 alphabet.
+    pub fn bcrypt(raw: &str) -> Result<Self, String> {
+        let refused = || "not a bcrypt hash ($2a$, $2b$ or $2y$, a cost, 53 characters)".to_owned();
+        let rest = ["$2a$", "$2b$", "$2y$"].iter().find_map(|v| raw.strip_prefix(v)).ok_or_else(refused)?;
+        let (cost, tail) = rest.split_once('$').ok_or_else(refused)?;
+        let cost_ok = cost.len() == 2 && cost.parse::<u8>().is_ok_and(|c| (4..=31).contains(&c));
+        let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'/';
+        if cost_ok && tail.len() == 53 && tail.bytes().all(alphabet) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(refused())
+        }
+    }
+
+    pub fn kind(&self) -> HashKind {
+        if self.0.starts_with("$2") { HashKind::Bcrypt } else { HashKind::Argon2id }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// `POST /api/auth/register`'s body, every fault reported at once.
@@ -130,8 +201,9 @@ impl NewUser {
 /// `POST /api/auth/login`'s body.
 pub fn credentials(body: &Map<String, Value>) -> Result<(Email, Password), Invalid> {
     let mut c = Collector::default();
-    let email = c.take(text(body, "email").and_then(|s| field(Email::parse(&s), "email")));
-    // Any non-empty password may be tried: the length rules are for new passwords.
+    // Any address an account may have, and any non-empty password, may be tried: the rules are
+    // for new registrations (accounts carried over from the old backend keep theirs).
+    let email = c.take(text(body, "email").and_then(|s| field(Email::kept(&s), "email")));
     let password = c.take(text(body, "password").map(Password));
     c.finish()?;
     match (email, password) {
@@ -152,6 +224,40 @@ fn field<T>(parsed: Result<T, String>, name: &str) -> Result<T, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bcrypt_hashes_as_the_old_backend_wrote_them() {
+        let good = format!("$2a$10${}", "abcdefghijklmnopqrstuv./ABCDEFGHIJKLMNOPQRSTUVWXYZ012");
+        assert_eq!(PasswordHash::bcrypt(&good).unwrap().kind(), HashKind::Bcrypt);
+        for v in ["$2b$", "$2y$"] {
+            assert!(PasswordHash::bcrypt(&good.replacen("$2a$", v, 1)).is_ok(), "{v}");
+        }
+        for bad in [
+            good.replacen("$2a$", "$2x$", 1),
+            good.replacen("$10$", "$3$", 1),
+            good.replacen("$10$", "$32$", 1),
+            good[..good.len() - 1].to_owned(),
+            good.replace('N', "!"),
+            "plain text password".to_owned(),
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
+        ] {
+            assert!(PasswordHash::bcrypt(&bad).is_err(), "{bad}");
+        }
+        assert_eq!(format!("{:?}", PasswordHash::bcrypt(&good).unwrap()), "PasswordHash(Bcrypt)");
+    }
+
+    #[test]
+    fn stored_accounts_load_as_kept() {
+        let long_name = "a name far longer than today's sixty-four characters, as the old backend allowed it";
+        let user: User = serde_json::from_value(serde_json::json!({"id": "6868865274bd8b06a2f91f0c",
+            "username": long_name, "email": "Kyle@Celerity.Studio", "role": "editor",
+            "passwordHash": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", "createdAt": "2025-07-05T01:53:38.417Z"}))
+        .unwrap();
+        assert_eq!((user.username.as_str(), user.email.as_str()), (long_name, "kyle@celerity.studio"));
+        assert!(Username::parse(long_name).is_err(), "registration still has its rules");
+        assert!(Email::kept("no at sign").is_err() && Email::kept("a b@c.d").is_err());
+        assert!(!format!("{user:?}").contains("argon2id$"), "the hash never shows: {user:?}");
+    }
 
     #[test]
     fn a_password_never_shows_and_an_email_serializes_as_its_text() {

@@ -3,7 +3,7 @@
 use super::{Sqlite, SqliteStore};
 use async_trait::async_trait;
 use nna_domain::Timestamp;
-use nna_domain::auth::{Email, Role, User};
+use nna_domain::auth::{Email, PasswordHash, Role, User};
 use nna_domain::ports::{Attempts, StoreError, UserStore};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -44,6 +44,37 @@ impl UserStore for SqliteStore {
             user.role = role;
             conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?])?;
             Ok(Some(user))
+        })
+        .await
+    }
+
+    async fn replace_password_hash(
+        &self,
+        email: &Email,
+        from: &PasswordHash,
+        to: &PasswordHash,
+    ) -> Result<bool, StoreError> {
+        let (email, from, to) = (email.to_string(), from.clone(), to.clone());
+        self.writing(move |conn| {
+            let Some(mut user) = find(conn, &email)?.filter(|u| u.password_hash == from) else { return Ok(false) };
+            user.password_hash = to;
+            conn.execute("UPDATE users SET doc = ?2 WHERE email = ?1", params![email, json(&user)?])?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn all_users(&self) -> Result<Vec<User>, StoreError> {
+        self.reading(|conn| {
+            let mut statement = conn.prepare("SELECT email, doc FROM users")?;
+            let rows = statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut users = Vec::new();
+            for row in rows {
+                let (email, doc) = row?;
+                let corrupt = |e: serde_json::Error| StoreError::Corrupt { id: email.clone(), reason: e.to_string() };
+                users.push(serde_json::from_str(&doc).map_err(corrupt)?);
+            }
+            Ok(users)
         })
         .await
     }

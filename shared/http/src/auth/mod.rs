@@ -23,7 +23,7 @@ impl TrustedClaims {
     /// `sub` and `email` are required; `role` (or `custom:role`) defaults to editor.
     fn caller(&self) -> Option<Caller> {
         let text = |k: &str| self.0.get(k).and_then(|v| v.as_str());
-        let email = Email::parse(text("email")?).ok()?;
+        let email = Email::kept(text("email")?).ok()?;
         let role = text("role").or_else(|| text("custom:role")).and_then(Role::parse).unwrap_or(Role::Editor);
         Some(Caller { user_id: text("sub")?.to_owned(), email, role })
     }

@@ -195,7 +195,7 @@ impl Tokens {
             .map_err(|e| TokenError::checking(&e))?
             .claims
         };
-        let email = Email::parse(&claims.email).map_err(|_| TokenError::NoUser)?;
+        let email = Email::kept(&claims.email).map_err(|_| TokenError::NoUser)?;
         let role = Role::parse(&claims.role).ok_or(TokenError::NoUser)?;
         if claims.sub.is_empty() {
             return Err(TokenError::NoUser);
