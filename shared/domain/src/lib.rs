@@ -11,6 +11,7 @@ pub mod id;
 pub mod idempotency;
 pub mod input;
 pub mod jobs;
+pub mod legacy;
 pub mod limits;
 pub mod migration;
 #[cfg(feature = "openapi")]

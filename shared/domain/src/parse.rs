@@ -100,9 +100,22 @@ pub fn count_up_to(v: &Value, field: &str, max: u64) -> Result<u64, FieldError> 
 /// A list of short texts: blanks dropped (the old frontend sends `[""]`), each bounded, at most
 /// `max_items` after that.
 pub fn text_list(v: &Value, field: &str, max_items: usize, max_chars: usize) -> Result<Vec<String>, FieldError> {
+    text_list_keeping(v, field, max_items, max_chars, &[])
+}
+
+/// [`text_list`], where the entries of `stored` sent back as they are pass whatever today's bounds
+/// say, and the list may be as long as `stored` was: today's rules apply to what is new.
+pub fn text_list_keeping(
+    v: &Value,
+    field: &str,
+    max_items: usize,
+    max_chars: usize,
+    stored: &[String],
+) -> Result<Vec<String>, FieldError> {
     let Value::Array(items) = v else {
         return Err(wrong_type(field, "an array of strings", v));
     };
+    let max_items = max_items.max(stored.len());
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("{field}[{i}]");
@@ -110,7 +123,9 @@ pub fn text_list(v: &Value, field: &str, max_items: usize, max_chars: usize) -> 
         if s.is_empty() {
             continue;
         }
-        check_text(s, &path, max_chars)?;
+        if !stored.iter().any(|kept| kept == s) {
+            check_text(s, &path, max_chars)?;
+        }
         out.push(s.to_owned());
     }
     if out.len() > max_items {

@@ -8,6 +8,7 @@ use crate::rewrite::{Decision, Rewritten, rewrite};
 use crate::sweep::{Sweep, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
 use nna_domain::Asset;
+use nna_domain::input::{rule_breaks, rule_of};
 use nna_domain::jobs::Job;
 use nna_domain::migration::{self, Finding, MIGRATION_ID, MIGRATION_VERSION, Migrated, NEEDS_CREATOR_INPUT};
 use nna_domain::time::Timestamp;
@@ -59,6 +60,9 @@ pub struct MigrationReport {
     pub rules: BTreeMap<&'static str, u64>,
     /// How many items each finding was made on.
     pub finding_counts: BTreeMap<&'static str, u64>,
+    /// Stored values today's rules for what clients send would refuse (kept as they are, and
+    /// never blocking an edit that sends them back), by rule (`tags: too_long`), with the ids.
+    pub rule_breaks: BTreeMap<String, Vec<String>>,
     pub findings: Vec<ItemFinding>,
     pub refusals: Vec<ItemProblem>,
     /// Names held by more than one asset (complete only when no segment was resumed).
@@ -198,6 +202,7 @@ impl Pass<'_> {
     /// An item this pass does not write.
     fn settled(&self, asset: &Asset, outcome: Migrated) {
         let mut report = lock(&self.report);
+        note_rule_breaks(&mut report, asset);
         if flagged(asset) {
             report.needs_creator_input += 1;
         }
@@ -222,6 +227,7 @@ impl Pass<'_> {
 
     fn changed(&self, next: &Asset, rules: &[&'static str], findings: Vec<Finding>) {
         let mut report = lock(&self.report);
+        note_rule_breaks(&mut report, next);
         report.changed += 1;
         if flagged(next) {
             report.needs_creator_input += 1;
@@ -249,6 +255,14 @@ impl Pass<'_> {
 
 fn flagged(asset: &Asset) -> bool {
     asset.extra.get(NEEDS_CREATOR_INPUT) == Some(&serde_json::Value::Bool(true))
+}
+
+fn note_rule_breaks(report: &mut MigrationReport, asset: &Asset) {
+    let mut rules: Vec<String> = rule_breaks(asset).iter().map(rule_of).collect();
+    rules.dedup();
+    for rule in rules {
+        report.rule_breaks.entry(rule).or_default().push(asset.id.as_str().to_owned());
+    }
 }
 
 fn note_findings(report: &mut MigrationReport, asset: &Asset, findings: Vec<Finding>) {

@@ -51,7 +51,13 @@ async fn migrate_then_verify_passes_and_a_second_run_changes_nothing(a: Adapters
     assert!(!report.duplicate_names.is_empty(), "duplicate numbers are listed, not renamed");
     for asset in assets(&a).await.values() {
         assert!(asset.creator_description.as_ref().is_none_or(|w| w.as_str() != asset.name()), "{}", asset.name());
+        // The frontend shows friendlyName where the HFN belongs: once its words moved, it goes.
+        let friendly = asset.extra.get("friendlyName").and_then(|f| f.as_str()).filter(|f| !f.is_empty());
+        assert!(friendly.is_none() || asset.creator_description.is_none(), "{}: {friendly:?}", asset.name());
     }
+    // Stored values today's rules would refuse are kept, and reported by rule with their ids:
+    // the staging data's 24 items with 112-character tags.
+    assert_eq!(report.rule_breaks.get("tags: too_long").map(Vec::len), Some(24), "{:?}", report.rule_breaks.keys());
 
     let checked = verify::verify(&o, &sweep(), Some(backup::load(&archive(&a, "pre")).await.unwrap())).await.unwrap();
     assert!(checked.passed, "{:?}", checked.problems.first());

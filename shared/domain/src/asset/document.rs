@@ -38,6 +38,7 @@ impl<P, N> Record<P, N> {
             rights: self.rights,
             components: self.components,
             gcp_storage_url: self.gcp_storage_url,
+            copied_from: self.copied_from,
             registered_by: self.registered_by,
             created_at: self.created_at,
             updated_at: self.updated_at,

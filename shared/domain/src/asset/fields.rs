@@ -7,6 +7,11 @@ use serde_json::{Map, Value};
 
 /// `["a","b"]`, the JSON text of that (form fields), or a plain `a, b`.
 pub fn tags(v: &Value, field: &str) -> Result<Vec<String>, FieldError> {
+    tags_keeping(v, field, &[])
+}
+
+/// [`tags`], where tags the asset holds already (stored before today's bounds) are sent back.
+pub fn tags_keeping(v: &Value, field: &str, stored: &[String]) -> Result<Vec<String>, FieldError> {
     let list = match v {
         Value::String(s) if s.trim_start().starts_with('[') => serde_json::from_str::<Value>(s).map_err(|e| {
             FieldError::new(field, crate::error::ErrorCode::MalformedJson, format!("{field} is not valid JSON: {e}"))
@@ -14,7 +19,7 @@ pub fn tags(v: &Value, field: &str) -> Result<Vec<String>, FieldError> {
         Value::String(s) => Value::Array(s.split(',').map(|t| Value::String(t.to_owned())).collect()),
         other => other.clone(),
     };
-    let mut tags = parse::text_list(&list, field, TAGS, TAG_CHARS)?;
+    let mut tags = parse::text_list_keeping(&list, field, TAGS, TAG_CHARS, stored)?;
     let mut seen = std::collections::HashSet::new();
     tags.retain(|t| seen.insert(t.to_lowercase()));
     Ok(tags)

@@ -8,8 +8,8 @@ mod creator_description;
 mod deletion;
 mod document;
 mod fields;
+mod file_copy;
 mod layer;
-mod legacy;
 mod migration_mark;
 mod music_metadata;
 mod naming;
@@ -25,9 +25,9 @@ pub use album_art::{
 pub use creator_description::CreatorDescription;
 pub use deletion::Deletion;
 pub use document::{Document, StoredNaming, StoredPlace};
-pub use fields::{free_object, tags};
+pub use fields::{free_object, tags, tags_keeping};
+pub use file_copy::FileCopy;
 pub use layer::{AssetStatus, Layer};
-pub use legacy::LegacyError;
 pub use migration_mark::{FieldChange, MigrationMark};
 pub use music_metadata::{MusicMetadata, SongData};
 pub use naming::Naming;
@@ -64,6 +64,8 @@ pub struct Record<P, N> {
     pub components: Option<Vec<String>>,
     /// The uploaded file's public URL; the frontend knows it by this name whatever the storage.
     pub gcp_storage_url: Option<String>,
+    /// Where the file was copied from at the cutover (`gcpStorageUrl` then names the copy).
+    pub copied_from: Option<FileCopy>,
     pub registered_by: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

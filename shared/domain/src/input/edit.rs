@@ -1,11 +1,15 @@
 //! Edits. `PUT` (the edit page) replaces each field it sends; `PATCH` merges objects (RFC 7396:
 //! `null` removes). Fields not sent never change. Identity fields (layer, category, subcategory,
-//! HFN, addresses, components) cannot change; sending them back unchanged is fine.
+//! HFN, addresses, components) cannot change; sending them back unchanged is fine. Today's rules
+//! apply to what is new or changed: a stored value sent back as it is (the edit page sends every
+//! tag it read, including the old backend's long ones) never blocks an edit.
 
 use super::create::one_of;
 use super::words::{Warning, is_placeholder_description, names_asset};
 use crate::address::{Hfn, Mfa};
-use crate::asset::{AiMetadata, AlbumArt, AlbumArtField, Asset, CreatorDescription, MusicMetadata, free_object, tags};
+use crate::asset::{
+    AiMetadata, AlbumArt, AlbumArtField, Asset, CreatorDescription, MusicMetadata, free_object, tags, tags_keeping,
+};
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::limits::{DESCRIPTION_CHARS, SOURCE_CHARS};
 use crate::parse::{self, object_or_json_text};
@@ -64,9 +68,9 @@ const OBJECT_FIELDS: &[&str] = &["trainingData", "rights", "metadata", "aiMetada
 pub struct EditAsset {
     mode: EditMode,
     creator_description: Option<Option<CreatorDescription>>,
-    description: Option<Option<String>>,
-    source: Option<Option<String>>,
-    tags: Option<Option<Vec<String>>>,
+    description: Option<Sent<String>>,
+    source: Option<Sent<String>>,
+    tags: Option<Sent<Vec<String>>>,
     objects: Map<String, Value>,
     identity: Map<String, Value>,
     warnings: Vec<Warning>,
@@ -77,12 +81,12 @@ impl EditAsset {
     pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Self {
         let mut c = Collector::default();
         let mut warnings = Vec::new();
-        let text = |key: &str, max: usize, c: &mut Collector| {
-            body.get(key).map(|v| optional(v, |v| parse::text(v, key, max), c).filter(|s| !s.trim().is_empty()))
+        let text = |key: &str, max: usize| {
+            body.get(key).map(|v| Sent::of(v, |v| parse::text(v, key, max)).filter(|s| !s.trim().is_empty()))
         };
-        let mut description = text("description", DESCRIPTION_CHARS, &mut c);
-        if description.as_ref().is_some_and(|d| d.as_deref().is_some_and(is_placeholder_description)) {
-            description = Some(None);
+        let mut description = text("description", DESCRIPTION_CHARS);
+        if description.as_ref().is_some_and(|d| d.parsed().is_some_and(|s| is_placeholder_description(s))) {
+            description = Some(Sent::Parsed(None));
             warnings.push(Warning::placeholder("description"));
         }
         let picked = |keys: &[&str]| -> Map<String, Value> {
@@ -94,8 +98,8 @@ impl EditAsset {
                 .get("creatorDescription")
                 .map(|v| optional(v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten()),
             description,
-            source: text("source", SOURCE_CHARS, &mut c),
-            tags: body.get("tags").or_else(|| body.get("tags[]")).map(|v| optional(v, |v| tags(v, "tags"), &mut c)),
+            source: text("source", SOURCE_CHARS),
+            tags: body.get("tags").or_else(|| body.get("tags[]")).map(|v| Sent::of(v, |v| tags(v, "tags"))),
             objects: picked(OBJECT_FIELDS),
             identity: picked(IDENTITY_FIELDS),
             warnings,
@@ -145,14 +149,22 @@ impl EditAsset {
             }
             None => {}
         }
-        if let Some(d) = &self.description {
-            next.description.clone_from(d);
+        let unchanged = |stored: &Option<String>| {
+            let stored = stored.clone();
+            move |v: &Value, refusal: &FieldError| match (v.as_str(), stored) {
+                (Some(sent), Some(stored)) if sent == stored => Ok(stored),
+                _ => Err(refusal.clone()),
+            }
+        };
+        if let Some(d) = self.description.as_ref().and_then(|d| d.take(unchanged(&current.description), &mut c)) {
+            next.description = d;
         }
-        if let Some(s) = &self.source {
-            next.source.clone_from(s);
+        if let Some(s) = self.source.as_ref().and_then(|s| s.take(unchanged(&current.source), &mut c)) {
+            next.source = s;
         }
-        if let Some(t) = &self.tags {
-            next.tags.clone_from(t);
+        let stored_tags = current.tags.as_deref().unwrap_or_default();
+        if let Some(t) = self.tags.as_ref().and_then(|t| t.take(|v, _| tags_keeping(v, "tags", stored_tags), &mut c)) {
+            next.tags = t;
         }
         let sent = |key: &str, current_json: Value, c: &mut Collector| -> Option<Value> {
             let sent = self.objects.get(key)?;
@@ -172,17 +184,20 @@ impl EditAsset {
                 _ => sent.clone(),
             })
         };
+        // An object sent back as stored stays as stored, whatever today's rules say of it.
         for (key, slot) in
             [("trainingData", &mut next.training_data), ("rights", &mut next.rights), ("metadata", &mut next.metadata)]
         {
-            if let Some(v) = sent(key, json_of(&*slot), &mut c) {
+            if let Some(v) = sent(key, json_of(&*slot), &mut c).filter(|v| *v != json_of(&*slot)) {
                 *slot = optional(&v, |v| free_object(v, key), &mut c).map(Value::Object);
             }
         }
-        if let Some(v) = sent("aiMetadata", json_of(&current.ai_metadata), &mut c) {
+        let ai = json_of(&current.ai_metadata);
+        if let Some(v) = sent("aiMetadata", ai.clone(), &mut c).filter(|v| *v != ai) {
             next.ai_metadata = optional(&v, |v| AiMetadata::from_input(v, "aiMetadata"), &mut c);
         }
-        if let Some(v) = sent("musicMetadata", json_of(&current.music_metadata), &mut c) {
+        let music = json_of(&current.music_metadata);
+        if let Some(v) = sent("musicMetadata", music.clone(), &mut c).filter(|v| *v != music) {
             next.music_metadata = optional(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
         }
         if next.is_song()
@@ -202,6 +217,60 @@ impl EditAsset {
         }
         c.finish()?;
         Ok(Edited { asset: next, warnings })
+    }
+}
+
+/// A field as an edit sent it: parsed at the edge, or refused by today's rules there and kept to
+/// be read again against the asset, where a value it holds already passes.
+#[derive(Debug, Clone)]
+enum Sent<T> {
+    /// `None` clears the field.
+    Parsed(Option<T>),
+    Refused(Value, FieldError),
+}
+
+impl<T: Clone> Sent<T> {
+    fn of(v: &Value, parse: impl FnOnce(&Value) -> Result<T, FieldError>) -> Self {
+        if v.is_null() {
+            return Self::Parsed(None);
+        }
+        match parse(v) {
+            Ok(t) => Self::Parsed(Some(t)),
+            Err(e) => Self::Refused(v.clone(), e),
+        }
+    }
+
+    fn filter(self, keep: impl FnOnce(&T) -> bool) -> Self {
+        match self {
+            Self::Parsed(Some(t)) if !keep(&t) => Self::Parsed(None),
+            other => other,
+        }
+    }
+
+    fn parsed(&self) -> Option<&T> {
+        match self {
+            Self::Parsed(t) => t.as_ref(),
+            Self::Refused(..) => None,
+        }
+    }
+
+    /// What to store: the parsed value, or a refused one that `again` (which knows the asset, and
+    /// is handed the edge's refusal) accepts; otherwise its refusal is reported and `None` returned.
+    fn take(
+        &self,
+        again: impl FnOnce(&Value, &FieldError) -> Result<T, FieldError>,
+        c: &mut Collector,
+    ) -> Option<Option<T>> {
+        match self {
+            Self::Parsed(t) => Some(t.clone()),
+            Self::Refused(raw, refusal) => match again(raw, refusal) {
+                Ok(t) => Some(Some(t)),
+                Err(e) => {
+                    c.push(e);
+                    None
+                }
+            },
+        }
     }
 }
 
@@ -303,4 +372,53 @@ fn immutable(field: &str) -> FieldError {
         ErrorCode::ImmutableField,
         format!("{field} is part of the asset's identity and cannot change; register a new asset instead"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::TAG_CHARS;
+    use serde_json::json;
+
+    /// A staging item with the old backend's long tag and description.
+    fn legacy() -> Asset {
+        let mut asset = crate::asset::Document::load(crate::asset::tests::staging_song()).unwrap();
+        let mut tags: Vec<String> = (0..30).map(|t| format!("tag-{t}")).collect();
+        tags.push("a-very-long-tag-".repeat(7));
+        asset.tags = Some(tags);
+        asset.description = Some("d".repeat(DESCRIPTION_CHARS + 1));
+        asset
+    }
+
+    fn put(body: Value) -> EditAsset {
+        EditAsset::parse(body.as_object().unwrap(), EditMode::Replace)
+    }
+
+    #[test]
+    fn stored_values_sent_back_unchanged_never_block_an_edit() {
+        let asset = legacy();
+        let edit = put(
+            json!({"creatorDescription": "Anxiety, in my words", "tags": asset.tags, "description": asset.description}),
+        );
+        let edited = edit.apply(&asset).unwrap().asset;
+        assert_eq!(edited.creator_description.map(|d| d.as_str().to_owned()).as_deref(), Some("Anxiety, in my words"));
+        assert_eq!((edited.tags, edited.description), (asset.tags.clone(), asset.description.clone()));
+        // Dropping a tag, or keeping the long one beside a new short one, is fine too.
+        let mut fewer = asset.tags.clone().unwrap();
+        fewer.remove(0);
+        fewer.push("new".into());
+        assert!(put(json!({"tags": fewer})).apply(&asset).is_ok());
+    }
+
+    #[test]
+    fn what_is_new_or_changed_meets_todays_rules() {
+        let asset = legacy();
+        let mut tags = asset.tags.clone().unwrap();
+        tags.push("x".repeat(TAG_CHARS + 1));
+        let refused = put(json!({"tags": tags})).apply(&asset).unwrap_err();
+        assert_eq!((refused.first().field.as_str(), refused.first().code), ("tags[31]", crate::ErrorCode::TooLong));
+        let longer = format!("{}more", asset.description.clone().unwrap());
+        let refused = put(json!({"description": longer})).apply(&asset).unwrap_err();
+        assert_eq!(refused.first().field, "description");
+    }
 }

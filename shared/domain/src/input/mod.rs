@@ -2,8 +2,10 @@
 
 mod create;
 mod edit;
+mod stored;
 mod words;
 
 pub use create::{CREATE_FIELDS, ComponentRef, CreateAsset, NewAsset};
 pub use edit::{EditAsset, EditMode, Edited, edit_fields};
+pub use stored::{rule_breaks, rule_of};
 pub use words::{Warning, is_placeholder_description, names_asset};

@@ -53,9 +53,14 @@ fn creator_description(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Ap
         .into_iter()
         .find_map(|(field, rule)| text(doc, field).filter(|s| !is_name(s)).map(|s| (s.to_owned(), field, rule)));
     match found {
-        Some((words, _, rule)) if fits(&words) => {
+        Some((words, field, rule)) if fits(&words) => {
             doc.insert("creatorDescription".into(), Value::String(words));
             out.rules.push(rule);
+            if field == "friendlyName" {
+                // Today's frontend shows `friendlyName` where the HFN belongs: once its words are
+                // the creator's description, it goes (the mark keeps it for a rollback).
+                doc.shift_remove("friendlyName");
+            }
             return;
         }
         Some((words, field, _)) => out.findings.push(

@@ -15,6 +15,10 @@ fn now() -> Timestamp {
     Timestamp::parse("2026-11-25T22:00:00Z").unwrap()
 }
 
+fn mark_of(asset: &Asset) -> MigrationMark {
+    asset.migration.clone().unwrap()
+}
+
 fn changed(m: Migrated) -> (Asset, Vec<&'static str>, Vec<Finding>, bool) {
     match m {
         Migrated::Changed { next, rules, findings, art_job } => (*next, rules, findings, art_job),
@@ -60,9 +64,15 @@ fn the_staging_song_is_repaired_and_marked() {
     assert_eq!(served["albumArt"]["status"], "pending");
     assert_eq!(served["albumArt"]["sourceUrl"], "https://is1-ssl.mzstatic.com/image/thumb/a/600x600bb.jpg");
     // Untouched: the record's history and everything the migration does not own.
-    for field in ["updatedAt", "createdAt", "__v", "friendlyName", "name", "nna_address", "tags", "description"] {
+    for field in ["updatedAt", "createdAt", "__v", "name", "nna_address", "tags", "description"] {
         assert_eq!(served[field], stored(&before)[field], "{field}");
     }
+    // Its words are the creator's description now, so the field the frontend shows where the
+    // HFN belongs is gone; the mark keeps it for a rollback.
+    assert_eq!(served.get("friendlyName"), None);
+    assert!(mark_of(&next).changes.iter().any(|c| c.field == "friendlyName" && c.after.is_none()));
+    let RolledBack::Reverted { next: back, .. } = rollback(&next) else { panic!("rolled back") };
+    assert_eq!(stored(&back)["friendlyName"], "Anxiety by Doechii");
     assert_eq!(next.revision, before.revision + 1);
     let mark = next.migration.clone().unwrap();
     assert_eq!((mark.id.as_str(), mark.version, mark.revision_before), (MIGRATION_ID, MIGRATION_VERSION, 0));

@@ -170,6 +170,7 @@ fn template(new: NewAsset, id: AssetId, file_url: Option<String>, components: &[
         rights: new.rights.map(Value::Object),
         components: Some(components.iter().map(|c| c.naming.nna_address().to_owned()).collect()),
         gcp_storage_url: file_url,
+        copied_from: None,
         registered_by: new.registered_by,
         created_at: now,
         updated_at: now,

@@ -2,7 +2,7 @@
 
 use crate::art_shape::ArtShape;
 use nna_domain::asset::{
-    AiMetadata, AlbumArt, AlbumArtField, AssetStatus, CreatorDescription, Deletion, MusicMetadata,
+    AiMetadata, AlbumArt, AlbumArtField, AssetStatus, CreatorDescription, Deletion, FileCopy, MusicMetadata,
 };
 use nna_domain::registry::UploadSlot;
 use nna_domain::{Asset, AssetId, Timestamp};
@@ -46,6 +46,9 @@ pub struct AssetView<'a> {
     components: Option<&'a [String]>,
     /// The uploaded file's public URL (the frontend knows it by this name whatever the storage).
     gcp_storage_url: Option<&'a str>,
+    /// Imported assets whose file the cutover copied into this registry's storage: the old URL
+    /// and what was checked of the bytes.
+    copied_from: Option<&'a FileCopy>,
     registered_by: Option<&'a str>,
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -102,6 +105,7 @@ impl<'a> AssetView<'a> {
             rights: asset.rights.as_ref(),
             components: asset.components.as_deref(),
             gcp_storage_url: asset.gcp_storage_url.as_deref(),
+            copied_from: asset.copied_from.as_ref(),
             registered_by: asset.registered_by.as_deref(),
             created_at: asset.created_at,
             updated_at: asset.updated_at,

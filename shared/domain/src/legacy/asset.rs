@@ -1,31 +1,12 @@
-//! Documents as the old backend's MongoDB exports them, into assets: `_id` as a string or
-//! `{"$oid": …}`, dates as strings or `{"$date": …}`, and a missing `createdAt` taken from the
-//! ObjectId's timestamp (or `updatedAt`), noted in `createdAtInferred`. Everything else loads as
-//! any stored item does, unknown keys kept.
+//! Documents as the old backend's MongoDB exports them, into assets: Extended JSON read
+//! (`extjson::plain`), `_id` as the id, and a missing `createdAt` taken from the ObjectId's
+//! timestamp (or `updatedAt`), noted in `createdAtInferred`. Everything else loads as any stored
+//! item does, unknown keys kept.
 
-use super::Asset;
+use super::{LegacyError, extjson};
+use crate::Asset;
 use crate::time::Timestamp;
 use serde_json::{Map, Value};
-
-#[derive(Debug, thiserror::Error)]
-#[error("legacy document {id}: {reason}")]
-pub struct LegacyError {
-    pub id: String,
-    pub reason: String,
-}
-
-/// `{"$oid": "…"}` → `"…"`, `{"$date": …}` → the date, as mongoexport writes them.
-fn unwrap_extended(v: &Value) -> Value {
-    match v {
-        Value::Object(o) if o.len() == 1 => match (o.get("$oid"), o.get("$date")) {
-            (Some(id), _) => id.clone(),
-            (_, Some(Value::Object(d))) => d.get("$numberLong").cloned().unwrap_or(Value::Null),
-            (_, Some(date)) => date.clone(),
-            _ => v.clone(),
-        },
-        other => other.clone(),
-    }
-}
 
 fn as_timestamp(v: &Value) -> Option<Timestamp> {
     match v {
@@ -36,9 +17,9 @@ fn as_timestamp(v: &Value) -> Option<Timestamp> {
 }
 
 /// An ObjectId's first four bytes are its creation time in seconds.
-fn object_id_time(id: &str) -> Option<Timestamp> {
+pub(super) fn object_id_time(id: &str) -> Option<Timestamp> {
+    extjson::is_object_id(id).then_some(())?;
     let seconds = i64::from_str_radix(id.get(..8)?, 16).ok()?;
-    (id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(())?;
     Timestamp::from_millis(seconds * 1000)
 }
 
@@ -47,7 +28,7 @@ impl Asset {
         let Value::Object(fields) = doc else {
             return Err(LegacyError { id: "?".into(), reason: "not a JSON object".into() });
         };
-        let mut out: Map<String, Value> = fields.iter().map(|(k, v)| (k.clone(), unwrap_extended(v))).collect();
+        let mut out: Map<String, Value> = extjson::plain_fields(fields);
         if let Some(id) = out.remove("_id")
             && !out.contains_key("id")
         {
@@ -74,7 +55,7 @@ impl Asset {
             let created = out.get("createdAt").cloned().unwrap_or(Value::Null);
             out.insert("updatedAt".into(), created);
         }
-        super::Document::load(Value::Object(out)).map_err(|e| LegacyError { id, reason: e.to_string() })
+        crate::asset::Document::load(Value::Object(out)).map_err(|e| LegacyError { id, reason: e.to_string() })
     }
 }
 
