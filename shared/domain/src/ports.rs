@@ -111,6 +111,13 @@ pub trait AssetStore: Send + Sync {
         Ok(())
     }
 
+    /// Writes items that are not in the store yet, each whole (the item, its lookups, its place
+    /// counts and its index) or not at all, and moves each subcategory's counter past their
+    /// numbers; an item whose id is taken is left as it is. Which were written, in order. A name
+    /// or number another item holds already stays with that item (the migration reports such
+    /// legacy duplicates). The cutover's import: safe to interrupt and to run again.
+    async fn import_new(&self, assets: &[Asset]) -> Result<Vec<bool>, StoreError>;
+
     /// Cheap proof of life for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
 

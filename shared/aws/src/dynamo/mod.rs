@@ -6,6 +6,7 @@
 mod counts;
 mod create;
 mod idempotency_keys;
+mod import_new;
 mod index;
 pub mod item;
 mod maintenance;
@@ -286,6 +287,10 @@ impl AssetStore for DynamoStore {
             }
         }
         Ok(())
+    }
+
+    async fn import_new(&self, assets: &[Asset]) -> Result<Vec<bool>, StoreError> {
+        self.import_new_all(assets).await
     }
 
     /// One cheap read; also what opens the connection at start-up.

@@ -233,6 +233,11 @@ impl AssetStore for SqliteStore {
         self.writing(move |conn| write::import(conn, &assets)).await
     }
 
+    async fn import_new(&self, assets: &[Asset]) -> Result<Vec<bool>, StoreError> {
+        let assets = assets.to_vec();
+        self.writing(move |conn| write::import_new(conn, &assets)).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         self.read(1, |conn| conn.query_row("SELECT 1", [], |_| Ok(())).map_err(Into::into)).await
     }

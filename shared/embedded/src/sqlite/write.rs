@@ -202,6 +202,25 @@ pub(super) fn import(conn: &mut Connection, assets: &[Asset]) -> Sqlite<()> {
     Ok(tx.commit()?)
 }
 
+/// Imports the assets no row has the id of yet, in one transaction; which it wrote.
+pub(super) fn import_new(conn: &mut Connection, assets: &[Asset]) -> Sqlite<Vec<bool>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut written = Vec::with_capacity(assets.len());
+    let mut fresh = Vec::new();
+    for asset in assets {
+        let taken = tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [asset.id.as_str()], |_| Ok(())).optional()?;
+        // The same id twice in one call: the first one is the import.
+        let new = taken.is_none() && !fresh.iter().any(|a: &Asset| a.id == asset.id);
+        if new {
+            fresh.push(asset.clone());
+        }
+        written.push(new);
+    }
+    import_in(&tx, &fresh)?;
+    tx.commit()?;
+    Ok(written)
+}
+
 /// Imports inside a transaction the caller commits.
 pub(super) fn import_in(tx: &rusqlite::Transaction<'_>, assets: &[Asset]) -> Sqlite<()> {
     let mut counts = TermCounts::default();
