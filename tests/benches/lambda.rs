@@ -189,6 +189,17 @@ impl UserStore for MemoryStore {
     async fn set_role(&self, _: &Email, _: Role) -> Result<Option<User>, StoreError> {
         Ok(None)
     }
+    async fn replace_password_hash(
+        &self,
+        _: &Email,
+        _: &nna_domain::auth::PasswordHash,
+        _: &nna_domain::auth::PasswordHash,
+    ) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+    async fn all_users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(Vec::new())
+    }
 }
 
 #[async_trait]
@@ -216,6 +227,9 @@ impl AssetStore for MemoryStore {
     }
     async fn import(&self, _asset: &Asset) -> Result<(), StoreError> {
         Ok(())
+    }
+    async fn import_new(&self, assets: &[Asset]) -> Result<Vec<bool>, StoreError> {
+        Ok(vec![false; assets.len()])
     }
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())

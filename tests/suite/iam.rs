@@ -30,12 +30,17 @@ async fn recorded(aws: &Aws, bin: &str, base_env: Vec<(String, String)>) -> (Fun
         secrets: BTreeMap::from([
             (aws.jwt_secret_arn.clone(), "JwtSecret".to_owned()),
             (aws.cursor_secret_arn.clone(), "CursorSecret".to_owned()),
+            (aws.legacy_secret_arn.clone(), "LegacyJwtSecretArn".to_owned()),
         ]),
     };
     let recorder = Arc::new(Recorder::new(names));
     let proxy = faults::recording(&emulator().endpoint, recorder.clone()).await;
-    let env: Vec<(String, String)> =
+    let mut env: Vec<(String, String)> =
         base_env.into_iter().map(|(k, v)| if k == "AWS_ENDPOINT_URL" { (k, proxy.clone()) } else { (k, v) }).collect();
+    // Deployed mid-cutover: the functions that check tokens read the old backend's secret too.
+    if env.iter().any(|(k, _)| k == "NNA_JWT_SECRET_ARN") && bin != "nna-ops" && bin != "process-album-art" {
+        env.extend(emulator().legacy_tokens_env(aws));
+    }
     // Every function's package is named after its binary.
     let function = Function::start_binary(&binary(bin, bin), &env, configured_timeout(bin)).await;
     (function, recorder)
@@ -215,9 +220,33 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         let meta = nna_domain::ports::BlobMeta { content_type: "image/png".into(), cache_control: "no-store".into() };
         legacy.blobs.put(&orphan, bytes::Bytes::from_static(crate::support::PNG_HEAD), &meta).await.unwrap();
     }
-    let (mut ops, r) = recorded(&legacy, "nna-ops", emulator().env_for(&legacy)).await;
+    // The cutover's exports, uploaded where the ops function reads them, and the old bucket.
+    let old = crate::support::old_backend::OldBackend::start(
+        20,
+        3,
+        41,
+        4,
+        1_000..4_000,
+        Default::default(),
+        Default::default(),
+    )
+    .await;
+    let put_export = |name: &str, text: String| {
+        let key = nna_domain::ports::BlobKey::parse(&format!("backups/cutover/{name}")).unwrap();
+        let meta =
+            nna_domain::ports::BlobMeta { content_type: "application/json".into(), cache_control: "no-store".into() };
+        let blobs = legacy.blobs.clone();
+        async move { blobs.put(&key, text.into(), &meta).await.unwrap() }
+    };
+    let lines = |docs: &[Value]| docs.iter().map(|d| d.to_string() + "\n").collect::<String>();
+    put_export("assets.json", lines(&old.assets)).await;
+    put_export("users.json", lines(&old.users)).await;
+    let mut ops_env = emulator().env_for(&legacy);
+    ops_env.push(("NNA_FETCH_LOOPBACK_HOSTS".into(), "127.0.0.1".into()));
+    let (mut ops, r) = recorded(&legacy, "nna-ops", ops_env).await;
     seen.insert("nna-ops", r);
     let backups = format!("s3://{}/backups/iam", legacy.bucket);
+    let exports = format!("s3://{}/backups/cutover", legacy.bucket);
     for command in [
         json!({"command": "status"}),
         json!({"command": "backup", "location": backups}),
@@ -231,10 +260,22 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         json!({"command": "sweep-files", "olderThanSecs": 0}),
         json!({"command": "rollback"}),
         json!({"command": "deletions"}),
+        json!({"command": "import-legacy", "collection": "users", "export": format!("{exports}/users.json")}),
+        json!({"command": "import-legacy", "collection": "assets", "export": format!("{exports}/assets.json"), "from": old.bucket.base}),
+        json!({"command": "copy-legacy-files", "from": old.bucket.base}),
+        json!({"command": "verify-legacy", "assets": format!("{exports}/assets.json"), "users": format!("{exports}/users.json")}),
+        json!({"command": "export-legacy", "since": "2020-01-01T00:00:00Z", "location": format!("{exports}/way-back.json")}),
     ] {
         let answer = ops.invoke(command.clone()).await.response();
         assert!(answer.get("command").is_some(), "{command}: {answer}");
+        // Each command did its work, not just answered.
+        assert_eq!(answer["finished"], command.get("stopAfter").is_none(), "{command}: {answer}");
+        if command["command"].as_str().is_some_and(|c| c.ends_with("-legacy") && c != "export-legacy") {
+            assert_eq!(answer["passed"], true, "{command}: {answer}");
+        }
     }
+    let copied = legacy.blobs.list("assets/", None, 100).await.unwrap();
+    assert_eq!(copied.len(), 20, "the old bucket's files, copied by the ops function");
 
     let granted = grants(&decoded_template());
     let mut problems = Vec::new();

@@ -172,8 +172,18 @@ fn no_secret_sits_in_an_environment() {
     {
         assert_eq!(env_of(checks_tokens)["NNA_JWT_SECRET_ARN"]["Ref"], "JwtSecret", "{checks_tokens}");
     }
+    // The old backend's token secret, where a cutover gives one, goes to the same functions.
+    for checks_tokens in
+        ["CreateAssetFunction", "GetAssetFunction", "UpdateAssetFunction", "SearchAssetsFunction", "AuthUsersFunction"]
+    {
+        let legacy = &env_of(checks_tokens)["NNA_LEGACY_JWT_SECRET_ARN"]["Fn::If"];
+        assert_eq!((&legacy[0], &legacy[1]["Ref"]), (&"HasLegacyTokens".into(), &"LegacyJwtSecretArn".into()));
+        assert_eq!(env_of(checks_tokens)["NNA_LEGACY_TOKENS_UNTIL"]["Fn::If"][1]["Ref"], "LegacyTokensUntil");
+    }
     for never in ["ProcessAlbumArtFunction", "OpsFunction"] {
         assert!(env_of(never).get("NNA_JWT_SECRET_ARN").is_none(), "{never} gets the token secret");
+        assert!(env_of(never).get("NNA_LEGACY_JWT_SECRET_ARN").is_none(), "{never} gets the old token secret");
     }
+    assert!(t["Rules"]["OldTokensEnd"].is_object(), "a legacy secret without an end date is refused at deploy");
     assert_eq!(env_of("SearchAssetsFunction")["NNA_CURSOR_SECRET_ARN"]["Ref"], "CursorSecret");
 }

@@ -16,6 +16,7 @@ mod connections;
 mod contract;
 mod crash;
 mod create;
+mod cutover;
 mod edit;
 mod faults;
 mod files;

@@ -44,3 +44,17 @@ pub fn token(who: &Caller) -> String {
 pub fn bearer(who: &Caller) -> String {
     format!("Bearer {}", token(who))
 }
+
+/// The old backend's `JWT_SECRET`, as a cutover test gives it to a deployment (shorter than this
+/// registry's own secrets may be: it is kept as the old backend had it).
+pub const LEGACY_SECRET: &str = "old-backend-jwt-secret";
+
+/// A token as the old backend (@nestjs/jwt) signed it: HS256, `{userId, email, role}`, `iat`,
+/// `exp` seconds from now (negative: expired), no issuer or audience.
+pub fn legacy_token(user_id: &str, email: &str, role: &str, exp_in_secs: i64) -> String {
+    let now = nna_domain::Timestamp::now().unix_seconds();
+    let claims =
+        serde_json::json!({"userId": user_id, "email": email, "role": role, "iat": now - 60, "exp": now + exp_in_secs});
+    let key = jsonwebtoken::EncodingKey::from_secret(LEGACY_SECRET.as_bytes());
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key).expect("a token")
+}

@@ -138,6 +138,18 @@ impl Emulator {
             .build()
     }
 
+    /// The environment that turns the old backend's tokens on (until a day from now), as a
+    /// deployment given `LegacyJwtSecretArn` has it.
+    pub fn legacy_tokens_env(&self, aws: &Aws) -> Vec<(String, String)> {
+        let until = nna_domain::Timestamp::from_millis(nna_domain::Timestamp::now().millis() + 86_400_000)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        vec![
+            ("NNA_LEGACY_JWT_SECRET_ARN".to_owned(), aws.legacy_secret_arn.clone()),
+            ("NNA_LEGACY_TOKENS_UNTIL".to_owned(), until),
+        ]
+    }
+
     /// Environment for a function binary pointed at this emulator and these resources.
     pub fn env_for(&self, aws: &Aws) -> Vec<(String, String)> {
         [
@@ -177,6 +189,8 @@ pub struct Aws {
     /// The token secret (the tests' own) and the cursor key, in Secrets Manager.
     pub jwt_secret_arn: String,
     pub cursor_secret_arn: String,
+    /// The old backend's token secret (`crate::auth::LEGACY_SECRET`), for cutover tests.
+    pub legacy_secret_arn: String,
 }
 
 async fn secret(client: &aws_sdk_secretsmanager::Client, name: &str, value: &str) -> String {
@@ -238,9 +252,11 @@ impl Aws {
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
         let jwt_secret_arn = secret(&secrets, &format!("{name}-jwt"), crate::auth::SECRET).await;
         let cursor_secret_arn = secret(&secrets, &format!("{name}-cursor"), "tests-cursor-key").await;
+        let legacy_secret_arn = secret(&secrets, &format!("{name}-legacy-jwt"), crate::auth::LEGACY_SECRET).await;
         Self {
             jwt_secret_arn,
             cursor_secret_arn,
+            legacy_secret_arn,
             store: DynamoStore::new(dynamo, &name),
             blobs: S3Blobs::new(s3, &name, &format!("{}/{name}", emu.endpoint)),
             queue: SqsQueue::new(sqs.clone(), &queue_url),

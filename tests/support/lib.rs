@@ -5,11 +5,13 @@
 pub mod art;
 pub mod auth;
 pub mod bench;
+pub mod bucket;
 pub mod cost;
 pub mod emulator;
 pub mod evidence;
 pub mod faults;
 pub mod lambda;
+pub mod old_backend;
 pub mod process;
 pub mod server;
 

@@ -4,7 +4,7 @@
 //! invoking it again resumes (the README has the loop).
 
 use crate::target::Error;
-use crate::{Command, execute};
+use crate::{Collection, Command, execute};
 use lambda_runtime::{LambdaEvent, service_fn};
 use nna_operations::OpsError;
 use nna_operations::progress::Quiet;
@@ -37,6 +37,17 @@ struct Request {
     email: Option<String>,
     /// `sweep-files`: only files older than this (default an hour).
     older_than_secs: Option<u64>,
+    /// `import-legacy`: `assets` or `users`, and `export`, the mongoexport file (`s3://…`).
+    collection: Option<String>,
+    export: Option<String>,
+    /// `import-legacy` (assets) and `copy-legacy-files`: the old bucket's base URL.
+    from: Option<String>,
+    max_file_bytes: Option<u64>,
+    /// `verify-legacy`: the exports to hold the registry against (`s3://…`).
+    assets: Option<String>,
+    users: Option<String>,
+    /// `export-legacy`: since when (ISO 8601); `location` is where the assets go.
+    since: Option<String>,
 }
 
 impl Request {
@@ -64,9 +75,31 @@ impl Request {
                 Command::MakeAdmin { email: self.email.clone().ok_or_else(|| "make-admin needs an email".to_owned())? }
             }
             "deletions" => Command::Deletions { since: None },
+            "import-legacy" => Command::ImportLegacy {
+                collection: match self.collection.as_deref() {
+                    Some("assets") => Collection::Assets,
+                    Some("users") => Collection::Users,
+                    _ => return Err("import-legacy needs a collection: assets or users".into()),
+                },
+                export: self.export.clone().ok_or_else(|| "import-legacy needs an export (s3://…)".to_owned())?,
+                copy_files_from: self.from.clone(),
+                max_file_bytes: self.max_file_bytes.unwrap_or(nna_domain::limits::UPLOAD_BYTES_DEFAULT),
+            },
+            "copy-legacy-files" => Command::CopyLegacyFiles {
+                from: self
+                    .from
+                    .clone()
+                    .ok_or_else(|| "copy-legacy-files needs from: the old bucket's URL".to_owned())?,
+                max_file_bytes: self.max_file_bytes.unwrap_or(nna_domain::limits::UPLOAD_BYTES_DEFAULT),
+            },
+            "verify-legacy" => Command::VerifyLegacy { assets: self.assets.clone(), users: self.users.clone() },
+            "export-legacy" => Command::ExportLegacy {
+                since: self.since.clone().ok_or_else(|| "export-legacy needs since".to_owned())?,
+                out: location()?,
+            },
             other => {
                 return Err(format!(
-                    "{other:?} is not a command this function runs (restore and imports run from a shell)"
+                    "{other:?} is not a command this function runs (restore and the fixture run from a shell)"
                 ));
             }
         })

@@ -3,12 +3,15 @@
 //! early by `--stop-after`; run it again to resume).
 
 mod bars;
+mod cutover;
 mod lambda;
 mod smoke;
 mod target;
 
 use clap::{Args, Parser, Subcommand};
 use nna_domain::Timestamp;
+use nna_operations::cutover::files::{CopyOptions, copy_files};
+use nna_operations::cutover::{import, verify as verify_cutover, way_back};
 use nna_operations::sweep::Sweep;
 use nna_operations::{
     OpsError, admins, backup, deletions, files, fixture, migrate, recount, reindex, reprocess, rollback, status, verify,
@@ -137,9 +140,57 @@ enum Command {
         /// Also write the documents, one per line, as mongoexport would.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write the old backend's users behind those assets (bcrypt hashes of
+        /// fixture::password_of(email)), one per line, for `import-legacy users`.
+        #[arg(long)]
+        users_out: Option<PathBuf>,
+        #[arg(long, default_value_t = 50)]
+        users: usize,
     },
-    /// Load a mongoexport of the old backend's assets (JSON lines or one array) as they are.
-    ImportLegacy { file: PathBuf },
+    /// Load the old backend's mongoexport of one collection (JSON lines or --jsonArray, Extended
+    /// JSON relaxed or canonical). Items already here are left as they are, so an interrupted run
+    /// resumes by running it again and a second run changes nothing.
+    ImportLegacy {
+        collection: Collection,
+        /// The export: a path, or s3://bucket/key.
+        export: String,
+        /// Assets: then copy their files out of the old bucket at this base URL
+        /// (https://storage.googleapis.com/<bucket>/), as copy-legacy-files does.
+        #[arg(long, value_name = "OLD_BUCKET_URL")]
+        copy_files_from: Option<String>,
+        #[arg(long, default_value_t = nna_domain::limits::UPLOAD_BYTES_DEFAULT)]
+        max_file_bytes: u64,
+    },
+    /// Copy every asset's file still on the old bucket into the registry's storage (checked by
+    /// length, type and the host's MD5/CRC32C); the asset then serves the copy and keeps the old
+    /// URL in copiedFrom. A re-run copies only what is missing.
+    CopyLegacyFiles {
+        /// The old bucket's public base URL: https://storage.googleapis.com/<bucket>/.
+        #[arg(long, value_name = "OLD_BUCKET_URL")]
+        from: String,
+        #[arg(long, default_value_t = nna_domain::limits::UPLOAD_BYTES_DEFAULT)]
+        max_file_bytes: u64,
+    },
+    /// Hold the old backend's exports against what the registry holds: every field, names and
+    /// addresses, owners, copied files' bytes, every user's account. Exit code 2 on any difference.
+    VerifyLegacy {
+        /// The assets export (a path or s3://bucket/key).
+        #[arg(long)]
+        assets: Option<String>,
+        /// The users export.
+        #[arg(long)]
+        users: Option<String>,
+    },
+    /// The way back: every asset created or changed since a time, in the old backend's schema for
+    /// `mongoimport --mode upsert`; the report lists deletions and accounts made since.
+    ExportLegacy {
+        /// ISO 8601: the switch to this registry.
+        #[arg(long)]
+        since: String,
+        /// Where the assets go (a path or s3://bucket/key), one document per line.
+        #[arg(long)]
+        out: String,
+    },
     /// One round through a deployed API (health, create, read, search, album art, delete), as an
     /// admin: the check after a deploy. Needs no --store.
     Smoke {
@@ -149,6 +200,13 @@ enum Command {
         #[arg(long, env = "NNA_OPS_TOKEN", hide_env_values = true)]
         token: String,
     },
+}
+
+/// The old backend's collections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Collection {
+    Assets,
+    Users,
 }
 
 impl Command {
@@ -168,6 +226,9 @@ impl Command {
             Self::Deletions { .. } => "deletions",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
+            Self::CopyLegacyFiles { .. } => "copy-legacy-files",
+            Self::VerifyLegacy { .. } => "verify-legacy",
+            Self::ExportLegacy { .. } => "export-legacy",
             Self::Smoke { .. } => "smoke",
         }
     }
@@ -248,13 +309,18 @@ impl Command {
             | Self::Reindex
             | Self::MakeAdmin { .. }
             | Self::Fixture { .. }
-            | Self::ImportLegacy { .. } => true,
+            | Self::ImportLegacy { .. }
+            | Self::CopyLegacyFiles { .. } => true,
             Self::Migrate { dry_run, .. }
             | Self::ReprocessAlbumArt { dry_run, .. }
             | Self::SweepFiles { dry_run, .. } => !dry_run,
-            Self::Backup { .. } | Self::Verify { .. } | Self::Status | Self::Deletions { .. } | Self::Smoke { .. } => {
-                false
-            }
+            Self::Backup { .. }
+            | Self::Verify { .. }
+            | Self::VerifyLegacy { .. }
+            | Self::ExportLegacy { .. }
+            | Self::Status
+            | Self::Deletions { .. }
+            | Self::Smoke { .. } => false,
         }
     }
 }
@@ -330,20 +396,71 @@ async fn execute_held(
             };
             done(json(deletions::deletions(ops, since).await?)?)
         }
-        Command::Fixture { assets, seed, out } => {
+        Command::Fixture { assets, seed, out, users_out, users } => {
             let documents = fixture::legacy_documents(*assets, *seed);
             if let Some(out) = out {
-                let lines: Vec<String> = documents.iter().map(ToString::to_string).collect();
-                std::fs::write(out, lines.join("\n") + "\n")?;
+                std::fs::write(out, fixture::json_lines(&documents))?;
+            }
+            if let Some(users_out) = users_out {
+                std::fs::write(users_out, fixture::json_lines(&fixture::legacy_users(*users, *seed, 10)))?;
             }
             done(json(fixture::import(ops, &documents).await?)?)
         }
         Command::Smoke { .. } => Err("smoke runs against an API, not a store".into()),
-        Command::ImportLegacy { file } => {
-            let text = std::fs::read_to_string(file)?;
-            done(json(fixture::import(ops, &fixture::parse_export(&text)?).await?)?)
+        Command::ImportLegacy { collection, export, copy_files_from, max_file_bytes } => {
+            let exported = cutover::read_export(export).await?;
+            let imported = match collection {
+                Collection::Assets => import::import_assets(ops, sweep, &exported).await?,
+                Collection::Users => import::import_users(ops, &exported).await?,
+            };
+            match copy_files_from {
+                Some(from) if *collection == Collection::Assets => {
+                    let files = copy(ops, sweep, from, *max_file_bytes).await?;
+                    done(serde_json::json!({"import": json(imported)?, "files": json(files)?}))
+                }
+                Some(_) => Err("--copy-files-from goes with the assets collection".into()),
+                None => done(json(imported)?),
+            }
+        }
+        Command::CopyLegacyFiles { from, max_file_bytes } => {
+            done(json(copy(ops, sweep, from, *max_file_bytes).await?)?)
+        }
+        Command::VerifyLegacy { assets, users } => {
+            if assets.is_none() && users.is_none() {
+                return Err("name an export to hold the registry against: --assets and/or --users".into());
+            }
+            let assets = match assets {
+                Some(location) => cutover::read_export(location).await?,
+                None => Vec::new(),
+            };
+            let users = match users {
+                Some(location) => cutover::read_export(location).await?,
+                None => Vec::new(),
+            };
+            let report = verify_cutover::verify(ops, &assets, &users).await?;
+            let code = if report.passed { ExitCode::SUCCESS } else { ExitCode::from(2) };
+            Ok((json(report)?, code))
+        }
+        Command::ExportLegacy { since, out } => {
+            let since = Timestamp::parse(since).ok_or_else(|| format!("--since {since:?} is not an ISO 8601 time"))?;
+            let (docs, report) = way_back::export_since(ops, sweep, since).await?;
+            let file = cutover::write(out, way_back::json_lines(&docs)).await?;
+            let mut report = json(report)?;
+            report["file"] = serde_json::Value::String(file);
+            done(report)
         }
     }
+}
+
+async fn copy(
+    ops: &nna_operations::Ops,
+    sweep: &Sweep,
+    from: &str,
+    max_bytes: u64,
+) -> Result<nna_operations::cutover::files::CopyReport, Error> {
+    let options = CopyOptions { from: from.to_owned(), max_bytes };
+    let fetcher = cutover::old_bucket(&options)?;
+    Ok(copy_files(ops, sweep, &fetcher, &options).await?)
 }
 
 fn parse_place(s: &str) -> Result<(String, String), String> {

@@ -36,8 +36,12 @@ async fn sdk() -> aws_config::SdkConfig {
 
 pub async fn ops(store: &StoreSpec, queue_url: Option<&str>, progress: Arc<dyn Progress>) -> Result<Ops, Error> {
     let adapters = match store {
-        // URLs are not needed: the sweep recognises a file by its key.
-        StoreSpec::Embedded(dir) => Embedded::open(dir, "http://localhost")?.adapters,
+        // Files are named by nna-local's URLs (the cutover's copies are served from them):
+        // its `NNA_PUBLIC_URL`, with the same default.
+        StoreSpec::Embedded(dir) => {
+            let public = Env::process().url("NNA_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            Embedded::open(dir, &public)?.adapters
+        }
         StoreSpec::Dynamo(table) => {
             // The bucket (`NNA_BUCKET`, for `sweep-files`) and how to address it are read as the
             // functions read them; the table is the one `--store` names.

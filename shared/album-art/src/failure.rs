@@ -26,6 +26,12 @@ impl Failure {
         }
     }
 
+    pub fn detail(&self) -> &str {
+        match self {
+            Self::Transient { detail, .. } | Self::Permanent { detail, .. } => detail,
+        }
+    }
+
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Transient { .. })
     }

@@ -54,6 +54,9 @@ impl Production {
         if let Some(arn) = settings.jwt_secret_arn.clone() {
             settings.api.auth.secret = Some(secret(&secrets, &arn).await?.into_bytes());
         }
+        if let (Some(arn), Some(legacy)) = (settings.legacy_jwt_secret_arn.clone(), settings.api.auth.legacy.as_mut()) {
+            legacy.secret = Some(secret(&secrets, &arn).await?.into_bytes());
+        }
         let cursor_key = match (&settings.cursor_secret_arn, &settings.api.cursor_key) {
             (Some(arn), _) => CursorKey::from_secret(&secret(&secrets, arn).await?),
             (None, Some(key)) => CursorKey::from_secret(key),

@@ -93,6 +93,9 @@ pub struct Settings {
     /// functions that check tokens have it; the others are not given it). `NNA_JWT_SECRET`
     /// (in `auth`) is the same value given directly, for tests and `sam local`.
     pub jwt_secret_arn: Option<String>,
+    /// `NNA_LEGACY_JWT_SECRET_ARN`: the old backend's token secret, through a cutover (with
+    /// `NNA_LEGACY_TOKENS_UNTIL`; see `nna_http::auth::LegacySettings`), read at start-up.
+    pub legacy_jwt_secret_arn: Option<String>,
     /// `NNA_SECRET_REFRESH_SECS` (default 300): how often the token secret is read again, so a
     /// rotation reaches running instances.
     pub secret_refresh: Duration,
@@ -112,6 +115,7 @@ impl Settings {
             max_inline_bytes: env.number("NNA_MAX_INLINE_BYTES", limits::INLINE_BYTES_DEFAULT)?,
             cursor_secret_arn: env.text("NNA_CURSOR_SECRET_ARN"),
             jwt_secret_arn: env.text("NNA_JWT_SECRET_ARN"),
+            legacy_jwt_secret_arn: env.text("NNA_LEGACY_JWT_SECRET_ARN"),
             secret_refresh: env.secs("NNA_SECRET_REFRESH_SECS", limits::SECRET_REFRESH_DEFAULT)?,
             warm_timeout: env.millis("NNA_WARM_TIMEOUT_MS", limits::WARM_TIMEOUT_DEFAULT)?,
         })

@@ -44,6 +44,14 @@ pub fn document(asset: &Asset) -> String {
     serde_json::to_string(&crate::asset::Document::of(asset)).unwrap_or_default()
 }
 
+/// The stored file a URL of this registry's names for asset `id` (`…/assets/…/<id>.<ext>`),
+/// whatever public base it was made with (nna-local's address, a CloudFront domain).
+pub fn asset_file_key(url: &str, id: &AssetId) -> Option<BlobKey> {
+    let path = url.split(['?', '#']).next()?;
+    let at = path.rfind("/assets/")?;
+    BlobKey::parse(&path[at + 1..]).filter(|k| k.belongs_to(id))
+}
+
 /// Whether the asset (`id`, its `document`) owns the file at `key`: the key names its id and
 /// the document mentions the key anywhere, whatever host serves it (so the test needs no public
 /// base URL to be right, and keeps what only an unmodelled legacy field names).
@@ -163,5 +171,9 @@ mod tests {
         assert!(!owns(id, &doc, &key(&format!("album-art/{id}/a0/cover.jpg"))), "replaced art");
         assert!(!owns(id, &doc, &key("assets/G/POP/BAS/other.mp3")), "not its id");
         assert_eq!(ids_named(&key(&format!("album-art/uploads/{id}/ab12.png"))).count(), 1);
+        let url = format!("https://d1.cloudfront.net/assets/G/POP/BAS/{id}.mp3?v=1");
+        assert_eq!(asset_file_key(&url, id).map(|k| k.to_string()), Some(format!("assets/G/POP/BAS/{id}.mp3")));
+        assert_eq!(asset_file_key("https://storage.googleapis.com/b/G/POP/BAS/G.POP.BAS.001.mp3", id), None);
+        assert_eq!(asset_file_key("http://127.0.0.1:8080/files/assets/G/POP/BAS/other.mp3", id), None);
     }
 }

@@ -359,3 +359,31 @@ pub trait BlobStore: Send + Sync {
         BlobKey::parse(rest.split(['?', '#']).next()?)
     }
 }
+
+/// A file as another host served it, with what the host said of it.
+#[derive(Debug, Clone)]
+pub struct Download {
+    pub bytes: Bytes,
+    pub content_type: Option<String>,
+    pub content_length: Option<u64>,
+    /// Checksums the host reported (Google Cloud Storage's `x-goog-hash`), base64 as sent.
+    pub md5: Option<String>,
+    pub crc32c: Option<String>,
+}
+
+/// Why a download failed: a stable code (`not_found`, `too_large`, `host_not_allowed`, …) and,
+/// for `transient` ones, worth trying again later.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct DownloadFailure {
+    pub code: String,
+    pub detail: String,
+    pub transient: bool,
+}
+
+/// Files on another host: the old backend's bucket, which the cutover copies from. Every
+/// implementation must refuse private addresses, cap sizes and time out.
+#[async_trait]
+pub trait RemoteFiles: Send + Sync {
+    async fn download(&self, url: &str) -> Result<Download, DownloadFailure>;
+}

@@ -18,6 +18,9 @@ impl Backoff {
     pub const SEQUENCE: Self = Self { first: Duration::from_millis(4), doublings: 5 };
     /// A batch the store handed back unprocessed (throttled): 10 ms doubling to 320 ms.
     pub const THROTTLED: Self = Self { first: Duration::from_millis(10), doublings: 5 };
+    /// A download another host failed for a passing reason (5xx, throttled, timed out): half a
+    /// second doubling to 4 s.
+    pub const DOWNLOAD: Self = Self { first: Duration::from_millis(500), doublings: 3 };
 
     /// The wait before try `attempt + 1`.
     pub fn delay(self, attempt: u32) -> Duration {

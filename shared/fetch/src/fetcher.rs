@@ -12,7 +12,9 @@ use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use nna_album_art::{Failure, ImageSource};
 use nna_domain::limits;
+use nna_domain::ports::{Download, DownloadFailure, RemoteFiles};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -203,6 +205,44 @@ fn failure(e: &reqwest::Error) -> Failure {
 #[async_trait]
 impl ImageSource for GuardedFetcher {
     async fn fetch(&self, url: &str) -> Result<Bytes, Failure> {
+        Ok(self.get(url).await?.1)
+    }
+}
+
+/// The old backend's bucket, for the cutover: the same guards, and what the host said of the
+/// file (its type, length and `x-goog-hash` checksums).
+#[async_trait]
+impl RemoteFiles for GuardedFetcher {
+    async fn download(&self, url: &str) -> Result<Download, DownloadFailure> {
+        let (headers, bytes) = self.get(url).await.map_err(|f| DownloadFailure {
+            code: f.code().to_owned(),
+            detail: f.detail().to_owned(),
+            transient: f.is_transient(),
+        })?;
+        let header = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let hash = |kind: &str| {
+            headers
+                .get_all("x-goog-hash")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|part| part.trim().split_once('='))
+                .find(|(k, _)| k.eq_ignore_ascii_case(kind))
+                .map(|(_, v)| v.to_owned())
+        };
+        Ok(Download {
+            content_type: header(header::CONTENT_TYPE),
+            content_length: header(header::CONTENT_LENGTH).and_then(|n| n.parse().ok()),
+            md5: hash("md5"),
+            crc32c: hash("crc32c"),
+            bytes,
+        })
+    }
+}
+
+impl GuardedFetcher {
+    /// One guarded GET: the answer's headers and its body, within the policy's bounds.
+    async fn get(&self, url: &str) -> Result<(reqwest::header::HeaderMap, Bytes), Failure> {
         let url = Url::parse(url).map_err(|e| Failure::permanent("invalid_url", e.to_string()))?;
         self.policy.check(&url)?;
         let mut response = self.client.get(url).send().await.map_err(|e| failure(&e))?;
@@ -218,6 +258,7 @@ impl ImageSource for GuardedFetcher {
                 _ => Failure::permanent("http_error", detail),
             });
         }
+        let headers = response.headers().clone();
         let cap = self.policy.max_bytes;
         let too_large = |n: u64| Failure::permanent("too_large", format!("more than {cap} bytes (at least {n})"));
         if let Some(declared) = response.content_length().filter(|n| *n > cap) {
@@ -230,7 +271,7 @@ impl ImageSource for GuardedFetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(body.freeze())
+        Ok((headers, body.freeze()))
     }
 }
 

@@ -17,7 +17,7 @@ mod routes;
 pub mod settings;
 
 use art_shape::ArtShape;
-use auth::Tokens;
+use auth::{LegacyTokens, Tokens};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
@@ -40,6 +40,8 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     pub limits: BodyLimits,
     pub tokens: Arc<Tokens>,
+    /// The old backend's tokens, accepted through a cutover (off unless configured).
+    pub legacy_tokens: Option<Arc<LegacyTokens>>,
     /// How `albumArt` is answered unless a request says (`NNA_ALBUM_ART_SHAPE`).
     pub art_shape: ArtShape,
 }
@@ -49,6 +51,7 @@ impl HttpConfig {
         Self {
             cors_origins,
             tokens,
+            legacy_tokens: None,
             art_shape: ArtShape::default(),
             limits: BodyLimits {
                 json_bytes: nna_domain::limits::JSON_BODY_BYTES,
@@ -65,6 +68,7 @@ pub struct AppState {
     pub registry: Registry,
     pub limits: BodyLimits,
     pub tokens: Arc<Tokens>,
+    pub legacy_tokens: Option<Arc<LegacyTokens>>,
     pub art_shape: ArtShape,
 }
 
@@ -97,8 +101,13 @@ pub fn router(registry: Registry, config: &HttpConfig) -> Router {
 
 /// Only the given parts of the API; any other route answers 404 in the API's error shape.
 pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]) -> Router {
-    let state =
-        AppState { registry, limits: config.limits, tokens: config.tokens.clone(), art_shape: config.art_shape };
+    let state = AppState {
+        registry,
+        limits: config.limits,
+        tokens: config.tokens.clone(),
+        legacy_tokens: config.legacy_tokens.clone(),
+        art_shape: config.art_shape,
+    };
     let routes = groups.iter().fold(Router::new(), |r, g| {
         r.merge(match g {
             RouteGroup::Create => routes::create(),

@@ -67,6 +67,7 @@ impl ApiSettings {
     pub fn http(&self, tokens: Arc<Tokens>, inline_bytes: u64) -> HttpConfig {
         let mut http = HttpConfig::new(self.cors_origins.clone(), inline_bytes, tokens);
         http.art_shape = self.art_shape;
+        http.legacy_tokens = self.auth.legacy_tokens();
         http
     }
 }

@@ -4,7 +4,8 @@
 //! `createdAt`, long tags) and every defect the contract lists for staging: JSON text in
 //! `trainingData`/`rights`, `components: [""]`, categories as codes and names, `G.undefined`
 //! addresses, duplicate and missing sequence numbers, composite names ending in `:`, the HFN
-//! written into `creatorDescription`, bare album-art URLs. Deterministic for a seed.
+//! written into `creatorDescription`, bare album-art URLs. Deterministic for a seed. Beside them,
+//! the old backend's users with bcrypt hashes ([`legacy_users`]).
 
 use crate::{Ops, OpsError};
 use nna_domain::Asset;
@@ -220,6 +221,46 @@ impl Generator {
     }
 }
 
+/// The old backend's users behind the fixture's assets: each address the assets name (one
+/// stored with capitals, as someone typed it at registration: the old backend kept emails as
+/// typed), then others up to `n`, the first an admin. Each password is `password_of(email)`,
+/// hashed with bcrypt at `cost` as bcryptjs does (the old backend used 10; tests use less).
+pub fn legacy_users(n: usize, seed: u64, cost: u32) -> Vec<Value> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut clock: i64 = 1_740_700_000;
+    let emails = EMAILS.iter().map(|e| (*e).to_owned()).chain((EMAILS.len()..).map(|i| format!("creator{i}@reviz.ai")));
+    emails
+        .take(n.max(EMAILS.len()))
+        .enumerate()
+        .map(|(i, email)| {
+            clock += rng.i64(60..86_400);
+            let stored = if i == 1 { capitalized(&email) } else { email.clone() };
+            let hash = bcrypt::hash_with_result(password_of(&email), cost)
+                .map(|h| h.format_for_version(bcrypt::Version::TwoA))
+                .unwrap_or_default();
+            json!({
+                "_id": {"$oid": format!("{clock:08x}{:016x}", rng.u64(..))},
+                "email": stored,
+                "password": hash,
+                "username": email.split('@').next().unwrap_or_default().replace('.', "-") + "-creator",
+                "role": if i == 0 { "admin" } else { "editor" },
+                "createdAt": {"$date": ts(clock)},
+                "updatedAt": {"$date": ts(clock + 3600)},
+                "__v": 0,
+            })
+        })
+        .collect()
+}
+
+/// The fixture's password for an address: what its person types to log in.
+pub fn password_of(email: &str) -> String {
+    format!("old-password-of-{}", email.to_lowercase())
+}
+
+fn capitalized(email: &str) -> String {
+    email.split('.').map(|part| part[..1].to_uppercase() + &part[1..]).collect::<Vec<_>>().join(".")
+}
+
 fn ts(seconds: i64) -> String {
     nna_domain::time::Timestamp::from_millis(seconds * 1000).map(|t| t.to_string()).unwrap_or_default()
 }
@@ -256,10 +297,7 @@ pub async fn import(ops: &Ops, documents: &[Value]) -> Result<ImportReport, OpsE
     Ok(report)
 }
 
-/// A mongoexport file: one document per line, or one JSON array.
-pub fn parse_export(text: &str) -> Result<Vec<Value>, serde_json::Error> {
-    if text.trim_start().starts_with('[') {
-        return serde_json::from_str(text);
-    }
-    text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect()
+/// Documents as `mongoexport` writes them: one per line.
+pub fn json_lines(docs: &[Value]) -> String {
+    docs.iter().map(|d| d.to_string() + "\n").collect()
 }

@@ -10,6 +10,7 @@
 pub mod admins;
 pub mod archive;
 pub mod backup;
+pub mod cutover;
 pub mod deletions;
 mod error;
 pub mod files;

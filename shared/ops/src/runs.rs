@@ -5,6 +5,7 @@
 pub const MIGRATE: &str = "migrate-enhanced-metadata-v1";
 pub const ROLLBACK: &str = "rollback-enhanced-metadata-v1";
 pub const REINDEX: &str = "reindex";
+pub const COPY_FILES: &str = "copy-legacy-files";
 
 /// Every run `status` reports the checkpoints of.
-pub const ALL: [&str; 3] = [MIGRATE, ROLLBACK, REINDEX];
+pub const ALL: [&str; 4] = [MIGRATE, ROLLBACK, REINDEX, COPY_FILES];

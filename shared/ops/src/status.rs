@@ -5,6 +5,7 @@ use crate::names::{Duplicate, Names};
 use crate::sweep::{Sweep, lock};
 use crate::{Ops, OpsError, seconds_since};
 use nna_domain::asset::{AlbumArtField, ArtStatus};
+use nna_domain::auth::{HashKind, Role};
 use nna_domain::migration::{MIGRATION_ID, MIGRATION_VERSION, NEEDS_CREATOR_INPUT};
 use nna_domain::ports::Checkpoint;
 use serde::Serialize;
@@ -30,7 +31,20 @@ pub struct StatusReport {
     /// Stored files: how many, and the orphans the next sweep removes (none listed when the
     /// deployment names no file storage).
     pub files: Option<FilesStatus>,
+    /// Accounts, and how many still hold the old backend's bcrypt hash (replaced at each one's
+    /// first login here).
+    pub accounts: AccountsStatus,
+    /// Assets whose file is still on the old backend's bucket (not copied by the cutover).
+    pub files_on_old_bucket: u64,
     pub seconds: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountsStatus {
+    pub accounts: u64,
+    pub admins: u64,
+    pub bcrypt_hashes: u64,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -74,6 +88,9 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
                 r.needs_creator_input += u64::from(asset.extra.get(NEEDS_CREATOR_INPUT) == Some(&true.into()));
                 r.without_ai_metadata += u64::from(asset.ai_metadata.is_none());
                 r.without_creator_description += u64::from(asset.creator_description.is_none());
+                let file = asset.gcp_storage_url.as_deref().unwrap_or_default();
+                r.files_on_old_bucket +=
+                    u64::from(asset.copied_from.is_none() && file.starts_with("https://storage.googleapis.com/"));
                 if asset.is_song() {
                     r.songs += 1;
                     *r.song_art.entry(art_state(asset.album_art.as_ref())).or_default() += 1;
@@ -95,6 +112,11 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
             });
         }
         report.checkpoints.insert(run, segments);
+    }
+    for user in ops.users.all_users().await? {
+        report.accounts.accounts += 1;
+        report.accounts.admins += u64::from(user.role == Role::Admin);
+        report.accounts.bcrypt_hashes += u64::from(user.password_hash.kind() == HashKind::Bcrypt);
     }
     if ops.files.is_some() {
         let found = crate::files::sweep_files(ops, true, None).await?;

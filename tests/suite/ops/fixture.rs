@@ -46,8 +46,25 @@ fn the_fixture_is_a_realistic_legacy_staging_table() {
 
 #[test]
 fn a_mongoexport_reads_as_lines_or_as_an_array() {
+    use nna_domain::legacy::export::read;
     let docs = legacy_documents(20, 1);
-    let lines: Vec<String> = docs.iter().map(ToString::to_string).collect();
-    assert_eq!(nna_operations::fixture::parse_export(&lines.join("\n")).unwrap(), docs);
-    assert_eq!(nna_operations::fixture::parse_export(&Value::Array(docs.clone()).to_string()).unwrap(), docs);
+    let read_docs = |text: &str| read(text).unwrap().into_iter().map(|e| e.doc.unwrap()).collect::<Vec<_>>();
+    assert_eq!(read_docs(&nna_operations::fixture::json_lines(&docs)), docs);
+    assert_eq!(read_docs(&Value::Array(docs.clone()).to_string()), docs);
+}
+
+#[test]
+fn the_old_users_log_in_with_their_passwords_and_own_the_fixtures_assets() {
+    use nna_domain::auth::User;
+    let users = nna_operations::fixture::legacy_users(10, 7, 4);
+    let accounts: Vec<User> = users.iter().map(|u| User::from_legacy(u).unwrap()).collect();
+    assert_eq!(accounts.len(), 10);
+    assert_ne!(users[1]["email"].as_str().unwrap(), accounts[1].email.as_str(), "one stored with capitals");
+    for (doc, account) in users.iter().zip(&accounts) {
+        let password = nna_operations::fixture::password_of(account.email.as_str());
+        assert!(bcrypt::verify(&password, doc["password"].as_str().unwrap()).unwrap());
+    }
+    let owners: std::collections::BTreeSet<String> =
+        legacy_documents(200, 7).iter().map(|d| d["registeredBy"].as_str().unwrap().to_lowercase()).collect();
+    assert!(owners.iter().all(|o| accounts.iter().any(|a| a.email.as_str() == o)), "{owners:?}");
 }

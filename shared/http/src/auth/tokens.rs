@@ -78,6 +78,10 @@ pub enum TokenError {
     Malformed,
     #[error("the token names no valid user")]
     NoUser,
+    /// An old backend's token after the cutover's window closed.
+    #[error("sessions from the previous backend ended at {0}; sign in again")]
+    #[strum(serialize = "legacy_session_ended")]
+    LegacyEnded(String),
 }
 
 impl TokenError {
@@ -85,7 +89,7 @@ impl TokenError {
         self.into()
     }
 
-    fn checking(e: &jsonwebtoken::errors::Error) -> Self {
+    pub(super) fn checking(e: &jsonwebtoken::errors::Error) -> Self {
         use jsonwebtoken::errors::ErrorKind;
         match e.kind() {
             ErrorKind::ExpiredSignature => Self::Expired,
