@@ -108,7 +108,11 @@ async fn rehearse(ops: &Path, target: &Target, old: &OldBackend, work: &Path, as
     time("importUsers", s, json!({"imported": r["imported"], "refused": r["refused"].as_array().map(Vec::len)}));
     let (code, r, s) = phase(ops, target, work, &["import-legacy", "assets", assets]).await;
     assert_eq!(code, 0, "{r}");
-    time("importAssets", s, json!({"imported": r["imported"], "refused": r["refused"], "itemsPerSecond": rate(&r["imported"], s)}));
+    time(
+        "importAssets",
+        s,
+        json!({"imported": r["imported"], "refused": r["refused"], "itemsPerSecond": rate(&r["imported"], s)}),
+    );
     let served_before = old.bucket.served.load(std::sync::atomic::Ordering::Relaxed);
     let (code, r, s) = phase(ops, target, work, &["copy-legacy-files", "--from", from, "--stop-after", "400"]).await;
     assert_eq!(code, 3, "the copy stops part way, as if killed: {r}");
@@ -117,14 +121,26 @@ async fn rehearse(ops: &Path, target: &Target, old: &OldBackend, work: &Path, as
     assert_eq!(code, 0, "{r}");
     assert_eq!(r["failed"].as_array().map(Vec::len), Some(0), "{r}");
     let served = old.bucket.served.load(std::sync::atomic::Ordering::Relaxed) - served_before;
-    time("copyFilesResumed", s, json!({"copied": r["copied"], "alreadyCopied": r["alreadyCopied"], "bytes": r["bytes"],
-        "megabytesPerSecond": r["megabytesPerSecond"], "resumedSegments": r["resumedSegments"]}));
+    time(
+        "copyFilesResumed",
+        s,
+        json!({"copied": r["copied"], "alreadyCopied": r["alreadyCopied"], "bytes": r["bytes"],
+        "megabytesPerSecond": r["megabytesPerSecond"], "resumedSegments": r["resumedSegments"]}),
+    );
     let (code, r, s) = phase(ops, target, work, &["migrate"]).await;
     assert_eq!(code, 0, "{r}");
-    time("migrate", s, json!({"changed": r["changed"], "ruleBreaks": r["ruleBreaks"].as_object().map(|m| m.keys().cloned().collect::<Vec<_>>())}));
+    time(
+        "migrate",
+        s,
+        json!({"changed": r["changed"], "ruleBreaks": r["ruleBreaks"].as_object().map(|m| m.keys().cloned().collect::<Vec<_>>())}),
+    );
     let (code, r, s) = phase(ops, target, work, &["verify-legacy", "--assets", assets, "--users", users]).await;
-    time("verify", s, json!({"passed": r["passed"], "filesChecked": r["filesChecked"], "assetsMatching": r["assets"]["matching"],
-        "usersMatching": r["users"]["matching"]}));
+    time(
+        "verify",
+        s,
+        json!({"passed": r["passed"], "filesChecked": r["filesChecked"], "assetsMatching": r["assets"]["matching"],
+        "usersMatching": r["users"]["matching"]}),
+    );
     let verified = code == 0 && r["passed"] == true;
     if !verified {
         eprintln!("verify-legacy found differences: {r}");

@@ -187,3 +187,31 @@ fn no_secret_sits_in_an_environment() {
     assert!(t["Rules"]["OldTokensEnd"].is_object(), "a legacy secret without an end date is refused at deploy");
     assert_eq!(env_of("SearchAssetsFunction")["NNA_CURSOR_SECRET_ARN"]["Ref"], "CursorSecret");
 }
+
+/// The README's runbooks name what the template and `samconfig.toml` deploy: its stacks, its
+/// tables (`<prefix>-<stage>-assets`), its outputs.
+#[test]
+fn the_runbooks_name_what_the_template_deploys() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let samconfig = std::fs::read_to_string(root.join("samconfig.toml")).unwrap();
+    let stacks: BTreeSet<String> =
+        Regex::new(r#"stack_name = "([^"]+)""#).unwrap().captures_iter(&samconfig).map(|c| c[1].to_owned()).collect();
+    assert!(stacks.contains("nna-registry-stg"), "{stacks:?}");
+    let named: Vec<String> =
+        Regex::new(r"--stack-name (\S+)").unwrap().captures_iter(&readme).map(|c| c[1].to_owned()).collect();
+    assert!(!named.is_empty());
+    for stack in &named {
+        assert!(stacks.contains(stack), "the README names stack {stack}, which samconfig.toml does not deploy");
+    }
+    let template = template();
+    assert!(template.contains(r#"TableName: !Sub "${NamePrefix}-${Stage}-assets""#));
+    for table in Regex::new(r"dynamodb:([a-z][\w-]+)").unwrap().captures_iter(&readme).map(|c| c[1].to_owned()) {
+        let stage = stacks.iter().find_map(|s| table.strip_suffix("-assets").filter(|t| t == s));
+        assert!(stage.is_some(), "the README names table {table}; the stages deploy <stack>-assets");
+    }
+    let t = crate::support::evidence::decoded_template();
+    for output in Regex::new(r"OutputKey=='(\w+)'").unwrap().captures_iter(&readme).map(|c| c[1].to_owned()) {
+        assert!(t["Outputs"].get(&output).is_some(), "the README reads output {output}, which the template lacks");
+    }
+}

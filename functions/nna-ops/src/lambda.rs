@@ -18,7 +18,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Request {
-    /// `backup`, `migrate`, `verify`, `rollback`, `reprocess-album-art` or `status`.
+    /// `backup`, `migrate`, `verify`, `rollback`, `reprocess-album-art`, `status`, `recount`,
+    /// `reindex`, `sweep-files`, `make-admin`, `deletions`, or the cutover's `import-legacy`,
+    /// `copy-legacy-files`, `verify-legacy`, `export-legacy`.
     command: String,
     #[serde(default)]
     dry_run: bool,

@@ -415,7 +415,7 @@ async fn execute_held(
             };
             match copy_files_from {
                 Some(from) if *collection == Collection::Assets => {
-                    let files = copy(ops, sweep, from, *max_file_bytes).await?;
+                    let files = copy(ops, sweep, from, *max_file_bytes).await?.with_lines(&exported);
                     done(serde_json::json!({"import": json(imported)?, "files": json(files)?}))
                 }
                 Some(_) => Err("--copy-files-from goes with the assets collection".into()),

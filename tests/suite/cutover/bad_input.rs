@@ -120,6 +120,8 @@ async fn bad_input(mut d: Deployment) {
     assert_eq!(failed.get(&id(WRONG_MD5)).map(String::as_str), Some("md5_mismatch"));
     assert_eq!(failed.get(&id(TOO_LARGE)).map(String::as_str), Some("too_large"));
     assert_eq!(failed.get(&id(ELSEWHERE)).map(String::as_str), Some("outside_old_bucket"));
+    let elsewhere = files["failed"].as_array().unwrap().iter().find(|f| f["id"] == id(ELSEWHERE).as_str()).unwrap();
+    assert_eq!(elsewhere["line"].as_u64(), Some(ELSEWHERE as u64 + 1), "listed with its line in the export");
     assert_eq!((failed.len(), files["copied"].as_u64()), (4, Some(36)), "a composite object (no MD5) still copies");
 
     // Every asset is there whole, those whose file failed with their old URL.

@@ -59,6 +59,9 @@ pub struct CopyReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CopyFailure {
+    /// The asset's line in the export, when the copy ran with the import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub id: String,
     pub name: String,
     pub url: String,
@@ -75,6 +78,23 @@ enum Outcome {
     RegistryFile,
     NoFile,
     Failed(String, String, String),
+}
+
+impl CopyReport {
+    /// Each failure with its asset's line in `export`.
+    pub fn with_lines(mut self, export: &[nna_domain::legacy::export::Exported]) -> Self {
+        let lines: std::collections::HashMap<String, usize> = export
+            .iter()
+            .filter_map(|e| {
+                let doc = e.doc.as_ref().ok().map(nna_domain::legacy::extjson::plain)?;
+                Some((doc.get("_id")?.as_str()?.to_owned(), e.line))
+            })
+            .collect();
+        for failure in &mut self.failed {
+            failure.line = lines.get(&failure.id).copied();
+        }
+        self
+    }
 }
 
 pub async fn copy_files(
@@ -105,7 +125,9 @@ pub async fn copy_files(
                     Outcome::AlreadyCopied => r.already_copied += 1,
                     Outcome::RegistryFile => r.registry_files += 1,
                     Outcome::NoFile => r.without_file += 1,
-                    Outcome::Failed(url, code, detail) => r.failed.push(CopyFailure { id, name, url, code, detail }),
+                    Outcome::Failed(url, code, detail) => {
+                        r.failed.push(CopyFailure { line: None, id, name, url, code, detail })
+                    }
                 }
                 Ok(())
             }
