@@ -62,6 +62,16 @@ impl Sweep {
         Self { run: None, stop_after: None, ..self.clone() }
     }
 
+    /// `Interrupted` once `started` items reach `stop_after`, or at the deadline: the run stops
+    /// as if killed, and resumes when run again.
+    pub fn stop_if_due(&self, started: u64) -> Result<(), OpsError> {
+        let late = self.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+        if late || self.stop_after.is_some_and(|stop| started >= stop) {
+            return Err(OpsError::Interrupted(started));
+        }
+        Ok(())
+    }
+
     pub fn named(mut self, run: &str) -> Self {
         self.run = Some(run.to_owned());
         self
@@ -132,16 +142,12 @@ impl Sweep {
             if !page.unreadable.is_empty() {
                 lock(&shared.unreadable).extend(page.unreadable);
             }
-            futures::stream::iter(page.assets.into_iter().map(Ok))
+            futures::stream::iter(page.assets.into_iter().map(Ok::<_, OpsError>))
                 .try_for_each_concurrent(self.concurrency.max(1), |asset| async move {
                     if let Some(limiter) = &shared.limiter {
                         limiter.until_ready().await;
                     }
-                    let n = shared.started.fetch_add(1, Ordering::Relaxed);
-                    let late = self.deadline.is_some_and(|d| std::time::Instant::now() >= d);
-                    if late || self.stop_after.is_some_and(|stop| n >= stop) {
-                        return Err(OpsError::Interrupted(n));
-                    }
+                    self.stop_if_due(shared.started.fetch_add(1, Ordering::Relaxed))?;
                     each(asset).await?;
                     shared.progress.advance(1);
                     Ok(())

@@ -15,6 +15,7 @@ use nna_domain::ports::StoreError;
 use nna_domain::{Asset, AssetId};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 /// Documents read, checked and written at once.
@@ -73,16 +74,6 @@ impl ImportReport {
     }
 }
 
-/// Stops as if killed once `stop_after` items were started, or at the deadline.
-fn interrupted(sweep: &Sweep, started: u64) -> Result<(), OpsError> {
-    let late = sweep.deadline.is_some_and(|d| std::time::Instant::now() >= d);
-    if late || sweep.stop_after.is_some_and(|stop| started >= stop) {
-        Err(OpsError::Interrupted(started))
-    } else {
-        Ok(())
-    }
-}
-
 /// The assets export, at `sweep.rate` items a second at most.
 pub async fn import_assets(ops: &Ops, sweep: &Sweep, export: &[Exported]) -> Result<ImportReport, OpsError> {
     let clock = std::time::Instant::now();
@@ -92,7 +83,7 @@ pub async fn import_assets(ops: &Ops, sweep: &Sweep, export: &[Exported]) -> Res
     ops.progress.begin("import assets", Some(export.len() as u64));
     let mut started = 0;
     for chunk in export.chunks(CHUNK) {
-        interrupted(sweep, started)?;
+        sweep.stop_if_due(started)?;
         started += chunk.len() as u64;
         let mut parsed: Vec<(&Map<String, Value>, Asset)> = Vec::with_capacity(chunk.len());
         for exported in chunk {
@@ -112,12 +103,15 @@ pub async fn import_assets(ops: &Ops, sweep: &Sweep, export: &[Exported]) -> Res
             };
             match Asset::from_legacy(value) {
                 Err(e) => report.refuse(exported.line, e.id, e.reason),
-                Ok(asset) => match lines.insert(asset.id.clone(), exported.line) {
-                    Some(first) => {
-                        lines.insert(asset.id.clone(), first);
-                        report.refuse(exported.line, asset.id.as_str(), format!("line {first} has the same _id"));
+                Ok(asset) => match lines.entry(asset.id.clone()) {
+                    Entry::Occupied(first) => {
+                        let reason = format!("line {} has the same _id", first.get());
+                        report.refuse(exported.line, asset.id.as_str(), reason);
                     }
-                    None => parsed.push((doc, asset)),
+                    Entry::Vacant(slot) => {
+                        slot.insert(exported.line);
+                        parsed.push((doc, asset));
+                    }
                 },
             }
         }
