@@ -67,11 +67,20 @@ async fn bad_input(mut d: Deployment) {
     more.push(with(&|u| u["password"] = json!("sha1$deadbeef$notbcrypt"), "6868865274bd8b06a2f91e03"));
     let shared = old.users[2]["email"].as_str().unwrap().to_uppercase();
     more.push(with(&|u| u["email"] = json!(shared), "6868865274bd8b06a2f91e04"));
+    // User 10: a name and an address today's registration would refuse, which the old backend took.
+    let long_name = "a username from before today's sixty-four character limit, as the old backend kept it";
+    more.push(with(
+        &|u| {
+            u["username"] = json!(long_name);
+            u["email"] = json!("someone@.legacy.example");
+        },
+        "6868865274bd8b06a2f91e05",
+    ));
     std::fs::write(&users, Value::Array(more).to_string()).unwrap();
 
     let (code, r, err) = d.ops(&work, &["import-legacy", "users", users.to_str().unwrap()]).await;
     assert_eq!(code, 0, "{err}");
-    assert_eq!(r["imported"].as_u64(), Some(3), "{r}");
+    assert_eq!(r["imported"].as_u64(), Some(4), "{r}");
     let refused: Vec<(u64, String)> = r["refused"]
         .as_array()
         .unwrap()
@@ -84,6 +93,11 @@ async fn bad_input(mut d: Deployment) {
     assert!(reason_at(7).contains("unknown format") && !reason_at(7).contains("deadbeef"), "{}", reason_at(7));
     assert!(reason_at(3).contains("line 8") && reason_at(8).contains("line 3"), "never merged: {refused:?}");
     assert_eq!(r["duplicateEmails"][0]["lines"], json!([3, 8]));
+    // The old name and address are kept, and the account signs in with its old password.
+    let password = nna_operations::fixture::password_of(old.users[3]["email"].as_str().unwrap());
+    let login = json!({"email": "someone@.legacy.example", "password": password});
+    let (status, body) = d.call("POST", "/api/auth/login", Some(&login), None).await;
+    assert_eq!((status, body["data"]["user"]["username"].as_str()), (200, Some(long_name)), "{body}");
 
     let (code, r, err) = d
         .ops(
