@@ -238,9 +238,8 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         let blobs = legacy.blobs.clone();
         async move { blobs.put(&key, text.into(), &meta).await.unwrap() }
     };
-    let lines = |docs: &[Value]| docs.iter().map(|d| d.to_string() + "\n").collect::<String>();
-    put_export("assets.json", lines(&old.assets)).await;
-    put_export("users.json", lines(&old.users)).await;
+    put_export("assets.json", nna_domain::legacy::export::lines(&old.assets)).await;
+    put_export("users.json", nna_domain::legacy::export::lines(&old.users)).await;
     let mut ops_env = emulator().env_for(&legacy);
     ops_env.push(("NNA_FETCH_LOOPBACK_HOSTS".into(), "127.0.0.1".into()));
     let (mut ops, r) = recorded(&legacy, "nna-ops", ops_env).await;

@@ -10,6 +10,7 @@ mod target;
 
 use clap::{Args, Parser, Subcommand};
 use nna_domain::Timestamp;
+use nna_domain::legacy::export::lines;
 use nna_operations::cutover::files::{CopyOptions, copy_files};
 use nna_operations::cutover::{import, verify as verify_cutover, way_back};
 use nna_operations::sweep::Sweep;
@@ -399,10 +400,10 @@ async fn execute_held(
         Command::Fixture { assets, seed, out, users_out, users } => {
             let documents = fixture::legacy_documents(*assets, *seed);
             if let Some(out) = out {
-                std::fs::write(out, fixture::json_lines(&documents))?;
+                std::fs::write(out, lines(&documents))?;
             }
             if let Some(users_out) = users_out {
-                std::fs::write(users_out, fixture::json_lines(&fixture::legacy_users(*users, *seed, 10)))?;
+                std::fs::write(users_out, lines(&fixture::legacy_users(*users, *seed, 10)))?;
             }
             done(json(fixture::import(ops, &documents).await?)?)
         }
@@ -444,7 +445,7 @@ async fn execute_held(
         Command::ExportLegacy { since, out } => {
             let since = Timestamp::parse(since).ok_or_else(|| format!("--since {since:?} is not an ISO 8601 time"))?;
             let (docs, report) = way_back::export_since(ops, sweep, since).await?;
-            let file = cutover::write(out, way_back::json_lines(&docs)).await?;
+            let file = cutover::write(out, lines(&docs)).await?;
             let mut report = json(report)?;
             report["file"] = serde_json::Value::String(file);
             done(report)

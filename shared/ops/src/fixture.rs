@@ -296,8 +296,3 @@ pub async fn import(ops: &Ops, documents: &[Value]) -> Result<ImportReport, OpsE
     report.seconds = crate::seconds_since(clock);
     Ok(report)
 }
-
-/// Documents as `mongoexport` writes them: one per line.
-pub fn json_lines(docs: &[Value]) -> String {
-    docs.iter().map(|d| d.to_string() + "\n").collect()
-}

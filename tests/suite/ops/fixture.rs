@@ -49,7 +49,7 @@ fn a_mongoexport_reads_as_lines_or_as_an_array() {
     use nna_domain::legacy::export::read;
     let docs = legacy_documents(20, 1);
     let read_docs = |text: &str| read(text).unwrap().into_iter().map(|e| e.doc.unwrap()).collect::<Vec<_>>();
-    assert_eq!(read_docs(&nna_operations::fixture::json_lines(&docs)), docs);
+    assert_eq!(read_docs(&nna_domain::legacy::export::lines(&docs)), docs);
     assert_eq!(read_docs(&Value::Array(docs.clone()).to_string()), docs);
 }
 

@@ -13,6 +13,19 @@ pub struct Exported {
     pub doc: Result<Value, String>,
 }
 
+impl Exported {
+    /// Its `_id` (either Extended JSON form), where it has one.
+    pub fn id(&self) -> Option<String> {
+        let id = self.doc.as_ref().ok()?.get("_id")?;
+        super::extjson::plain(id).as_str().map(str::to_owned)
+    }
+}
+
+/// Documents as `mongoexport` writes them and `mongoimport` reads them: one per line.
+pub fn lines<'a>(docs: impl IntoIterator<Item = &'a Value>) -> String {
+    docs.into_iter().map(|d| d.to_string() + "\n").collect()
+}
+
 /// Why a whole export could not be read.
 #[derive(Debug, thiserror::Error)]
 #[error("the export is a JSON array that does not parse: {0}")]
@@ -47,13 +60,19 @@ mod tests {
 
     #[test]
     fn lines_and_arrays() {
-        let lines = read("{\"a\":1}\n\n{bad\n[1]\n{\"b\":2}\n").unwrap();
-        assert_eq!(lines.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3, 4, 5]);
-        assert_eq!(lines[0].doc, Ok(json!({"a": 1})));
-        assert!(lines[1].doc.as_ref().unwrap_err().starts_with("not JSON"));
-        assert_eq!(lines[2].doc, Err("not a JSON object".into()));
+        let read_lines = read("{\"a\":1}\n\n{bad\n[1]\n{\"b\":2}\n").unwrap();
+        assert_eq!(read_lines.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3, 4, 5]);
+        assert_eq!(read_lines[0].doc, Ok(json!({"a": 1})));
+        assert!(read_lines[1].doc.as_ref().unwrap_err().starts_with("not JSON"));
+        assert_eq!(read_lines[2].doc, Err("not a JSON object".into()));
         let array = read("[{\"a\":1},\n {\"b\":2}]").unwrap();
         assert_eq!((array[1].line, array[1].doc.clone()), (2, Ok(json!({"b": 2}))));
         assert!(read("[{\"a\":1},").is_err());
+        let docs = [json!({"_id": {"$oid": "6868865274bd8b06a2f91f0c"}}), json!({"_id": "legacy-1"})];
+        let again = read(&lines(&docs)).unwrap();
+        assert_eq!(
+            again.iter().map(Exported::id).collect::<Vec<_>>(),
+            [Some("6868865274bd8b06a2f91f0c".into()), Some("legacy-1".into())]
+        );
     }
 }

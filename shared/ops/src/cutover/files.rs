@@ -83,13 +83,8 @@ enum Outcome {
 impl CopyReport {
     /// Each failure with its asset's line in `export`.
     pub fn with_lines(mut self, export: &[nna_domain::legacy::export::Exported]) -> Self {
-        let lines: std::collections::HashMap<String, usize> = export
-            .iter()
-            .filter_map(|e| {
-                let doc = e.doc.as_ref().ok().map(nna_domain::legacy::extjson::plain)?;
-                Some((doc.get("_id")?.as_str()?.to_owned(), e.line))
-            })
-            .collect();
+        let lines: std::collections::HashMap<String, usize> =
+            export.iter().filter_map(|e| Some((e.id()?, e.line))).collect();
         for failure in &mut self.failed {
             failure.line = lines.get(&failure.id).copied();
         }

@@ -145,11 +145,11 @@ pub async fn import_users(ops: &Ops, export: &[Exported]) -> Result<ImportReport
     for exported in export {
         match &exported.doc {
             Err(reason) => report.refuse(exported.line, "?", reason.clone()),
-            Ok(doc) => match (doc.as_object(), User::from_legacy(doc)) {
-                (Some(fields), Ok(user)) => users.push((exported.line, fields, user)),
-                (_, Err(e)) => report.refuse(exported.line, e.id, e.reason),
-                (None, Ok(_)) => report.refuse(exported.line, "?", "not a JSON object"),
+            Ok(doc @ Value::Object(fields)) => match User::from_legacy(doc) {
+                Ok(user) => users.push((exported.line, fields, user)),
+                Err(e) => report.refuse(exported.line, e.id, e.reason),
             },
+            Ok(_) => report.refuse(exported.line, "?", "not a JSON object"),
         }
     }
     // One mailbox, two old accounts (the old backend compared emails with case): never merged.

@@ -78,7 +78,7 @@ pub async fn verify(ops: &Ops, assets: &[Exported], users: &[Exported]) -> Resul
             {
                 Ok(asset) => wanted.push((exported, asset.id)),
                 Err(reason) => {
-                    report.assets.unreadable.push(Refused { line: exported.line, id: id_of(exported), reason })
+                    report.assets.unreadable.push(Refused { line: exported.line, id: id_of(exported), reason });
                 }
             }
         }
@@ -160,6 +160,5 @@ async fn file_differences(ops: &Ops, asset: &Asset, checked: &mut u64) -> Result
 }
 
 fn id_of(exported: &Exported) -> String {
-    let plain = exported.doc.as_ref().ok().map(nna_domain::legacy::extjson::plain);
-    plain.as_ref().and_then(|d| d["_id"].as_str()).unwrap_or("?").to_owned()
+    exported.id().unwrap_or_else(|| "?".into())
 }

@@ -58,11 +58,7 @@ const ACCOUNTS_NOTE: &str = "Accounts made here have argon2id password hashes, w
     from the old backend still have their old password there.";
 
 /// The assets (in the old schema, ordered by id) and the report.
-pub async fn export_since(
-    ops: &Ops,
-    sweep: &Sweep,
-    since: Timestamp,
-) -> Result<(Vec<Map<String, Value>>, WayBackReport), OpsError> {
+pub async fn export_since(ops: &Ops, sweep: &Sweep, since: Timestamp) -> Result<(Vec<Value>, WayBackReport), OpsError> {
     let clock = std::time::Instant::now();
     let docs: Mutex<Vec<(String, Map<String, Value>)>> = Mutex::new(Vec::new());
     let report = Mutex::new(WayBackReport { since: Some(since), accounts_note: ACCOUNTS_NOTE, ..Default::default() });
@@ -112,10 +108,5 @@ pub async fn export_since(
     let mut docs = docs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     docs.sort_by(|a, b| a.0.cmp(&b.0));
     report.seconds = seconds_since(clock);
-    Ok((docs.into_iter().map(|(_, d)| d).collect(), report))
-}
-
-/// Documents as `mongoimport` reads them: one per line.
-pub fn json_lines(docs: &[Map<String, Value>]) -> String {
-    docs.iter().map(|d| Value::Object(d.clone()).to_string() + "\n").collect()
+    Ok((docs.into_iter().map(|(_, d)| Value::Object(d)).collect(), report))
 }
