@@ -151,6 +151,33 @@ async fn unknown_fields_are_tolerated_and_an_hfn_in_name_is_never_the_creators_w
 }
 
 #[tokio::test]
+async fn words_set_aside_are_named_in_the_answer_of_a_create_and_a_batch_item() {
+    let s = Server::start().await;
+    let mut body = kelly();
+    body["creatorDescription"] = json!("L.CAS.ATL.007");
+    let r = s.post("/api/assets", &body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.data().get("creatorDescription").is_none());
+    assert_eq!(r.body["warnings"][0]["code"], "address_not_words");
+    assert_eq!(r.body["warnings"][0]["field"], "creatorDescription");
+
+    body["creatorDescription"] = json!("www.adidas.co.uk");
+    let r = s.post("/api/assets", &body).await;
+    assert_eq!(r.data()["creatorDescription"], "www.adidas.co.uk");
+    assert!(r.body.get("warnings").is_none(), "{}", r.body);
+
+    let items = json!({"assets": [
+        {"layer": "L", "category": "Casual", "subcategory": "Athleisure", "name": "3.004.004.009"},
+        {"layer": "L", "category": "Casual", "subcategory": "Athleisure", "name": "J.R.R.Tolkien"},
+    ]});
+    let d = s.post("/api/assets/batch", &items).await.data().clone();
+    assert_eq!(d["created"][0]["warnings"][0]["field"], "name");
+    assert_eq!(d["created"][0]["warnings"][0]["code"], "address_not_words");
+    assert!(d["created"][1].get("warnings").is_none());
+    assert_eq!(d["created"][1]["asset"]["creatorDescription"], "J.R.R.Tolkien");
+}
+
+#[tokio::test]
 async fn a_batch_from_the_frontends_form_pairs_files_and_reports_each_item() {
     let s = Server::start().await;
     let items = json!([

@@ -102,11 +102,15 @@ impl AssetKey {
     }
 }
 
-/// Shaped like an address (`L.CAS.ATL.001`, `G.undefined.undefined.001`, `3.004.004.001`), valid or
-/// not: such text is a name the system gave, never a person's words.
-pub fn looks_like_address(s: &str) -> bool {
-    let s = s.trim();
-    !s.contains(char::is_whitespace) && s.split(':').next().is_some_and(|b| b.split('.').count() == 4)
+/// Text that is an NNA address the taxonomy reads, in any spelling and case (`L.CAS.ATL.001`,
+/// `3.004.004.001`, `L.004.004.001`), a composite's `:`-joined component addresses included: a name
+/// the system gave, never a person's words. Anything else (`www.adidas.co.uk`, `v1.2.3.4`,
+/// `J.R.R.Tolkien`) is someone's words, however many dots it has.
+pub fn is_address(s: &str) -> bool {
+    let mut parts = s.trim().split(':');
+    // Stored composite names sometimes end in `:`; an empty tail is no component.
+    parts.next().is_some_and(|base| Address::parse(base).is_some())
+        && parts.all(|part| part.is_empty() || Address::parse(part).is_some())
 }
 
 /// What HFN lookups match: a name's base, upper case (`C.FUL.POP.125:G.003…` → `C.FUL.POP.125`),
@@ -188,6 +192,22 @@ mod tests {
         let a = Address::parse("C.FUL.POP.125:G.003.003.001:S.001.002.004").unwrap();
         assert_eq!(a.nna_address(), "C.003.001.125");
         assert_eq!(Hfn::of("c.ful.pop.125:G.003.003.001").as_str(), "C.FUL.POP.125");
+    }
+
+    #[test]
+    fn only_addresses_the_taxonomy_reads_are_addresses() {
+        for s in [
+            "L.CAS.ATL.001",
+            " 3.004.004.001 ",
+            "l.004.004.001",
+            "C.FUL.POP.125:G.003.003.001:S.001.002.004",
+            "C.FUL.POP.125:",
+        ] {
+            assert!(is_address(s), "{s:?}");
+        }
+        for s in ["www.adidas.co.uk", "v1.2.3.4", "J.R.R.Tolkien", "L.CAS.ATL.001:and more", "L.CAS.ATL", ""] {
+            assert!(!is_address(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -25,7 +25,27 @@ for_both!(store:
     idempotent_creates_make_one_asset,
     an_expired_key_is_free_again,
     attempts_are_counted_per_key_and_window,
+    creators_words_with_dots_are_kept_exactly,
 );
+
+/// Dotted words that are no address are the creator's, stored and read back as typed; an address
+/// is set aside with a warning.
+async fn creators_words_with_dots_are_kept_exactly(a: Adapters) {
+    let words = ["www.adidas.co.uk", "v1.2.3.4", "J.R.R.Tolkien", "שלום.עולם.👟.e\u{301}", "  spaced.out.words.here  "];
+    for w in words {
+        let mut body = kelly();
+        body["creatorDescription"] = json!(w);
+        let made = a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await.unwrap();
+        assert!(made.warnings.is_empty(), "{w:?}: {:?}", made.warnings);
+        let read = a.registry.get(&made.asset.id.to_string()).await.unwrap();
+        assert_eq!(read.creator_description.as_ref().map(|d| d.as_str()), Some(w));
+    }
+    let mut body = kelly();
+    body["creatorDescription"] = json!("G.POP.BAS.001");
+    let made = a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await.unwrap();
+    assert_eq!(made.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), ["address_not_words"]);
+    assert!(made.asset.creator_description.is_none());
+}
 
 /// The login and register limits' counter: per key, per window, shared by every caller.
 async fn attempts_are_counted_per_key_and_window(a: Adapters) {

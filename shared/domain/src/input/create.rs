@@ -1,9 +1,8 @@
 //! A create request, parsed. JSON bodies and form fields (already turned into a JSON object by the
 //! HTTP layer, each value a string or a list of strings) both come through here.
 
-use super::words::is_placeholder_description;
-use crate::address::AssetKey;
-use crate::address::looks_like_address;
+use super::words::{Warning, is_placeholder_description};
+use crate::address::{AssetKey, is_address};
 use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
 use crate::blob::BlobKey;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
@@ -42,6 +41,8 @@ pub struct CreateAsset {
     pub asset: NewAsset,
     pub upload: Option<Upload>,
     pub keyed: Option<Keyed>,
+    /// What was sent but not taken as the creator's words (an address, the frontend's placeholder).
+    pub warnings: Vec<Warning>,
 }
 
 impl CreateAsset {
@@ -50,9 +51,9 @@ impl CreateAsset {
         upload: Option<Upload>,
         key: Option<IdempotencyKey>,
     ) -> Result<Self, Invalid> {
-        let asset = NewAsset::parse(body)?;
+        let (asset, warnings) = NewAsset::parse(body)?;
         let keyed = key.map(|k| Keyed::new(k, body, upload.as_ref()));
-        Ok(Self { asset, upload, keyed })
+        Ok(Self { asset, upload, keyed, warnings })
     }
 }
 
@@ -90,15 +91,23 @@ pub const CREATE_FIELDS: &[&str] = &[
 ];
 
 impl NewAsset {
-    pub fn parse(body: &Map<String, Value>) -> Result<Self, Invalid> {
+    /// The asset, and a warning for each words field set aside as not the creator's words.
+    pub fn parse(body: &Map<String, Value>) -> Result<(Self, Vec<Warning>), Invalid> {
         let mut c = Collector::default();
+        let mut warnings = Vec::new();
         let path = c.take(placement(body));
         let text = |k: &str, max: usize, c: &mut Collector| {
             present(body, k).and_then(|v| c.take(parse::text(v, k, max))).filter(|s| !s.trim().is_empty())
         };
         let source = text("source", SOURCE_CHARS, &mut c);
         // The frontend's generated placeholder is no description.
-        let description = text("description", DESCRIPTION_CHARS, &mut c).filter(|d| !is_placeholder_description(d));
+        let description = text("description", DESCRIPTION_CHARS, &mut c).filter(|d| {
+            let placeholder = is_placeholder_description(d);
+            if placeholder {
+                warnings.push(Warning::placeholder("description"));
+            }
+            !placeholder
+        });
         // registeredBy is who signs in, never what the body says (the create sets it).
         let registered_by = None;
         let tags = one_of(body, &["tags", "tags[]"]).and_then(|v| c.take(tags(v, "tags")));
@@ -106,7 +115,7 @@ impl NewAsset {
         let training_data = object("trainingData", &mut c);
         let rights = object("rights", &mut c);
         let metadata = object("metadata", &mut c);
-        let creator_description = c.take(creator_description(body)).flatten();
+        let creator_description = c.take(creator_description(body, &mut warnings)).flatten();
         let album_art = present(body, "albumArt").and_then(|v| c.take(AlbumArt::from_input(v, "albumArt"))).flatten();
         let ai_metadata = present(body, "aiMetadata").and_then(|v| c.take(AiMetadata::from_input(v, "aiMetadata")));
         let mut music_metadata =
@@ -122,7 +131,7 @@ impl NewAsset {
             tracing::debug!(fields = ?unknown, "create: fields this API does not take were ignored");
         }
         let path = path.ok_or_else(|| FieldError::required("layer"))?;
-        Ok(Self {
+        let asset = Self {
             path,
             source,
             tags,
@@ -137,7 +146,8 @@ impl NewAsset {
             music_metadata,
             registered_by,
             upload_key,
-        })
+        };
+        Ok((asset, warnings))
     }
 }
 
@@ -163,18 +173,23 @@ fn placement(body: &Map<String, Value>) -> Result<TaxonomyPath, FieldError> {
 }
 
 /// The creator's words. Older clients put them in `name` (the backend generates the real name);
-/// they count only when they are not an address, so an HFN is never stored as someone's words.
-fn creator_description(body: &Map<String, Value>) -> Result<Option<CreatorDescription>, FieldError> {
-    if let Some(v) = present(body, "creatorDescription") {
-        if v.as_str().is_some_and(looks_like_address) {
-            return Ok(None);
-        }
-        return CreatorDescription::from_json(v, "creatorDescription");
+/// words are set aside only when they are an NNA address, and the answer says so.
+fn creator_description(
+    body: &Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<CreatorDescription>, FieldError> {
+    let (field, v) = match present(body, "creatorDescription") {
+        Some(v) => ("creatorDescription", v),
+        None => match present(body, "name") {
+            Some(v @ Value::String(_)) => ("name", v),
+            _ => return Ok(None),
+        },
+    };
+    if v.as_str().is_some_and(is_address) {
+        warnings.push(Warning::address_as_words(field));
+        return Ok(None);
     }
-    match present(body, "name").and_then(Value::as_str) {
-        Some(name) if !looks_like_address(name) => CreatorDescription::parse(name, "name"),
-        _ => Ok(None),
-    }
+    CreatorDescription::from_json(v, field)
 }
 
 fn components(body: &Map<String, Value>, layer: Option<LayerCode>) -> Result<Vec<ComponentRef>, FieldError> {
@@ -235,11 +250,38 @@ mod tests {
     use serde_json::json;
 
     fn parse(extra: Value) -> Result<NewAsset, Invalid> {
+        parse_warned(extra).map(|(a, _)| a)
+    }
+
+    fn parse_warned(extra: Value) -> Result<(NewAsset, Vec<Warning>), Invalid> {
         let mut body = json!({"layer": "L", "category": "Casual", "subcategory": "Athleisure"});
         for (k, v) in extra.as_object().unwrap() {
             body[k] = v.clone();
         }
         NewAsset::parse(body.as_object().unwrap())
+    }
+
+    #[test]
+    fn words_are_set_aside_only_when_they_are_an_address_and_the_answer_says_so() {
+        for words in ["www.adidas.co.uk", "v1.2.3.4", "J.R.R.Tolkien", "Kelly wears L.CAS.ATL.001"] {
+            for field in ["creatorDescription", "name"] {
+                let (a, warnings) = parse_warned(json!({ field: words })).unwrap();
+                assert_eq!(a.creator_description.map(|d| d.as_str().to_owned()), Some(words.to_owned()));
+                assert!(warnings.is_empty(), "{words:?}");
+            }
+        }
+        for address in ["L.CAS.ATL.001", "3.004.004.001", "C.FUL.POP.125:G.003.003.001"] {
+            for field in ["creatorDescription", "name"] {
+                let (a, warnings) = parse_warned(json!({ field: address })).unwrap();
+                assert!(a.creator_description.is_none());
+                assert_eq!(
+                    warnings.iter().map(|w| (w.field, w.code)).collect::<Vec<_>>(),
+                    [(field, "address_not_words")]
+                );
+            }
+        }
+        let (_, warnings) = parse_warned(json!({"description": "Asset L.TEMP.TEMP.001 (L.CAS.ATL)"})).unwrap();
+        assert_eq!(warnings[0].code, "placeholder_not_words");
     }
 
     fn refused(extra: Value) -> (String, ErrorCode) {
@@ -290,7 +332,7 @@ mod tests {
         let comp = |v: Value| {
             let mut body = json!({"layer": "C", "category": "RMX", "subcategory": "POP"});
             body["components[]"] = v;
-            NewAsset::parse(body.as_object().unwrap())
+            NewAsset::parse(body.as_object().unwrap()).map(|(a, _)| a)
         };
         assert_eq!(comp(json!(["G.003.003.001", "S.001.001.001"])).unwrap().components.len(), 2);
         assert_eq!(comp(json!("[\"G.003.003.001\",\"S.001.001.001\"]")).unwrap().components.len(), 2);
@@ -303,5 +345,46 @@ mod tests {
             parse(json!({"components": [""]})).unwrap().components.is_empty(),
             "the old frontend's [\"\"] is no component"
         );
+    }
+}
+
+#[cfg(test)]
+mod words_kept {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// Dots, digits, letters, spaces, emoji, right-to-left scripts and combining marks: the
+    /// characters creators type and the ones that look most like an address.
+    fn creators_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just(".".to_owned()),
+            Just(":".to_owned()),
+            "[0-9]{1,3}",
+            "[A-Za-z]{1,6}",
+            Just(" ".to_owned()),
+            Just("👟🎵🇬🇧".to_owned()),
+            Just("שלום".to_owned()),
+            Just("مرحبا".to_owned()),
+            Just("e\u{301}\u{308}".to_owned()),
+            Just("\n".to_owned()),
+        ];
+        proptest::collection::vec(piece, 1..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn anything_not_an_address_is_kept_exactly(words in creators_text()) {
+            prop_assume!(!words.trim().is_empty() && !is_address(&words));
+            let body = json!({"layer": "G", "category": "Pop", "subcategory": "Base", "creatorDescription": words});
+            let (asset, warnings) = NewAsset::parse(body.as_object().unwrap()).unwrap();
+            let kept = asset.creator_description.unwrap();
+            prop_assert_eq!(kept.as_str(), words.as_str());
+            prop_assert!(warnings.is_empty());
+            let stored: CreatorDescription = serde_json::from_value(serde_json::to_value(&kept).unwrap()).unwrap();
+            prop_assert_eq!(stored.as_str(), words.as_str());
+        }
     }
 }

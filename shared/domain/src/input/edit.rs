@@ -5,7 +5,7 @@
 //! tag it read, including the old backend's long ones) never blocks an edit.
 
 use super::create::one_of;
-use super::words::{Warning, is_placeholder_description, names_asset};
+use super::words::{Warning, is_address_for, is_placeholder_description};
 use crate::address::{Hfn, Mfa};
 use crate::asset::{
     AiMetadata, AlbumArt, AlbumArtField, Asset, CreatorDescription, MusicMetadata, free_object, tags, tags_keeping,
@@ -134,7 +134,7 @@ impl EditAsset {
         refuse_identity_changes(current, &self.identity, &mut c);
         let mut next = current.clone();
         match &self.creator_description {
-            Some(Some(words)) if names_asset(current, words.as_str()) => {
+            Some(Some(words)) if is_address_for(current, words.as_str()) => {
                 // The edit page pre-fills the HFN where there are no words yet and sends it back.
                 warnings.push(Warning::address_as_words("creatorDescription"));
                 if next.creator_description.is_none() {

@@ -3,7 +3,7 @@
 //! today's frontend sends as `description` when the creator left it empty
 //! (`Asset L.TEMP.TEMP.001 (L.CAS.ATL)`). Neither is stored as words.
 
-use crate::address::{Hfn, Mfa};
+use crate::address::{Hfn, Mfa, is_address};
 use crate::asset::Asset;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -48,6 +48,13 @@ pub fn names_asset(asset: &Asset, text: &str) -> bool {
     text.eq_ignore_ascii_case(asset.name().trim())
         || &Hfn::of(text) == asset.hfn_key()
         || Mfa::of(text).is_some_and(|n| Some(&n) == asset.mfa_key())
+}
+
+/// Words that are not words for this asset: an NNA address the taxonomy reads, or the asset's own
+/// name or address in any spelling (`G.undefined.undefined.001` too). Edits and the migration set
+/// such text aside; anything else is the creator's, dots and all.
+pub fn is_address_for(asset: &Asset, text: &str) -> bool {
+    is_address(text) || names_asset(asset, text)
 }
 
 /// `Asset <temporary name> (<layer>.<category>.<subcategory>)`, as the frontend makes it.

@@ -2,9 +2,9 @@
 //! and what it only reports.
 
 use super::{Finding, NEEDS_CREATOR_INPUT};
-use crate::address::{Hfn, Mfa, looks_like_address};
+use crate::address::Mfa;
 use crate::asset::{AlbumArt, AlbumArtField, ArtStatus, MusicMetadata};
-use crate::input::is_placeholder_description;
+use crate::input::{is_address_for, is_placeholder_description};
 use crate::limits::CREATOR_DESCRIPTION_CHARS;
 use crate::taxonomy::LayerCode;
 use crate::{Address, Asset};
@@ -39,8 +39,7 @@ fn text<'a>(doc: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
 
 /// The creator's words, from where the old backend left them; never the HFN.
 fn creator_description(asset: &Asset, doc: &mut Map<String, Value>, out: &mut Applied) {
-    let hfn = Some(asset.hfn_key()).filter(|_| looks_like_address(asset.name()));
-    let is_name = |s: &str| looks_like_address(s) || hfn.as_ref() == Some(&&Hfn::of(s));
+    let is_name = |s: &str| is_address_for(asset, s);
     if let Some(current) = asset.creator_description.as_ref().map(|d| d.as_str().to_owned()) {
         if !is_name(&current) {
             return;

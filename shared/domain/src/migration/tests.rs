@@ -96,6 +96,10 @@ fn creator_words_come_from_friendly_name_then_name_and_never_from_an_hfn() {
         (json!({"name": "Anxiety by Doechii"}), Some("Anxiety by Doechii"), false),
         (json!({"name": "G.undefined.undefined.001"}), None, true),
         (json!({"friendlyName": "x".repeat(501)}), None, true),
+        (json!({"creatorDescription": "www.adidas.co.uk"}), Some("www.adidas.co.uk"), false),
+        (json!({"friendlyName": "J.R.R.Tolkien"}), Some("J.R.R.Tolkien"), false),
+        (json!({"friendlyName": "v1.2.3.4"}), Some("v1.2.3.4"), false),
+        (json!({"friendlyName": "L.CAS.ATL.001"}), None, true),
     ];
     for (extra, words, flagged) in cases {
         let mut v = staging_song();

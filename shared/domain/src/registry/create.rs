@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::id::AssetId;
 use crate::idempotency::IdempotencyClaim;
-use crate::input::{ComponentRef, CreateAsset, NewAsset};
+use crate::input::{ComponentRef, CreateAsset, NewAsset, Warning};
 use crate::limits::BATCH_ITEMS;
 use crate::ports::CreatePlan;
 use crate::song_title;
@@ -21,13 +21,15 @@ use std::sync::Arc;
 pub struct Created {
     pub asset: Asset,
     pub replayed: bool,
+    /// What the request sent that was not taken as the creator's words.
+    pub warnings: Vec<Warning>,
 }
 
 /// One item of a batch: its position in the request and what became of it.
 #[derive(Debug)]
 pub struct BatchOutcome {
     pub index: usize,
-    pub result: Result<Asset, RegistryError>,
+    pub result: Result<Created, RegistryError>,
 }
 
 impl Registry {
@@ -35,9 +37,10 @@ impl Registry {
     /// with it (from this caller) makes the asset; the same request again answers that asset
     /// (`replayed`), a different one is refused.
     pub async fn create(&self, caller: &Caller, request: CreateAsset) -> Result<Created, RegistryError> {
+        let warnings = request.warnings;
         let Some(keyed) = &request.keyed else {
             let asset = self.create_claiming(caller, request.asset, request.upload, None).await?;
-            return Ok(Created { asset, replayed: false });
+            return Ok(Created { asset, replayed: false, warnings });
         };
         let claim = IdempotencyClaim::new(caller, keyed, self.config().idempotency_lifetime);
         // A create that loses the key to a concurrent one reads what that one made.
@@ -49,13 +52,13 @@ impl Registry {
                     return Err(RegistryError::KeyReused);
                 }
                 let asset = self.get(&earlier.asset_id).await?;
-                return Ok(Created { asset, replayed: true });
+                return Ok(Created { asset, replayed: true, warnings });
             }
             let attempt =
                 self.create_claiming(caller, request.asset.clone(), request.upload.clone(), Some(claim.clone()));
             match attempt.await {
                 Err(RegistryError::KeyInUse) => continue,
-                other => return other.map(|asset| Created { asset, replayed: false }),
+                other => return other.map(|asset| Created { asset, replayed: false, warnings }),
             }
         }
         Err(RegistryError::KeyInUse)
@@ -112,7 +115,7 @@ impl Registry {
         let mut out = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let result = match item {
-                Ok(request) => self.create(caller, request).await.map(|c| c.asset),
+                Ok(request) => self.create(caller, request).await,
                 Err(invalid) => Err(invalid.into()),
             };
             out.push(BatchOutcome { index, result });

@@ -4,6 +4,7 @@ use crate::art_shape::ArtShape;
 use nna_domain::asset::{
     AiMetadata, AlbumArt, AlbumArtField, AssetStatus, CreatorDescription, Deletion, FileCopy, MusicMetadata,
 };
+use nna_domain::input::Warning;
 use nna_domain::registry::UploadSlot;
 use nna_domain::{Asset, AssetId, Timestamp};
 use serde::Serialize;
@@ -205,6 +206,9 @@ pub struct BatchAnswer<'a> {
 pub struct BatchSuccess<'a> {
     pub index: usize,
     pub asset: AssetView<'a>,
+    /// As a single create's `warnings`: what this item sent that was not taken as words.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub warnings: &'a [Warning],
 }
 
 #[derive(Serialize, ToSchema)]

@@ -16,7 +16,7 @@ use axum::routing::{get, post, put};
 use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
-use nna_domain::input::{CreateAsset, EditAsset, EditMode};
+use nna_domain::input::{CreateAsset, EditAsset, EditMode, Warning};
 use nna_domain::registry::Requester;
 use nna_domain::{Asset, RegistryError};
 
@@ -43,8 +43,9 @@ pub fn search() -> Router<AppState> {
 }
 
 /// 201 with the asset and where to find it.
-fn created(asset: &Asset, shape: Shape) -> Response {
-    let mut response = conditional::versioned(ok(StatusCode::CREATED, AssetView::of(asset, shape.art)), asset);
+fn created(asset: &Asset, warnings: &[Warning], shape: Shape) -> Response {
+    let answer = ok_warned(StatusCode::CREATED, AssetView::of(asset, shape.art), warnings);
+    let mut response = conditional::versioned(answer, asset);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/assets/{}", asset.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -79,7 +80,7 @@ pub(crate) async fn create_one(
     }
     let request = CreateAsset::parse(&form.fields, upload, key)?;
     let done = s.registry.create(&caller, request).await?;
-    let mut response = created(&done.asset, shape);
+    let mut response = created(&done.asset, &done.warnings, shape);
     if done.replayed {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }

@@ -36,8 +36,14 @@ pub(crate) async fn create(
             Err(e) => failed.push(BatchFailure { index: o.index, error: problem::describe(e) }),
         }
     }
-    let created: Vec<_> =
-        made.iter().map(|(index, a)| BatchSuccess { index: *index, asset: AssetView::of(a, shape.art) }).collect();
+    let created: Vec<_> = made
+        .iter()
+        .map(|(index, c)| BatchSuccess {
+            index: *index,
+            asset: AssetView::of(&c.asset, shape.art),
+            warnings: &c.warnings,
+        })
+        .collect();
     let answer = BatchAnswer { created_count: created.len(), failed_count: failed.len(), created, failed };
     Ok(shape.stamp(answers::ok(StatusCode::OK, answer)))
 }
