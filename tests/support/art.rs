@@ -414,13 +414,14 @@ async fn cover_art(State(s): State<Shared>, Path(id): Path<String>) -> Response 
     }
 }
 
-/// Album-art settings for tests: images and catalogues on this loopback server only, over http,
-/// with short timeouts. Nothing else is reachable.
+/// Album-art settings for tests: the default host rule (any host whose addresses are public), with
+/// this loopback server's names (`127.0.0.1`, `localhost`) the only loopback ones allowed, over
+/// http, with short timeouts. Nothing else on loopback is reachable.
 pub fn loopback_settings(web: &ArtWeb) -> nna_fetch::ArtSettings {
     let mut art = nna_fetch::ArtSettings::read(&nna_domain::settings::Env::from_fn(|_| None)).unwrap();
+    assert_eq!(art.policy.allowed_hosts, None, "album art is tested on the default host rule");
     art.policy.https_only = false;
-    art.policy.allowed_hosts = Some(vec!["127.0.0.1".into()]);
-    art.policy.loopback_names = vec!["127.0.0.1".into()];
+    art.policy.loopback_names = vec!["127.0.0.1".into(), "localhost".into()];
     art.policy.timeout = Duration::from_secs(2);
     art.policy.connect_timeout = Duration::from_secs(1);
     art.lookup = true;

@@ -34,20 +34,31 @@ pub struct FetchPolicy {
     pub max_redirects: usize,
 }
 
-impl FetchPolicy {
-    /// The iTunes artwork hosts and Cover Art Archive (which serves from the Internet Archive).
-    pub fn production() -> Self {
-        let mut hosts: Vec<String> = (1..=5).map(|n| format!("is{n}-ssl.mzstatic.com")).collect();
-        hosts.extend(["coverartarchive.org".to_owned(), ".archive.org".to_owned()]);
+impl Default for FetchPolicy {
+    /// Any `https` host whose resolved addresses are public: creators point at art wherever it
+    /// is. Every other guard holds (addresses checked at connect, each redirect re-checked, size
+    /// and time limits); `allowed_hosts` narrows it for deployments that want a list.
+    fn default() -> Self {
         Self {
             https_only: true,
-            allowed_hosts: Some(hosts),
+            allowed_hosts: None,
             loopback_names: Vec::new(),
             max_bytes: limits::ART_FETCH_BYTES_DEFAULT,
             connect_timeout: limits::ART_CONNECT_TIMEOUT_DEFAULT,
             timeout: limits::ART_FETCH_TIMEOUT_DEFAULT,
             max_redirects: 3,
         }
+    }
+}
+
+impl FetchPolicy {
+    /// Only these hosts: exact names, `.example.org` for any name under it; `*` (or nothing) for
+    /// any public host.
+    pub fn restricted_to(mut self, hosts: &str) -> Self {
+        let list: Vec<String> =
+            hosts.split(',').map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect();
+        self.allowed_hosts = (!list.is_empty() && !list.iter().any(|h| h == "*")).then_some(list);
+        self
     }
 
     fn host_allowed(&self, host: &str) -> bool {
@@ -284,25 +295,44 @@ mod tests {
     }
 
     #[test]
-    fn production_policy() {
-        let p = FetchPolicy::production();
-        assert!(p.check(&url("https://is3-ssl.mzstatic.com/image/thumb/a/600x600bb.jpg")).is_ok());
-        assert!(p.check(&url("https://ia800.us.archive.org/x/y.jpg")).is_ok());
-        assert!(p.check(&url("https://coverartarchive.org/release/x/front")).is_ok());
+    fn the_default_takes_any_public_https_host() {
+        let p = FetchPolicy::default();
+        for ok in [
+            "https://is3-ssl.mzstatic.com/image/thumb/a/600x600bb.jpg",
+            "https://coverartarchive.org/release/x/front",
+            "https://images.example.co.uk/art/cover.jpg",
+            "https://cdn.somewhere.dev/a.png",
+        ] {
+            assert!(p.check(&url(ok)).is_ok(), "{ok}");
+        }
         for (bad, code) in [
-            ("http://is1-ssl.mzstatic.com/a.jpg", "scheme_refused"),
+            ("http://images.example.co.uk/a.jpg", "scheme_refused"),
             ("file:///etc/passwd", "scheme_refused"),
             ("ftp://is1-ssl.mzstatic.com/a.jpg", "scheme_refused"),
-            ("https://evil.example/a.jpg", "host_not_allowed"),
-            ("https://is1-ssl.mzstatic.com.evil.example/a.jpg", "host_not_allowed"),
-            ("https://notarchive.org/a.jpg", "host_not_allowed"),
             ("https://127.0.0.1/a.jpg", "blocked_address"),
             ("https://[::ffff:127.0.0.1]/a.jpg", "blocked_address"),
             ("https://169.254.169.254/latest/meta-data", "blocked_address"),
             ("https://[::1]/a.jpg", "blocked_address"),
             ("https://2130706433/a.jpg", "blocked_address"),
+            ("https://10.0.0.8/a.jpg", "blocked_address"),
         ] {
             assert_eq!(p.check(&url(bad)).unwrap_err().code(), code, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_list_restricts_it() {
+        let p = FetchPolicy::default().restricted_to("is1-ssl.mzstatic.com, .archive.org");
+        assert!(p.check(&url("https://is1-ssl.mzstatic.com/a.jpg")).is_ok());
+        assert!(p.check(&url("https://ia800.us.archive.org/x/y.jpg")).is_ok());
+        for bad in [
+            "https://evil.example/a.jpg",
+            "https://is1-ssl.mzstatic.com.evil.example/a.jpg",
+            "https://notarchive.org/a.jpg",
+        ] {
+            assert_eq!(p.check(&url(bad)).unwrap_err().code(), "host_not_allowed", "{bad}");
+        }
+        assert_eq!(FetchPolicy::default().restricted_to("*").allowed_hosts, None);
+        assert_eq!(FetchPolicy::default().restricted_to(" , ").allowed_hosts, None);
     }
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArtSettings {
-    /// `NNA_ART_ALLOWED_HOSTS` (comma-separated, `.domain` for subdomains, `*` for any public
-    /// host; default the iTunes artwork hosts and Cover Art Archive), `NNA_ART_ALLOW_HTTP`,
+    /// `NNA_ART_ALLOWED_HOSTS` (comma-separated, `.domain` for subdomains; unset, blank or `*`:
+    /// any host whose addresses are public, the default), `NNA_ART_ALLOW_HTTP`,
     /// `NNA_ART_MAX_BYTES` (20 MiB), `NNA_ART_TIMEOUT_MS` (10 s), `NNA_ART_CONNECT_TIMEOUT_MS`
     /// (3 s), `NNA_ART_LOOPBACK_HOSTS` (tests only: names allowed to be loopback).
     pub policy: FetchPolicy,
@@ -28,14 +28,7 @@ pub struct ArtSettings {
 
 impl ArtSettings {
     pub fn read(env: &Env) -> Result<Self, SettingsError> {
-        let mut policy = FetchPolicy::production();
-        if let Some(hosts) = env.text("NNA_ART_ALLOWED_HOSTS") {
-            policy.allowed_hosts = if hosts == "*" {
-                None
-            } else {
-                Some(hosts.split(',').map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect())
-            };
-        }
+        let mut policy = FetchPolicy::default().restricted_to(&env.text("NNA_ART_ALLOWED_HOSTS").unwrap_or_default());
         policy.https_only = !env.switch("NNA_ART_ALLOW_HTTP", false)?;
         policy.max_bytes = env.number("NNA_ART_MAX_BYTES", policy.max_bytes)?;
         policy.timeout = env.millis("NNA_ART_TIMEOUT_MS", policy.timeout)?;

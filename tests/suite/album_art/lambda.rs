@@ -14,17 +14,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// The functions' environment: the emulator, and album art from the loopback server only.
+/// The functions' environment: the emulator, and album art on the default host rule with the
+/// loopback server's address the one loopback name allowed.
 pub(crate) fn env(aws: &Aws) -> Vec<(String, String)> {
     let mut env = emulator().env_for(aws);
     env.extend(
-        [
-            ("NNA_ART_ALLOWED_HOSTS", "127.0.0.1"),
-            ("NNA_ART_ALLOW_HTTP", "true"),
-            ("NNA_ART_LOOPBACK_HOSTS", "127.0.0.1"),
-            ("NNA_ART_TIMEOUT_MS", "2000"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        [("NNA_ART_ALLOW_HTTP", "true"), ("NNA_ART_LOOPBACK_HOSTS", "127.0.0.1"), ("NNA_ART_TIMEOUT_MS", "2000")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
     );
     env
 }
