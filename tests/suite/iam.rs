@@ -248,6 +248,7 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     let exports = format!("s3://{}/backups/cutover", legacy.bucket);
     for command in [
         json!({"command": "status"}),
+        json!({"command": "art-report", "hours": 24}),
         json!({"command": "backup", "location": backups}),
         json!({"command": "migrate", "stopAfter": 40}),
         json!({"command": "migrate", "fixNames": true}),

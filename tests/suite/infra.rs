@@ -145,6 +145,15 @@ fn the_alarms_read_the_metrics_the_code_writes() {
     for name in [nna_aws::metrics::ART_JOB, nna_aws::metrics::ART_JOB_FAILED, nna_aws::metrics::NAMESPACE] {
         assert!(alarm.contains(&format!("\"{name}\"")), "{name} not in {alarm}");
     }
+    // The request's target, as the operators' report holds it: more than 10% failing over an
+    // hour, from at least as many jobs as the report needs to judge.
+    use nna_operations::art_report::{MIN_JOBS, TARGET};
+    let art = &t["Resources"]["ArtFailureRateAlarm"]["Properties"];
+    assert_eq!(art["Threshold"].as_f64(), Some(((1.0 - TARGET) * 100.0).round()));
+    assert!(alarm.contains(&format!("IF(jobs >= {MIN_JOBS}, 100 * failed / jobs, 0)")), "{alarm}");
+    for metric in art["Metrics"].as_array().unwrap().iter().filter(|m| m.get("MetricStat").is_some()) {
+        assert_eq!(metric["MetricStat"]["Period"], 3600, "{metric}");
+    }
     for alarm in ["Api5xxRateAlarm", "ApiLatencyAlarm", "ThrottlesAlarm", "ArtFailureRateAlarm", "JobsDeadLetterAlarm"]
     {
         assert_eq!(t["Resources"][alarm]["Properties"]["AlarmActions"][0]["Ref"], "AlarmTopic", "{alarm}");

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Request {
-    /// `backup`, `migrate`, `verify`, `rollback`, `reprocess-album-art`, `status`, `recount`,
+    /// `backup`, `migrate`, `verify`, `rollback`, `reprocess-album-art`, `status`, `art-report`, `recount`,
     /// `reindex`, `sweep-files`, `make-admin`, `deletions`, or the cutover's `import-legacy`,
     /// `copy-legacy-files`, `verify-legacy`, `export-legacy`.
     command: String,
@@ -50,6 +50,8 @@ struct Request {
     users: Option<String>,
     /// `export-legacy`: since when (ISO 8601); `location` is where the assets go.
     since: Option<String>,
+    /// `art-report`: the window, in hours (default 1).
+    hours: Option<u32>,
 }
 
 impl Request {
@@ -70,6 +72,7 @@ impl Request {
                 jobs_per_second: self.jobs_per_second.unwrap_or(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
             },
             "status" => Command::Status,
+            "art-report" => Command::ArtReport { hours: self.hours.unwrap_or(1) },
             "recount" => Command::Recount,
             "reindex" => Command::Reindex,
             "sweep-files" => Command::SweepFiles { dry_run: self.dry_run, older_than_secs: self.older_than_secs },

@@ -15,7 +15,8 @@ use nna_operations::cutover::files::{CopyOptions, copy_files};
 use nna_operations::cutover::{import, verify as verify_cutover, way_back};
 use nna_operations::sweep::Sweep;
 use nna_operations::{
-    OpsError, admins, backup, deletions, files, fixture, migrate, recount, reindex, reprocess, rollback, status, verify,
+    OpsError, admins, art_report, backup, deletions, files, fixture, migrate, recount, reindex, reprocess, rollback,
+    status, verify,
 };
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -109,6 +110,12 @@ enum Command {
     },
     /// Counts: migrated, needing the creator's words, songs' art, shared names, checkpoints.
     Status,
+    /// Album-art jobs settled over the last hours: the success rate against the 90 % target, by
+    /// source and by failure code. Exits 2 below the target (with at least ten jobs settled).
+    ArtReport {
+        #[arg(long, default_value_t = 1)]
+        hours: u32,
+    },
     /// Set the per-place counts listings show to what a pass over every asset finds (when quiet).
     Recount,
     /// Remove stored files no asset owns that are more than an hour old (uploads never claimed,
@@ -200,6 +207,9 @@ enum Command {
         /// An admin's bearer token.
         #[arg(long, env = "NNA_OPS_TOKEN", hide_env_values = true)]
         token: String,
+        /// How long the album-art worker may take to make the round's art.
+        #[arg(long, default_value_t = 120)]
+        art_wait_secs: u64,
     },
 }
 
@@ -220,6 +230,7 @@ impl Command {
             Self::Rollback => "rollback",
             Self::ReprocessAlbumArt { .. } => "reprocess-album-art",
             Self::Status => "status",
+            Self::ArtReport { .. } => "art-report",
             Self::Recount => "recount",
             Self::Reindex => "reindex",
             Self::MakeAdmin { .. } => "make-admin",
@@ -279,8 +290,8 @@ fn json(report: impl serde::Serialize) -> Result<serde_json::Value, Error> {
 }
 
 async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
-    if let Command::Smoke { api, token } = &cli.command {
-        let report = smoke::smoke(api, token).await?;
+    if let Command::Smoke { api, token, art_wait_secs } = &cli.command {
+        let report = smoke::smoke(api, token, std::time::Duration::from_secs(*art_wait_secs)).await?;
         let code = if report["passed"] == true { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         return Ok((report, code));
     }
@@ -320,6 +331,7 @@ impl Command {
             | Self::VerifyLegacy { .. }
             | Self::ExportLegacy { .. }
             | Self::Status
+            | Self::ArtReport { .. }
             | Self::Deletions { .. }
             | Self::Smoke { .. } => false,
         }
@@ -383,6 +395,11 @@ async fn execute_held(
             done(json(reprocess::reprocess(ops, &options).await?)?)
         }
         Command::Status => done(json(status::status(ops, sweep).await?)?),
+        Command::ArtReport { hours } => {
+            let report = art_report::art_report(ops, sweep, *hours).await?;
+            let code = if report.met == Some(false) { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            Ok((json(report)?, code))
+        }
         Command::Recount => done(json(recount::recount(ops, sweep).await?)?),
         Command::Reindex => done(json(reindex::reindex(ops, sweep).await?)?),
         Command::MakeAdmin { email } => done(json(admins::make_admin(ops, email).await?)?),

@@ -1,9 +1,10 @@
 //! `nna-ops smoke <ApiUrl>`: one round through a deployed registry, as the frontend makes it:
-//! health, create a song, read it back, find it, ask for its album art, delete it, see it gone.
-//! Each step is timed and reported; any step that fails makes the run fail.
+//! health, create a song, read it back, find it, send it album art and wait for the worker to make
+//! it (or say why not), delete it, see it gone. Each step is timed and reported; any step that
+//! fails makes the run fail.
 
 use serde_json::{Value, json};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -11,6 +12,8 @@ struct Round {
     http: reqwest::Client,
     api: String,
     token: String,
+    /// How long the worker may take to make the art before the round says it did not.
+    art_wait: Duration,
     steps: Vec<Value>,
 }
 
@@ -36,12 +39,49 @@ impl Round {
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.api)
     }
+
+    /// Reads the song until its art is ready or failed, or `art_wait` passes; the step says which,
+    /// with the failure code the worker recorded.
+    async fn art_ready(&mut self, id: &str) {
+        let started = Instant::now();
+        let mut art = Value::Null;
+        while started.elapsed() < self.art_wait {
+            let read = self.http.get(self.url(&format!("/api/assets/{id}"))).header("prefer", "album-art=object");
+            if let Ok(answer) = read.bearer_auth(&self.token).send().await
+                && let Ok(body) = answer.json::<Value>().await
+            {
+                art = body["data"]["albumArt"].clone();
+                if matches!(art["status"].as_str(), Some("ready" | "failed")) {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let status = art["status"].as_str().unwrap_or("none").to_owned();
+        let mut line = json!({"step": "album art ready", "art": status, "passed": status == "ready",
+            "ms": (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0});
+        if status != "ready" {
+            line["why"] = match status.as_str() {
+                "failed" => json!(format!("the worker gave up: {}", art["failure"].as_str().unwrap_or("no code"))),
+                _ => json!(format!("still {status} after {} s: is the worker running?", self.art_wait.as_secs())),
+            };
+        }
+        self.steps.push(line);
+    }
 }
 
-pub async fn smoke(api: &str, token: &str) -> Result<Value, Error> {
+/// A 600×600 PNG, made here.
+fn cover_png() -> Result<Vec<u8>, Error> {
+    let pixels = image::RgbImage::from_fn(600, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    pixels.write_to(&mut out, image::ImageFormat::Png)?;
+    Ok(out.into_inner())
+}
+
+pub async fn smoke(api: &str, token: &str, art_wait: Duration) -> Result<Value, Error> {
     let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
     let api = api.trim_end_matches('/').trim_end_matches("/api").to_owned();
-    let mut r = Round { http, api, token: token.to_owned(), steps: Vec::new() };
+    let mut r = Round { http, api, token: token.to_owned(), art_wait, steps: Vec::new() };
     let marker = format!("nnasmoke{}", SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis());
     let started = Instant::now();
 
@@ -61,9 +101,11 @@ pub async fn smoke(api: &str, token: &str) -> Result<Value, Error> {
         let listed =
             found["data"]["items"].as_array().is_some_and(|items| items.iter().any(|a| a["id"] == id.as_str()));
         r.steps.push(json!({ "step": "search finds it", "passed": listed }));
-        let art = json!({"sourceUrl": "https://is1-ssl.mzstatic.com/image/thumb/Music/nna-ops-smoke/600x600bb.jpg"});
-        let ask = r.http.post(r.url(&format!("/api/assets/{id}/album-art"))).json(&art);
-        r.step("album art requested", ask, 202).await?;
+        // Art the round makes itself, so the check depends on no host but the registry.
+        let cover = reqwest::multipart::Part::bytes(cover_png()?).file_name("smoke.png").mime_str("image/png")?;
+        let ask = r.http.post(r.url(&format!("/api/assets/{id}/album-art")));
+        r.step("album art requested", ask.multipart(reqwest::multipart::Form::new().part("file", cover)), 202).await?;
+        r.art_ready(&id).await;
         let delete = r.http.delete(r.url(&format!("/api/assets/{id}")));
         r.step("delete", delete, 200).await?;
         let gone = r.http.get(r.url(&format!("/api/assets/{id}")));

@@ -18,7 +18,7 @@ async fn main() -> Result<(), Error> {
     let pipeline =
         ArtSettings::read(&env)?.pipeline(production.adapters.store.clone(), production.registry.blobs().clone())?;
     let pipeline = Arc::new(pipeline.observed(Arc::new(|outcome: &nna_album_art::ArtOutcome<'_>| {
-        nna_aws::metrics::art_outcome(outcome.failure, outcome.since_request.as_secs_f64() * 1000.0)
+        nna_aws::metrics::art_outcome(outcome.failure, outcome.source, outcome.since_request.as_secs_f64() * 1000.0)
     })));
     let budget = BatchBudget::read(&env)?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {

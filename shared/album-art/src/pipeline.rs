@@ -42,6 +42,8 @@ pub use nna_domain::limits::DECODE_MEMORY_MIB_DEFAULT as DEFAULT_DECODE_MEMORY_M
 #[derive(Debug, Clone, Copy)]
 pub struct ArtOutcome<'a> {
     pub failure: Option<&'a str>,
+    /// Where the art came from or was to come from (`iTunes`, `Manual`, …).
+    pub source: &'static str,
     pub since_request: std::time::Duration,
 }
 
@@ -103,17 +105,18 @@ impl Pipeline {
             tracing::info!(asset = %asset_id, "album art already made or no longer wanted: nothing to do");
             return Ok(());
         }
-        let observe = |failure: Option<&str>| {
+        let wanted_source = asset.album_art.as_ref().and_then(AlbumArtField::art).map(|a| a.source).unwrap_or_default();
+        let observe = |failure: Option<&str>, source: ArtSource| {
             if let Some(observer) = &self.observer {
                 let ms = (Timestamp::now().millis() - requested_at.millis()).max(0);
                 let since_request = std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0));
-                observer(&ArtOutcome { failure, since_request });
+                observer(&ArtOutcome { failure, source: source.as_str(), since_request });
             }
         };
         match self.make(&asset, wanted, requested_at).await {
             Ok(art) => {
                 self.record(asset_id, wanted, |_| art.clone()).await?;
-                observe(None);
+                observe(None, art.source);
                 Ok(())
             }
             Err(f) if f.is_transient() && attempt < self.max_attempts => Err(JobError::Transient(f.to_string())),
@@ -122,7 +125,7 @@ impl Pipeline {
                 let code =
                     if f.is_transient() { format!("retries_exhausted:{}", f.code()) } else { f.code().to_owned() };
                 self.record(asset_id, wanted, |current| failed(current, &code)).await?;
-                observe(Some(&code));
+                observe(Some(&code), wanted_source);
                 // A refused upload is of no use to anyone: it goes now (a passing failure keeps it
                 // for the retry).
                 if let (Wanted::Upload { key, .. }, false) = (wanted, f.is_transient())
@@ -302,6 +305,7 @@ fn ready(p: &Processed, variants: Vec<ArtVariant>, source_url: String, source: A
         variants,
         status: Some(ArtStatus::Ready),
         failure: None,
+        settled_at: Some(Timestamp::now()),
     }
 }
 
@@ -310,5 +314,6 @@ fn failed(current: &Asset, code: &str) -> AlbumArt {
         current.album_art.as_ref().and_then(AlbumArtField::art).cloned().unwrap_or_else(AlbumArt::pending_lookup);
     art.status = Some(ArtStatus::Failed);
     art.failure = Some(code.to_owned());
+    art.settled_at = Some(Timestamp::now());
     art
 }

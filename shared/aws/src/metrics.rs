@@ -47,25 +47,22 @@ pub fn line(dimensions: &[(&str, &str)], measurements: &[(&str, f64, Unit)]) -> 
     Value::Object(out)
 }
 
-/// An album-art outcome: one `ArtJob`, `ArtJobFailed` 0 or 1 (and, when failed, the same under
-/// its failure code), `ArtEndToEnd` for art made.
-pub fn art_outcome(failure: Option<&str>, since_request_ms: f64) {
-    let function = [("Function", "process-album-art")];
+/// An album-art outcome: one `ArtJob`, `ArtJobFailed` 0 or 1 (the alarm's rate), the same
+/// two under the art's `Source`, and, when failed, `ArtJobFailed` under its failure code;
+/// `ArtEndToEnd` for art made.
+pub fn art_outcome(failure: Option<&str>, source: &str, since_request_ms: f64) {
+    let function = ("Function", "process-album-art");
+    let failed = if failure.is_some() { 1.0 } else { 0.0 };
+    let counts = [(ART_JOB, 1.0, Unit::Count), (ART_JOB_FAILED, failed, Unit::Count)];
     match failure {
-        None => emit(
-            &function,
-            &[
-                (ART_JOB, 1.0, Unit::Count),
-                (ART_JOB_FAILED, 0.0, Unit::Count),
-                ("ArtEndToEnd", since_request_ms, Unit::Milliseconds),
-            ],
-        ),
+        None => emit(&[function], &[counts[0], counts[1], ("ArtEndToEnd", since_request_ms, Unit::Milliseconds)]),
         Some(code) => {
-            emit(&function, &[(ART_JOB, 1.0, Unit::Count), (ART_JOB_FAILED, 1.0, Unit::Count)]);
-            // The code without a retried one's `retries_exhausted:` prefix kept: both say something.
-            emit(&[("Function", "process-album-art"), ("Code", code)], &[(ART_JOB_FAILED, 1.0, Unit::Count)]);
+            emit(&[function], &counts);
+            // The code with a retried one's `retries_exhausted:` prefix kept: both say something.
+            emit(&[function, ("Code", code)], &[(ART_JOB_FAILED, 1.0, Unit::Count)]);
         }
     }
+    emit(&[function, ("Source", source)], &counts);
 }
 
 /// Writes one line to stdout (logs go to stderr, so the two never interleave within a line).

@@ -1,6 +1,6 @@
 //! Operators' work on either store, written once over the domain's ports: [`backup`] and
 //! restore, the metadata [`migrate`], [`verify`], [`rollback`], [`reprocess`] of songs' album
-//! art, [`status`], the counts' [`recount`], the layout's [`reindex`], and the legacy staging [`fixture`]. The `nna-ops` binary chooses the adapters
+//! art and its success rate ([`art_report`]), [`status`], the counts' [`recount`], the layout's [`reindex`], and the legacy staging [`fixture`]. The `nna-ops` binary chooses the adapters
 //! (SQLite or DynamoDB, a folder or S3, the SQLite queue or SQS) and draws the progress bars.
 //!
 //! Every pass over the table is a [`sweep::Sweep`]: segments read in parallel, items worked a
@@ -9,6 +9,7 @@
 
 pub mod admins;
 pub mod archive;
+pub mod art_report;
 pub mod backup;
 pub mod cutover;
 pub mod deletions;

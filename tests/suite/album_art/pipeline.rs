@@ -67,6 +67,7 @@ async fn a_song_gets_three_clean_files_and_ready_art() {
     assert_eq!(art["dimensions"], json!({"width": 1400, "height": 1200}));
     assert!(art["url"].as_str().unwrap().ends_with("/original.jpg"), "{art}");
     assert!(art["uploadedAt"].is_string());
+    assert!(art["settledAt"].is_string(), "what the success rate counts by");
     let variants: Vec<(&str, u64)> = art["variants"]
         .as_array()
         .unwrap()

@@ -118,7 +118,7 @@ async fn a_second_writing_run_is_refused_while_one_holds_the_lock() {
 /// `nna-ops smoke` against a running registry: every step passes, and the asset it made is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_smoke_round_against_a_running_registry() {
-    let s = crate::support::Server::start().await;
+    let s = crate::support::Server::start_with(|c| c.process_art = true).await;
     let dir = tempfile::TempDir::new().unwrap();
     let report = dir.path().join("smoke.json");
     let (base, token) = (format!("{}/api", s.base), crate::support::auth::token(crate::support::auth::admin()));
@@ -139,8 +139,19 @@ async fn a_smoke_round_against_a_running_registry() {
     let steps: Vec<&str> = r["steps"].as_array().unwrap().iter().map(|s| s["step"].as_str().unwrap()).collect();
     assert_eq!(
         steps,
-        ["health", "create", "read", "search", "search finds it", "album art requested", "delete", "gone"]
+        [
+            "health",
+            "create",
+            "read",
+            "search",
+            "search finds it",
+            "album art requested",
+            "album art ready",
+            "delete",
+            "gone"
+        ]
     );
+    assert_eq!(r["steps"][6]["art"], "ready", "{r}");
     assert_eq!(r["passed"], true);
     assert_eq!(s.count().await, 0, "the round leaves nothing behind");
 
@@ -166,4 +177,28 @@ async fn a_smoke_round_against_a_running_registry() {
         .map(|s| s["step"].as_str().unwrap())
         .collect();
     assert_eq!(failed, ["delete", "gone"], "{r}");
+}
+
+/// Without a worker the art stays pending: the round fails and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_smoke_round_says_when_the_art_never_comes() {
+    let s = crate::support::Server::start().await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let report = dir.path().join("smoke.json");
+    let (base, token) = (format!("{}/api", s.base), crate::support::auth::token(crate::support::auth::admin()));
+    let r = report.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(binary("nna-ops", "nna-ops"))
+            .args(["--report", r.to_str().unwrap(), "smoke", &base, "--art-wait-secs", "2"])
+            .env("NNA_OPS_TOKEN", token)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let art = r["steps"].as_array().unwrap().iter().find(|s| s["step"] == "album art ready").unwrap();
+    assert_eq!((art["passed"].as_bool(), art["art"].as_str()), (Some(false), Some("pending")), "{r}");
+    assert!(art["why"].as_str().unwrap().contains("is the worker running?"), "{art}");
 }

@@ -2,6 +2,7 @@
 //! (dry run, verify, rerun, kill and resume, users writing meanwhile), rollback and album-art
 //! reprocessing; and the `nna-ops` binary itself.
 
+mod art_report;
 mod cli;
 mod fixture;
 mod lambda;

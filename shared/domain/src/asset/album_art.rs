@@ -140,6 +140,9 @@ pub struct AlbumArt {
     pub status: Option<ArtStatus>,
     /// Why processing failed, as a code (`not_an_image`, `blocked_address`, …).
     pub failure: Option<String>,
+    /// When the pipeline last finished with this art, made or given up on: what the album-art
+    /// success rate over a window counts by.
+    pub settled_at: Option<Timestamp>,
 }
 
 /// Who is speaking: clients may not set what only the pipeline knows.
@@ -195,8 +198,9 @@ impl AlbumArt {
         let content_type = present(obj, "contentType").and_then(|v| c.take(image_type(v, &at("contentType"))));
         let size = present(obj, "size").and_then(|v| c.take(parse::count_up_to(v, &at("size"), IMAGE_BYTES_MAX)));
         let dimensions = present(obj, "dimensions").and_then(|v| c.take(dimensions(v, &at("dimensions"))));
-        let (mut variants, mut status, mut failure) = (Vec::new(), None, None);
+        let (mut variants, mut status, mut failure, mut settled_at) = (Vec::new(), None, None, None);
         if origin == Provenance::Stored {
+            settled_at = present(obj, "settledAt").and_then(|v| c.take(timestamp(v, &at("settledAt"))));
             variants =
                 present(obj, "variants").and_then(|v| c.take(variant_list(v, &at("variants")))).unwrap_or_default();
             status = present(obj, "status").and_then(|v| c.take(ArtStatus::parse(v, &at("status"))));
@@ -216,6 +220,7 @@ impl AlbumArt {
             variants,
             status,
             failure,
+            settled_at,
         })
     }
 }

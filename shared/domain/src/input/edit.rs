@@ -289,6 +289,7 @@ fn keep_processing(current: Option<&AlbumArt>, mut sent: AlbumArt) -> AlbumArt {
     sent.variants.clone_from(&cur.variants);
     sent.status = cur.status;
     sent.failure.clone_from(&cur.failure);
+    sent.settled_at = cur.settled_at;
     sent
 }
 
