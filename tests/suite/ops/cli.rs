@@ -115,42 +115,39 @@ async fn a_second_writing_run_is_refused_while_one_holds_the_lock() {
     assert_eq!(store.take_lock(&RunLock { holder: "next".into(), ..held }).await.unwrap(), None, "the run let go");
 }
 
+/// `nna-ops smoke <server> <args>` with this token in `NNA_OPS_TOKEN`: whether it passed, the
+/// report, and what it said on stderr.
+async fn smoke(s: &crate::support::Server, token: String, args: &[&str]) -> (bool, Value, String) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let report = dir.path().join("smoke.json");
+    let mut command = Command::new(binary("nna-ops", "nna-ops"));
+    command.arg("--report").arg(&report).args(["smoke", &format!("{}/api", s.base)]).args(args);
+    command.env("NNA_OPS_TOKEN", token).env_remove("NNA_OPS_STORE");
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    (out.status.success(), r, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 /// `nna-ops smoke` against a running registry: every step passes, and the asset it made is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_smoke_round_against_a_running_registry() {
     let s = crate::support::Server::start_with(|c| c.process_art = true).await;
-    let dir = tempfile::TempDir::new().unwrap();
-    let report = dir.path().join("smoke.json");
-    let (base, token) = (format!("{}/api", s.base), crate::support::auth::token(crate::support::auth::admin()));
-    let r = report.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(binary("nna-ops", "nna-ops"))
-            .args(["--report", r.to_str().unwrap(), "smoke", &base])
-            .env("NNA_OPS_TOKEN", token)
-            .env_remove("NNA_OPS_STORE")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let said = String::from_utf8_lossy(&out.stderr).into_owned();
-    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    assert!(out.status.success(), "{said}\n{r}");
+    let admin = crate::support::auth::token(crate::support::auth::admin());
+    let (passed, r, said) = smoke(&s, admin, &[]).await;
+    assert!(passed, "{said}\n{r}");
     let steps: Vec<&str> = r["steps"].as_array().unwrap().iter().map(|s| s["step"].as_str().unwrap()).collect();
-    assert_eq!(
-        steps,
-        [
-            "health",
-            "create",
-            "read",
-            "search",
-            "search finds it",
-            "album art requested",
-            "album art ready",
-            "delete",
-            "gone"
-        ]
-    );
+    let expected = [
+        "health",
+        "create",
+        "read",
+        "search",
+        "search finds it",
+        "album art requested",
+        "album art ready",
+        "delete",
+        "gone",
+    ];
+    assert_eq!(steps, expected);
     assert_eq!(r["steps"][6]["art"], "ready", "{r}");
     assert_eq!(r["passed"], true);
     assert_eq!(s.count().await, 0, "the round leaves nothing behind");
@@ -158,17 +155,8 @@ async fn a_smoke_round_against_a_running_registry() {
     // A non-admin cannot delete: the round fails, saying where.
     let editor =
         crate::support::auth::token(&crate::support::auth::caller("ed@tests.nna", nna_domain::auth::Role::Editor));
-    let (base, r2) = (format!("{}/api", s.base), report.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(binary("nna-ops", "nna-ops"))
-            .args(["--report", r2.to_str().unwrap(), "smoke", &base, "--token", &editor])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(!out.status.success());
-    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let (passed, r, _) = smoke(&s, editor, &[]).await;
+    assert!(!passed);
     let failed: Vec<&str> = r["steps"]
         .as_array()
         .unwrap()
@@ -183,21 +171,9 @@ async fn a_smoke_round_against_a_running_registry() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_smoke_round_says_when_the_art_never_comes() {
     let s = crate::support::Server::start().await;
-    let dir = tempfile::TempDir::new().unwrap();
-    let report = dir.path().join("smoke.json");
-    let (base, token) = (format!("{}/api", s.base), crate::support::auth::token(crate::support::auth::admin()));
-    let r = report.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(binary("nna-ops", "nna-ops"))
-            .args(["--report", r.to_str().unwrap(), "smoke", &base, "--art-wait-secs", "2"])
-            .env("NNA_OPS_TOKEN", token)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(!out.status.success());
-    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let admin = crate::support::auth::token(crate::support::auth::admin());
+    let (passed, r, _) = smoke(&s, admin, &["--art-wait-secs", "2"]).await;
+    assert!(!passed);
     let art = r["steps"].as_array().unwrap().iter().find(|s| s["step"] == "album art ready").unwrap();
     assert_eq!((art["passed"].as_bool(), art["art"].as_str()), (Some(false), Some("pending")), "{r}");
     assert!(art["why"].as_str().unwrap().contains("is the worker running?"), "{art}");
