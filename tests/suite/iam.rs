@@ -6,7 +6,7 @@
 
 use crate::album_art::lambda::{env as art_env, receive_one, sqs_event};
 use crate::support::art::{ArtWeb, images};
-use crate::support::evidence::{Act, Names, Recorder, audit, decoded_template, grants};
+use crate::support::evidence::{Act, Grant, Names, Recorder, audit, decoded_template, grants};
 use crate::support::lambda::configured_timeout;
 use crate::support::{Aws, Function, PNG_HEAD, api_event, binary, emulator, event, faults, song};
 use base64::Engine;
@@ -69,6 +69,17 @@ fn with_file(method: &str, path: &str, fields: &[(&str, &str)]) -> Value {
     e
 }
 
+/// The browser's direct upload: a PUT of the file to the slot's presigned URL with its headers.
+async fn put_presigned(slot: &Value, bytes: &[u8]) {
+    let mut put = reqwest::Client::new().put(slot["uploadUrl"].as_str().unwrap()).body(bytes.to_vec());
+    for (k, v) in slot["headers"].as_object().unwrap() {
+        put = put.header(k, v.as_str().unwrap());
+    }
+    let answer = put.send().await.unwrap();
+    let status = answer.status();
+    assert!(status.is_success(), "the presigned PUT: {status} {}", answer.text().await.unwrap_or_default());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_action_each_function_performs_is_granted_and_every_granted_write_is_used() {
     let aws = Aws::fresh().await;
@@ -90,10 +101,11 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         201,
     )
     .await;
-    // The browser's PUT goes to storage, not through the function: the test puts the file there.
+    // The browser PUTs to the presigned URL, which acts with the signing function's grants: it goes
+    // through that function's recording proxy (its endpoint), so a missing `s3:PutObject` on
+    // `uploads/*` fails here as the browser's upload would fail on AWS.
+    put_presigned(&slot["data"], PNG_HEAD).await;
     let png = nna_domain::ports::BlobMeta { content_type: "image/png".into(), cache_control: "no-cache".into() };
-    let uploaded = nna_domain::ports::BlobKey::parse(slot["data"]["uploadKey"].as_str().unwrap()).unwrap();
-    aws.blobs.put(&uploaded, PNG_HEAD.to_vec().into(), &png).await.unwrap();
     let key = slot["data"]["uploadKey"].as_str().unwrap();
     ok(
         &mut create,
@@ -144,15 +156,25 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     ok(&mut update, event("update-asset-curate.json"), 200).await;
     let halo_path = format!("/api/assets/{}", halo["id"].as_str().unwrap());
     ok(&mut update, with_file("POST", &format!("{halo_path}/album-art"), &[]), 202).await;
+    // Its job finds the upload gone (as the file sweep may leave it): S3 answers 404 only to a
+    // reader that may list the bucket, else 403, which would be retried to the dead-letter queue.
+    let upload_job = receive_one(&aws, Duration::from_secs(30)).await;
+    let upload_key: Value = serde_json::from_str(&upload_job.body).unwrap();
+    let gone = nna_domain::ports::BlobKey::parse(upload_key["uploadKey"].as_str().unwrap()).unwrap();
+    aws.blobs.delete(&gone).await.unwrap();
+    let answer = worker.invoke(sqs_event(&[("m-2", &upload_job)])).await.response();
+    assert_eq!(answer["batchItemFailures"], json!([]), "a missing upload is permanent: {answer}");
+    let song_id = nna_domain::AssetId::parse(halo["id"].as_str().unwrap()).unwrap();
+    let stored = nna_domain::ports::AssetStore::get(&aws.store, &nna_domain::AssetKey::Id(song_id)).await.unwrap();
+    let art = stored.and_then(|a| a.album_art).and_then(|f| f.art().cloned()).unwrap();
+    assert_eq!(art.failure.as_deref(), Some("upload_missing"), "{art:?}");
     let star_path = format!("/api/assets/{}", star["name"].as_str().unwrap());
     ok(&mut update, api_event("DELETE", &star_path, None), 409).await;
     ok(&mut update, api_event("DELETE", &format!("{star_path}?force=true"), None), 200).await;
     ok(&mut update, api_event("DELETE", &halo_path, None), 200).await;
     ok(&mut update, api_event("DELETE", &format!("/api/assets/{}", composite["id"].as_str().unwrap()), None), 200)
         .await;
-    // The upload's job, then a cleanup job as a delete queues it when storage refuses.
-    let upload_job = receive_one(&aws, Duration::from_secs(30)).await;
-    worker.invoke(sqs_event(&[("m-2", &upload_job)])).await.response();
+    // A cleanup job as a delete queues it when storage refuses.
     let leftover = format!("album-art/uploads/{}/left.png", halo["id"].as_str().unwrap());
     aws.blobs
         .put(&nna_domain::ports::BlobKey::parse(&leftover).unwrap(), PNG_HEAD.to_vec().into(), &png)
@@ -246,38 +268,54 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     seen.insert("nna-ops", r);
     let backups = format!("s3://{}/backups/iam", legacy.bucket);
     let exports = format!("s3://{}/backups/cutover", legacy.bucket);
-    for command in [
-        json!({"command": "status"}),
-        json!({"command": "art-report", "hours": 24}),
-        json!({"command": "backup", "location": backups}),
-        json!({"command": "migrate", "stopAfter": 40}),
-        json!({"command": "migrate", "fixNames": true}),
-        json!({"command": "verify", "location": backups}),
-        json!({"command": "reprocess-album-art"}),
-        json!({"command": "recount"}),
-        json!({"command": "reindex"}),
-        json!({"command": "make-admin", "email": "op@example.com"}),
-        json!({"command": "sweep-files", "olderThanSecs": 0}),
-        json!({"command": "rollback"}),
-        json!({"command": "deletions"}),
-        json!({"command": "import-legacy", "collection": "users", "export": format!("{exports}/users.json")}),
-        json!({"command": "import-legacy", "collection": "assets", "export": format!("{exports}/assets.json"), "from": old.bucket.base}),
-        json!({"command": "copy-legacy-files", "from": old.bucket.base}),
-        json!({"command": "verify-legacy", "assets": format!("{exports}/assets.json"), "users": format!("{exports}/users.json")}),
-        json!({"command": "export-legacy", "since": "2020-01-01T00:00:00Z", "location": format!("{exports}/way-back.json")}),
-    ] {
+    // Each command with what its report must say: it did its work, not just answered.
+    let runs: Vec<(Value, Vec<(&str, Value)>)> = vec![
+        (json!({"command": "status"}), vec![("/assets", json!(201)), ("/songs", json!(14))]),
+        (json!({"command": "art-report", "hours": 24}), vec![("/hours", json!(24)), ("/pending", json!(0))]),
+        (json!({"command": "backup", "location": backups}), vec![("/manifest/assets", json!(201))]),
+        (json!({"command": "migrate", "stopAfter": 40}), vec![]),
+        (json!({"command": "migrate", "fixNames": true}), vec![("/scanned", json!(201)), ("/refused", json!(0))]),
+        (json!({"command": "verify", "location": backups}), vec![("/passed", json!(true)), ("/checked", json!(201))]),
+        (json!({"command": "reprocess-album-art"}), vec![("/songs", json!(14)), ("/jobsSent", json!(13))]),
+        (json!({"command": "recount"}), vec![("/assets", json!(201)), ("/fixed", json!([]))]),
+        (json!({"command": "reindex"}), vec![("/assets", json!(201))]),
+        (json!({"command": "make-admin", "email": "op@example.com"}), vec![("/email", json!("op@example.com"))]),
+        (json!({"command": "sweep-files", "olderThanSecs": 0}), vec![("/files", json!(1)), ("/dryRun", json!(false))]),
+        (json!({"command": "rollback"}), vec![("/reverted", json!(201)), ("/leftBusy", json!(0))]),
+        (json!({"command": "deletions"}), vec![("/count", json!(0))]),
+        (
+            json!({"command": "import-legacy", "collection": "users", "export": format!("{exports}/users.json")}),
+            vec![("/imported", json!(4)), ("/refused", json!([]))],
+        ),
+        (
+            json!({"command": "import-legacy", "collection": "assets", "export": format!("{exports}/assets.json"), "from": old.bucket.base}),
+            vec![("/import/imported", json!(20)), ("/files/copied", json!(20))],
+        ),
+        (json!({"command": "copy-legacy-files", "from": old.bucket.base}), vec![("/alreadyCopied", json!(20))]),
+        (
+            json!({"command": "verify-legacy", "assets": format!("{exports}/assets.json"), "users": format!("{exports}/users.json")}),
+            vec![("/passed", json!(true)), ("/filesChecked", json!(20))],
+        ),
+        (
+            json!({"command": "export-legacy", "since": "2020-01-01T00:00:00Z", "location": format!("{exports}/way-back.json")}),
+            vec![("/assets", json!(221))],
+        ),
+    ];
+    for (command, expected) in runs {
         let answer = ops.invoke(command.clone()).await.response();
         assert!(answer.get("command").is_some(), "{command}: {answer}");
-        // Each command did its work, not just answered.
         assert_eq!(answer["finished"], command.get("stopAfter").is_none(), "{command}: {answer}");
-        if command["command"].as_str().is_some_and(|c| c.ends_with("-legacy") && c != "export-legacy") {
-            assert_eq!(answer["passed"], true, "{command}: {answer}");
+        for (pointer, value) in &expected {
+            assert_eq!(answer["report"].pointer(pointer), Some(value), "{command} {pointer}: {answer}");
         }
     }
     let copied = legacy.blobs.list("assets/", None, 100).await.unwrap();
     assert_eq!(copied.len(), 20, "the old bucket's files, copied by the ops function");
 
-    let granted = grants(&decoded_template());
+    let template = decoded_template();
+    let granted = grants(&template);
+    let undriven: Vec<&String> = granted.keys().filter(|bin| !seen.contains_key(bin.as_str())).collect();
+    assert!(undriven.is_empty(), "every function in the template is driven here; not: {undriven:?}");
     let mut problems = Vec::new();
     for (bin, recorder) in &seen {
         let acts = recorder.acts();
@@ -298,4 +336,31 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     }
     let (refused, _) = audit(&narrowed, &seen["update-asset"].acts());
     assert!(refused.iter().any(|a: &Act| a.action == "dynamodb:BatchWriteItem"), "{refused:?}");
+
+    // Without `s3:PutObject` on `uploads/*`, the browser's presigned upload fails.
+    let mut narrowed = Vec::new();
+    for g in granted.get("create-asset").cloned().unwrap() {
+        let (uploads, others): (Vec<String>, Vec<String>) =
+            g.resources.iter().cloned().partition(|r| r == "FilesBucket/uploads/*");
+        if uploads.is_empty() || !g.actions.iter().any(|a| a == "s3:PutObject") {
+            narrowed.push(g);
+            continue;
+        }
+        narrowed.push(Grant { actions: vec!["s3:PutObject".into()], resources: others, ..g.clone() });
+        narrowed.push(Grant { actions: g.actions.iter().filter(|a| *a != "s3:PutObject").cloned().collect(), ..g });
+    }
+    let (refused, _) = audit(&narrowed, &seen["create-asset"].acts());
+    assert!(
+        refused.iter().any(|a| a.action == "s3:PutObject" && a.resource.starts_with("FilesBucket/uploads/")),
+        "{refused:?}"
+    );
+
+    // A table named by `!Ref` (its name, not its ARN) grants nothing, as IAM reads it.
+    let mut by_name = template.clone();
+    let policies = &mut by_name["Resources"]["GetAssetFunction"]["Properties"]["Policies"];
+    let text = policies.to_string().replace(r#"{"Fn::GetAtt":["AssetsTable","Arn"]}"#, r#"{"Ref":"AssetsTable"}"#);
+    assert_ne!(text, policies.to_string(), "get-asset names its table by !GetAtt");
+    *policies = serde_json::from_str(&text).unwrap();
+    let (refused, _) = audit(&grants(&by_name)["get-asset"], &seen["get-asset"].acts());
+    assert!(refused.iter().any(|a| a.resource == "AssetsTable"), "{refused:?}");
 }

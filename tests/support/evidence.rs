@@ -226,8 +226,15 @@ pub fn decoded_template() -> Value {
 }
 
 /// Every function's grants, by binary name, read from the template as CloudFormation reads it
-/// (cfn-lint's decoder, from the test venv).
+/// (cfn-lint's decoder, from the test venv). Resources are read strictly, as IAM reads them: a
+/// reference that is not an ARN grants nothing.
 pub fn grants(template: &Value) -> BTreeMap<String, Vec<Grant>> {
+    let kinds: BTreeMap<&str, &str> = template["Resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, r)| Some((name.as_str(), r["Type"].as_str()?)))
+        .collect();
     let mut out = BTreeMap::new();
     for resource in template["Resources"].as_object().into_iter().flatten().map(|(_, r)| r) {
         if resource["Type"] != "AWS::Serverless::Function" {
@@ -243,7 +250,7 @@ pub fn grants(template: &Value) -> BTreeMap<String, Vec<Grant>> {
             .filter(|s| s["Effect"] == "Allow")
             .map(|s| Grant {
                 actions: strings(&s["Action"]),
-                resources: listed(&s["Resource"]).iter().map(resource_pattern).collect(),
+                resources: listed(&s["Resource"]).iter().map(|r| resource_pattern(r, &kinds)).collect(),
                 leading_keys: s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
                     .as_array()
                     .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
@@ -265,26 +272,50 @@ fn strings(v: &Value) -> Vec<String> {
     listed(v).iter().filter_map(Value::as_str).map(str::to_owned).collect()
 }
 
-/// `!GetAtt AssetsTable.Arn` → `AssetsTable`; `!Sub "${FilesBucket.Arn}/album-art/*"` →
-/// `FilesBucket/album-art/*`; `!If [Cond, X, …]` → X's.
-fn resource_pattern(v: &Value) -> String {
+/// Resources whose `Ref` is a name or a URL, not an ARN: only `!GetAtt X.Arn` names them in a
+/// policy.
+const ARN_BY_GETATT: &[&str] = &["AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queue"];
+
+/// What a policy's resource matches, as an audit pattern: `!GetAtt AssetsTable.Arn` →
+/// `AssetsTable`; `!Sub "${FilesBucket.Arn}/album-art/*"` → `FilesBucket/album-art/*`; `!Ref` of
+/// a secret or a parameter (an ARN) → its name; `!If [Cond, X, …]` → X's. A reference that is not
+/// an ARN (`!Ref AssetsTable` is the table's name) becomes a pattern that matches nothing.
+fn resource_pattern(v: &Value, kinds: &BTreeMap<&str, &str>) -> String {
+    let not_an_arn = |what: &str| format!("(not an ARN: {what})");
+    let arn_by_getatt = |name: &str| kinds.get(name).is_some_and(|k| ARN_BY_GETATT.contains(k));
     // A grant that holds where a condition does (the old backend's token secret, when a cutover
     // gives one): the deployment under test has it.
     if let Some(then) = v.get("Fn::If").and_then(Value::as_array).and_then(|b| b.get(1)) {
-        return resource_pattern(then);
+        return resource_pattern(then, kinds);
     }
     if let Some(name) = v.get("Ref").and_then(Value::as_str) {
-        return name.to_owned();
+        return if arn_by_getatt(name) { not_an_arn(&format!("!Ref {name}")) } else { name.to_owned() };
     }
     if let Some(att) = v.get("Fn::GetAtt") {
         let parts = match att {
             Value::String(s) => s.split('.').map(str::to_owned).collect::<Vec<_>>(),
             other => strings(other),
         };
-        return parts.first().cloned().unwrap_or_default();
+        return match parts.as_slice() {
+            [name, attribute] if attribute == "Arn" && arn_by_getatt(name) => name.clone(),
+            _ => not_an_arn(&format!("!GetAtt {}", parts.join("."))),
+        };
     }
     if let Some(sub) = v.get("Fn::Sub").and_then(Value::as_str) {
-        return sub.replace(".Arn}", "}").replace("${", "").replace('}', "");
+        let mut out = String::new();
+        let mut rest = sub;
+        while let Some((before, after)) = rest.split_once("${") {
+            let Some((reference, tail)) = after.split_once('}') else { return not_an_arn(sub) };
+            out.push_str(before);
+            match reference.strip_suffix(".Arn") {
+                Some(name) if arn_by_getatt(name) => out.push_str(name),
+                _ if reference.starts_with("AWS::") => out.push_str(reference),
+                _ => return not_an_arn(&format!("${{{reference}}} in {sub}")),
+            }
+            rest = tail;
+        }
+        out.push_str(rest);
+        return out;
     }
     v.as_str().unwrap_or_default().to_owned()
 }
