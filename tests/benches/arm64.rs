@@ -99,6 +99,9 @@ async fn drive(bin: &str, bootstrap: &Path, events: &[(&str, u16)], aws: &Aws) -
 }
 
 fn main() {
+    if nna_tests::bench::only_built() {
+        return;
+    }
     require("cargo", &["lambda", "--version"], "pip install cargo-lambda");
     require("qemu-aarch64-static", &["--version"], "apt install qemu-user-static libc6-arm64-cross");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");

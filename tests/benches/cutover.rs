@@ -21,6 +21,9 @@ use std::time::Instant;
 const GOAL_SECONDS: f64 = 600.0;
 
 fn main() {
+    if nna_tests::bench::only_built() {
+        return;
+    }
     let assets: usize = std::env::var("NNA_BENCH_ASSETS").ok().map_or(1100, |n| n.parse().expect("a number"));
     let stores = std::env::var("NNA_BENCH_STORES").unwrap_or_else(|_| "embedded,dynamodb".into());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");

@@ -30,6 +30,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 fn main() {
+    if nna_tests::bench::only_built() {
+        return;
+    }
     let sizes: Vec<usize> = std::env::var("NNA_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').map(|n| n.trim().parse().expect("a size")).collect())

@@ -57,6 +57,9 @@ fn synthetic(i: usize) -> Asset {
 }
 
 fn main() {
+    if nna_tests::bench::only_built() {
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     // NNA_BENCH_STORES=embedded (or dynamodb) measures one store only; write-units only prices a create.
     let stores = std::env::var("NNA_BENCH_STORES").unwrap_or_else(|_| "dynamodb,embedded".into());
@@ -136,7 +139,37 @@ async fn write_units() -> Value {
         },
         "editOfItsWords": { "changedPostings": changed, "now": edit_now, "beforeIssue13": BEFORE_EDIT },
         "globalSecondaryIndexes": nna_aws::dynamo::schema::indexes().len(),
+        "measuredFromRequests": measured_write_units().await,
     })
+}
+
+/// The same create and edit priced from the requests the store sent (through a recording proxy
+/// in front of the emulator), beside the model above.
+async fn measured_write_units() -> Value {
+    use nna_tests::evidence::{Names, Recorder};
+    let aws = Aws::fresh().await;
+    let names = Names {
+        table: aws.table.clone(),
+        bucket: aws.bucket.clone(),
+        queues: Default::default(),
+        secrets: Default::default(),
+    };
+    let recorder = Arc::new(Recorder::new(names));
+    let proxy = nna_tests::faults::recording(&nna_tests::emulator().endpoint, recorder.clone()).await;
+    let sdk = nna_tests::emulator().sdk_config().into_builder().endpoint_url(proxy).build();
+    let store = nna_aws::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &aws.table);
+    let registry = Registry::new(Arc::new(store), Arc::new(aws.blobs), RegistryConfig::default());
+    let priced = |writes: Vec<(String, Value)>| {
+        let requests: Vec<String> = writes.iter().map(|(op, _)| op.clone()).collect();
+        json!({ "units": writes.iter().map(|(op, body)| nna_tests::cost::sent_units(op, body)).sum::<u64>(), "requests": requests })
+    };
+    let body = nna_tests::kelly().as_object().cloned().expect("an object");
+    let kelly = registry.create(nna_tests::auth::admin(), nna_tests::request(&body)).await.expect("created").asset;
+    let create = priced(recorder.take_writes());
+    let words = json!({"creatorDescription": "Kelly wears a vintage Adidas track top"});
+    let edit = nna_tests::edit(words.as_object().expect("an object"), nna_domain::input::EditMode::Merge);
+    registry.edit(nna_tests::auth::as_admin(), kelly.id.as_str(), &edit).await.expect("edited");
+    json!({ "kellyCreate": create, "editOfItsWords": priced(recorder.take_writes()) })
 }
 
 fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -29,6 +29,9 @@ fn main() {
         ours(Path::new(&args[i + 1]), args[i + 2].parse().expect("concurrency"));
         return;
     }
+    if nna_tests::bench::only_built() {
+        return;
+    }
     let bench = nna_tests::bench::dir();
     let images = bench.join("album-art-images");
     generate(&images);

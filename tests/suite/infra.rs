@@ -224,3 +224,19 @@ fn the_runbooks_name_what_the_template_deploys() {
         assert!(t["Outputs"].get(&output).is_some(), "the README reads output {output}, which the template lacks");
     }
 }
+
+/// CI runs exactly the README's test command, and that command builds every benchmark.
+#[test]
+fn ci_runs_the_readmes_test_command() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let command = readme
+        .split("Run the whole test suite:")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|block| block.lines().next())
+        .expect("the README's test command");
+    assert_eq!(ci.lines().rev().find(|l| !l.trim().is_empty()), Some(command), "{ci}");
+    assert!(command.contains("--all-targets"), "benchmarks are built by the suite: {command}");
+}

@@ -54,6 +54,57 @@ pub fn index_units(item: &Item) -> u64 {
         .sum()
 }
 
+/// An attribute value from DynamoDB's JSON wire form (`{"S": "…"}`, `{"M": {…}}`, …).
+fn attribute(v: &serde_json::Value) -> AttributeValue {
+    let Some((kind, inner)) = v.as_object().and_then(|o| o.iter().next()) else { return AttributeValue::Null(true) };
+    let text = || inner.as_str().unwrap_or_default().to_owned();
+    let texts = || inner.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect();
+    match kind.as_str() {
+        "S" => AttributeValue::S(text()),
+        "N" => AttributeValue::N(text()),
+        // Base64 on the wire; three bytes per four characters is the size stored.
+        "B" => AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(vec![0; text().len() / 4 * 3])),
+        "BOOL" => AttributeValue::Bool(inner.as_bool().unwrap_or_default()),
+        "L" => AttributeValue::L(inner.as_array().into_iter().flatten().map(attribute).collect()),
+        "M" => AttributeValue::M(item_of(inner)),
+        "SS" => AttributeValue::Ss(texts()),
+        "NS" => AttributeValue::Ns(texts()),
+        _ => AttributeValue::Null(true),
+    }
+}
+
+/// An item from DynamoDB's JSON wire form.
+pub fn item_of(v: &serde_json::Value) -> Item {
+    v.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), attribute(v))).collect()
+}
+
+/// Write units one sent request costs, from what it carries: each put by its item's size (twice
+/// in a transaction) with its index entries; an update, delete or condition check at one unit (the
+/// request does not carry the stored item's size: a floor, as the items this store updates and
+/// deletes are small), twice in a transaction.
+pub fn sent_units(op: &str, body: &serde_json::Value) -> u64 {
+    let put = |item: &serde_json::Value, tx: bool| {
+        let item = item_of(item);
+        put_units(&item, tx) + index_units(&item)
+    };
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    match op {
+        "PutItem" => put(&body["Item"], false),
+        "UpdateItem" | "DeleteItem" => 1,
+        "BatchWriteItem" => body["RequestItems"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, requests)| list(requests))
+            .map(|r| r.get("PutRequest").map_or(1, |p| put(&p["Item"], false)))
+            .sum(),
+        "TransactWriteItems" => {
+            list(&body["TransactItems"]).iter().map(|t| t.get("Put").map_or(2, |p| put(&p["Item"], true))).sum()
+        }
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,11 +31,20 @@ pub struct Names {
 pub struct Recorder {
     names: Names,
     seen: Mutex<BTreeSet<Act>>,
+    /// DynamoDB writes as sent (operation, request body): what the write-unit figures price.
+    writes: Mutex<Vec<(String, Value)>>,
 }
+
+const DYNAMODB_WRITES: &[&str] = &["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"];
 
 impl Recorder {
     pub fn new(names: Names) -> Self {
-        Self { names, seen: Mutex::new(BTreeSet::new()) }
+        Self { names, seen: Mutex::new(BTreeSet::new()), writes: Mutex::new(Vec::new()) }
+    }
+
+    /// The DynamoDB writes sent since the last call, and forgets them.
+    pub fn take_writes(&self) -> Vec<(String, Value)> {
+        std::mem::take(&mut *self.writes.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     pub fn acts(&self) -> BTreeSet<Act> {
@@ -45,7 +54,14 @@ impl Recorder {
     pub fn record(&self, method: &str, path: &str, headers: &hyper::HeaderMap, body: &[u8], status: u16) {
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let acts = if let Some(op) = target.strip_prefix("DynamoDB_20120810.") {
-            self.dynamodb(op, &serde_json::from_slice(body).unwrap_or(Value::Null))
+            let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+            if DYNAMODB_WRITES.contains(&op) && (200..300).contains(&status) {
+                self.writes
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((op.to_owned(), body.clone()));
+            }
+            self.dynamodb(op, &body)
         } else if let Some(op) = target.strip_prefix("secretsmanager.") {
             let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
             let id = body["SecretId"].as_str().unwrap_or_default();
