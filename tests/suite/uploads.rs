@@ -85,3 +85,27 @@ async fn upload_slot_requests_are_checked() {
     body["uploadKey"] = json!("uploads/2026/01/never.png");
     assert_eq!(s.post("/api/assets", &body).await.code(), "upload_not_found");
 }
+
+/// Eight creates naming one upload at once, over HTTP: one 201, the rest 409 `upload_claimed`
+/// naming the field, never a 5xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_naming_one_upload_make_one_asset() {
+    let s = Server::start().await;
+    let slot = slot(&s, "image/png", PNG_HEAD.len()).await;
+    assert_eq!(put(&s, &slot, "image/png", PNG_HEAD.to_vec()).await, 200);
+    let mut body = kelly();
+    body["uploadKey"] = slot["uploadKey"].clone();
+    let answers = futures::future::join_all((0..8).map(|_| s.post("/api/assets", &body))).await;
+    let mut statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [201, 409, 409, 409, 409, 409, 409, 409],
+        "{:?}",
+        answers.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    for refused in answers.iter().filter(|r| r.status == 409) {
+        assert_eq!((refused.code(), refused.body["error"]["field"].as_str()), ("upload_claimed", Some("uploadKey")));
+    }
+    assert_eq!(s.count().await, 1);
+}

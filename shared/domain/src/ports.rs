@@ -34,6 +34,9 @@ pub enum StoreError {
     /// A create's `Idempotency-Key` is held, live, by an earlier create.
     #[error("the idempotency key is in use")]
     KeyTaken,
+    /// A create's direct upload was taken by another create.
+    #[error("upload {0} belongs to another asset")]
+    UploadClaimed(String),
 }
 
 /// One deployment's adapters, made once by the store's own crate (`nna_aws::AwsStorage::connect`,
@@ -79,6 +82,9 @@ pub struct CreatePlan {
     /// Remembered in the same write as the asset: the store refuses (`KeyTaken`) while an earlier
     /// create holds the key.
     pub idempotency: Option<IdempotencyClaim>,
+    /// The direct upload (`uploads/…`) this asset is made from, claimed in the same write: one
+    /// upload makes one asset, and the store refuses (`UploadClaimed`) every other create naming it.
+    pub upload: Option<BlobKey>,
 }
 
 #[async_trait]

@@ -152,6 +152,11 @@ impl ApiError {
             Self::Registry(e @ RegistryError::KeyInUse) => {
                 plain(StatusCode::CONFLICT, "idempotency_key_in_use", e.to_string())
             }
+            Self::Registry(e @ RegistryError::UploadClaimed(_)) => {
+                let (status, mut problem) = plain(StatusCode::CONFLICT, "upload_claimed", e.to_string());
+                problem.field = Some("uploadKey".into());
+                (status, problem)
+            }
             Self::Registry(e @ RegistryError::KeyReused) => {
                 plain(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
             }

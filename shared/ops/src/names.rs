@@ -154,6 +154,7 @@ async fn move_to(
             requires: Vec::new(),
             build: Arc::new(move |address| migration::renumbered(&template, &address)),
             idempotency: None,
+            upload: None,
         };
         match ops.maintenance.renumber(&current, plan).await {
             Ok(renamed) => {

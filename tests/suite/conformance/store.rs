@@ -26,7 +26,37 @@ for_both!(store:
     an_expired_key_is_free_again,
     attempts_are_counted_per_key_and_window,
     creators_words_with_dots_are_kept_exactly,
+    one_upload_makes_one_asset_however_many_creates_name_it,
 );
+
+/// Eight creates naming one fresh upload at once: exactly one makes an asset, the others hear
+/// `UploadClaimed` (409), never a store or file failure; one file is left under `assets/`.
+async fn one_upload_makes_one_asset_however_many_creates_name_it(a: Adapters) {
+    let slot = json!({"contentType": "image/png", "size": crate::support::PNG_HEAD.len()});
+    let slot = a.registry.upload_slot(slot.as_object().unwrap()).await.unwrap();
+    let meta = nna_domain::ports::BlobMeta { content_type: "image/png".into(), cache_control: "no-cache".into() };
+    a.blobs.put(&slot.key, crate::support::PNG_HEAD.to_vec().into(), &meta).await.unwrap();
+    let mut body = kelly();
+    body["uploadKey"] = json!(slot.key.as_str());
+    let creates =
+        (0..8).map(|_| a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body.clone()))));
+    let results = join_all(creates).await;
+    let made: Vec<&Asset> = results.iter().filter_map(|r| r.as_ref().ok()).map(|c| &c.asset).collect();
+    let outcomes: Vec<String> =
+        results.iter().map(|r| r.as_ref().map_or_else(|e| format!("{e:?}"), |c| c.asset.name().to_owned())).collect();
+    assert_eq!(made.len(), 1, "{outcomes:?}");
+    for refused in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert!(matches!(refused, RegistryError::UploadClaimed(_)), "{refused:?}");
+    }
+    let files = a.blobs.list("assets/", None, 100).await.unwrap();
+    let keys: Vec<&str> = files.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys.len(), 1, "the losers' copies are removed: {keys:?}");
+    assert!(made[0].gcp_storage_url.as_deref().is_some_and(|u| u.ends_with(keys[0])), "{keys:?}");
+    // Later, the same key again: refused, and nothing more is made.
+    let again = a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await;
+    assert!(again.is_err(), "{again:?}");
+    assert_eq!(a.blobs.list("assets/", None, 100).await.unwrap().len(), 1);
+}
 
 /// Dotted words that are no address are the creator's, stored and read back as typed; an address
 /// is set aside with a warning.
@@ -212,6 +242,7 @@ fn plan_at(place: &str, template: &Asset, requires: Vec<AssetId>) -> CreatePlan 
             a
         }),
         idempotency: None,
+        upload: None,
     }
 }
 

@@ -7,6 +7,7 @@
 use super::counts::Moves;
 use super::item::{
     Item, address_claim_key, name_claim_key, number_attr, place_posting_key, sequence_key, text, to_item,
+    upload_claim_key,
 };
 use super::{DynamoStore, index, store_error};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -20,8 +21,8 @@ use nna_domain::{Address, Asset, Sequence, Timestamp};
 /// retryable error instead of waiting on.
 const ATTEMPTS: u32 = 200;
 
-/// Transaction items, in this order (then the Idempotency-Key's record, if any, and the place
-/// counts); cancellation reasons come back in the same order.
+/// Transaction items, in this order (then the Idempotency-Key's record and the upload's claim,
+/// if any, and the place counts); cancellation reasons come back in the same order.
 const SEQUENCE: usize = 0;
 const ASSET: usize = 1;
 const NAME: usize = 2;
@@ -76,10 +77,14 @@ pub(super) async fn run(
         };
         let failed =
             |i: usize| reasons.get(i).and_then(CancellationReason::code).is_some_and(|c| c == "ConditionalCheckFailed");
-        let refused = if let Some(i) = (FIRST_COMPONENT..FIRST_COMPONENT + plan.requires.len()).find(|i| failed(*i)) {
+        let key_record = FIRST_COMPONENT + plan.requires.len();
+        let upload_claim = key_record + usize::from(plan.idempotency.is_some());
+        let refused = if let Some(i) = (FIRST_COMPONENT..key_record).find(|i| failed(*i)) {
             Some(StoreError::MissingComponent(plan.requires[i - FIRST_COMPONENT].clone()))
-        } else if plan.idempotency.is_some() && failed(FIRST_COMPONENT + plan.requires.len()) {
+        } else if plan.idempotency.is_some() && failed(key_record) {
             Some(StoreError::KeyTaken)
+        } else if let Some(upload) = plan.upload.as_ref().filter(|_| failed(upload_claim)) {
+            Some(StoreError::UploadClaimed(upload.to_string()))
         } else if failed(ASSET) && replacing.is_some() {
             Some(StoreError::Conflict)
         } else if failed(ASSET) {
@@ -180,6 +185,12 @@ fn transaction(
             .build()
             .map_err(build)?;
         items.push(TransactWriteItem::builder().put(put).build());
+    }
+    if let Some(upload) = &plan.upload {
+        // Kept a day, far past the upload URL's life: by then the upload itself is gone.
+        let mut item = upload_claim_key(upload.as_str());
+        item.insert("_ttl".into(), super::item::number(Timestamp::now().unix_seconds() + 86_400));
+        items.push(TransactWriteItem::builder().put(claim(item).map_err(build)?).build());
     }
     items.extend(moves.transact(table)?);
     debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));

@@ -64,6 +64,11 @@ pub fn address_claim_key(mfa: &str) -> Item {
     key(format!("M#{mfa}"), "M")
 }
 
+/// Which asset a direct upload made (`uploads/…`): one upload, one asset.
+pub fn upload_claim_key(upload: &str) -> Item {
+    key(format!("UP#{upload}"), "UP")
+}
+
 pub fn sequence_key(path: &str) -> Item {
     key(format!("S#{path}"), "S")
 }

@@ -87,7 +87,9 @@ impl Registry {
         let requires: Vec<AssetId> = components.iter().map(|c| c.id.clone()).collect();
         // The file went first: an asset never points at a missing file. A failed create removes
         // the copy again; a crash in between leaves an unreferenced file, never a broken asset.
-        let created = self.store.create(CreatePlan { path, requires, build: Arc::new(build), idempotency }).await;
+        let upload = file.as_ref().and_then(|f| f.consumed_upload.clone());
+        let created =
+            self.store.create(CreatePlan { path, requires, build: Arc::new(build), idempotency, upload }).await;
         match (&created, &file) {
             (Err(_), Some(f)) => self.forget(&f.key).await,
             (Ok(_), Some(StoredFile { consumed_upload: Some(upload), .. })) => self.forget(upload).await,

@@ -48,6 +48,9 @@ pub enum RegistryError {
     /// Another request with the same `Idempotency-Key` is being answered right now.
     #[error("another request with this Idempotency-Key is in progress; retry")]
     KeyInUse,
+    /// The `uploadKey` a create names made another asset (one upload makes one asset).
+    #[error("upload {0} was already used to make another asset; upload the file again for a new one")]
+    UploadClaimed(String),
     /// Too many logins or registrations from one client, or logins to one account.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
@@ -71,6 +74,7 @@ impl From<StoreError> for RegistryError {
             StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
             StoreError::Corrupt { .. } | StoreError::Internal(_) => Self::Internal(e.to_string()),
             StoreError::KeyTaken => Self::KeyInUse,
+            StoreError::UploadClaimed(key) => Self::UploadClaimed(key),
         }
     }
 }

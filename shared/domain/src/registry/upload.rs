@@ -65,7 +65,9 @@ impl Registry {
                 };
                 let info = self.blobs.head(&upload).await?.ok_or_else(missing)?;
                 check_size(info.size, self.config.max_upload_bytes, "uploadKey")?;
-                let head = self.blobs.read_prefix(&upload, SNIFF_BYTES).await?.ok_or_else(missing)?;
+                // Gone since it was seen: another create took it (the winner removes it).
+                let claimed = || RegistryError::UploadClaimed(upload.to_string());
+                let head = self.blobs.read_prefix(&upload, SNIFF_BYTES).await?.ok_or_else(claimed)?;
                 let kind = match sniff_media(&head, "uploadKey") {
                     Ok(kind) => kind,
                     Err(e) => {
@@ -76,7 +78,12 @@ impl Registry {
                 let key = CheckedUpload::key_for(path, id, kind.extension())?;
                 let meta =
                     BlobMeta { content_type: kind.mime_type().to_owned(), cache_control: IMMUTABLE_CACHE.to_owned() };
-                self.blobs.copy(&upload, &key, &meta).await?;
+                if let Err(e) = self.blobs.copy(&upload, &key, &meta).await {
+                    return Err(match self.blobs.head(&upload).await {
+                        Ok(None) => claimed(),
+                        _ => e.into(),
+                    });
+                }
                 Ok(Some(StoredFile { url: self.blobs.public_url(&key), key, consumed_upload: Some(upload) }))
             }
             (None, None) => Ok(None),

@@ -123,6 +123,8 @@ const STEPS: &[Step] = &[
         "CREATE TABLE attempts (key TEXT NOT NULL, window INTEGER NOT NULL, n INTEGER NOT NULL,
             PRIMARY KEY (key, window)) STRICT, WITHOUT ROWID;",
     ),
+    // 14: which asset each direct upload made: one upload, one asset.
+    Step::Sql("CREATE TABLE upload_claims (key TEXT PRIMARY KEY, asset_id TEXT NOT NULL) STRICT, WITHOUT ROWID;"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -109,6 +109,13 @@ fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, coun
     if let Some(claim) = &plan.idempotency {
         claim_key(tx, claim)?;
     }
+    if let Some(upload) = &plan.upload {
+        let taken =
+            tx.query_row("SELECT 1 FROM upload_claims WHERE key = ?1", [upload.as_str()], |_| Ok(())).optional()?;
+        if taken.is_some() {
+            return Err(StoreError::UploadClaimed(upload.to_string()).into());
+        }
+    }
     for id in &plan.requires {
         let exists = tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [id.as_str()], |_| Ok(())).optional()?;
         if exists.is_none() {
@@ -137,6 +144,12 @@ fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, coun
                 tx.execute(
                     "INSERT OR REPLACE INTO idempotency (key, fingerprint, asset_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
                     params![claim.key, claim.fingerprint, row.id, claim.expires_at.millis()],
+                )?;
+            }
+            if let Some(upload) = &plan.upload {
+                tx.execute(
+                    "INSERT INTO upload_claims (key, asset_id) VALUES (?1, ?2)",
+                    params![upload.as_str(), row.id],
                 )?;
             }
             break asset;
