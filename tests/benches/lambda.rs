@@ -274,6 +274,9 @@ impl AssetStore for MemoryStore {
         Ok(())
     }
 
+    async fn upload_claimed_by(&self, _: &nna_domain::ports::BlobKey) -> Result<Option<AssetId>, StoreError> {
+        Ok(None)
+    }
     async fn idempotency_record(&self, _: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
         Ok(None)
     }

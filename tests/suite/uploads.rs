@@ -35,9 +35,9 @@ async fn a_direct_upload_then_a_create_that_names_it() {
     assert_eq!(served.headers()["content-type"], "image/png");
     assert_eq!(served.bytes().await.unwrap().len(), file.len());
 
-    // The upload was consumed: naming it again finds nothing.
+    // The upload made its asset: naming it again is a conflict, never a second asset.
     let again = s.post("/api/assets", &body).await;
-    assert_eq!((again.status, again.code()), (400, "upload_not_found"));
+    assert_eq!((again.status, again.code()), (409, "upload_claimed"));
 }
 
 #[tokio::test]

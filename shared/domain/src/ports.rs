@@ -129,6 +129,9 @@ pub trait AssetStore: Send + Sync {
 
     /// The create an `Idempotency-Key` was used for, if it is remembered (expired ones may be).
     async fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    /// The asset a direct upload made, if a create claimed it (`CreatePlan::upload`).
+    async fn upload_claimed_by(&self, upload: &BlobKey) -> Result<Option<AssetId>, StoreError>;
 }
 
 /// One page of a segmented read of every asset.

@@ -54,7 +54,7 @@ async fn one_upload_makes_one_asset_however_many_creates_name_it(a: Adapters) {
     assert!(made[0].gcp_storage_url.as_deref().is_some_and(|u| u.ends_with(keys[0])), "{keys:?}");
     // Later, the same key again: refused, and nothing more is made.
     let again = a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await;
-    assert!(again.is_err(), "{again:?}");
+    assert!(matches!(again, Err(RegistryError::UploadClaimed(_))), "{again:?}");
     assert_eq!(a.blobs.list("assets/", None, 100).await.unwrap().len(), 1);
 }
 

@@ -309,4 +309,9 @@ impl AssetStore for DynamoStore {
             .await?
             .and_then(|item| idempotency_keys::record(key, &item)))
     }
+
+    async fn upload_claimed_by(&self, upload: &nna_domain::ports::BlobKey) -> Result<Option<AssetId>, StoreError> {
+        let claim = self.get_item(item::upload_claim_key(upload.as_str())).await?;
+        Ok(claim.as_ref().and_then(|c| item::string_attr(c, "assetId")).and_then(AssetId::parse))
+    }
 }

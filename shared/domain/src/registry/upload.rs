@@ -63,10 +63,15 @@ impl Registry {
                         "nothing was uploaded to this key, or the upload expired; ask POST /api/assets/uploads again",
                     )
                 };
-                let info = self.blobs.head(&upload).await?.ok_or_else(missing)?;
-                check_size(info.size, self.config.max_upload_bytes, "uploadKey")?;
-                // Gone since it was seen: another create took it (the winner removes it).
+                // Gone once a create took it (the winner removes it): the claim says which.
                 let claimed = || RegistryError::UploadClaimed(upload.to_string());
+                let Some(info) = self.blobs.head(&upload).await? else {
+                    return Err(match self.store.upload_claimed_by(&upload).await? {
+                        Some(_) => claimed(),
+                        None => missing().into(),
+                    });
+                };
+                check_size(info.size, self.config.max_upload_bytes, "uploadKey")?;
                 let head = self.blobs.read_prefix(&upload, SNIFF_BYTES).await?.ok_or_else(claimed)?;
                 let kind = match sniff_media(&head, "uploadKey") {
                     Ok(kind) => kind,

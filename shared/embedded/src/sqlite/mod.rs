@@ -257,6 +257,16 @@ impl AssetStore for SqliteStore {
         })
         .await
     }
+
+    async fn upload_claimed_by(&self, upload: &nna_domain::ports::BlobKey) -> Result<Option<AssetId>, StoreError> {
+        let key = upload.as_str().to_owned();
+        self.reading(move |conn| {
+            let id: Option<String> =
+                conn.query_row("SELECT asset_id FROM upload_claims WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
+            Ok(id.as_deref().and_then(AssetId::parse))
+        })
+        .await
+    }
 }
 
 #[async_trait]
