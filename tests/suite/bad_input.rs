@@ -215,3 +215,100 @@ async fn bad_keys_and_routes() {
     let r = s.send(s.request(Method::DELETE, "/api/assets")).await;
     assert_eq!((r.status, r.code()), (405, "method_not_allowed"));
 }
+
+/// The edge reads a request one way only: one value per key, JSON only when it says so, one file
+/// per create; every refusal names its field where it has one and is the API's error shape.
+#[tokio::test]
+async fn the_edge_reads_a_request_one_way_only() {
+    let s = Server::start().await;
+    let raw = |path: &str, content_type: Option<&str>, body: Vec<u8>| {
+        let mut request = s.request(Method::POST, path).body(body);
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        request
+    };
+    let kelly_text = kelly().to_string();
+    let json_cases: Vec<(&str, String, u16, &str, &str)> = vec![
+        ("a key twice", kelly_text.replacen('{', r#"{"layer": "G", "#, 1), 400, "invalid_format", "layer"),
+        (
+            "a nested key twice",
+            kelly_text.replacen("\"aiMetadata\":{", "\"aiMetadata\":{\"confidence\":0.1,", 1),
+            400,
+            "invalid_format",
+            "aiMetadata.confidence",
+        ),
+        (
+            "a lone surrogate",
+            kelly_text.replacen('{', r#"{"description": "\ud800", "#, 1),
+            400,
+            "invalid_utf8",
+            "description",
+        ),
+        (
+            "a number out of range",
+            kelly_text.replacen('{', r#"{"musicMetadata": {"bpm": 1e400}, "#, 1),
+            400,
+            "out_of_range",
+            "musicMetadata.bpm",
+        ),
+        (
+            "too deep",
+            kelly_text.replacen('{', &format!("{{\"metadata\": {}1{}, ", "[".repeat(300), "]".repeat(300)), 1),
+            400,
+            "too_deep",
+            "metadata[0]",
+        ),
+    ];
+    for (what, body, status, code, field) in json_cases {
+        assert!(body.contains(field.split(['.', '[']).next().unwrap()), "{what}: {body}");
+        let r = s.send(raw("/api/assets", Some("application/json"), body.into_bytes())).await;
+        assert_eq!((r.status, r.code()), (status, code), "{what}: {}", r.body);
+        assert!(r.body["error"]["field"].as_str().unwrap().starts_with(field), "{what}: {}", r.body);
+        assert!(r.body["metadata"]["path"].is_string(), "{what}: {}", r.body);
+    }
+    let mut invalid_utf8 =
+        br#"{"layer": "L", "category": "Casual", "subcategory": "Athleisure", "description": "bad "#.to_vec();
+    invalid_utf8.extend(b"\xff\xfe\"}");
+    let r = s.send(raw("/api/assets", Some("application/json"), invalid_utf8)).await;
+    assert_eq!(
+        (r.status, r.code(), r.body["error"]["field"].as_str()),
+        (400, "invalid_utf8", Some("description")),
+        "{}",
+        r.body
+    );
+
+    // Register and batch read JSON the same way.
+    let twice = r#"{"email": "a@b.io", "email": "c@d.io", "password": "secret99", "username": "someone"}"#;
+    let r = s.send(raw("/api/auth/register", Some("application/json"), twice.into())).await;
+    assert_eq!(
+        (r.status, r.code(), r.body["error"]["field"].as_str()),
+        (400, "invalid_format", Some("email")),
+        "{}",
+        r.body
+    );
+    let form = Form::new().text("csvData", r#"[{"layer": "L", "layer": "G"}]"#);
+    let r = s.post_form("/api/assets/batch", form).await;
+    assert_eq!((r.status, r.body["error"]["field"].as_str()), (400, Some("[0].layer")), "{}", r.body);
+
+    // JSON that does not say so is never read as JSON.
+    for content_type in [Some("text/plain"), Some("text/plain;charset=UTF-8"), None] {
+        let r = s.send(raw("/api/assets", content_type, kelly_text.clone().into_bytes())).await;
+        assert_eq!((r.status, r.code()), (415, "unsupported_media_type"), "{content_type:?}: {}", r.body);
+    }
+
+    // Two files in one create: refused, not one dropped unread.
+    let png = || reqwest::multipart::Part::bytes(crate::support::PNG_HEAD.to_vec()).file_name("a.png");
+    let form = Form::new().text("layer", "L").text("category", "Casual").text("subcategory", "Athleisure");
+    let r = s.post_form("/api/assets", form.part("file", png()).part("file", png())).await;
+    assert_eq!((r.status, r.code(), r.body["error"]["field"].as_str()), (400, "two_files", Some("file")), "{}", r.body);
+    assert_eq!(s.count().await, 0, "nothing refused was stored");
+
+    // The upload route's refusals are the same shape, a bad query too.
+    let r = s.send(s.request(Method::PUT, "/upload/uploads/2026/12/x.png?size=abc").body(vec![1])).await;
+    assert_eq!((r.status, r.code()), (403, "upload_refused"), "{}", r.body);
+    assert_eq!(
+        (r.body["success"].as_bool(), r.body["metadata"]["path"].as_str()),
+        (Some(false), Some("/upload/uploads/2026/12/x.png"))
+    );
+}

@@ -71,9 +71,11 @@ fn the_templates_table_has_exactly_the_indexes_the_store_queries() {
 /// Lambda takes at most 6 MB (6,291,456 bytes) of request, and API Gateway sends a file inside the
 /// event as base64. This measures how large a multipart body can be before the event is too big,
 /// and checks that the inline limit the functions enforce stays below it.
+/// What Lambda takes in one request (an event larger is refused before the function).
+const LAMBDA_REQUEST_BYTES: usize = 6_291_456;
+
 #[test]
 fn the_inline_limit_fits_a_lambda_request() {
-    const LAMBDA_REQUEST_BYTES: usize = 6_291_456;
     let sample = event("create-asset-form.json");
     let mut empty = sample.clone();
     empty["body"] = serde_json::Value::String(String::new());
@@ -108,9 +110,22 @@ async fn files_up_to_the_inline_limit_go_inline_and_larger_ones_are_sent_to_dire
     let mut create = Function::start("create-asset", &emulator().env_for(&aws)).await;
     let (status, body) = create.http(form_event(4 * 1024 * 1024)).await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = create.http(form_event(4 * 1024 * 1024 + 1)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (413, Some("file_too_large")), "{body}");
-    assert!(body["error"]["message"].as_str().unwrap().contains("/api/assets/uploads"), "{body}");
+    // Every size the function sees past the inline limit hears where large files go: up to the
+    // largest file whose event still fits Lambda's 6 MB (base64 makes that about 4.5 MiB).
+    let fits = |file: usize| serde_json::to_vec(&form_event(file)).unwrap().len() <= LAMBDA_REQUEST_BYTES;
+    let (mut small, mut large) = (4 * 1024 * 1024, 6 * 1024 * 1024);
+    while large - small > 1 {
+        let mid = (small + large) / 2;
+        if fits(mid) { small = mid } else { large = mid }
+    }
+    let largest = small;
+    assert!(largest > 4 * 1024 * 1024 + 400 * 1024, "{largest}");
+    for file in [4 * 1024 * 1024 + 1, 4 * 1024 * 1024 + 256 * 1024, 4 * 1024 * 1024 + 400 * 1024, largest] {
+        let (status, body) = create.http(form_event(file)).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (413, Some("file_too_large")), "{file}: {body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("/api/assets/uploads"), "{file}: {body}");
+        assert_eq!(body["error"]["details"]["directUpload"], "POST /api/assets/uploads", "{file}: {body}");
+    }
 }
 
 /// Operators' runs cannot pile up: the ops function runs one invocation at a time.

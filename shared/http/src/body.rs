@@ -35,12 +35,18 @@ enum Kind {
     UrlEncoded,
 }
 
+/// What the body is, by its Content-Type. JSON must say so: a body sent as `text/plain` or with no
+/// type is one a browser sends cross-origin without asking first, so it is never read as JSON.
 fn kind(headers: &HeaderMap) -> Result<Kind, ApiError> {
-    let Some(ct) = headers.get(header::CONTENT_TYPE) else { return Ok(Kind::Json) };
-    let ct = ct.to_str().unwrap_or("").trim();
+    let ct = headers.get(header::CONTENT_TYPE).map_or("", |v| v.to_str().unwrap_or("")).trim();
     let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
-        "application/json" | "text/plain" | "" => Ok(Kind::Json),
+        "application/json" => Ok(Kind::Json),
+        "" => Err(ApiError::request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body has no Content-Type; send application/json (or multipart/form-data where a file goes)",
+        )),
         e if e.ends_with("+json") => Ok(Kind::Json),
         "multipart/form-data" => multer::parse_boundary(ct).map(Kind::Multipart).map_err(|e| {
             ApiError::request(
@@ -74,7 +80,15 @@ pub async fn json(request: Request, limit: u64) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::malformed_json("the body is empty"));
     }
-    serde_json::from_slice(&bytes).map_err(ApiError::malformed_json)
+    strict(&bytes)
+}
+
+/// One JSON value, each key once, a fault inside it named by its field.
+pub fn strict(bytes: &[u8]) -> Result<Value, ApiError> {
+    crate::strict_json::parse(bytes).map_err(|refusal| match refusal {
+        crate::strict_json::Refusal::Field(e) => ApiError::Registry(RegistryError::Invalid(e.into())),
+        crate::strict_json::Refusal::Malformed(e) => ApiError::malformed_json(e),
+    })
 }
 
 pub async fn object(request: Request, limit: u64) -> Result<Map<String, Value>, ApiError> {
@@ -101,7 +115,8 @@ pub async fn submission(request: Request, limits: BodyLimits) -> Result<Submissi
 }
 
 async fn multipart(request: Request, boundary: String, limits: BodyLimits) -> Result<Submission, ApiError> {
-    check_declared_length(request.headers(), limits.multipart_bytes)?;
+    // A form too large is one whose file is: every size says where large files go.
+    check_declared_length(request.headers(), limits.multipart_bytes).map_err(|_| file_too_large(limits))?;
     let size = multer::SizeLimit::new().whole_stream(limits.multipart_bytes).per_field(limits.upload_bytes);
     let stream = request.into_body().into_data_stream();
     let mut form = multer::Multipart::with_constraints(stream, boundary, multer::Constraints::new().size_limit(size));
@@ -140,18 +155,23 @@ fn add_field(fields: &mut Map<String, Value>, name: &str, value: String) {
     }
 }
 
+/// 413 with the way to send a file this large: a direct upload, then a create naming it.
+fn file_too_large(limits: BodyLimits) -> ApiError {
+    ApiError::Request {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        code: "file_too_large",
+        message: format!(
+            "an uploaded file is larger than {} bytes, the most a request can carry here; \
+             upload it with POST /api/assets/uploads and create the asset with its uploadKey",
+            limits.upload_bytes
+        ),
+        details: Some(serde_json::json!({ "max": limits.upload_bytes, "directUpload": "POST /api/assets/uploads" })),
+    }
+}
+
 fn multipart_error(e: multer::Error, limits: BodyLimits) -> ApiError {
     match e {
-        multer::Error::FieldSizeExceeded { .. } => ApiError::request(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
-            format!(
-                "an uploaded file is larger than {} bytes, the most a request can carry here; \
-                 upload it with POST /api/assets/uploads and create the asset with its uploadKey",
-                limits.upload_bytes
-            ),
-        ),
-        multer::Error::StreamSizeExceeded { .. } => ApiError::too_large(limits.multipart_bytes),
+        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => file_too_large(limits),
         multer::Error::StreamReadFailed(e) if stalled(e.as_ref()) => ApiError::body_timeout(),
         other => ApiError::request(
             StatusCode::BAD_REQUEST,

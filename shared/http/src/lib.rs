@@ -15,6 +15,7 @@ pub mod params;
 pub mod problem;
 mod routes;
 pub mod settings;
+mod strict_json;
 
 use art_shape::ArtShape;
 use auth::{LegacyTokens, Tokens};

@@ -4,31 +4,38 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use axum::routing::put;
 use http_body_util::{BodyExt, Limited};
 use nna_domain::Timestamp;
 use nna_domain::ports::{BlobMeta, BlobStore};
-use nna_embedded::{DiskBlobs, PutRefused, SignedPut};
-use serde_json::json;
+use nna_embedded::{DiskBlobs, PutRefused};
+use nna_http::problem::{ApiError, render};
 
+/// Refusals in the API's one error shape, as S3's are XML in production.
 pub fn routes(blobs: DiskBlobs) -> Router {
-    Router::new().route("/upload/{*key}", put(upload)).with_state(blobs)
+    Router::new().route("/upload/{*key}", put(upload)).with_state(blobs).layer(from_fn(render))
 }
 
-fn refuse(status: StatusCode, code: &str, message: String) -> Response {
-    (status, axum::Json(json!({ "success": false, "error": { "code": code, "message": message } }))).into_response()
+fn refuse(status: StatusCode, code: &'static str, message: String) -> Response {
+    ApiError::request(status, code, message).into_response()
 }
 
 async fn upload(
     State(blobs): State<DiskBlobs>,
     Path(key): Path<String>,
-    Query(signed): Query<SignedPut>,
+    signed: Result<Query<nna_embedded::SignedPut>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let Ok(Query(signed)) = signed else {
+        let message = "this is not a signed upload URL: ask POST /api/assets/uploads for one".to_owned();
+        return refuse(StatusCode::FORBIDDEN, "upload_refused", message);
+    };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let key = match blobs.authorize_put(&key, &signed, content_type, Timestamp::now()) {
         Ok(k) => k,

@@ -18,6 +18,7 @@ use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
 use nna_domain::input::{CreateAsset, EditAsset, EditMode, Warning};
 use nna_domain::registry::Requester;
+use nna_domain::upload::Upload;
 use nna_domain::{Asset, RegistryError};
 
 pub fn create() -> Router<AppState> {
@@ -73,11 +74,7 @@ pub(crate) async fn create_one(
         None => None,
     };
     let form = body::submission(request, s.limits).await?;
-    let mut files = form.files.into_iter();
-    let upload = files.next().map(|(_, u)| u);
-    if files.next().is_some() {
-        tracing::debug!("a create sent more than one file; only the first is kept");
-    }
+    let upload = one_file(form.files, "send one file per create (a batch takes many), or an uploadKey")?;
     let request = CreateAsset::parse(&form.fields, upload, key)?;
     let done = s.registry.create(&caller, request).await?;
     let mut response = created(&done.asset, &done.warnings, shape);
@@ -88,6 +85,16 @@ pub(crate) async fn create_one(
 }
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The one file a request may carry, if any; a second is refused, never dropped unread.
+fn one_file(files: Vec<(String, Upload)>, instead: &str) -> Result<Option<Upload>, ApiError> {
+    let mut files = files.into_iter().map(|(_, u)| u);
+    let first = files.next();
+    if files.next().is_some() {
+        return Err(RegistryError::from(FieldError::new("file", ErrorCode::TwoFiles, instead)).into());
+    }
+    Ok(first)
+}
 
 /// Where to `PUT` a file too large to send inline; the create then names it by `uploadKey`.
 #[utoipa::path(post, path = "/api/assets/uploads", tag = "assets", security(("bearer" = [])),
@@ -177,12 +184,7 @@ pub(crate) async fn album_art(
     request: Request,
 ) -> Result<Response, ApiError> {
     let form = body::submission(request, s.limits).await?;
-    let mut files = form.files.into_iter().map(|(_, u)| u);
-    let upload = files.next();
-    if files.next().is_some() {
-        let two = FieldError::new("file", ErrorCode::TwoFiles, "send one image, or a sourceUrl");
-        return Err(RegistryError::from(two).into());
-    }
+    let upload = one_file(form.files, "send one image, or a sourceUrl")?;
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let asset = s.registry.request_album_art(by, &key, &form.fields, upload).await?;
     Ok(shape.stamp(conditional::versioned(ok(StatusCode::ACCEPTED, AssetView::of(&asset, shape.art)), &asset)))

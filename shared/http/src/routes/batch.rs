@@ -58,7 +58,7 @@ fn batch_limits(s: &AppState) -> body::BodyLimits {
 /// The items: `csvData` (JSON text of an array) from a form, or the JSON body itself.
 fn items(fields: &Map<String, Value>) -> Result<Vec<Map<String, Value>>, ApiError> {
     let list = match fields.get("csvData").or_else(|| fields.get("assets")).or_else(|| fields.get("items")) {
-        Some(Value::String(text)) => serde_json::from_str(text).map_err(ApiError::malformed_json)?,
+        Some(Value::String(text)) => body::strict(text.as_bytes())?,
         Some(v) => v.clone(),
         None => {
             return Err(ApiError::request(
