@@ -27,6 +27,7 @@ mod iam;
 mod infra;
 mod limits;
 mod list;
+mod local_aws;
 mod local_cli;
 mod openapi;
 mod ops;

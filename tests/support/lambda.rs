@@ -48,6 +48,8 @@ struct Api {
     init_error: Arc<Mutex<Option<String>>>,
     /// The function's configured timeout: the deadline each event is handed out with.
     timeout: Duration,
+    /// Hand the deadline out as `cargo lambda`'s local invoker does: the time left, not the time.
+    deadline_as_time_left: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What Lambda takes in, and gives back, per invocation (6 MB, synchronous invokes).
@@ -126,6 +128,7 @@ impl Function {
             waiting: Arc::new(Mutex::new(HashMap::new())),
             init_error: Arc::new(Mutex::new(None)),
             timeout,
+            deadline_as_time_left: Arc::default(),
         };
         let app = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
@@ -158,6 +161,12 @@ impl Function {
     /// The function's process id (benchmarks read its peak memory from `/proc`).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// From now on, events carry their deadline as `cargo lambda watch` sends it: the milliseconds
+    /// left rather than the epoch time they end at.
+    pub fn deadline_as_time_left(&self) {
+        self.api.deadline_as_time_left.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub async fn invoke(&mut self, event: Value) -> Outcome {
@@ -231,7 +240,9 @@ async fn next(State(api): State<Api>) -> Response {
     };
     api.waiting.lock().unwrap().insert(p.id.clone(), (p.reply, Instant::now()));
     let mut headers = HeaderMap::new();
-    let deadline = (chrono_like_now_ms() + api.timeout.as_millis()).to_string();
+    let left = api.timeout.as_millis();
+    let as_time_left = api.deadline_as_time_left.load(std::sync::atomic::Ordering::SeqCst);
+    let deadline = if as_time_left { left } else { chrono_like_now_ms() + left }.to_string();
     for (name, value) in [
         ("lambda-runtime-aws-request-id", p.id.as_str()),
         ("lambda-runtime-deadline-ms", deadline.as_str()),

@@ -11,6 +11,7 @@ pub mod emulator;
 pub mod evidence;
 pub mod faults;
 pub mod lambda;
+pub mod local_aws;
 pub mod old_backend;
 pub mod process;
 pub mod server;

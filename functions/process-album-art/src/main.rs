@@ -5,7 +5,7 @@
 
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
-use nna_aws::lambda::{BatchBudget, Error, Production, deadline_of, init_tracing, run_jobs};
+use nna_aws::lambda::{BatchBudget, Error, deadline_of, init_tracing, run_jobs, storage_from_env};
 use nna_domain::settings::Env;
 use nna_fetch::ArtSettings;
 use std::sync::Arc;
@@ -13,10 +13,10 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     init_tracing();
-    let production = Production::from_env().await?;
     let env = Env::process();
-    let pipeline =
-        ArtSettings::read(&env)?.pipeline(production.adapters.store.clone(), production.registry.blobs().clone())?;
+    let storage = storage_from_env(&env).await?;
+    let files = storage.files.clone().ok_or("NNA_BUCKET is not set: album art has nowhere to go")?;
+    let pipeline = ArtSettings::read(&env)?.pipeline(storage.store.clone(), files)?;
     let pipeline = Arc::new(pipeline.observed(Arc::new(|outcome: &nna_album_art::ArtOutcome<'_>| {
         nna_aws::metrics::art_outcome(outcome.failure, outcome.source, outcome.since_request.as_secs_f64() * 1000.0)
     })));

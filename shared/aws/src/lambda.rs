@@ -2,7 +2,7 @@
 //! SDK clients built once, and the connection to DynamoDB opened during init (so the first
 //! request does not pay for DNS and the TLS handshake).
 
-use crate::settings::AwsAdapters;
+use crate::settings::{AwsAdapters, AwsStorage};
 use crate::{DynamoStore, Settings};
 use aws_config::BehaviorVersion;
 use nna_domain::Registry;
@@ -43,6 +43,14 @@ pub struct Production {
     pub store: Arc<DynamoStore>,
     pub adapters: Adapters,
     pub registry: Registry,
+}
+
+/// What a worker needs and nothing more: the store, files and queue, without the API's registry,
+/// its secrets or their client (so `process-album-art` links none of them).
+pub async fn storage_from_env(env: &Env) -> Result<Adapters, Error> {
+    let storage = AwsStorage::read(env).inspect_err(|e| tracing::error!(error = %e, "bad configuration"))?;
+    let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+    Ok(storage.connect(&sdk).adapters)
 }
 
 impl Production {
@@ -263,8 +271,16 @@ fn job_metrics(outcome: &Result<Result<(), JobError>, tokio::time::error::Elapse
     );
 }
 
-/// The invocation's deadline (Lambda's, in ms since the epoch) as an instant.
+/// Epoch milliseconds before this (2001) are no deadline Lambda hands out.
+const EPOCH_MS_FLOOR: u64 = 1_000_000_000_000;
+
+/// The invocation's deadline as an instant. Lambda gives the time it ends, in ms since the epoch;
+/// `cargo lambda watch`'s local invoker gives the milliseconds left, which read as a time would
+/// have every job refused for want of time: a value too small to be a time is taken as the time left.
 pub fn deadline_of(deadline_ms: u64) -> Instant {
+    if deadline_ms < EPOCH_MS_FLOOR {
+        return Instant::now() + Duration::from_millis(deadline_ms);
+    }
     let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
     Instant::now() + Duration::from_millis(deadline_ms.saturating_sub(now_ms))
 }
