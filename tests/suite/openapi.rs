@@ -1,6 +1,7 @@
 //! The OpenAPI document: generated from the code, served at `/api/openapi.json`, committed as
 //! `openapi.json`. A change to the API that is not in the committed copy fails here; to accept
-//! it, write the new copy: `NNA_WRITE_OPENAPI=1 cargo test -p nna-tests --test suite openapi`.
+//! it, write the new copy: `NNA_WRITE_OPENAPI=1 cargo test -p nna-tests --test suite openapi` (then run
+//! it once more: the server serves the committed copy, compiled in).
 
 use crate::support::Server;
 use crate::support::server::anonymous;
