@@ -32,5 +32,6 @@ mod local_cli;
 mod openapi;
 mod ops;
 mod persistence;
+mod routes;
 mod taxonomy_routes;
 mod uploads;

@@ -7,5 +7,5 @@ use nna_http::RouteGroup;
 async fn main() -> Result<(), Error> {
     init_tracing();
     let production = Production::from_env().await?;
-    lambda_http::run(production.router(&[RouteGroup::Auth])?).await
+    lambda_http::run(production.router(RouteGroup::served_by(env!("CARGO_BIN_NAME")))?).await
 }

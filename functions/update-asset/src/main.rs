@@ -8,5 +8,5 @@ async fn main() -> Result<(), Error> {
     init_tracing();
     // Settings, SDK clients and the first connection are made once, before any request.
     let production = Production::from_env().await?;
-    lambda_http::run(production.router(&[RouteGroup::Update])?).await
+    lambda_http::run(production.router(RouteGroup::served_by(env!("CARGO_BIN_NAME")))?).await
 }

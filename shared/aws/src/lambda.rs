@@ -93,6 +93,9 @@ impl Production {
     /// The API routes a function serves. Needs `NNA_JWT_SECRET`: tokens are checked here unless
     /// an API Gateway JWT authorizer checked them already (its claims are then taken as they are).
     pub fn router(&self, groups: &[RouteGroup]) -> Result<axum_router::Router, Error> {
+        if groups.is_empty() {
+            return Err("this function serves no routes: its binary is not in RouteGroup::FUNCTIONS".into());
+        }
         let auth = &self.settings.api.auth;
         let secret = auth.secret.clone().ok_or("NNA_JWT_SECRET is not set")?;
         let http = self.settings.api.http(Arc::new(Tokens::new(auth.tokens(secret))?), self.settings.max_inline_bytes);

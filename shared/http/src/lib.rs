@@ -93,6 +93,21 @@ pub enum RouteGroup {
 
 impl RouteGroup {
     pub const ALL: [RouteGroup; 6] = [Self::Create, Self::Read, Self::Update, Self::Search, Self::Meta, Self::Auth];
+
+    /// The groups each API function serves, by its binary's name: the functions start from this
+    /// table, and a test holds every route they serve to the template's HttpApi events.
+    pub const FUNCTIONS: [(&'static str, &'static [RouteGroup]); 5] = [
+        ("create-asset", &[Self::Create]),
+        ("get-asset", &[Self::Read, Self::Meta]),
+        ("update-asset", &[Self::Update]),
+        ("search-assets", &[Self::Search]),
+        ("auth-users", &[Self::Auth]),
+    ];
+
+    /// What the function `binary` serves; nothing for a name the table lacks.
+    pub fn served_by(binary: &str) -> &'static [RouteGroup] {
+        Self::FUNCTIONS.iter().find(|(name, _)| *name == binary).map_or(&[], |(_, groups)| groups)
+    }
 }
 
 /// The whole API under `/api`.
