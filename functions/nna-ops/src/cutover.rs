@@ -46,12 +46,12 @@ pub fn old_bucket(options: &CopyOptions) -> Result<GuardedFetcher, Error> {
     let loopback = std::env::var("NNA_FETCH_LOOPBACK_HOSTS").unwrap_or_default();
     let policy = FetchPolicy {
         https_only: base.scheme() == "https",
-        allowed_hosts: Some(vec![host.to_ascii_lowercase()]),
         loopback_names: loopback.split(',').map(str::trim).filter(|h| !h.is_empty()).map(str::to_owned).collect(),
         max_bytes: options.max_bytes,
         connect_timeout: Duration::from_secs(5),
         timeout: DOWNLOAD_TIMEOUT,
-        max_redirects: 3,
-    };
+        ..FetchPolicy::default()
+    }
+    .restricted_to(host);
     Ok(GuardedFetcher::new(policy, Arc::new(SystemResolver))?)
 }

@@ -116,12 +116,15 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            self.path.borrow_mut().push(key.clone());
-            if out.contains_key(&key) {
+            let twice = out.contains_key(&key);
+            // The key waits on the path while its value is read (a fault inside names it), then
+            // moves into the object: no copy per key on the request path.
+            self.path.borrow_mut().push(key);
+            if twice {
                 return Err(de::Error::custom(DUPLICATE));
             }
             let v = map.next_value_seed(self)?;
-            self.path.borrow_mut().pop();
+            let key = self.path.borrow_mut().pop().unwrap_or_default();
             out.insert(key, v);
         }
         Ok(Value::Object(out))
