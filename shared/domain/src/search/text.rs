@@ -5,6 +5,11 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// The longest word search tells apart; a longer one (a pasted hash, a run of one letter) counts
+/// by its first this many characters, in an asset's text and in a query alike, so its index key
+/// stays far inside what any store can key on (DynamoDB: 1,024 bytes).
+pub const WORD_CHARS: usize = 64;
+
 /// Folded words of a text, in order.
 pub fn words(text: &str) -> Vec<String> {
     // ASCII needs no decomposition and has no marks to drop: the same words, several times faster.
@@ -12,7 +17,7 @@ pub fn words(text: &str) -> Vec<String> {
         return text
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_ascii_lowercase)
+            .map(|w| w[..w.len().min(WORD_CHARS)].to_ascii_lowercase())
             .collect();
     }
     let mut out = Vec::new();
@@ -21,13 +26,20 @@ pub fn words(text: &str) -> Vec<String> {
         if c.is_alphanumeric() {
             fold_char(c, &mut word);
         } else if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
+            out.push(capped(std::mem::take(&mut word)));
         }
     }
     if !word.is_empty() {
-        out.push(word);
+        out.push(capped(word));
     }
     out
+}
+
+fn capped(word: String) -> String {
+    match word.char_indices().nth(WORD_CHARS) {
+        Some((at, _)) => word[..at].to_owned(),
+        None => word,
+    }
 }
 
 /// A short value folded the same way, words joined by single spaces: `Hip-Hop` → `hip hop`.
@@ -85,6 +97,13 @@ impl TextQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_words_count_by_their_first_characters() {
+        let long = "Ä".repeat(100);
+        assert_eq!(words(&format!("x {}", "b".repeat(9_000))), ["x".to_owned(), "b".repeat(WORD_CHARS)]);
+        assert_eq!(words(&long), ["a".repeat(WORD_CHARS)]);
+    }
 
     #[test]
     fn folds_case_accents_and_punctuation() {
