@@ -26,8 +26,27 @@ impl DynamoStore {
         let mut seen = std::collections::BTreeSet::new();
         // The same id twice in one call: the first one is the import.
         let firsts: Vec<bool> = assets.iter().map(|a| seen.insert(a.id.clone())).collect();
-        let imports: Vec<_> = assets.iter().zip(firsts).map(|(asset, first)| self.import_one(asset, first)).collect();
-        futures::stream::iter(imports).buffered(AT_ONCE).try_collect().await
+        // An item under a name an earlier one of this call holds waits for that one, so the
+        // earlier keeps the name as it would across calls (imports run several at once).
+        let mut names = std::collections::BTreeSet::new();
+        let repeats: Vec<bool> = assets
+            .iter()
+            .map(|a| {
+                let fresh = names.insert(a.hfn_key().as_str().to_owned());
+                let fresh_mfa = a.mfa_key().is_none_or(|m| names.insert(m.as_str().to_owned()));
+                !(fresh && fresh_mfa)
+            })
+            .collect();
+        let mut written = vec![false; assets.len()];
+        for later in [false, true] {
+            let pass: Vec<usize> = (0..assets.len()).filter(|i| repeats[*i] == later).collect();
+            let imports: Vec<_> = pass.iter().map(|&i| self.import_one(&assets[i], firsts[i])).collect();
+            let done: Vec<bool> = futures::stream::iter(imports).buffered(AT_ONCE).try_collect().await?;
+            for (i, w) in pass.into_iter().zip(done) {
+                written[i] = w;
+            }
+        }
+        Ok(written)
     }
 
     async fn import_one(&self, asset: &Asset, first: bool) -> Result<bool, StoreError> {
@@ -64,7 +83,7 @@ impl DynamoStore {
     }
 
     /// The item, the claims nobody holds yet, the counts.
-    async fn import_transaction(&self, asset: &Asset) -> Result<Vec<TransactWriteItem>, StoreError> {
+    pub(super) async fn import_transaction(&self, asset: &Asset) -> Result<Vec<TransactWriteItem>, StoreError> {
         let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
         let table = self.table.as_str();
         let absent = |item: Item| {
