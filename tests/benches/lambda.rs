@@ -274,11 +274,27 @@ impl AssetStore for MemoryStore {
     async fn get(&self, _key: &AssetKey) -> Result<Option<Asset>, StoreError> {
         Ok(Some(self.asset.clone()))
     }
-    async fn replace(&self, _current: &Asset, _next: &Asset) -> Result<(), StoreError> {
+    async fn replace(&self, _current: &Asset, _next: &Asset, _: &nna_domain::history::Entry) -> Result<(), StoreError> {
         Ok(())
     }
-    async fn delete(&self, _current: &Asset, _record: &nna_domain::asset::Deletion) -> Result<(), StoreError> {
+    async fn delete(
+        &self,
+        _current: &Asset,
+        _record: &nna_domain::asset::Deletion,
+        _: &nna_domain::history::Entry,
+    ) -> Result<(), StoreError> {
         Ok(())
+    }
+    async fn undelete(&self, _: &Asset, _: &str, _: &nna_domain::history::Entry) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn history(
+        &self,
+        _: &AssetId,
+        _: Option<u64>,
+        _: usize,
+    ) -> Result<Vec<nna_domain::history::Entry>, StoreError> {
+        Ok(Vec::new())
     }
     async fn import(&self, _asset: &Asset) -> Result<(), StoreError> {
         Ok(())

@@ -67,6 +67,22 @@ async fn the_api_functions_answer_their_routes() {
     let (status, body) = update.http(event("update-asset-curate.json")).await;
     assert_envelope(status, &body, 200);
     assert_eq!(body["data"]["status"], "curated");
+    // The wrong edit undone: revision 1's words back, as a new revision.
+    let (status, body) = update.http(event("update-asset-restore.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(body["data"]["creatorDescription"], "Kelly is wearing a sports jersey from brand Adidas");
+    let mut unconditional = event("update-asset-restore.json");
+    unconditional["headers"].as_object_mut().unwrap().remove("if-match");
+    let (status, body) = update.http(unconditional).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (428, Some("precondition_required")), "{body}");
+    let (status, body) = get.http(event("get-asset-history.json")).await;
+    assert_envelope(status, &body, 200);
+    let kinds: Vec<&str> =
+        body["data"]["entries"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["restored", "curated", "edited", "edited", "created"], "{body}");
+    let (status, body) = get.http(event("get-asset-revision.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(body["data"]["revision"], 1);
 
     let mut search = start("search-assets", &aws).await;
     let (status, body) = search.http(event("search-assets-list.json")).await;
@@ -78,8 +94,19 @@ async fn the_api_functions_answer_their_routes() {
 
     let (status, body) = update.http(event("update-asset-delete.json")).await;
     assert_envelope(status, &body, 200);
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
     let (status, body) = get.http(event("get-asset.json")).await;
     assert_envelope(status, &body, 404);
+    // And back, by its id, within the retention window.
+    let mut undelete = event("update-asset-undelete.json");
+    let path = format!("/api/assets/{id}/undelete");
+    (undelete["rawPath"], undelete["requestContext"]["http"]["path"]) = (json!(path), json!(path));
+    undelete["pathParameters"]["key"] = json!(id);
+    let (status, body) = update.http(undelete).await;
+    assert_envelope(status, &body, 200);
+    let (status, body) = get.http(event("get-asset.json")).await;
+    assert_envelope(status, &body, 200);
+    assert_eq!(body["data"]["id"], id);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

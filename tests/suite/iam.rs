@@ -154,6 +154,12 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     ok(&mut update, event("update-asset-patch.json"), 200).await;
     ok(&mut update, event("update-asset-album-art.json"), 400).await;
     ok(&mut update, event("update-asset-curate.json"), 200).await;
+    // A change too large for a history entry keeps its values under history/, which a restore
+    // (and a revision's read, below) reads back; the restore checks the old revision's files.
+    let big = |c: &str| json!({"note": c.repeat(15_000)});
+    let large = json!({"metadata": big("a"), "rights": big("b"), "trainingData": big("c")});
+    ok(&mut update, api_event("PUT", "/api/assets/L.CAS.ATL.001", Some(&large)), 200).await;
+    ok(&mut update, event("update-asset-restore.json"), 200).await;
     let halo_path = format!("/api/assets/{}", halo["id"].as_str().unwrap());
     ok(&mut update, with_file("POST", &format!("{halo_path}/album-art"), &[]), 202).await;
     // Its job finds the upload gone (as the file sweep may leave it): S3 answers 404 only to a
@@ -171,6 +177,9 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     let star_path = format!("/api/assets/{}", star["name"].as_str().unwrap());
     ok(&mut update, api_event("DELETE", &star_path, None), 409).await;
     ok(&mut update, api_event("DELETE", &format!("{star_path}?force=true"), None), 200).await;
+    ok(&mut update, api_event("DELETE", &halo_path, None), 200).await;
+    // Brought back (its files moved back from deleted/), and deleted again.
+    ok(&mut update, api_event("POST", &format!("{halo_path}/undelete"), None), 200).await;
     ok(&mut update, api_event("DELETE", &halo_path, None), 200).await;
     ok(&mut update, api_event("DELETE", &format!("/api/assets/{}", composite["id"].as_str().unwrap()), None), 200)
         .await;
@@ -194,7 +203,13 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
     // get-asset, search-assets, auth-users.
     let (mut get, r) = recorded(&aws, "get-asset", emulator().env_for(&aws)).await;
     seen.insert("get-asset", r);
-    for e in ["get-asset.json", "get-health.json", "get-taxonomy-index.json"] {
+    for e in [
+        "get-asset.json",
+        "get-health.json",
+        "get-taxonomy-index.json",
+        "get-asset-history.json",
+        "get-asset-revision.json",
+    ] {
         ok(&mut get, event(e), 200).await;
     }
     ok(&mut get, api_event("GET", "/api/taxonomy/health", None), 200).await;

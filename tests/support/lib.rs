@@ -95,6 +95,13 @@ pub fn keyed(
     nna_domain::input::CreateAsset::parse(body, None, Some(key.clone())).expect("a valid create")
 }
 
+/// The history entry a test's own write straight to the store records: `before` → `after`.
+pub fn entry_of(before: Option<&nna_domain::Asset>, after: Option<&nna_domain::Asset>) -> nna_domain::history::Entry {
+    let id = after.or(before).map(|a| a.id.clone()).expect("an entry is of an asset");
+    let revision = after.map_or_else(|| before.map_or(0, |b| b.revision + 1), |a| a.revision);
+    nna_domain::history::Change::operator("tests", None).entry(&id, before, after, revision)
+}
+
 /// An edit as the registry takes it, parsed from a JSON body.
 pub fn edit(body: &serde_json::Map<String, Value>, mode: nna_domain::input::EditMode) -> nna_domain::input::EditAsset {
     nna_domain::input::EditAsset::parse(body, mode)

@@ -15,8 +15,8 @@ use nna_operations::cutover::files::{CopyOptions, copy_files};
 use nna_operations::cutover::{import, verify as verify_cutover, way_back};
 use nna_operations::sweep::Sweep;
 use nna_operations::{
-    OpsError, admins, art_report, backup, deletions, files, fixture, migrate, recount, reindex, reprocess, rollback,
-    status, verify,
+    OpsError, admins, art_report, backup, deletions, files, fixture, history, migrate, recount, reindex, reprocess,
+    rollback, status, verify,
 };
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -139,6 +139,9 @@ enum Command {
         #[arg(long)]
         since: Option<String>,
     },
+    /// Print an asset's history, newest first: every change, who made it, through what, and each
+    /// field before and after. A deleted asset's by its id.
+    History { key: String },
     /// Write a generated legacy staging table into the store (and/or a JSON-lines file).
     Fixture {
         #[arg(long, default_value_t = 1100)]
@@ -236,6 +239,7 @@ impl Command {
             Self::MakeAdmin { .. } => "make-admin",
             Self::SweepFiles { .. } => "sweep-files",
             Self::Deletions { .. } => "deletions",
+            Self::History { .. } => "history",
             Self::Fixture { .. } => "fixture",
             Self::ImportLegacy { .. } => "import-legacy",
             Self::CopyLegacyFiles { .. } => "copy-legacy-files",
@@ -333,6 +337,7 @@ impl Command {
             | Self::Status
             | Self::ArtReport { .. }
             | Self::Deletions { .. }
+            | Self::History { .. }
             | Self::Smoke { .. } => false,
         }
     }
@@ -414,6 +419,7 @@ async fn execute_held(
             };
             done(json(deletions::deletions(ops, since).await?)?)
         }
+        Command::History { key } => done(json(history::history(ops, key).await?)?),
         Command::Fixture { assets, seed, out, users_out, users } => {
             let documents = fixture::legacy_documents(*assets, *seed);
             if let Some(out) = out {

@@ -50,13 +50,21 @@ pub async fn ops(store: &StoreSpec, queue_url: Option<&str>, progress: Arc<dyn P
             storage.connect(&sdk().await).adapters
         }
     };
-    Ok(Ops::over(adapters, progress))
+    with_retention(Ops::over(adapters, progress))
+}
+
+/// How long deleted assets' files are kept, read as the API reads it.
+fn with_retention(mut ops: Ops) -> Result<Ops, Error> {
+    let days =
+        Env::process().number("NNA_DELETED_RETENTION_DAYS", nna_domain::limits::DELETED_RETENTION_DAYS_DEFAULT)?;
+    ops.deleted_retention = nna_domain::limits::days(days);
+    Ok(ops)
 }
 
 /// The deployment the ops function belongs to, entirely as its environment names it.
 pub async fn deployed(progress: Arc<dyn Progress>) -> Result<Ops, Error> {
     let storage = AwsStorage::read(&Env::process())?;
-    Ok(Ops::over(storage.connect(&sdk().await).adapters, progress))
+    with_retention(Ops::over(storage.connect(&sdk().await).adapters, progress))
 }
 
 /// A folder, or `s3://bucket/prefix`.

@@ -9,6 +9,7 @@ use crate::ports::{ArtLookup, ImageSource, SongQuery};
 use async_trait::async_trait;
 use bytes::Bytes;
 use nna_domain::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, ArtVariant, Dimensions};
+use nna_domain::history::{Change, HistoryFiles};
 use nna_domain::jobs::{Job, JobError, JobRunner};
 use nna_domain::ports::{AssetStore, BlobKey, BlobMeta, BlobStore, StoreError};
 use nna_domain::upload::IMMUTABLE_CACHE;
@@ -215,7 +216,11 @@ impl Pipeline {
             next.album_art = Some(AlbumArtField::Art(art(&current)));
             next.revision = current.revision + 1;
             next.updated_at = Timestamp::now().max(current.updated_at);
-            match self.store.replace(&current, &next).await {
+            let entry = HistoryFiles(Some(self.blobs.as_ref()))
+                .entry(&Change::pipeline(), id, Some(&current), Some(&next), next.revision)
+                .await
+                .map_err(|e| JobError::Transient(e.to_string()))?;
+            match self.store.replace(&current, &next, &entry).await {
                 Ok(()) => return Ok(()),
                 Err(StoreError::Conflict) => continue,
                 Err(e) => return Err(store_failure(e)),

@@ -7,7 +7,7 @@
 use crate::asset::{AlbumArtField, Asset};
 use crate::blob::{BlobError, BlobKey};
 use crate::id::AssetId;
-use crate::ports::{AssetIndex, BlobStore, StoreError};
+use crate::ports::{AssetIndex, AssetStore, BlobStore, StoreError};
 use crate::time::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -20,7 +20,46 @@ const PAGE: usize = 1000;
 
 /// Where the registry writes files. Nothing else in the storage is the sweep's (backups live
 /// beside them under `backups/`).
-pub const SWEPT_PREFIXES: [&str; 3] = ["album-art/", "assets/", "uploads/"];
+pub const SWEPT_PREFIXES: [&str; 5] =
+    ["album-art/", "assets/", "uploads/", SET_ASIDE_PREFIX, crate::history::HISTORY_PREFIX];
+
+/// What clients may read of the storage (CloudFront's bucket policy, `nna-local`'s `/files/`):
+/// nothing else (direct uploads, files set aside, history values, backups) is ever served.
+pub const SERVED_PREFIXES: [&str; 2] = ["assets/", "album-art/"];
+
+/// Where a deleted asset's files wait, unserved (nothing serves this prefix: not CloudFront, not
+/// `nna-local`), while it can be brought back: `deleted/<the key they had>`.
+pub const SET_ASIDE_PREFIX: &str = "deleted/";
+
+/// Where a file is kept while its asset is deleted.
+pub fn set_aside_key(key: &BlobKey) -> Option<BlobKey> {
+    BlobKey::parse(&format!("{SET_ASIDE_PREFIX}{key}"))
+}
+
+/// Moves a deleted asset's file where nothing serves it.
+pub async fn set_aside(blobs: &dyn BlobStore, key: &BlobKey) -> Result<(), BlobError> {
+    let Some(info) = blobs.head(key).await? else { return Ok(()) };
+    let aside = set_aside_key(key).ok_or_else(|| BlobError::Internal(format!("{key} cannot be set aside")))?;
+    blobs.copy(key, &aside, &kept_meta(info)).await?;
+    blobs.delete(key).await
+}
+
+/// A stored file's metadata as the registry writes every file it keeps (immutable under its key).
+fn kept_meta(info: crate::blob::BlobInfo) -> crate::blob::BlobMeta {
+    crate::blob::BlobMeta {
+        content_type: info.content_type.unwrap_or_else(|| "application/octet-stream".into()),
+        cache_control: crate::upload::IMMUTABLE_CACHE.to_owned(),
+    }
+}
+
+/// Puts a file set aside back where its asset names it; whether there was one to put back.
+pub async fn bring_back(blobs: &dyn BlobStore, key: &BlobKey) -> Result<bool, BlobError> {
+    let aside = set_aside_key(key).ok_or_else(|| BlobError::Internal(format!("{key} cannot be set aside")))?;
+    let Some(info) = blobs.head(&aside).await? else { return Ok(false) };
+    blobs.copy(&aside, key, &kept_meta(info)).await?;
+    blobs.delete(&aside).await?;
+    Ok(true)
+}
 
 /// Every URL of a stored file an asset's fields name: its upload, its art, the art's variants and
 /// source (a legacy art URL too).
@@ -77,6 +116,8 @@ pub struct FileSweep {
     pub owned: u64,
     /// Keys of the orphans found (removed unless `dry_run`).
     pub orphans: Vec<String>,
+    /// Files of an asset brought back that were still set aside, put back where it names them.
+    pub brought_back: Vec<String>,
     pub dry_run: bool,
 }
 
@@ -97,29 +138,78 @@ impl From<SweepError> for crate::registry::RegistryError {
     }
 }
 
-/// One pass over every stored file: orphans older than `grace` removed (or, dry, listed).
-pub async fn sweep(
-    index: &dyn AssetIndex,
-    blobs: &dyn BlobStore,
-    now: Timestamp,
-    grace: Duration,
-    dry_run: bool,
-) -> Result<FileSweep, SweepError> {
+/// What a sweep reads and removes: the assets (by id), their histories, the files.
+#[derive(Clone, Copy)]
+pub struct Swept<'a> {
+    pub index: &'a dyn AssetIndex,
+    pub store: &'a dyn AssetStore,
+    pub blobs: &'a dyn BlobStore,
+    /// How long a deleted asset's files are kept (`RegistryConfig::deleted_retention`).
+    pub retention: Duration,
+}
+
+/// One pass over every stored file: orphans older than `grace` removed (or, dry, listed). Files
+/// set aside for a deleted asset stay until its window ends, and go back where they were if it
+/// exists again; a history entry's values stay while the entry names them.
+pub async fn sweep(at: Swept<'_>, now: Timestamp, grace: Duration, dry_run: bool) -> Result<FileSweep, SweepError> {
     let cutoff = now.millis().saturating_sub(i64::try_from(grace.as_millis()).unwrap_or(i64::MAX));
     let mut report = FileSweep { dry_run, ..FileSweep::default() };
     for prefix in SWEPT_PREFIXES {
-        sweep_prefix(index, blobs, prefix, cutoff, &mut report).await?;
+        sweep_prefix(at, prefix, cutoff, now, &mut report).await?;
     }
     Ok(report)
 }
 
+/// Whether a file under `deleted/` or `history/` is still wanted; `None` for the other prefixes,
+/// whose files are owned by what their asset's fields name.
+async fn kept_for_history(
+    at: Swept<'_>,
+    key: &BlobKey,
+    now: Timestamp,
+    report: &mut FileSweep,
+) -> Result<Option<bool>, SweepError> {
+    if let Some(original) = key.as_str().strip_prefix(SET_ASIDE_PREFIX).and_then(BlobKey::parse) {
+        for id in ids_named(&original) {
+            if let Some(asset) = at.index.fetch(std::slice::from_ref(&id)).await?.pop() {
+                // Brought back, but the file was not moved with it: move it now.
+                if owns(&id, &document(&asset), &original) {
+                    if !report.dry_run {
+                        bring_back(at.blobs, &original).await?;
+                    }
+                    report.brought_back.push(original.to_string());
+                    return Ok(Some(true));
+                }
+                continue;
+            }
+            let newest = at.store.history(&id, None, 1).await?.into_iter().next();
+            let waiting =
+                newest.is_some_and(|e| e.kind == crate::history::ChangeKind::Deleted && e.at.after(at.retention) > now);
+            if waiting {
+                return Ok(Some(true));
+            }
+        }
+        return Ok(Some(false));
+    }
+    if let Some(rest) = key.as_str().strip_prefix(crate::history::HISTORY_PREFIX) {
+        let Some((id, file)) = rest.split_once('/') else { return Ok(Some(false)) };
+        let revision = file.split('-').next().and_then(|r| r.parse::<u64>().ok());
+        let (Some(id), Some(revision)) = (AssetId::parse(id), revision) else { return Ok(Some(false)) };
+        let entry = at.store.history(&id, Some(revision + 1), 1).await?.into_iter().next();
+        let named =
+            entry.filter(|e| e.revision == revision).and_then(|e| e.stored).is_some_and(|s| s.key == key.as_str());
+        return Ok(Some(named));
+    }
+    Ok(None)
+}
+
 async fn sweep_prefix(
-    index: &dyn AssetIndex,
-    blobs: &dyn BlobStore,
+    at: Swept<'_>,
     prefix: &str,
     cutoff: i64,
+    now: Timestamp,
     report: &mut FileSweep,
 ) -> Result<(), SweepError> {
+    let Swept { index, blobs, .. } = at;
     let mut after: Option<BlobKey> = None;
     loop {
         let page = blobs.list(prefix, after.as_ref(), PAGE).await?;
@@ -133,6 +223,15 @@ async fn sweep_prefix(
             report.files += 1;
             if blob.modified.millis() > cutoff {
                 report.young += 1;
+            } else if let Some(kept) = kept_for_history(at, &blob.key, now, report).await? {
+                if kept {
+                    report.owned += 1;
+                } else {
+                    if !report.dry_run {
+                        blobs.delete(&blob.key).await?;
+                    }
+                    report.orphans.push(blob.key.to_string());
+                }
             } else if ids_named(&blob.key).any(|id| documents.get(&id).is_some_and(|d| owns(&id, d, &blob.key))) {
                 report.owned += 1;
             } else {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod blob;
 pub mod error;
 pub mod files;
+pub mod history;
 pub mod id;
 pub mod idempotency;
 pub mod input;

@@ -125,3 +125,18 @@ pub const ART_CONNECT_TIMEOUT_DEFAULT: Duration = Duration::from_secs(3);
 pub const DECODE_MEMORY_MIB_DEFAULT: u32 = 300;
 /// No album-art job starts on Lambda with less time than this left (`NNA_ART_JOB_RESERVE_MS`).
 pub const JOB_RESERVE_DEFAULT: Duration = Duration::from_secs(12);
+
+/// The largest history entry kept whole in the store (DynamoDB items hold 400 KB); a larger
+/// change's values go to object storage and the entry points at them.
+pub const HISTORY_INLINE_BYTES: usize = 64 * 1024;
+/// How many history entries one page answers, at most and when not asked.
+pub const HISTORY_PAGE_MAX: u32 = 100;
+pub const HISTORY_PAGE_DEFAULT: u32 = 20;
+/// How long a deleted asset can be brought back (`NNA_DELETED_RETENTION_DAYS`); its files are
+/// kept, unserved, until then. 0: deleted files go at once.
+pub const DELETED_RETENTION_DAYS_DEFAULT: u32 = 30;
+
+/// A whole number of days as a duration.
+pub const fn days(n: u32) -> std::time::Duration {
+    std::time::Duration::from_secs(n as u64 * 86_400)
+}

@@ -5,6 +5,7 @@ use crate::address::{Address, AssetKey};
 use crate::asset::{Asset, Deletion};
 use crate::auth::{Email, PasswordHash, Role, User};
 pub use crate::blob::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, PresignedPut, StoredBlob};
+use crate::history::{Change, Entry};
 use crate::id::AssetId;
 use crate::idempotency::{IdempotencyClaim, IdempotencyRecord};
 use crate::search::{Direction, IndexTerm, Order, Place};
@@ -85,6 +86,9 @@ pub struct CreatePlan {
     /// The direct upload (`uploads/…`) this asset is made from, claimed in the same write: one
     /// upload makes one asset, and the store refuses (`UploadClaimed`) every other create naming it.
     pub upload: Option<BlobKey>,
+    /// Who creates (or renumbers) it and through what: the store writes its history entry
+    /// (`Change::created`, or for a renumber `Change::entry`) in the same write.
+    pub change: Change,
 }
 
 #[async_trait]
@@ -98,11 +102,24 @@ pub trait AssetStore: Send + Sync {
 
     /// Replaces `current` with `next` if the stored revision is still `current.revision`;
     /// `Conflict` if not. The index follows: terms `next` lost are removed, new ones added.
-    async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError>;
+    /// `entry` (at `next.revision`) goes into the asset's history in the same write.
+    async fn replace(&self, current: &Asset, next: &Asset, entry: &Entry) -> Result<(), StoreError>;
 
     /// Deletes `current` if its revision is unchanged, and its index entries, and keeps `record`
-    /// in the same write. Its sequence number stays used.
-    async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError>;
+    /// and `entry` (the history's, at the revision after `current`'s) in the same write. Its
+    /// sequence number stays used.
+    async fn delete(&self, current: &Asset, record: &Deletion, entry: &Entry) -> Result<(), StoreError>;
+
+    /// Writes a deleted asset back (`asset`, at the revision after its delete's) where no item
+    /// has its id: its lookups, index and counts as a create makes them, the deletion record
+    /// (`record`, its `Deletion::sort_key`) removed and `entry` added in the same write.
+    /// `Conflict` if the asset exists again or the record is gone (another undelete won).
+    async fn undelete(&self, asset: &Asset, record: &str, entry: &Entry) -> Result<(), StoreError>;
+
+    /// An asset's history entries, newest first, with revisions below `before` (all when
+    /// `None`), at most `limit`: one bounded read whatever the asset's number of revisions.
+    /// Entries outlive their asset: a deleted asset's history stays.
+    async fn history(&self, id: &AssetId, before: Option<u64>, limit: usize) -> Result<Vec<Entry>, StoreError>;
 
     /// Writes an item exactly as given (backups being restored, legacy data being imported),
     /// replacing any item with its id, and keeps lookups, uniqueness and sequence counters right:

@@ -31,6 +31,12 @@ impl Timestamp {
         self.0.timestamp()
     }
 
+    /// This instant plus `d` (the furthest representable instant past that).
+    pub fn after(self, d: std::time::Duration) -> Self {
+        let ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        Self::from_millis(self.millis().saturating_add(ms)).unwrap_or(Self(DateTime::<Utc>::MAX_UTC))
+    }
+
     pub fn year_month(self) -> (i32, u32) {
         use chrono::Datelike;
         (self.0.year(), self.0.month())

@@ -128,6 +128,30 @@ impl ApiError {
                 plain(StatusCode::NOT_FOUND, "asset_not_found", format!("no asset has the id, HFN or MFA {key:?}"))
             }
             Self::Registry(RegistryError::Conflict(m)) => plain(StatusCode::CONFLICT, "conflict", m),
+            Self::Registry(e @ RegistryError::NoRevision { asked, latest }) => detailed(
+                StatusCode::NOT_FOUND,
+                "revision_not_found",
+                e.to_string(),
+                Some(json!({ "revision": asked, "latestRevision": latest })),
+            ),
+            Self::Registry(e @ RegistryError::NotDeleted(_)) => {
+                plain(StatusCode::CONFLICT, "not_deleted", e.to_string())
+            }
+            Self::Registry(e @ RegistryError::UndeleteWindowPassed { deleted_at, window_days, .. }) => detailed(
+                StatusCode::CONFLICT,
+                "undelete_window_passed",
+                e.to_string(),
+                Some(json!({ "deletedAt": deleted_at, "windowDays": window_days })),
+            ),
+            Self::Registry(RegistryError::FilesGone { revision, keys }) => detailed(
+                StatusCode::CONFLICT,
+                "files_gone",
+                format!(
+                    "revision {revision} named files that are no longer stored ({}); upload them again, then edit",
+                    keys.join(", ")
+                ),
+                Some(json!({ "revision": revision, "keys": keys })),
+            ),
             Self::Registry(RegistryError::ComponentInUse(names)) => {
                 let message = format!(
                     "composites list this asset as a component: {}; delete them first, or pass ?force=true",

@@ -28,6 +28,9 @@ pub struct ApiSettings {
     pub auth: AuthSettings,
     /// Login and register limits (`nna_domain::limits`; not read from the environment).
     pub auth_rates: AuthRates,
+    /// `NNA_DELETED_RETENTION_DAYS`: how long a deleted asset can be brought back, its files kept
+    /// unserved meanwhile (default 30; 0: deleted files go at once and nothing is brought back).
+    pub deleted_retention_days: u32,
 }
 
 impl ApiSettings {
@@ -43,6 +46,7 @@ impl ApiSettings {
             cursor_key: env.text("NNA_CURSOR_KEY"),
             auth: AuthSettings::read(env)?,
             auth_rates: AuthRates::default(),
+            deleted_retention_days: env.number("NNA_DELETED_RETENTION_DAYS", limits::DELETED_RETENTION_DAYS_DEFAULT)?,
         })
     }
 }
@@ -55,6 +59,7 @@ impl ApiSettings {
             adapters.files.clone().ok_or_else(|| SettingsError::new("NNA_BUCKET", "the API needs a file store"))?;
         let mut config = RegistryConfig::new(self.max_upload_bytes, cursor_key);
         config.auth_rates = self.auth_rates;
+        config.deleted_retention = limits::days(self.deleted_retention_days);
         let registry = Registry::over(adapters, files, config);
         Ok(match &adapters.jobs {
             Some(jobs) => registry.with_jobs(jobs.clone(), self.art_lookup),

@@ -43,7 +43,8 @@ fn servable(path: &str) -> Option<BlobKey> {
     let decoded = percent_encoding::percent_decode_str(raw).decode_utf8().ok()?;
     let key = BlobKey::parse(&decoded)?;
     let hidden = key.as_str().split('/').any(|segment| segment.starts_with('.'));
-    (!hidden && !key.as_str().starts_with("uploads/")).then_some(key)
+    let served = nna_domain::files::SERVED_PREFIXES.iter().any(|p| key.as_str().starts_with(p));
+    (!hidden && served).then_some(key)
 }
 
 async fn serve(State(root): State<PathBuf>, request: Request) -> Response {
@@ -77,9 +78,16 @@ mod tests {
     #[test]
     fn only_exact_keys_a_client_may_read() {
         assert!(servable("/files/assets/abc/cover.png").is_some());
-        for path in
-            ["/files///assets", "/files/assets/", "/files/../x", "/files/uploads/2026/11/a.png", "/files/a/.tmpX"]
-        {
+        for path in [
+            "/files///assets",
+            "/files/assets/",
+            "/files/../x",
+            "/files/uploads/2026/11/a.png",
+            "/files/a/.tmpX",
+            "/files/deleted/assets/abc/cover.png",
+            "/files/history/abc/1-ab.json",
+            "/files/backups/x.gz",
+        ] {
             assert!(servable(path).is_none(), "{path}");
         }
     }

@@ -16,6 +16,7 @@ pub mod deletions;
 mod error;
 pub mod files;
 pub mod fixture;
+pub mod history;
 pub mod lock;
 pub mod migrate;
 mod names;
@@ -53,6 +54,9 @@ pub struct Ops {
     /// The stored files (`sweep-files`); `None` when the deployment names no bucket.
     pub files: Option<Arc<dyn BlobStore>>,
     pub progress: Arc<dyn Progress>,
+    /// How long a deleted asset's files are kept (`NNA_DELETED_RETENTION_DAYS`, as the API reads
+    /// it): the file sweep removes them after.
+    pub deleted_retention: std::time::Duration,
 }
 
 impl Ops {
@@ -66,6 +70,7 @@ impl Ops {
             maintenance: adapters.maintenance,
             jobs: adapters.jobs,
             progress,
+            deleted_retention: nna_domain::limits::days(nna_domain::limits::DELETED_RETENTION_DAYS_DEFAULT),
         }
     }
 

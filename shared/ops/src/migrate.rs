@@ -165,6 +165,7 @@ impl Pass<'_> {
         let dry_run = self.dry_run;
         let decided = rewrite(
             self.ops,
+            &nna_domain::history::Change::operator("nna-ops migrate", Some(RUN)),
             asset,
             |asset| match migration::migrate(asset, self.now) {
                 Migrated::Changed { next, rules, findings, art_job } if !dry_run => {

@@ -4,6 +4,7 @@
 
 use crate::rewrite::MAX_TRIES;
 use crate::{Ops, OpsError};
+use nna_domain::history::{Change, ChangeKind};
 use nna_domain::migration;
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::taxonomy::{TaxonomyPath, taxonomy};
@@ -155,6 +156,10 @@ async fn move_to(
             build: Arc::new(move |address| migration::renumbered(&template, &address)),
             idempotency: None,
             upload: None,
+            change: Change {
+                kind: ChangeKind::Renumbered,
+                ..Change::operator("nna-ops migrate", Some(crate::runs::MIGRATE))
+            },
         };
         match ops.maintenance.renumber(&current, plan).await {
             Ok(renamed) => {

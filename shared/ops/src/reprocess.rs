@@ -144,6 +144,7 @@ async fn settle(ops: &Ops, song: Asset, now: Timestamp, dry_run: bool) -> Result
     };
     let decided = rewrite(
         ops,
+        &nna_domain::history::Change::operator("nna-ops reprocess-album-art", None),
         song,
         |song| match plan(song, now) {
             Plan::Leave(outcome) => Decision::Leave((outcome, None)),

@@ -3,6 +3,7 @@
 //! `MAX_TRIES` times; past that the item is left busy for the next run).
 
 use crate::{Ops, OpsError};
+use nna_domain::history::{Change, HistoryFiles};
 use nna_domain::ports::StoreError;
 use nna_domain::{Asset, AssetKey};
 
@@ -33,9 +34,11 @@ pub enum Rewritten<W, L> {
     Busy,
 }
 
-/// Decides and writes, re-reading after each lost race; `lost` hears of each.
+/// Decides and writes, re-reading after each lost race; `lost` hears of each. Each write's
+/// history entry records it as `why`.
 pub async fn rewrite<W, L>(
     ops: &Ops,
+    why: &Change,
     mut asset: Asset,
     mut decide: impl FnMut(&Asset) -> Decision<W, L>,
     mut lost: impl FnMut(&Asset),
@@ -45,7 +48,9 @@ pub async fn rewrite<W, L>(
             Decision::Leave(with) => return Ok(Rewritten::Left { asset: Box::new(asset), with }),
             Decision::Write(next, with) => (next, with),
         };
-        match ops.store.replace(&asset, &next).await {
+        let files = HistoryFiles(ops.files.as_deref());
+        let entry = files.entry(why, &asset.id, Some(&asset), Some(&next), next.revision).await?;
+        match ops.store.replace(&asset, &next, &entry).await {
             Ok(()) => return Ok(Rewritten::Written { before: Box::new(asset), next, with }),
             Err(StoreError::Conflict) => {
                 lost(&asset);

@@ -58,6 +58,7 @@ async fn revert(ops: &Ops, asset: Asset, report: &Mutex<RollbackReport>) -> Resu
     lock(report).scanned += 1;
     let decided = rewrite(
         ops,
+        &nna_domain::history::Change::operator("nna-ops rollback", Some(RUN)),
         asset,
         |asset| match migration::rollback(asset) {
             RolledBack::Reverted { next, kept, edited_since } => Decision::Write(next, (kept, edited_since)),

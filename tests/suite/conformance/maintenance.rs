@@ -42,7 +42,7 @@ async fn the_cutovers_import_writes_only_what_is_new_and_each_item_whole(a: Adap
     let mut next = edited.clone();
     next.description = Some("edited on the new backend".into());
     next.revision += 1;
-    a.store.replace(&edited, &next).await.unwrap();
+    a.store.replace(&edited, &next, &nna_tests::entry_of(Some(&edited), Some(&next))).await.unwrap();
     edited = next;
     assert_eq!(a.store.import_new(&[first.clone(), second.clone(), twin]).await.unwrap(), [false, false, false]);
     assert_eq!(a.store.get(&AssetKey::Id(second.id.clone())).await.unwrap(), Some(edited));

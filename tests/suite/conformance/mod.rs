@@ -4,6 +4,7 @@
 
 pub(crate) mod adapters;
 mod blobs;
+mod history;
 mod maintenance;
 mod queue;
 mod search;

@@ -6,6 +6,7 @@ use nna_domain::asset::{Deletion, Document, Naming};
 use nna_domain::input::EditMode;
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::{Address, Asset, AssetId, AssetKey, RegistryError, Timestamp};
+use nna_tests::entry_of;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -139,14 +140,22 @@ async fn racing_replaces_one_wins(a: Adapters) {
         next
     };
     let (x, y) = (edit("first"), edit("second"));
-    let results = join_all([a.store.replace(&made, &x), a.store.replace(&made, &y)]).await;
+    let results = join_all([
+        a.store.replace(&made, &x, &entry_of(Some(&made), Some(&x))),
+        a.store.replace(&made, &y, &entry_of(Some(&made), Some(&y))),
+    ])
+    .await;
     let wins = results.iter().filter(|r| r.is_ok()).count();
     let conflicts = results.iter().filter(|r| matches!(r, Err(StoreError::Conflict))).count();
     assert_eq!((wins, conflicts), (1, 1), "{results:?}");
     let stored = a.registry.get(made.id.as_str()).await.unwrap();
     assert!(stored == x || stored == y);
     // A stale revision never writes.
-    assert!(matches!(a.store.replace(&made, &edit("late")).await, Err(StoreError::Conflict)));
+    let late = edit("late");
+    assert!(matches!(
+        a.store.replace(&made, &late, &entry_of(Some(&made), Some(&late))).await,
+        Err(StoreError::Conflict)
+    ));
 }
 
 async fn concurrent_edits_lose_nothing(a: Adapters) {
@@ -168,11 +177,17 @@ async fn deletes_are_conditional_and_numbers_stay_used(a: Adapters) {
     let mut stale = made.clone();
     stale.revision += 1;
     let record = |x: &Asset| Deletion::of(x, "admin@tests.nna", Timestamp::now());
-    assert!(matches!(a.store.delete(&stale, &record(&stale)).await, Err(StoreError::Conflict)));
+    assert!(matches!(
+        a.store.delete(&stale, &record(&stale), &entry_of(Some(&stale), None)).await,
+        Err(StoreError::Conflict)
+    ));
     assert!(a.maintenance.deletions(None, 10).await.unwrap().is_empty(), "a refused delete keeps no record");
-    a.store.delete(&made, &record(&made)).await.unwrap();
+    a.store.delete(&made, &record(&made), &entry_of(Some(&made), None)).await.unwrap();
     assert!(a.store.get(&AssetKey::Id(made.id.clone())).await.unwrap().is_none());
-    assert!(matches!(a.store.delete(&made, &record(&made)).await, Err(StoreError::Conflict)));
+    assert!(matches!(
+        a.store.delete(&made, &record(&made), &entry_of(Some(&made), None)).await,
+        Err(StoreError::Conflict)
+    ));
     assert_eq!(create(&a, kelly()).await.name(), "L.CAS.ATL.002");
     let kept = a.maintenance.deletions(None, 10).await.unwrap();
     assert_eq!(kept.len(), 1, "{kept:?}");
@@ -243,6 +258,7 @@ fn plan_at(place: &str, template: &Asset, requires: Vec<AssetId>) -> CreatePlan 
         }),
         idempotency: None,
         upload: None,
+        change: nna_domain::history::Change::operator("tests", None),
     }
 }
 

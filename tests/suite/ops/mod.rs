@@ -31,6 +31,7 @@ pub fn ops(a: &Adapters) -> Ops {
         files: Some(a.blobs.clone()),
         jobs: Some(a.queue.clone()),
         progress: Arc::new(Quiet),
+        deleted_retention: a.registry.config().deleted_retention,
     }
 }
 

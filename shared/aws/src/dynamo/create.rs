@@ -193,6 +193,11 @@ fn transaction(
         items.push(TransactWriteItem::builder().put(claim(item).map_err(build)?).build());
     }
     items.extend(moves.transact(table)?);
+    let entry = match replacing {
+        Some(current) => plan.change.entry(&asset.id, Some(current), Some(asset), asset.revision),
+        None => plan.change.created(asset),
+    };
+    items.push(super::put_new(table, super::item::history_item(&entry)?)?);
     debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));
     Ok(items)
 }

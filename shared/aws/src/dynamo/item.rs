@@ -69,6 +69,19 @@ pub fn upload_claim_key(upload: &str) -> Item {
     key(format!("UP#{upload}"), "UP")
 }
 
+/// An asset's history: one partition per asset, an item per revision, so a page is one `Query`.
+pub fn history_pk(id: &AssetId) -> String {
+    format!("H#{id}")
+}
+
+/// A history entry as stored: its JSON in `doc`, beside the asset it records.
+pub fn history_item(entry: &nna_domain::history::Entry) -> Result<Item, StoreError> {
+    let doc = entry.to_json().map_err(|e| StoreError::Internal(e.to_string()))?;
+    let mut item = key(history_pk(&entry.asset_id), entry.sort_key());
+    item.insert("doc".to_owned(), text(doc));
+    Ok(item)
+}
+
 pub fn sequence_key(path: &str) -> Item {
     key(format!("S#{path}"), "S")
 }

@@ -24,6 +24,7 @@ use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use futures::{StreamExt, TryStreamExt};
 use item::{Item, asset_key, from_item, number, text, to_item};
 use nna_domain::asset::Deletion;
+use nna_domain::history::{Entry, sort_key};
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetStore, CreatePlan, StoreError};
 use nna_domain::search::index_terms;
@@ -162,6 +163,16 @@ fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
 /// The condition of a put that makes an item, never overwrites one.
 const ABSENT: &str = "attribute_not_exists(pk)";
 
+fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Internal(e.to_string())
+}
+
+/// A transaction's put of an item where none is (a history entry, a record).
+pub(super) fn put_new(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder().table_name(table).set_item(Some(item)).condition_expression(ABSENT);
+    Ok(TransactWriteItem::builder().put(put.build().map_err(build_error)?).build())
+}
+
 /// The condition every edit and delete carries: the item exists at the revision that was read.
 /// Revision 0 also matches items from before revisions existed.
 fn at_revision(expected: u64) -> &'static str {
@@ -186,10 +197,11 @@ impl AssetStore for DynamoStore {
         }
     }
 
-    /// A `PutItem` conditioned on the revision read. The postings the edit gains go in before it
-    /// and those it loses after, outside any transaction (half the write units): a posting early
-    /// or late costs a search one read, never a wrong answer (see `write_batch`).
-    async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
+    /// The asset's `Put`, conditioned on the revision read, and its history entry's, in one
+    /// transaction. The postings the edit gains go in before it and those it loses after, outside
+    /// any transaction (half the write units): a posting early or late costs a search one read,
+    /// never a wrong answer (see `write_batch`).
+    async fn replace(&self, current: &Asset, next: &Asset, entry: &Entry) -> Result<(), StoreError> {
         let (old, new) = (index_terms(current), index_terms(next));
         let mut added = index::postings_for(next, new.difference(&old));
         let mut removed = index::postings_for(current, old.difference(&new));
@@ -200,17 +212,28 @@ impl AssetStore for DynamoStore {
             removed.extend(was);
         }
         self.write_batch(&added, &[]).await?;
-        if !self.put_at(to_item(next)?, current.revision).await? {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(to_item(next)?))
+            .condition_expression(at_revision(current.revision))
+            .expression_attribute_values(":r", number(current.revision))
+            .build()
+            .map_err(build_error)?;
+        let items =
+            vec![TransactWriteItem::builder().put(put).build(), put_new(&self.table, item::history_item(entry)?)?];
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => self.write_batch(&[], &removed).await,
             // The revision changed: read again and redo.
-            return Err(StoreError::Conflict);
+            Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
+            Err(e) => Err(store_error(e)),
         }
-        self.write_batch(&[], &removed).await
     }
 
-    /// The asset's `Delete` (on its revision), the record's `Put` and its places' counts in one
+    /// The asset's `Delete` (on its revision), the record's and the history entry's `Put`s and its
+    /// places' counts in one
     /// transaction; then its postings, from `current`, which the condition proves is what was deleted.
-    async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
-        let internal = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
+    async fn delete(&self, current: &Asset, record: &Deletion, entry: &Entry) -> Result<(), StoreError> {
+        let internal = build_error;
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(asset_key(&current.id)))
@@ -223,6 +246,7 @@ impl AssetStore for DynamoStore {
         let mut items =
             vec![TransactWriteItem::builder().delete(delete).build(), TransactWriteItem::builder().put(put).build()];
         items.extend(counts::Moves::of(&[(current, -1)]).transact(&self.table)?);
+        items.push(put_new(&self.table, item::history_item(entry)?)?);
         let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         match result {
             Ok(_) => {
@@ -234,6 +258,55 @@ impl AssetStore for DynamoStore {
             Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
             Err(e) => Err(store_error(e)),
         }
+    }
+
+    /// The asset's postings, then one transaction: the item where none is, its claims, its
+    /// counts (as the cutover's import writes them), the deletion record's `Delete` (it must be
+    /// there) and the history entry's `Put`.
+    async fn undelete(&self, asset: &Asset, record: &str, entry: &Entry) -> Result<(), StoreError> {
+        let mut postings = index::postings_for(asset, &index_terms(asset));
+        postings.extend(item::place_posting_key(asset));
+        self.write_batch(&postings, &[]).await?;
+        let mut items = self.import_transaction(asset).await?;
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(item::key(DELETIONS_PK, record)))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(build_error)?;
+        items.push(TransactWriteItem::builder().delete(delete).build());
+        items.push(put_new(&self.table, item::history_item(entry)?)?);
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    /// One `Query` of the asset's history partition, newest first, from `before` down.
+    async fn history(&self, id: &AssetId, before: Option<u64>, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk < :before")
+            .expression_attribute_values(":pk", text(item::history_pk(id)))
+            .expression_attribute_values(":before", text(before.map_or_else(|| "~".to_owned(), sort_key)))
+            .scan_index_forward(false)
+            .consistent_read(true)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX));
+        query = query.projection_expression("doc");
+        let out = query.send().await.map_err(store_error)?;
+        let items = out.items.unwrap_or_default();
+        self.metrics.read(items.len());
+        items
+            .iter()
+            .map(|i| {
+                let doc = item::string_attr(i, "doc").unwrap_or_default();
+                Entry::from_json(doc)
+                    .map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: format!("history entry: {e}") })
+            })
+            .collect()
     }
 
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {

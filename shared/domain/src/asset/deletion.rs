@@ -26,9 +26,14 @@ pub struct Deletion {
     /// Composites that listed the asset and were marked `brokenComponents` (a forced delete).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub broken_composites: Vec<String>,
-    /// Stored files the asset owned, removed with it.
+    /// Stored files the asset owned, removed with it (set aside, unserved, while it can be
+    /// brought back).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// Until when the asset can be brought back (`POST /api/assets/{id}/undelete`) and its files
+    /// are kept; absent when they went at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restorable_until: Option<Timestamp>,
 }
 
 impl Deletion {
@@ -44,11 +49,17 @@ impl Deletion {
             revision: asset.revision,
             broken_composites: Vec::new(),
             files: Vec::new(),
+            restorable_until: None,
         }
     }
 
     /// Where records sort: by time, then asset.
     pub fn sort_key(&self) -> String {
-        format!("{:013}#{}", self.deleted_at.millis().max(0), self.asset_id)
+        Self::key_of(self.deleted_at, &self.asset_id)
+    }
+
+    /// The key of the record of `id`'s delete at `at`.
+    pub fn key_of(at: Timestamp, id: &AssetId) -> String {
+        format!("{:013}#{id}", at.millis().max(0))
     }
 }

@@ -116,6 +116,10 @@ impl EditAsset {
         edit
     }
 
+    pub fn mode(&self) -> EditMode {
+        self.mode
+    }
+
     /// Whether the edit sends this field.
     pub fn sends(&self, field: &str) -> bool {
         match field {

@@ -192,8 +192,9 @@ pub fn rollback(asset: &Asset) -> RolledBack {
         };
     }
     let edited_since = asset.revision != mark.revision_before + 1;
-    let revision = if edited_since { asset.revision + 1 } else { mark.revision_before };
-    doc.insert("revision".into(), Value::from(revision));
+    // A rollback is a change like any other: the next revision, never an earlier one again (the
+    // history keeps one entry per revision, and an entity tag never names two states).
+    doc.insert("revision".into(), Value::from(asset.revision + 1));
     match crate::asset::Document::load(Value::Object(doc)) {
         Ok(next) => RolledBack::Reverted { next: Box::new(next), kept, edited_since },
         Err(e) => RolledBack::Refused { reason: format!("the rolled-back item would not load: {e}") },

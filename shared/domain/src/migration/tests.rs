@@ -167,7 +167,9 @@ fn rollback_restores_the_item_exactly_unless_someone_wrote_since() {
     match rollback(&migrated) {
         RolledBack::Reverted { next, kept, edited_since } => {
             assert_eq!((kept.len(), edited_since), (0, false));
-            assert_eq!(stored(&next), stored(&before));
+            let (mut now, mut was) = (stored(&next), stored(&before));
+            assert_eq!((now["revision"].take(), was["revision"].take()), (json!(migrated.revision + 1), json!(0)));
+            assert_eq!(now, was, "every field as it was; the revision moves on");
         }
         other => panic!("{other:?}"),
     }

@@ -122,8 +122,9 @@ impl Registry {
             }
         };
         let art = AlbumArt { status: Some(ArtStatus::Pending), ..art };
+        let why = by.change(crate::history::ChangeKind::AlbumArt, crate::history::through::ALBUM_ART);
         let updated = self
-            .modify(by, key, |current| {
+            .modify(by, key, &why, |current| {
                 let mut next = current.clone();
                 next.album_art = Some(AlbumArtField::Art(art.clone()));
                 Ok(next)

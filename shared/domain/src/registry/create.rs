@@ -4,6 +4,7 @@ use crate::address::Address;
 use crate::asset::{AlbumArtField, Asset, MusicMetadata, Naming, Place};
 use crate::auth::Caller;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::history::{Change, ChangeKind, through};
 use crate::id::AssetId;
 use crate::idempotency::IdempotencyClaim;
 use crate::input::{ComponentRef, CreateAsset, NewAsset, Warning};
@@ -37,9 +38,19 @@ impl Registry {
     /// with it (from this caller) makes the asset; the same request again answers that asset
     /// (`replayed`), a different one is refused.
     pub async fn create(&self, caller: &Caller, request: CreateAsset) -> Result<Created, RegistryError> {
+        self.create_through(caller, request, through::CREATE).await
+    }
+
+    async fn create_through(
+        &self,
+        caller: &Caller,
+        request: CreateAsset,
+        route: &str,
+    ) -> Result<Created, RegistryError> {
         let warnings = request.warnings;
+        let change = Change::new(ChangeKind::Created, caller.into(), route);
         let Some(keyed) = &request.keyed else {
-            let asset = self.create_claiming(caller, request.asset, request.upload, None).await?;
+            let asset = self.create_claiming(caller, request.asset, request.upload, None, &change).await?;
             return Ok(Created { asset, replayed: false, warnings });
         };
         let claim = IdempotencyClaim::new(caller, keyed, self.config().idempotency_lifetime);
@@ -54,8 +65,13 @@ impl Registry {
                 let asset = self.get(&earlier.asset_id).await?;
                 return Ok(Created { asset, replayed: true, warnings });
             }
-            let attempt =
-                self.create_claiming(caller, request.asset.clone(), request.upload.clone(), Some(claim.clone()));
+            let attempt = self.create_claiming(
+                caller,
+                request.asset.clone(),
+                request.upload.clone(),
+                Some(claim.clone()),
+                &change,
+            );
             match attempt.await {
                 Err(RegistryError::KeyInUse) => continue,
                 other => return other.map(|asset| Created { asset, replayed: false, warnings }),
@@ -70,6 +86,7 @@ impl Registry {
         mut new: NewAsset,
         upload: Option<Upload>,
         idempotency: Option<IdempotencyClaim>,
+        change: &Change,
     ) -> Result<Asset, RegistryError> {
         new.registered_by = Some(caller.email.to_string());
         let components = self.components(&new.components).await?;
@@ -88,8 +105,10 @@ impl Registry {
         // The file went first: an asset never points at a missing file. A failed create removes
         // the copy again; a crash in between leaves an unreferenced file, never a broken asset.
         let upload = file.as_ref().and_then(|f| f.consumed_upload.clone());
-        let created =
-            self.store.create(CreatePlan { path, requires, build: Arc::new(build), idempotency, upload }).await;
+        let created = self
+            .store
+            .create(CreatePlan { path, requires, build: Arc::new(build), idempotency, upload, change: change.clone() })
+            .await;
         match (&created, &file) {
             (Err(_), Some(f)) => self.forget(&f.key).await,
             (Ok(_), Some(StoredFile { consumed_upload: Some(upload), .. })) => self.forget(upload).await,
@@ -117,7 +136,7 @@ impl Registry {
         let mut out = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let result = match item {
-                Ok(request) => self.create(caller, request).await,
+                Ok(request) => self.create_through(caller, request, through::BATCH).await,
                 Err(invalid) => Err(invalid.into()),
             };
             out.push(BatchOutcome { index, result });

@@ -45,9 +45,22 @@ impl Registry {
                 self.mark_broken(by, composite, &current).await?;
                 record.broken_composites.push(composite.name().to_owned());
             }
-            match self.store.delete(&current, &record).await {
+            let why = by.change(crate::history::ChangeKind::Deleted, crate::history::through::DELETE);
+            let retention = self.config.deleted_retention;
+            if !retention.is_zero() {
+                record.restorable_until = Some(record.deleted_at.after(retention));
+            }
+            let mut entry =
+                self.history_files().entry(&why, &current.id, Some(&current), None, current.revision + 1).await?;
+            // The same instant names the record, so an undelete finds it from the entry.
+            entry.at = record.deleted_at;
+            match self.store.delete(&current, &record, &entry).await {
                 Ok(()) => {
-                    let files_pending = self.remove_files(&current, &record.files).await;
+                    let files_pending = if retention.is_zero() {
+                        self.remove_files(&current, &record.files).await
+                    } else {
+                        self.set_aside_files(&current, &record.files).await
+                    };
                     return Ok(Deleted { asset: current, record, files_pending });
                 }
                 Err(StoreError::Conflict) => crate::retry::Backoff::EDIT.wait(attempt).await,
@@ -87,7 +100,8 @@ impl Registry {
         let address = Value::String(gone.naming.nna_address().to_owned());
         // The admin's own If-Match was for the deleted asset, not for its composites.
         let as_admin = Requester::new(by.caller);
-        self.modify(as_admin, composite.id.as_str(), |current| {
+        let why = by.change(crate::history::ChangeKind::Edited, crate::history::through::DELETE);
+        self.modify(as_admin, composite.id.as_str(), &why, |current| {
             let mut next = current.clone();
             let list = next.extra.entry(BROKEN_COMPONENTS).or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(items) = list
@@ -103,7 +117,7 @@ impl Registry {
 
     /// The stored files that belong to this asset alone: its upload and its album art. Only keys
     /// that name the asset's id are taken, so a shared or foreign file is never removed.
-    fn owned_files(&self, asset: &Asset) -> Vec<BlobKey> {
+    pub(super) fn owned_files(&self, asset: &Asset) -> Vec<BlobKey> {
         let mut keys: Vec<BlobKey> = crate::files::referenced_urls(asset)
             .filter_map(|u| self.blobs.key_of_url(u))
             .filter(|k| k.belongs_to(&asset.id))
@@ -111,6 +125,21 @@ impl Registry {
         keys.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         keys.dedup();
         keys
+    }
+
+    /// Moves the files where nothing serves them (`files::set_aside`), to come back with an
+    /// undelete or go with the sweep when the window ends. A file that cannot be moved is removed
+    /// instead (a deleted asset's files are never served); what cannot be removed goes to the
+    /// queue. Returns how many were queued.
+    async fn set_aside_files(&self, asset: &Asset, keys: &[String]) -> usize {
+        let mut unmoved = Vec::new();
+        for key in keys.iter().filter_map(|k| BlobKey::parse(k)) {
+            if let Err(e) = crate::files::set_aside(self.blobs.as_ref(), &key).await {
+                tracing::warn!(asset = %asset.id, key = key.as_str(), error = %e, "file could not be set aside; removed");
+                unmoved.push(key.to_string());
+            }
+        }
+        self.remove_files(asset, &unmoved).await
     }
 
     /// Removes the files now; what fails goes to the queue. Returns how many were queued.

@@ -3,7 +3,8 @@ use super::{Registry, RegistryError};
 use crate::asset::AssetStatus;
 use crate::asset::{Asset, Version};
 use crate::auth::Caller;
-use crate::input::{EditAsset, Edited};
+use crate::history::{Change, ChangeKind, through};
+use crate::input::{EditAsset, EditMode, Edited};
 use crate::ports::StoreError;
 use crate::retry::Backoff;
 use crate::time::Timestamp;
@@ -16,11 +17,26 @@ impl Registry {
     /// The asset's registrant or an admin; with `if_match`, only while the asset is at that version.
     /// The answer says what of the edit was not taken as sent (the rest is saved).
     pub async fn edit(&self, by: Requester<'_>, key: &str, edit: &EditAsset) -> Result<Edited, RegistryError> {
+        let route = match edit.mode() {
+            EditMode::Replace => through::PUT,
+            EditMode::Merge => through::PATCH,
+        };
+        self.edit_as(by, key, edit, &by.change(ChangeKind::Edited, route)).await
+    }
+
+    /// An edit, recorded in the history as `why`.
+    pub(super) async fn edit_as(
+        &self,
+        by: Requester<'_>,
+        key: &str,
+        edit: &EditAsset,
+        why: &Change,
+    ) -> Result<Edited, RegistryError> {
         let before = self.get(key).await?;
         // The warnings of the attempt that was written (a lost race applies the edit again).
         let warnings = std::sync::Mutex::new(Vec::new());
         let edited = self
-            .modify(by, key, |current| {
+            .modify(by, key, why, |current| {
                 let Edited { asset: mut next, warnings: found } = edit.apply(current)?;
                 refresh_song_data(current, &mut next, edit);
                 self.prepare_changed_art(current, &mut next);
@@ -49,7 +65,7 @@ impl Registry {
     /// Admins only.
     pub async fn curate(&self, by: Requester<'_>, key: &str) -> Result<Asset, RegistryError> {
         by.admin_only("curate")?;
-        self.modify(by, key, |current| {
+        self.modify(by, key, &by.change(ChangeKind::Curated, through::CURATE), |current| {
             let mut next = current.clone();
             if next.status != Some(AssetStatus::Curated) {
                 next.status = Some(AssetStatus::Curated);
@@ -66,6 +82,7 @@ impl Registry {
         &self,
         by: Requester<'_>,
         key: &str,
+        why: &Change,
         change: impl Fn(&Asset) -> Result<Asset, RegistryError>,
     ) -> Result<Asset, RegistryError> {
         for attempt in 0..ATTEMPTS {
@@ -77,7 +94,9 @@ impl Registry {
             }
             next.revision = current.revision + 1;
             next.updated_at = Timestamp::now().max(current.updated_at);
-            match self.store.replace(&current, &next).await {
+            let entry =
+                self.history_files().entry(why, &current.id, Some(&current), Some(&next), next.revision).await?;
+            match self.store.replace(&current, &next, &entry).await {
                 Ok(()) => return Ok(next),
                 Err(StoreError::Conflict) => Backoff::EDIT.wait(attempt).await,
                 Err(e) => return Err(e.into()),
@@ -102,6 +121,11 @@ impl<'a> Requester<'a> {
 
     pub fn if_match(self, versions: Option<&'a [Version]>) -> Self {
         Self { if_match: versions, ..self }
+    }
+
+    /// A change this requester makes through `route`.
+    pub fn change(&self, kind: ChangeKind, route: &str) -> Change {
+        Change::new(kind, self.caller.into(), route)
     }
 
     pub(super) fn admin_only(&self, what: &str) -> Result<(), RegistryError> {

@@ -5,13 +5,16 @@ mod art;
 mod create;
 mod delete;
 mod edit;
+mod history;
 mod read;
+mod undelete;
 mod upload;
 
 pub use art::MAX_ART_UPLOAD_BYTES;
 pub use create::{BatchOutcome, Created};
 pub use delete::{BROKEN_COMPONENTS, Deleted};
 pub use edit::Requester;
+pub use history::HistoryPage;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
 use crate::error::{FieldError, Invalid};
@@ -33,6 +36,18 @@ pub enum RegistryError {
     /// Signed in, but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A revision the asset never had, or one its history cannot show.
+    #[error("asset has no revision {asked}; its latest is {latest}")]
+    NoRevision { asked: u64, latest: u64 },
+    /// An undelete of an asset that exists.
+    #[error("asset {0} is not deleted")]
+    NotDeleted(String),
+    /// An undelete after the retention window (or with none).
+    #[error("asset {id} was deleted at {deleted_at}; it could be brought back for {window_days} days")]
+    UndeleteWindowPassed { id: String, deleted_at: crate::Timestamp, window_days: u64 },
+    /// A restore of a revision whose stored files are gone.
+    #[error("revision {revision} named files that are no longer stored: {}", .keys.join(", "))]
+    FilesGone { revision: u64, keys: Vec<String> },
     /// An `If-Match` named a version that is no longer the asset's.
     #[error("the asset is at version {current}, not the one this request expected")]
     Stale { current: u64 },
@@ -99,6 +114,9 @@ pub struct RegistryConfig {
     pub idempotency_lifetime: std::time::Duration,
     /// Login and register rate limits.
     pub auth_rates: crate::auth::AuthRates,
+    /// How long a deleted asset can be brought back, its files kept (unserved) until then; zero:
+    /// they go at once.
+    pub deleted_retention: std::time::Duration,
 }
 
 impl RegistryConfig {
@@ -109,6 +127,7 @@ impl RegistryConfig {
             search: SearchTuning::default(),
             idempotency_lifetime: crate::idempotency::KEY_LIFETIME,
             auth_rates: crate::auth::AuthRates::default(),
+            deleted_retention: crate::limits::days(crate::limits::DELETED_RETENTION_DAYS_DEFAULT),
         }
     }
 }
@@ -174,6 +193,11 @@ impl Registry {
         &self.blobs
     }
 
+    /// Where history entries too large for the store keep their values.
+    pub(crate) fn history_files(&self) -> crate::history::HistoryFiles<'_> {
+        crate::history::HistoryFiles(Some(self.blobs.as_ref()))
+    }
+
     /// Removes stored files no asset owns that are older than `grace` (`files::sweep`).
     pub async fn sweep_files(
         &self,
@@ -181,7 +205,13 @@ impl Registry {
         dry_run: bool,
     ) -> Result<crate::files::FileSweep, RegistryError> {
         let now = crate::time::Timestamp::now();
-        Ok(crate::files::sweep(self.index.as_ref(), self.blobs.as_ref(), now, grace, dry_run).await?)
+        let at = crate::files::Swept {
+            index: self.index.as_ref(),
+            store: self.store.as_ref(),
+            blobs: self.blobs.as_ref(),
+            retention: self.config.deleted_retention,
+        };
+        Ok(crate::files::sweep(at, now, grace, dry_run).await?)
     }
 
     pub async fn health(&self) -> Result<(), RegistryError> {

@@ -147,7 +147,8 @@ impl Maintenance for SqliteStore {
         self.writing(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(
-                "DELETE FROM postings; DELETE FROM term_counts; DELETE FROM assets; DELETE FROM sequences;",
+                "DELETE FROM postings; DELETE FROM term_counts; DELETE FROM assets; DELETE FROM sequences;
+                 DELETE FROM history;",
             )?;
             import_in(&tx, &assets)?;
             for s in &sequences {

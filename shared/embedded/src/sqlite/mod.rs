@@ -17,11 +17,12 @@ pub use queue::{DeadJob, SqliteQueue};
 
 use async_trait::async_trait;
 use nna_domain::asset::Deletion;
+use nna_domain::history::Entry;
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
 use nna_domain::search::{Direction, IndexTerm, Place};
 use nna_domain::{Asset, AssetId, AssetKey, Timestamp};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -214,14 +215,40 @@ impl AssetStore for SqliteStore {
         self.read(1, move |conn| get(conn, &key, &inner.decoded)).await
     }
 
-    async fn replace(&self, current: &Asset, next: &Asset) -> Result<(), StoreError> {
-        let (current, next) = (current.clone(), next.clone());
-        self.writing(move |conn| write::replace(conn, &current, &next)).await
+    async fn replace(&self, current: &Asset, next: &Asset, entry: &Entry) -> Result<(), StoreError> {
+        let (current, next, entry) = (current.clone(), next.clone(), entry.clone());
+        self.writing(move |conn| write::replace(conn, &current, &next, &entry)).await
     }
 
-    async fn delete(&self, current: &Asset, record: &Deletion) -> Result<(), StoreError> {
-        let (current, record) = (current.clone(), record.clone());
-        self.writing(move |conn| write::delete(conn, &current, &record)).await
+    async fn delete(&self, current: &Asset, record: &Deletion, entry: &Entry) -> Result<(), StoreError> {
+        let (current, record, entry) = (current.clone(), record.clone(), entry.clone());
+        self.writing(move |conn| write::delete(conn, &current, &record, &entry)).await
+    }
+
+    async fn undelete(&self, asset: &Asset, record: &str, entry: &Entry) -> Result<(), StoreError> {
+        let (asset, record, entry) = (asset.clone(), record.to_owned(), entry.clone());
+        self.writing(move |conn| write::undelete(conn, &asset, &record, &entry)).await
+    }
+
+    async fn history(&self, id: &AssetId, before: Option<u64>, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let id = id.clone();
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(1, move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT doc FROM history WHERE asset_id = ?1 AND revision < ?2 ORDER BY revision DESC LIMIT ?3",
+            )?;
+            let docs: Vec<String> =
+                stmt.query_map(params![id.as_str(), before, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            docs.iter()
+                .map(|d| {
+                    Entry::from_json(d).map_err(|e| {
+                        StoreError::Corrupt { id: id.to_string(), reason: format!("history entry: {e}") }.into()
+                    })
+                })
+                .collect()
+        })
+        .await
     }
 
     async fn import(&self, asset: &Asset) -> Result<(), StoreError> {

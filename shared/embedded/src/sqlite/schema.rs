@@ -125,6 +125,11 @@ const STEPS: &[Step] = &[
     ),
     // 14: which asset each direct upload made: one upload, one asset.
     Step::Sql("CREATE TABLE upload_claims (key TEXT PRIMARY KEY, asset_id TEXT NOT NULL) STRICT, WITHOUT ROWID;"),
+    // 15: every asset's history, an entry per revision, written in the change's transaction.
+    Step::Sql(
+        "CREATE TABLE history (asset_id TEXT NOT NULL, revision INTEGER NOT NULL, doc TEXT NOT NULL,
+            PRIMARY KEY (asset_id, revision)) STRICT, WITHOUT ROWID;",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

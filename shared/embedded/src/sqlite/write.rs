@@ -4,6 +4,7 @@ use super::row::{COLUMNS, PLACEHOLDERS, Row, revision};
 use super::term_counts::TermCounts;
 use super::{Inner, Sqlite};
 use nna_domain::asset::Deletion;
+use nna_domain::history::Entry;
 use nna_domain::idempotency::IdempotencyClaim;
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::{Address, Asset, Sequence, Timestamp};
@@ -140,6 +141,11 @@ fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, coun
                 return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)).into());
             }
             put(tx, &row, counts)?;
+            let entry = match replacing {
+                Some(current) => plan.change.entry(&asset.id, Some(current), Some(&asset), asset.revision),
+                None => plan.change.created(&asset),
+            };
+            put_entry(tx, &entry)?;
             if let Some(claim) = &plan.idempotency {
                 tx.execute(
                     "INSERT OR REPLACE INTO idempotency (key, fingerprint, asset_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -163,14 +169,24 @@ fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, coun
     Ok(asset)
 }
 
-pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset) -> Sqlite<()> {
+pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset, entry: &Entry) -> Sqlite<()> {
     let row = Row::of(next)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     still_at_revision(&tx, current)?;
     let mut counts = TermCounts::default();
     put(&tx, &row, &mut counts)?;
     counts.apply(&tx)?;
+    put_entry(&tx, entry)?;
     Ok(tx.commit()?)
+}
+
+/// Adds a history entry; one already at its revision means another write made that revision.
+pub(super) fn put_entry(conn: &Connection, entry: &Entry) -> Sqlite<()> {
+    let doc = entry.to_json().map_err(|e| StoreError::Internal(e.to_string()))?;
+    let added = conn
+        .prepare_cached("INSERT OR IGNORE INTO history (asset_id, revision, doc) VALUES (?1, ?2, ?3)")?
+        .execute(params![entry.asset_id.as_str(), revision(entry.revision)?, doc])?;
+    if added == 1 { Ok(()) } else { Err(StoreError::Conflict.into()) }
 }
 
 /// `Conflict` unless the stored asset is still at the revision `current` was read at.
@@ -191,7 +207,7 @@ fn still_at_revision(conn: &Connection, current: &Asset) -> Sqlite<()> {
     Ok(())
 }
 
-pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion) -> Sqlite<()> {
+pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion, entry: &Entry) -> Sqlite<()> {
     let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let n = tx.execute(
@@ -205,6 +221,20 @@ pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion) 
     drop_postings(&tx, current.id.as_str(), &mut counts)?;
     counts.apply(&tx)?;
     tx.execute("INSERT OR REPLACE INTO deletions (key, doc) VALUES (?1, ?2)", params![record.sort_key(), doc])?;
+    put_entry(&tx, entry)?;
+    Ok(tx.commit()?)
+}
+
+/// A deleted asset back where no row has its id, its deletion record gone and its history
+/// entry added, in one transaction.
+pub(super) fn undelete(conn: &mut Connection, asset: &Asset, record: &str, entry: &Entry) -> Sqlite<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists = tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [asset.id.as_str()], |_| Ok(())).optional()?;
+    if exists.is_some() || tx.execute("DELETE FROM deletions WHERE key = ?1", [record])? != 1 {
+        return Err(StoreError::Conflict.into());
+    }
+    import_in(&tx, std::slice::from_ref(asset))?;
+    put_entry(&tx, entry)?;
     Ok(tx.commit()?)
 }
 

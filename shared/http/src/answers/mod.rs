@@ -4,9 +4,11 @@
 
 mod account;
 mod asset;
+mod history;
 
 pub use account::{Session, UserView};
 pub use asset::{AssetPage, AssetView, BatchAnswer, BatchFailure, BatchSuccess, Deleted, UploadSlotView};
+pub use history::HistoryView;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

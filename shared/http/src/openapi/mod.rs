@@ -2,7 +2,7 @@
 //! (`answers`, utoipa). A copy is committed as `openapi.json` at the repository root, a test fails
 //! when the two differ, and `/api/openapi.json` serves that copy.
 
-use crate::routes::{assets, auth, batch, health, taxonomy};
+use crate::routes::{assets, auth, batch, health, history, taxonomy};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         assets::create_one, batch::create, assets::upload_slot, assets::read_one, assets::replace, assets::merge,
         assets::remove, assets::curate, assets::album_art, assets::list, assets::search_assets,
+        history::history, history::revision, history::restore, history::undelete,
         auth::register, auth::login, auth::profile, auth::make_admin,
         health::health, taxonomy::health, taxonomy::version, taxonomy::index, taxonomy::tree, taxonomy::layers,
         taxonomy::layer_count, taxonomy::categories, taxonomy::category_count, taxonomy::subcategory_counts,

@@ -29,7 +29,7 @@ pub fn create() -> Router<AppState> {
 }
 
 pub fn read() -> Router<AppState> {
-    Router::new().route("/api/assets/{key}", get(read_one))
+    Router::new().route("/api/assets/{key}", get(read_one)).merge(super::history::read())
 }
 
 pub fn update() -> Router<AppState> {
@@ -37,6 +37,7 @@ pub fn update() -> Router<AppState> {
         .route("/api/assets/{key}", put(replace).patch(merge).delete(remove))
         .route("/api/assets/curate/{key}", post(curate))
         .route("/api/assets/{key}/album-art", post(album_art))
+        .merge(super::history::update())
 }
 
 pub fn search() -> Router<AppState> {
@@ -326,7 +327,7 @@ struct PreferParam {
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
-struct KeyParam {
+pub(super) struct KeyParam {
     /// An HFN (`L.CAS.ATL.001`), an MFA (`3.004.004.001`), the stored `nna_address` or the id.
     key: String,
 }

@@ -4,6 +4,7 @@ pub(crate) mod assets;
 pub(crate) mod auth;
 pub(crate) mod batch;
 pub(crate) mod health;
+pub(crate) mod history;
 mod requests;
 pub(crate) mod taxonomy;
 

@@ -184,6 +184,7 @@ async fn copy_one(
     let served = files.public_url(&key);
     let decided = rewrite(
         ops,
+        &nna_domain::history::Change::operator("nna-ops cutover", Some(RUN)),
         asset,
         |current| {
             // Only while the asset still serves the old file: an edit since decides otherwise.
