@@ -6,7 +6,8 @@
 //!
 //! With 1,000 assets that all hold the word "kelly": the health route, one asset by HFN, the
 //! all-matching search, and the mixed load signed-in users make (70% reads of one asset, 15%
-//! searches, 15% creates); creates alone from 50 clients; then the same search with 100,000
+//! searches, 15% creates); creates alone from 50 clients; edits (PATCH, new words) from 50
+//! clients; then the same search with 100,000
 //! assets. The ratios the issue sets are computed from those runs, in this one run.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -55,6 +56,7 @@ fn main() {
     let search_1k = run(&server.base, "search", get(&token, &[SEARCH.into()]), &connections);
     let mixed = run(&server.base, "mixed", mixed(&token, &names), &connections);
     let creates = run(&server.base, "creates", creates(&token), "50");
+    let edits = run(&server.base, "edits", edits(&token, &names), "50");
     drop(server);
 
     let held = runtime.block_on(grow(&dir.path().join("registry.sqlite3"), LARGE));
@@ -69,7 +71,7 @@ fn main() {
         "connections": connections, "seconds": seconds,
         "runs": {
             "health": health, "oneAssetByHfn": one, "searchAllMatching1k": search_1k,
-            "mixed70_15_15": mixed, "creates50Clients": creates,
+            "mixed70_15_15": mixed, "creates50Clients": creates, "edits50Clients": edits,
             "searchAllMatching100k": search_100k.clone().as_object_mut().map(|o| { o.insert("assets".into(), json!(held)); Value::Object(o.clone()) }),
         },
         "ratios": {
@@ -78,6 +80,7 @@ fn main() {
             "oneAssetOverHealth (goal >= 0.5)": ratio(rate(&one), rate(&health)),
             "mixedP99Ms (goal <= 100)": mixed["latencyMs"]["p99"],
             "createsPerSecond50Clients": rate(&creates),
+            "editP99Ms50Clients": edits["latencyMs"]["p99"],
         },
     });
     nna_tests::bench::report("load", &report);
@@ -204,6 +207,24 @@ request = function()
 end
 "#,
         body = kelly_body(),
+    )
+}
+
+/// The edit page's save: new words for one of the assets, at random (each an edit, with its
+/// history entry).
+fn edits(token: &str, names: &[String]) -> String {
+    format!(
+        r#"local names = {{{names}}}
+local auth = "Bearer {token}"
+math.randomseed(7)
+local n = 0
+request = function()
+  n = n + 1
+  local body = '{{"creatorDescription": "Kelly wears look number ' .. n .. '", "tags": ["kelly", "edited"]}}'
+  return wrk.format("PATCH", "/api/assets/" .. names[math.random(#names)], {{["Authorization"] = auth, ["Content-Type"] = "application/json"}}, body)
+end
+"#,
+        names = lua_list(names),
     )
 }
 

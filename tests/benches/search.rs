@@ -84,9 +84,11 @@ fn main() {
 /// start of issue 13 (18 indexes, two of whole items; counts in four items after the create;
 /// postings inside the transaction), as measured then.
 async fn write_units() -> Value {
+    use nna_aws::dynamo::item::history_item;
     use nna_aws::dynamo::item::{
         address_claim_key, count_slot, name_claim_key, place_posting_key, posting_key, sequence_key, text, to_item,
     };
+    use nna_domain::history::{Change, ChangeKind, through};
     use nna_tests::cost::{index_units, item_size, put_units};
     const BEFORE_CREATE: u64 = 88;
     const BEFORE_EDIT: u64 = 30;
@@ -120,7 +122,12 @@ async fn write_units() -> Value {
     postings.extend(place_posting_key(&kelly));
     let posting_units = postings.iter().map(|p| put_units(p, false)).sum::<u64>();
     let (asset_tx, sequence_tx, indexes) = (put_units(&item, true), put_units(&sequence, true), index_units(&item));
-    let now = sequence_tx + asset_tx + claims + counts + posting_units + indexes;
+    let without_history = sequence_tx + asset_tx + claims + counts + posting_units + indexes;
+    // The history entry goes in the same transaction (2× its units).
+    let admin = nna_tests::auth::admin();
+    let created = Change::new(ChangeKind::Created, admin.into(), through::CREATE).created(&kelly);
+    let history = put_units(&history_item(&created).expect("an item"), true);
+    let now = without_history + history;
     // The edit: new words, so new postings (and the old ones' deletes); the updated-* index
     // entries move (a delete and a put in each of the two); the other indexes' keys stay.
     let mut edited = kelly.clone();
@@ -128,16 +135,28 @@ async fn write_units() -> Value {
         nna_domain::asset::CreatorDescription::parse("Kelly wears a vintage Adidas track top", "creatorDescription")
             .expect("valid");
     let changed = index_terms(&edited).symmetric_difference(&terms).count() as u64;
-    let edit_now = put_units(&to_item(&edited).expect("an item"), false) + changed + 2 * 2;
+    edited.revision += 1;
+    let edit_without_history = put_units(&to_item(&edited).expect("an item"), false) + changed + 2 * 2;
+    // With history the asset's put and its entry's are one transaction (2× each).
+    let entry = Change::new(ChangeKind::Edited, admin.into(), through::PATCH).entry(
+        &kelly.id,
+        Some(&kelly),
+        Some(&edited),
+        edited.revision,
+    );
+    let edit_history = put_units(&history_item(&entry).expect("an item"), true);
+    let edit_now = put_units(&to_item(&edited).expect("an item"), true) + edit_history + changed + 2 * 2;
     json!({
-        "formula": "create = 2×sequence (with the subcategory's count) + 2×asset + 2×(name and address claims) + 2×(the layer's count item) + 1×posting per index term and the place posting (outside the transaction) + 1 per global secondary index entry (all keys only)",
+        "formula": "create = 2×sequence (with the subcategory's count) + 2×asset + 2×(name and address claims) + 2×(the layer's count item) + 2×history entry + 1×posting per index term and the place posting (outside the transaction) + 1 per global secondary index entry (all keys only); edit = 2×asset + 2×history entry (one transaction) + 1 per posting gained or lost + 2×2 for the updated-* index entries",
         "kellyCreate": {
             "assetItemBytes": item_size(&item), "indexTerms": terms.len(),
             "parts": { "sequence": sequence_tx, "asset": asset_tx, "claims": claims, "counts": counts,
-                "postings": posting_units, "globalSecondaryIndexes": indexes },
-            "now": now, "beforeIssue13": BEFORE_CREATE, "ratio": (now as f64 / BEFORE_CREATE as f64 * 100.0).round() / 100.0,
+                "historyEntry": history, "postings": posting_units, "globalSecondaryIndexes": indexes },
+            "now": now, "withoutHistory": without_history, "beforeIssue13": BEFORE_CREATE,
+            "ratio": (now as f64 / BEFORE_CREATE as f64 * 100.0).round() / 100.0,
         },
-        "editOfItsWords": { "changedPostings": changed, "now": edit_now, "beforeIssue13": BEFORE_EDIT },
+        "editOfItsWords": { "changedPostings": changed, "historyEntry": edit_history, "now": edit_now,
+            "withoutHistory": edit_without_history, "beforeIssue13": BEFORE_EDIT },
         "globalSecondaryIndexes": nna_aws::dynamo::schema::indexes().len(),
         "measuredFromRequests": measured_write_units().await,
     })

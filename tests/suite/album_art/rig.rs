@@ -39,8 +39,9 @@ impl Rig {
             DiskBlobs::new(dir.path().join("files"), "http://127.0.0.1:9/files", "http://127.0.0.1:9/upload").unwrap();
         let blobs = wrap(Arc::new(disk));
         let queue = store.queue();
-        let registry = Registry::new(store.clone(), blobs.clone(), RegistryConfig::default())
-            .with_jobs(Arc::new(queue.clone()), true);
+        // Deleted files go at once (a window of 0): what the pipeline's cleanup jobs are for.
+        let config = RegistryConfig { deleted_retention: std::time::Duration::ZERO, ..RegistryConfig::default() };
+        let registry = Registry::new(store.clone(), blobs.clone(), config).with_jobs(Arc::new(queue.clone()), true);
         let pipeline = Arc::new(make(store.clone(), blobs.clone()));
         Self { registry, store, queue, pipeline, dir }
     }
