@@ -22,6 +22,7 @@ mod faults;
 mod files;
 mod frontend;
 mod functions;
+mod history_expiry;
 mod http_contract;
 mod iam;
 mod infra;

@@ -40,7 +40,9 @@ pub async fn ops(store: &StoreSpec, queue_url: Option<&str>, progress: Arc<dyn P
         // its `NNA_PUBLIC_URL`, with the same default.
         StoreSpec::Embedded(dir) => {
             let public = Env::process().url("NNA_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
-            Embedded::open(dir, &public)?.adapters
+            let embedded = Embedded::open(dir, &public)?;
+            embedded.store.expire_history_after(nna_domain::settings::history_expiry(&Env::process())?);
+            embedded.adapters
         }
         StoreSpec::Dynamo(table) => {
             // The bucket (`NNA_BUCKET`, for `sweep-files`) and how to address it are read as the

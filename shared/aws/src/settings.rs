@@ -23,6 +23,9 @@ pub struct AwsStorage {
     pub public_url: String,
     /// `NNA_S3_PATH_STYLE=true` for S3 emulators; AWS itself uses virtual-hosted style.
     pub s3_path_style: bool,
+    /// `NNA_HISTORY_EXPIRY_DAYS`: history entries carry a TTL that far past their time (off
+    /// unless set; `nna_domain::settings::history_expiry`).
+    pub history_expiry: Option<Duration>,
 }
 
 /// The adapters over one deployment's table, bucket and queue, with the concrete store kept for
@@ -40,6 +43,7 @@ impl AwsStorage {
             queue_url: env.text("NNA_QUEUE_URL"),
             public_url: env.url("NNA_PUBLIC_URL").unwrap_or_default(),
             s3_path_style: path_style(env)?,
+            history_expiry: nna_domain::settings::history_expiry(env)?,
         })
     }
 
@@ -48,7 +52,9 @@ impl AwsStorage {
     }
 
     pub fn connect(&self, sdk: &aws_config::SdkConfig) -> AwsAdapters {
-        let dynamo = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &self.table));
+        let dynamo = Arc::new(
+            DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &self.table).expiring_history(self.history_expiry),
+        );
         let mut adapters = Adapters::of(dynamo.clone());
         adapters.files = self
             .bucket

@@ -35,6 +35,8 @@ pub struct LocalConfig {
     pub connections: crate::serve::ConnectionLimits,
     /// `NNA_FILE_SWEEP_SECS` (3600; 0: never): how often files no asset owns are removed.
     pub file_sweep: Option<Duration>,
+    /// `NNA_HISTORY_EXPIRY_DAYS` (off): how old history entries may get.
+    pub history_expiry: Option<Duration>,
 }
 
 impl LocalConfig {
@@ -67,6 +69,7 @@ impl LocalConfig {
             },
             file_sweep: Some(env.secs("NNA_FILE_SWEEP_SECS", limits::FILE_SWEEP_EVERY_DEFAULT)?)
                 .filter(|s| !s.is_zero()),
+            history_expiry: nna_domain::settings::history_expiry(env)?,
         })
     }
 }

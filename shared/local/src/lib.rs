@@ -97,8 +97,9 @@ async fn sweep_files(registry: Registry, every: std::time::Duration, mut stoppin
 
 fn assemble(config: &LocalConfig, addr: SocketAddr) -> Result<(Router, Option<Worker>, Registry), StartError> {
     let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let Embedded { adapters, queue, blobs, files_dir, .. } =
+    let Embedded { adapters, queue, blobs, files_dir, store } =
         Embedded::open(&config.data_dir, &public).map_err(StartError::Data)?;
+    store.expire_history_after(config.history_expiry);
     let files = Arc::new(blobs.clone());
     let pipeline = config.art.pipeline(adapters.store.clone(), files).map_err(StartError::Settings)?;
     let cursor_key = config.api.cursor_key.as_deref().map_or_else(CursorKey::random, CursorKey::from_secret);

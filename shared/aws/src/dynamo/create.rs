@@ -197,7 +197,7 @@ fn transaction(
         Some(current) => plan.change.entry(&asset.id, Some(current), Some(asset), asset.revision),
         None => plan.change.created(asset),
     };
-    items.push(super::put_new(table, super::item::history_item(&entry)?)?);
+    items.push(super::put_new(table, store.history_item(&entry)?)?);
     debug_assert_eq!((SEQUENCE, ASSET, NAME, ADDRESS), (0, 1, 2, 3));
     Ok(items)
 }

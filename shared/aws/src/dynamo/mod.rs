@@ -36,11 +36,28 @@ pub struct DynamoStore {
     client: Client,
     table: String,
     metrics: Arc<ReadMetrics>,
+    /// History entries' TTL past their time, if they expire.
+    history_expiry: Option<std::time::Duration>,
 }
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into(), metrics: Arc::default() }
+        Self { client, table: table.into(), metrics: Arc::default(), history_expiry: None }
+    }
+
+    /// History entries written from now on carry a TTL (`_ttl`, the table's TTL attribute) this
+    /// long past their time; DynamoDB deletes them some time after.
+    pub fn expiring_history(self, after: Option<std::time::Duration>) -> Self {
+        Self { history_expiry: after, ..self }
+    }
+
+    /// A history entry as this store writes it.
+    pub(super) fn history_item(&self, entry: &Entry) -> Result<Item, StoreError> {
+        let mut item = item::history_item(entry)?;
+        if let Some(after) = self.history_expiry {
+            item.insert("_ttl".into(), number(entry.at.after(after).unix_seconds()));
+        }
+        Ok(item)
     }
 
     /// Reads made so far (for benchmarks and operators).
@@ -220,7 +237,7 @@ impl AssetStore for DynamoStore {
             .build()
             .map_err(build_error)?;
         let items =
-            vec![TransactWriteItem::builder().put(put).build(), put_new(&self.table, item::history_item(entry)?)?];
+            vec![TransactWriteItem::builder().put(put).build(), put_new(&self.table, self.history_item(entry)?)?];
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => self.write_batch(&[], &removed).await,
             // The revision changed: read again and redo.
@@ -246,7 +263,7 @@ impl AssetStore for DynamoStore {
         let mut items =
             vec![TransactWriteItem::builder().delete(delete).build(), TransactWriteItem::builder().put(put).build()];
         items.extend(counts::Moves::of(&[(current, -1)]).transact(&self.table)?);
-        items.push(put_new(&self.table, item::history_item(entry)?)?);
+        items.push(put_new(&self.table, self.history_item(entry)?)?);
         let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         match result {
             Ok(_) => {
@@ -275,7 +292,7 @@ impl AssetStore for DynamoStore {
             .build()
             .map_err(build_error)?;
         items.push(TransactWriteItem::builder().delete(delete).build());
-        items.push(put_new(&self.table, item::history_item(entry)?)?);
+        items.push(put_new(&self.table, self.history_item(entry)?)?);
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),

@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     decoded: decoded::Decoded,
     /// Wakes a worker waiting on the queue as soon as a job is sent.
     job_sent: tokio::sync::Notify,
+    /// How old a history entry may get, in milliseconds; 0: kept for good.
+    history_expiry_ms: std::sync::atomic::AtomicU64,
 }
 
 /// Readers kept open between requests; more may exist briefly under load.
@@ -72,6 +74,7 @@ impl SqliteStore {
             idle_readers: Mutex::new(Vec::new()),
             decoded: decoded::Decoded::default(),
             job_sent: tokio::sync::Notify::new(),
+            history_expiry_ms: std::sync::atomic::AtomicU64::new(0),
         });
         let weak = Arc::downgrade(&inner);
         std::thread::Builder::new()
@@ -79,6 +82,21 @@ impl SqliteStore {
             .spawn(move || write::group_writer(&weak, waiting))
             .map_err(|e| StoreError::Internal(format!("cannot start the create writer: {e}")))?;
         Ok(Self { inner })
+    }
+
+    /// History entries older than `after` are no longer read, and go at their asset's next
+    /// write (`NNA_HISTORY_EXPIRY_DAYS`); `None`: kept for good.
+    pub fn expire_history_after(&self, after: Option<std::time::Duration>) {
+        let ms = after.map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1));
+        self.inner.history_expiry_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The time before which history entries have expired, as they store it; `None` when they
+    /// never do.
+    fn history_cutoff(&self) -> Option<String> {
+        let ms = self.inner.history_expiry_ms.load(std::sync::atomic::Ordering::Relaxed);
+        let ms = i64::try_from(ms).ok().filter(|ms| *ms > 0)?;
+        Timestamp::from_millis(Timestamp::now().millis().saturating_sub(ms)).map(|t| t.to_string())
     }
 
     /// The job queue kept in the same database file.
@@ -216,30 +234,33 @@ impl AssetStore for SqliteStore {
     }
 
     async fn replace(&self, current: &Asset, next: &Asset, entry: &Entry) -> Result<(), StoreError> {
-        let (current, next, entry) = (current.clone(), next.clone(), entry.clone());
-        self.writing(move |conn| write::replace(conn, &current, &next, &entry)).await
+        let (current, next, entry, expired) = (current.clone(), next.clone(), entry.clone(), self.history_cutoff());
+        self.writing(move |conn| write::replace(conn, &current, &next, &entry, expired.as_deref())).await
     }
 
     async fn delete(&self, current: &Asset, record: &Deletion, entry: &Entry) -> Result<(), StoreError> {
-        let (current, record, entry) = (current.clone(), record.clone(), entry.clone());
-        self.writing(move |conn| write::delete(conn, &current, &record, &entry)).await
+        let (current, record, entry, expired) = (current.clone(), record.clone(), entry.clone(), self.history_cutoff());
+        self.writing(move |conn| write::delete(conn, &current, &record, &entry, expired.as_deref())).await
     }
 
     async fn undelete(&self, asset: &Asset, record: &str, entry: &Entry) -> Result<(), StoreError> {
-        let (asset, record, entry) = (asset.clone(), record.to_owned(), entry.clone());
-        self.writing(move |conn| write::undelete(conn, &asset, &record, &entry)).await
+        let (asset, record, entry, expired) = (asset.clone(), record.to_owned(), entry.clone(), self.history_cutoff());
+        self.writing(move |conn| write::undelete(conn, &asset, &record, &entry, expired.as_deref())).await
     }
 
     async fn history(&self, id: &AssetId, before: Option<u64>, limit: usize) -> Result<Vec<Entry>, StoreError> {
         let id = id.clone();
         let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let expired = self.history_cutoff().unwrap_or_default();
         self.read(1, move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT doc FROM history WHERE asset_id = ?1 AND revision < ?2 ORDER BY revision DESC LIMIT ?3",
+                "SELECT doc FROM history WHERE asset_id = ?1 AND revision < ?2 AND json_extract(doc, '$.at') >= ?4
+                 ORDER BY revision DESC LIMIT ?3",
             )?;
-            let docs: Vec<String> =
-                stmt.query_map(params![id.as_str(), before, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let docs: Vec<String> = stmt
+                .query_map(params![id.as_str(), before, limit, expired], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             docs.iter()
                 .map(|d| {
                     Entry::from_json(d).map_err(|e| {

@@ -145,7 +145,7 @@ fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, coun
                 Some(current) => plan.change.entry(&asset.id, Some(current), Some(&asset), asset.revision),
                 None => plan.change.created(&asset),
             };
-            put_entry(tx, &entry)?;
+            put_entry(tx, &entry, None)?;
             if let Some(claim) = &plan.idempotency {
                 tx.execute(
                     "INSERT OR REPLACE INTO idempotency (key, fingerprint, asset_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -169,20 +169,31 @@ fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, coun
     Ok(asset)
 }
 
-pub(super) fn replace(conn: &mut Connection, current: &Asset, next: &Asset, entry: &Entry) -> Sqlite<()> {
+pub(super) fn replace(
+    conn: &mut Connection,
+    current: &Asset,
+    next: &Asset,
+    entry: &Entry,
+    expired: Option<&str>,
+) -> Sqlite<()> {
     let row = Row::of(next)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     still_at_revision(&tx, current)?;
     let mut counts = TermCounts::default();
     put(&tx, &row, &mut counts)?;
     counts.apply(&tx)?;
-    put_entry(&tx, entry)?;
+    put_entry(&tx, entry, expired)?;
     Ok(tx.commit()?)
 }
 
 /// Adds a history entry; one already at its revision means another write made that revision.
-pub(super) fn put_entry(conn: &Connection, entry: &Entry) -> Sqlite<()> {
+/// The asset's entries from before `expired` (a time as entries store it) go.
+pub(super) fn put_entry(conn: &Connection, entry: &Entry, expired: Option<&str>) -> Sqlite<()> {
     let doc = entry.to_json().map_err(|e| StoreError::Internal(e.to_string()))?;
+    if let Some(before) = expired {
+        conn.prepare_cached("DELETE FROM history WHERE asset_id = ?1 AND json_extract(doc, '$.at') < ?2")?
+            .execute(params![entry.asset_id.as_str(), before])?;
+    }
     let added = conn
         .prepare_cached("INSERT OR IGNORE INTO history (asset_id, revision, doc) VALUES (?1, ?2, ?3)")?
         .execute(params![entry.asset_id.as_str(), revision(entry.revision)?, doc])?;
@@ -207,7 +218,13 @@ fn still_at_revision(conn: &Connection, current: &Asset) -> Sqlite<()> {
     Ok(())
 }
 
-pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion, entry: &Entry) -> Sqlite<()> {
+pub(super) fn delete(
+    conn: &mut Connection,
+    current: &Asset,
+    record: &Deletion,
+    entry: &Entry,
+    expired: Option<&str>,
+) -> Sqlite<()> {
     let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let n = tx.execute(
@@ -221,20 +238,26 @@ pub(super) fn delete(conn: &mut Connection, current: &Asset, record: &Deletion, 
     drop_postings(&tx, current.id.as_str(), &mut counts)?;
     counts.apply(&tx)?;
     tx.execute("INSERT OR REPLACE INTO deletions (key, doc) VALUES (?1, ?2)", params![record.sort_key(), doc])?;
-    put_entry(&tx, entry)?;
+    put_entry(&tx, entry, expired)?;
     Ok(tx.commit()?)
 }
 
 /// A deleted asset back where no row has its id, its deletion record gone and its history
 /// entry added, in one transaction.
-pub(super) fn undelete(conn: &mut Connection, asset: &Asset, record: &str, entry: &Entry) -> Sqlite<()> {
+pub(super) fn undelete(
+    conn: &mut Connection,
+    asset: &Asset,
+    record: &str,
+    entry: &Entry,
+    expired: Option<&str>,
+) -> Sqlite<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let exists = tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [asset.id.as_str()], |_| Ok(())).optional()?;
     if exists.is_some() || tx.execute("DELETE FROM deletions WHERE key = ?1", [record])? != 1 {
         return Err(StoreError::Conflict.into());
     }
     import_in(&tx, std::slice::from_ref(asset))?;
-    put_entry(&tx, entry)?;
+    put_entry(&tx, entry, expired)?;
     Ok(tx.commit()?)
 }
 
