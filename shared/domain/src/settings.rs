@@ -88,6 +88,15 @@ impl Env {
     }
 }
 
+/// `NNA_HISTORY_EXPIRY_DAYS`: history entries older than this many days expire (DynamoDB's TTL on
+/// AWS; the embedded store stops reading them and drops them at the asset's next write). Unset or
+/// 0: kept for good, the default. Keep it longer than `NNA_DELETED_RETENTION_DAYS`: an undelete
+/// rebuilds the asset from its delete's entry.
+pub fn history_expiry(env: &Env) -> Result<Option<std::time::Duration>, SettingsError> {
+    let days: u32 = env.number("NNA_HISTORY_EXPIRY_DAYS", 0)?;
+    Ok((days > 0).then(|| crate::limits::days(days)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,13 +117,4 @@ mod tests {
         assert_eq!(e.required("Z").unwrap_err().to_string(), "Z: is not set");
         assert_eq!(env(&[]).with("Z", "x").text("Z").as_deref(), Some("x"));
     }
-}
-
-/// `NNA_HISTORY_EXPIRY_DAYS`: history entries older than this many days expire (DynamoDB's TTL on
-/// AWS; the embedded store stops reading them and drops them at the asset's next write). Unset or
-/// 0: kept for good, the default. Keep it longer than `NNA_DELETED_RETENTION_DAYS`: an undelete
-/// rebuilds the asset from its delete's entry.
-pub fn history_expiry(env: &Env) -> Result<Option<std::time::Duration>, SettingsError> {
-    let days: u32 = env.number("NNA_HISTORY_EXPIRY_DAYS", 0)?;
-    Ok((days > 0).then(|| crate::limits::days(days)))
 }
