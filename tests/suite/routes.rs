@@ -98,3 +98,15 @@ async fn every_route_the_functions_serve_is_mapped_to_them_by_the_template() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The routes history entries name as `through` are the document's operations, spelled as it
+/// spells them.
+#[test]
+fn the_routes_history_names_are_the_apis() {
+    let document: Value = serde_json::from_str(&nna_http::openapi::json()).unwrap();
+    for route in nna_domain::history::through::ALL {
+        let (method, path) = route.split_once(' ').unwrap();
+        let operation = &document["paths"][path][method.to_ascii_lowercase()];
+        assert!(operation.is_object(), "{route} is not an operation of the API");
+    }
+}

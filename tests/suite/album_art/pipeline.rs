@@ -45,6 +45,11 @@ async fn a_song_gets_three_clean_files_and_ready_art() {
 
     let art = rig.art(&asset).await;
     assert_eq!(art["status"], "ready", "{art}");
+    // The pipeline's write is in the song's history, as the pipeline's, changing only the art.
+    let entries = nna_domain::ports::AssetStore::history(rig.store.as_ref(), &asset.id, None, 10).await.unwrap();
+    let newest = &entries[0];
+    assert_eq!((entries.len(), newest.by.clone()), (2, nna_domain::history::Actor::Pipeline));
+    assert_eq!(newest.fields, ["albumArt", "updatedAt"]);
     let files = rig.art_files();
     let (year, month) = asset.created_at.year_month();
     let folder = format!("album-art/{year}/{month:02}/{}/", asset.id);

@@ -18,7 +18,50 @@ for_both!(recovery:
     a_restore_after_corruption_is_the_backup,
     songs_without_art_get_jobs_and_a_line_each,
     a_recount_of_right_counts_changes_nothing,
+    the_migration_and_its_rollback_are_in_each_items_history,
 );
+
+/// Each item the migration changed has one entry for it and one for its rollback, naming the
+/// command and its run; the migration's revision rebuilds exactly what it wrote.
+async fn the_migration_and_its_rollback_are_in_each_items_history(a: Adapters) {
+    use nna_domain::history::{Actor, ChangeKind};
+    load_fixture(&a, 40).await;
+    let o = ops(&a);
+    migrate(&o, &sweep(), &RUN).await.unwrap();
+    let migrated = assets(&a).await;
+    rollback::rollback(&o, &sweep()).await.unwrap();
+    let rolled_back = assets(&a).await;
+    let mut seen = 0;
+    for (id, now) in &rolled_back {
+        let entries = a.store.history(&now.id, None, 100).await.unwrap();
+        if migrated[id].migration.is_none() {
+            assert!(entries.is_empty(), "{id}: the migration left it as it was");
+            continue;
+        }
+        seen += 1;
+        let by: Vec<(u64, ChangeKind, Option<&str>)> = entries
+            .iter()
+            .map(|e| match &e.by {
+                Actor::Operator { command, run } => {
+                    (e.revision, e.kind, run.as_deref().filter(|_| command.starts_with("nna-ops")))
+                }
+                other => panic!("{id}: {other:?}"),
+            })
+            .collect();
+        let at = migrated[id].revision;
+        assert_eq!(
+            by,
+            [
+                (at + 1, ChangeKind::Operation, Some(nna_operations::runs::ROLLBACK)),
+                (at, ChangeKind::Operation, Some(nna_operations::runs::MIGRATE)),
+            ],
+            "{id}"
+        );
+        let rebuilt = a.registry.revision(crate::support::auth::admin(), id, at).await.unwrap();
+        assert_eq!(bytes(&rebuilt), bytes(&migrated[id]), "{id}");
+    }
+    assert!(seen > 10, "the fixture has items to migrate: {seen}");
+}
 
 /// Counts that are right stay as they are (the faults test shows wrong ones put right).
 async fn a_recount_of_right_counts_changes_nothing(a: Adapters) {
