@@ -66,3 +66,16 @@ fn the_document_is_valid_openapi() {
     let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "openapi.json is not valid OpenAPI:\n{said}");
 }
+
+/// utoipa keeps one schema per name, the last registered: two types of one name would leave a
+/// reference pointing at the other's shape. The history's entries are its own.
+#[test]
+fn a_history_page_documents_its_own_entries() {
+    let document: serde_json::Value = serde_json::from_str(&nna_http::openapi::json()).unwrap();
+    let schemas = &document["components"]["schemas"];
+    let entries = &schemas["HistoryView"]["properties"]["entries"]["items"]["$ref"];
+    let name = entries.as_str().unwrap().rsplit('/').next().unwrap();
+    for field in ["revision", "kind", "by", "through", "fields"] {
+        assert!(schemas[name]["properties"][field].is_object(), "{name} lacks {field}: {}", schemas[name]);
+    }
+}

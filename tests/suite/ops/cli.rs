@@ -59,7 +59,8 @@ fn an_operators_drill_backup_dry_run_killed_run_resume_verify() {
     assert_eq!(code, 2, "clap refuses a zero rate: {err}");
 }
 
-/// Deletes made through the API are listed by `nna-ops deletions`, newest last.
+/// Deletes made through the API are listed by `nna-ops deletions`, newest last, and the asset's
+/// history by `nna-ops history`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deletions_made_through_the_api_are_listed() {
     let s = crate::support::Server::start().await;
@@ -77,6 +78,15 @@ async fn deletions_made_through_the_api_are_listed() {
         (Some("L.CAS.ATL.001"), Some("admin@tests.nna"))
     );
     assert_eq!(record["assetId"], made["id"]);
+    // Its history, by its id: made, then deleted, each by whom and through what.
+    let (data, report, id) =
+        (dir.path().to_path_buf(), dir.path().join("history.json"), made["id"].as_str().unwrap().to_owned());
+    let (code, r, err) = tokio::task::spawn_blocking(move || run(&data, &report, &["history", &id])).await.unwrap();
+    assert_eq!((code, r["count"].as_u64(), r["revision"].as_u64()), (0, Some(2), None), "{err}");
+    let kinds: Vec<&str> = r["entries"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["deleted", "created"]);
+    assert_eq!(r["entries"][0]["through"], "DELETE /api/assets/{key}");
+    assert_eq!(r["entries"][0]["by"]["email"], "admin@tests.nna");
 }
 
 /// A writing command while another run holds the lock is refused, naming the holder; reading

@@ -170,6 +170,11 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         assert_eq!(keeper.id.as_str(), holder.ids[0]);
         let found = a.registry.get(to).await.unwrap();
         assert_eq!(found.id, asset.id);
+        // The renumber is in its history, with the name it had and the one it has.
+        let newest = a.store.history(&asset.id, None, 1).await.unwrap().remove(0);
+        assert_eq!((newest.kind, newest.revision), (nna_domain::history::ChangeKind::Renumbered, asset.revision));
+        let name = newest.changes.as_ref().unwrap().iter().find(|c| c.field == "name").unwrap();
+        assert_eq!((name.before.clone(), name.after.clone()), (Some(json!(renamed.from)), Some(json!(to))));
     }
     assert_eq!(o.total().await, Some(600), "renumbering counts no asset twice");
 

@@ -98,14 +98,28 @@ impl Change {
         }
     }
 
-    /// The entry of a create, made by the store once it has numbered the asset: the values are
-    /// the revision itself, so a large asset's entry keeps only the fields' names.
+    /// The entry of a create, made by the store once it has numbered the asset (inside its
+    /// write, so it is cheap): the fields set, without their values, which are the revision itself
+    /// (`GET …/revisions/{n}`).
     pub fn created(&self, asset: &Asset) -> Entry {
-        let mut entry = self.entry(&asset.id, None, Some(asset), asset.revision);
-        if entry.inline_bytes() > crate::limits::HISTORY_INLINE_BYTES {
-            entry.changes = None;
+        let mut fields: Vec<String> = super::fields_of(asset)
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| !super::IMPLIED.contains(&k.as_str()))
+            .collect();
+        fields.sort();
+        Entry {
+            asset_id: asset.id.clone(),
+            revision: asset.revision,
+            at: Timestamp::now(),
+            kind: self.kind,
+            by: self.by.clone(),
+            through: self.through.clone(),
+            fields,
+            changes: None,
+            stored: None,
+            restored_from: self.restored_from,
         }
-        entry
     }
 }
 
@@ -121,10 +135,10 @@ pub struct StoredChanges {
 }
 
 /// One change to one asset. `changes` holds the values inline; for a very large change they
-/// are in `stored` instead; a large create lists only `fields` (its values are the revision).
+/// are in `stored` instead; a create lists only `fields` (its values are the revision).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HistoryEntry))]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
     pub asset_id: AssetId,
