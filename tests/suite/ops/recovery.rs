@@ -161,8 +161,14 @@ async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
         .unwrap()
         .asset;
     assert_ne!(snapshot(&a).await, good);
+    // An account, which a backup of assets does not hold and a restore must not take.
+    let body = json!({"username": "kept-through", "email": "kept@tests.nna", "password": "password1"});
+    let client = nna_domain::auth::ClientAddress::unknown();
+    a.registry.register(&client, body.as_object().unwrap()).await.unwrap();
 
     let report = backup::restore(&o, &archive(&a, "good")).await.unwrap();
+    let kept = nna_domain::auth::Email::parse("kept@tests.nna").unwrap();
+    assert!(a.users.user(&kept).await.unwrap().is_some(), "accounts survive a restore");
     assert_eq!(report.assets, 300);
     assert_eq!(snapshot(&a).await, good);
     let mut restored = a.maintenance.sequences().await.unwrap();

@@ -319,8 +319,9 @@ impl Maintenance for DynamoStore {
 
     async fn restore(&self, assets: &[Asset], sequences: &[SequenceState]) -> Result<(), StoreError> {
         let everything = self.all_keys().await?;
-        // Checkpoints and the record of deletions are the operators', not the backup's.
-        let kept = |pk: &str| pk.starts_with("O#") || pk == DELETIONS_PK;
+        // A backup holds assets and numbering only: checkpoints, deletion records, accounts (and
+        // their attempts), idempotency keys and upload claims stay, as the embedded store keeps them.
+        let kept = |pk: &str| ["O#", "U#", "K#", "UP#"].iter().any(|p| pk.starts_with(p)) || pk == DELETIONS_PK;
         let doomed: Vec<Item> = everything.into_iter().filter(|k| !string_attr(k, PK).is_some_and(kept)).collect();
         self.delete_keys(&doomed).await?;
         for chunk in assets.chunks(RESTORE_CONCURRENCY) {
