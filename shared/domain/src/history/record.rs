@@ -47,7 +47,7 @@ impl HistoryFiles<'_> {
 }
 
 /// An entry's changes with their values: inline, or read from storage and checked against the
-/// hash the entry holds. `None` for a large create's entry, whose values are its revision.
+/// hash the entry holds. `None` for a create's entry, whose values are its revision.
 pub async fn read_changes(entry: &Entry, files: &dyn BlobStore) -> Result<Option<Vec<FieldChange>>, BlobError> {
     if let Some(changes) = &entry.changes {
         return Ok(Some(changes.clone()));

@@ -57,7 +57,11 @@ impl Registry {
         let mut entries = self.store.history(&subject.id, before, limit as usize + 1).await?;
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
-        let latest = self.latest(&subject).await?;
+        let latest = match (&subject.now, before, entries.first()) {
+            // The first page starts at the newest entry.
+            (None, None, Some(newest)) => newest.revision,
+            _ => self.latest(&subject).await?,
+        };
         let next_cursor = match entries.last() {
             Some(last) if more => Some(self.config.cursor_key.encode(&fingerprint, &last.revision.to_string())),
             _ => None,
@@ -160,9 +164,12 @@ impl Registry {
         }
     }
 
+    /// The asset's revision while it exists (no entry is ever past it), else its newest entry's.
     async fn latest(&self, subject: &Subject) -> Result<u64, RegistryError> {
-        let newest = self.store.history(&subject.id, None, 1).await?.first().map_or(0, |e| e.revision);
-        Ok(subject.now.as_ref().map_or(0, |a| a.revision).max(newest))
+        if let Some(now) = &subject.now {
+            return Ok(now.revision);
+        }
+        Ok(self.store.history(&subject.id, None, 1).await?.first().map_or(0, |e| e.revision))
     }
 }
 
