@@ -298,6 +298,11 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
         (json!({"command": "sweep-files", "olderThanSecs": 0}), vec![("/files", json!(1)), ("/dryRun", json!(false))]),
         (json!({"command": "rollback"}), vec![("/reverted", json!(201)), ("/leftBusy", json!(0))]),
         (json!({"command": "deletions"}), vec![("/count", json!(0))]),
+        // The stray item: migrated, renumbered into its name's place, rolled back.
+        (
+            json!({"command": "history", "key": "6a0000000000000000000001"}),
+            vec![("/assetId", json!("6a0000000000000000000001")), ("/entries/0/kind", json!("operation"))],
+        ),
         (
             json!({"command": "import-legacy", "collection": "users", "export": format!("{exports}/users.json")}),
             vec![("/imported", json!(4)), ("/refused", json!([]))],

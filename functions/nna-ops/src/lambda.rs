@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Request {
     /// `backup`, `migrate`, `verify`, `rollback`, `reprocess-album-art`, `status`, `art-report`, `recount`,
-    /// `reindex`, `sweep-files`, `make-admin`, `deletions`, or the cutover's `import-legacy`,
+    /// `reindex`, `sweep-files`, `make-admin`, `deletions`, `history`, or the cutover's `import-legacy`,
     /// `copy-legacy-files`, `verify-legacy`, `export-legacy`.
     command: String,
     #[serde(default)]
@@ -37,6 +37,8 @@ struct Request {
     stop_after: Option<u64>,
     /// `make-admin`: whose account.
     email: Option<String>,
+    /// `history`: which asset (id, HFN or MFA; a deleted one by id).
+    key: Option<String>,
     /// `sweep-files`: only files older than this (default an hour).
     older_than_secs: Option<u64>,
     /// `import-legacy`: `assets` or `users`, and `export`, the mongoexport file (`s3://…`).
@@ -80,6 +82,7 @@ impl Request {
                 Command::MakeAdmin { email: self.email.clone().ok_or_else(|| "make-admin needs an email".to_owned())? }
             }
             "deletions" => Command::Deletions { since: None },
+            "history" => Command::History { key: self.key.clone().ok_or("history needs a key")? },
             "import-legacy" => Command::ImportLegacy {
                 collection: match self.collection.as_deref() {
                     Some("assets") => Collection::Assets,
