@@ -1,8 +1,8 @@
 //! Stored files have an owner or go away. A file is owned by an asset whose id its key names and
-//! that mentions it anywhere in its document (its upload, its album art and the art's source, or
-//! a field of a legacy item nobody modelled); anything else older than
-//! the grace period (uploads never claimed, art replaced or refused, files of deleted assets,
-//! pieces left by a killed write) is an orphan, and the sweep removes it.
+//! one of whose fields names it (its upload, its album art and the art's source, or a field of a
+//! legacy item nobody modelled); anything else older than the grace period (uploads never claimed,
+//! art replaced or refused, files of deleted assets once their window ends, pieces left by a killed
+//! write) is an orphan, and the sweep removes it.
 
 use crate::asset::{AlbumArtField, Asset};
 use crate::blob::{BlobError, BlobKey};
@@ -78,9 +78,20 @@ pub fn referenced_urls(asset: &Asset) -> impl Iterator<Item = &str> {
         .map(String::as_str)
 }
 
-/// An asset as the text the ownership test reads.
-pub fn document(asset: &Asset) -> String {
-    serde_json::to_string(&crate::asset::Document::of(asset)).unwrap_or_default()
+/// Every text an asset holds that may name a stored file: the URLs its fields name, and every
+/// string in the fields of a legacy item nobody modelled.
+fn texts(asset: &Asset) -> impl Iterator<Item = &str> {
+    fn strings<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|i| strings(i, out)),
+            _ => {}
+        }
+    }
+    let mut unmodelled = Vec::new();
+    asset.extra.values().for_each(|v| strings(v, &mut unmodelled));
+    referenced_urls(asset).chain(unmodelled)
 }
 
 /// The stored file a URL of this registry's names for asset `id` (`…/assets/…/<id>.<ext>`),
@@ -91,11 +102,12 @@ pub fn asset_file_key(url: &str, id: &AssetId) -> Option<BlobKey> {
     BlobKey::parse(&path[at + 1..]).filter(|k| k.belongs_to(id))
 }
 
-/// Whether the asset (`id`, its `document`) owns the file at `key`: the key names its id and
-/// the document mentions the key anywhere, whatever host serves it (so the test needs no public
-/// base URL to be right, and keeps what only an unmodelled legacy field names).
-pub fn owns(id: &AssetId, document: &str, key: &BlobKey) -> bool {
-    key.belongs_to(id) && document.contains(&format!("/{key}"))
+/// Whether the asset owns the file at `key`: the key names its id and one of its fields names the
+/// key, whatever host serves it (so the test needs no public base URL to be right, and keeps what
+/// only an unmodelled legacy field names). Read from the typed fields: nothing to fail.
+pub fn owns(asset: &Asset, key: &BlobKey) -> bool {
+    let named = format!("/{key}");
+    key.belongs_to(&asset.id) && texts(asset).any(|t| t.split(['?', '#']).next().is_some_and(|t| t.ends_with(&named)))
 }
 
 /// The ids a key names (a segment, or a segment's stem), which may own it.
@@ -172,7 +184,7 @@ async fn kept_for_history(
         for id in ids_named(&original) {
             if let Some(asset) = at.index.fetch(std::slice::from_ref(&id)).await?.pop() {
                 // Brought back, but the file was not moved with it: move it now.
-                if owns(&id, &document(&asset), &original) {
+                if owns(&asset, &original) {
                     if !report.dry_run {
                         bring_back(at.blobs, &original).await?;
                     }
@@ -217,8 +229,7 @@ async fn sweep_prefix(
         after = Some(last.key.clone());
         let ids: BTreeSet<AssetId> = page.iter().flat_map(|b| ids_named(&b.key)).collect();
         let ids: Vec<AssetId> = ids.into_iter().collect();
-        let documents: HashMap<AssetId, String> =
-            index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), document(&a))).collect();
+        let assets: HashMap<AssetId, Asset> = index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
         for blob in &page {
             report.files += 1;
             if blob.modified.millis() > cutoff {
@@ -232,7 +243,7 @@ async fn sweep_prefix(
                     }
                     report.orphans.push(blob.key.to_string());
                 }
-            } else if ids_named(&blob.key).any(|id| documents.get(&id).is_some_and(|d| owns(&id, d, &blob.key))) {
+            } else if ids_named(&blob.key).any(|id| assets.get(&id).is_some_and(|a| owns(a, &blob.key))) {
                 report.owned += 1;
             } else {
                 if !report.dry_run {
@@ -263,12 +274,17 @@ mod tests {
                 "variants": [{"name": "thumb", "url": format!("https://cdn.example/album-art/{id}/a1/thumb.jpg"), "contentType": "image/jpeg", "size": 1, "dimensions": {"width": 1, "height": 1}}]}}))
         .unwrap();
         let key = |k: &str| BlobKey::parse(k).unwrap();
-        let (doc, id) = (document(&asset), &asset.id);
-        assert!(owns(id, &doc, &key(&format!("assets/G/POP/BAS/{id}.mp3"))));
-        assert!(owns(id, &doc, &key(&format!("album-art/{id}/a1/cover.jpg"))));
-        assert!(owns(id, &doc, &key(&format!("album-art/{id}/a1/thumb.jpg"))));
-        assert!(!owns(id, &doc, &key(&format!("album-art/{id}/a0/cover.jpg"))), "replaced art");
-        assert!(!owns(id, &doc, &key("assets/G/POP/BAS/other.mp3")), "not its id");
+        let id = &asset.id;
+        assert!(owns(&asset, &key(&format!("assets/G/POP/BAS/{id}.mp3"))));
+        assert!(owns(&asset, &key(&format!("album-art/{id}/a1/cover.jpg"))));
+        assert!(owns(&asset, &key(&format!("album-art/{id}/a1/thumb.jpg"))));
+        assert!(!owns(&asset, &key(&format!("album-art/{id}/a0/cover.jpg"))), "replaced art");
+        assert!(!owns(&asset, &key("assets/G/POP/BAS/other.mp3")), "not its id");
+        assert!(!owns(&asset, &key(&format!("assets/G/POP/BAS/{id}.mp"))), "a key is named whole");
+        // A file only a field nobody modelled names (a legacy item's own URL field) is its.
+        let mut legacy = asset.clone();
+        legacy.extra.insert("coverUrl".into(), json!({"large": format!("https://old.example/album-art/{id}/old.png")}));
+        assert!(owns(&legacy, &key(&format!("album-art/{id}/old.png"))));
         assert_eq!(ids_named(&key(&format!("album-art/uploads/{id}/ab12.png"))).count(), 1);
         let url = format!("https://d1.cloudfront.net/assets/G/POP/BAS/{id}.mp3?v=1");
         assert_eq!(asset_file_key(&url, id).map(|k| k.to_string()), Some(format!("assets/G/POP/BAS/{id}.mp3")));
