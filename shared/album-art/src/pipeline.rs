@@ -36,7 +36,8 @@ pub struct Pipeline {
 }
 
 /// What decoding may take at once by default: two of the largest images allowed.
-pub use nna_domain::limits::DECODE_MEMORY_MIB_DEFAULT as DEFAULT_DECODE_MEMORY_MIB;
+/// What concurrent image decodes may take together, in MiB (`NNA_ART_DECODE_MEMORY_MB`).
+pub const DEFAULT_DECODE_MEMORY_MIB: u32 = 300;
 
 /// What became of a song's art: made (`failure` none) or failed for good with a code, and how
 /// long after the request that asked for it.

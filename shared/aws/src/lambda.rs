@@ -233,6 +233,9 @@ async fn authorizer_claims(
 /// axum's `Router`, re-exported through nna-http so functions need not depend on axum.
 pub use nna_http::axum as axum_router;
 
+/// No album-art job starts with less time than this left (`NNA_ART_JOB_RESERVE_MS`).
+const JOB_RESERVE_DEFAULT: Duration = Duration::from_secs(12);
+
 /// How `run_jobs` spends an invocation: how many jobs at once (from the function's memory: an
 /// image job may take about a quarter of a gigabyte while it decodes), and how much time must be
 /// left to start another (a fetch may take its whole timeout).
@@ -253,7 +256,7 @@ impl BatchBudget {
         let memory_mb: u64 = env.number("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 1024)?;
         Ok(Self {
             concurrency: usize::try_from(memory_mb / 256).unwrap_or(1).clamp(1, 8),
-            reserve: env.millis("NNA_ART_JOB_RESERVE_MS", nna_domain::limits::JOB_RESERVE_DEFAULT)?,
+            reserve: env.millis("NNA_ART_JOB_RESERVE_MS", JOB_RESERVE_DEFAULT)?,
             margin: Duration::from_millis(500),
         })
     }

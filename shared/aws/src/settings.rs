@@ -3,12 +3,19 @@
 
 use crate::{DynamoStore, S3Blobs, SqsQueue};
 use nna_domain::jobs::JobQueue;
-use nna_domain::limits;
 use nna_domain::ports::{Adapters, BlobStore};
 use nna_domain::settings::{Env, SettingsError};
 use nna_http::settings::ApiSettings;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The largest file inside a request unless configured (`NNA_MAX_INLINE_BYTES`): what an API
+/// Gateway event holds, base64 and all.
+const INLINE_BYTES_DEFAULT: u64 = 4 * 1024 * 1024;
+/// How often a function reads its token secret again (`NNA_SECRET_REFRESH_SECS`).
+const SECRET_REFRESH_DEFAULT: Duration = Duration::from_secs(300);
+/// How long start-up may spend opening its first connection (`NNA_WARM_TIMEOUT_MS`).
+const WARM_TIMEOUT_DEFAULT: Duration = Duration::from_millis(1500);
 
 /// Where a deployment keeps its data: read by the functions and by `nna-ops --store dynamodb:`.
 #[derive(Debug, Clone)]
@@ -118,12 +125,12 @@ impl Settings {
         Ok(Self {
             storage: AwsStorage::read(env)?,
             api: ApiSettings::read(env)?,
-            max_inline_bytes: env.number("NNA_MAX_INLINE_BYTES", limits::INLINE_BYTES_DEFAULT)?,
+            max_inline_bytes: env.number("NNA_MAX_INLINE_BYTES", INLINE_BYTES_DEFAULT)?,
             cursor_secret_arn: env.text("NNA_CURSOR_SECRET_ARN"),
             jwt_secret_arn: env.text("NNA_JWT_SECRET_ARN"),
             legacy_jwt_secret_arn: env.text("NNA_LEGACY_JWT_SECRET_ARN"),
-            secret_refresh: env.secs("NNA_SECRET_REFRESH_SECS", limits::SECRET_REFRESH_DEFAULT)?,
-            warm_timeout: env.millis("NNA_WARM_TIMEOUT_MS", limits::WARM_TIMEOUT_DEFAULT)?,
+            secret_refresh: env.secs("NNA_SECRET_REFRESH_SECS", SECRET_REFRESH_DEFAULT)?,
+            warm_timeout: env.millis("NNA_WARM_TIMEOUT_MS", WARM_TIMEOUT_DEFAULT)?,
         })
     }
 }

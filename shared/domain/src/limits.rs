@@ -57,9 +57,6 @@ pub const REGISTRATIONS_PER_CLIENT: (u64, u64) = (10, 3600);
 
 /// The largest file a deployment takes unless configured (`NNA_MAX_UPLOAD_BYTES`).
 pub const UPLOAD_BYTES_DEFAULT: u64 = 32 * 1024 * 1024;
-/// The largest file inside a request on Lambda unless configured (`NNA_MAX_INLINE_BYTES`): what an
-/// API Gateway event holds, base64 and all.
-pub const INLINE_BYTES_DEFAULT: u64 = 4 * 1024 * 1024;
 /// A JSON body.
 pub const JSON_BODY_BYTES: u64 = 1024 * 1024;
 /// What a form may carry besides its file.
@@ -88,14 +85,6 @@ pub const MAX_ART_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
 /// Files younger than this are left alone: an upload waiting for its create, art being written.
 pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
 
-/// `nna-local`'s connections (each configurable, see its config): a request head within this of
-/// opening or of the previous answer; closed after this idle; a body silent this long is refused;
-/// at most this many open.
-pub const HEADER_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
-pub const IDLE_TIMEOUT_DEFAULT: Duration = Duration::from_secs(5);
-pub const BODY_TIMEOUT_DEFAULT: Duration = Duration::from_secs(30);
-pub const CONNECTIONS_DEFAULT: usize = 512;
-
 /// Search: the last word of a query matches as a prefix from this many characters, through at
 /// most this many completions.
 pub const PREFIX_MIN_CHARS: usize = 2;
@@ -108,23 +97,6 @@ pub const MAX_RECEIVES: u32 = 5;
 /// Deployment settings' defaults (each configurable; the variable is named beside its reader).
 /// A token's lifetime (`NNA_JWT_TTL_SECS`).
 pub const TOKEN_LIFETIME_DEFAULT: Duration = Duration::from_secs(24 * 3600);
-/// How often a function reads its token secret again (`NNA_SECRET_REFRESH_SECS`).
-pub const SECRET_REFRESH_DEFAULT: Duration = Duration::from_secs(300);
-/// How long a function's start-up may spend opening its first connection (`NNA_WARM_TIMEOUT_MS`).
-pub const WARM_TIMEOUT_DEFAULT: Duration = Duration::from_millis(1500);
-/// A local job that failed for a passing reason waits this long (`NNA_JOB_RETRY_MS`).
-pub const JOB_RETRY_DEFAULT: Duration = Duration::from_secs(30);
-/// `nna-local` sweeps unowned files this often (`NNA_FILE_SWEEP_SECS`).
-pub const FILE_SWEEP_EVERY_DEFAULT: Duration = Duration::from_secs(3600);
-/// Album art fetched from the web: at most this large (`NNA_ART_MAX_BYTES`), within these times
-/// (`NNA_ART_TIMEOUT_MS`, `NNA_ART_CONNECT_TIMEOUT_MS`).
-pub const ART_FETCH_BYTES_DEFAULT: u64 = 20 * 1024 * 1024;
-pub const ART_FETCH_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
-pub const ART_CONNECT_TIMEOUT_DEFAULT: Duration = Duration::from_secs(3);
-/// What concurrent image decodes may take together, in MiB (`NNA_ART_DECODE_MEMORY_MB`).
-pub const DECODE_MEMORY_MIB_DEFAULT: u32 = 300;
-/// No album-art job starts on Lambda with less time than this left (`NNA_ART_JOB_RESERVE_MS`).
-pub const JOB_RESERVE_DEFAULT: Duration = Duration::from_secs(12);
 
 /// The largest history entry kept whole in the store (DynamoDB items hold 400 KB); a larger
 /// change's values go to object storage and the entry points at them.

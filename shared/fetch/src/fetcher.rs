@@ -11,7 +11,6 @@ use crate::address::refusal;
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use nna_album_art::{Failure, ImageSource};
-use nna_domain::limits;
 use nna_domain::ports::{Download, DownloadFailure, RemoteFiles};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header;
@@ -19,6 +18,12 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 use url::{Host, Url};
+
+/// Album art fetched from the web: at most this large (`NNA_ART_MAX_BYTES`), within these times
+/// (`NNA_ART_TIMEOUT_MS`, `NNA_ART_CONNECT_TIMEOUT_MS`).
+const ART_FETCH_BYTES_DEFAULT: u64 = 20 * 1024 * 1024;
+const ART_FETCH_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
+const ART_CONNECT_TIMEOUT_DEFAULT: Duration = Duration::from_secs(3);
 
 /// What the fetcher allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +48,9 @@ impl Default for FetchPolicy {
             https_only: true,
             allowed_hosts: None,
             loopback_names: Vec::new(),
-            max_bytes: limits::ART_FETCH_BYTES_DEFAULT,
-            connect_timeout: limits::ART_CONNECT_TIMEOUT_DEFAULT,
-            timeout: limits::ART_FETCH_TIMEOUT_DEFAULT,
+            max_bytes: ART_FETCH_BYTES_DEFAULT,
+            connect_timeout: ART_CONNECT_TIMEOUT_DEFAULT,
+            timeout: ART_FETCH_TIMEOUT_DEFAULT,
             max_redirects: 3,
         }
     }

@@ -1,13 +1,24 @@
 //! Configuration from environment variables, read once at start-up through the same reader and
 //! the same API settings as the Lambda functions'.
 
-use nna_domain::limits;
 use nna_domain::settings::{Env, SettingsError};
 use nna_fetch::ArtSettings;
 use nna_http::settings::ApiSettings;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Connections (each configurable below): a request head within this of opening or of the
+/// previous answer; closed after this idle; a body silent this long is refused; at most this many
+/// open.
+const HEADER_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
+const IDLE_TIMEOUT_DEFAULT: Duration = Duration::from_secs(5);
+const BODY_TIMEOUT_DEFAULT: Duration = Duration::from_secs(30);
+const CONNECTIONS_DEFAULT: usize = 512;
+/// A job that failed for a passing reason waits this long (`NNA_JOB_RETRY_MS`).
+const JOB_RETRY_DEFAULT: Duration = Duration::from_secs(30);
+/// Unowned files are swept this often (`NNA_FILE_SWEEP_SECS`).
+const FILE_SWEEP_EVERY_DEFAULT: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone)]
 pub struct LocalConfig {
@@ -58,17 +69,16 @@ impl LocalConfig {
             data_dir: env.text("NNA_DATA_DIR").map_or_else(|| PathBuf::from(".nna-data"), PathBuf::from),
             public_url: env.url("NNA_PUBLIC_URL"),
             api: ApiSettings::read(env)?,
-            job_retry: millis("NNA_JOB_RETRY_MS", limits::JOB_RETRY_DEFAULT)?,
+            job_retry: millis("NNA_JOB_RETRY_MS", JOB_RETRY_DEFAULT)?,
             process_art: env.switch("NNA_ART_PROCESSING", true)?,
             art: ArtSettings::read(env)?,
             connections: crate::serve::ConnectionLimits {
-                header_timeout: millis("NNA_HEADER_TIMEOUT_MS", limits::HEADER_TIMEOUT_DEFAULT)?,
-                idle_timeout: millis("NNA_IDLE_TIMEOUT_MS", limits::IDLE_TIMEOUT_DEFAULT)?,
-                body_timeout: millis("NNA_BODY_TIMEOUT_MS", limits::BODY_TIMEOUT_DEFAULT)?,
-                max_connections: env.number("NNA_MAX_CONNECTIONS", limits::CONNECTIONS_DEFAULT)?.max(1),
+                header_timeout: millis("NNA_HEADER_TIMEOUT_MS", HEADER_TIMEOUT_DEFAULT)?,
+                idle_timeout: millis("NNA_IDLE_TIMEOUT_MS", IDLE_TIMEOUT_DEFAULT)?,
+                body_timeout: millis("NNA_BODY_TIMEOUT_MS", BODY_TIMEOUT_DEFAULT)?,
+                max_connections: env.number("NNA_MAX_CONNECTIONS", CONNECTIONS_DEFAULT)?.max(1),
             },
-            file_sweep: Some(env.secs("NNA_FILE_SWEEP_SECS", limits::FILE_SWEEP_EVERY_DEFAULT)?)
-                .filter(|s| !s.is_zero()),
+            file_sweep: Some(env.secs("NNA_FILE_SWEEP_SECS", FILE_SWEEP_EVERY_DEFAULT)?).filter(|s| !s.is_zero()),
             history_expiry: nna_domain::settings::history_expiry(env)?,
         })
     }
