@@ -82,7 +82,7 @@ impl Registry {
             .map(|v| as_str(v, "email"))
             .transpose()?
             .ok_or_else(|| FieldError::required("email"))?;
-        let email = Email::kept(raw).map_err(|m| FieldError::new("email", ErrorCode::InvalidFormat, m))?;
+        let email = Email::kept(raw).map_err(|e| FieldError::new("email", ErrorCode::InvalidFormat, e.to_string()))?;
         self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email.to_string()))
     }
 }

@@ -9,7 +9,9 @@ mod user;
 
 pub use password::Verdict;
 pub use throttle::{AuthRates, ClientAddress, Rate};
-pub use user::{Email, HashKind, NewUser, Password, PasswordHash, User, UserId, Username, credentials};
+pub use user::{
+    AccountFieldError, Email, HashKind, NewUser, Password, PasswordHash, User, UserId, Username, credentials,
+};
 
 use crate::asset::Asset;
 use serde::{Deserialize, Serialize};

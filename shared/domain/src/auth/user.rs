@@ -11,6 +11,20 @@ use serde_json::{Map, Value};
 
 use crate::limits::{EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
 
+/// Why an account's email, username or password was refused: what the refusal says is its
+/// message; which field it is about, the caller knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountFieldError {
+    #[error("{0:?} is not an email address")]
+    NotAnEmail(String),
+    #[error("{0:?} cannot name an account")]
+    CannotNameAnAccount(String),
+    #[error("a username has {USERNAME_MIN} to {USERNAME_MAX} characters")]
+    UsernameLength,
+    #[error("a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters")]
+    PasswordLength,
+}
+
 /// An email address, trimmed and lower-cased: one account per mailbox however it is typed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, derive_more::Display)]
 #[serde(try_from = "String")]
@@ -21,25 +35,25 @@ pub struct Email(String);
 const KEPT_EMAIL_BYTES: usize = 1024;
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, AccountFieldError> {
         let email = raw.trim().to_lowercase();
         let valid = email.len() <= EMAIL_MAX
             && !email.chars().any(|c| c.is_whitespace() || c.is_control())
             && email.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !domain.starts_with('.')
             });
-        if valid { Ok(Self(email)) } else { Err(format!("{raw:?} is not an email address")) }
+        if valid { Ok(Self(email)) } else { Err(AccountFieldError::NotAnEmail(raw.to_owned())) }
     }
 
     /// An address as another system kept it (the old backend, an account stored before today's
     /// rules): folded like any other, and refused only where it could not be a storage key (no
     /// `@` between two parts, white space or control characters, far too long).
-    pub fn kept(raw: &str) -> Result<Self, String> {
+    pub fn kept(raw: &str) -> Result<Self, AccountFieldError> {
         let email = raw.trim().to_lowercase();
         let keyable = email.len() <= KEPT_EMAIL_BYTES
             && !email.chars().any(|c| c.is_whitespace() || c.is_control())
             && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
-        if keyable { Ok(Self(email)) } else { Err(format!("{raw:?} cannot name an account")) }
+        if keyable { Ok(Self(email)) } else { Err(AccountFieldError::CannotNameAnAccount(raw.to_owned())) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -54,8 +68,8 @@ impl Email {
 
 /// Stored accounts load as they were kept: today's rules are for new registrations.
 impl TryFrom<String> for Email {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = AccountFieldError;
+    fn try_from(s: String) -> Result<Self, AccountFieldError> {
         Self::kept(&s)
     }
 }
@@ -66,11 +80,11 @@ impl TryFrom<String> for Email {
 pub struct Username(String);
 
 impl Username {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, AccountFieldError> {
         let name = raw.trim();
         let n = name.chars().count();
         if !(USERNAME_MIN..=USERNAME_MAX).contains(&n) || name.chars().any(char::is_control) {
-            return Err(format!("a username has {USERNAME_MIN} to {USERNAME_MAX} characters"));
+            return Err(AccountFieldError::UsernameLength);
         }
         Ok(Self(name.to_owned()))
     }
@@ -98,10 +112,10 @@ impl From<String> for Username {
 pub struct Password(String);
 
 impl Password {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, AccountFieldError> {
         let n = raw.chars().count();
         if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
-            return Err(format!("a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters"));
+            return Err(AccountFieldError::PasswordLength);
         }
         Ok(Self(raw.to_owned()))
     }
@@ -217,8 +231,8 @@ fn text(body: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
     value.filter(|s| !s.is_empty()).map(str::to_owned).ok_or_else(|| FieldError::required(name))
 }
 
-fn field<T>(parsed: Result<T, String>, name: &str) -> Result<T, FieldError> {
-    parsed.map_err(|m| FieldError::new(name, ErrorCode::InvalidFormat, m))
+fn field<T>(parsed: Result<T, AccountFieldError>, name: &str) -> Result<T, FieldError> {
+    parsed.map_err(|e| FieldError::new(name, ErrorCode::InvalidFormat, e.to_string()))
 }
 
 #[cfg(test)]

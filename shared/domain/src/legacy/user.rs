@@ -22,7 +22,7 @@ impl User {
             return Err(refuse("no _id".into()));
         }
         let email = text("email").ok_or_else(|| refuse("no email".into()))?;
-        let email = Email::kept(email).map_err(refuse)?;
+        let email = Email::kept(email).map_err(|e| refuse(e.to_string()))?;
         let hash = text("password").ok_or_else(|| refuse("no password".into()))?;
         // Never the hash itself in a report: only that it is not one we can check.
         let password_hash = PasswordHash::bcrypt(hash)
