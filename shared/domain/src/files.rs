@@ -141,15 +141,6 @@ pub enum SweepError {
     Store(#[from] StoreError),
 }
 
-impl From<SweepError> for crate::registry::RegistryError {
-    fn from(e: SweepError) -> Self {
-        match e {
-            SweepError::Blob(b) => b.into(),
-            SweepError::Store(s) => s.into(),
-        }
-    }
-}
-
 /// What a sweep reads and removes: the assets (by id), their histories, the files.
 #[derive(Clone, Copy)]
 pub struct Swept<'a> {

@@ -103,6 +103,15 @@ impl From<BlobError> for RegistryError {
     }
 }
 
+impl From<crate::files::SweepError> for RegistryError {
+    fn from(e: crate::files::SweepError) -> Self {
+        match e {
+            crate::files::SweepError::Blob(b) => b.into(),
+            crate::files::SweepError::Store(s) => s.into(),
+        }
+    }
+}
+
 /// What depends on the deployment rather than the domain.
 #[derive(Debug, Clone)]
 pub struct RegistryConfig {

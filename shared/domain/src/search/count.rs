@@ -6,7 +6,7 @@
 
 use super::matching::matches;
 use super::order::{Direction, Order};
-use super::plan::{Driver, read};
+use super::page::{Driver, read};
 use super::query::{Level, SearchQuery};
 use super::terms::IndexTerm;
 use crate::id::AssetId;

@@ -11,7 +11,7 @@
 use super::cursor::CursorKey;
 use super::matching::{matches, score, sort_key};
 use super::order::{Direction, Order};
-use super::plan::{Driver, SearchPage, created_bounds, is_after, resume};
+use super::page::{Driver, RANKED, SearchPage, WALKED, created_bounds, is_after, resume};
 use super::query::SearchQuery;
 use super::stream::{TermStream, completions};
 use super::terms::{Field, IndexTerm};
@@ -101,7 +101,7 @@ pub(super) async fn by_creation(
     walk_budget: usize,
 ) -> Result<Streamed, RegistryError> {
     let direction = q.sort.direction;
-    let after = resume(after, super::plan::WALKED)?;
+    let after = resume(after, WALKED)?;
     let (start, stop) = created_bounds(q, Order::Created, direction);
     let skip = if after.is_some() { 0 } else { q.offset() };
     let need = skip + q.limit as usize;
@@ -143,7 +143,7 @@ pub(super) async fn by_creation(
         (true, false) => last_examined,
     };
     let complete = !more && !out_of_budget;
-    let next_cursor = resume_at.map(|k| key.encode(&q.fingerprint(), &format!("{}:{k}", super::plan::WALKED)));
+    let next_cursor = resume_at.map(|k| key.encode(&q.fingerprint(), &format!("{}:{k}", WALKED)));
     let total = complete.then_some(matched);
     let items = page.into_iter().map(|(_, a)| a).collect();
     Ok(Streamed { page: SearchPage { items, total, total_at_least: None, next_cursor }, found: matched })
@@ -165,7 +165,7 @@ pub(super) async fn by_relevance(
     terms: Vec<IndexTerm>,
     budget: usize,
 ) -> Result<Streamed, RegistryError> {
-    let after = resume(after, super::plan::RANKED)?;
+    let after = resume(after, RANKED)?;
     let skip = if after.is_some() { 0 } else { q.offset() };
     let need = skip + q.limit as usize;
     let best = best_possible(q);
@@ -207,7 +207,7 @@ pub(super) async fn by_relevance(
     let left = ranked.len().saturating_sub(skip);
     let page: Vec<(String, Asset)> = ranked.into_iter().skip(skip).take(q.limit as usize).collect();
     let next_cursor = match (more || left > page.len(), page.last()) {
-        (true, Some((k, _))) => Some(key.encode(&q.fingerprint(), &format!("{}:{k}", super::plan::RANKED))),
+        (true, Some((k, _))) => Some(key.encode(&q.fingerprint(), &format!("{}:{k}", RANKED))),
         _ => None,
     };
     let complete = !more && after.is_none();
