@@ -148,7 +148,7 @@ pub struct AssetPage<'a> {
 /// What a delete answers: the record kept of the asset.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Deleted<'a> {
+pub struct DeletedView<'a> {
     /// Always `true`.
     pub deleted: bool,
     pub id: &'a AssetId,

@@ -7,7 +7,7 @@ mod asset;
 mod history;
 
 pub use account::{Session, UserView};
-pub use asset::{AssetPage, AssetView, BatchAnswer, BatchFailure, BatchSuccess, Deleted, UploadSlotView};
+pub use asset::{AssetPage, AssetView, BatchAnswer, BatchFailure, BatchSuccess, DeletedView, UploadSlotView};
 pub use history::HistoryView;
 
 use axum::http::StatusCode;

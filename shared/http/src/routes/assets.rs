@@ -1,8 +1,8 @@
 //! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
 
 use super::batch;
-use super::requests::{ArtRequest, AssetEdit, NewAsset, UploadRequest};
-use crate::answers::{Answer, AssetPage, AssetView, Deleted, UploadSlotView, ok, ok_warned};
+use super::requests::{ArtRequest, AssetEdit, NewAssetRequest, UploadRequest};
+use crate::answers::{Answer, AssetPage, AssetView, DeletedView, UploadSlotView, ok, ok_warned};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
 use crate::params::PathParams;
@@ -59,9 +59,9 @@ fn created(asset: &Asset, warnings: &[Warning], shape: Shape) -> Response {
 #[utoipa::path(post, path = "/api/assets", tag = "assets", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries of this create answer the first one's asset")),
     request_body(content(
-        (NewAsset = "application/json"),
-        (NewAsset = "multipart/form-data"),
-        (NewAsset = "application/x-www-form-urlencoded"),
+        (NewAssetRequest = "application/json"),
+        (NewAssetRequest = "multipart/form-data"),
+        (NewAssetRequest = "application/x-www-form-urlencoded"),
     )),
     responses((status = 201, description = "Created (or, with a reused key, the asset the first request made)", body = Answer<AssetView>)))]
 pub(crate) async fn create_one(
@@ -194,7 +194,7 @@ pub(crate) async fn album_art(
 #[utoipa::path(delete, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
     params(KeyParam, DeleteParams),
     responses(
-        (status = 200, description = "Deleted (admins only): the record kept of it; the number stays used and the files are removed", body = Answer<Deleted>),
+        (status = 200, description = "Deleted (admins only): the record kept of it; the number stays used and the files are removed", body = Answer<DeletedView>),
         (status = 409, description = "`component_in_use`: live composites list the asset (named in `details.composites`)"),
     ))]
 pub(crate) async fn remove(
@@ -208,7 +208,7 @@ pub(crate) async fn remove(
         body::query_pairs(&uri)?.iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let gone = s.registry.delete(by, &key, force).await?;
-    let answer = Deleted {
+    let answer = DeletedView {
         deleted: true,
         id: &gone.asset.id,
         mongo_id: &gone.asset.id,

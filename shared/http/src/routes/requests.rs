@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 /// optional `file`). Layer, category and subcategory take codes, numbers or names.
 #[derive(ToSchema)]
 #[schema(rename_all = "camelCase")]
-pub struct NewAsset {
+pub struct NewAssetRequest {
     layer: String,
     category: String,
     subcategory: String,
@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn described_fields_are_the_parsers_own() {
-        let create = described::<NewAsset>();
+        let create = described::<NewAssetRequest>();
         assert!(create.iter().all(|f| nna_domain::input::CREATE_FIELDS.contains(&f.as_str())), "{create:?}");
         let mut edit = described::<AssetEdit>();
         let mut parsed: Vec<_> = nna_domain::input::edit_fields().map(str::to_owned).collect();
