@@ -251,7 +251,8 @@ async fn every_action_each_function_performs_is_granted_and_every_granted_write_
             nna_domain::RegistryConfig::default(),
         );
         let body = json!({"username": "operator-made", "email": "op@example.com", "password": "password1"});
-        registry.register(&nna_domain::auth::ClientAddress::unknown(), body.as_object().unwrap()).await.unwrap();
+        let new = nna_domain::auth::NewUser::parse(body.as_object().unwrap());
+        registry.register(&nna_domain::auth::ClientAddress::unknown(), new).await.unwrap();
         // An upload nobody claimed, for the file sweep.
         let orphan = nna_domain::ports::BlobKey::parse("uploads/2026/01/6a00000000000000000000ee.png").unwrap();
         let meta = nna_domain::ports::BlobMeta { content_type: "image/png".into(), cache_control: "no-store".into() };

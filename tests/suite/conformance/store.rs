@@ -364,7 +364,7 @@ async fn listings_order_filter_and_count(a: Adapters) {
 }
 
 async fn accounts_are_unique_by_email_and_take_roles(a: Adapters) {
-    use nna_domain::auth::{Email, PasswordHash, Role, User, UserId, Username};
+    use nna_domain::auth::{Email, Login, PasswordHash, Role, User, UserId, Username};
     let email = Email::parse("Kelly@Example.com").unwrap();
     let argon2: PasswordHash =
         serde_json::from_value(json!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA")).unwrap();
@@ -397,7 +397,10 @@ async fn accounts_are_unique_by_email_and_take_roles(a: Adapters) {
 
     // Every account is listed; nothing else of the table is (attempts live under the same prefix).
     a.registry
-        .login(&nna_domain::auth::ClientAddress::unknown(), &obj(json!({"email": "x@y.z", "password": "wrong"})))
+        .login(
+            &nna_domain::auth::ClientAddress::unknown(),
+            Login::parse(&obj(json!({"email": "x@y.z", "password": "wrong"}))),
+        )
         .await
         .unwrap_err();
     let other = User { id: UserId("u3".into()), email: Email::kept("Old.Style@Example.com").unwrap(), ..user.clone() };

@@ -164,7 +164,7 @@ async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
     // An account, which a backup of assets does not hold and a restore must not take.
     let body = json!({"username": "kept-through", "email": "kept@tests.nna", "password": "password1"});
     let client = nna_domain::auth::ClientAddress::unknown();
-    a.registry.register(&client, body.as_object().unwrap()).await.unwrap();
+    a.registry.register(&client, nna_domain::auth::NewUser::parse(body.as_object().unwrap())).await.unwrap();
 
     let report = backup::restore(&o, &archive(&a, "good")).await.unwrap();
     let kept = nna_domain::auth::Email::parse("kept@tests.nna").unwrap();

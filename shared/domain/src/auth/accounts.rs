@@ -2,21 +2,19 @@
 
 use super::password::Verdict;
 use super::throttle::{ClientAddress, admit};
-use super::{Caller, Email, NewUser, Role, User, UserId, credentials, password};
-use crate::error::{ErrorCode, FieldError};
-use crate::parse::{as_str, present};
+use super::{Caller, Email, Login, NewUser, Role, User, UserId, password};
+use crate::error::Invalid;
 use crate::ports::StoreError;
 use crate::registry::{Registry, RegistryError};
 use crate::time::Timestamp;
-use serde_json::{Map, Value};
 
 impl Registry {
     /// A new editor account. Nobody becomes an admin by registering: an operator or an admin
-    /// makes admins.
-    pub async fn register(&self, client: &ClientAddress, body: &Map<String, Value>) -> Result<User, RegistryError> {
+    /// makes admins. The body is parsed at the edge; one it refused counts as an attempt too.
+    pub async fn register(&self, client: &ClientAddress, new: Result<NewUser, Invalid>) -> Result<User, RegistryError> {
         let rates = self.config().auth_rates;
         admit(self.attempts(), &format!("register:{}", client.0), rates.registrations_per_client).await?;
-        let new = NewUser::parse(body)?;
+        let new = new?;
         let role = Role::Editor;
         let password_hash = password::hash(new.password).await.map_err(RegistryError::Internal)?;
         let user = User {
@@ -35,10 +33,11 @@ impl Registry {
     }
 
     /// The account whose email and password these are; one answer for every kind of mismatch.
-    pub async fn login(&self, client: &ClientAddress, body: &Map<String, Value>) -> Result<User, RegistryError> {
+    /// A body the edge refused counts against the client's limit as any attempt does.
+    pub async fn login(&self, client: &ClientAddress, login: Result<Login, Invalid>) -> Result<User, RegistryError> {
         let rates = self.config().auth_rates;
         admit(self.attempts(), &format!("login:{}", client.0), rates.logins_per_client).await?;
-        let (email, password) = credentials(body)?;
+        let Login { email, password } = login?;
         admit(self.attempts(), &format!("login-account:{email}"), rates.logins_per_account).await?;
         let user = self.users().user(&email).await?;
         let verdict = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
@@ -73,16 +72,13 @@ impl Registry {
         Ok(self.users().user(&caller.email).await?)
     }
 
-    /// Admins only: gives the account with `{email}` the admin role.
-    pub async fn make_admin(&self, caller: &Caller, body: &Map<String, Value>) -> Result<User, RegistryError> {
+    /// Admins only: gives the account with this email the admin role (`admin_email` parses it;
+    /// a caller who may not is told so before anything about the body).
+    pub async fn make_admin(&self, caller: &Caller, email: Result<Email, Invalid>) -> Result<User, RegistryError> {
         if !caller.is_admin() {
             return Err(RegistryError::Forbidden("only admins may make admins".into()));
         }
-        let raw = present(body, "email")
-            .map(|v| as_str(v, "email"))
-            .transpose()?
-            .ok_or_else(|| FieldError::required("email"))?;
-        let email = Email::kept(raw).map_err(|e| FieldError::new("email", ErrorCode::InvalidFormat, e.to_string()))?;
+        let email = email?;
         self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email.to_string()))
     }
 }

@@ -10,7 +10,7 @@ mod user;
 pub use password::Verdict;
 pub use throttle::{AuthRates, ClientAddress, Rate};
 pub use user::{
-    AccountFieldError, Email, HashKind, NewUser, Password, PasswordHash, User, UserId, Username, credentials,
+    AccountFieldError, Email, HashKind, Login, NewUser, Password, PasswordHash, User, UserId, Username, admin_email,
 };
 
 use crate::asset::Asset;

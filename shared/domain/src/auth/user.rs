@@ -212,18 +212,33 @@ impl NewUser {
     }
 }
 
-/// `POST /api/auth/login`'s body.
-pub fn credentials(body: &Map<String, Value>) -> Result<(Email, Password), Invalid> {
-    let mut c = Collector::default();
-    // Any address an account may have, and any non-empty password, may be tried: the rules are
-    // for new registrations (accounts carried over from the old backend keep theirs).
-    let email = c.take(text(body, "email").and_then(|s| field(Email::kept(&s), "email")));
-    let password = c.take(text(body, "password").map(Password));
-    c.finish()?;
-    match (email, password) {
-        (Some(e), Some(p)) => Ok((e, p)),
-        _ => Err(FieldError::new("body", ErrorCode::Required, "email and password are required").into()),
+/// `POST /api/auth/login`'s body, parsed at the edge.
+#[derive(Debug)]
+pub struct Login {
+    pub email: Email,
+    pub password: Password,
+}
+
+impl Login {
+    pub fn parse(body: &Map<String, Value>) -> Result<Self, Invalid> {
+        let mut c = Collector::default();
+        // Any address an account may have, and any non-empty password, may be tried: the rules
+        // are for new registrations (accounts carried over from the old backend keep theirs).
+        let email = c.take(text(body, "email").and_then(|s| field(Email::kept(&s), "email")));
+        let password = c.take(text(body, "password").map(Password));
+        c.finish()?;
+        match (email, password) {
+            (Some(email), Some(password)) => Ok(Self { email, password }),
+            _ => Err(FieldError::new("body", ErrorCode::Required, "email and password are required").into()),
+        }
     }
+}
+
+/// `POST /api/auth/make-admin`'s body: whose account (any address an account may have).
+pub fn admin_email(body: &Map<String, Value>) -> Result<Email, Invalid> {
+    let raw =
+        present(body, "email").map(|v| as_str(v, "email")).transpose()?.ok_or_else(|| FieldError::required("email"))?;
+    Ok(Email::kept(raw).map_err(|e| FieldError::new("email", ErrorCode::InvalidFormat, e.to_string()))?)
 }
 
 fn text(body: &Map<String, Value>, name: &str) -> Result<String, FieldError> {

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use nna_domain::RegistryError;
-use nna_domain::auth::{Caller, ClientAddress, User};
+use nna_domain::auth::{Caller, ClientAddress, Login, NewUser, User, admin_email};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,7 +38,7 @@ fn session(s: &AppState, status: StatusCode, user: &User) -> Result<Response, Ap
 pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let client = client(&request);
     let body = body::object(request, s.limits.json_bytes).await?;
-    let user = s.registry.register(&client, &body).await?;
+    let user = s.registry.register(&client, NewUser::parse(&body)).await?;
     tracing::info!(user = %user.id.0, role = user.role.as_str(), "account registered");
     session(&s, StatusCode::CREATED, &user)
 }
@@ -48,7 +48,7 @@ pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Res
 pub(crate) async fn login(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let client = client(&request);
     let body = body::object(request, s.limits.json_bytes).await?;
-    let user = s.registry.login(&client, &body).await?;
+    let user = s.registry.login(&client, Login::parse(&body)).await?;
     session(&s, StatusCode::OK, &user)
 }
 
@@ -70,7 +70,7 @@ pub(crate) async fn make_admin(
     request: Request,
 ) -> Result<Response, ApiError> {
     let body = body::object(request, s.limits.json_bytes).await?;
-    let user = s.registry.make_admin(&caller, &body).await?;
+    let user = s.registry.make_admin(&caller, admin_email(&body)).await?;
     tracing::info!(by = %caller.user_id, user = %user.id.0, "admin role given");
     Ok(ok(StatusCode::OK, UserView::of(&user)))
 }
