@@ -165,7 +165,7 @@ pub async fn sweep(at: Swept<'_>, now: Timestamp, grace: Duration, dry_run: bool
 
 /// Whether a file under `deleted/` or `history/` is still wanted; `None` for the other prefixes,
 /// whose files are owned by what their asset's fields name.
-async fn kept_for_history(
+async fn kept_for_undo(
     at: Swept<'_>,
     key: &BlobKey,
     now: Timestamp,
@@ -225,7 +225,7 @@ async fn sweep_prefix(
             report.files += 1;
             if blob.modified.millis() > cutoff {
                 report.young += 1;
-            } else if let Some(kept) = kept_for_history(at, &blob.key, now, report).await? {
+            } else if let Some(kept) = kept_for_undo(at, &blob.key, now, report).await? {
                 if kept {
                     report.owned += 1;
                 } else {

@@ -247,19 +247,21 @@ impl AssetStore for DynamoStore {
     }
 
     /// The asset's `Delete` (on its revision), the record's and the history entry's `Put`s and its
-    /// places' counts in one
-    /// transaction; then its postings, from `current`, which the condition proves is what was deleted.
+    /// places' counts in one transaction; then its postings, from `current`, which the condition
+    /// proves is what was deleted.
     async fn delete(&self, current: &Asset, record: &Deletion, entry: &Entry) -> Result<(), StoreError> {
-        let internal = build_error;
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(asset_key(&current.id)))
             .condition_expression(at_revision(current.revision))
             .expression_attribute_values(":r", number(current.revision))
             .build()
-            .map_err(internal)?;
-        let put =
-            Put::builder().table_name(&self.table).set_item(Some(deletion_item(record)?)).build().map_err(internal)?;
+            .map_err(build_error)?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(deletion_item(record)?))
+            .build()
+            .map_err(build_error)?;
         let mut items =
             vec![TransactWriteItem::builder().delete(delete).build(), TransactWriteItem::builder().put(put).build()];
         items.extend(counts::Moves::of(&[(current, -1)]).transact(&self.table)?);
@@ -302,7 +304,7 @@ impl AssetStore for DynamoStore {
 
     /// One `Query` of the asset's history partition, newest first, from `before` down.
     async fn history(&self, id: &AssetId, before: Option<u64>, limit: usize) -> Result<Vec<Entry>, StoreError> {
-        let mut query = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
@@ -311,8 +313,8 @@ impl AssetStore for DynamoStore {
             .expression_attribute_values(":before", text(before.map_or_else(|| "~".to_owned(), sort_key)))
             .scan_index_forward(false)
             .consistent_read(true)
-            .limit(i32::try_from(limit).unwrap_or(i32::MAX));
-        query = query.projection_expression("doc");
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .projection_expression("doc");
         let out = query.send().await.map_err(store_error)?;
         let items = out.items.unwrap_or_default();
         self.metrics.read(items.len());
