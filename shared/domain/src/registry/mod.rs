@@ -103,6 +103,15 @@ impl From<BlobError> for RegistryError {
     }
 }
 
+impl From<crate::search::SearchError> for RegistryError {
+    fn from(e: crate::search::SearchError) -> Self {
+        match e {
+            crate::search::SearchError::Invalid(f) => f.into(),
+            crate::search::SearchError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<crate::files::SweepError> for RegistryError {
     fn from(e: crate::files::SweepError) -> Self {
         match e {

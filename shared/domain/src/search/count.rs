@@ -6,12 +6,11 @@
 
 use super::matching::matches;
 use super::order::{Direction, Order};
-use super::page::{Driver, read};
+use super::page::{Driver, SearchError, read};
 use super::query::{Level, SearchQuery};
 use super::terms::IndexTerm;
 use crate::id::AssetId;
 use crate::ports::{AssetIndex, Walk};
-use crate::registry::RegistryError;
 use futures_util::future::try_join_all;
 use std::collections::BTreeSet;
 
@@ -33,7 +32,7 @@ pub(super) async fn count(
     drivers: &[Driver],
     single: Option<&IndexTerm>,
     found: u64,
-) -> Result<Total, RegistryError> {
+) -> Result<Total, SearchError> {
     if drivers.is_empty() {
         return by_places(index, q, found).await;
     }
@@ -74,7 +73,7 @@ fn unnarrowed(q: &SearchQuery) -> bool {
 }
 
 /// No terms: the places' assets are the candidates, when there are few enough to read.
-async fn by_places(index: &dyn AssetIndex, q: &SearchQuery, found: u64) -> Result<Total, RegistryError> {
+async fn by_places(index: &dyn AssetIndex, q: &SearchQuery, found: u64) -> Result<Total, SearchError> {
     let held = index.count(&q.places).await?;
     if held > EXACT_TOTAL_MAX as u64 {
         return Ok(Total::AtLeast(found));

@@ -18,7 +18,7 @@ pub use count::EXACT_TOTAL_MAX;
 pub use cursor::CursorKey;
 pub use matching::{matches, score, sort_key};
 pub use order::{Direction, Order, position};
-pub use page::SearchPage;
+pub use page::{SearchError, SearchPage};
 pub use plan::{SearchTuning, search};
 pub use query::{Level, Place, SearchQuery, Sort, SortBy};
 pub use terms::{IndexTerm, MAX_INDEX_TERMS, index_terms};

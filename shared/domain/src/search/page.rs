@@ -6,7 +6,17 @@ use super::order::{Direction, Order};
 use super::query::SearchQuery;
 use super::terms::IndexTerm;
 use crate::asset::Asset;
+use crate::error::FieldError;
 use crate::ports::{AssetIndex, Posting, StoreError};
+
+/// Why a search was not answered: a cursor that is not this query's, or the store.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPage {

@@ -13,14 +13,13 @@ use super::count::{Total, count};
 use super::cursor::CursorKey;
 use super::matching::{matches, sort_key};
 use super::order::{Direction, Order, position};
-use super::page::{Driver, SELECTIVE, SearchPage, WALKED, created_bounds, is_after, read, resume};
+use super::page::{Driver, SELECTIVE, SearchError, SearchPage, WALKED, created_bounds, is_after, read, resume};
 use super::query::{Place, SearchQuery, SortBy};
 use super::streamed;
 use super::terms::IndexTerm;
 use crate::asset::Asset;
 use crate::id::AssetId;
 use crate::ports::{AssetIndex, Posting, Walk};
-use crate::registry::RegistryError;
 use futures_util::future::try_join_all;
 use std::collections::{BTreeSet, VecDeque};
 
@@ -57,7 +56,7 @@ pub async fn search(
     q: &SearchQuery,
     key: &CursorKey,
     tuning: SearchTuning,
-) -> Result<SearchPage, RegistryError> {
+) -> Result<SearchPage, SearchError> {
     let after = q.cursor.as_ref().map(|c| key.decode(&q.fingerprint(), c)).transpose()?;
     let drivers = drivers(q);
     // Newest, oldest and relevance can read a long list in creation order and stop early, so
@@ -101,7 +100,7 @@ async fn with_total(
     single: Option<&IndexTerm>,
     mut page: SearchPage,
     found: u64,
-) -> Result<SearchPage, RegistryError> {
+) -> Result<SearchPage, SearchError> {
     if page.total.is_none() {
         match count(index, q, drivers, single, found).await? {
             Total::Exact(n) => page.total = Some(n),
@@ -117,7 +116,7 @@ async fn selective(
     key: &CursorKey,
     candidates: Vec<Posting>,
     after: Option<String>,
-) -> Result<SearchPage, RegistryError> {
+) -> Result<SearchPage, SearchError> {
     let after = resume(after, SELECTIVE)?;
     let ids: Vec<AssetId> = candidates.into_iter().map(|p| p.id).collect::<BTreeSet<_>>().into_iter().collect();
     let mut hits: Vec<(String, Asset)> =
@@ -159,7 +158,7 @@ async fn walked(
     after: Option<String>,
     plain_listing: bool,
     walk_budget: usize,
-) -> Result<(SearchPage, u64), RegistryError> {
+) -> Result<(SearchPage, u64), SearchError> {
     // Relevance needs every match ranked, which an unselective query cannot afford: newest first.
     let (order, direction) = match q.sort.by {
         SortBy::Order(o) => (o, q.sort.direction),

@@ -11,14 +11,13 @@
 use super::cursor::CursorKey;
 use super::matching::{matches, score, sort_key};
 use super::order::{Direction, Order};
-use super::page::{Driver, RANKED, SearchPage, WALKED, created_bounds, is_after, resume};
+use super::page::{Driver, RANKED, SearchError, SearchPage, WALKED, created_bounds, is_after, resume};
 use super::postings::{TermStream, completions};
 use super::query::SearchQuery;
 use super::terms::{Field, IndexTerm};
 use crate::asset::Asset;
 use crate::id::AssetId;
 use crate::ports::{AssetIndex, StoreError};
-use crate::registry::RegistryError;
 use std::collections::HashMap;
 
 /// The terms whose postings drive the walk: a whole word (words are the most selective in
@@ -99,7 +98,7 @@ pub(super) async fn by_creation(
     after: Option<String>,
     terms: Vec<IndexTerm>,
     walk_budget: usize,
-) -> Result<Streamed, RegistryError> {
+) -> Result<Streamed, SearchError> {
     let direction = q.sort.direction;
     let after = resume(after, WALKED)?;
     let (start, stop) = created_bounds(q, Order::Created, direction);
@@ -164,7 +163,7 @@ pub(super) async fn by_relevance(
     after: Option<String>,
     terms: Vec<IndexTerm>,
     budget: usize,
-) -> Result<Streamed, RegistryError> {
+) -> Result<Streamed, SearchError> {
     let after = resume(after, RANKED)?;
     let skip = if after.is_some() { 0 } else { q.offset() };
     let need = skip + q.limit as usize;
