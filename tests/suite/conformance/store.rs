@@ -34,7 +34,9 @@ for_both!(store:
 /// `UploadClaimed` (409), never a store or file failure; one file is left under `assets/`.
 async fn one_upload_makes_one_asset_however_many_creates_name_it(a: Adapters) {
     let slot = json!({"contentType": "image/png", "size": crate::support::PNG_HEAD.len()});
-    let slot = a.registry.upload_slot(slot.as_object().unwrap()).await.unwrap();
+    let max = a.registry.config().max_upload_bytes;
+    let slot = nna_domain::upload::DirectUpload::parse(slot.as_object().unwrap(), max, Timestamp::now()).unwrap();
+    let slot = a.registry.upload_slot(slot).await.unwrap();
     let meta = nna_domain::ports::BlobMeta { content_type: "image/png".into(), cache_control: "no-cache".into() };
     a.blobs.put(&slot.key, crate::support::PNG_HEAD.to_vec().into(), &meta).await.unwrap();
     let mut body = kelly();

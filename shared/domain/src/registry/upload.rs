@@ -6,9 +6,7 @@ use crate::blob::{BlobKey, BlobMeta, PresignedPut};
 use crate::error::{ErrorCode, FieldError};
 use crate::id::AssetId;
 use crate::taxonomy::TaxonomyPath;
-use crate::time::Timestamp;
 use crate::upload::{CheckedUpload, DirectUpload, IMMUTABLE_CACHE, SNIFF_BYTES, Upload, check_size, sniff_media};
-use serde_json::{Map, Value};
 
 pub use crate::limits::UPLOAD_URL_LIFETIME;
 
@@ -30,8 +28,9 @@ pub(super) struct StoredFile {
 }
 
 impl Registry {
-    pub async fn upload_slot(&self, body: &Map<String, Value>) -> Result<UploadSlot, RegistryError> {
-        let req = DirectUpload::parse(body, self.config.max_upload_bytes, Timestamp::now())?;
+    /// Where to upload the file a `DirectUpload` (parsed at the edge, within
+    /// `RegistryConfig::max_upload_bytes`) describes.
+    pub async fn upload_slot(&self, req: DirectUpload) -> Result<UploadSlot, RegistryError> {
         let put = self.blobs.presign_put(&req.key, req.content_type, req.size, UPLOAD_URL_LIFETIME).await?;
         Ok(UploadSlot { key: req.key, content_type: req.content_type, size: req.size, put })
     }

@@ -18,8 +18,8 @@ use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
 use nna_domain::input::{CreateAsset, EditAsset, EditMode, Warning};
 use nna_domain::registry::Requester;
-use nna_domain::upload::Upload;
-use nna_domain::{Asset, RegistryError};
+use nna_domain::upload::{DirectUpload, Upload};
+use nna_domain::{Asset, RegistryError, Timestamp};
 
 pub fn create() -> Router<AppState> {
     Router::new()
@@ -103,7 +103,9 @@ fn one_file(files: Vec<(String, Upload)>, instead: &str) -> Result<Option<Upload
     responses((status = 201, description = "Where to PUT the file; the create then names its uploadKey", body = Answer<UploadSlotView>)))]
 pub(crate) async fn upload_slot(State(s): State<AppState>, _: Caller, request: Request) -> Result<Response, ApiError> {
     let body = body::object(request, s.limits.json_bytes).await?;
-    let slot = s.registry.upload_slot(&body).await?;
+    let request = DirectUpload::parse(&body, s.registry.config().max_upload_bytes, Timestamp::now())
+        .map_err(RegistryError::from)?;
+    let slot = s.registry.upload_slot(request).await?;
     Ok(ok(StatusCode::CREATED, UploadSlotView::of(&slot)))
 }
 
