@@ -100,10 +100,12 @@ pub const TOKEN_LIFETIME_DEFAULT: Duration = Duration::from_secs(24 * 3600);
 
 /// The largest history entry kept whole in the store (DynamoDB items hold 400 KB); a larger
 /// change's values go to object storage and the entry points at them.
-pub const HISTORY_INLINE_BYTES: usize = 64 * 1024;
+pub const HISTORY_INLINE_BYTES: usize = 32 * 1024;
 /// How many history entries one page answers, at most and when not asked.
 pub const HISTORY_PAGE_MAX: u32 = 100;
 pub const HISTORY_PAGE_DEFAULT: u32 = 20;
+// A full page of the largest entries fits a Lambda response (6 MB) with room for the envelope.
+const _: () = assert!(HISTORY_PAGE_MAX as usize * HISTORY_INLINE_BYTES <= 4 * 1024 * 1024);
 /// How long a deleted asset can be brought back (`NNA_DELETED_RETENTION_DAYS`); its files are
 /// kept, unserved, until then. 0: deleted files go at once.
 pub const DELETED_RETENTION_DAYS_DEFAULT: u32 = 30;

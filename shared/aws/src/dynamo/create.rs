@@ -152,9 +152,7 @@ fn transaction(
     let mfa = asset.mfa_key().ok_or_else(|| StoreError::Internal("a new asset has no MFA".into()))?;
     // A new asset goes where no item is; a renumbered one over itself at the revision read.
     let put_asset = match replacing {
-        Some(current) => Put::builder()
-            .condition_expression(super::at_revision(current.revision))
-            .expression_attribute_values(":r", super::item::number(current.revision)),
+        Some(current) => super::put_at_revision(current.revision),
         None => Put::builder().condition_expression("attribute_not_exists(pk)"),
     };
     let mut items = vec![

@@ -184,6 +184,11 @@ fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Internal(e.to_string())
 }
 
+/// A transaction's put that replaces the item only while it is at `revision`.
+pub(super) fn put_at_revision(revision: u64) -> aws_sdk_dynamodb::types::builders::PutBuilder {
+    Put::builder().condition_expression(at_revision(revision)).expression_attribute_values(":r", number(revision))
+}
+
 /// A transaction's put of an item where none is (a history entry, a record).
 pub(super) fn put_new(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
     let put = Put::builder().table_name(table).set_item(Some(item)).condition_expression(ABSENT);
@@ -229,13 +234,8 @@ impl AssetStore for DynamoStore {
             removed.extend(was);
         }
         self.write_batch(&added, &[]).await?;
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(to_item(next)?))
-            .condition_expression(at_revision(current.revision))
-            .expression_attribute_values(":r", number(current.revision))
-            .build()
-            .map_err(build_error)?;
+        let put = put_at_revision(current.revision).table_name(&self.table).set_item(Some(to_item(next)?));
+        let put = put.build().map_err(build_error)?;
         let items =
             vec![TransactWriteItem::builder().put(put).build(), put_new(&self.table, self.history_item(entry)?)?];
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {

@@ -84,6 +84,13 @@ impl Change {
     /// The entry of a change whose values are kept inline: `before` → `after` at `revision`.
     pub fn entry(&self, id: &AssetId, before: Option<&Asset>, after: Option<&Asset>, revision: u64) -> Entry {
         let changes = super::diff(before, after);
+        let mut entry = self.made(id, revision, changes.iter().map(|c| c.field.clone()).collect());
+        entry.changes = Some(changes);
+        entry
+    }
+
+    /// This change's entry at `revision`, naming `fields`, without values yet.
+    fn made(&self, id: &AssetId, revision: u64, fields: Vec<String>) -> Entry {
         Entry {
             asset_id: id.clone(),
             revision,
@@ -91,8 +98,8 @@ impl Change {
             kind: self.kind,
             by: self.by.clone(),
             through: self.through.clone(),
-            fields: changes.iter().map(|c| c.field.clone()).collect(),
-            changes: Some(changes),
+            fields,
+            changes: None,
             stored: None,
             restored_from: self.restored_from,
         }
@@ -108,18 +115,7 @@ impl Change {
             .filter(|k| !super::IMPLIED.contains(&k.as_str()))
             .collect();
         fields.sort();
-        Entry {
-            asset_id: asset.id.clone(),
-            revision: asset.revision,
-            at: Timestamp::now(),
-            kind: self.kind,
-            by: self.by.clone(),
-            through: self.through.clone(),
-            fields,
-            changes: None,
-            stored: None,
-            restored_from: self.restored_from,
-        }
+        self.made(&asset.id, asset.revision, fields)
     }
 }
 
