@@ -157,7 +157,7 @@ fn cors_origins_per_stage_and_no_localhost_in_prod() {
 fn the_alarms_read_the_metrics_the_code_writes() {
     let t = crate::support::evidence::decoded_template();
     let alarm = t["Resources"]["ArtFailureRateAlarm"]["Properties"]["Metrics"].to_string();
-    for name in [nna_aws::metrics::ART_JOB, nna_aws::metrics::ART_JOB_FAILED, nna_aws::metrics::NAMESPACE] {
+    for name in [nna_lambda::metrics::ART_JOB, nna_lambda::metrics::ART_JOB_FAILED, nna_lambda::metrics::NAMESPACE] {
         assert!(alarm.contains(&format!("\"{name}\"")), "{name} not in {alarm}");
     }
     // The request's target, as the operators' report holds it: more than 10% failing over an

@@ -1,7 +1,8 @@
 //! `auth-users`: /api/auth/register, login, profile and make-admin behind API Gateway.
 
-use nna_aws::lambda::{Error, Production, init_tracing};
 use nna_http::RouteGroup;
+use nna_lambda::api::Production;
+use nna_lambda::{Error, init_tracing};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {

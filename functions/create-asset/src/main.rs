@@ -1,7 +1,8 @@
 //! `create-asset`: POST /api/assets, /api/assets/batch and /api/assets/uploads behind API Gateway.
 
-use nna_aws::lambda::{Error, Production, init_tracing};
 use nna_http::RouteGroup;
+use nna_lambda::api::Production;
+use nna_lambda::{Error, init_tracing};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {

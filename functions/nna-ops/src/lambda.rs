@@ -123,7 +123,7 @@ fn stop_by(deadline_ms: u64) -> Instant {
 }
 
 pub async fn serve() -> Result<(), Error> {
-    nna_aws::lambda::init_tracing();
+    lambda_runtime::tracing::init_default_subscriber();
     let ops = crate::target::deployed(Arc::new(Quiet)).await?;
     let ops = &ops;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

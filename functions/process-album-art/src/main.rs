@@ -5,9 +5,10 @@
 
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
-use nna_aws::lambda::{BatchBudget, Error, deadline_of, init_tracing, run_jobs, storage_from_env};
 use nna_domain::settings::Env;
 use nna_fetch::ArtSettings;
+use nna_lambda::jobs::{BatchBudget, deadline_of, run_jobs, storage_from_env};
+use nna_lambda::{Error, init_tracing};
 use std::sync::Arc;
 
 #[tokio::main]
@@ -18,7 +19,7 @@ async fn main() -> Result<(), Error> {
     let files = storage.files.clone().ok_or("NNA_BUCKET is not set: album art has nowhere to go")?;
     let pipeline = ArtSettings::read(&env)?.pipeline(storage.store.clone(), files)?;
     let pipeline = Arc::new(pipeline.observed(Arc::new(|outcome: &nna_album_art::ArtOutcome<'_>| {
-        nna_aws::metrics::art_outcome(outcome.failure, outcome.source, outcome.since_request.as_secs_f64() * 1000.0)
+        nna_lambda::metrics::art_outcome(outcome.failure, outcome.source, outcome.since_request.as_secs_f64() * 1000.0)
     })));
     let budget = BatchBudget::read(&env)?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {

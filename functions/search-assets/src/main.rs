@@ -1,7 +1,8 @@
 //! `search-assets`: GET /api/assets and /api/assets/search behind API Gateway.
 
-use nna_aws::lambda::{Error, Production, init_tracing};
 use nna_http::RouteGroup;
+use nna_lambda::api::Production;
+use nna_lambda::{Error, init_tracing};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
