@@ -236,7 +236,7 @@ impl MemoryStore {
 #[async_trait]
 impl UserStore for MemoryStore {
     async fn create_user(&self, _: &User) -> Result<(), StoreError> {
-        Err(StoreError::Internal("no accounts here".into()))
+        Err(StoreError::internal("no accounts here"))
     }
     async fn user(&self, _: &Email) -> Result<Option<User>, StoreError> {
         Ok(None)

@@ -187,7 +187,7 @@ async fn measured_write_units() -> Value {
     let create = priced(recorder.take_writes());
     let words = json!({"creatorDescription": "Kelly wears a vintage Adidas track top"});
     let edit = nna_tests::edit(words.as_object().expect("an object"), nna_domain::input::EditMode::Merge);
-    registry.edit(nna_tests::auth::as_admin(), kelly.id.as_str(), &edit).await.expect("edited");
+    registry.edit(nna_tests::auth::as_admin(), &nna_tests::key(kelly.id.as_str()), &edit).await.expect("edited");
     json!({ "kellyCreate": create, "editOfItsWords": priced(recorder.take_writes()) })
 }
 

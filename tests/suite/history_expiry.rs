@@ -22,7 +22,7 @@ async fn dynamodb_entries_carry_a_ttl_only_when_asked() {
         let registry = Registry::new(Arc::new(store), Arc::new(aws.blobs.clone()), RegistryConfig::default());
         let made = registry.create(admin(), nna_tests::request(&obj(kelly()))).await.unwrap().asset;
         let edit = nna_tests::edit(&obj(json!({"description": "later"})), EditMode::Replace);
-        registry.edit(as_admin(), made.id.as_str(), &edit).await.unwrap();
+        registry.edit(as_admin(), &nna_tests::key(made.id.as_str()), &edit).await.unwrap();
         let items = aws
             .store
             .client()
@@ -58,14 +58,14 @@ async fn embedded_entries_past_their_age_are_not_read_and_go_at_the_next_write()
     let made = registry.create(admin(), nna_tests::request(&obj(kelly()))).await.unwrap().asset;
     let history = |registry: &Registry| {
         let (registry, key) = (registry.clone(), made.id.to_string());
-        async move { registry.history(admin(), &key, None, None).await.unwrap().entries.len() }
+        async move { registry.history(admin(), &nna_tests::key(&key), None, None).await.unwrap().entries.len() }
     };
     assert_eq!(history(&registry).await, 1, "kept for good by default");
     store.expire_history_after(Some(Duration::from_millis(50)));
     tokio::time::sleep(Duration::from_millis(80)).await;
     assert_eq!(history(&registry).await, 0, "past its age, no longer read");
     let edit = nna_tests::edit(&obj(json!({"description": "later"})), EditMode::Replace);
-    registry.edit(as_admin(), made.id.as_str(), &edit).await.unwrap();
+    registry.edit(as_admin(), &nna_tests::key(made.id.as_str()), &edit).await.unwrap();
     store.expire_history_after(None);
     assert_eq!(history(&registry).await, 1, "the expired entry went with the edit");
 }

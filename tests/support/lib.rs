@@ -106,3 +106,8 @@ pub fn entry_of(before: Option<&nna_domain::Asset>, after: Option<&nna_domain::A
 pub fn edit(body: &serde_json::Map<String, Value>, mode: nna_domain::input::EditMode) -> nna_domain::input::EditAsset {
     nna_domain::input::EditAsset::parse(body, mode)
 }
+
+/// How a request names an asset, parsed as the HTTP layer parses `{key}`.
+pub fn key(raw: &str) -> nna_domain::AssetKey {
+    nna_domain::AssetKey::parse(raw).expect("an asset key")
+}

@@ -101,7 +101,7 @@ impl Pipeline {
         attempt: u32,
     ) -> Result<(), JobError> {
         let Some(asset) = self.load(asset_id).await? else {
-            return Err(JobError::Permanent(format!("asset {asset_id} no longer exists")));
+            return Err(JobError::permanent(format!("asset {asset_id} no longer exists")));
         };
         if !still_wanted(&asset, wanted) {
             tracing::info!(asset = %asset_id, "album art already made or no longer wanted: nothing to do");
@@ -121,7 +121,7 @@ impl Pipeline {
                 observe(None, art.source);
                 Ok(())
             }
-            Err(f) if f.is_transient() && attempt < self.max_attempts => Err(JobError::Transient(f.to_string())),
+            Err(f) if f.is_transient() && attempt < self.max_attempts => Err(JobError::transient(f)),
             Err(f) => {
                 tracing::warn!(asset = %asset_id, reason = %f, "album art failed");
                 let code =
@@ -137,13 +137,13 @@ impl Pipeline {
                     tracing::warn!(%key, error = %e, "a refused upload was left for the file sweep");
                 }
                 // Out of attempts: the message goes on to the dead-letter queue for a person.
-                if f.is_transient() { Err(JobError::Transient(f.to_string())) } else { Ok(()) }
+                if f.is_transient() { Err(JobError::transient(f)) } else { Ok(()) }
             }
         }
     }
 
     async fn load(&self, id: &AssetId) -> Result<Option<Asset>, JobError> {
-        self.store.get(&AssetKey::Id(id.clone())).await.map_err(store_failure)
+        self.store.get(&AssetKey::Id(id.clone())).await.map_err(JobError::transient)
     }
 
     /// The finished art, stored; nothing is recorded yet.
@@ -220,14 +220,14 @@ impl Pipeline {
             let entry = HistoryFiles(Some(self.blobs.as_ref()))
                 .entry(&Change::pipeline(), id, Some(&current), Some(&next), next.revision)
                 .await
-                .map_err(|e| JobError::Transient(e.to_string()))?;
+                .map_err(JobError::transient)?;
             match self.store.replace(&current, &next, &entry).await {
                 Ok(()) => return Ok(()),
                 Err(StoreError::Conflict) => continue,
-                Err(e) => return Err(store_failure(e)),
+                Err(e) => return Err(JobError::transient(e)),
             }
         }
-        Err(JobError::Transient("the asset kept changing; the job will be tried again".into()))
+        Err(JobError::transient("the asset kept changing; the job will be tried again"))
     }
 }
 
@@ -239,7 +239,7 @@ impl JobRunner for Pipeline {
                 let wanted = match (upload_key, source_url) {
                     (Some(key), Some(url)) => Wanted::Upload { key: key.clone(), url: url.clone() },
                     (None, Some(url)) => Wanted::Url(url.clone()),
-                    (Some(key), None) => return Err(JobError::Permanent(format!("upload {key} came without its URL"))),
+                    (Some(key), None) => return Err(JobError::permanent(format!("upload {key} came without its URL"))),
                     (None, None) => Wanted::Lookup,
                 };
                 self.album_art(asset_id, &wanted, *requested_at, attempt).await
@@ -253,21 +253,14 @@ impl Pipeline {
     /// A deleted asset's files. Only keys under its id, and only while the asset is gone (a
     /// restore may have brought it back): anything else is left alone.
     async fn delete_files(&self, asset_id: &AssetId, keys: &[String]) -> Result<(), JobError> {
-        if self.store.get(&AssetKey::Id(asset_id.clone())).await.map_err(store_failure)?.is_some() {
+        if self.store.get(&AssetKey::Id(asset_id.clone())).await.map_err(JobError::transient)?.is_some() {
             tracing::warn!(asset = %asset_id, "files of an asset that exists again are kept");
             return Ok(());
         }
         for key in keys.iter().filter_map(|k| BlobKey::parse(k)).filter(|k| k.belongs_to(asset_id)) {
-            self.blobs.delete(&key).await.map_err(|e| JobError::Transient(e.to_string()))?;
+            self.blobs.delete(&key).await.map_err(JobError::transient)?;
         }
         Ok(())
-    }
-}
-
-fn store_failure(e: StoreError) -> JobError {
-    match e {
-        StoreError::Unavailable(m) => JobError::Transient(m),
-        other => JobError::Transient(other.to_string()),
     }
 }
 

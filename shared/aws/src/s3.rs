@@ -31,7 +31,7 @@ where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    map(&e, BlobError::Unavailable, BlobError::Internal)
+    map(&e, BlobError::unavailable, BlobError::internal)
 }
 
 /// HEAD answers 404 without a body, so the status is the only sign.
@@ -40,7 +40,7 @@ fn not_found<E: aws_sdk_s3::error::ProvideErrorMetadata>(e: &aws_sdk_s3::error::
 }
 
 async fn collect(body: ByteStream) -> Result<Bytes, BlobError> {
-    body.collect().await.map(|b| b.into_bytes()).map_err(|e| BlobError::Unavailable(e.to_string()))
+    body.collect().await.map(|b| b.into_bytes()).map_err(BlobError::unavailable)
 }
 
 #[async_trait]
@@ -146,7 +146,7 @@ impl BlobStore for S3Blobs {
         size: u64,
         expires_in: Duration,
     ) -> Result<PresignedPut, BlobError> {
-        let config = PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::Internal(e.to_string()))?;
+        let config = PresigningConfig::expires_in(expires_in).map_err(BlobError::internal)?;
         // Content type and exact length are signed: S3 refuses any other file at this URL.
         let request = self
             .client

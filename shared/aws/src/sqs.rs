@@ -25,7 +25,7 @@ where
     E: aws_sdk_sqs::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    map(&e, QueueError::Unavailable, QueueError::Internal)
+    map(&e, QueueError::unavailable, QueueError::internal)
 }
 
 /// SQS takes at most ten messages per batch request.
@@ -50,7 +50,7 @@ impl JobQueue for SqsQueue {
             for (i, job) in chunk.iter().enumerate() {
                 let entry =
                     SendMessageBatchRequestEntry::builder().id(i.to_string()).message_body(job.to_message()?).build();
-                entries.push(entry.map_err(|e| QueueError::Internal(e.to_string()))?);
+                entries.push(entry.map_err(QueueError::internal)?);
             }
             let out = self
                 .client
@@ -61,7 +61,7 @@ impl JobQueue for SqsQueue {
                 .await
                 .map_err(queue_error)?;
             if let Some(first) = out.failed.first() {
-                return Err(QueueError::Unavailable(format!(
+                return Err(QueueError::unavailable(format!(
                     "{} of {} jobs were not queued ({}: {})",
                     out.failed.len(),
                     chunk.len(),

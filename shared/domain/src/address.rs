@@ -75,7 +75,7 @@ fn digits(s: &str) -> Option<u32> {
 }
 
 /// How a request names an asset: `GET /api/assets/:key`, component references.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, derive_more::Display)]
 pub enum AssetKey {
     Id(AssetId),
     Hfn(Hfn),

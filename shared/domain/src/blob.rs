@@ -1,6 +1,7 @@
 //! Stored files as the domain names them: keys that cannot escape their storage, what is kept
 //! with a file, and how storage fails. The port that keeps them is `ports::BlobStore`.
 
+use crate::error::{Cause, cause};
 use crate::id::AssetId;
 use crate::time::Timestamp;
 use bytes::Bytes;
@@ -8,9 +9,19 @@ use bytes::Bytes;
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
     #[error("object storage is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Cause),
     #[error("object storage failure: {0}")]
-    Internal(String),
+    Internal(#[source] Cause),
+}
+
+impl BlobError {
+    pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Unavailable(cause(e))
+    }
+
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(cause(e))
+    }
 }
 
 /// Where a stored file lives: `/`-separated segments of letters, digits, `.`, `-`, `_`; no `..`.

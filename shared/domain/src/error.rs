@@ -3,6 +3,17 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
+
+/// Why a port failed, kept as the error that said so (an SDK's, SQLite's, serde's, or a message
+/// where nothing more is known) so that it reaches the log whole. Shared: store errors are cloned
+/// into every request a group commit answers.
+pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
+
+/// Any error, or text, as a [`Cause`].
+pub fn cause(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Cause {
+    Arc::from(e.into())
+}
 
 /// Why a field was refused. Serialized in `snake_case`; these strings are part of the API contract
 /// and must not change once shipped.

@@ -39,7 +39,7 @@ pub fn set_aside_key(key: &BlobKey) -> Option<BlobKey> {
 /// Moves a deleted asset's file where nothing serves it.
 pub async fn set_aside(blobs: &dyn BlobStore, key: &BlobKey) -> Result<(), BlobError> {
     let Some(info) = blobs.head(key).await? else { return Ok(()) };
-    let aside = set_aside_key(key).ok_or_else(|| BlobError::Internal(format!("{key} cannot be set aside")))?;
+    let aside = set_aside_key(key).ok_or_else(|| BlobError::internal(format!("{key} cannot be set aside")))?;
     blobs.copy(key, &aside, &kept_meta(info)).await?;
     blobs.delete(key).await
 }
@@ -54,7 +54,7 @@ fn kept_meta(info: crate::blob::BlobInfo) -> crate::blob::BlobMeta {
 
 /// Puts a file set aside back where its asset names it; whether there was one to put back.
 pub async fn bring_back(blobs: &dyn BlobStore, key: &BlobKey) -> Result<bool, BlobError> {
-    let aside = set_aside_key(key).ok_or_else(|| BlobError::Internal(format!("{key} cannot be set aside")))?;
+    let aside = set_aside_key(key).ok_or_else(|| BlobError::internal(format!("{key} cannot be set aside")))?;
     let Some(info) = blobs.head(&aside).await? else { return Ok(false) };
     blobs.copy(&aside, key, &kept_meta(info)).await?;
     blobs.delete(&aside).await?;

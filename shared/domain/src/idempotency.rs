@@ -70,7 +70,7 @@ impl IdempotencyClaim {
 pub struct IdempotencyRecord {
     pub key: String,
     pub fingerprint: String,
-    pub asset_id: String,
+    pub asset_id: crate::AssetId,
     pub expires_at: Timestamp,
 }
 

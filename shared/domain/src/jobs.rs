@@ -3,6 +3,7 @@
 //! repeated delivery can be recognized and made harmless.
 
 use crate::asset::{AlbumArtField, Asset};
+use crate::error::{Cause, cause};
 use crate::id::AssetId;
 use crate::time::Timestamp;
 use async_trait::async_trait;
@@ -45,7 +46,7 @@ impl Job {
 
     /// The message body on a queue.
     pub fn to_message(&self) -> Result<String, QueueError> {
-        serde_json::to_string(self).map_err(|e| QueueError::Internal(e.to_string()))
+        serde_json::to_string(self).map_err(QueueError::internal)
     }
 
     /// A message body back into a job; anything else is a poison message.
@@ -60,9 +61,19 @@ pub use crate::limits::MAX_RECEIVES;
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("the job queue is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Cause),
     #[error("job queue failure: {0}")]
-    Internal(String),
+    Internal(#[source] Cause),
+}
+
+impl QueueError {
+    pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Unavailable(cause(e))
+    }
+
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(cause(e))
+    }
 }
 
 /// Why a job did not complete. Transient failures go back on the queue to be tried again;
@@ -70,9 +81,19 @@ pub enum QueueError {
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     #[error("will retry: {0}")]
-    Transient(String),
+    Transient(#[source] Cause),
     #[error("gave up: {0}")]
-    Permanent(String),
+    Permanent(#[source] Cause),
+}
+
+impl JobError {
+    pub fn transient(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Transient(cause(e))
+    }
+
+    pub fn permanent(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Permanent(cause(e))
+    }
 }
 
 /// Runs jobs, wherever they were received (the SQS handler, the local worker). `attempt` is how

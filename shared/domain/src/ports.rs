@@ -5,6 +5,7 @@ use crate::address::{Address, AssetKey};
 use crate::asset::{Asset, Deletion};
 use crate::auth::{Email, PasswordHash, Role, User};
 pub use crate::blob::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, PresignedPut, StoredBlob};
+use crate::error::{Cause, cause};
 use crate::history::{Change, Entry};
 use crate::id::AssetId;
 use crate::idempotency::{IdempotencyClaim, IdempotencyRecord};
@@ -27,17 +28,35 @@ pub enum StoreError {
     SequenceExhausted(String),
     /// Worth retrying: throttling, timeouts, a busy database.
     #[error("the store is unavailable: {0}")]
-    Unavailable(String),
-    #[error("stored asset {id} cannot be read: {reason}")]
-    Corrupt { id: String, reason: String },
+    Unavailable(#[source] Cause),
+    #[error("stored asset {id} cannot be read: {cause}")]
+    Corrupt {
+        id: String,
+        #[source]
+        cause: Cause,
+    },
     #[error("store failure: {0}")]
-    Internal(String),
+    Internal(#[source] Cause),
     /// A create's `Idempotency-Key` is held, live, by an earlier create.
     #[error("the idempotency key is in use")]
     KeyTaken,
     /// A create's direct upload was taken by another create.
     #[error("upload {0} belongs to another asset")]
     UploadClaimed(String),
+}
+
+impl StoreError {
+    pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Unavailable(cause(e))
+    }
+
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(cause(e))
+    }
+
+    pub fn corrupt(id: impl Into<String>, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Corrupt { id: id.into(), cause: cause(e) }
+    }
 }
 
 /// One deployment's adapters, made once by the store's own crate (`nna_aws::AwsStorage::connect`,

@@ -97,7 +97,7 @@ impl DiskBlobs {
 }
 
 fn io(e: std::io::Error) -> BlobError {
-    BlobError::Internal(e.to_string())
+    BlobError::internal(e)
 }
 
 fn content_type_of(path: &Path) -> String {
@@ -106,7 +106,7 @@ fn content_type_of(path: &Path) -> String {
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> Result<T, BlobError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| BlobError::Internal(e.to_string()))?.map_err(io)
+    tokio::task::spawn_blocking(f).await.map_err(BlobError::internal)?.map_err(io)
 }
 
 fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {

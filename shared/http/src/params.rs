@@ -4,7 +4,9 @@ use crate::problem::ApiError;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use nna_domain::{AssetKey, RegistryError};
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 
 pub struct PathParams<T>(pub T);
 
@@ -16,5 +18,19 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
             .await
             .map(|Path(t)| Self(t))
             .map_err(|e| ApiError::request(StatusCode::BAD_REQUEST, "invalid_path", e.body_text()))
+    }
+}
+
+/// The asset a route names (`{key}`, or `{id}` where only an id will do), parsed: an id, an HFN or
+/// an MFA (`nna_address` spellings read as the MFA).
+pub struct KeyPath(pub AssetKey);
+
+impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let PathParams(params) = PathParams::<HashMap<String, String>>::from_request_parts(parts, state).await?;
+        let raw = params.get("key").or_else(|| params.get("id")).map_or("", String::as_str);
+        Ok(Self(AssetKey::parse(raw).map_err(RegistryError::from)?))
     }
 }

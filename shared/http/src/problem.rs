@@ -6,6 +6,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use nna_domain::ports::{BlobError, StoreError};
 use nna_domain::{ErrorCode, FieldError, Invalid, RegistryError, Timestamp};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -127,7 +128,7 @@ impl ApiError {
             Self::Registry(RegistryError::NotFound(key)) => {
                 plain(StatusCode::NOT_FOUND, "asset_not_found", format!("no asset has the id, HFN or MFA {key:?}"))
             }
-            Self::Registry(RegistryError::Conflict(m)) => plain(StatusCode::CONFLICT, "conflict", m),
+            Self::Registry(e @ RegistryError::KeptChanging) => plain(StatusCode::CONFLICT, "conflict", e.to_string()),
             Self::Registry(e @ RegistryError::NoRevision { asked, latest }) => detailed(
                 StatusCode::NOT_FOUND,
                 "revision_not_found",
@@ -159,7 +160,9 @@ impl ApiError {
                 );
                 detailed(StatusCode::CONFLICT, "component_in_use", message, Some(json!({ "composites": names })))
             }
-            Self::Registry(RegistryError::Forbidden(m)) => plain(StatusCode::FORBIDDEN, "forbidden", m),
+            Self::Registry(RegistryError::Forbidden(denied)) => {
+                plain(StatusCode::FORBIDDEN, "forbidden", denied.to_string())
+            }
             Self::Registry(e @ RegistryError::Stale { current }) => detailed(
                 StatusCode::PRECONDITION_FAILED,
                 "precondition_failed",
@@ -190,16 +193,28 @@ impl ApiError {
                 e.to_string(),
                 Some(json!({ "retryAfter": retry_after_secs })),
             ),
-            Self::Registry(RegistryError::Unavailable(m)) => {
-                tracing::warn!(error = %m, "dependency unavailable");
+            Self::Registry(RegistryError::Store(
+                e @ (StoreError::Conflict | StoreError::SequenceExhausted(_) | StoreError::MissingComponent(_)),
+            )) => plain(StatusCode::CONFLICT, "conflict", e.to_string()),
+            Self::Registry(
+                e @ (RegistryError::ArtNotConfigured
+                | RegistryError::Store(StoreError::Unavailable(_))
+                | RegistryError::Files(BlobError::Unavailable(_))),
+            ) => {
+                tracing::warn!(error = %e, "dependency unavailable");
                 plain(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "service_unavailable",
                     "the registry is briefly unavailable; retry shortly".into(),
                 )
             }
-            Self::Registry(RegistryError::Internal(m)) => {
-                tracing::error!(error = %m, "internal error");
+            Self::Registry(
+                e @ (RegistryError::Store(_)
+                | RegistryError::Files(_)
+                | RegistryError::Rebuild(_)
+                | RegistryError::Internal(_)),
+            ) => {
+                tracing::error!(error = %e, "internal error");
                 plain(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal_error",

@@ -189,7 +189,7 @@ async fn a_stale_job_never_overwrites_newer_art() {
     rig.registry
         .edit(
             crate::support::auth::as_admin(),
-            asset.id.as_str(),
+            &nna_tests::key(asset.id.as_str()),
             &nna_tests::edit(patch.as_object().unwrap(), nna_domain::input::EditMode::Merge),
         )
         .await
@@ -277,7 +277,8 @@ async fn files_storage_would_not_remove_are_removed_by_the_queue() {
     assert_eq!(rig.art(&asset).await["status"], "ready");
     assert_eq!(rig.art_files().len(), 3);
 
-    let gone = rig.registry.delete(crate::support::auth::as_admin(), asset.id.as_str(), false).await.unwrap();
+    let gone =
+        rig.registry.delete(crate::support::auth::as_admin(), &nna_tests::key(asset.id.as_str()), false).await.unwrap();
     assert_eq!(gone.record.files.len(), 3, "{:?}", gone.record.files);
     assert_eq!(gone.files_pending, 3, "storage refused each one at first");
     assert_eq!(rig.art_files().len(), 3);

@@ -137,7 +137,7 @@ impl BlobStore for Flaky {
     async fn put(&self, key: &BlobKey, bytes: Bytes, meta: &BlobMeta) -> Result<(), BlobError> {
         let art = key.as_str().starts_with("album-art/") && !key.as_str().starts_with("album-art/uploads/");
         if art && self.failures.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
-            return Err(BlobError::Unavailable("503 Slow Down".into()));
+            return Err(BlobError::unavailable("503 Slow Down"));
         }
         self.inner.put(key, bytes, meta).await
     }
@@ -152,7 +152,7 @@ impl BlobStore for Flaky {
     }
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
         if self.failed_deletes.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
-            return Err(BlobError::Unavailable("503 Slow Down".into()));
+            return Err(BlobError::unavailable("503 Slow Down"));
         }
         self.inner.delete(key).await
     }

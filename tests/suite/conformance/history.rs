@@ -35,7 +35,7 @@ async fn create(a: &Adapters) -> Asset {
 }
 
 async fn edit(a: &Adapters, key: &str, body: Value, mode: EditMode) -> Asset {
-    a.registry.edit(as_admin(), key, &nna_tests::edit(&obj(body), mode)).await.unwrap().asset
+    a.registry.edit(as_admin(), &nna_tests::key(key), &nna_tests::edit(&obj(body), mode)).await.unwrap().asset
 }
 
 /// The whole history, newest first.
@@ -51,12 +51,12 @@ async fn every_change_leaves_one_entry(a: Adapters) {
     // Changing nothing writes nothing, and a refused edit writes nothing.
     edit(&a, key, json!({"description": "put"}), EditMode::Replace).await;
     let bad = nna_tests::edit(&obj(json!({"tags": 7})), EditMode::Replace);
-    assert!(a.registry.edit(as_admin(), key, &bad).await.is_err());
-    a.registry.curate(as_admin(), key).await.unwrap();
+    assert!(a.registry.edit(as_admin(), &nna_tests::key(key), &bad).await.is_err());
+    a.registry.curate(as_admin(), &nna_tests::key(key)).await.unwrap();
     let batch = vec![Ok(nna_tests::request(&obj(kelly())))];
     let second = a.registry.create_batch(admin(), batch).await.unwrap().remove(0).result.unwrap().asset;
-    let before_delete = a.registry.get(key).await.unwrap();
-    a.registry.delete(as_admin(), key, false).await.unwrap();
+    let before_delete = a.registry.get(&nna_tests::key(key)).await.unwrap();
+    a.registry.delete(as_admin(), &nna_tests::key(key), false).await.unwrap();
 
     let kept = entries(&a, &made).await;
     let kinds: Vec<(u64, ChangeKind, &str)> = kept.iter().map(|e| (e.revision, e.kind, e.through.as_str())).collect();
@@ -101,17 +101,25 @@ async fn any_revision_is_rebuilt_exactly(a: Adapters) {
         seen.push(edit(&a, &key, body, mode).await);
     }
     for was in &seen {
-        assert_eq!(&a.registry.revision(admin(), &key, was.revision).await.unwrap(), was, "revision {}", was.revision);
+        assert_eq!(
+            &a.registry.revision(admin(), &nna_tests::key(&key), was.revision).await.unwrap(),
+            was,
+            "revision {}",
+            was.revision
+        );
     }
     let latest = seen.last().unwrap().revision;
-    match a.registry.revision(admin(), &key, latest + 1).await {
+    match a.registry.revision(admin(), &nna_tests::key(&key), latest + 1).await {
         Err(RegistryError::NoRevision { asked, latest: named }) => assert_eq!((asked, named), (latest + 1, latest)),
         other => panic!("{other:?}"),
     }
     // A deleted asset's revisions are still there for admins, by id; its delete's is not an asset.
-    a.registry.delete(as_admin(), &key, false).await.unwrap();
-    assert_eq!(&a.registry.revision(admin(), &key, 2).await.unwrap(), &seen[1]);
-    assert!(matches!(a.registry.revision(admin(), &key, latest + 1).await, Err(RegistryError::NoRevision { .. })));
+    a.registry.delete(as_admin(), &nna_tests::key(&key), false).await.unwrap();
+    assert_eq!(&a.registry.revision(admin(), &nna_tests::key(&key), 2).await.unwrap(), &seen[1]);
+    assert!(matches!(
+        a.registry.revision(admin(), &nna_tests::key(&key), latest + 1).await,
+        Err(RegistryError::NoRevision { .. })
+    ));
 }
 
 async fn a_restore_brings_back_the_editable_fields(a: Adapters) {
@@ -126,7 +134,7 @@ async fn a_restore_brings_back_the_editable_fields(a: Adapters) {
     .await;
     let versions = [Version::of(&edited)];
     let by = Requester::new(admin()).if_match(Some(&versions));
-    let restored = a.registry.restore(by, &key, made.revision).await.unwrap().asset;
+    let restored = a.registry.restore(by, &nna_tests::key(&key), made.revision).await.unwrap().asset;
     assert_eq!(restored.revision, edited.revision + 1, "a new revision, never a reused one");
     for (field, value) in nna_domain::history::fields_of(&restored) {
         if !matches!(field.as_str(), "updatedAt" | "revision") {
@@ -140,12 +148,15 @@ async fn a_restore_brings_back_the_editable_fields(a: Adapters) {
     );
     // A stale If-Match changes nothing.
     let by = Requester::new(admin()).if_match(Some(&versions));
-    assert!(matches!(a.registry.restore(by, &key, 2).await, Err(RegistryError::Stale { .. })));
-    assert_eq!(a.registry.get(&key).await.unwrap(), restored);
+    assert!(matches!(a.registry.restore(by, &nna_tests::key(&key), 2).await, Err(RegistryError::Stale { .. })));
+    assert_eq!(a.registry.get(&nna_tests::key(&key)).await.unwrap(), restored);
     // A revision that never was names the latest.
     let now = [Version::of(&restored)];
     let by = Requester::new(admin()).if_match(Some(&now));
-    assert!(matches!(a.registry.restore(by, &key, 99).await, Err(RegistryError::NoRevision { latest: 3, .. })));
+    assert!(matches!(
+        a.registry.restore(by, &nna_tests::key(&key), 99).await,
+        Err(RegistryError::NoRevision { latest: 3, .. })
+    ));
 }
 
 async fn restores_and_edits_race_under_if_match(a: Adapters) {
@@ -157,8 +168,9 @@ async fn restores_and_edits_race_under_if_match(a: Adapters) {
         .map(|i| nna_tests::edit(&obj(json!({"description": format!("racer {i}")})), EditMode::Replace))
         .collect();
     let by = || Requester::new(admin()).if_match(Some(&seen));
-    let edits = join_all(changes.iter().map(|c| a.registry.edit(by(), &key, c)));
-    let restores = join_all((0..4).map(|_| a.registry.restore(by(), &key, 1)));
+    let named = nna_tests::key(&key);
+    let edits = join_all(changes.iter().map(|c| a.registry.edit(by(), &named, c)));
+    let restores = join_all((0..4).map(|_| a.registry.restore(by(), &named, 1)));
     let (edits, restores) = futures::join!(edits, restores);
     let won = edits.iter().filter(|r| r.is_ok()).count() + restores.iter().filter(|r| r.is_ok()).count();
     let stale = edits.iter().filter(|r| matches!(r, Err(RegistryError::Stale { .. }))).count()
@@ -166,7 +178,7 @@ async fn restores_and_edits_race_under_if_match(a: Adapters) {
     assert_eq!((won, stale), (1, 7), "one writer wins; the rest are told the asset moved on");
     let kept = entries(&a, &made).await;
     assert_eq!(kept.len(), 3, "one entry per write that happened");
-    assert_eq!(kept[0].revision, a.registry.get(&key).await.unwrap().revision);
+    assert_eq!(kept[0].revision, a.registry.get(&nna_tests::key(&key)).await.unwrap().revision);
 }
 
 async fn large_changes_keep_their_values_in_storage(a: Adapters) {
@@ -185,8 +197,8 @@ async fn large_changes_keep_their_values_in_storage(a: Adapters) {
     assert!(newest.fields.contains(&"metadata".to_owned()));
     let key_of = nna_domain::ports::BlobKey::parse(&stored.key).unwrap();
     assert!(a.blobs.head(&key_of).await.unwrap().is_some());
-    assert_eq!(a.registry.revision(admin(), &key, first.revision).await.unwrap(), first);
-    assert_eq!(a.registry.revision(admin(), &key, second.revision).await.unwrap(), second);
+    assert_eq!(a.registry.revision(admin(), &nna_tests::key(&key), first.revision).await.unwrap(), first);
+    assert_eq!(a.registry.revision(admin(), &nna_tests::key(&key), second.revision).await.unwrap(), second);
 }
 
 async fn history_pages_with_cursors(a: Adapters) {
@@ -198,7 +210,7 @@ async fn history_pages_with_cursors(a: Adapters) {
     let mut revisions = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = a.registry.history(admin(), &key, cursor.as_deref(), Some(5)).await.unwrap();
+        let page = a.registry.history(admin(), &nna_tests::key(&key), cursor.as_deref(), Some(5)).await.unwrap();
         assert_eq!(page.latest, 12);
         revisions.extend(page.entries.iter().map(|e| e.revision));
         match page.next_cursor {
@@ -209,23 +221,33 @@ async fn history_pages_with_cursors(a: Adapters) {
     assert_eq!(revisions, (1..=12).rev().collect::<Vec<u64>>());
     // A cursor belongs to its asset's history.
     let other = create(&a).await;
-    let page = a.registry.history(admin(), &key, None, Some(5)).await.unwrap();
-    let refused = a.registry.history(admin(), other.id.as_str(), page.next_cursor.as_deref(), Some(5)).await;
+    let page = a.registry.history(admin(), &nna_tests::key(&key), None, Some(5)).await.unwrap();
+    let refused =
+        a.registry.history(admin(), &nna_tests::key(other.id.as_str()), page.next_cursor.as_deref(), Some(5)).await;
     assert!(matches!(refused, Err(RegistryError::Invalid(_))), "{refused:?}");
-    assert!(matches!(a.registry.history(admin(), &key, None, Some(0)).await, Err(RegistryError::Invalid(_))));
+    assert!(matches!(
+        a.registry.history(admin(), &nna_tests::key(&key), None, Some(0)).await,
+        Err(RegistryError::Invalid(_))
+    ));
 }
 
 async fn only_the_owner_and_admins_read_history(a: Adapters) {
     let owner = caller("owner@tests.nna", Role::Editor);
     let made = a.registry.create(&owner, nna_tests::request(&obj(kelly()))).await.unwrap().asset;
     let key = made.id.to_string();
-    assert_eq!(a.registry.history(&owner, &key, None, None).await.unwrap().entries.len(), 1);
+    assert_eq!(a.registry.history(&owner, &nna_tests::key(&key), None, None).await.unwrap().entries.len(), 1);
     let stranger = caller("stranger@tests.nna", Role::Editor);
-    assert!(matches!(a.registry.history(&stranger, &key, None, None).await, Err(RegistryError::Forbidden(_))));
-    assert!(matches!(a.registry.revision(&stranger, &key, 1).await, Err(RegistryError::Forbidden(_))));
-    a.registry.delete(as_admin(), &key, false).await.unwrap();
-    assert!(matches!(a.registry.history(&owner, &key, None, None).await, Err(RegistryError::NotFound(_))));
-    assert_eq!(a.registry.history(admin(), &key, None, None).await.unwrap().entries.len(), 2);
+    assert!(matches!(
+        a.registry.history(&stranger, &nna_tests::key(&key), None, None).await,
+        Err(RegistryError::Forbidden(_))
+    ));
+    assert!(matches!(a.registry.revision(&stranger, &nna_tests::key(&key), 1).await, Err(RegistryError::Forbidden(_))));
+    a.registry.delete(as_admin(), &nna_tests::key(&key), false).await.unwrap();
+    assert!(matches!(
+        a.registry.history(&owner, &nna_tests::key(&key), None, None).await,
+        Err(RegistryError::NotFound(_))
+    ));
+    assert_eq!(a.registry.history(admin(), &nna_tests::key(&key), None, None).await.unwrap().entries.len(), 2);
 }
 
 /// A look with an uploaded file, made as a multipart create makes it.
@@ -245,21 +267,21 @@ async fn an_undelete_brings_back_the_asset_its_files_and_its_history(a: Adapters
     let key = made.id.to_string();
     let edited = edit(&a, &key, json!({"description": "kept through the delete"}), EditMode::Replace).await;
     let file = file_of(&made);
-    let gone = a.registry.delete(as_admin(), &key, false).await.unwrap();
+    let gone = a.registry.delete(as_admin(), &nna_tests::key(&key), false).await.unwrap();
     assert!(gone.record.restorable_until.is_some());
     assert!(a.blobs.head(&file).await.unwrap().is_none(), "no longer served");
-    assert!(matches!(a.registry.get(&key).await, Err(RegistryError::NotFound(_))));
+    assert!(matches!(a.registry.get(&nna_tests::key(&key)).await, Err(RegistryError::NotFound(_))));
     // An editor may not; an admin may, once.
     let editor = caller("editor@tests.nna", Role::Editor);
-    assert!(matches!(a.registry.undelete(&editor, &key).await, Err(RegistryError::Forbidden(_))));
-    let back = a.registry.undelete(admin(), &key).await.unwrap();
-    assert!(matches!(a.registry.undelete(admin(), &key).await, Err(RegistryError::NotDeleted(_))));
+    assert!(matches!(a.registry.undelete(&editor, &nna_tests::key(&key)).await, Err(RegistryError::Forbidden(_))));
+    let back = a.registry.undelete(admin(), &nna_tests::key(&key)).await.unwrap();
+    assert!(matches!(a.registry.undelete(admin(), &nna_tests::key(&key)).await, Err(RegistryError::NotDeleted(_))));
     assert_eq!(back.revision, edited.revision + 2, "the delete made a revision; the undelete the next");
     let mut expected = edited.clone();
     (expected.revision, expected.updated_at) = (back.revision, back.updated_at);
     assert_eq!(back, expected, "the asset exactly as it was");
     for lookup in [made.name(), "3.004.004.001", key.as_str()] {
-        assert_eq!(a.registry.get(lookup).await.unwrap(), back, "{lookup}");
+        assert_eq!(a.registry.get(&nna_tests::key(lookup)).await.unwrap(), back, "{lookup}");
     }
     assert!(a.blobs.head(&file).await.unwrap().is_some(), "its file is back");
     let page = a.registry.search(&[("search".into(), "kept".into())]).await.unwrap().1;
@@ -272,25 +294,31 @@ async fn an_undelete_brings_back_the_asset_its_files_and_its_history(a: Adapters
 }
 
 async fn undeletes_are_refused_outside_the_window(a: Adapters) {
-    assert!(matches!(a.registry.undelete(admin(), "6868865274bd8b06a2f91f0c").await, Err(RegistryError::NotFound(_))));
+    assert!(matches!(
+        a.registry.undelete(admin(), &nna_tests::key("6868865274bd8b06a2f91f0c")).await,
+        Err(RegistryError::NotFound(_))
+    ));
     // A window of 0 keeps today's behaviour: the files go at once, nothing comes back.
     let mut config = a.registry.config().clone();
     config.deleted_retention = std::time::Duration::ZERO;
     let registry = (a.make_registry)(config);
     let made = with_file(&a).await;
-    let gone = registry.delete(as_admin(), made.id.as_str(), false).await.unwrap();
+    let gone = registry.delete(as_admin(), &nna_tests::key(made.id.as_str()), false).await.unwrap();
     assert_eq!(gone.record.restorable_until, None);
     assert!(a.blobs.head(&file_of(&made)).await.unwrap().is_none());
     let set_aside = nna_domain::files::set_aside_key(&file_of(&made)).unwrap();
     assert!(a.blobs.head(&set_aside).await.unwrap().is_none(), "removed, not set aside");
     assert!(matches!(
-        registry.undelete(admin(), made.id.as_str()).await,
+        registry.undelete(admin(), &nna_tests::key(made.id.as_str())).await,
         Err(RegistryError::UndeleteWindowPassed { .. })
     ));
-    assert!(matches!(a.registry.get(made.id.as_str()).await, Err(RegistryError::NotFound(_))), "nothing changed");
+    assert!(
+        matches!(a.registry.get(&nna_tests::key(made.id.as_str())).await, Err(RegistryError::NotFound(_))),
+        "nothing changed"
+    );
     // Past the window, the sweep removes what was set aside; within it, keeps it.
     let kept = with_file(&a).await;
-    a.registry.delete(as_admin(), kept.id.as_str(), false).await.unwrap();
+    a.registry.delete(as_admin(), &nna_tests::key(kept.id.as_str()), false).await.unwrap();
     let aside = nna_domain::files::set_aside_key(&file_of(&kept)).unwrap();
     let swept = a.registry.sweep_files(std::time::Duration::ZERO, false).await.unwrap();
     assert!(!swept.orphans.contains(&aside.to_string()), "{swept:?}");

@@ -178,12 +178,12 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
     a.registry
         .edit(
             crate::support::auth::as_admin(),
-            victim.id.as_str(),
+            &nna_tests::key(victim.id.as_str()),
             &nna_tests::edit(&obj(serde_json::json!({"description": "vandalized"})), EditMode::Merge),
         )
         .await
         .unwrap();
-    a.registry.delete(crate::support::auth::as_admin(), backup[1].id.as_str(), false).await.unwrap();
+    a.registry.delete(crate::support::auth::as_admin(), &nna_tests::key(backup[1].id.as_str()), false).await.unwrap();
     for _ in 0..3 {
         a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(kelly()))).await.unwrap();
     }

@@ -281,7 +281,7 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     a.registry
         .edit(
             crate::support::auth::as_admin(),
-            "L.CAS.BAS.001",
+            &nna_tests::key("L.CAS.BAS.001"),
             &nna_tests::edit(&obj(json!({"creatorDescription": "charlie", "tags": ["yankee"]})), EditMode::Replace),
         )
         .await
@@ -292,7 +292,7 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     assert_eq!(names("charlie").await, ["L.CAS.BAS.001"]);
     assert!(posted(IndexTerm::tag("yankee")).await);
 
-    a.registry.delete(crate::support::auth::as_admin(), "L.CAS.BAS.001", false).await.unwrap();
+    a.registry.delete(crate::support::auth::as_admin(), &nna_tests::key("L.CAS.BAS.001"), false).await.unwrap();
     assert!(names("charlie").await.is_empty());
     assert!(!posted(IndexTerm::word("charlie")).await && !posted(IndexTerm::hfn("L.CAS.BAS.001")).await);
     // A term's count follows its postings through the create, the edit and the delete.

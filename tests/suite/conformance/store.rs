@@ -70,7 +70,7 @@ async fn creators_words_with_dots_are_kept_exactly(a: Adapters) {
         body["creatorDescription"] = json!(w);
         let made = a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(body))).await.unwrap();
         assert!(made.warnings.is_empty(), "{w:?}: {:?}", made.warnings);
-        let read = a.registry.get(&made.asset.id.to_string()).await.unwrap();
+        let read = a.registry.get(&nna_tests::key(&made.asset.id.to_string())).await.unwrap();
         assert_eq!(read.creator_description.as_ref().map(|d| d.as_str()), Some(w));
     }
     let mut body = kelly();
@@ -127,9 +127,9 @@ async fn fifty_concurrent_creates_are_consecutive(a: Adapters) {
 async fn reads_by_id_hfn_and_mfa(a: Adapters) {
     let made = create(&a, kelly()).await;
     for key in [made.id.as_str(), "L.CAS.ATL.001", "3.004.004.001", "L.004.004.001"] {
-        assert_eq!(a.registry.get(key).await.unwrap(), made, "{key}");
+        assert_eq!(a.registry.get(&nna_tests::key(key)).await.unwrap(), made, "{key}");
     }
-    assert!(matches!(a.registry.get("L.CAS.ATL.002").await, Err(RegistryError::NotFound(_))));
+    assert!(matches!(a.registry.get(&nna_tests::key("L.CAS.ATL.002")).await, Err(RegistryError::NotFound(_))));
     assert!(a.store.get(&AssetKey::Id(AssetId::generate())).await.unwrap().is_none());
 }
 
@@ -150,7 +150,7 @@ async fn racing_replaces_one_wins(a: Adapters) {
     let wins = results.iter().filter(|r| r.is_ok()).count();
     let conflicts = results.iter().filter(|r| matches!(r, Err(StoreError::Conflict))).count();
     assert_eq!((wins, conflicts), (1, 1), "{results:?}");
-    let stored = a.registry.get(made.id.as_str()).await.unwrap();
+    let stored = a.registry.get(&nna_tests::key(made.id.as_str())).await.unwrap();
     assert!(stored == x || stored == y);
     // A stale revision never writes.
     let late = edit("late");
@@ -165,10 +165,10 @@ async fn concurrent_edits_lose_nothing(a: Adapters) {
     let edits: Vec<_> = (0..10)
         .map(|i| nna_tests::edit(&obj(json!({ "aiMetadata": { format!("note{i}"): i } })), EditMode::Merge))
         .collect();
-    let done =
-        join_all(edits.iter().map(|e| a.registry.edit(crate::support::auth::as_admin(), "L.CAS.ATL.001", e))).await;
+    let key = nna_tests::key("L.CAS.ATL.001");
+    let done = join_all(edits.iter().map(|e| a.registry.edit(crate::support::auth::as_admin(), &key, e))).await;
     assert!(done.iter().all(Result::is_ok), "{done:?}");
-    let ai = a.registry.get("L.CAS.ATL.001").await.unwrap().ai_metadata.unwrap();
+    let ai = a.registry.get(&nna_tests::key("L.CAS.ATL.001")).await.unwrap().ai_metadata.unwrap();
     for i in 0..10 {
         assert_eq!(ai.extra.get(&format!("note{i}")), Some(&json!(i)), "edit {i} survived");
     }
@@ -209,22 +209,22 @@ async fn deletes_leave_no_composite_pointing_nowhere(a: Adapters) {
     )
     .await;
     let admin = crate::support::auth::as_admin();
-    match a.registry.delete(admin, star.name(), false).await {
+    match a.registry.delete(admin, &nna_tests::key(star.name()), false).await {
         Err(RegistryError::ComponentInUse(names)) => assert_eq!(names, std::slice::from_ref(&composite.name())),
         other => panic!("expected component_in_use, got {other:?}"),
     }
-    assert!(a.registry.get(star.name()).await.is_ok(), "the refused delete changed nothing");
+    assert!(a.registry.get(&nna_tests::key(star.name())).await.is_ok(), "the refused delete changed nothing");
     assert!(a.maintenance.deletions(None, 10).await.unwrap().is_empty());
 
-    let gone = a.registry.delete(admin, star.name(), true).await.unwrap();
+    let gone = a.registry.delete(admin, &nna_tests::key(star.name()), true).await.unwrap();
     assert_eq!(gone.record.broken_composites, std::slice::from_ref(&composite.name()));
     assert_eq!(gone.record.deleted_by, "admin@tests.nna");
-    let marked = a.registry.get(composite.id.as_str()).await.unwrap();
+    let marked = a.registry.get(&nna_tests::key(composite.id.as_str())).await.unwrap();
     assert_eq!(marked.extra.get(BROKEN_COMPONENTS), Some(&json!([star.naming.nna_address()])));
     assert_eq!(a.maintenance.deletions(None, 10).await.unwrap(), std::slice::from_ref(&gone.record));
     // The composite itself, and an asset nothing lists, go without force.
-    a.registry.delete(admin, composite.id.as_str(), false).await.unwrap();
-    a.registry.delete(admin, look.name(), false).await.unwrap();
+    a.registry.delete(admin, &nna_tests::key(composite.id.as_str()), false).await.unwrap();
+    a.registry.delete(admin, &nna_tests::key(look.name()), false).await.unwrap();
     assert_eq!(a.maintenance.deletions(None, 10).await.unwrap().len(), 3);
 }
 
@@ -232,7 +232,7 @@ async fn a_legacy_item_loads_and_holds_its_number(a: Adapters) {
     let legacy = Document::load(legacy_song(5)).unwrap();
     a.store.import(&legacy).await.unwrap();
     for key in ["6868865274bd8b06a2f91f0c", "G.HIP.MOD.005", "1.003.003.005", "G.003.003.005"] {
-        let got = a.registry.get(key).await.unwrap();
+        let got = a.registry.get(&nna_tests::key(key)).await.unwrap();
         let mut json = serde_json::to_value(Document::of(&got)).unwrap();
         json.as_object_mut().unwrap().remove("revision");
         assert_eq!(json, legacy_song(5), "{key}");
@@ -323,7 +323,7 @@ async fn listings_order_filter_and_count(a: Adapters) {
     a.registry
         .edit(
             crate::support::auth::as_admin(),
-            "G.POP.BAS.001",
+            &nna_tests::key("G.POP.BAS.001"),
             &nna_tests::edit(&obj(json!({"description": "touched"})), EditMode::Merge),
         )
         .await

@@ -109,7 +109,7 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
         a.registry
             .edit(
                 crate::support::auth::as_admin(),
-                id,
+                &nna_tests::key(id),
                 &nna_tests::edit(json!({"creatorDescription": words}).as_object().unwrap(), EditMode::Merge),
             )
             .await
@@ -168,7 +168,7 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         // The old name stays with the oldest holder; the new one finds the renamed asset.
         let keeper = a.store.get(&AssetKey::Hfn(nna_domain::address::Hfn::of(&holder.name))).await.unwrap().unwrap();
         assert_eq!(keeper.id.as_str(), holder.ids[0]);
-        let found = a.registry.get(to).await.unwrap();
+        let found = a.registry.get(&nna_tests::key(to)).await.unwrap();
         assert_eq!(found.id, asset.id);
         // The renumber is in its history, with the name it had and the one it has.
         let newest = a.store.history(&asset.id, None, 1).await.unwrap().remove(0);
@@ -185,7 +185,7 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
     let [moved, refused] = &placed.renamed[..] else { panic!("{:?}", placed.renamed) };
     assert!(moved.to.as_deref().is_some_and(|t| t.starts_with("G.HIP.MOD.")), "{moved:?}");
     assert!(refused.problem.as_deref().is_some_and(|p| p.contains("NOPE")), "{refused:?}");
-    let song = a.registry.get(moved.to.as_deref().unwrap()).await.unwrap();
+    let song = a.registry.get(&nna_tests::key(moved.to.as_deref().unwrap())).await.unwrap();
     assert_eq!(
         (song.id.as_str(), song.place.category(), song.place.subcategory()),
         (broken.id.as_str(), "Hip_Hop", "Modern_Hip_Hop")

@@ -57,7 +57,7 @@ async fn the_migration_and_its_rollback_are_in_each_items_history(a: Adapters) {
             ],
             "{id}"
         );
-        let rebuilt = a.registry.revision(crate::support::auth::admin(), id, at).await.unwrap();
+        let rebuilt = a.registry.revision(crate::support::auth::admin(), &nna_tests::key(id), at).await.unwrap();
         assert_eq!(bytes(&rebuilt), bytes(&migrated[id]), "{id}");
     }
     assert!(seen > 10, "the fixture has items to migrate: {seen}");
@@ -87,7 +87,11 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
     for id in ids.iter().step_by(37) {
         let body = json!({"creatorDescription": format!("Mine now {id}")});
         a.registry
-            .edit(crate::support::auth::as_admin(), id, &nna_tests::edit(body.as_object().unwrap(), EditMode::Merge))
+            .edit(
+                crate::support::auth::as_admin(),
+                &nna_tests::key(id),
+                &nna_tests::edit(body.as_object().unwrap(), EditMode::Merge),
+            )
             .await
             .unwrap();
         edited.insert(id.clone());
@@ -96,7 +100,7 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
         a.registry
             .edit(
                 crate::support::auth::as_admin(),
-                id,
+                &nna_tests::key(id),
                 &nna_tests::edit(json!({"tags": ["edited"]}).as_object().unwrap(), EditMode::Merge),
             )
             .await

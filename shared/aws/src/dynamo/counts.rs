@@ -80,10 +80,7 @@ impl Moves {
                 let builder = Update::builder().table_name(table).set_key(Some(u.key)).update_expression(u.expression);
                 let builder = u.names.into_iter().fold(builder, |b, (p, name)| b.expression_attribute_names(p, name));
                 let builder = u.values.into_iter().fold(builder, |b, (p, v)| b.expression_attribute_values(p, v));
-                builder
-                    .build()
-                    .map(|u| TransactWriteItem::builder().update(u).build())
-                    .map_err(|e| StoreError::Internal(e.to_string()))
+                builder.build().map(|u| TransactWriteItem::builder().update(u).build()).map_err(StoreError::internal)
             })
             .collect()
     }

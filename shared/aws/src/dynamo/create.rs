@@ -88,7 +88,7 @@ pub(super) async fn run(
         } else if failed(ASSET) && replacing.is_some() {
             Some(StoreError::Conflict)
         } else if failed(ASSET) {
-            Some(StoreError::Internal(format!("asset id {} is already taken", asset.id)))
+            Some(StoreError::internal(format!("asset id {} is already taken", asset.id)))
         } else {
             None
         };
@@ -111,7 +111,7 @@ pub(super) async fn run(
         // Another create took the number first (or the transaction collided with one): again.
         Backoff::SEQUENCE.wait(attempt).await;
     }
-    Err(StoreError::Unavailable(format!("too many simultaneous creates in {counter}; retry")))
+    Err(StoreError::unavailable(format!("too many simultaneous creates in {counter}; retry")))
 }
 
 fn transaction(
@@ -123,7 +123,7 @@ fn transaction(
     last: Option<u32>,
     number: u32,
 ) -> Result<Vec<TransactWriteItem>, StoreError> {
-    let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
+    let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::internal(e);
     let table = store.table.as_str();
     // The places' counts move with the create; a renumbered asset leaves its old places. The
     // subcategory's count is on the sequence item, which the transaction already writes.
@@ -149,7 +149,7 @@ fn transaction(
         key.insert("assetId".into(), text(asset.id.as_str()));
         Put::builder().table_name(table).set_item(Some(key)).condition_expression("attribute_not_exists(pk)").build()
     };
-    let mfa = asset.mfa_key().ok_or_else(|| StoreError::Internal("a new asset has no MFA".into()))?;
+    let mfa = asset.mfa_key().ok_or_else(|| StoreError::internal("a new asset has no MFA"))?;
     // A new asset goes where no item is; a renumbered one over itself at the revision read.
     let put_asset = match replacing {
         Some(current) => super::put_at_revision(current.revision),

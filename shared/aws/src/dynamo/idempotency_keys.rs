@@ -24,7 +24,7 @@ pub fn record(key: &str, item: &Item) -> Option<IdempotencyRecord> {
     Some(IdempotencyRecord {
         key: key.to_owned(),
         fingerprint: string_attr(item, "fingerprint")?.to_owned(),
-        asset_id: string_attr(item, "assetId")?.to_owned(),
+        asset_id: nna_domain::AssetId::parse(string_attr(item, "assetId")?)?,
         expires_at: Timestamp::from_millis(seconds.checked_mul(1000)?)?,
     })
 }

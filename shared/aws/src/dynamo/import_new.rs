@@ -79,12 +79,12 @@ impl DynamoStore {
             // A claim taken between reading and writing it: read the claims again.
             Backoff::SEQUENCE.wait(attempt).await;
         }
-        Err(StoreError::Unavailable(format!("asset {}: its name kept being claimed; run again", asset.id)))
+        Err(StoreError::unavailable(format!("asset {}: its name kept being claimed; run again", asset.id)))
     }
 
     /// The item, the claims nobody holds yet, the counts.
     pub(super) async fn import_transaction(&self, asset: &Asset) -> Result<Vec<TransactWriteItem>, StoreError> {
-        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
+        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::internal(e);
         let table = self.table.as_str();
         let absent = |item: Item| {
             Put::builder()

@@ -71,7 +71,7 @@ impl DynamoStore {
                     .map(|d| WriteRequest::builder().delete_request(d).build())
             }))
             .collect::<Result<_, _>>()
-            .map_err(|e| StoreError::Internal(e.to_string()))?;
+            .map_err(StoreError::internal)?;
         for chunk in requests.chunks(25) {
             let mut pending = chunk.to_vec();
             for attempt in 0..8u32 {
@@ -91,7 +91,7 @@ impl DynamoStore {
                 }
             }
             if !pending.is_empty() {
-                return Err(StoreError::Unavailable("DynamoDB is throttling writes; retry".into()));
+                return Err(StoreError::unavailable("DynamoDB is throttling writes; retry"));
             }
         }
         Ok(())

@@ -76,7 +76,7 @@ pub fn history_pk(id: &AssetId) -> String {
 
 /// A history entry as stored: its JSON in `doc`, beside the asset it records.
 pub fn history_item(entry: &nna_domain::history::Entry) -> Result<Item, StoreError> {
-    let doc = entry.to_json().map_err(|e| StoreError::Internal(e.to_string()))?;
+    let doc = entry.to_json().map_err(StoreError::internal)?;
     let mut item = key(history_pk(&entry.asset_id), entry.sort_key());
     item.insert("doc".to_owned(), text(doc));
     Ok(item)
@@ -129,7 +129,7 @@ pub fn posting_of(item: &Item) -> Option<Posting> {
 
 pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
     let mut item: Item = serde_dynamo::to_item(Document::of(asset))
-        .map_err(|e| StoreError::Internal(format!("encoding asset {}: {e}", asset.id)))?;
+        .map_err(|e| StoreError::internal(format!("encoding asset {}: {e}", asset.id)))?;
     item.extend(asset_key(&asset.id));
     // `all` is one partition of `name-all`: at this registry's write rate, well within a
     // partition's throughput.
@@ -155,9 +155,7 @@ pub fn from_item(mut item: Item) -> Result<Asset, StoreError> {
     for attr in INDEX_ATTRIBUTES {
         item.remove(attr);
     }
-    serde_dynamo::from_item::<_, Document>(item)
-        .map(Asset::from)
-        .map_err(|e| StoreError::Corrupt { id, reason: e.to_string() })
+    serde_dynamo::from_item::<_, Document>(item).map(Asset::from).map_err(|e| StoreError::corrupt(id, e))
 }
 
 pub fn string_attr<'a>(item: &'a Item, name: &str) -> Option<&'a str> {

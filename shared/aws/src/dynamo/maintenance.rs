@@ -53,7 +53,7 @@ fn encode(key: &Item) -> String {
 }
 
 fn decode(position: &str) -> Result<Item, StoreError> {
-    let bad = || StoreError::Internal(format!("not a scan position of this table: {position}"));
+    let bad = || StoreError::internal(format!("not a scan position of this table: {position}"));
     let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(position).map_err(|_| bad())?;
     map.into_iter().map(|(k, v)| v.as_str().map(|v| (k, text(v))).ok_or_else(bad)).collect()
 }
@@ -184,7 +184,7 @@ impl Maintenance for DynamoStore {
             .index_name(listing_index(Order::Name, Level::All))
             .limit(i32::try_from(limit.clamp(1, MAX_PAGE)).unwrap_or(100));
         if segments > 1 {
-            let count = |v: u32| i32::try_from(v).map_err(|_| StoreError::Internal("too many segments".into()));
+            let count = |v: u32| i32::try_from(v).map_err(|_| StoreError::internal("too many segments"));
             request = request.segment(count(segment)?).total_segments(count(segments)?);
         }
         if let Some(after) = after {
@@ -199,7 +199,9 @@ impl Maintenance for DynamoStore {
         for item in self.batch_get(keys).await? {
             match from_item(item) {
                 Ok(asset) => page.assets.push(asset),
-                Err(StoreError::Corrupt { id, reason }) => page.unreadable.push(Unreadable { id, reason }),
+                Err(StoreError::Corrupt { id, cause }) => {
+                    page.unreadable.push(Unreadable { id, reason: cause.to_string() })
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -257,7 +259,7 @@ impl Maintenance for DynamoStore {
     }
 
     async fn take_lock(&self, lock: &RunLock) -> Result<Option<RunLock>, StoreError> {
-        let doc = serde_json::to_string(lock).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let doc = serde_json::to_string(lock).map_err(StoreError::internal)?;
         let mut item = lock_key();
         item.insert("holder".into(), text(lock.holder.clone()));
         item.insert("expiresAt".into(), number(lock.expires_at.millis()));
@@ -312,7 +314,7 @@ impl Maintenance for DynamoStore {
             && let Some(item) = items.try_next().await.map_err(store_error)?
         {
             let doc = string_attr(&item, "doc").unwrap_or_default();
-            out.push(serde_json::from_str(doc).map_err(|e| StoreError::Internal(format!("a deletion record: {e}")))?);
+            out.push(serde_json::from_str(doc).map_err(|e| StoreError::internal(format!("a deletion record: {e}")))?);
         }
         Ok(out)
     }

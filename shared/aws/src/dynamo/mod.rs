@@ -97,7 +97,7 @@ impl DynamoStore {
 
     /// Up to 100 items by key, retrying what DynamoDB hands back unprocessed when throttled.
     async fn batch_get_100(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
-        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Internal(e.to_string());
+        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::internal(e);
         let mut out = Vec::with_capacity(keys.len());
         let mut request = Some(KeysAndAttributes::builder().set_keys(Some(keys)).build().map_err(build)?);
         while let Some(keys) = request.take() {
@@ -158,7 +158,7 @@ where
     E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    map(&e, StoreError::Unavailable, StoreError::Internal)
+    map(&e, StoreError::unavailable, StoreError::internal)
 }
 
 fn conditional_failed<E: aws_sdk_dynamodb::error::ProvideErrorMetadata, R>(
@@ -171,7 +171,7 @@ fn conditional_failed<E: aws_sdk_dynamodb::error::ProvideErrorMetadata, R>(
 pub(super) const DELETIONS_PK: &str = "D";
 
 fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
-    let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let doc = serde_json::to_string(record).map_err(StoreError::internal)?;
     let mut item = item::key(DELETIONS_PK, record.sort_key());
     item.insert("doc".to_owned(), text(doc));
     Ok(item)
@@ -181,7 +181,7 @@ fn deletion_item(record: &Deletion) -> Result<Item, StoreError> {
 const ABSENT: &str = "attribute_not_exists(pk)";
 
 fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
-    StoreError::Internal(e.to_string())
+    StoreError::internal(e)
 }
 
 /// A transaction's put that replaces the item only while it is at `revision`.
@@ -322,8 +322,7 @@ impl AssetStore for DynamoStore {
             .iter()
             .map(|i| {
                 let doc = item::string_attr(i, "doc").unwrap_or_default();
-                Entry::from_json(doc)
-                    .map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: format!("history entry: {e}") })
+                Entry::from_json(doc).map_err(|e| StoreError::corrupt(format!("history of {id}"), e))
             })
             .collect()
     }

@@ -19,13 +19,13 @@ fn key(email: &Email) -> Item {
 
 fn decode(email: &str, item: Item) -> Result<User, StoreError> {
     let item: Item = item.into_iter().filter(|(k, _)| k != PK && k != SK).collect();
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt { id: format!("U#{email}"), reason: e.to_string() })
+    serde_dynamo::from_item(item).map_err(|e| StoreError::corrupt(format!("U#{email}"), e))
 }
 
 #[async_trait]
 impl UserStore for DynamoStore {
     async fn create_user(&self, user: &User) -> Result<(), StoreError> {
-        let mut item: Item = serde_dynamo::to_item(user).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let mut item: Item = serde_dynamo::to_item(user).map_err(StoreError::internal)?;
         item.extend(key(&user.email));
         if self.put_where(item, super::ABSENT, &[]).await? { Ok(()) } else { Err(StoreError::Conflict) }
     }
@@ -60,8 +60,7 @@ impl UserStore for DynamoStore {
         from: &PasswordHash,
         to: &PasswordHash,
     ) -> Result<bool, StoreError> {
-        let value =
-            |h: &PasswordHash| serde_dynamo::to_attribute_value(h).map_err(|e| StoreError::Internal(e.to_string()));
+        let value = |h: &PasswordHash| serde_dynamo::to_attribute_value(h).map_err(StoreError::internal);
         let out = self
             .client
             .update_item()

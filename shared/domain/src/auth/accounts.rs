@@ -5,7 +5,7 @@ use super::throttle::{ClientAddress, admit};
 use super::{Caller, Email, Login, NewUser, Role, User, UserId, password};
 use crate::error::Invalid;
 use crate::ports::StoreError;
-use crate::registry::{Registry, RegistryError};
+use crate::registry::{Denied, Registry, RegistryError};
 use crate::time::Timestamp;
 
 impl Registry {
@@ -16,7 +16,8 @@ impl Registry {
         admit(self.attempts(), &format!("register:{}", client.0), rates.registrations_per_client).await?;
         let new = new?;
         let role = Role::Editor;
-        let password_hash = password::hash(new.password).await.map_err(RegistryError::Internal)?;
+        let password_hash =
+            password::hash(new.password).await.map_err(|e| RegistryError::Internal(crate::error::cause(e)))?;
         let user = User {
             id: UserId(crate::id::AssetId::generate().to_string()),
             username: new.username,
@@ -76,9 +77,9 @@ impl Registry {
     /// a caller who may not is told so before anything about the body).
     pub async fn make_admin(&self, caller: &Caller, email: Result<Email, Invalid>) -> Result<User, RegistryError> {
         if !caller.is_admin() {
-            return Err(RegistryError::Forbidden("only admins may make admins".into()));
+            return Err(RegistryError::Forbidden(Denied::MakeAdmin));
         }
         let email = email?;
-        self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email.to_string()))
+        self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email))
     }
 }

@@ -34,10 +34,10 @@ impl HistoryFiles<'_> {
             return Ok(entry);
         }
         let changes = entry.changes.take().unwrap_or_default();
-        let json = serde_json::to_vec(&changes).map_err(|e| BlobError::Internal(e.to_string()))?;
+        let json = serde_json::to_vec(&changes).map_err(BlobError::internal)?;
         let sha256 = hex::encode(Sha256::digest(&json));
         let key = format!("{HISTORY_PREFIX}{id}/{}-{}.json", entry.sort_key(), &sha256[..16]);
-        let key = BlobKey::parse(&key).ok_or_else(|| BlobError::Internal(format!("bad history key {key}")))?;
+        let key = BlobKey::parse(&key).ok_or_else(|| BlobError::internal(format!("bad history key {key}")))?;
         let meta = BlobMeta { content_type: "application/json".into(), cache_control: "private, no-store".into() };
         let bytes = json.len() as u64;
         files.put(&key, Bytes::from(json), &meta).await?;
@@ -53,7 +53,7 @@ pub async fn read_changes(entry: &Entry, files: &dyn BlobStore) -> Result<Option
         return Ok(Some(changes.clone()));
     }
     let Some(stored) = &entry.stored else { return Ok(None) };
-    let missing = || BlobError::Internal(format!("history file {} is missing or damaged", stored.key));
+    let missing = || BlobError::internal(format!("history file {} is missing or damaged", stored.key));
     let key = BlobKey::parse(&stored.key).ok_or_else(missing)?;
     let blob = files.get(&key).await?.ok_or_else(missing)?;
     if hex::encode(Sha256::digest(&blob.bytes)) != stored.sha256 {

@@ -3,6 +3,7 @@
 //! pipeline (`nna-album-art`) does the rest and records the outcome on the asset.
 
 use super::{Registry, RegistryError, Requester};
+use crate::address::AssetKey;
 use crate::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, Asset, web_url};
 use crate::blob::{BlobKey, BlobMeta};
 use crate::error::{ErrorCode, FieldError};
@@ -81,14 +82,14 @@ impl Registry {
     pub async fn request_album_art(
         &self,
         by: Requester<'_>,
-        key: &str,
+        key: &AssetKey,
         body: &Map<String, Value>,
         upload: Option<Upload>,
     ) -> Result<Asset, RegistryError> {
         let current = self.get(key).await?;
         by.check(&current)?;
         if self.jobs.is_none() {
-            return Err(RegistryError::Unavailable("album-art processing is not configured here".into()));
+            return Err(RegistryError::ArtNotConfigured);
         }
         if !current.is_song() {
             let layer = current.layer().as_str();
@@ -144,7 +145,7 @@ impl Registry {
             })?;
         let digest = sha2_hex(&file.bytes);
         let key = BlobKey::parse(&format!("album-art/uploads/{}/{}.{}", asset.id, &digest[..16], kind.extension()))
-            .ok_or_else(|| RegistryError::Internal("no storage key for an album-art upload".into()))?;
+            .ok_or_else(|| RegistryError::Internal(crate::error::cause("no storage key for an album-art upload")))?;
         let meta = BlobMeta { content_type: kind.mime_type().to_owned(), cache_control: IMMUTABLE_CACHE.to_owned() };
         self.blobs.put(&key, file.bytes, &meta).await?;
         Ok(key)

@@ -62,7 +62,7 @@ impl Registry {
                 if earlier.fingerprint != claim.fingerprint {
                     return Err(RegistryError::KeyReused);
                 }
-                let asset = self.get(&earlier.asset_id).await?;
+                let asset = self.get(&crate::address::AssetKey::Id(earlier.asset_id)).await?;
                 return Ok(Created { asset, replayed: true, warnings });
             }
             let attempt = self.create_claiming(

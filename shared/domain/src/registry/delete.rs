@@ -6,6 +6,7 @@
 
 use super::edit::{ATTEMPTS, busy};
 use super::{Registry, RegistryError, Requester};
+use crate::address::AssetKey;
 use crate::address::Mfa;
 use crate::asset::{Asset, Deletion};
 use crate::blob::BlobKey;
@@ -30,7 +31,7 @@ pub struct Deleted {
 
 impl Registry {
     /// Admins only. `force`: delete even if composites list the asset, marking them.
-    pub async fn delete(&self, by: Requester<'_>, key: &str, force: bool) -> Result<Deleted, RegistryError> {
+    pub async fn delete(&self, by: Requester<'_>, key: &AssetKey, force: bool) -> Result<Deleted, RegistryError> {
         by.admin_only("delete")?;
         for attempt in 0..ATTEMPTS {
             let current = self.get(key).await?;
@@ -101,7 +102,7 @@ impl Registry {
         // The admin's own If-Match was for the deleted asset, not for its composites.
         let as_admin = Requester::new(by.caller);
         let why = by.change(crate::history::ChangeKind::Edited, crate::history::through::DELETE);
-        self.modify(as_admin, composite.id.as_str(), &why, |current| {
+        self.modify(as_admin, &AssetKey::Id(composite.id.clone()), &why, |current| {
             let mut next = current.clone();
             let list = next.extra.entry(BROKEN_COMPONENTS).or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(items) = list

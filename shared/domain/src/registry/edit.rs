@@ -1,5 +1,6 @@
 use super::create::fill_song_data;
-use super::{Registry, RegistryError};
+use super::{Denied, Registry, RegistryError};
+use crate::address::AssetKey;
 use crate::asset::AssetStatus;
 use crate::asset::{Asset, Version};
 use crate::auth::Caller;
@@ -16,7 +17,7 @@ pub(super) const ATTEMPTS: u32 = 16;
 impl Registry {
     /// The asset's registrant or an admin; with `if_match`, only while the asset is at that version.
     /// The answer says what of the edit was not taken as sent (the rest is saved).
-    pub async fn edit(&self, by: Requester<'_>, key: &str, edit: &EditAsset) -> Result<Edited, RegistryError> {
+    pub async fn edit(&self, by: Requester<'_>, key: &AssetKey, edit: &EditAsset) -> Result<Edited, RegistryError> {
         let route = match edit.mode() {
             EditMode::Replace => through::PUT,
             EditMode::Merge => through::PATCH,
@@ -28,7 +29,7 @@ impl Registry {
     pub(super) async fn edit_as(
         &self,
         by: Requester<'_>,
-        key: &str,
+        key: &AssetKey,
         edit: &EditAsset,
         why: &Change,
     ) -> Result<Edited, RegistryError> {
@@ -63,7 +64,7 @@ impl Registry {
     }
 
     /// Admins only.
-    pub async fn curate(&self, by: Requester<'_>, key: &str) -> Result<Asset, RegistryError> {
+    pub async fn curate(&self, by: Requester<'_>, key: &AssetKey) -> Result<Asset, RegistryError> {
         by.admin_only("curate")?;
         self.modify(by, key, &by.change(ChangeKind::Curated, through::CURATE), |current| {
             let mut next = current.clone();
@@ -81,7 +82,7 @@ impl Registry {
     pub(super) async fn modify(
         &self,
         by: Requester<'_>,
-        key: &str,
+        key: &AssetKey,
         why: &Change,
         change: impl Fn(&Asset) -> Result<Asset, RegistryError>,
     ) -> Result<Asset, RegistryError> {
@@ -128,19 +129,15 @@ impl<'a> Requester<'a> {
         Change::new(kind, self.caller.into(), route)
     }
 
-    pub(super) fn admin_only(&self, what: &str) -> Result<(), RegistryError> {
-        if self.caller.is_admin() {
-            Ok(())
-        } else {
-            Err(RegistryError::Forbidden(format!("only admins may {what} assets")))
-        }
+    pub(super) fn admin_only(&self, what: &'static str) -> Result<(), RegistryError> {
+        if self.caller.is_admin() { Ok(()) } else { Err(RegistryError::Forbidden(Denied::AdminsOnly(what))) }
     }
 
     /// Checked on every read of a write's retry loop, so a version check holds against the data
     /// actually written over.
     pub(super) fn check(&self, current: &Asset) -> Result<(), RegistryError> {
         if !self.caller.may_edit(current) {
-            return Err(RegistryError::Forbidden("only the asset's registrant or an admin may change it".into()));
+            return Err(RegistryError::Forbidden(Denied::NotYours));
         }
         match self.if_match {
             Some(listed) if !Version::matches(current, listed) => {
@@ -152,7 +149,7 @@ impl<'a> Requester<'a> {
 }
 
 pub(super) fn busy() -> RegistryError {
-    RegistryError::Conflict("the asset kept changing while this request was applied; try again".to_owned())
+    RegistryError::KeptChanging
 }
 
 /// When a song's words change, song data that was read from the old words is read again, unless

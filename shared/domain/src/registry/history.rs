@@ -1,6 +1,8 @@
 //! Reading an asset's history, the asset at any revision, and bringing a revision back.
 
+use super::Denied;
 use super::{Registry, RegistryError, Requester};
+use crate::address::AssetKey;
 use crate::asset::Asset;
 use crate::auth::Caller;
 use crate::error::{ErrorCode, FieldError};
@@ -35,7 +37,7 @@ impl Registry {
     pub async fn history(
         &self,
         caller: &Caller,
-        key: &str,
+        key: &AssetKey,
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> Result<HistoryPage, RegistryError> {
@@ -70,7 +72,7 @@ impl Registry {
     }
 
     /// `GET /api/assets/{key}/revisions/{n}`: the asset as it was at revision `n`.
-    pub async fn revision(&self, caller: &Caller, key: &str, revision: u64) -> Result<Asset, RegistryError> {
+    pub async fn revision(&self, caller: &Caller, key: &AssetKey, revision: u64) -> Result<Asset, RegistryError> {
         let subject = self.subject(caller, key).await?;
         if let Some(now) = subject.now.as_ref().filter(|a| a.revision == revision) {
             return Ok(now.clone());
@@ -108,14 +110,14 @@ impl Registry {
         match rebuild(subject.now.as_ref(), &with_values, revision) {
             Ok(Rebuilt::At(asset)) => Ok(*asset),
             Ok(Rebuilt::Absent) => Err(RegistryError::NoRevision { asked: revision, latest }),
-            Err(e) => Err(RegistryError::Internal(e.to_string())),
+            Err(e) => Err(e.into()),
         }
     }
 
     /// `POST /api/assets/{key}/restore`: a new revision whose editable fields are revision `n`'s,
     /// made as an edit is (its rules, its warnings, `If-Match`). Files the old revision named must
     /// still be stored.
-    pub async fn restore(&self, by: Requester<'_>, key: &str, revision: u64) -> Result<Edited, RegistryError> {
+    pub async fn restore(&self, by: Requester<'_>, key: &AssetKey, revision: u64) -> Result<Edited, RegistryError> {
         let old = self.revision(by.caller, key, revision).await?;
         let gone = self.files_gone(&old).await?;
         if !gone.is_empty() {
@@ -143,20 +145,17 @@ impl Registry {
         Ok(gone)
     }
 
-    async fn subject(&self, caller: &Caller, key: &str) -> Result<Subject, RegistryError> {
+    async fn subject(&self, caller: &Caller, key: &AssetKey) -> Result<Subject, RegistryError> {
         match self.get(key).await {
             Ok(asset) => {
                 if !caller.may_edit(&asset) {
-                    return Err(RegistryError::Forbidden(
-                        "only the asset's registrant or an admin may read its history".into(),
-                    ));
+                    return Err(RegistryError::Forbidden(Denied::NotYourHistory));
                 }
                 Ok(Subject { id: asset.id.clone(), now: Some(asset) })
             }
-            Err(RegistryError::NotFound(k)) => {
-                let id = AssetId::parse(key).filter(|_| caller.is_admin()).ok_or(RegistryError::NotFound(k.clone()))?;
+            Err(RegistryError::NotFound(AssetKey::Id(id))) if caller.is_admin() => {
                 if self.store.history(&id, None, 1).await?.is_empty() {
-                    return Err(RegistryError::NotFound(k));
+                    return Err(RegistryError::NotFound(AssetKey::Id(id)));
                 }
                 Ok(Subject { id, now: None })
             }

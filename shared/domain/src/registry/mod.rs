@@ -17,7 +17,11 @@ pub use edit::Requester;
 pub use history::HistoryPage;
 pub use upload::{UPLOAD_URL_LIFETIME, UploadSlot};
 
-use crate::error::{FieldError, Invalid};
+use crate::address::AssetKey;
+use crate::auth::Email;
+use crate::error::{Cause, FieldError, Invalid};
+use crate::history::RebuildError;
+use crate::id::AssetId;
 use crate::ports::{Adapters, AssetIndex, AssetStore, Attempts, BlobError, BlobStore, StoreError, UserStore};
 use crate::search::{CursorKey, SearchTuning};
 use std::sync::Arc;
@@ -27,24 +31,25 @@ pub enum RegistryError {
     #[error("{0}")]
     Invalid(#[from] Invalid),
     #[error("no asset {0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
+    NotFound(AssetKey),
+    /// Every retry of a conditional write lost to another writer.
+    #[error("the asset kept changing while this request was applied; try again")]
+    KeptChanging,
     /// Live composites list the asset a delete names.
     #[error("composites list this asset as a component: {}", .0.join(", "))]
     ComponentInUse(Vec<String>),
     /// Signed in, but not allowed to do this.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Denied),
     /// A revision the asset never had, or one its history cannot show.
     #[error("asset has no revision {asked}; its latest is {latest}")]
     NoRevision { asked: u64, latest: u64 },
     /// An undelete of an asset that exists.
     #[error("asset {0} is not deleted")]
-    NotDeleted(String),
+    NotDeleted(AssetId),
     /// An undelete after the retention window (or with none).
     #[error("asset {id} was deleted at {deleted_at}; it could be brought back for {window_days} days")]
-    UndeleteWindowPassed { id: String, deleted_at: crate::Timestamp, window_days: u64 },
+    UndeleteWindowPassed { id: AssetId, deleted_at: crate::Timestamp, window_days: u64 },
     /// A restore of a revision whose stored files are gone.
     #[error("revision {revision} named files that are no longer stored: {}", .keys.join(", "))]
     FilesGone { revision: u64, keys: Vec<String> },
@@ -56,7 +61,7 @@ pub enum RegistryError {
     #[error("wrong email or password")]
     BadCredentials,
     #[error("no account {0}")]
-    UserNotFound(String),
+    UserNotFound(Email),
     /// An `Idempotency-Key` reused for a different request.
     #[error("this Idempotency-Key was used for a different request")]
     KeyReused,
@@ -69,10 +74,37 @@ pub enum RegistryError {
     /// Too many logins or registrations from one client, or logins to one account.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// A request for album art where no queue takes its jobs.
+    #[error("album-art processing is not configured here")]
+    ArtNotConfigured,
+    /// The store failed, or refused a write for a reason of its own (a lost race, a full
+    /// sequence, a component deleted meanwhile).
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Files(#[from] BlobError),
+    /// The history cannot give back the revision it was asked for.
+    #[error(transparent)]
+    Rebuild(#[from] RebuildError),
+    /// A fault of ours the caller cannot fix (hashing a password, signing a token).
     #[error("{0}")]
-    Unavailable(String),
-    #[error("{0}")]
-    Internal(String),
+    Internal(#[source] Cause),
+}
+
+/// What a signed-in caller may not do, and so is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// Curating, deleting with `force`, …: the word is the action refused.
+    #[error("only admins may {0} assets")]
+    AdminsOnly(&'static str),
+    #[error("only admins may make admins")]
+    MakeAdmin,
+    #[error("only admins may bring deleted assets back")]
+    Undelete,
+    #[error("only the asset's registrant or an admin may change it")]
+    NotYours,
+    #[error("only the asset's registrant or an admin may read its history")]
+    NotYourHistory,
 }
 
 impl From<FieldError> for RegistryError {
@@ -84,21 +116,9 @@ impl From<FieldError> for RegistryError {
 impl From<StoreError> for RegistryError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict | StoreError::SequenceExhausted(_) => Self::Conflict(e.to_string()),
-            StoreError::MissingComponent(_) => Self::Conflict(e.to_string()),
-            StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
-            StoreError::Corrupt { .. } | StoreError::Internal(_) => Self::Internal(e.to_string()),
             StoreError::KeyTaken => Self::KeyInUse,
             StoreError::UploadClaimed(key) => Self::UploadClaimed(key),
-        }
-    }
-}
-
-impl From<BlobError> for RegistryError {
-    fn from(e: BlobError) -> Self {
-        match e {
-            BlobError::Unavailable(_) => Self::Unavailable(e.to_string()),
-            BlobError::Internal(_) => Self::Internal(e.to_string()),
+            other => Self::Store(other),
         }
     }
 }

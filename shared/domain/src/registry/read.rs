@@ -5,9 +5,8 @@ use crate::search::{self, SearchPage, SearchQuery};
 
 impl Registry {
     /// By id, HFN (composites: the base HFN or the full name), MFA or `nna_address`.
-    pub async fn get(&self, key: &str) -> Result<Asset, RegistryError> {
-        let parsed = AssetKey::parse(key)?;
-        self.store.get(&parsed).await?.ok_or_else(|| RegistryError::NotFound(key.to_owned()))
+    pub async fn get(&self, key: &AssetKey) -> Result<Asset, RegistryError> {
+        self.store.get(key).await?.ok_or_else(|| RegistryError::NotFound(key.clone()))
     }
 
     /// Listing and search: `GET /api/assets` and `/api/assets/search`.

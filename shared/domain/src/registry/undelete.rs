@@ -1,33 +1,33 @@
 //! Bringing a deleted asset back within the retention window: same id, same HFN and MFA (numbers
 //! are never given again, so nothing holds them), its history intact, its files put back.
 
-use super::{Registry, RegistryError};
+use super::{Denied, Registry, RegistryError};
 use crate::address::AssetKey;
 use crate::asset::{Asset, Deletion};
 use crate::auth::Caller;
 use crate::history::{Change, ChangeKind, Rebuilt, read_changes, rebuild, through};
-use crate::id::AssetId;
 use crate::time::Timestamp;
 
 impl Registry {
     /// `POST /api/assets/{id}/undelete`: admins only.
-    pub async fn undelete(&self, caller: &Caller, id: &str) -> Result<Asset, RegistryError> {
+    pub async fn undelete(&self, caller: &Caller, key: &AssetKey) -> Result<Asset, RegistryError> {
         if !caller.is_admin() {
-            return Err(RegistryError::Forbidden("only admins may bring deleted assets back".into()));
+            return Err(RegistryError::Forbidden(Denied::Undelete));
         }
-        let asset_id = AssetId::parse(id).ok_or_else(|| RegistryError::NotFound(id.to_owned()))?;
-        if self.store.get(&AssetKey::Id(asset_id.clone())).await?.is_some() {
-            return Err(RegistryError::NotDeleted(id.to_owned()));
+        let gone = || RegistryError::NotFound(key.clone());
+        // A deleted asset's name and address are no longer looked up: only its id brings it back.
+        let AssetKey::Id(asset_id) = key else { return Err(gone()) };
+        if self.store.get(key).await?.is_some() {
+            return Err(RegistryError::NotDeleted(asset_id.clone()));
         }
         // The newest change must be the delete (an asset deleted before histories were kept has
         // nothing to be rebuilt from).
-        let deleted = self.store.history(&asset_id, None, 1).await?.into_iter().next();
-        let deleted =
-            deleted.filter(|e| e.kind == ChangeKind::Deleted).ok_or_else(|| RegistryError::NotFound(id.to_owned()))?;
+        let deleted = self.store.history(asset_id, None, 1).await?.into_iter().next();
+        let deleted = deleted.filter(|e| e.kind == ChangeKind::Deleted).ok_or_else(gone)?;
         let window = self.config.deleted_retention;
         if window.is_zero() || deleted.at.after(window) <= Timestamp::now() {
             return Err(RegistryError::UndeleteWindowPassed {
-                id: id.to_owned(),
+                id: asset_id.clone(),
                 deleted_at: deleted.at,
                 window_days: window.as_secs() / 86_400,
             });
@@ -35,14 +35,14 @@ impl Registry {
         let changes = read_changes(&deleted, self.blobs.as_ref()).await?;
         let mut back = match rebuild(None, &[(deleted.clone(), changes)], deleted.revision - 1) {
             Ok(Rebuilt::At(asset)) => *asset,
-            Ok(Rebuilt::Absent) => return Err(RegistryError::NotFound(id.to_owned())),
-            Err(e) => return Err(RegistryError::Internal(e.to_string())),
+            Ok(Rebuilt::Absent) => return Err(gone()),
+            Err(e) => return Err(e.into()),
         };
         back.revision = deleted.revision + 1;
         back.updated_at = Timestamp::now().max(back.updated_at);
         let why = Change::new(ChangeKind::Undeleted, caller.into(), through::UNDELETE);
-        let entry = self.history_files().entry(&why, &asset_id, None, Some(&back), back.revision).await?;
-        let record = Deletion::key_of(deleted.at, &asset_id);
+        let entry = self.history_files().entry(&why, asset_id, None, Some(&back), back.revision).await?;
+        let record = Deletion::key_of(deleted.at, asset_id);
         self.store.undelete(&back, &record, &entry).await?;
         self.bring_files_back(&back).await;
         Ok(back)

@@ -72,7 +72,7 @@ impl Maintenance for SqliteStore {
             if let Some(other) = held.filter(|h| h.holder != lock.holder && h.is_live(nna_domain::Timestamp::now())) {
                 return Ok(Some(other));
             }
-            let doc = serde_json::to_string(&lock).map_err(|e| StoreError::Internal(e.to_string()))?;
+            let doc = serde_json::to_string(&lock).map_err(StoreError::internal)?;
             tx.execute("INSERT OR REPLACE INTO ops_lock (name, doc) VALUES ('ops', ?1)", [doc])?;
             tx.commit()?;
             Ok(None)
@@ -95,7 +95,7 @@ impl Maintenance for SqliteStore {
         self.reading(move |conn| {
             let mut stmt = conn.prepare("SELECT doc FROM deletions WHERE key > ?1 ORDER BY key LIMIT ?2")?;
             let docs: Vec<String> = stmt.query_map(params![after, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            let bad = |e: serde_json::Error| StoreError::Internal(format!("a deletion record: {e}"));
+            let bad = |e: serde_json::Error| StoreError::internal(format!("a deletion record: {e}"));
             Ok(docs.iter().map(|d| serde_json::from_str(d).map_err(bad)).collect::<Result<_, _>>()?)
         })
         .await

@@ -57,7 +57,7 @@ impl SqliteStore {
     /// A create (or, `replacing`, a renumber) through the group writer.
     pub(super) async fn through_writer(&self, plan: CreatePlan, replacing: Option<Asset>) -> Result<Asset, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let stopped = || StoreError::Internal("the create writer stopped".into());
+        let stopped = || StoreError::internal("the create writer stopped");
         self.inner.creates.send((plan, replacing, reply)).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
@@ -80,7 +80,7 @@ impl SqliteStore {
         std::thread::Builder::new()
             .name("nna-sqlite-creates".into())
             .spawn(move || write::group_writer(&weak, waiting))
-            .map_err(|e| StoreError::Internal(format!("cannot start the create writer: {e}")))?;
+            .map_err(|e| StoreError::internal(format!("cannot start the create writer: {e}")))?;
         Ok(Self { inner })
     }
 
@@ -136,7 +136,7 @@ impl SqliteStore {
     ) -> Result<T, StoreError> {
         let inner = self.inner.clone();
         let done = tokio::task::spawn_blocking(move || f(&inner)).await;
-        Ok(done.map_err(|e| StoreError::Internal(format!("store task failed: {e}")))??)
+        Ok(done.map_err(|e| StoreError::internal(format!("store task failed: {e}")))??)
     }
 }
 
@@ -213,9 +213,9 @@ impl From<Fault> for StoreError {
             Fault::Store(e) => e,
             Fault::Sql(e) => match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                    StoreError::Unavailable(e.to_string())
+                    StoreError::unavailable(e)
                 }
-                _ => StoreError::Internal(e.to_string()),
+                _ => StoreError::internal(e),
             },
         }
     }
@@ -262,11 +262,7 @@ impl AssetStore for SqliteStore {
                 .query_map(params![id.as_str(), before, limit, expired], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             docs.iter()
-                .map(|d| {
-                    Entry::from_json(d).map_err(|e| {
-                        StoreError::Corrupt { id: id.to_string(), reason: format!("history entry: {e}") }.into()
-                    })
-                })
+                .map(|d| Entry::from_json(d).map_err(|e| StoreError::corrupt(format!("history of {id}"), e).into()))
                 .collect()
         })
         .await
@@ -300,6 +296,7 @@ impl AssetStore for SqliteStore {
                 .optional()?;
             Ok(found.and_then(|(fingerprint, asset_id, expires)| {
                 let expires_at = Timestamp::from_millis(expires)?;
+                let asset_id = AssetId::parse(&asset_id)?;
                 Some(IdempotencyRecord { key: key.clone(), fingerprint, asset_id, expires_at })
             }))
         })

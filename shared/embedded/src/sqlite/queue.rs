@@ -28,7 +28,7 @@ pub struct DeadJob {
 fn queue_error(e: StoreError) -> QueueError {
     match e {
         StoreError::Unavailable(m) => QueueError::Unavailable(m),
-        other => QueueError::Internal(other.to_string()),
+        other => QueueError::internal(other),
     }
 }
 
@@ -141,7 +141,7 @@ impl JobSource for SqliteQueue {
         let (id, count) = receipt
             .split_once(':')
             .and_then(|(i, c)| Some((i.parse::<i64>().ok()?, c.parse::<i64>().ok()?)))
-            .ok_or_else(|| QueueError::Internal(format!("not a receipt of this queue: {receipt}")))?;
+            .ok_or_else(|| QueueError::internal(format!("not a receipt of this queue: {receipt}")))?;
         self.store
             .writing(move |conn| {
                 conn.execute("DELETE FROM jobs WHERE id = ?1 AND receives = ?2", params![id, count])?;

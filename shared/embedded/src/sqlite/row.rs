@@ -43,7 +43,7 @@ impl Row {
             pos_name: position(asset, Order::Name),
             pos_owner: position(asset, Order::Owner),
             doc: serde_json::to_string(&Document::of(asset))
-                .map_err(|e| StoreError::Internal(format!("encoding asset {}: {e}", asset.id)))?,
+                .map_err(|e| StoreError::internal(format!("encoding asset {}: {e}", asset.id)))?,
             terms: index_terms(asset).into_iter().map(|t| t.as_str().to_owned()).collect(),
         })
     }
@@ -68,9 +68,9 @@ impl Row {
 }
 
 pub(super) fn revision(r: u64) -> Result<i64, StoreError> {
-    i64::try_from(r).map_err(|_| StoreError::Internal(format!("revision {r} is out of range")))
+    i64::try_from(r).map_err(|_| StoreError::internal(format!("revision {r} is out of range")))
 }
 
 pub(super) fn decode(id: &str, doc: &str) -> Result<Asset, StoreError> {
-    Document::read(doc).map_err(|e| StoreError::Corrupt { id: id.to_owned(), reason: e.to_string() })
+    Document::read(doc).map_err(|e| StoreError::corrupt(id.to_owned(), e))
 }

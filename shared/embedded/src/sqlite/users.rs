@@ -10,12 +10,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 fn find(conn: &Connection, email: &str) -> Sqlite<Option<User>> {
     let doc: Option<String> =
         conn.query_row("SELECT doc FROM users WHERE email = ?1", [email], |r| r.get(0)).optional()?;
-    let corrupt = |e: serde_json::Error| StoreError::Corrupt { id: email.to_owned(), reason: e.to_string() };
+    let corrupt = |e: serde_json::Error| StoreError::corrupt(email.to_owned(), e);
     Ok(doc.map(|d| serde_json::from_str(&d).map_err(corrupt)).transpose()?)
 }
 
 fn json(user: &User) -> Result<String, StoreError> {
-    serde_json::to_string(user).map_err(|e| StoreError::Internal(e.to_string()))
+    serde_json::to_string(user).map_err(StoreError::internal)
 }
 
 #[async_trait]
@@ -71,7 +71,7 @@ impl UserStore for SqliteStore {
             let mut users = Vec::new();
             for row in rows {
                 let (email, doc) = row?;
-                let corrupt = |e: serde_json::Error| StoreError::Corrupt { id: email.clone(), reason: e.to_string() };
+                let corrupt = |e: serde_json::Error| StoreError::corrupt(email.clone(), e);
                 users.push(serde_json::from_str(&doc).map_err(corrupt)?);
             }
             Ok(users)

@@ -138,7 +138,7 @@ fn create_in(tx: &Connection, plan: &CreatePlan, replacing: Option<&Asset>, coun
         if taken.is_none() {
             let fresh = tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [&row.id], |_| Ok(())).optional()?;
             if fresh.is_some() && replacing.is_none() {
-                return Err(StoreError::Internal(format!("asset id {} is already taken", row.id)).into());
+                return Err(StoreError::internal(format!("asset id {} is already taken", row.id)).into());
             }
             put(tx, &row, counts)?;
             let entry = match replacing {
@@ -189,7 +189,7 @@ pub(super) fn replace(
 /// Adds a history entry; one already at its revision means another write made that revision.
 /// The asset's entries from before `expired` (a time as entries store it) go.
 pub(super) fn put_entry(conn: &Connection, entry: &Entry, expired: Option<&str>) -> Sqlite<()> {
-    let doc = entry.to_json().map_err(|e| StoreError::Internal(e.to_string()))?;
+    let doc = entry.to_json().map_err(StoreError::internal)?;
     if let Some(before) = expired {
         conn.prepare_cached("DELETE FROM history WHERE asset_id = ?1 AND json_extract(doc, '$.at') < ?2")?
             .execute(params![entry.asset_id.as_str(), before])?;
@@ -225,7 +225,7 @@ pub(super) fn delete(
     entry: &Entry,
     expired: Option<&str>,
 ) -> Sqlite<()> {
-    let doc = serde_json::to_string(record).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let doc = serde_json::to_string(record).map_err(StoreError::internal)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let n = tx.execute(
         "DELETE FROM assets WHERE id = ?1 AND revision = ?2",

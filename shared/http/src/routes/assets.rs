@@ -5,7 +5,7 @@ use super::requests::{ArtRequest, AssetEdit, NewAssetRequest, UploadRequest};
 use crate::answers::{Answer, AssetPage, AssetView, DeletedView, UploadSlotView, ok, ok_warned};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
-use crate::params::PathParams;
+use crate::params::KeyPath;
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
 use axum::Router;
@@ -19,7 +19,7 @@ use nna_domain::idempotency::IdempotencyKey;
 use nna_domain::input::{CreateAsset, EditAsset, EditMode, Warning};
 use nna_domain::registry::Requester;
 use nna_domain::upload::{DirectUpload, Upload};
-use nna_domain::{Asset, RegistryError, Timestamp};
+use nna_domain::{Asset, AssetKey, RegistryError, Timestamp};
 
 pub fn create() -> Router<AppState> {
     Router::new()
@@ -118,7 +118,7 @@ pub(crate) async fn upload_slot(State(s): State<AppState>, _: Caller, request: R
 pub(crate) async fn read_one(
     State(s): State<AppState>,
     _: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     shape: Shape,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -135,7 +135,7 @@ pub(crate) async fn read_one(
 pub(crate) async fn replace(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
@@ -150,7 +150,7 @@ pub(crate) async fn replace(
 pub(crate) async fn merge(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
@@ -162,7 +162,7 @@ pub(crate) async fn merge(
 async fn edit(
     s: AppState,
     by: Requester<'_>,
-    key: String,
+    key: AssetKey,
     request: Request,
     mode: EditMode,
     shape: Shape,
@@ -181,7 +181,7 @@ async fn edit(
 pub(crate) async fn album_art(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
@@ -202,7 +202,7 @@ pub(crate) async fn album_art(
 pub(crate) async fn remove(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     uri: Uri,
 ) -> Result<Response, ApiError> {
@@ -235,7 +235,7 @@ struct DeleteParams {
 pub(crate) async fn curate(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     shape: Shape,
 ) -> Result<Response, ApiError> {

@@ -29,7 +29,7 @@ fn client(request: &Request) -> ClientAddress {
 }
 
 fn session(s: &AppState, status: StatusCode, user: &User) -> Result<Response, ApiError> {
-    let token = s.tokens.issue(user).map_err(|e| RegistryError::Internal(e.to_string()))?;
+    let token = s.tokens.issue(user).map_err(|e| RegistryError::Internal(nna_domain::error::cause(e)))?;
     Ok(ok(status, Session { token, expires_in: s.tokens.lifetime().as_secs(), user: UserView::of(user) }))
 }
 

@@ -5,7 +5,7 @@ use super::assets::KeyParam;
 use crate::answers::{Answer, AssetView, HistoryView, ok, ok_warned};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
-use crate::params::PathParams;
+use crate::params::{KeyPath, PathParams};
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
 use axum::Router;
@@ -50,7 +50,7 @@ struct HistoryParams {
 pub(crate) async fn history(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let mut cursor = None;
@@ -88,7 +88,8 @@ struct RevisionParam {
 pub(crate) async fn revision(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams((key, revision)): PathParams<(String, String)>,
+    KeyPath(key): KeyPath,
+    PathParams((_, revision)): PathParams<(String, String)>,
     shape: Shape,
 ) -> Result<Response, ApiError> {
     let revision = revision.parse::<u64>().map_err(|_| {
@@ -118,7 +119,7 @@ pub(crate) struct RestoreRequest {
 pub(crate) async fn restore(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(key): PathParams<String>,
+    KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     headers: HeaderMap,
     shape: Shape,
@@ -162,9 +163,9 @@ struct IdParam {
 pub(crate) async fn undelete(
     State(s): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    KeyPath(key): KeyPath,
     shape: Shape,
 ) -> Result<Response, ApiError> {
-    let asset = s.registry.undelete(&caller, &id).await?;
+    let asset = s.registry.undelete(&caller, &key).await?;
     Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
 }
