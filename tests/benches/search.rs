@@ -210,7 +210,7 @@ async fn dynamodb() -> Value {
         let mut per_query = Map::new();
         for (label, q) in QUERIES {
             store.metrics().reset();
-            let (_, page) = registry.search(&params(q)).await.expect("a search");
+            let page = nna_tests::search(&registry, &params(q)).await.expect("a search");
             let (requests, items) = store.metrics().snapshot();
             per_query.insert(
                 label.into(),
@@ -248,7 +248,7 @@ async fn embedded() -> Value {
         let mut times: Vec<Duration> = Vec::with_capacity(200);
         for i in 0..220 {
             let started = Instant::now();
-            registry.search(&pairs).await.expect("a search");
+            nna_tests::search(&registry, &pairs).await.expect("a search");
             if i >= 20 {
                 times.push(started.elapsed());
             }
@@ -298,7 +298,9 @@ async fn fts5_against_ours(file: &std::path::Path, registry: &Registry) -> Value
             assert!(!docs.is_empty());
             theirs.push(t.elapsed());
             let t = Instant::now();
-            registry.search(&params(&[("q", word), ("sort", "relevance"), ("limit", "20")])).await.expect("a search");
+            nna_tests::search(registry, &params(&[("q", word), ("sort", "relevance"), ("limit", "20")]))
+                .await
+                .expect("a search");
             ours.push(t.elapsed());
         }
         out.insert(label.into(), json!({ "matches": matches, "fts5Bm25P50Ms": p50(theirs), "oursP50Ms": p50(ours) }));

@@ -123,7 +123,7 @@ async fn a_thousand_creates_through_ten_percent_faults_each_land_once() {
     assert_eq!(stored, CREATES, "assets stored but never reported");
     // The place counts move inside each create's transaction: exact under lost answers and
     // retries, so the operators' recount, an audit now, finds nothing to fix.
-    let total = clean.search(&[("limit".into(), "1".into())]).await.unwrap().1.total;
+    let total = nna_tests::search(&clean, &[("limit".into(), "1".into())]).await.unwrap().total;
     assert_eq!(total, Some(CREATES as u64), "the listing's total after the faults");
     let ops = nna_operations::Ops::quiet(Arc::new(aws.store.clone()));
     let report = nna_operations::recount::recount(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();

@@ -111,3 +111,12 @@ pub fn edit(body: &serde_json::Map<String, Value>, mode: nna_domain::input::Edit
 pub fn key(raw: &str) -> nna_domain::AssetKey {
     nna_domain::AssetKey::parse(raw).expect("an asset key")
 }
+
+/// A search as `GET /api/assets?…` makes it: the query parsed from these pairs, then run.
+pub async fn search(
+    registry: &nna_domain::Registry,
+    pairs: &[(String, String)],
+) -> Result<nna_domain::search::SearchPage, nna_domain::RegistryError> {
+    let query = nna_domain::search::SearchQuery::parse(pairs)?;
+    registry.search(&query).await
+}

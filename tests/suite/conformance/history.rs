@@ -284,7 +284,7 @@ async fn an_undelete_brings_back_the_asset_its_files_and_its_history(a: Adapters
         assert_eq!(a.registry.get(&nna_tests::key(lookup)).await.unwrap(), back, "{lookup}");
     }
     assert!(a.blobs.head(&file).await.unwrap().is_some(), "its file is back");
-    let page = a.registry.search(&[("search".into(), "kept".into())]).await.unwrap().1;
+    let page = nna_tests::search(&a.registry, &[("search".into(), "kept".into())]).await.unwrap();
     assert_eq!(page.items.iter().map(|i| &i.id).collect::<Vec<_>>(), [&made.id]);
     assert!(a.maintenance.deletions(None, 10).await.unwrap().is_empty(), "its deletion record is gone");
     let kinds: Vec<ChangeKind> = entries(&a, &made).await.iter().map(|e| e.kind).collect();

@@ -55,7 +55,7 @@ async fn the_cutovers_import_writes_only_what_is_new_and_each_item_whole(a: Adap
         }
     }
     assert_eq!(a.maintenance.recount(&exact).await.unwrap(), []);
-    let found = a.registry.search(&[("q".into(), "doechii".into())]).await.unwrap().1;
+    let found = nna_tests::search(&a.registry, &[("q".into(), "doechii".into())]).await.unwrap();
     assert_eq!(found.total, Some(3));
     let mut body = song("After the cutover");
     body["category"] = "Hip_Hop".into();
@@ -198,7 +198,7 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
     // Lookups, search and numbering work on the restored data.
     let by_name = a.store.get(&AssetKey::parse(victim.name()).unwrap()).await.unwrap().unwrap();
     assert_eq!(by_name, *victim);
-    let (_, page) = a.registry.search(&[("q".into(), "Song".into())]).await.unwrap();
+    let page = nna_tests::search(&a.registry, &[("q".into(), "Song".into())]).await.unwrap();
     assert_eq!(page.items.len(), 4);
     // The per-word counts totals come from are put back with the postings.
     for word in ["kelly", "song", "vandalized"] {

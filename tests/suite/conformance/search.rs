@@ -202,14 +202,14 @@ async fn thirty_six_queries_agree_with_brute_force(a: Adapters) {
     for query in QUERIES {
         let pairs = params(query);
         let (expected, total) = brute_force(&all, &pairs);
-        let (_, page) = a.registry.search(&pairs).await.unwrap();
+        let page = nna_tests::search(&a.registry, &pairs).await.unwrap();
         let got: Vec<String> = page.items.iter().map(|x| x.name().to_owned()).collect();
         assert_eq!(got, expected, "{query:?}");
         // Every total is exact up to 10,000 matches, whichever path answered.
         assert_eq!(page.total, Some(total), "{query:?}");
-        let (_, walked_page) = tiny.search(&pairs).await.unwrap();
+        let walked_page = nna_tests::search(&tiny, &pairs).await.unwrap();
         assert_eq!(walked_page.total, Some(total), "by the walk: {query:?}");
-        let (_, streamed_page) = streamed.search(&pairs).await.unwrap();
+        let streamed_page = nna_tests::search(&streamed, &pairs).await.unwrap();
         let got: Vec<String> = streamed_page.items.iter().map(|x| x.name().to_owned()).collect();
         assert_eq!((got, streamed_page.total), (expected.clone(), Some(total)), "streamed: {query:?}");
         let q = SearchQuery::parse(&pairs).unwrap();
@@ -239,7 +239,7 @@ async fn follow(registry: &nna_domain::Registry, pairs: &[(String, String)]) -> 
     for _ in 0..200 {
         let mut paged = pairs.to_vec();
         paged.extend(cursor.iter().map(|c| ("cursor".to_owned(), c.clone())));
-        let (_, page) = registry.search(&paged).await.unwrap();
+        let page = nna_tests::search(registry, &paged).await.unwrap();
         names.extend(page.items.iter().map(|x| x.name().to_owned()));
         match page.next_cursor {
             Some(c) => cursor = Some(c),
@@ -259,11 +259,9 @@ async fn the_index_follows_edits_and_deletes(a: Adapters) {
     let names = |q: &'static str| {
         let registry = a.registry.clone();
         async move {
-            registry
-                .search(&params(&[("q", q)]))
+            nna_tests::search(&registry, &params(&[("q", q)]))
                 .await
                 .unwrap()
-                .1
                 .items
                 .iter()
                 .map(|x| x.name().to_owned())
@@ -313,7 +311,7 @@ async fn bad_search_input_is_refused(a: Adapters) {
     let code = |pairs: Vec<(String, String)>| {
         let registry = a.registry.clone();
         async move {
-            match registry.search(&pairs).await {
+            match nna_tests::search(&registry, &pairs).await {
                 Err(RegistryError::Invalid(e)) => e.first().code.as_str().to_owned(),
                 other => format!("{other:?}"),
             }
@@ -323,14 +321,14 @@ async fn bad_search_input_is_refused(a: Adapters) {
     assert_eq!(code(params(&[("limit", "10000")])).await, "out_of_range");
     assert_eq!(code(params(&[("q", &"x".repeat(2000))])).await, "too_long");
     assert_eq!(code(params(&[("sort", "popularity")])).await, "invalid_choice");
-    let (_, first) = a.registry.search(&params(&[("limit", "1")])).await.unwrap();
+    let first = nna_tests::search(&a.registry, &params(&[("limit", "1")])).await.unwrap();
     let cursor = first.next_cursor.expect("a second page");
     let foreign = params(&[("limit", "1"), ("layer", "L"), ("cursor", &cursor)]);
     assert_eq!(code(foreign).await, "invalid_cursor");
     let forged = format!("{}x", cursor);
     assert_eq!(code(params(&[("limit", "1"), ("cursor", &forged)])).await, "invalid_cursor");
     assert_eq!(code(params(&[("limit", "1"), ("cursor", "bm90IGEgY3Vyc29y.AAAA")])).await, "invalid_cursor");
-    let (_, second) = a.registry.search(&params(&[("limit", "1"), ("cursor", &cursor)])).await.unwrap();
+    let second = nna_tests::search(&a.registry, &params(&[("limit", "1"), ("cursor", &cursor)])).await.unwrap();
     assert_eq!(second.items.len(), 1);
     assert_ne!(second.items[0].id, first.items[0].id);
 }

@@ -239,7 +239,7 @@ async fn a_legacy_item_loads_and_holds_its_number(a: Adapters) {
     }
     let next = create(&a, json!({"layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop"})).await;
     assert_eq!(next.name(), "G.HIP.MOD.006", "the sequence moved past the imported number");
-    let page = a.registry.search(&[("category".into(), "Hip_Hop".into())]).await.unwrap().1;
+    let page = nna_tests::search(&a.registry, &[("category".into(), "Hip_Hop".into())]).await.unwrap();
     assert_eq!((page.total, page.items.len()), (Some(2), 2));
 }
 
@@ -332,7 +332,7 @@ async fn listings_order_filter_and_count(a: Adapters) {
         let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
         let registry = a.registry.clone();
         async move {
-            let (_, page) = registry.search(&params).await.unwrap();
+            let page = nna_tests::search(&registry, &params).await.unwrap();
             (page.items.iter().map(|x| x.name().to_owned()).collect::<Vec<_>>(), page.total.unwrap())
         }
     };
@@ -421,7 +421,7 @@ async fn idempotent_creates_make_one_asset(a: Adapters) {
         tries.iter().map(|t| t.as_ref().map(|c| c.asset.id.to_string()).map_err(|e| e.to_string()).unwrap()).collect();
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(tries.iter().filter(|t| t.as_ref().is_ok_and(|c| !c.replayed)).count(), 1);
-    let listed = a.registry.search(&[("limit".into(), "100".into())]).await.unwrap().1.items;
+    let listed = nna_tests::search(&a.registry, &[("limit".into(), "100".into())]).await.unwrap().items;
     assert_eq!(listed.len(), 1);
 
     let mut other = body.clone();

@@ -68,7 +68,7 @@ async fn a_recount_of_right_counts_changes_nothing(a: Adapters) {
     load_fixture(&a, 120).await;
     let report = nna_operations::recount::recount(&ops(&a), &sweep()).await.unwrap();
     assert!(report.fixed.is_empty(), "{:?}", report.fixed);
-    let (_, page) = a.registry.search(&[("limit".into(), "1".into())]).await.unwrap();
+    let page = nna_tests::search(&a.registry, &[("limit".into(), "1".into())]).await.unwrap();
     assert_eq!(page.total, Some(report.assets));
     assert!(report.places > 10, "{report:?}");
 }

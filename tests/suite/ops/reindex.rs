@@ -53,12 +53,12 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
     ];
     let mut expected = Vec::new();
     for q in &queries {
-        let (_, page) = registry.search(q).await.unwrap();
+        let page = nna_tests::search(&registry, q).await.unwrap();
         assert_eq!(page.total, Some(page.items.len() as u64), "{q:?}");
         expected.push(page.items.iter().map(|a| a.name().to_owned()).collect::<Vec<_>>());
     }
     back_to_the_earlier_layout(&aws).await;
-    let (_, broken) = registry.search(&queries[0]).await.unwrap();
+    let broken = nna_tests::search(&registry, &queries[0]).await.unwrap();
     assert!(broken.items.is_empty() && broken.total == Some(0), "the earlier layout has no place postings");
 
     let ops = Ops::quiet(store.clone());
@@ -66,7 +66,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
     assert_eq!(report.assets, 40);
     assert!(!report.recount.fixed.is_empty());
     for (q, names) in queries.iter().zip(&expected) {
-        let (_, page) = registry.search(q).await.unwrap();
+        let page = nna_tests::search(&registry, q).await.unwrap();
         let got: Vec<String> = page.items.iter().map(|a| a.name().to_owned()).collect();
         assert_eq!((&got, page.total), (names, Some(names.len() as u64)), "{q:?}");
     }

@@ -65,17 +65,15 @@ pub struct ComponentRef {
     pub key: AssetKey,
 }
 
-/// What a create reads; anything else is ignored (the frontend sends extra fields) and logged at
-/// debug level. `name` and `registeredBy` are read only to be replaced; `file` is the form's file.
+/// What a create reads (the OpenAPI document describes exactly these); anything else is ignored
+/// (the frontend sends extra fields) and logged at debug level. `file` is the form's file.
 pub const CREATE_FIELDS: &[&str] = &[
     "layer",
     "category",
     "subcategory",
     "source",
     "description",
-    "registeredBy",
     "tags",
-    "tags[]",
     "trainingData",
     "rights",
     "metadata",
@@ -84,11 +82,13 @@ pub const CREATE_FIELDS: &[&str] = &[
     "aiMetadata",
     "musicMetadata",
     "components",
-    "components[]",
     "uploadKey",
-    "name",
     "file",
 ];
+
+/// Read as well, and not described: forms' list spellings, and `name` and `registeredBy`, which
+/// a create replaces (the HFN is given, the registrant is who signs in).
+pub const CREATE_ALSO_READ: &[&str] = &["tags[]", "components[]", "name", "registeredBy"];
 
 impl NewAsset {
     /// The asset, and a warning for each words field set aside as not the creator's words.
@@ -126,7 +126,11 @@ impl NewAsset {
         let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
         let upload_key = present(body, "uploadKey").and_then(|v| c.take(upload_key(v)));
         c.finish()?;
-        let unknown: Vec<&str> = body.keys().map(String::as_str).filter(|k| !CREATE_FIELDS.contains(k)).collect();
+        let unknown: Vec<&str> = body
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !CREATE_FIELDS.contains(k) && !CREATE_ALSO_READ.contains(k))
+            .collect();
         if !unknown.is_empty() {
             tracing::debug!(fields = ?unknown, "create: fields this API does not take were ignored");
         }

@@ -5,7 +5,7 @@ mod edit;
 mod stored;
 mod words;
 
-pub use create::{CREATE_FIELDS, ComponentRef, CreateAsset, NewAsset};
+pub use create::{CREATE_ALSO_READ, CREATE_FIELDS, ComponentRef, CreateAsset, NewAsset};
 pub use edit::{EditAsset, EditMode, Edited, edit_fields};
 pub use stored::{rule_breaks, rule_of};
 pub use words::{Warning, is_address_for, is_placeholder_description, names_asset};

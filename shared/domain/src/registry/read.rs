@@ -10,9 +10,7 @@ impl Registry {
     }
 
     /// Listing and search: `GET /api/assets` and `/api/assets/search`.
-    pub async fn search(&self, params: &[(String, String)]) -> Result<(SearchQuery, SearchPage), RegistryError> {
-        let query = SearchQuery::parse(params)?;
-        let page = search::search(self.index.as_ref(), &query, &self.config.cursor_key, self.config.search).await?;
-        Ok((query, page))
+    pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, RegistryError> {
+        Ok(search::search(self.index.as_ref(), query, &self.config.cursor_key, self.config.search).await?)
     }
 }

@@ -79,12 +79,39 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
+/// Every query parameter a search reads (the OpenAPI document lists exactly these; a read of any
+/// other is a bug the debug build stops at).
+pub const SEARCH_PARAMS: &[&str] = &[
+    "q",
+    "search",
+    "layer",
+    "category",
+    "subcategory",
+    "tags",
+    "tag",
+    "tags[]",
+    "registeredBy",
+    "aiGeneratedBy",
+    "generationStrategy",
+    "hasAlbumArt",
+    "albumArtStatus",
+    "createdAfter",
+    "createdBefore",
+    "sort",
+    "sortBy",
+    "sortOrder",
+    "page",
+    "limit",
+    "cursor",
+];
+
 impl SearchQuery {
     pub fn parse(params: &[(String, String)]) -> Result<Self, Invalid> {
-        let get = |k: &str| params.iter().find(|(key, v)| key == k && !v.trim().is_empty()).map(|(_, v)| v.trim());
         let all = |k: &'static str| {
+            debug_assert!(SEARCH_PARAMS.contains(&k), "{k} is read but not in SEARCH_PARAMS");
             params.iter().filter(move |(key, v)| key == k && !v.trim().is_empty()).map(|(_, v)| v.trim())
         };
+        let get = |k: &'static str| all(k).next();
         let mut c = Collector::default();
 
         let (field, raw) = match (get("q"), get("search")) {
@@ -115,7 +142,7 @@ impl SearchQuery {
             c.push(FieldError::new("tags", ErrorCode::TooManyItems, format!("at most {TAGS} tags")));
         }
         facets.extend(tags.iter().map(|t| IndexTerm::tag(t)));
-        let mut label = |key: &str, max: usize, make: fn(&str) -> IndexTerm, c: &mut Collector| {
+        let mut label = |key: &'static str, max: usize, make: fn(&str) -> IndexTerm, c: &mut Collector| {
             if let Some(v) = get(key)
                 && c.take(check_text(v, key, max)).is_some()
             {

@@ -18,6 +18,7 @@ use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
 use nna_domain::input::{CreateAsset, EditAsset, EditMode, Warning};
 use nna_domain::registry::Requester;
+use nna_domain::search::SearchQuery;
 use nna_domain::upload::{DirectUpload, Upload};
 use nna_domain::{Asset, AssetKey, RegistryError, Timestamp};
 
@@ -249,7 +250,8 @@ pub(crate) async fn curate(
     params(ListParams, PreferParam),
     responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = Answer<AssetPage>)))]
 pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri: Uri) -> Result<Response, ApiError> {
-    let (query, page) = s.registry.search(&body::query_pairs(&uri)?).await?;
+    let query = SearchQuery::parse(&body::query_pairs(&uri)?).map_err(RegistryError::from)?;
+    let page = s.registry.search(&query).await?;
     let answer = AssetPage {
         items: page.items.iter().map(|a| AssetView::of(a, shape.art)).collect(),
         total: page.total,
@@ -290,6 +292,22 @@ struct ListParams {
     /// A category code, number or name.
     category: Option<String>,
     subcategory: Option<String>,
+    /// Tags every match has: repeated, or `a,b`.
+    tags: Option<String>,
+    /// The same as `tags`.
+    tag: Option<String>,
+    /// The same as `tags`, as forms spell a list.
+    #[param(rename = "tags[]")]
+    tags_list: Option<String>,
+    /// Assets this account registered.
+    #[param(rename = "registeredBy")]
+    registered_by: Option<String>,
+    /// Assets made by this AI tool (`aiMetadata.generatedBy`).
+    #[param(rename = "aiGeneratedBy")]
+    ai_generated_by: Option<String>,
+    /// Assets made with this generation strategy (`aiMetadata.generationStrategy`).
+    #[param(rename = "generationStrategy")]
+    generation_strategy: Option<String>,
     /// `true`: art a user can see (ready); `false`: none, pending or failed.
     #[param(rename = "hasAlbumArt")]
     has_album_art: Option<String>,
@@ -300,6 +318,8 @@ struct ListParams {
     created_after: Option<String>,
     #[param(rename = "createdBefore")]
     created_before: Option<String>,
+    /// `newest`, `oldest`, `name` or `relevance` (words in `q`).
+    sort: Option<String>,
     /// `createdAt`, `updatedAt`, `name`, `layer`, `registeredBy`, `relevance`.
     #[param(rename = "sortBy")]
     sort_by: Option<String>,
@@ -332,4 +352,19 @@ struct PreferParam {
 pub(super) struct KeyParam {
     /// An HFN (`L.CAS.ATL.001`), an MFA (`3.004.004.001`), the stored `nna_address` or the id.
     key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::IntoParams;
+
+    /// Both ways: every parameter the search reads is documented, and every documented one read.
+    #[test]
+    fn the_list_documents_the_parameters_the_search_reads() {
+        let mut documented: Vec<String> = super::ListParams::into_params(|| None).into_iter().map(|p| p.name).collect();
+        let mut read: Vec<String> = nna_domain::search::SEARCH_PARAMS.iter().map(|p| (*p).to_owned()).collect();
+        documented.sort();
+        read.sort();
+        assert_eq!(documented, read);
+    }
 }
