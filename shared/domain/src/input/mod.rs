@@ -1,10 +1,12 @@
 //! What clients send, parsed into domain values; all field-level refusals are made here.
 
+mod art;
 mod create;
 mod edit;
 mod stored;
 mod words;
 
+pub use art::ArtRequest;
 pub use create::{CREATE_ALSO_READ, CREATE_FIELDS, ComponentRef, CreateAsset, NewAsset};
 pub use edit::{EditAsset, EditMode, Edited, edit_fields};
 pub use stored::{rule_breaks, rule_of};

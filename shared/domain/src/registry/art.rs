@@ -4,14 +4,13 @@
 
 use super::{Registry, RegistryError, Requester};
 use crate::address::AssetKey;
-use crate::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, Asset, web_url};
+use crate::asset::{AlbumArt, AlbumArtField, ArtSource, ArtStatus, Asset};
 use crate::blob::{BlobKey, BlobMeta};
 use crate::error::{ErrorCode, FieldError};
+use crate::input::ArtRequest;
 use crate::jobs::{Job, JobQueue};
-use crate::parse::present;
 use crate::time::Timestamp;
 use crate::upload::{IMMUTABLE_CACHE, Upload, check_size};
-use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// Where album-art jobs go, and whether songs without art get it looked up.
@@ -77,14 +76,13 @@ impl Registry {
         }
     }
 
-    /// `POST /api/assets/:key/album-art`: new art from a URL (`{sourceUrl, source?}`) or from an
-    /// uploaded image (source Manual), processed like any other.
+    /// `POST /api/assets/:key/album-art`: new art from a URL or from an uploaded image (source
+    /// Manual), processed like any other.
     pub async fn request_album_art(
         &self,
         by: Requester<'_>,
         key: &AssetKey,
-        body: &Map<String, Value>,
-        upload: Option<Upload>,
+        request: ArtRequest,
     ) -> Result<Asset, RegistryError> {
         let current = self.get(key).await?;
         by.check(&current)?;
@@ -100,27 +98,14 @@ impl Registry {
             )
             .into());
         }
-        let (art, upload_key) = match upload {
-            Some(file) => {
+        let (art, upload_key) = match request {
+            ArtRequest::Upload(file) => {
                 let key = self.store_art_upload(&current, file).await?;
                 let mut art = AlbumArt::from_source_url(self.blobs.public_url(&key));
                 art.source = ArtSource::Manual;
                 (art, Some(key))
             }
-            None => {
-                let url = present(body, "sourceUrl").or_else(|| present(body, "url")).ok_or_else(|| {
-                    FieldError::new("sourceUrl", ErrorCode::Required, "send a sourceUrl or an image file")
-                })?;
-                let mut art = AlbumArt::from_source_url(web_url(url, "sourceUrl")?);
-                if let Some(v) = present(body, "source") {
-                    art.source = AlbumArt::from_input(
-                        &serde_json::json!({"sourceUrl": "https://x.invalid/", "source": v}),
-                        "albumArt",
-                    )?
-                    .map_or(art.source, |a| a.source);
-                }
-                (art, None)
-            }
+            ArtRequest::Url { url, source } => (AlbumArt { source, ..AlbumArt::from_source_url(url) }, None),
         };
         let art = AlbumArt { status: Some(ArtStatus::Pending), ..art };
         let why = by.change(crate::history::ChangeKind::AlbumArt, crate::history::through::ALBUM_ART);

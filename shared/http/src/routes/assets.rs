@@ -190,7 +190,8 @@ pub(crate) async fn album_art(
     let form = body::submission(request, s.limits).await?;
     let upload = one_file(form.files, "send one image, or a sourceUrl")?;
     let by = Requester::new(&caller).if_match(versions.as_deref());
-    let asset = s.registry.request_album_art(by, &key, &form.fields, upload).await?;
+    let request = nna_domain::input::ArtRequest::parse(&form.fields, upload).map_err(RegistryError::from)?;
+    let asset = s.registry.request_album_art(by, &key, request).await?;
     Ok(shape.stamp(conditional::versioned(ok(StatusCode::ACCEPTED, AssetView::of(&asset, shape.art)), &asset)))
 }
 
