@@ -1,6 +1,7 @@
 //! A create request, parsed. JSON bodies and form fields (already turned into a JSON object by the
 //! HTTP layer, each value a string or a list of strings) both come through here.
 
+use super::fields::{CreateFields, read};
 use super::words::{Warning, is_placeholder_description};
 use crate::address::{AssetKey, is_address};
 use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
@@ -8,7 +9,7 @@ use crate::blob::BlobKey;
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use crate::idempotency::{IdempotencyKey, Keyed};
 use crate::limits::{COMPONENTS_MAX, COMPONENTS_MIN, DESCRIPTION_CHARS, SOURCE_CHARS};
-use crate::parse::{self, present};
+use crate::parse;
 use crate::taxonomy::{LayerCode, TaxonomyPath, taxonomy};
 use crate::upload::{Upload, upload_key};
 use serde_json::{Map, Value};
@@ -65,43 +66,22 @@ pub struct ComponentRef {
     pub key: AssetKey,
 }
 
-/// What a create reads (the OpenAPI document describes exactly these); anything else is ignored
-/// (the frontend sends extra fields) and logged at debug level. `file` is the form's file.
-pub const CREATE_FIELDS: &[&str] = &[
-    "layer",
-    "category",
-    "subcategory",
-    "source",
-    "description",
-    "tags",
-    "trainingData",
-    "rights",
-    "metadata",
-    "creatorDescription",
-    "albumArt",
-    "aiMetadata",
-    "musicMetadata",
-    "components",
-    "uploadKey",
-    "file",
-];
-
-/// Read as well, and not described: forms' list spellings, and `name` and `registeredBy`, which
-/// a create replaces (the HFN is given, the registrant is who signs in).
-pub const CREATE_ALSO_READ: &[&str] = &["tags[]", "components[]", "name", "registeredBy"];
-
 impl NewAsset {
     /// The asset, and a warning for each words field set aside as not the creator's words.
     pub fn parse(body: &Map<String, Value>) -> Result<(Self, Vec<Warning>), Invalid> {
+        let f: CreateFields = read(body)?;
+        if !f.ignored.is_empty() {
+            tracing::debug!(fields = ?f.ignored.keys().collect::<Vec<_>>(), "create: fields this API does not take were ignored");
+        }
         let mut c = Collector::default();
         let mut warnings = Vec::new();
-        let path = c.take(placement(body));
-        let text = |k: &str, max: usize, c: &mut Collector| {
-            present(body, k).and_then(|v| c.take(parse::text(v, k, max))).filter(|s| !s.trim().is_empty())
+        let path = c.take(placement(&f));
+        let text = |v: &Option<Value>, k: &str, max: usize, c: &mut Collector| {
+            v.as_ref().and_then(|v| c.take(parse::text(v, k, max))).filter(|s| !s.trim().is_empty())
         };
-        let source = text("source", SOURCE_CHARS, &mut c);
+        let source = text(&f.source, "source", SOURCE_CHARS, &mut c);
         // The frontend's generated placeholder is no description.
-        let description = text("description", DESCRIPTION_CHARS, &mut c).filter(|d| {
+        let description = text(&f.description, "description", DESCRIPTION_CHARS, &mut c).filter(|d| {
             let placeholder = is_placeholder_description(d);
             if placeholder {
                 warnings.push(Warning::placeholder("description"));
@@ -110,30 +90,23 @@ impl NewAsset {
         });
         // registeredBy is who signs in, never what the body says (the create sets it).
         let registered_by = None;
-        let tags = one_of(body, &["tags", "tags[]"]).and_then(|v| c.take(tags(v, "tags")));
-        let object = |k: &str, c: &mut Collector| present(body, k).and_then(|v| c.take(free_object(v, k)));
-        let training_data = object("trainingData", &mut c);
-        let rights = object("rights", &mut c);
-        let metadata = object("metadata", &mut c);
-        let creator_description = c.take(creator_description(body, &mut warnings)).flatten();
-        let album_art = present(body, "albumArt").and_then(|v| c.take(AlbumArt::from_input(v, "albumArt"))).flatten();
-        let ai_metadata = present(body, "aiMetadata").and_then(|v| c.take(AiMetadata::from_input(v, "aiMetadata")));
+        let tags = f.tags.as_ref().or(f.tags_list.as_ref()).and_then(|v| c.take(tags(v, "tags")));
+        let object = |v: &Option<Value>, k: &str, c: &mut Collector| v.as_ref().and_then(|v| c.take(free_object(v, k)));
+        let training_data = object(&f.training_data, "trainingData", &mut c);
+        let rights = object(&f.rights, "rights", &mut c);
+        let metadata = object(&f.metadata, "metadata", &mut c);
+        let creator_description = c.take(creator_description(&f, &mut warnings)).flatten();
+        let album_art = f.album_art.as_ref().and_then(|v| c.take(AlbumArt::from_input(v, "albumArt"))).flatten();
+        let ai_metadata = f.ai_metadata.as_ref().and_then(|v| c.take(AiMetadata::from_input(v, "aiMetadata")));
         let mut music_metadata =
-            present(body, "musicMetadata").and_then(|v| c.take(MusicMetadata::from_input(v, "musicMetadata")));
+            f.music_metadata.as_ref().and_then(|v| c.take(MusicMetadata::from_input(v, "musicMetadata")));
         if let (Some(LayerCode::G), Some(ai)) = (path.map(|p| p.layer_code()), &ai_metadata) {
             music_metadata = MusicMetadata::with_facts_from(music_metadata, ai);
         }
-        let components = c.take(components(body, path.map(|p| p.layer_code()))).unwrap_or_default();
-        let upload_key = present(body, "uploadKey").and_then(|v| c.take(upload_key(v)));
+        let sent_components = f.components.as_ref().or(f.components_list.as_ref());
+        let components = c.take(components(sent_components, path.map(|p| p.layer_code()))).unwrap_or_default();
+        let upload_key = f.upload_key.as_ref().and_then(|v| c.take(upload_key(v)));
         c.finish()?;
-        let unknown: Vec<&str> = body
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !CREATE_FIELDS.contains(k) && !CREATE_ALSO_READ.contains(k))
-            .collect();
-        if !unknown.is_empty() {
-            tracing::debug!(fields = ?unknown, "create: fields this API does not take were ignored");
-        }
         let path = path.ok_or_else(|| FieldError::required("layer"))?;
         let asset = Self {
             path,
@@ -155,39 +128,31 @@ impl NewAsset {
     }
 }
 
-/// The first of these keys that is present: `tags` and the older clients' `tags[]`.
-pub(crate) fn one_of<'a>(body: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().find_map(|k| present(body, k))
-}
-
-fn required_text<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, FieldError> {
-    let v = present(body, key).ok_or_else(|| FieldError::required(key))?;
-    let s = parse::as_str(v, key)?;
+fn required_text<'a>(v: Option<&'a Value>, key: &str) -> Result<&'a str, FieldError> {
+    let s = parse::as_str(v.ok_or_else(|| FieldError::required(key))?, key)?;
     if s.trim().is_empty() {
         return Err(FieldError::required(key));
     }
     Ok(s)
 }
 
-fn placement(body: &Map<String, Value>) -> Result<TaxonomyPath, FieldError> {
-    let layer = required_text(body, "layer")?;
-    let category = required_text(body, "category")?;
-    let subcategory = required_text(body, "subcategory")?;
+fn placement(f: &CreateFields) -> Result<TaxonomyPath, FieldError> {
+    let layer = required_text(f.layer.as_ref(), "layer")?;
+    let category = required_text(f.category.as_ref(), "category")?;
+    let subcategory = required_text(f.subcategory.as_ref(), "subcategory")?;
     taxonomy().resolve(layer, category, subcategory)
 }
 
 /// The creator's words. Older clients put them in `name` (the backend generates the real name);
 /// words are set aside only when they are an NNA address, and the answer says so.
 fn creator_description(
-    body: &Map<String, Value>,
+    f: &CreateFields,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<CreatorDescription>, FieldError> {
-    let (field, v) = match present(body, "creatorDescription") {
-        Some(v) => ("creatorDescription", v),
-        None => match present(body, "name") {
-            Some(v @ Value::String(_)) => ("name", v),
-            _ => return Ok(None),
-        },
+    let (field, v) = match (&f.creator_description, &f.name) {
+        (Some(v), _) => ("creatorDescription", v),
+        (None, Some(v @ Value::String(_))) => ("name", v),
+        _ => return Ok(None),
     };
     if v.as_str().is_some_and(is_address) {
         warnings.push(Warning::address_as_words(field));
@@ -196,8 +161,8 @@ fn creator_description(
     CreatorDescription::from_json(v, field)
 }
 
-fn components(body: &Map<String, Value>, layer: Option<LayerCode>) -> Result<Vec<ComponentRef>, FieldError> {
-    let Some(v) = one_of(body, &["components", "components[]"]) else {
+fn components(sent: Option<&Value>, layer: Option<LayerCode>) -> Result<Vec<ComponentRef>, FieldError> {
+    let Some(v) = sent else {
         return match layer {
             Some(LayerCode::C) => Err(count_error(0)),
             _ => Ok(Vec::new()),

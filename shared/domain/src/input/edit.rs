@@ -4,7 +4,7 @@
 //! apply to what is new or changed: a stored value sent back as it is (the edit page sends every
 //! tag it read, including the old backend's long ones) never blocks an edit.
 
-use super::create::one_of;
+use super::fields::{EditFields, Identity, read};
 use super::words::{Warning, is_address_for, is_placeholder_description};
 use crate::address::{Hfn, Mfa};
 use crate::asset::{
@@ -16,14 +16,6 @@ use crate::parse::{self, object_or_json_text};
 use crate::taxonomy::{normalize_key, taxonomy};
 use serde::Serialize;
 use serde_json::{Map, Value};
-
-/// The text an edit may change, parsed at the edge.
-const TEXT_FIELDS: &[&str] = &["creatorDescription", "description", "source", "tags"];
-
-/// Everything an edit may change; identity fields may only be sent back unchanged.
-pub fn edit_fields() -> impl Iterator<Item = &'static str> {
-    TEXT_FIELDS.iter().chain(OBJECT_FIELDS).copied()
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditMode {
@@ -40,24 +32,6 @@ pub struct Edited {
     pub warnings: Vec<Warning>,
 }
 
-/// The identity fields an edit may send back, never change.
-const IDENTITY_FIELDS: &[&str] = &[
-    "registeredBy",
-    "layer",
-    "category",
-    "subcategory",
-    "name",
-    "nna_address",
-    "mfa",
-    "id",
-    "_id",
-    "components",
-    "components[]",
-];
-
-/// The objects an edit sends, which a PATCH merges into the stored ones.
-const OBJECT_FIELDS: &[&str] = &["trainingData", "rights", "metadata", "aiMetadata", "musicMetadata", "albumArt"];
-
 /// An edit request, parsed once at the edge. Text and tags are parsed here, each on its own;
 /// the objects (which a PATCH merges into the stored ones before they can be checked), the
 /// identity fields sent back, and the asset's own HFN sent as words are checked against the asset
@@ -71,71 +45,55 @@ pub struct EditAsset {
     description: Option<Sent<String>>,
     source: Option<Sent<String>>,
     tags: Option<Sent<Vec<String>>>,
-    objects: Map<String, Value>,
-    identity: Map<String, Value>,
+    /// The objects and identity fields as sent, read against the asset in `apply`.
+    sent: EditFields,
     warnings: Vec<Warning>,
     refused: Vec<FieldError>,
 }
 
 impl EditAsset {
-    pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Self {
+    pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Result<Self, Invalid> {
+        Ok(Self::of(read(body)?, mode))
+    }
+
+    /// An edit of exactly these fields.
+    pub fn of(sent: EditFields, mode: EditMode) -> Self {
+        if !sent.ignored.is_empty() {
+            tracing::debug!(fields = ?sent.ignored.keys().collect::<Vec<_>>(), "edit: fields an edit does not take were ignored");
+        }
         let mut c = Collector::default();
         let mut warnings = Vec::new();
-        let text = |key: &str, max: usize| {
-            body.get(key).map(|v| Sent::of(v, |v| parse::text(v, key, max)).filter(|s| !s.trim().is_empty()))
+        let text = |v: &Option<Value>, key: &str, max: usize| {
+            v.as_ref().map(|v| Sent::of(v, |v| parse::text(v, key, max)).filter(|s| !s.trim().is_empty()))
         };
-        let mut description = text("description", DESCRIPTION_CHARS);
+        let mut description = text(&sent.description, "description", DESCRIPTION_CHARS);
         if description.as_ref().is_some_and(|d| d.parsed().is_some_and(|s| is_placeholder_description(s))) {
             description = Some(Sent::Parsed(None));
             warnings.push(Warning::placeholder("description"));
         }
-        let picked = |keys: &[&str]| -> Map<String, Value> {
-            body.iter().filter(|(k, _)| keys.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
-        };
-        let mut edit = Self {
-            mode,
-            creator_description: body
-                .get("creatorDescription")
-                .map(|v| optional(v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten()),
-            description,
-            source: text("source", SOURCE_CHARS),
-            tags: body.get("tags").or_else(|| body.get("tags[]")).map(|v| Sent::of(v, |v| tags(v, "tags"))),
-            objects: picked(OBJECT_FIELDS),
-            identity: picked(IDENTITY_FIELDS),
-            warnings,
-            refused: Vec::new(),
-        };
-        edit.refused = c.into_errors();
-        let taken = |k: &&String| {
-            edit_fields().any(|f| f == k.as_str()) || k.as_str() == "tags[]" || edit.identity.contains_key(*k)
-        };
-        let ignored: Vec<&String> = body.keys().filter(|k| !taken(k)).collect();
-        if !ignored.is_empty() {
-            tracing::debug!(fields = ?ignored, "edit: fields an edit does not take were ignored");
-        }
-        edit
+        let creator_description = sent
+            .creator_description
+            .as_ref()
+            .map(|v| optional(v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten());
+        let source = text(&sent.source, "source", SOURCE_CHARS);
+        let tags = sent.tags.as_ref().or(sent.tags_list.as_ref()).map(|v| Sent::of(v, |v| tags(v, "tags")));
+        Self { mode, creator_description, description, source, tags, sent, warnings, refused: c.into_errors() }
     }
 
     pub fn mode(&self) -> EditMode {
         self.mode
     }
 
-    /// Whether the edit sends this field.
-    pub fn sends(&self, field: &str) -> bool {
-        match field {
-            "creatorDescription" => self.creator_description.is_some(),
-            "description" => self.description.is_some(),
-            "source" => self.source.is_some(),
-            "tags" => self.tags.is_some(),
-            _ => self.objects.contains_key(field),
-        }
+    /// What the edit sends, as sent.
+    pub fn sent(&self) -> &EditFields {
+        &self.sent
     }
 
     /// The asset as it would be after this edit; revision and times are the caller's business.
     pub fn apply(&self, current: &Asset) -> Result<Edited, Invalid> {
         let mut c = Collector::from(self.refused.clone());
         let mut warnings = self.warnings.clone();
-        refuse_identity_changes(current, &self.identity, &mut c);
+        refuse_identity_changes(current, &self.sent.identity, &mut c);
         let mut next = current.clone();
         match &self.creator_description {
             Some(Some(words)) if is_address_for(current, words.as_str()) => {
@@ -170,8 +128,8 @@ impl EditAsset {
         if let Some(t) = self.tags.as_ref().and_then(|t| t.take(|v, _| tags_keeping(v, "tags", stored_tags), &mut c)) {
             next.tags = t;
         }
-        let sent = |key: &str, current_json: Value, c: &mut Collector| -> Option<Value> {
-            let sent = self.objects.get(key)?;
+        let sent = |sent: &Option<Value>, key: &str, current_json: Value, c: &mut Collector| -> Option<Value> {
+            let sent = sent.as_ref()?;
             Some(match (self.mode, sent) {
                 (_, Value::Null) => Value::Null,
                 (EditMode::Merge, _) if current_json.is_object() => {
@@ -189,23 +147,26 @@ impl EditAsset {
             })
         };
         // An object sent back as stored stays as stored, whatever today's rules say of it.
-        for (key, slot) in
-            [("trainingData", &mut next.training_data), ("rights", &mut next.rights), ("metadata", &mut next.metadata)]
-        {
-            if let Some(v) = sent(key, json_of(&*slot), &mut c).filter(|v| *v != json_of(&*slot)) {
+        for (sent_value, key, slot) in [
+            (&self.sent.training_data, "trainingData", &mut next.training_data),
+            (&self.sent.rights, "rights", &mut next.rights),
+            (&self.sent.metadata, "metadata", &mut next.metadata),
+        ] {
+            if let Some(v) = sent(sent_value, key, json_of(&*slot), &mut c).filter(|v| *v != json_of(&*slot)) {
                 *slot = optional(&v, |v| free_object(v, key), &mut c).map(Value::Object);
             }
         }
         let ai = json_of(&current.ai_metadata);
-        if let Some(v) = sent("aiMetadata", ai.clone(), &mut c).filter(|v| *v != ai) {
+        if let Some(v) = sent(&self.sent.ai_metadata, "aiMetadata", ai.clone(), &mut c).filter(|v| *v != ai) {
             next.ai_metadata = optional(&v, |v| AiMetadata::from_input(v, "aiMetadata"), &mut c);
         }
         let music = json_of(&current.music_metadata);
-        if let Some(v) = sent("musicMetadata", music.clone(), &mut c).filter(|v| *v != music) {
+        if let Some(v) = sent(&self.sent.music_metadata, "musicMetadata", music.clone(), &mut c).filter(|v| *v != music)
+        {
             next.music_metadata = optional(&v, |v| MusicMetadata::from_input(v, "musicMetadata"), &mut c);
         }
         if next.is_song()
-            && self.sends("aiMetadata")
+            && self.sent.ai_metadata.is_some()
             && let Some(ai) = &next.ai_metadata
         {
             next.music_metadata = MusicMetadata::with_facts_from(next.music_metadata.take(), ai);
@@ -214,7 +175,7 @@ impl EditAsset {
         // A URL the asset already shows (answered as `albumArt` in the URL shape, sent back as it
         // was read) is the same art, not new art to fetch.
         let shown = |v: &Value| v.as_str().is_some_and(|u| current.album_art.as_ref().is_some_and(|a| a.shows(u)));
-        if let Some(v) = sent("albumArt", json_of(&current_art), &mut c).filter(|v| !shown(v)) {
+        if let Some(v) = sent(&self.sent.album_art, "albumArt", json_of(&current_art), &mut c).filter(|v| !shown(v)) {
             next.album_art = optional(&v, |v| AlbumArt::from_input(v, "albumArt"), &mut c)
                 .flatten()
                 .map(|art| AlbumArtField::Art(keep_processing(current_art, art)));
@@ -313,9 +274,9 @@ fn optional<T, E: Into<Invalid>>(
 /// Whether a sent value spells the stored one.
 type SameAs<'a> = &'a dyn Fn(&str) -> bool;
 
-fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut Collector) {
-    let sent = |k: &str| {
-        body.get(k).filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+fn refuse_identity_changes(current: &Asset, sent: &Identity, c: &mut Collector) {
+    let text = |v: &Option<Value>| {
+        v.as_ref().filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
     };
     let layer = taxonomy().find_layer(current.layer().as_str());
     let category = layer.and_then(|l| l.find_category(current.place.category()));
@@ -338,25 +299,26 @@ fn refuse_identity_changes(current: &Asset, body: &Map<String, Value>, c: &mut C
     // Who registered an asset decides who may edit it, so it is not an editable field.
     let same_owner =
         |s: &str| current.registered_by.as_deref().is_some_and(|by| by.trim().eq_ignore_ascii_case(s.trim()));
-    let checks: [(&str, SameAs<'_>); 9] = [
-        ("registeredBy", &same_owner),
-        ("layer", &same_layer),
-        ("category", &same_category),
-        ("subcategory", &same_subcategory),
-        ("name", &same_name),
-        ("nna_address", &same_address),
-        ("mfa", &same_address),
-        ("id", &same_id),
-        ("_id", &same_id),
+    let checks: [(&str, &Option<Value>, SameAs<'_>); 9] = [
+        ("registeredBy", &sent.registered_by, &same_owner),
+        ("layer", &sent.layer, &same_layer),
+        ("category", &sent.category, &same_category),
+        ("subcategory", &sent.subcategory, &same_subcategory),
+        ("name", &sent.name, &same_name),
+        ("nna_address", &sent.nna_address, &same_address),
+        ("mfa", &sent.mfa, &same_address),
+        ("id", &sent.id, &same_id),
+        ("_id", &sent.mongo_id, &same_id),
     ];
-    for (key, same) in checks {
-        if let Some(s) = sent(key)
+    for (key, value, same) in checks {
+        if let Some(s) = text(value)
             && !same(&s)
         {
             c.push(immutable(key));
         }
     }
-    if let Some(v) = one_of(body, &["components", "components[]"]) {
+    let components = sent.components.as_ref().or(sent.components_list.as_ref()).filter(|v| !v.is_null());
+    if let Some(v) = components {
         let sent: Option<Vec<&str>> = match v {
             Value::Array(a) => a.iter().map(Value::as_str).collect(),
             Value::String(s) => Some(vec![s.as_str()]),
@@ -396,7 +358,7 @@ mod tests {
     }
 
     fn put(body: Value) -> EditAsset {
-        EditAsset::parse(body.as_object().unwrap(), EditMode::Replace)
+        EditAsset::parse(body.as_object().unwrap(), EditMode::Replace).unwrap()
     }
 
     #[test]

@@ -3,11 +3,13 @@
 mod art;
 mod create;
 mod edit;
+mod fields;
 mod stored;
 mod words;
 
 pub use art::ArtRequest;
-pub use create::{CREATE_ALSO_READ, CREATE_FIELDS, ComponentRef, CreateAsset, NewAsset};
-pub use edit::{EditAsset, EditMode, Edited, edit_fields};
+pub use create::{ComponentRef, CreateAsset, NewAsset};
+pub use edit::{EditAsset, EditMode, Edited};
+pub use fields::{CreateFields, EditFields, Identity};
 pub use stored::{rule_breaks, rule_of};
 pub use words::{Warning, is_address_for, is_placeholder_description, names_asset};

@@ -155,7 +155,7 @@ pub(super) fn busy() -> RegistryError {
 /// When a song's words change, song data that was read from the old words is read again, unless
 /// this same edit says what the song data is.
 fn refresh_song_data(current: &Asset, next: &mut Asset, edit: &EditAsset) {
-    if next.creator_description == current.creator_description || edit.sends("musicMetadata") {
+    if next.creator_description == current.creator_description || edit.sent().music_metadata.is_some() {
         return;
     }
     let old_words = current.creator_description.as_ref().map(|d| d.as_str());

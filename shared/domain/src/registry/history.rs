@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::error::{ErrorCode, FieldError};
 use crate::history::{ChangeKind, Entry, Rebuilt, read_changes, rebuild, through};
 use crate::id::AssetId;
-use crate::input::{EditAsset, EditMode, Edited, edit_fields};
+use crate::input::{EditAsset, EditFields, EditMode, Edited};
 use crate::limits::{HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
 
 /// Entries read per store call while rebuilding a revision.
@@ -124,9 +124,7 @@ impl Registry {
             return Err(RegistryError::FilesGone { revision, keys: gone });
         }
         let fields = crate::history::fields_of(&old);
-        let body =
-            edit_fields().map(|f| (f.to_owned(), fields.get(f).cloned().unwrap_or(serde_json::Value::Null))).collect();
-        let edit = EditAsset::parse(&body, EditMode::Replace);
+        let edit = EditAsset::of(EditFields::exactly(&fields)?, EditMode::Replace);
         let mut why = by.change(ChangeKind::Restored, through::RESTORE);
         why.restored_from = Some(revision);
         self.edit_as(by, key, &edit, &why).await

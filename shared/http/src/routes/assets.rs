@@ -1,7 +1,7 @@
 //! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
 
 use super::batch;
-use super::requests::{ArtRequest, AssetEdit, NewAssetRequest, UploadRequest};
+use super::requests::{ArtRequest, UploadRequest};
 use crate::answers::{Answer, AssetPage, AssetView, DeletedView, UploadSlotView, ok, ok_warned};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
@@ -16,7 +16,7 @@ use axum::routing::{get, post, put};
 use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
-use nna_domain::input::{CreateAsset, EditAsset, EditMode, Warning};
+use nna_domain::input::{CreateAsset, CreateFields, EditAsset, EditFields, EditMode, Warning};
 use nna_domain::registry::Requester;
 use nna_domain::search::SearchQuery;
 use nna_domain::upload::{DirectUpload, Upload};
@@ -60,9 +60,9 @@ fn created(asset: &Asset, warnings: &[Warning], shape: Shape) -> Response {
 #[utoipa::path(post, path = "/api/assets", tag = "assets", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries of this create answer the first one's asset")),
     request_body(content(
-        (NewAssetRequest = "application/json"),
-        (NewAssetRequest = "multipart/form-data"),
-        (NewAssetRequest = "application/x-www-form-urlencoded"),
+        (CreateFields = "application/json"),
+        (CreateFields = "multipart/form-data"),
+        (CreateFields = "application/x-www-form-urlencoded"),
     )),
     responses((status = 201, description = "Created (or, with a reused key, the asset the first request made)", body = Answer<AssetView>)))]
 pub(crate) async fn create_one(
@@ -131,7 +131,7 @@ pub(crate) async fn read_one(
 }
 
 #[utoipa::path(put, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), request_body = AssetEdit,
+    params(KeyParam), request_body = EditFields,
     responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = Answer<AssetView>)))]
 pub(crate) async fn replace(
     State(s): State<AppState>,
@@ -146,7 +146,7 @@ pub(crate) async fn replace(
 }
 
 #[utoipa::path(patch, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), request_body(content((AssetEdit = "application/merge-patch+json"), (AssetEdit = "application/json"))),
+    params(KeyParam), request_body(content((EditFields = "application/merge-patch+json"), (EditFields = "application/json"))),
     responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = Answer<AssetView>)))]
 pub(crate) async fn merge(
     State(s): State<AppState>,
@@ -168,7 +168,8 @@ async fn edit(
     mode: EditMode,
     shape: Shape,
 ) -> Result<Response, ApiError> {
-    let changes = EditAsset::parse(&body::object(request, s.limits.json_bytes).await?, mode);
+    let changes =
+        EditAsset::parse(&body::object(request, s.limits.json_bytes).await?, mode).map_err(RegistryError::from)?;
     let edited = s.registry.edit(by, &key, &changes).await?;
     let answer = ok_warned(StatusCode::OK, AssetView::of(&edited.asset, shape.art), &edited.warnings);
     Ok(shape.stamp(conditional::versioned(answer, &edited.asset)))
