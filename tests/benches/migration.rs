@@ -21,7 +21,7 @@ use nna_domain::{Asset, Timestamp};
 use nna_embedded::{DiskBlobs, SqliteStore};
 use nna_operations::archive::BlobArchive;
 use nna_operations::migrate::{MigrateOptions, migrate};
-use nna_operations::sweep::Sweep;
+use nna_operations::scan::Scan;
 use nna_operations::{Ops, backup, fixture, verify};
 use nna_tests::Aws;
 use serde_json::{Value, json};
@@ -105,7 +105,7 @@ where
 {
     let ops = Ops::quiet(store);
     let page = std::env::var("NNA_BENCH_PAGE").ok().and_then(|p| p.parse().ok()).unwrap_or(100);
-    let sweep = Sweep { page, ..Sweep::default() };
+    let scan = Scan { page, ..Scan::default() };
     let n = documents.len() as f64;
     let timed = |seconds: f64| {
         eprintln!("  {n} assets: a step took {seconds:.1} s");
@@ -119,15 +119,15 @@ where
     let import = timed(clock.elapsed().as_secs_f64());
     let archive = BlobArchive::new(blobs, "backups/bench", "bench");
     let clock = Instant::now();
-    backup::backup(&ops, &sweep, &archive).await.expect("backup");
+    backup::backup(&ops, &scan, &archive).await.expect("backup");
     let backup_step = timed(clock.elapsed().as_secs_f64());
     let clock = Instant::now();
-    let report = migrate(&ops, &sweep, &MigrateOptions::default()).await.expect("migrate");
+    let report = migrate(&ops, &scan, &MigrateOptions::default()).await.expect("migrate");
     let migrate_step = timed(clock.elapsed().as_secs_f64());
     assert_eq!(report.changed as usize, documents.len());
     let clock = Instant::now();
     let loaded = backup::load(&archive).await.expect("the backup");
-    let checked = verify::verify(&ops, &sweep, Some(loaded)).await.expect("verify");
+    let checked = verify::verify(&ops, &scan, Some(loaded)).await.expect("verify");
     assert!(checked.passed, "{:?}", checked.problems.first());
     let verify_step = timed(clock.elapsed().as_secs_f64());
     json!({ "import": import, "backup": backup_step, "migrate": migrate_step, "verify": verify_step })

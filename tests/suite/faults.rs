@@ -126,7 +126,7 @@ async fn a_thousand_creates_through_ten_percent_faults_each_land_once() {
     let total = nna_tests::search(&clean, &[("limit".into(), "1".into())]).await.unwrap().total;
     assert_eq!(total, Some(CREATES as u64), "the listing's total after the faults");
     let ops = nna_operations::Ops::quiet(Arc::new(aws.store.clone()));
-    let report = nna_operations::recount::recount(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();
+    let report = nna_operations::recount::recount(&ops, &nna_operations::scan::Scan::default()).await.unwrap();
     assert_eq!(report.assets, CREATES as u64);
     assert!(report.fixed.is_empty(), "the recount found drift: {:?}", report.fixed);
     for (place, numbers) in &by_place {

@@ -8,7 +8,7 @@ use crate::{Collection, Command, execute};
 use lambda_runtime::{LambdaEvent, service_fn};
 use nna_operations::OpsError;
 use nna_operations::progress::Quiet;
-use nna_operations::sweep::Sweep;
+use nna_operations::scan::Scan;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::num::NonZeroU32;
@@ -129,17 +129,17 @@ pub async fn serve() -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline = stop_by(event.context.deadline);
         let request: Request = serde_json::from_value(event.payload).map_err(|e| format!("bad request: {e}"))?;
-        let sweep = Sweep {
+        let scan = Scan {
             rate: request.rate,
             segments: request.segments.unwrap_or(4),
             stop_after: request.stop_after,
             deadline: Some(deadline),
-            ..Sweep::default()
+            ..Scan::default()
         };
         let name = request.command.clone();
         let command = request.command()?;
         let holder = format!("lambda {}", event.context.request_id);
-        match execute(ops, &sweep, &command, &holder).await {
+        match execute(ops, &scan, &command, &holder).await {
             Ok((report, code)) => {
                 let passed = code == std::process::ExitCode::SUCCESS;
                 Ok::<Value, Error>(json!({"command": name, "finished": true, "passed": passed, "report": report}))

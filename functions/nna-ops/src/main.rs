@@ -13,7 +13,7 @@ use nna_domain::Timestamp;
 use nna_domain::legacy::export::lines;
 use nna_operations::cutover::files::{CopyOptions, copy_files};
 use nna_operations::cutover::{import, verify as verify_cutover, way_back};
-use nna_operations::sweep::Sweep;
+use nna_operations::scan::Scan;
 use nna_operations::{
     OpsError, admins, art_report, backup, deletions, files, fixture, history, migrate, recount, reindex, reprocess,
     rollback, status, verify,
@@ -302,17 +302,17 @@ async fn run(cli: &Cli) -> Result<(serde_json::Value, ExitCode), Error> {
     let store = cli.store.as_ref().ok_or("--store (or NNA_OPS_STORE) is required for this command")?;
     let ops = target::ops(store, cli.queue_url.as_deref(), Arc::new(bars::Bars::default())).await?;
     let p = &cli.pace;
-    let sweep = Sweep {
+    let scan = Scan {
         segments: p.segments,
         page: p.page,
         concurrency: p.concurrency,
         rate: p.rate,
         stop_after: p.stop_after,
-        ..Sweep::default()
+        ..Scan::default()
     };
     let user = std::env::var("USER").unwrap_or_else(|_| "someone".into());
     let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "here".into());
-    execute(&ops, &sweep, &cli.command, &format!("cli {user}@{host} pid {}", std::process::id())).await
+    execute(&ops, &scan, &cli.command, &format!("cli {user}@{host} pid {}", std::process::id())).await
 }
 
 impl Command {
@@ -347,7 +347,7 @@ impl Command {
 /// operators' run lock under that name): its report, and the exit code it calls for.
 async fn execute(
     ops: &nna_operations::Ops,
-    sweep: &Sweep,
+    scan: &Scan,
     command: &Command,
     holder: &str,
 ) -> Result<(serde_json::Value, ExitCode), Error> {
@@ -355,7 +355,7 @@ async fn execute(
         true => Some(nna_operations::lock::hold(ops, holder, command.name()).await?),
         false => None,
     };
-    let outcome = execute_held(ops, sweep, command).await;
+    let outcome = execute_held(ops, scan, command).await;
     if let Some(held) = held {
         held.release().await;
     }
@@ -364,12 +364,12 @@ async fn execute(
 
 async fn execute_held(
     ops: &nna_operations::Ops,
-    sweep: &Sweep,
+    scan: &Scan,
     command: &Command,
 ) -> Result<(serde_json::Value, ExitCode), Error> {
     let done = |v| Ok((v, ExitCode::SUCCESS));
     match command {
-        Command::Backup { to } => done(json(backup::backup(ops, sweep, target::archive(to).await?.as_ref()).await?)?),
+        Command::Backup { to } => done(json(backup::backup(ops, scan, target::archive(to).await?.as_ref()).await?)?),
         Command::Restore { from, yes } => {
             if !yes {
                 return Err("restore replaces everything the store holds: add --yes to go ahead".into());
@@ -383,30 +383,30 @@ async fn execute_held(
                 fix_names: *fix_names,
                 places: places.clone(),
             };
-            done(json(migrate::migrate(ops, sweep, &options).await?)?)
+            done(json(migrate::migrate(ops, scan, &options).await?)?)
         }
         Command::Verify { backup } => {
             let backup = match backup {
                 Some(location) => Some(backup::load(target::archive(location).await?.as_ref()).await?),
                 None => None,
             };
-            let report = verify::verify(ops, sweep, backup).await?;
+            let report = verify::verify(ops, scan, backup).await?;
             let code = if report.passed { ExitCode::SUCCESS } else { ExitCode::from(2) };
             Ok((json(report)?, code))
         }
-        Command::Rollback => done(json(rollback::rollback(ops, sweep).await?)?),
+        Command::Rollback => done(json(rollback::rollback(ops, scan).await?)?),
         Command::ReprocessAlbumArt { dry_run, jobs_per_second } => {
             let options = reprocess::ReprocessOptions { dry_run: *dry_run, jobs_per_second: *jobs_per_second };
             done(json(reprocess::reprocess(ops, &options).await?)?)
         }
-        Command::Status => done(json(status::status(ops, sweep).await?)?),
+        Command::Status => done(json(status::status(ops, scan).await?)?),
         Command::ArtReport { hours } => {
-            let report = art_report::art_report(ops, sweep, *hours).await?;
+            let report = art_report::art_report(ops, scan, *hours).await?;
             let code = if report.met == Some(false) { ExitCode::from(2) } else { ExitCode::SUCCESS };
             Ok((json(report)?, code))
         }
-        Command::Recount => done(json(recount::recount(ops, sweep).await?)?),
-        Command::Reindex => done(json(reindex::reindex(ops, sweep).await?)?),
+        Command::Recount => done(json(recount::recount(ops, scan).await?)?),
+        Command::Reindex => done(json(reindex::reindex(ops, scan).await?)?),
         Command::MakeAdmin { email } => done(json(admins::make_admin(ops, email).await?)?),
         Command::SweepFiles { dry_run, older_than_secs } => {
             let older_than = older_than_secs.map(std::time::Duration::from_secs);
@@ -434,21 +434,19 @@ async fn execute_held(
         Command::ImportLegacy { collection, export, copy_files_from, max_file_bytes } => {
             let exported = cutover::read_export(export).await?;
             let imported = match collection {
-                Collection::Assets => import::import_assets(ops, sweep, &exported).await?,
+                Collection::Assets => import::import_assets(ops, scan, &exported).await?,
                 Collection::Users => import::import_users(ops, &exported).await?,
             };
             match copy_files_from {
                 Some(from) if *collection == Collection::Assets => {
-                    let files = copy(ops, sweep, from, *max_file_bytes).await?.with_lines(&exported);
+                    let files = copy(ops, scan, from, *max_file_bytes).await?.with_lines(&exported);
                     done(serde_json::json!({"import": json(imported)?, "files": json(files)?}))
                 }
                 Some(_) => Err("--copy-files-from goes with the assets collection".into()),
                 None => done(json(imported)?),
             }
         }
-        Command::CopyLegacyFiles { from, max_file_bytes } => {
-            done(json(copy(ops, sweep, from, *max_file_bytes).await?)?)
-        }
+        Command::CopyLegacyFiles { from, max_file_bytes } => done(json(copy(ops, scan, from, *max_file_bytes).await?)?),
         Command::VerifyLegacy { assets, users } => {
             if assets.is_none() && users.is_none() {
                 return Err("name an export to hold the registry against: --assets and/or --users".into());
@@ -467,7 +465,7 @@ async fn execute_held(
         }
         Command::ExportLegacy { since, out } => {
             let since = Timestamp::parse(since).ok_or_else(|| format!("--since {since:?} is not an ISO 8601 time"))?;
-            let (docs, report) = way_back::export_since(ops, sweep, since).await?;
+            let (docs, report) = way_back::export_since(ops, scan, since).await?;
             let file = cutover::write(out, lines(&docs)).await?;
             let mut report = json(report)?;
             report["file"] = serde_json::Value::String(file);
@@ -478,13 +476,13 @@ async fn execute_held(
 
 async fn copy(
     ops: &nna_operations::Ops,
-    sweep: &Sweep,
+    scan: &Scan,
     from: &str,
     max_bytes: u64,
 ) -> Result<nna_operations::cutover::files::CopyReport, Error> {
     let options = CopyOptions { from: from.to_owned(), max_bytes };
     let fetcher = cutover::old_bucket(&options)?;
-    Ok(copy_files(ops, sweep, &fetcher, &options).await?)
+    Ok(copy_files(ops, scan, &fetcher, &options).await?)
 }
 
 fn parse_place(s: &str) -> Result<(String, String), String> {

@@ -143,7 +143,7 @@ pub enum SweepError {
 
 /// What a sweep reads and removes: the assets (by id), their histories, the files.
 #[derive(Clone, Copy)]
-pub struct Swept<'a> {
+pub struct SweepTarget<'a> {
     pub index: &'a dyn AssetIndex,
     pub store: &'a dyn AssetStore,
     pub blobs: &'a dyn BlobStore,
@@ -154,7 +154,12 @@ pub struct Swept<'a> {
 /// One pass over every stored file: orphans older than `grace` removed (or, dry, listed). Files
 /// set aside for a deleted asset stay until its window ends, and go back where they were if it
 /// exists again; a history entry's values stay while the entry names them.
-pub async fn sweep(at: Swept<'_>, now: Timestamp, grace: Duration, dry_run: bool) -> Result<FileSweep, SweepError> {
+pub async fn sweep(
+    at: SweepTarget<'_>,
+    now: Timestamp,
+    grace: Duration,
+    dry_run: bool,
+) -> Result<FileSweep, SweepError> {
     let cutoff = now.millis().saturating_sub(i64::try_from(grace.as_millis()).unwrap_or(i64::MAX));
     let mut report = FileSweep { dry_run, ..FileSweep::default() };
     for prefix in SWEPT_PREFIXES {
@@ -166,7 +171,7 @@ pub async fn sweep(at: Swept<'_>, now: Timestamp, grace: Duration, dry_run: bool
 /// Whether a file under `deleted/` or `history/` is still wanted; `None` for the other prefixes,
 /// whose files are owned by what their asset's fields name.
 async fn kept_for_undo(
-    at: Swept<'_>,
+    at: SweepTarget<'_>,
     key: &BlobKey,
     now: Timestamp,
     report: &mut FileSweep,
@@ -206,13 +211,13 @@ async fn kept_for_undo(
 }
 
 async fn sweep_prefix(
-    at: Swept<'_>,
+    at: SweepTarget<'_>,
     prefix: &str,
     cutoff: i64,
     now: Timestamp,
     report: &mut FileSweep,
 ) -> Result<(), SweepError> {
-    let Swept { index, blobs, .. } = at;
+    let SweepTarget { index, blobs, .. } = at;
     let mut after: Option<BlobKey> = None;
     loop {
         let page = blobs.list(prefix, after.as_ref(), PAGE).await?;

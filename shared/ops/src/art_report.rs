@@ -3,7 +3,7 @@
 //! failure code, and the art still waiting. Read only; the template's alarm watches the same rate
 //! from the metrics the worker emits.
 
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, seconds_since};
 use nna_domain::asset::{AlbumArt, AlbumArtField, ArtStatus};
 use nna_domain::time::Timestamp;
@@ -59,12 +59,11 @@ pub struct ArtReport {
     pub seconds: f64,
 }
 
-pub async fn art_report(ops: &Ops, sweep: &Sweep, hours: u32) -> Result<ArtReport, OpsError> {
+pub async fn art_report(ops: &Ops, scan: &Scan, hours: u32) -> Result<ArtReport, OpsError> {
     let clock = std::time::Instant::now();
     let since = Timestamp::from_millis(Timestamp::now().millis() - i64::from(hours) * 3_600_000);
     let report = Mutex::new(ArtReport { since, hours, target: TARGET, ..ArtReport::default() });
-    sweep
-        .read_only()
+    scan.read_only()
         .run(ops, "art-report", |asset| {
             let report = &report;
             async move {

@@ -8,7 +8,7 @@
 //! template) is the first line of defence; see the README.
 
 use crate::archive::Archive;
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
 use bytes::Bytes;
 use flate2::Compression;
@@ -80,10 +80,10 @@ fn write_line(out: &mut GzEncoder<Vec<u8>>, line: &Line) -> Result<(), OpsError>
 }
 
 /// Exports every asset, then the numbering (read after the assets, so it covers every one).
-pub async fn backup(ops: &Ops, sweep: &Sweep, archive: &dyn Archive) -> Result<BackupReport, OpsError> {
+pub async fn backup(ops: &Ops, scan: &Scan, archive: &dyn Archive) -> Result<BackupReport, OpsError> {
     let (started_at, clock) = (Timestamp::now(), std::time::Instant::now());
     let out = Mutex::new(GzEncoder::new(Vec::new(), Compression::default()));
-    let swept = sweep
+    let scanned = scan
         .read_only()
         .run(ops, "backup", |asset| {
             let out = &out;
@@ -103,9 +103,9 @@ pub async fn backup(ops: &Ops, sweep: &Sweep, archive: &dyn Archive) -> Result<B
         file: DATA.into(),
         sha256: hex::encode(Sha256::digest(&data)),
         bytes: data.len() as u64,
-        assets: swept.items,
+        assets: scanned.items,
         sequences: sequences.len() as u64,
-        unreadable: swept.unreadable.into_iter().map(Into::into).collect(),
+        unreadable: scanned.unreadable.into_iter().map(Into::into).collect(),
     };
     // The data first: a manifest only ever describes a file that is there in full.
     archive.put(DATA, data).await?;

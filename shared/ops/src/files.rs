@@ -2,7 +2,7 @@
 //! Run on a schedule by the deployment (the ops function hourly; `nna-local` itself locally).
 
 use crate::{Ops, OpsError};
-use nna_domain::files::{FileSweep, SWEEP_GRACE, Swept, sweep};
+use nna_domain::files::{FileSweep, SWEEP_GRACE, SweepTarget, sweep};
 use nna_domain::time::Timestamp;
 
 /// Removes (or, dry, lists) files no asset owns, older than `older_than` (default an hour).
@@ -16,7 +16,7 @@ pub async fn sweep_files(
         .as_ref()
         .ok_or_else(|| OpsError::Refused("no file storage is configured (NNA_BUCKET for DynamoDB)".into()))?;
     let grace = older_than.unwrap_or(SWEEP_GRACE);
-    let at = Swept {
+    let at = SweepTarget {
         index: ops.index.as_ref(),
         store: ops.store.as_ref(),
         blobs: files.as_ref(),

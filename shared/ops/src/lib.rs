@@ -3,7 +3,7 @@
 //! art and its success rate ([`art_report`]), [`status`], the counts' [`recount`], the layout's [`reindex`], and the legacy staging [`fixture`]. The `nna-ops` binary chooses the adapters
 //! (SQLite or DynamoDB, a folder or S3, the SQLite queue or SQS) and draws the progress bars.
 //!
-//! Every pass over the table is a [`sweep::Sweep`]: segments read in parallel, items worked a
+//! Every pass over the table is a [`scan::Scan`]: segments read in parallel, items worked a
 //! few at a time under an items-per-second limit, and (for the passes that write) a checkpoint
 //! per segment saved in the store after every page, so a killed run resumes where it stopped.
 
@@ -27,8 +27,8 @@ pub mod reprocess;
 mod rewrite;
 pub mod rollback;
 pub mod runs;
+pub mod scan;
 pub mod status;
-pub mod sweep;
 pub mod verify;
 
 pub use error::OpsError;

@@ -5,7 +5,7 @@
 
 use crate::names::{Duplicate, Names, Renamed, renumber};
 use crate::rewrite::{Decision, Rewritten, rewrite};
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
 use nna_domain::Asset;
 use nna_domain::input::{rule_breaks, rule_of};
@@ -100,10 +100,10 @@ struct Pass<'a> {
     names: Mutex<Names>,
 }
 
-pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Result<MigrationReport, OpsError> {
+pub async fn migrate(ops: &Ops, scan: &Scan, options: &MigrateOptions) -> Result<MigrationReport, OpsError> {
     let clock = std::time::Instant::now();
     let now = Timestamp::now();
-    let sweep = if options.dry_run { Sweep { run: None, ..sweep.clone() } } else { sweep.clone().named(RUN) };
+    let scan = if options.dry_run { Scan { run: None, ..scan.clone() } } else { scan.clone().named(RUN) };
     if !options.dry_run {
         if options.restart {
             ops.maintenance.clear_checkpoints(RUN).await?;
@@ -124,23 +124,23 @@ pub async fn migrate(ops: &Ops, sweep: &Sweep, options: &MigrateOptions) -> Resu
         }),
         names: Mutex::new(Names::default()),
     };
-    let swept =
-        sweep.run(ops, if options.dry_run { "migrate (dry run)" } else { "migrate" }, |asset| pass.item(asset)).await?;
+    let scanned =
+        scan.run(ops, if options.dry_run { "migrate (dry run)" } else { "migrate" }, |asset| pass.item(asset)).await?;
     if !options.dry_run {
         // Finished: the next run reads everything again (and finds it done), so assets written
         // since by older clients are not skipped.
         ops.maintenance.clear_checkpoints(RUN).await?;
     }
     let mut report = pass.report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    report.resumed_segments = swept.segments_already_done;
-    report.unreadable = swept.unreadable.into_iter().map(Into::into).collect();
+    report.resumed_segments = scanned.segments_already_done;
+    report.unreadable = scanned.unreadable.into_iter().map(Into::into).collect();
     report.duplicate_names = pass.names.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).duplicates();
     if options.fix_names && !options.dry_run {
         // A resumed run saw only part of the table: find the shared names afresh.
         let duplicates = if report.resumed_segments == 0 {
             report.duplicate_names.clone()
         } else {
-            crate::status::status(ops, &sweep).await?.duplicate_names
+            crate::status::status(ops, &scan).await?.duplicate_names
         };
         report.renamed = renumber(ops, &duplicates).await?;
     }

@@ -2,7 +2,7 @@
 //! counts every asset under its places, then the store sets what differs. Run it when writes are
 //! quiet; a create during the pass may leave its places one off again.
 
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, seconds_since};
 use nna_domain::ports::CountFix;
 use nna_domain::search::Place;
@@ -22,10 +22,10 @@ pub struct RecountReport {
     pub seconds: f64,
 }
 
-pub async fn recount(ops: &Ops, sweep: &Sweep) -> Result<RecountReport, OpsError> {
+pub async fn recount(ops: &Ops, scan: &Scan) -> Result<RecountReport, OpsError> {
     let clock = std::time::Instant::now();
     let counts = Mutex::new(BTreeMap::<String, u64>::new());
-    let swept = sweep
+    let scanned = scan
         .read_only()
         .run(ops, "recount", |asset| {
             let counts = &counts;
@@ -44,7 +44,7 @@ pub async fn recount(ops: &Ops, sweep: &Sweep) -> Result<RecountReport, OpsError
         assets: exact.get("all").copied().unwrap_or(0),
         places: exact.len(),
         fixed,
-        unreadable: swept.unreadable.into_iter().map(Into::into).collect(),
+        unreadable: scanned.unreadable.into_iter().map(Into::into).collect(),
         seconds: seconds_since(clock),
     })
 }

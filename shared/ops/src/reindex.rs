@@ -4,7 +4,7 @@
 //! once more after the deploy to pick up what was written between the first run and the switch.
 
 use crate::recount::{RecountReport, recount};
-use crate::sweep::Sweep;
+use crate::scan::Scan;
 use crate::{Ops, OpsError, seconds_since};
 use serde::Serialize;
 
@@ -19,9 +19,9 @@ pub struct ReindexReport {
     pub seconds: f64,
 }
 
-pub async fn reindex(ops: &Ops, sweep: &Sweep) -> Result<ReindexReport, OpsError> {
+pub async fn reindex(ops: &Ops, scan: &Scan) -> Result<ReindexReport, OpsError> {
     let clock = std::time::Instant::now();
-    let swept = sweep
+    let scanned = scan
         .clone()
         .named(RUN)
         .run(ops, "reindex", |asset| async move {
@@ -31,10 +31,10 @@ pub async fn reindex(ops: &Ops, sweep: &Sweep) -> Result<ReindexReport, OpsError
         .await?;
     // Finished: the next layout change reads everything again.
     ops.maintenance.clear_checkpoints(RUN).await?;
-    let recount = recount(ops, sweep).await?;
+    let recount = recount(ops, scan).await?;
     Ok(ReindexReport {
-        assets: swept.items,
-        resumed_segments: swept.segments_already_done,
+        assets: scanned.items,
+        resumed_segments: scanned.segments_already_done,
         recount,
         seconds: seconds_since(clock),
     })

@@ -3,7 +3,7 @@
 //! pre-migration form (revision included). Fields users changed since are kept and reported.
 
 use crate::rewrite::{Decision, Rewritten, rewrite};
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
 use nna_domain::Asset;
 use nna_domain::migration::{self, RolledBack};
@@ -39,16 +39,16 @@ pub struct EditedItem {
     pub kept_fields: Vec<String>,
 }
 
-pub async fn rollback(ops: &Ops, sweep: &Sweep) -> Result<RollbackReport, OpsError> {
+pub async fn rollback(ops: &Ops, scan: &Scan) -> Result<RollbackReport, OpsError> {
     let clock = std::time::Instant::now();
     // From the first reverted item on, the migration's checkpoints no longer describe the table.
     ops.maintenance.clear_checkpoints(crate::runs::MIGRATE).await?;
     let report = Mutex::new(RollbackReport::default());
-    let swept = sweep.clone().named(RUN).run(ops, "rollback", |asset| revert(ops, asset, &report)).await?;
+    let scanned = scan.clone().named(RUN).run(ops, "rollback", |asset| revert(ops, asset, &report)).await?;
     // Finished: a later rollback (after another migration) must read everything again.
     ops.maintenance.clear_checkpoints(RUN).await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    report.resumed_segments = swept.segments_already_done;
+    report.resumed_segments = scanned.segments_already_done;
     report.seconds = seconds_since(clock);
     report.items_per_second = rate(report.scanned, report.seconds);
     Ok(report)

@@ -2,7 +2,7 @@
 //! creator's words, songs' album art, names held twice, and each run's checkpoints. Read only.
 
 use crate::names::{Duplicate, Names};
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, seconds_since};
 use nna_domain::asset::{AlbumArtField, ArtStatus};
 use nna_domain::auth::{HashKind, Role};
@@ -69,12 +69,12 @@ fn art_state(field: Option<&AlbumArtField>) -> &'static str {
     }
 }
 
-pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> {
+pub async fn status(ops: &Ops, scan: &Scan) -> Result<StatusReport, OpsError> {
     let clock = std::time::Instant::now();
     let report = Mutex::new(StatusReport::default());
     let names = Mutex::new(Names::default());
-    let sweep = sweep.read_only();
-    let swept = sweep
+    let scan = scan.read_only();
+    let scanned = scan
         .run(ops, "status", |asset| {
             let (report, names) = (&report, &names);
             async move {
@@ -101,10 +101,10 @@ pub async fn status(ops: &Ops, sweep: &Sweep) -> Result<StatusReport, OpsError> 
         .await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.duplicate_names = names.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).duplicates();
-    report.unreadable = swept.unreadable.into_iter().map(Into::into).collect();
+    report.unreadable = scanned.unreadable.into_iter().map(Into::into).collect();
     for run in crate::runs::ALL {
         let mut segments = Vec::new();
-        for segment in 0..sweep.segments.max(1) {
+        for segment in 0..scan.segments.max(1) {
             segments.push(match ops.maintenance.checkpoint(run, segment).await? {
                 None => "not started".to_owned(),
                 Some(Checkpoint::Done) => "done".to_owned(),

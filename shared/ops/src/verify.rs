@@ -4,7 +4,7 @@
 //! the backup (their revision says so) are held to the first rule only, and listed.
 
 use crate::backup::Backup;
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, seconds_since};
 use nna_domain::Asset;
 use nna_domain::migration::{self, Discrepancy, MIGRATION_ID};
@@ -47,7 +47,7 @@ fn untouched_since(asset: &Asset, backed_up: &Asset) -> bool {
     }
 }
 
-pub async fn verify(ops: &Ops, sweep: &Sweep, backup: Option<Backup>) -> Result<VerifyReport, OpsError> {
+pub async fn verify(ops: &Ops, scan: &Scan, backup: Option<Backup>) -> Result<VerifyReport, OpsError> {
     let clock = std::time::Instant::now();
     let with_backup = backup.is_some();
     let backed_up: Mutex<HashMap<String, Asset>> = Mutex::new(
@@ -55,8 +55,8 @@ pub async fn verify(ops: &Ops, sweep: &Sweep, backup: Option<Backup>) -> Result<
     );
     let backup_assets = lock(&backed_up).len() as u64;
     let report = Mutex::new(VerifyReport { with_backup, backup_assets, ..Default::default() });
-    let sweep = sweep.read_only();
-    let swept = sweep
+    let scan = scan.read_only();
+    let scanned = scan
         .run(ops, "verify", |asset| {
             let (report, backed_up) = (&report, &backed_up);
             async move {
@@ -93,7 +93,7 @@ pub async fn verify(ops: &Ops, sweep: &Sweep, backup: Option<Backup>) -> Result<
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.missing = lock(&backed_up).keys().cloned().collect();
     report.missing.sort();
-    report.unreadable = swept.unreadable.into_iter().map(Into::into).collect();
+    report.unreadable = scanned.unreadable.into_iter().map(Into::into).collect();
     report.passed = report.problems.is_empty() && report.missing.is_empty() && report.unreadable.is_empty();
     report.seconds = seconds_since(clock);
     Ok(report)

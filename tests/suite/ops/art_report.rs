@@ -1,4 +1,4 @@
-use super::{ops, sweep};
+use super::{ops, scan};
 use crate::conformance::adapters::Adapters;
 use crate::conformance::for_both;
 use crate::support::legacy_song;
@@ -42,7 +42,7 @@ async fn the_success_rate_over_a_window_by_source_and_failure_code(a: Adapters) 
         a.store.import(&song_with_art(i as u32 + 1, art)).await.unwrap();
     }
 
-    let hour = nna_operations::art_report::art_report(&ops(&a), &sweep(), 1).await.unwrap();
+    let hour = nna_operations::art_report::art_report(&ops(&a), &scan(), 1).await.unwrap();
     assert_eq!((hour.all.ready, hour.all.failed, hour.pending), (17, 2, 1));
     assert_eq!(hour.met, Some(false), "17 of 19 is under 90%");
     assert!((hour.all.success_rate.unwrap() - 17.0 / 19.0).abs() < 1e-9);
@@ -54,6 +54,6 @@ async fn the_success_rate_over_a_window_by_source_and_failure_code(a: Adapters) 
     let codes: Vec<(&str, u64)> = hour.by_failure.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(codes, [("not_found", 1), ("retries_exhausted:fetch_timeout", 1)]);
 
-    let day = nna_operations::art_report::art_report(&ops(&a), &sweep(), 24).await.unwrap();
+    let day = nna_operations::art_report::art_report(&ops(&a), &scan(), 24).await.unwrap();
     assert_eq!((day.all.ready, day.all.failed, day.by_failure["not_an_image"]), (17, 5, 3));
 }

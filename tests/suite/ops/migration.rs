@@ -1,4 +1,4 @@
-use super::{archive, assets, load_fixture, ops, snapshot, sweep, timeless};
+use super::{archive, assets, load_fixture, ops, scan, snapshot, timeless};
 use crate::conformance::adapters::Adapters;
 use crate::conformance::for_both;
 use nna_domain::input::EditMode;
@@ -6,7 +6,7 @@ use nna_domain::migration::{self, Migrated};
 use nna_domain::time::Timestamp;
 use nna_domain::{AssetId, AssetKey};
 use nna_operations::migrate::{MigrateOptions, migrate};
-use nna_operations::sweep::Sweep;
+use nna_operations::scan::Scan;
 use nna_operations::{OpsError, backup, verify};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -25,19 +25,19 @@ const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false, fix
 async fn a_dry_run_changes_nothing(a: Adapters) {
     load_fixture(&a, 1100).await;
     let before = snapshot(&a).await;
-    let report = migrate(&ops(&a), &sweep(), &MigrateOptions { dry_run: true, ..RUN }).await.unwrap();
+    let report = migrate(&ops(&a), &scan(), &MigrateOptions { dry_run: true, ..RUN }).await.unwrap();
     assert_eq!((report.scanned, report.changed, report.art_jobs_queued), (1100, 1100, 0));
     assert_eq!(snapshot(&a).await, before, "a dry run writes nothing");
     // Nor does it leave checkpoints: the real run reads everything.
-    let real = migrate(&ops(&a), &sweep(), &RUN).await.unwrap();
+    let real = migrate(&ops(&a), &scan(), &RUN).await.unwrap();
     assert_eq!((real.scanned, real.changed), (1100, 1100));
 }
 
 async fn migrate_then_verify_passes_and_a_second_run_changes_nothing(a: Adapters) {
     load_fixture(&a, 1100).await;
     let o = ops(&a);
-    backup::backup(&o, &sweep(), &archive(&a, "pre")).await.unwrap();
-    let report = migrate(&o, &sweep(), &RUN).await.unwrap();
+    backup::backup(&o, &scan(), &archive(&a, "pre")).await.unwrap();
+    let report = migrate(&o, &scan(), &RUN).await.unwrap();
     assert_eq!((report.scanned, report.changed, report.refused, report.left_busy), (1100, 1100, 0, 0));
     // Counts per rule, and the answer to "friendlyName or name?".
     assert_eq!(report.rules["ai_metadata_added"], 1100);
@@ -59,12 +59,12 @@ async fn migrate_then_verify_passes_and_a_second_run_changes_nothing(a: Adapters
     // the staging data's 24 items with 112-character tags.
     assert_eq!(report.rule_breaks.get("tags: too_long").map(Vec::len), Some(24), "{:?}", report.rule_breaks.keys());
 
-    let checked = verify::verify(&o, &sweep(), Some(backup::load(&archive(&a, "pre")).await.unwrap())).await.unwrap();
+    let checked = verify::verify(&o, &scan(), Some(backup::load(&archive(&a, "pre")).await.unwrap())).await.unwrap();
     assert!(checked.passed, "{:?}", checked.problems.first());
     assert_eq!((checked.checked, checked.migrated, checked.backup_assets), (1100, 1100, 1100));
 
     let before = snapshot(&a).await;
-    let again = migrate(&o, &sweep(), &RUN).await.unwrap();
+    let again = migrate(&o, &scan(), &RUN).await.unwrap();
     assert_eq!((again.scanned, again.changed, again.already_migrated), (1100, 0, 1100));
     assert_eq!(snapshot(&a).await, before);
 }
@@ -81,15 +81,15 @@ async fn a_killed_run_resumes_to_the_state_of_an_uninterrupted_one(a: Adapters) 
         })
         .collect();
     let o = ops(&a);
-    let killed = migrate(&o, &Sweep { stop_after: Some(130), ..sweep() }, &RUN).await;
+    let killed = migrate(&o, &Scan { stop_after: Some(130), ..scan() }, &RUN).await;
     assert!(matches!(killed, Err(OpsError::Interrupted(_))), "{killed:?}");
     let halfway = assets(&a).await;
     let done = halfway.values().filter(|x| x.migration.is_some()).count();
     assert!((90..=160).contains(&done), "{done} migrated before the kill");
 
-    let reshaped = migrate(&o, &Sweep { segments: 5, ..sweep() }, &RUN).await;
+    let reshaped = migrate(&o, &Scan { segments: 5, ..scan() }, &RUN).await;
     assert!(matches!(reshaped, Err(OpsError::SegmentsChanged { before: 3, now: 5 })), "{reshaped:?}");
-    let resumed = migrate(&o, &sweep(), &RUN).await.unwrap();
+    let resumed = migrate(&o, &scan(), &RUN).await.unwrap();
     assert!(resumed.scanned < 300, "resumed from the checkpoints, not from the start: {}", resumed.scanned);
     assert_eq!(resumed.already_migrated + resumed.changed, resumed.scanned);
     let after: BTreeMap<String, String> = assets(&a).await.iter().map(|(id, x)| (id.clone(), timeless(x))).collect();
@@ -101,7 +101,7 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
     let ids: Vec<String> = assets(&a).await.keys().cloned().collect();
     let o = ops(&a);
     // Slow enough (150 items/s) that the users' writes land before, during and after.
-    let slow = Sweep { rate: NonZeroU32::new(150), ..sweep() };
+    let slow = Scan { rate: NonZeroU32::new(150), ..scan() };
     let run = tokio::spawn(async move { migrate(&o, &slow, &RUN).await });
     let mut edited = BTreeMap::new();
     for (n, id) in ids.iter().step_by(10).enumerate() {
@@ -140,7 +140,7 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
         assert!(asset.ai_metadata.is_some(), "{id} migrated too");
     }
     assert!(now.contains_key(created.id.as_str()));
-    let checked = verify::verify(&ops(&a), &sweep(), None).await.unwrap();
+    let checked = verify::verify(&ops(&a), &scan(), None).await.unwrap();
     let unmigrated: Vec<_> = checked.problems.iter().filter(|p| p.id != created.id.as_str()).collect();
     assert!(unmigrated.is_empty(), "{unmigrated:?}");
 }
@@ -148,12 +148,12 @@ async fn users_writing_during_the_migration_keep_their_words(a: Adapters) {
 async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters) {
     load_fixture(&a, 600).await;
     let o = ops(&a);
-    let first = migrate(&o, &sweep(), &RUN).await.unwrap();
+    let first = migrate(&o, &scan(), &RUN).await.unwrap();
     let shared = first.duplicate_names.clone();
     assert!(!shared.is_empty() && first.renamed.is_empty(), "reported, not renamed");
     let before = a.maintenance.sequences().await.unwrap();
 
-    let fixed = migrate(&o, &sweep(), &MigrateOptions { fix_names: true, ..RUN }).await.unwrap();
+    let fixed = migrate(&o, &scan(), &MigrateOptions { fix_names: true, ..RUN }).await.unwrap();
     assert_eq!(fixed.changed, 0);
     let expected: usize = shared.iter().map(|d| d.ids.len() - 1).sum();
     assert_eq!(fixed.renamed.len(), expected, "{:?}", fixed.renamed);
@@ -181,7 +181,7 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
     // A broken address is placed where the operator says, and nowhere unless told.
     let broken = first.findings.iter().find(|f| f.finding.code == "broken_address").unwrap();
     let places = vec![(broken.id.clone(), "G.HIP.MOD".to_owned()), (broken.id.clone(), "G.NOPE.MOD".to_owned())];
-    let placed = migrate(&o, &sweep(), &MigrateOptions { places, ..RUN }).await.unwrap();
+    let placed = migrate(&o, &scan(), &MigrateOptions { places, ..RUN }).await.unwrap();
     let [moved, refused] = &placed.renamed[..] else { panic!("{:?}", placed.renamed) };
     assert!(moved.to.as_deref().is_some_and(|t| t.starts_with("G.HIP.MOD.")), "{moved:?}");
     assert!(refused.problem.as_deref().is_some_and(|p| p.contains("NOPE")), "{refused:?}");
@@ -191,6 +191,6 @@ async fn shared_names_are_renumbered_only_when_the_operator_says_so(a: Adapters)
         (broken.id.as_str(), "Hip_Hop", "Modern_Hip_Hop")
     );
     assert_eq!(o.total().await, Some(600));
-    let after = nna_operations::status::status(&o, &sweep()).await.unwrap();
+    let after = nna_operations::status::status(&o, &scan()).await.unwrap();
     assert!(after.duplicate_names.is_empty(), "{:?}", after.duplicate_names);
 }

@@ -17,7 +17,7 @@ use nna_domain::ports::ScanPage;
 use nna_operations::Ops;
 use nna_operations::archive::BlobArchive;
 use nna_operations::progress::Quiet;
-use nna_operations::sweep::Sweep;
+use nna_operations::scan::Scan;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -36,8 +36,8 @@ pub fn ops(a: &Adapters) -> Ops {
 }
 
 /// Small pages and several segments, so every test crosses page and segment boundaries.
-pub fn sweep() -> Sweep {
-    Sweep { segments: 3, page: 40, concurrency: 6, ..Sweep::default() }
+pub fn scan() -> Scan {
+    Scan { segments: 3, page: 40, concurrency: 6, ..Scan::default() }
 }
 
 /// A backup location in the adapters' own object storage (S3 on the emulator, files on disk).

@@ -1,4 +1,4 @@
-use super::{archive, assets, bytes, load_fixture, ops, snapshot, sweep};
+use super::{archive, assets, bytes, load_fixture, ops, scan, snapshot};
 use crate::conformance::adapters::Adapters;
 use crate::conformance::for_both;
 use nna_domain::AssetKey;
@@ -27,9 +27,9 @@ async fn the_migration_and_its_rollback_are_in_each_items_history(a: Adapters) {
     use nna_domain::history::{Actor, ChangeKind};
     load_fixture(&a, 40).await;
     let o = ops(&a);
-    migrate(&o, &sweep(), &RUN).await.unwrap();
+    migrate(&o, &scan(), &RUN).await.unwrap();
     let migrated = assets(&a).await;
-    rollback::rollback(&o, &sweep()).await.unwrap();
+    rollback::rollback(&o, &scan()).await.unwrap();
     let rolled_back = assets(&a).await;
     let mut seen = 0;
     for (id, now) in &rolled_back {
@@ -66,7 +66,7 @@ async fn the_migration_and_its_rollback_are_in_each_items_history(a: Adapters) {
 /// Counts that are right stay as they are (the faults test shows wrong ones put right).
 async fn a_recount_of_right_counts_changes_nothing(a: Adapters) {
     load_fixture(&a, 120).await;
-    let report = nna_operations::recount::recount(&ops(&a), &sweep()).await.unwrap();
+    let report = nna_operations::recount::recount(&ops(&a), &scan()).await.unwrap();
     assert!(report.fixed.is_empty(), "{:?}", report.fixed);
     let page = nna_tests::search(&a.registry, &[("limit".into(), "1".into())]).await.unwrap();
     assert_eq!(page.total, Some(report.assets));
@@ -78,9 +78,9 @@ const RUN: MigrateOptions = MigrateOptions { dry_run: false, restart: false, fix
 async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
     load_fixture(&a, 300).await;
     let o = ops(&a);
-    backup::backup(&o, &sweep(), &archive(&a, "pre")).await.unwrap();
+    backup::backup(&o, &scan(), &archive(&a, "pre")).await.unwrap();
     let backed_up = backup::load(&archive(&a, "pre")).await.unwrap();
-    migrate(&o, &sweep(), &RUN).await.unwrap();
+    migrate(&o, &scan(), &RUN).await.unwrap();
     // Users edit some migrated items: their words, and a field the migration never touched.
     let ids: Vec<String> = assets(&a).await.keys().cloned().collect();
     let mut edited = BTreeSet::new();
@@ -108,7 +108,7 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
         edited.insert(id.clone());
     }
 
-    let report = rollback::rollback(&o, &sweep()).await.unwrap();
+    let report = rollback::rollback(&o, &scan()).await.unwrap();
     assert_eq!((report.scanned, report.reverted, report.left_busy), (300, 300, 0));
     let reported: BTreeSet<String> = report.edited_since.iter().map(|e| e.id.clone()).collect();
     assert_eq!(reported, edited);
@@ -130,15 +130,15 @@ async fn rollback_returns_the_backup_except_what_users_edited(a: Adapters) {
         assert_eq!(now[id].creator_description.as_ref().map(|w| w.as_str().to_owned()), Some(format!("Mine now {id}")));
     }
     // Rolled back, the migration can run again from the start.
-    let again = migrate(&o, &sweep(), &RUN).await.unwrap();
+    let again = migrate(&o, &scan(), &RUN).await.unwrap();
     assert_eq!((again.scanned, again.changed), (300, 300));
 }
 
 async fn a_restore_after_corruption_is_the_backup(a: Adapters) {
     load_fixture(&a, 300).await;
     let o = ops(&a);
-    migrate(&o, &sweep(), &RUN).await.unwrap();
-    backup::backup(&o, &sweep(), &archive(&a, "good")).await.unwrap();
+    migrate(&o, &scan(), &RUN).await.unwrap();
+    backup::backup(&o, &scan(), &archive(&a, "good")).await.unwrap();
     let good = snapshot(&a).await;
     let sequences = a.maintenance.sequences().await.unwrap();
 
@@ -194,7 +194,7 @@ async fn songs_without_art_get_jobs_and_a_line_each(a: Adapters) {
     assert_eq!(early.outcomes.get(&SongOutcome::NotMigrated), Some(&2), "bare URLs wait for the migration");
     assert_eq!(early.outcomes.get(&SongOutcome::WouldQueue), Some(&11));
     assert_eq!(early.jobs_sent, 0);
-    migrate(&o, &sweep(), &RUN).await.unwrap();
+    migrate(&o, &scan(), &RUN).await.unwrap();
     while !a.source.receive(10, std::time::Duration::from_secs(60)).await.unwrap().is_empty() {}
 
     let report = reprocess(&o, &options).await.unwrap();
@@ -238,7 +238,7 @@ async fn a_damaged_backup_is_refused_before_anything_is_touched() {
     let a = crate::conformance::adapters::embedded().await;
     load_fixture(&a, 50).await;
     let archive = DirArchive::new(dir.path());
-    backup::backup(&ops(&a), &sweep(), &archive).await.unwrap();
+    backup::backup(&ops(&a), &scan(), &archive).await.unwrap();
     let data = std::fs::read(dir.path().join(backup::DATA)).unwrap();
     let mut flipped = data.clone();
     let middle = flipped.len() / 2;

@@ -62,7 +62,7 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
     assert!(broken.items.is_empty() && broken.total == Some(0), "the earlier layout has no place postings");
 
     let ops = Ops::quiet(store.clone());
-    let report = nna_operations::reindex::reindex(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();
+    let report = nna_operations::reindex::reindex(&ops, &nna_operations::scan::Scan::default()).await.unwrap();
     assert_eq!(report.assets, 40);
     assert!(!report.recount.fixed.is_empty());
     for (q, names) in queries.iter().zip(&expected) {
@@ -71,6 +71,6 @@ async fn reindex_brings_a_table_of_the_earlier_layout_to_this_one() {
         assert_eq!((&got, page.total), (names, Some(names.len() as u64)), "{q:?}");
     }
     // Run again, it finds nothing to do.
-    let again = nna_operations::reindex::reindex(&ops, &nna_operations::sweep::Sweep::default()).await.unwrap();
+    let again = nna_operations::reindex::reindex(&ops, &nna_operations::scan::Scan::default()).await.unwrap();
     assert!(again.recount.fixed.is_empty(), "{:?}", again.recount.fixed);
 }

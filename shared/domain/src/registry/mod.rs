@@ -243,7 +243,7 @@ impl Registry {
         dry_run: bool,
     ) -> Result<crate::files::FileSweep, RegistryError> {
         let now = crate::time::Timestamp::now();
-        let at = crate::files::Swept {
+        let at = crate::files::SweepTarget {
             index: self.index.as_ref(),
             store: self.store.as_ref(),
             blobs: self.blobs.as_ref(),

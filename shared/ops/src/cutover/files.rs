@@ -10,7 +10,7 @@
 //! missing. A file that cannot be copied is listed with its reason and its asset keeps the old URL.
 
 use crate::rewrite::{Decision, Rewritten, rewrite};
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, rate, seconds_since};
 use base64::Engine;
 use md5::Digest;
@@ -94,7 +94,7 @@ impl CopyReport {
 
 pub async fn copy_files(
     ops: &Ops,
-    sweep: &Sweep,
+    scan: &Scan,
     remote: &dyn RemoteFiles,
     options: &CopyOptions,
 ) -> Result<CopyReport, OpsError> {
@@ -103,8 +103,8 @@ pub async fn copy_files(
         ops.files.clone().ok_or_else(|| OpsError::Refused("no file storage is configured to copy into".into()))?;
     let from = options.from.trim_end_matches('/').to_owned() + "/";
     let report = Mutex::new(CopyReport { from: from.clone(), ..Default::default() });
-    let sweep = sweep.clone().named(RUN);
-    let swept = sweep
+    let scan = scan.clone().named(RUN);
+    let scanned = scan
         .run(ops, "copy files", |asset| {
             let (report, files, from) = (&report, files.as_ref(), from.as_str());
             async move {
@@ -131,7 +131,7 @@ pub async fn copy_files(
     // Finished: the next run reads everything again (and copies what failed this time).
     ops.maintenance.clear_checkpoints(RUN).await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    report.resumed_segments = swept.segments_already_done;
+    report.resumed_segments = scanned.segments_already_done;
     report.seconds = seconds_since(clock);
     report.megabytes_per_second = rate(report.bytes / 1_000_000, report.seconds);
     report.failed.sort_by(|a, b| a.id.cmp(&b.id));

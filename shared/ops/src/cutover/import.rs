@@ -5,7 +5,7 @@
 //! refused is listed with its line, id and reason; everything else is imported.
 
 use super::Refused;
-use crate::sweep::Sweep;
+use crate::scan::Scan;
 use crate::{Ops, OpsError, seconds_since};
 use governor::{Quota, RateLimiter};
 use nna_domain::auth::{Role, User};
@@ -74,16 +74,16 @@ impl ImportReport {
     }
 }
 
-/// The assets export, at `sweep.rate` items a second at most.
-pub async fn import_assets(ops: &Ops, sweep: &Sweep, export: &[Exported]) -> Result<ImportReport, OpsError> {
+/// The assets export, at `scan.rate` items a second at most.
+pub async fn import_assets(ops: &Ops, scan: &Scan, export: &[Exported]) -> Result<ImportReport, OpsError> {
     let clock = std::time::Instant::now();
     let mut report = ImportReport { collection: "assets", documents: export.len() as u64, ..Default::default() };
-    let limiter = sweep.rate.map(|r| RateLimiter::direct(Quota::per_second(r)));
+    let limiter = scan.rate.map(|r| RateLimiter::direct(Quota::per_second(r)));
     let mut lines: HashMap<AssetId, usize> = HashMap::new();
     ops.progress.begin("import assets", Some(export.len() as u64));
     let mut started = 0;
     for chunk in export.chunks(CHUNK) {
-        sweep.stop_if_due(started)?;
+        scan.stop_if_due(started)?;
         started += chunk.len() as u64;
         let mut parsed: Vec<(&Map<String, Value>, Asset)> = Vec::with_capacity(chunk.len());
         for exported in chunk {

@@ -5,7 +5,7 @@
 //! argon2id, which the old backend cannot check, so those people register there again with the
 //! same email (their assets name them by email).
 
-use crate::sweep::{Sweep, lock};
+use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, seconds_since};
 use nna_domain::legacy::old_schema;
 use nna_domain::time::Timestamp;
@@ -58,12 +58,11 @@ const ACCOUNTS_NOTE: &str = "Accounts made here have argon2id password hashes, w
     from the old backend still have their old password there.";
 
 /// The assets (in the old schema, ordered by id) and the report.
-pub async fn export_since(ops: &Ops, sweep: &Sweep, since: Timestamp) -> Result<(Vec<Value>, WayBackReport), OpsError> {
+pub async fn export_since(ops: &Ops, scan: &Scan, since: Timestamp) -> Result<(Vec<Value>, WayBackReport), OpsError> {
     let clock = std::time::Instant::now();
     let docs: Mutex<Vec<(String, Map<String, Value>)>> = Mutex::new(Vec::new());
     let report = Mutex::new(WayBackReport { since: Some(since), accounts_note: ACCOUNTS_NOTE, ..Default::default() });
-    sweep
-        .read_only()
+    scan.read_only()
         .run(ops, "way back", |asset| {
             let (docs, report) = (&docs, &report);
             async move {

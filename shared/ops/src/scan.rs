@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, Clone)]
-pub struct Sweep {
+pub struct Scan {
     /// Scan segments read at once (DynamoDB parallel scan segments).
     pub segments: u32,
     /// Assets read per request.
@@ -34,7 +34,7 @@ pub struct Sweep {
     pub deadline: Option<std::time::Instant>,
 }
 
-impl Default for Sweep {
+impl Default for Scan {
     fn default() -> Self {
         Self { segments: 4, page: 100, concurrency: 8, rate: None, run: None, stop_after: None, deadline: None }
     }
@@ -42,7 +42,7 @@ impl Default for Sweep {
 
 /// What a pass saw besides the items it worked.
 #[derive(Debug, Default)]
-pub struct Swept {
+pub struct Scanned {
     pub items: u64,
     pub unreadable: Vec<Unreadable>,
     /// Segments that were finished before this run started (resumed runs).
@@ -56,7 +56,7 @@ struct Shared<'a> {
     progress: &'a dyn Progress,
 }
 
-impl Sweep {
+impl Scan {
     /// For passes that only read: no checkpoints (they start over), no drill stop.
     pub fn read_only(&self) -> Self {
         Self { run: None, stop_after: None, ..self.clone() }
@@ -80,18 +80,18 @@ impl Sweep {
     /// Works `each` on every asset the store holds (and, on a resumed run, every asset after the
     /// checkpoints), shown to the operator as `label`. Stops at the first error `each` returns,
     /// checkpoints standing.
-    pub async fn run<F, Fut>(&self, ops: &Ops, label: &str, each: F) -> Result<Swept, OpsError>
+    pub async fn run<F, Fut>(&self, ops: &Ops, label: &str, each: F) -> Result<Scanned, OpsError>
     where
         F: Fn(Asset) -> Fut + Sync,
         Fut: Future<Output = Result<(), OpsError>> + Send,
     {
         ops.progress.begin(label, ops.total().await);
-        let swept = self.pass(ops.maintenance.as_ref(), ops.progress.as_ref(), each).await;
+        let scanned = self.pass(ops.maintenance.as_ref(), ops.progress.as_ref(), each).await;
         ops.progress.end();
-        swept
+        scanned
     }
 
-    async fn pass<F, Fut>(&self, store: &dyn Maintenance, progress: &dyn Progress, each: F) -> Result<Swept, OpsError>
+    async fn pass<F, Fut>(&self, store: &dyn Maintenance, progress: &dyn Progress, each: F) -> Result<Scanned, OpsError>
     where
         F: Fn(Asset) -> Fut + Sync,
         Fut: Future<Output = Result<(), OpsError>> + Send,
@@ -109,7 +109,7 @@ impl Sweep {
         let done =
             futures::future::try_join_all((0..segments).map(|s| self.segment(store, s, segments, &shared, &each)))
                 .await?;
-        Ok(Swept {
+        Ok(Scanned {
             items: shared.started.load(Ordering::Relaxed),
             unreadable: std::mem::take(&mut *lock(&shared.unreadable)),
             segments_already_done: done.into_iter().filter(|finished_before| *finished_before).count() as u32,
