@@ -19,7 +19,7 @@ use lambda_http::request::LambdaRequest;
 use nna_domain::auth::{Email, Role, User};
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, UserStore, Walk, Walked};
-use nna_domain::search::{IndexTerm, Place};
+use nna_domain::search::{IndexTerm, Scope};
 use nna_domain::{Address, Asset, AssetId, AssetKey, Registry, RegistryConfig};
 use nna_embedded::DiskBlobs;
 use nna_http::{HttpConfig, RouteGroup};
@@ -343,7 +343,7 @@ impl AssetIndex for MemoryStore {
         let assets = if walk.after.is_some() { Vec::new() } else { vec![self.asset.clone(); limit.min(20)] };
         Ok(Walked { assets, more: false })
     }
-    async fn count(&self, _places: &[Place]) -> Result<u64, StoreError> {
+    async fn count(&self, _places: &[Scope]) -> Result<u64, StoreError> {
         Ok(20)
     }
 }

@@ -113,7 +113,7 @@ async fn grow(path: &Path, target: usize) -> usize {
     let model = store.get(&nna_domain::AssetKey::Id(ids[0].id.clone())).await.expect("read").expect("an asset");
     let have = nna_domain::ports::AssetIndex::count(
         &store,
-        &[nna_domain::search::Place { level: nna_domain::search::Level::All, value: "all".into() }],
+        &[nna_domain::search::Scope { level: nna_domain::search::Level::All, value: "all".into() }],
     )
     .await
     .expect("count");

@@ -16,7 +16,7 @@
 
 use nna_domain::migration::{Migrated, migrate as migrate_one};
 use nna_domain::ports::{AssetIndex, AssetStore, Attempts, BlobStore, Maintenance, UserStore};
-use nna_domain::search::{Level, Place, index_terms};
+use nna_domain::search::{Level, Scope, index_terms};
 use nna_domain::{Asset, Timestamp};
 use nna_embedded::{DiskBlobs, SqliteStore};
 use nna_operations::archive::BlobArchive;
@@ -113,7 +113,7 @@ where
     };
 
     let clock = Instant::now();
-    if ops.index.count(&[Place { level: Level::All, value: "all".into() }]).await.unwrap_or(0) == 0 {
+    if ops.index.count(&[Scope { level: Level::All, value: "all".into() }]).await.unwrap_or(0) == 0 {
         fixture::import(&ops, documents).await.expect("import");
     }
     let import = timed(clock.elapsed().as_secs_f64());

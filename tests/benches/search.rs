@@ -7,7 +7,7 @@
 //! must not grow). Embedded (SQLite): p50/p99 latency per query at 100,000 assets.
 
 use nna_aws::dynamo::item::number;
-use nna_domain::search::{Place, index_terms};
+use nna_domain::search::{Scope, index_terms};
 use nna_domain::{Address, Asset, AssetId, Registry, RegistryConfig};
 use nna_embedded::{DiskBlobs, SqliteStore};
 use nna_tests::Aws;
@@ -111,7 +111,7 @@ async fn write_units() -> Value {
     // The layer's count item, with the category's count beside it (the subcategory's is on the
     // sequence item, `all` is the layers' sum): one item in the transaction.
     let mut layer_count = None;
-    for place in Place::of(&kelly) {
+    for place in Scope::of(&kelly) {
         if let Some((key, attr)) = count_slot(&place).filter(|(k, _)| k.get("pk") != sequence.get("pk")) {
             layer_count.get_or_insert(key).insert(attr, number(1));
         }

@@ -281,7 +281,7 @@ pub async fn bulk_load(
     use nna_domain::ports::Maintenance;
     let mut items = Vec::new();
     for asset in assets {
-        for place in nna_domain::search::Place::of(&asset) {
+        for place in nna_domain::search::Scope::of(&asset) {
             *counts.entry(place.value).or_default() += 1;
         }
         items.extend(nna_domain::search::index_terms(&asset).iter().map(|t| posting_key(t, &asset)));

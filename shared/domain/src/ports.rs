@@ -9,7 +9,7 @@ use crate::error::{Cause, cause};
 use crate::history::{Change, Entry};
 use crate::id::AssetId;
 use crate::idempotency::{IdempotencyClaim, IdempotencyRecord};
-use crate::search::{Direction, IndexTerm, Order, Place};
+use crate::search::{Direction, IndexTerm, Order, Scope};
 use crate::taxonomy::TaxonomyPath;
 use crate::time::Timestamp;
 use async_trait::async_trait;
@@ -321,7 +321,7 @@ pub struct Posting {
 /// A walk along one order within one place, starting strictly after `after`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Walk {
-    pub place: Place,
+    pub place: Scope,
     pub order: Order,
     pub direction: Direction,
     pub after: Option<String>,
@@ -368,7 +368,7 @@ pub trait AssetIndex: Send + Sync {
     /// Up to `limit` assets of the walk's place in its order, strictly after `walk.after`.
     async fn walk(&self, walk: &Walk, limit: usize) -> Result<Walked, StoreError>;
     /// How many assets these places hold together.
-    async fn count(&self, places: &[Place]) -> Result<u64, StoreError>;
+    async fn count(&self, places: &[Scope]) -> Result<u64, StoreError>;
 }
 
 #[async_trait]

@@ -36,7 +36,7 @@ pub use names::Duplicate;
 
 use nna_domain::jobs::JobQueue;
 use nna_domain::ports::{Adapters, AssetIndex, AssetStore, Attempts, BlobStore, Maintenance, UserStore};
-use nna_domain::search::{Level, Place};
+use nna_domain::search::{Level, Scope};
 use progress::Progress;
 use std::sync::Arc;
 
@@ -82,7 +82,7 @@ impl Ops {
 
     /// How many assets the store holds, from its counts (cheap): the progress bars' length.
     pub async fn total(&self) -> Option<u64> {
-        self.index.count(&[Place { level: Level::All, value: "all".into() }]).await.ok()
+        self.index.count(&[Scope { level: Level::All, value: "all".into() }]).await.ok()
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::scan::{Scan, lock};
 use crate::{Ops, OpsError, seconds_since};
 use nna_domain::ports::CountFix;
-use nna_domain::search::Place;
+use nna_domain::search::Scope;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -31,7 +31,7 @@ pub async fn recount(ops: &Ops, scan: &Scan) -> Result<RecountReport, OpsError> 
             let counts = &counts;
             async move {
                 let mut counts = lock(counts);
-                for place in Place::of(&asset) {
+                for place in Scope::of(&asset) {
                     *counts.entry(place.value).or_default() += 1;
                 }
                 Ok(())

@@ -9,7 +9,7 @@ use governor::{Quota, RateLimiter};
 use nna_domain::asset::{AlbumArt, AlbumArtField, ArtStatus};
 use nna_domain::jobs::Job;
 use nna_domain::ports::Walk;
-use nna_domain::search::{Direction, Level, Order, Place, position};
+use nna_domain::search::{Direction, Level, Order, Scope, position};
 use nna_domain::time::Timestamp;
 use nna_domain::{Asset, song_title};
 use serde::Serialize;
@@ -104,7 +104,7 @@ fn plan(song: &Asset, now: Timestamp) -> Plan {
 pub async fn reprocess(ops: &Ops, options: &ReprocessOptions) -> Result<ReprocessReport, OpsError> {
     let clock = std::time::Instant::now();
     let now = Timestamp::now();
-    let songs = Place { level: Level::Layer, value: "G".into() };
+    let songs = Scope { level: Level::Layer, value: "G".into() };
     let mut report = ReprocessReport { dry_run: options.dry_run, ..Default::default() };
     ops.progress.begin("reprocess-album-art", ops.index.count(std::slice::from_ref(&songs)).await.ok());
     let mut jobs = Vec::new();

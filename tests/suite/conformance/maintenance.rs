@@ -50,7 +50,7 @@ async fn the_cutovers_import_writes_only_what_is_new_and_each_item_whole(a: Adap
     // Counted exactly (a recount finds nothing to fix), searchable, and numbering goes on after.
     let mut exact = BTreeMap::new();
     for asset in read_all(&a, 1, 100).await.values() {
-        for place in nna_domain::search::Place::of(asset) {
+        for place in nna_domain::search::Scope::of(asset) {
             *exact.entry(place.value).or_insert(0u64) += 1;
         }
     }

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use futures::future::join_all;
 use nna_domain::Asset;
 use nna_domain::ports::StoreError;
-use nna_domain::search::{Level, Place};
+use nna_domain::search::{Level, Scope};
 use std::collections::BTreeMap;
 
 /// What a write does to the counts: for each count item (by partition key), each attribute's
@@ -26,7 +26,7 @@ impl Moves {
     pub(super) fn of(changes: &[(&Asset, i64)]) -> Self {
         let mut moves = Self::default();
         for (asset, by) in changes {
-            for place in Place::of(asset) {
+            for place in Scope::of(asset) {
                 moves.add(&place, *by);
             }
         }
@@ -37,7 +37,7 @@ impl Moves {
         moves
     }
 
-    fn add(&mut self, place: &Place, by: i64) {
+    fn add(&mut self, place: &Scope, by: i64) {
         let Some((key, attr)) = count_slot(place) else { return };
         let pk = key.get(PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
         *self.items.entry(pk).or_insert_with(|| (key, BTreeMap::new())).1.entry(attr).or_default() += by;
@@ -112,7 +112,7 @@ pub(super) async fn adjust(store: &DynamoStore, asset: &Asset, by: i64) {
 }
 
 /// Every count item a total of these places reads, with the attribute it reads.
-fn slots(places: &[Place]) -> Vec<(Item, String)> {
+fn slots(places: &[Scope]) -> Vec<(Item, String)> {
     places
         .iter()
         .flat_map(|p| match p.level {
@@ -123,7 +123,7 @@ fn slots(places: &[Place]) -> Vec<(Item, String)> {
 }
 
 /// The sum of the counts of these places.
-pub(super) async fn total(store: &DynamoStore, places: &[Place]) -> Result<u64, StoreError> {
+pub(super) async fn total(store: &DynamoStore, places: &[Scope]) -> Result<u64, StoreError> {
     let wanted = slots(places);
     let mut keys: Vec<Item> = wanted.iter().map(|(k, _)| k.clone()).collect();
     keys.sort_by_key(|k| k.get(PK).and_then(|v| v.as_s().ok()).cloned());

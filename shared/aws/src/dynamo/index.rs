@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::future::try_join_all;
 use nna_domain::ports::{AssetIndex, Posting, StoreError, Walk, Walked};
-use nna_domain::search::{Direction, IndexTerm, Level, Order, Place};
+use nna_domain::search::{Direction, IndexTerm, Level, Order, Scope};
 use nna_domain::{Asset, AssetId};
 use std::collections::HashMap;
 
@@ -264,7 +264,7 @@ impl AssetIndex for DynamoStore {
             let Some(item) = string_attr(key, PK).and_then(|pk| by_pk.remove(pk)) else { continue };
             match from_item(item) {
                 // A run may be shared (`?` holds every layer outside the taxonomy).
-                Ok(a) if Place::of(&a).contains(&walk.place) => assets.push(a),
+                Ok(a) if Scope::of(&a).contains(&walk.place) => assets.push(a),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "skipping an unreadable stored asset in a listing"),
             }
@@ -272,7 +272,7 @@ impl AssetIndex for DynamoStore {
         Ok(Walked { assets, more })
     }
 
-    async fn count(&self, places: &[Place]) -> Result<u64, StoreError> {
+    async fn count(&self, places: &[Scope]) -> Result<u64, StoreError> {
         counts::total(self, places).await
     }
 }
@@ -291,7 +291,7 @@ impl Run {
             Self::Index { partition, level, .. } => (*level, partition.key.clone()),
             Self::Places(subcategory) => (Level::Subcategory, subcategory.clone()),
         };
-        count_slot(&Place { level, value }).unwrap_or_default()
+        count_slot(&Scope { level, value }).unwrap_or_default()
     }
 }
 

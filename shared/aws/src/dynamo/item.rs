@@ -5,7 +5,7 @@ use super::schema::{PK, SK, layer_key, level_attribute, order_attribute};
 use aws_sdk_dynamodb::types::AttributeValue;
 use nna_domain::asset::Document;
 use nna_domain::ports::{Posting, StoreError};
-use nna_domain::search::{IndexTerm, Level, Order, Place, position};
+use nna_domain::search::{IndexTerm, Level, Order, Scope, position};
 use nna_domain::{Asset, AssetId};
 use std::collections::HashMap;
 
@@ -88,7 +88,7 @@ pub fn sequence_key(path: &str) -> Item {
 
 /// Where a place's count is kept: the item and the attribute. `all` is kept nowhere: it is the
 /// sum of the layers'.
-pub fn count_slot(place: &Place) -> Option<(Item, String)> {
+pub fn count_slot(place: &Scope) -> Option<(Item, String)> {
     match place.level {
         Level::All => None,
         Level::Layer => Some((layer_count_key(layer_key(&place.value)), "n".to_owned())),
@@ -106,7 +106,7 @@ pub fn layer_count_key(layer: &str) -> Item {
 
 /// An asset's entry in its subcategory's creation order, if the taxonomy places it.
 pub fn place_posting_key(asset: &Asset) -> Option<Item> {
-    let place = Place::of(asset).into_iter().find(|p| p.level == Level::Subcategory)?;
+    let place = Scope::of(asset).into_iter().find(|p| p.level == Level::Subcategory)?;
     Some(place_posting(&place.value, position(asset, Order::Created)))
 }
 
@@ -133,7 +133,7 @@ pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
     item.extend(asset_key(&asset.id));
     // `all` is one partition of `name-all`: at this registry's write rate, well within a
     // partition's throughput.
-    for place in Place::of(asset) {
+    for place in Scope::of(asset) {
         let value = match place.level {
             Level::Category => continue,
             Level::Layer => layer_key(&place.value).to_owned(),

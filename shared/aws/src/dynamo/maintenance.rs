@@ -15,7 +15,7 @@ use nna_domain::asset::Deletion;
 use nna_domain::ports::{
     AssetStore, Checkpoint, CountFix, Maintenance, RunLock, ScanPage, SequenceState, StoreError, Unreadable,
 };
-use nna_domain::search::{Level, Order, Place};
+use nna_domain::search::{Level, Order, Scope};
 use nna_domain::taxonomy::taxonomy;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,7 +64,7 @@ fn pk_of(item: &Item) -> String {
 
 /// A place from its value as `recount` is given it: `all`, a category or subcategory of the
 /// taxonomy (`L.CAS`, `L.CAS.ATL`), else a layer (legacy data may hold any).
-fn place_named(value: &str) -> Place {
+fn place_named(value: &str) -> Scope {
     let parts: Vec<&str> = value.split('.').collect();
     let level = match parts.as_slice() {
         ["all"] => Level::All,
@@ -74,7 +74,7 @@ fn place_named(value: &str) -> Place {
         }
         _ => Level::Layer,
     };
-    Place { level, value: value.to_owned() }
+    Scope { level, value: value.to_owned() }
 }
 
 /// A count slot as the place it counts, for the report: `L`, `L.CAS`, `L.CAS.ATL`, `?`.

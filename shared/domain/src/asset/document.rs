@@ -3,7 +3,7 @@
 //! `gcpStorageUrl`) plus the seed's new ones; a legacy item's values are kept as they are, even
 //! where the registry would not write them today, so every item is written back as it was read.
 
-use super::{Asset, Layer, Naming, Place, Record};
+use super::{Asset, LayerField, Naming, Place, Record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -59,7 +59,7 @@ impl<P, N> Record<P, N> {
 impl From<Document> for Asset {
     fn from(d: Document) -> Self {
         d.map(
-            |p| Place::stored(Layer::read(p.layer), p.category, p.subcategory),
+            |p| Place::stored(LayerField::read(p.layer), p.category, p.subcategory),
             |n| Naming::stored(n.name, n.nna_address, n.mfa),
         )
     }

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 
 /// One of the ten layers, or a legacy item's layer outside them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, derive_more::Display)]
-pub enum Layer {
+pub enum LayerField {
     Known(LayerCode),
     Legacy(String),
 }
 
-impl Layer {
+impl LayerField {
     /// As stored: only the exact letter is the layer; anything else is written back as it was read.
     pub fn read(stored: String) -> Self {
         match LayerCode::from_letter(&stored) {
@@ -39,7 +39,7 @@ impl Layer {
     }
 }
 
-impl From<LayerCode> for Layer {
+impl From<LayerCode> for LayerField {
     fn from(code: LayerCode) -> Self {
         Self::Known(code)
     }
@@ -71,10 +71,13 @@ mod tests {
 
     #[test]
     fn known_values_are_typed_and_others_kept() {
-        assert_eq!(Layer::read("G".into()), Layer::Known(LayerCode::G));
-        assert_eq!((Layer::read("G".into()).to_string(), LayerCode::R.to_string()), ("G".to_owned(), "R".to_owned()));
+        assert_eq!(LayerField::read("G".into()), LayerField::Known(LayerCode::G));
+        assert_eq!(
+            (LayerField::read("G".into()).to_string(), LayerCode::R.to_string()),
+            ("G".to_owned(), "R".to_owned())
+        );
         for odd in ["g", "X", "Songs"] {
-            let layer = Layer::read(odd.into());
+            let layer = LayerField::read(odd.into());
             assert_eq!((layer.code(), layer.as_str(), layer.to_string()), (None, odd, odd.to_owned()));
         }
         assert_eq!(serde_json::from_value::<AssetStatus>(json!("curated")).unwrap(), AssetStatus::Curated);

@@ -27,7 +27,7 @@ pub use deletion::Deletion;
 pub use document::{Document, StoredNaming, StoredPlace};
 pub use fields::{free_object, tags, tags_keeping};
 pub use file_copy::FileCopy;
-pub use layer::{AssetStatus, Layer};
+pub use layer::{AssetStatus, LayerField};
 pub use migration_mark::{FieldChange, MigrationMark};
 pub use music_metadata::{MusicMetadata, SongData};
 pub use naming::Naming;
@@ -119,7 +119,7 @@ impl Asset {
         self.place.path().or_else(|| self.mfa_key().and_then(|m| Address::parse(m.as_str())).map(|a| a.path))
     }
 
-    pub fn layer(&self) -> &Layer {
+    pub fn layer(&self) -> &LayerField {
         self.place.layer()
     }
 }

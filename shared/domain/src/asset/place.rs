@@ -2,12 +2,12 @@
 //! stored, with what they resolve to in taxonomy v1.3, worked out once when the asset is made or
 //! read, so no consumer resolves them again.
 
-use super::Layer;
+use super::LayerField;
 use crate::taxonomy::{TaxonomyPath, taxonomy};
 
 #[derive(Debug, Clone)]
 pub struct Place {
-    layer: Layer,
+    layer: LayerField,
     category: String,
     subcategory: String,
     /// `None` for legacy items whose names (or codes) name nothing live.
@@ -26,12 +26,12 @@ impl Place {
     }
 
     /// As stored: names or codes, resolved if the taxonomy knows them, kept as they are if not.
-    pub fn stored(layer: Layer, category: String, subcategory: String) -> Self {
+    pub fn stored(layer: LayerField, category: String, subcategory: String) -> Self {
         let path = taxonomy().resolve(layer.as_str(), &category, &subcategory).ok();
         Self { layer, category, subcategory, path }
     }
 
-    pub fn layer(&self) -> &Layer {
+    pub fn layer(&self) -> &LayerField {
         &self.layer
     }
 
@@ -70,12 +70,12 @@ mod tests {
 
     #[test]
     fn resolved_once_and_written_back_as_read() {
-        let place = Place::stored(Layer::read("L".into()), "CAS".into(), "004".into());
+        let place = Place::stored(LayerField::read("L".into()), "CAS".into(), "004".into());
         assert_eq!(place.path().map(|p| p.code_path()).as_deref(), Some("L.CAS.ATL"));
         assert_eq!(format!("{:?}", place.path().unwrap()), "L.CAS.ATL");
         let stored = place.clone().into_stored();
         assert_eq!([stored.layer, stored.category, stored.subcategory], ["L", "CAS", "004"]);
-        let broken = Place::stored(Layer::read("G".into()), "undefined".into(), "undefined".into());
+        let broken = Place::stored(LayerField::read("G".into()), "undefined".into(), "undefined".into());
         assert!(broken.path().is_none());
         let canonical = Place::of(place.path().unwrap());
         assert_eq!((canonical.category(), canonical.subcategory()), ("Casual", "Athleisure"));

@@ -12,7 +12,7 @@ use crate::asset::{Asset, Deletion};
 use crate::blob::BlobKey;
 use crate::jobs::Job;
 use crate::ports::{StoreError, Walk};
-use crate::search::{Direction, Level, Order, Place, position};
+use crate::search::{Direction, Level, Order, Scope, position};
 use crate::taxonomy::LayerCode;
 use crate::time::Timestamp;
 use serde_json::Value;
@@ -78,7 +78,7 @@ impl Registry {
         if asset.layer().is(LayerCode::C) {
             return Ok(Vec::new());
         }
-        let place = Place { level: Level::Layer, value: LayerCode::C.to_string() };
+        let place = Scope { level: Level::Layer, value: LayerCode::C.to_string() };
         let mut users = Vec::new();
         let mut after = None;
         loop {

@@ -3,7 +3,7 @@
 //! result.
 
 use super::order::{Order, position};
-use super::query::{Level, Place, SearchQuery};
+use super::query::{Level, Scope, SearchQuery};
 use super::terms::{IndexTerm, IndexTerms, searchable_texts};
 use super::text::words;
 use crate::asset::{ArtState, Asset};
@@ -16,7 +16,7 @@ pub fn matches(asset: &Asset, q: &SearchQuery) -> bool {
         && has_terms(asset, q)
 }
 
-fn in_places(asset: &Asset, places: &[Place]) -> bool {
+fn in_places(asset: &Asset, places: &[Scope]) -> bool {
     places.iter().any(|p| match p.level {
         Level::All => true,
         Level::Layer => asset.layer().as_str() == p.value,

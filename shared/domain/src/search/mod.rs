@@ -20,6 +20,6 @@ pub use matching::{matches, score, sort_key};
 pub use order::{Direction, Order, position};
 pub use page::{SearchError, SearchPage};
 pub use plan::{SearchTuning, search};
-pub use query::{Level, Place, SEARCH_PARAMS, SearchQuery, Sort, SortBy};
+pub use query::{Level, SEARCH_PARAMS, Scope, SearchQuery, Sort, SortBy};
 pub use terms::{IndexTerm, MAX_INDEX_TERMS, index_terms};
 pub use text::{TextQuery, fold, words};

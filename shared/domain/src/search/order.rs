@@ -42,7 +42,7 @@ fn created(asset: &Asset) -> String {
 /// sorts before the place's numbered names.
 fn name_in_place(asset: &Asset) -> String {
     let hfn = asset.hfn_key().as_str().to_owned();
-    let Some(deepest) = super::Place::of(asset).pop() else { return hfn };
+    let Some(deepest) = super::Scope::of(asset).pop() else { return hfn };
     let numbered = deepest.level == super::Level::Subcategory
         && hfn.strip_prefix(deepest.value.as_str()).is_some_and(|rest| rest.starts_with('.'));
     if numbered { hfn } else { format!("{}.!{hfn}", deepest.value) }

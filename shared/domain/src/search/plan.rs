@@ -14,7 +14,7 @@ use super::cursor::CursorKey;
 use super::matching::{matches, sort_key};
 use super::order::{Direction, Order, position};
 use super::page::{Driver, SELECTIVE, SearchError, SearchPage, WALKED, created_bounds, is_after, read, resume};
-use super::query::{Place, SearchQuery, SortBy};
+use super::query::{Scope, SearchQuery, SortBy};
 use super::streamed;
 use super::terms::IndexTerm;
 use crate::asset::Asset;
@@ -144,7 +144,7 @@ async fn selective(
 
 /// One place's walk, buffered.
 struct Stream {
-    place: Place,
+    place: Scope,
     buffer: VecDeque<Asset>,
     last: Option<String>,
     done: bool,

@@ -40,17 +40,17 @@ pub enum Level {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Place {
+pub struct Scope {
     pub level: Level,
     /// `all`, `L`, `L.CAS`, `L.CAS.ATL`.
     pub value: String,
 }
 
-impl Place {
+impl Scope {
     /// The places an asset is listed under, most general first: `all`, its layer, and where the
     /// taxonomy can place it, its category and subcategory.
-    pub fn of(asset: &crate::Asset) -> Vec<Place> {
-        let place = |level, value: String| Place { level, value };
+    pub fn of(asset: &crate::Asset) -> Vec<Scope> {
+        let place = |level, value: String| Scope { level, value };
         let mut out = vec![place(Level::All, "all".to_owned()), place(Level::Layer, asset.layer().to_string())];
         if let Some(p) = asset.placement() {
             out.push(place(Level::Category, p.category_path()));
@@ -66,7 +66,7 @@ pub struct SearchQuery {
     /// An HFN or MFA prefix (`L.CAS.ATL`, `5.004`), as an index term prefix.
     pub address: Option<IndexTerm>,
     /// The places searched; assets elsewhere never match.
-    pub places: Vec<Place>,
+    pub places: Vec<Scope>,
     /// Facets every match has, as index terms: tags, registrant, generator, strategy, album art.
     pub facets: Vec<IndexTerm>,
     /// `hasAlbumArt` / `albumArtStatus`: the art states a match may be in (`None`: any).
@@ -215,7 +215,7 @@ fn address_prefix(q: &str) -> Option<IndexTerm> {
     Some(IndexTerm::hfn(q))
 }
 
-fn places(layer: Option<&str>, category: Option<&str>, subcategory: Option<&str>) -> Result<Vec<Place>, FieldError> {
+fn places(layer: Option<&str>, category: Option<&str>, subcategory: Option<&str>) -> Result<Vec<Scope>, FieldError> {
     let t = taxonomy();
     let layer = match layer {
         Some(l) => Some(t.find_layer(l).ok_or_else(|| {
@@ -242,10 +242,10 @@ fn places(layer: Option<&str>, category: Option<&str>, subcategory: Option<&str>
         None => layers.iter().flat_map(|l| l.categories.iter().map(move |c| (*l, c))).collect(),
     };
     if let Some(name) = subcategory {
-        let found: Vec<Place> = categories
+        let found: Vec<Scope> = categories
             .iter()
             .filter_map(|(l, c)| c.find_subcategory(name).map(|s| format!("{}.{}.{}", l.code, c.code, s.code)))
-            .map(|value| Place { level: Level::Subcategory, value })
+            .map(|value| Scope { level: Level::Subcategory, value })
             .collect();
         if found.is_empty() {
             return Err(unknown("subcategory", name, layer, ErrorCode::UnknownSubcategory));
@@ -255,12 +255,12 @@ fn places(layer: Option<&str>, category: Option<&str>, subcategory: Option<&str>
     if category.is_some() {
         return Ok(categories
             .iter()
-            .map(|(l, c)| Place { level: Level::Category, value: format!("{}.{}", l.code, c.code) })
+            .map(|(l, c)| Scope { level: Level::Category, value: format!("{}.{}", l.code, c.code) })
             .collect());
     }
     Ok(match layer {
-        Some(l) => vec![Place { level: Level::Layer, value: l.code.to_string() }],
-        None => vec![Place { level: Level::All, value: "all".into() }],
+        Some(l) => vec![Scope { level: Level::Layer, value: l.code.to_string() }],
+        None => vec![Scope { level: Level::All, value: "all".into() }],
     })
 }
 
@@ -371,7 +371,7 @@ mod tests {
     fn defaults_newest_first_ten_per_page() {
         let d = q(&[("unknownParam", "x")]).unwrap();
         assert_eq!((d.sort, d.page, d.limit), (NEWEST, 1, 10));
-        assert_eq!(d.places, vec![Place { level: Level::All, value: "all".into() }]);
+        assert_eq!(d.places, vec![Scope { level: Level::All, value: "all".into() }]);
     }
 
     #[test]
@@ -379,10 +379,10 @@ mod tests {
         let by_name = q(&[("layer", "L"), ("category", "Casual"), ("subcategory", "Athleisure")]).unwrap();
         let by_code = q(&[("layer", "l"), ("category", "CAS"), ("subcategory", "004")]).unwrap();
         assert_eq!(by_name, by_code);
-        assert_eq!(by_name.places, vec![Place { level: Level::Subcategory, value: "L.CAS.ATL".into() }]);
+        assert_eq!(by_name.places, vec![Scope { level: Level::Subcategory, value: "L.CAS.ATL".into() }]);
         let pop = q(&[("category", "Pop")]).unwrap();
-        assert!(pop.places.contains(&Place { level: Level::Category, value: "G.POP".into() }));
-        assert!(pop.places.contains(&Place { level: Level::Category, value: "S.POP".into() }));
+        assert!(pop.places.contains(&Scope { level: Level::Category, value: "G.POP".into() }));
+        assert!(pop.places.contains(&Scope { level: Level::Category, value: "S.POP".into() }));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::Sqlite;
 use super::decoded::Decoded;
 use nna_domain::ports::{Posting, Walk, Walked};
-use nna_domain::search::{Direction, IndexTerm, Level, Order, Place};
+use nna_domain::search::{Direction, IndexTerm, Level, Order, Scope};
 use nna_domain::{Asset, AssetId};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -145,7 +145,7 @@ pub(super) fn walk(conn: &Connection, walk: &Walk, limit: usize, decoded: &Decod
     Ok(Walked { assets, more: read == limit })
 }
 
-pub(super) fn count(conn: &Connection, places: &[Place]) -> Sqlite<u64> {
+pub(super) fn count(conn: &Connection, places: &[Scope]) -> Sqlite<u64> {
     let mut total = 0i64;
     for place in places {
         let n: i64 = match place_column(place.level) {

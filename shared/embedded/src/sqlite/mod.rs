@@ -20,7 +20,7 @@ use nna_domain::asset::Deletion;
 use nna_domain::history::Entry;
 use nna_domain::idempotency::IdempotencyRecord;
 use nna_domain::ports::{AssetIndex, AssetStore, CreatePlan, Posting, StoreError, Walk, Walked};
-use nna_domain::search::{Direction, IndexTerm, Place};
+use nna_domain::search::{Direction, IndexTerm, Scope};
 use nna_domain::{Asset, AssetId, AssetKey, Timestamp};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -355,7 +355,7 @@ impl AssetIndex for SqliteStore {
         self.blocking(move |inner| inner.read(|conn| index::walk(conn, &walk, limit, &inner.decoded))).await
     }
 
-    async fn count(&self, places: &[Place]) -> Result<u64, StoreError> {
+    async fn count(&self, places: &[Scope]) -> Result<u64, StoreError> {
         let places = places.to_vec();
         self.reading(move |conn| index::count(conn, &places)).await
     }
