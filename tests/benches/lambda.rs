@@ -259,7 +259,12 @@ impl UserStore for MemoryStore {
 
 #[async_trait]
 impl nna_domain::ports::Attempts for MemoryStore {
-    async fn attempt(&self, _: &str, _: u64, _: nna_domain::Timestamp) -> Result<u64, StoreError> {
+    async fn attempt(
+        &self,
+        _: &nna_domain::auth::AttemptKey<'_>,
+        _: u64,
+        _: nna_domain::Timestamp,
+    ) -> Result<u64, StoreError> {
         Ok(1)
     }
 }

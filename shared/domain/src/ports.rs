@@ -3,7 +3,7 @@
 
 use crate::address::{Address, AssetKey};
 use crate::asset::{Asset, Deletion};
-use crate::auth::{Email, PasswordHash, Role, User};
+use crate::auth::{AttemptKey, Email, PasswordHash, Role, User};
 pub use crate::blob::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, PresignedPut, StoredBlob};
 use crate::error::{Cause, cause};
 use crate::history::{Change, Entry};
@@ -193,6 +193,31 @@ pub struct SequenceState {
     pub last: u32,
 }
 
+/// An operators' pass that keeps checkpoints, so a killed run resumes where it stopped. A
+/// migration and its rollback clear each other's (from the first item either writes, the other's
+/// checkpoints no longer describe the table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Run {
+    Migrate,
+    Rollback,
+    Reindex,
+    CopyFiles,
+}
+
+impl Run {
+    pub const ALL: [Self; 4] = [Self::Migrate, Self::Rollback, Self::Reindex, Self::CopyFiles];
+
+    /// The name its checkpoints are kept under, and its history entries give.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Migrate => "migrate-enhanced-metadata-v1",
+            Self::Rollback => "rollback-enhanced-metadata-v1",
+            Self::Reindex => "reindex",
+            Self::CopyFiles => "copy-legacy-files",
+        }
+    }
+}
+
 /// How far an operator's run got in one segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Checkpoint {
@@ -228,7 +253,7 @@ pub trait UserStore: Send + Sync {
 pub trait Attempts: Send + Sync {
     /// Counts one attempt under `key` in the window of `window_secs` (from the epoch) that holds
     /// `now`, and answers how many that window holds, this one included.
-    async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError>;
+    async fn attempt(&self, key: &AttemptKey<'_>, window_secs: u64, now: Timestamp) -> Result<u64, StoreError>;
 }
 
 /// A place's count as the store kept it, and as a pass over every asset found it.
@@ -275,10 +300,10 @@ pub trait Maintenance: Send + Sync {
 
     async fn sequences(&self) -> Result<Vec<SequenceState>, StoreError>;
 
-    async fn checkpoint(&self, run: &str, segment: u32) -> Result<Option<Checkpoint>, StoreError>;
-    async fn save_checkpoint(&self, run: &str, segment: u32, at: &Checkpoint) -> Result<(), StoreError>;
+    async fn checkpoint(&self, run: Run, segment: u32) -> Result<Option<Checkpoint>, StoreError>;
+    async fn save_checkpoint(&self, run: Run, segment: u32, at: &Checkpoint) -> Result<(), StoreError>;
     /// Forgets a run's checkpoints, so it starts over.
-    async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError>;
+    async fn clear_checkpoints(&self, run: Run) -> Result<(), StoreError>;
 
     /// Takes the operators' run lock for `lock.holder` until `lock.expires_at`, or renews it
     /// when that holder has it already. `Some(current)`: someone else holds a live lock.

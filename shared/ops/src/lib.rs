@@ -26,7 +26,6 @@ pub mod reindex;
 pub mod reprocess;
 mod rewrite;
 pub mod rollback;
-pub mod runs;
 pub mod scan;
 pub mod status;
 pub mod verify;

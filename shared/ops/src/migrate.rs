@@ -17,7 +17,9 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// The checkpoints of this migration's runs.
-use crate::runs::MIGRATE as RUN;
+use nna_domain::ports::Run;
+
+const RUN: Run = Run::Migrate;
 
 #[derive(Debug, Clone, Default)]
 pub struct MigrateOptions {
@@ -109,7 +111,7 @@ pub async fn migrate(ops: &Ops, scan: &Scan, options: &MigrateOptions) -> Result
             ops.maintenance.clear_checkpoints(RUN).await?;
         }
         // A rollback finished or stopped before this run no longer describes the table.
-        ops.maintenance.clear_checkpoints(crate::runs::ROLLBACK).await?;
+        ops.maintenance.clear_checkpoints(Run::Rollback).await?;
     }
     let pass = Pass {
         ops,

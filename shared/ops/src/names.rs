@@ -6,7 +6,7 @@ use crate::rewrite::MAX_TRIES;
 use crate::{Ops, OpsError};
 use nna_domain::history::{Change, ChangeKind};
 use nna_domain::migration;
-use nna_domain::ports::{CreatePlan, StoreError};
+use nna_domain::ports::{CreatePlan, Run, StoreError};
 use nna_domain::taxonomy::{TaxonomyPath, taxonomy};
 use nna_domain::time::Timestamp;
 use nna_domain::{Address, Asset, AssetId, AssetKey};
@@ -156,10 +156,7 @@ async fn move_to(
             build: Arc::new(move |address| migration::renumbered(&template, &address)),
             idempotency: None,
             upload: None,
-            change: Change {
-                kind: ChangeKind::Renumbered,
-                ..Change::operator("nna-ops migrate", Some(crate::runs::MIGRATE))
-            },
+            change: Change { kind: ChangeKind::Renumbered, ..Change::operator("nna-ops migrate", Some(Run::Migrate)) },
         };
         match ops.maintenance.renumber(&current, plan).await {
             Ok(renamed) => {

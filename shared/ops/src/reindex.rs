@@ -8,7 +8,9 @@ use crate::scan::Scan;
 use crate::{Ops, OpsError, seconds_since};
 use serde::Serialize;
 
-use crate::runs::REINDEX as RUN;
+use nna_domain::ports::Run;
+
+const RUN: Run = Run::Reindex;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

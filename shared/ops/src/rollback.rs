@@ -10,7 +10,9 @@ use nna_domain::migration::{self, RolledBack};
 use serde::Serialize;
 use std::sync::Mutex;
 
-use crate::runs::ROLLBACK as RUN;
+use nna_domain::ports::Run;
+
+const RUN: Run = Run::Rollback;
 
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,7 +44,7 @@ pub struct EditedItem {
 pub async fn rollback(ops: &Ops, scan: &Scan) -> Result<RollbackReport, OpsError> {
     let clock = std::time::Instant::now();
     // From the first reverted item on, the migration's checkpoints no longer describe the table.
-    ops.maintenance.clear_checkpoints(crate::runs::MIGRATE).await?;
+    ops.maintenance.clear_checkpoints(Run::Migrate).await?;
     let report = Mutex::new(RollbackReport::default());
     let scanned = scan.clone().named(RUN).run(ops, "rollback", |asset| revert(ops, asset, &report)).await?;
     // Finished: a later rollback (after another migration) must read everything again.

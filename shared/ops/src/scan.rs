@@ -11,7 +11,7 @@ use crate::{Ops, OpsError};
 use futures::TryStreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use nna_domain::Asset;
-use nna_domain::ports::{Checkpoint, Maintenance, Unreadable};
+use nna_domain::ports::{Checkpoint, Maintenance, Run, Unreadable};
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,7 +27,7 @@ pub struct Scan {
     /// At most this many items per second over the whole pass.
     pub rate: Option<NonZeroU32>,
     /// Names the run whose checkpoints are kept; `None`: no checkpoints, always from the start.
-    pub run: Option<String>,
+    pub run: Option<Run>,
     /// Stop, as if killed, once this many items have been started (drills and tests).
     pub stop_after: Option<u64>,
     /// Stop the same way at this time (a Lambda invocation's deadline): the next run resumes.
@@ -72,8 +72,8 @@ impl Scan {
         Ok(())
     }
 
-    pub fn named(mut self, run: &str) -> Self {
-        self.run = Some(run.to_owned());
+    pub fn named(mut self, run: Run) -> Self {
+        self.run = Some(run);
         self
     }
 
@@ -97,7 +97,7 @@ impl Scan {
         Fut: Future<Output = Result<(), OpsError>> + Send,
     {
         let segments = self.segments.max(1);
-        if let Some(run) = &self.run {
+        if let Some(run) = self.run {
             same_segments(store, run, segments).await?;
         }
         let shared = Shared {
@@ -129,7 +129,7 @@ impl Scan {
         F: Fn(Asset) -> Fut + Sync,
         Fut: Future<Output = Result<(), OpsError>> + Send,
     {
-        let mut after = match &self.run {
+        let mut after = match self.run {
             Some(run) => match store.checkpoint(run, segment).await? {
                 Some(Checkpoint::Done) => return Ok(true),
                 Some(Checkpoint::After(position)) => Some(position),
@@ -153,7 +153,7 @@ impl Scan {
                     Ok(())
                 })
                 .await?;
-            if let Some(run) = &self.run {
+            if let Some(run) = self.run {
                 let at = page.next.clone().map_or(Checkpoint::Done, Checkpoint::After);
                 store.save_checkpoint(run, segment, &at).await?;
             }
@@ -170,7 +170,7 @@ const SHAPE: u32 = u32::MAX;
 
 /// Checkpoints name positions within segments, so a run resumes only with the segment count it
 /// started with; a run starting afresh records its count.
-async fn same_segments(store: &dyn Maintenance, run: &str, segments: u32) -> Result<(), OpsError> {
+async fn same_segments(store: &dyn Maintenance, run: Run, segments: u32) -> Result<(), OpsError> {
     match store.checkpoint(run, SHAPE).await? {
         Some(Checkpoint::After(before)) => match before.parse::<u32>() {
             Ok(before) if before != segments => Err(OpsError::SegmentsChanged { before, now: segments }),

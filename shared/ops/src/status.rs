@@ -7,7 +7,7 @@ use crate::{Ops, OpsError, seconds_since};
 use nna_domain::asset::{AlbumArtField, ArtStatus};
 use nna_domain::auth::{HashKind, Role};
 use nna_domain::migration::{MIGRATION_ID, MIGRATION_VERSION, NEEDS_CREATOR_INPUT};
-use nna_domain::ports::Checkpoint;
+use nna_domain::ports::{Checkpoint, Run};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -102,7 +102,7 @@ pub async fn status(ops: &Ops, scan: &Scan) -> Result<StatusReport, OpsError> {
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.duplicate_names = names.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).duplicates();
     report.unreadable = scanned.unreadable.into_iter().map(Into::into).collect();
-    for run in crate::runs::ALL {
+    for run in Run::ALL {
         let mut segments = Vec::new();
         for segment in 0..scan.segments.max(1) {
             segments.push(match ops.maintenance.checkpoint(run, segment).await? {
@@ -111,7 +111,7 @@ pub async fn status(ops: &Ops, scan: &Scan) -> Result<StatusReport, OpsError> {
                 Some(Checkpoint::After(p)) => format!("after {p}"),
             });
         }
-        report.checkpoints.insert(run, segments);
+        report.checkpoints.insert(run.name(), segments);
     }
     for user in ops.users.all_users().await? {
         report.accounts.accounts += 1;

@@ -152,17 +152,21 @@ async fn segments_hold_every_asset_once(a: Adapters) {
 }
 
 async fn checkpoints_are_kept_per_run_and_segment(a: Adapters) {
+    use nna_domain::ports::Run;
     let m = &a.maintenance;
-    assert_eq!(m.checkpoint("run-1", 0).await.unwrap(), None);
-    m.save_checkpoint("run-1", 0, &Checkpoint::After("abc".into())).await.unwrap();
-    m.save_checkpoint("run-1", 1, &Checkpoint::Done).await.unwrap();
-    m.save_checkpoint("run-2", 0, &Checkpoint::Done).await.unwrap();
-    m.save_checkpoint("run-1", 0, &Checkpoint::After("def".into())).await.unwrap();
-    assert_eq!(m.checkpoint("run-1", 0).await.unwrap(), Some(Checkpoint::After("def".into())));
-    assert_eq!(m.checkpoint("run-1", 1).await.unwrap(), Some(Checkpoint::Done));
-    m.clear_checkpoints("run-1").await.unwrap();
-    assert_eq!((m.checkpoint("run-1", 0).await.unwrap(), m.checkpoint("run-1", 1).await.unwrap()), (None, None));
-    assert_eq!(m.checkpoint("run-2", 0).await.unwrap(), Some(Checkpoint::Done), "other runs are untouched");
+    assert_eq!(m.checkpoint(Run::Reindex, 0).await.unwrap(), None);
+    m.save_checkpoint(Run::Reindex, 0, &Checkpoint::After("abc".into())).await.unwrap();
+    m.save_checkpoint(Run::Reindex, 1, &Checkpoint::Done).await.unwrap();
+    m.save_checkpoint(Run::CopyFiles, 0, &Checkpoint::Done).await.unwrap();
+    m.save_checkpoint(Run::Reindex, 0, &Checkpoint::After("def".into())).await.unwrap();
+    assert_eq!(m.checkpoint(Run::Reindex, 0).await.unwrap(), Some(Checkpoint::After("def".into())));
+    assert_eq!(m.checkpoint(Run::Reindex, 1).await.unwrap(), Some(Checkpoint::Done));
+    m.clear_checkpoints(Run::Reindex).await.unwrap();
+    assert_eq!(
+        (m.checkpoint(Run::Reindex, 0).await.unwrap(), m.checkpoint(Run::Reindex, 1).await.unwrap()),
+        (None, None)
+    );
+    assert_eq!(m.checkpoint(Run::CopyFiles, 0).await.unwrap(), Some(Checkpoint::Done), "other runs are untouched");
     // Checkpoints are not assets.
     assert!(read_all(&a, 1, 100).await.is_empty());
 }
@@ -187,14 +191,18 @@ async fn a_restore_puts_back_exactly_the_backup(a: Adapters) {
     for _ in 0..3 {
         a.registry.create(crate::support::auth::admin(), nna_tests::request(&obj(kelly()))).await.unwrap();
     }
-    a.maintenance.checkpoint("kept", 0).await.unwrap();
-    a.maintenance.save_checkpoint("kept", 0, &Checkpoint::Done).await.unwrap();
+    a.maintenance.checkpoint(nna_domain::ports::Run::Reindex, 0).await.unwrap();
+    a.maintenance.save_checkpoint(nna_domain::ports::Run::Reindex, 0, &Checkpoint::Done).await.unwrap();
 
     a.maintenance.restore(&backup, &sequences).await.unwrap();
     let restored: Vec<Asset> = read_all(&a, 1, 1000).await.into_values().collect();
     assert_eq!(restored, backup);
     assert_eq!(a.maintenance.sequences().await.unwrap(), sequences);
-    assert_eq!(a.maintenance.checkpoint("kept", 0).await.unwrap(), Some(Checkpoint::Done), "checkpoints survive");
+    assert_eq!(
+        a.maintenance.checkpoint(nna_domain::ports::Run::Reindex, 0).await.unwrap(),
+        Some(Checkpoint::Done),
+        "checkpoints survive"
+    );
     // Lookups, search and numbering work on the restored data.
     let by_name = a.store.get(&AssetKey::parse(victim.name()).unwrap()).await.unwrap().unwrap();
     assert_eq!(by_name, *victim);

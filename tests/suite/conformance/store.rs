@@ -82,8 +82,11 @@ async fn creators_words_with_dots_are_kept_exactly(a: Adapters) {
 
 /// The login and register limits' counter: per key, per window, shared by every caller.
 async fn attempts_are_counted_per_key_and_window(a: Adapters) {
+    use nna_domain::auth::{AttemptKey, ClientAddress};
     let at = |secs: i64| nna_domain::Timestamp::from_millis(secs * 1000).unwrap();
-    let counts: Vec<u64> = futures::future::join_all((0..5).map(|_| a.attempts.attempt("login:10.0.0.1", 60, at(120))))
+    let (one, two) = (ClientAddress("10.0.0.1".into()), ClientAddress("10.0.0.2".into()));
+    let (key, other) = (AttemptKey::Logins(&one), AttemptKey::Logins(&two));
+    let counts: Vec<u64> = futures::future::join_all((0..5).map(|_| a.attempts.attempt(&key, 60, at(120))))
         .await
         .into_iter()
         .map(Result::unwrap)
@@ -91,9 +94,9 @@ async fn attempts_are_counted_per_key_and_window(a: Adapters) {
     let mut sorted = counts.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, [1, 2, 3, 4, 5], "concurrent attempts each counted once: {counts:?}");
-    assert_eq!(a.attempts.attempt("login:10.0.0.1", 60, at(179)).await.unwrap(), 6, "the same window");
-    assert_eq!(a.attempts.attempt("login:10.0.0.1", 60, at(180)).await.unwrap(), 1, "the next window");
-    assert_eq!(a.attempts.attempt("login:10.0.0.2", 60, at(179)).await.unwrap(), 1, "another key");
+    assert_eq!(a.attempts.attempt(&key, 60, at(179)).await.unwrap(), 6, "the same window");
+    assert_eq!(a.attempts.attempt(&key, 60, at(180)).await.unwrap(), 1, "the next window");
+    assert_eq!(a.attempts.attempt(&other, 60, at(179)).await.unwrap(), 1, "another key");
 }
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {

@@ -52,8 +52,8 @@ async fn the_migration_and_its_rollback_are_in_each_items_history(a: Adapters) {
         assert_eq!(
             by,
             [
-                (at + 1, ChangeKind::Operation, Some(nna_operations::runs::ROLLBACK)),
-                (at, ChangeKind::Operation, Some(nna_operations::runs::MIGRATE)),
+                (at + 1, ChangeKind::Operation, Some(nna_domain::ports::Run::Rollback.name())),
+                (at, ChangeKind::Operation, Some(nna_domain::ports::Run::Migrate.name())),
             ],
             "{id}"
         );

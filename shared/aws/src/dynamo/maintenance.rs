@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use nna_domain::Asset;
 use nna_domain::asset::Deletion;
 use nna_domain::ports::{
-    AssetStore, Checkpoint, CountFix, Maintenance, RunLock, ScanPage, SequenceState, StoreError, Unreadable,
+    AssetStore, Checkpoint, CountFix, Maintenance, Run, RunLock, ScanPage, SequenceState, StoreError, Unreadable,
 };
 use nna_domain::search::{Level, Order, Scope};
 use nna_domain::taxonomy::taxonomy;
@@ -39,8 +39,8 @@ fn lock_key() -> Item {
     key("O#lock", "ops")
 }
 
-fn checkpoint_key(run: &str, segment: u32) -> Item {
-    key(format!("O#{run}"), segment.to_string())
+fn checkpoint_key(run: Run, segment: u32) -> Item {
+    key(format!("O#{}", run.name()), segment.to_string())
 }
 
 /// A scan position as text: the index's last evaluated key, all strings.
@@ -227,7 +227,7 @@ impl Maintenance for DynamoStore {
         Ok(out)
     }
 
-    async fn checkpoint(&self, run: &str, segment: u32) -> Result<Option<Checkpoint>, StoreError> {
+    async fn checkpoint(&self, run: Run, segment: u32) -> Result<Option<Checkpoint>, StoreError> {
         let Some(item) = self.get_item(checkpoint_key(run, segment)).await? else { return Ok(None) };
         Ok(Some(match string_attr(&item, "cursor") {
             Some(c) => Checkpoint::After(c.to_owned()),
@@ -235,7 +235,7 @@ impl Maintenance for DynamoStore {
         }))
     }
 
-    async fn save_checkpoint(&self, run: &str, segment: u32, at: &Checkpoint) -> Result<(), StoreError> {
+    async fn save_checkpoint(&self, run: Run, segment: u32, at: &Checkpoint) -> Result<(), StoreError> {
         let mut item = checkpoint_key(run, segment);
         match at {
             Checkpoint::After(c) => item.insert("cursor".into(), text(c.clone())),
@@ -245,13 +245,13 @@ impl Maintenance for DynamoStore {
         Ok(())
     }
 
-    async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError> {
+    async fn clear_checkpoints(&self, run: Run) -> Result<(), StoreError> {
         let out = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p")
-            .expression_attribute_values(":p", text(format!("O#{run}")))
+            .expression_attribute_values(":p", text(format!("O#{}", run.name())))
             .send()
             .await
             .map_err(store_error)?;

@@ -10,7 +10,7 @@ use super::{DynamoStore, conditional_failed, store_error};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
 use nna_domain::Timestamp;
-use nna_domain::auth::{Email, PasswordHash, Role, User};
+use nna_domain::auth::{AttemptKey, Email, PasswordHash, Role, User};
 use nna_domain::ports::{Attempts, StoreError, UserStore};
 
 fn key(email: &Email) -> Item {
@@ -108,7 +108,7 @@ impl UserStore for DynamoStore {
 
 #[async_trait]
 impl Attempts for DynamoStore {
-    async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
+    async fn attempt(&self, key: &AttemptKey<'_>, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
         let seconds = i64::try_from(window_secs.max(1)).unwrap_or(i64::MAX);
         let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
         let item = super::item::key(format!("U# attempts:{key}"), window.to_string());

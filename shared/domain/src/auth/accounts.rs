@@ -1,7 +1,7 @@
 //! The account use cases behind `/api/auth/*`.
 
 use super::password::Verdict;
-use super::throttle::{ClientAddress, admit};
+use super::throttle::{AttemptKey, ClientAddress, admit};
 use super::{Caller, Email, Login, NewUser, Role, User, UserId, password};
 use crate::error::Invalid;
 use crate::ports::StoreError;
@@ -13,7 +13,7 @@ impl Registry {
     /// makes admins. The body is parsed at the edge; one it refused counts as an attempt too.
     pub async fn register(&self, client: &ClientAddress, new: Result<NewUser, Invalid>) -> Result<User, RegistryError> {
         let rates = self.config().auth_rates;
-        admit(self.attempts(), &format!("register:{}", client.0), rates.registrations_per_client).await?;
+        admit(self.attempts(), AttemptKey::Registrations(client), rates.registrations_per_client).await?;
         let new = new?;
         let role = Role::Editor;
         let password_hash =
@@ -37,9 +37,9 @@ impl Registry {
     /// A body the edge refused counts against the client's limit as any attempt does.
     pub async fn login(&self, client: &ClientAddress, login: Result<Login, Invalid>) -> Result<User, RegistryError> {
         let rates = self.config().auth_rates;
-        admit(self.attempts(), &format!("login:{}", client.0), rates.logins_per_client).await?;
+        admit(self.attempts(), AttemptKey::Logins(client), rates.logins_per_client).await?;
         let Login { email, password } = login?;
-        admit(self.attempts(), &format!("login-account:{email}"), rates.logins_per_account).await?;
+        admit(self.attempts(), AttemptKey::LoginsTo(&email), rates.logins_per_account).await?;
         let user = self.users().user(&email).await?;
         let verdict = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
         match (user, verdict) {

@@ -8,7 +8,7 @@ mod throttle;
 mod user;
 
 pub use password::Verdict;
-pub use throttle::{AuthRates, ClientAddress, Rate};
+pub use throttle::{AttemptKey, AuthRates, ClientAddress, Rate};
 pub use user::{
     AccountFieldError, Email, HashKind, Login, NewUser, Password, PasswordHash, User, UserId, Username, admin_email,
 };

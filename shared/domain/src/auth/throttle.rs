@@ -2,6 +2,7 @@
 //! many attempts in a window; past that, `TooManyAttempts` says when to come back. Attempts are
 //! counted before the password is checked, so guessing costs the same whether it is right.
 
+use super::Email;
 use crate::limits::{LOGINS_PER_ACCOUNT, LOGINS_PER_CLIENT, REGISTRATIONS_PER_CLIENT};
 use crate::ports::Attempts;
 use crate::registry::RegistryError;
@@ -16,6 +17,20 @@ impl ClientAddress {
     pub fn unknown() -> Self {
         Self("unknown".into())
     }
+}
+
+/// What attempts are counted by; its text is the key the store counts under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, derive_more::Display)]
+pub enum AttemptKey<'a> {
+    /// Registrations from one client.
+    #[display("register:{}", _0.0)]
+    Registrations(&'a ClientAddress),
+    /// Logins from one client.
+    #[display("login:{}", _0.0)]
+    Logins(&'a ClientAddress),
+    /// Logins to one account, from anywhere.
+    #[display("login-account:{_0}")]
+    LoginsTo(&'a Email),
 }
 
 /// At most `limit` attempts in each window of `seconds`.
@@ -50,13 +65,28 @@ impl Default for AuthRates {
 }
 
 /// Counts an attempt under `key`; past the rate, when the window ends.
-pub(crate) async fn admit(attempts: &dyn Attempts, key: &str, rate: Rate) -> Result<(), RegistryError> {
+pub(crate) async fn admit(attempts: &dyn Attempts, key: AttemptKey<'_>, rate: Rate) -> Result<(), RegistryError> {
     let now = Timestamp::now();
     let seconds = rate.seconds.max(1);
-    let made = attempts.attempt(key, seconds, now).await?;
+    let made = attempts.attempt(&key, seconds, now).await?;
     if made <= rate.limit {
         return Ok(());
     }
     let into = u64::try_from(now.unix_seconds()).unwrap_or(0) % seconds;
     Err(RegistryError::TooManyAttempts { retry_after_secs: (seconds - into).max(1) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys stores count under, which deployed counters already use.
+    #[test]
+    fn attempt_keys_spell_what_they_count() {
+        let client = ClientAddress("10.0.0.1".into());
+        let email = Email::parse("Kelly@Example.com").unwrap();
+        assert_eq!(AttemptKey::Registrations(&client).to_string(), "register:10.0.0.1");
+        assert_eq!(AttemptKey::Logins(&client).to_string(), "login:10.0.0.1");
+        assert_eq!(AttemptKey::LoginsTo(&email).to_string(), format!("login-account:{email}"));
+    }
 }

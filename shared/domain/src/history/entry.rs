@@ -71,8 +71,8 @@ impl Change {
     }
 
     /// An operator's command changing assets (`command` as typed: `nna-ops migrate`).
-    pub fn operator(command: &str, run: Option<&str>) -> Self {
-        let by = Actor::Operator { command: command.to_owned(), run: run.map(str::to_owned) };
+    pub fn operator(command: &str, run: Option<crate::ports::Run>) -> Self {
+        let by = Actor::Operator { command: command.to_owned(), run: run.map(|r| r.name().to_owned()) };
         Self::new(ChangeKind::Operation, by, command)
     }
 

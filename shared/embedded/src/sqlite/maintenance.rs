@@ -7,7 +7,9 @@ use super::{SqliteStore, row::decode};
 use async_trait::async_trait;
 use nna_domain::Asset;
 use nna_domain::asset::Deletion;
-use nna_domain::ports::{Checkpoint, CountFix, Maintenance, RunLock, ScanPage, SequenceState, StoreError, Unreadable};
+use nna_domain::ports::{
+    Checkpoint, CountFix, Maintenance, Run, RunLock, ScanPage, SequenceState, StoreError, Unreadable,
+};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::BTreeMap;
 
@@ -101,8 +103,8 @@ impl Maintenance for SqliteStore {
         .await
     }
 
-    async fn checkpoint(&self, run: &str, segment: u32) -> Result<Option<Checkpoint>, StoreError> {
-        let run = run.to_owned();
+    async fn checkpoint(&self, run: Run, segment: u32) -> Result<Option<Checkpoint>, StoreError> {
+        let run = run.name();
         self.reading(move |conn| {
             let found: Option<Option<String>> = conn
                 .query_row(
@@ -116,8 +118,8 @@ impl Maintenance for SqliteStore {
         .await
     }
 
-    async fn save_checkpoint(&self, run: &str, segment: u32, at: &Checkpoint) -> Result<(), StoreError> {
-        let run = run.to_owned();
+    async fn save_checkpoint(&self, run: Run, segment: u32, at: &Checkpoint) -> Result<(), StoreError> {
+        let run = run.name();
         let cursor = match at {
             Checkpoint::After(c) => Some(c.clone()),
             Checkpoint::Done => None,
@@ -133,8 +135,8 @@ impl Maintenance for SqliteStore {
         .await
     }
 
-    async fn clear_checkpoints(&self, run: &str) -> Result<(), StoreError> {
-        let run = run.to_owned();
+    async fn clear_checkpoints(&self, run: Run) -> Result<(), StoreError> {
+        let run = run.name();
         self.writing(move |conn| {
             conn.execute("DELETE FROM ops_checkpoints WHERE run = ?1", [run])?;
             Ok(())

@@ -3,7 +3,7 @@
 use super::{Sqlite, SqliteStore};
 use async_trait::async_trait;
 use nna_domain::Timestamp;
-use nna_domain::auth::{Email, PasswordHash, Role, User};
+use nna_domain::auth::{AttemptKey, Email, PasswordHash, Role, User};
 use nna_domain::ports::{Attempts, StoreError, UserStore};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -85,10 +85,10 @@ const ATTEMPTS_KEPT_SECS: i64 = 86_400;
 
 #[async_trait]
 impl Attempts for SqliteStore {
-    async fn attempt(&self, key: &str, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
+    async fn attempt(&self, key: &AttemptKey<'_>, window_secs: u64, now: Timestamp) -> Result<u64, StoreError> {
         let seconds = i64::try_from(window_secs.max(1)).unwrap_or(i64::MAX);
         let window = now.unix_seconds() - now.unix_seconds().rem_euclid(seconds);
-        let key = key.to_owned();
+        let key = key.to_string();
         self.writing(move |conn| {
             let n: i64 = conn.query_row(
                 "INSERT INTO attempts (key, window, n) VALUES (?1, ?2, 1)

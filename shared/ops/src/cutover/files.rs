@@ -24,7 +24,9 @@ use serde::Serialize;
 use std::sync::Mutex;
 
 /// The checkpoints of the copy's runs.
-use crate::runs::COPY_FILES as RUN;
+use nna_domain::ports::Run;
+
+const RUN: Run = Run::CopyFiles;
 
 /// Tries of a download that fails for a passing reason, within one run.
 const TRIES: u32 = 3;
