@@ -228,7 +228,7 @@ impl MemoryStore {
             "name": "L.CAS.ATL.001", "nna_address": "L.004.004.001", "mfa": "3.004.004.001", "tags": ["sports"],
             "creatorDescription": "Kelly is wearing a sports jersey from brand Adidas", "createdAt": "2026-11-25T19:00:00.000Z",
             "updatedAt": "2026-11-25T19:00:00.000Z", "aiMetadata": {"generatedBy": "OpenAI GPT-4o", "confidence": 0.95}});
-        Self { asset: nna_domain::asset::Document::load(v).expect("an asset") }
+        Self { asset: Asset::load(v).expect("an asset") }
     }
 }
 

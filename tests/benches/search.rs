@@ -50,7 +50,7 @@ fn synthetic(i: usize) -> Asset {
         "createdAt": format!("2026-01-01T00:00:00.000Z"), "updatedAt": "2026-01-01T00:00:00.000Z",
         "revision": 1,
     });
-    let mut asset = nna_domain::asset::Document::load(v).expect("an asset");
+    let mut asset = Asset::load(v).expect("an asset");
     asset.created_at = nna_domain::Timestamp::from_millis(1_767_225_600_000 + i as i64 * 1000).expect("a time");
     asset.updated_at = asset.created_at;
     asset

@@ -20,7 +20,7 @@ async fn a_thousand_long_assets_fit_one_answer() {
     let items: Vec<Asset> = (0..1000usize)
         .map(|i| {
             let address = Address::parse(&format!("L.CAS.ATL.{:03}", i + 1)).unwrap();
-            nna_domain::asset::Document::load(json!({
+            Asset::load(json!({
                 "id": AssetId::generate(), "layer": "L", "category": "Casual", "subcategory": "Athleisure",
                 "name": address.hfn(), "nna_address": address.nna_address(), "mfa": address.mfa(),
                 "description": description, "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z",

@@ -24,7 +24,7 @@ async fn an_item_from_before_the_new_fields_loads_and_serves_unchanged() {
     let dir = tempfile::TempDir::new().unwrap();
     {
         let store = SqliteStore::open(dir.path().join("registry.sqlite3")).unwrap();
-        let legacy = nna_domain::asset::Document::load(legacy_song(1)).unwrap();
+        let legacy = nna_domain::Asset::load(legacy_song(1)).unwrap();
         store.import(&legacy).await.unwrap();
     }
     let s = Server::start_in(dir, |_| {}).await;

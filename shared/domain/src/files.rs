@@ -263,7 +263,7 @@ mod tests {
     #[test]
     fn an_asset_owns_the_files_it_refers_to_under_its_id() {
         let id = "6868865274bd8b06a2f91f0c";
-        let asset = crate::asset::Document::load(json!({"id": id, "layer": "G", "category": "Pop", "subcategory": "Base",
+        let asset = Asset::load(json!({"id": id, "layer": "G", "category": "Pop", "subcategory": "Base",
             "name": "G.POP.BAS.001", "nna_address": "G.001.001.001", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
             "gcpStorageUrl": format!("http://127.0.0.1:8080/files/assets/G/POP/BAS/{id}.mp3"),
             "albumArt": {"url": format!("https://cdn.example/album-art/{id}/a1/cover.jpg?v=2"), "status": "ready",

@@ -133,6 +133,7 @@ fn clean(d: SongData) -> SongData {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Asset;
 
     fn parts(s: &str) -> (Option<String>, Option<String>, Option<String>) {
         let d = derive(s);
@@ -200,20 +201,20 @@ mod tests {
         let mut v = serde_json::json!({"id": "a1", "layer": "G", "category": "Hip_Hop", "subcategory": "Modern_Hip_Hop",
             "name": "G.HIP.MOD.001", "nna_address": "G.003.003.001", "createdAt": "2025-07-05T01:53:38.417Z",
             "updatedAt": "2025-07-05T01:53:38.417Z", "description": "Anxiety by Doechii. A smooth and introspective track ..."});
-        let asset = crate::asset::Document::load(v.clone()).unwrap();
+        let asset = Asset::load(v.clone()).unwrap();
         let d = of_asset(&asset).unwrap();
         assert_eq!((d.song_name.as_deref(), d.artist_name.as_deref()), (Some("Anxiety"), Some("Doechii")));
         v["creatorDescription"] = serde_json::json!("Halo - Beyoncé");
         v["musicMetadata"] =
             serde_json::json!({"extractedSongData": {"songName": "Levitating", "artistName": "Dua Lipa"}});
-        let asset = crate::asset::Document::load(v.clone()).unwrap();
+        let asset = Asset::load(v.clone()).unwrap();
         assert_eq!(of_asset(&asset).unwrap().song_name.as_deref(), Some("Levitating"));
         v.as_object_mut().unwrap().remove("musicMetadata");
-        let asset = crate::asset::Document::load(v.clone()).unwrap();
+        let asset = Asset::load(v.clone()).unwrap();
         assert_eq!(of_asset(&asset).unwrap().song_name.as_deref(), Some("Halo"));
         v.as_object_mut().unwrap().remove("creatorDescription");
         v.as_object_mut().unwrap().remove("description");
-        let asset = crate::asset::Document::load(v).unwrap();
+        let asset = Asset::load(v).unwrap();
         assert_eq!(of_asset(&asset), None);
     }
 }

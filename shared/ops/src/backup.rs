@@ -14,7 +14,6 @@ use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use nna_domain::Asset;
-use nna_domain::asset::Document;
 use nna_domain::ports::{SequenceState, Unreadable};
 use nna_domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -30,7 +29,7 @@ const FORMAT: &str = "nna-registry-backup/1";
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 enum Line {
-    Asset(Box<Document>),
+    Asset(Box<Asset>),
     Sequence(SequenceState),
 }
 
@@ -87,7 +86,7 @@ pub async fn backup(ops: &Ops, scan: &Scan, archive: &dyn Archive) -> Result<Bac
         .read_only()
         .run(ops, "backup", |asset| {
             let out = &out;
-            async move { write_line(&mut lock(out), &Line::Asset(Box::new(Document::from(asset)))) }
+            async move { write_line(&mut lock(out), &Line::Asset(Box::new(asset))) }
         })
         .await?;
     let sequences = ops.maintenance.sequences().await?;
@@ -145,7 +144,7 @@ pub async fn load(archive: &dyn Archive) -> Result<Backup, OpsError> {
     for (n, line) in std::io::BufReader::new(flate2::read::GzDecoder::new(&data[..])).lines().enumerate() {
         let line = line.map_err(|e| damaged(format!("line {}: {e}", n + 1)))?;
         match serde_json::from_str(&line).map_err(|e| damaged(format!("line {}: {e}", n + 1)))? {
-            Line::Asset(a) => assets.push(Asset::from(*a)),
+            Line::Asset(a) => assets.push(*a),
             Line::Sequence(s) => sequences.push(s),
         }
     }

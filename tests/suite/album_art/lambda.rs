@@ -41,7 +41,7 @@ pub(crate) use crate::support::lambda::{receive_one, sqs_event};
 
 async fn asset(aws: &Aws, id: &str) -> Value {
     let found = aws.store.get(&AssetKey::Id(AssetId::parse(id).unwrap())).await.unwrap().unwrap();
-    serde_json::to_value(nna_domain::asset::Document::from(found)).unwrap()
+    serde_json::to_value(found).unwrap()
 }
 
 fn s3() -> aws_sdk_s3::Client {

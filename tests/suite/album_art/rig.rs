@@ -60,7 +60,7 @@ impl Rig {
 
     /// The asset's album art as the API shows it.
     pub async fn art(&self, asset: &Asset) -> Value {
-        serde_json::to_value(nna_domain::asset::Document::from(self.asset(asset).await)).unwrap()["albumArt"].clone()
+        serde_json::to_value(self.asset(asset).await).unwrap()["albumArt"].clone()
     }
 
     /// The next delivery (the queue must have one), hidden for `hidden` (zero: a failed job can

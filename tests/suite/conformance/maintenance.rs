@@ -21,7 +21,7 @@ async fn the_cutovers_import_writes_only_what_is_new_and_each_item_whole(a: Adap
     let legacy = |seq: u32, id: &str| {
         let mut doc = legacy_song(seq);
         doc["id"] = Value::String(id.into());
-        nna_domain::asset::Document::load(doc).unwrap()
+        Asset::load(doc).unwrap()
     };
     let (first, second) = (legacy(4, "6868865274bd8b06a2f91f01"), legacy(7, "6868865274bd8b06a2f91f02"));
     // A second item under the first one's name: the old backend's duplicate numbers.
@@ -108,7 +108,7 @@ async fn fill(a: &Adapters) -> Vec<Asset> {
     for seq in 1..=3 {
         let mut legacy = legacy_song(seq);
         legacy["id"] = Value::String(format!("6868865274bd8b06a2f91f{seq:02}"));
-        let legacy = nna_domain::asset::Document::load(legacy).unwrap();
+        let legacy = Asset::load(legacy).unwrap();
         a.store.import(&legacy).await.unwrap();
         made.push(legacy);
     }

@@ -103,7 +103,7 @@ fn legacy() -> Vec<Asset> {
                 v["category"] = json!("HIP");
                 v["subcategory"] = json!("MOD");
             }
-            nna_domain::asset::Document::load(v).unwrap()
+            Asset::load(v).unwrap()
         })
         .collect()
 }

@@ -2,7 +2,7 @@ use super::adapters::Adapters;
 use super::for_both;
 use crate::support::{asset_in, kelly, legacy_song};
 use futures::future::join_all;
-use nna_domain::asset::{Deletion, Document, Naming};
+use nna_domain::asset::{Deletion, Naming};
 use nna_domain::input::EditMode;
 use nna_domain::ports::{CreatePlan, StoreError};
 use nna_domain::{Address, Asset, AssetId, AssetKey, RegistryError, Timestamp};
@@ -232,11 +232,11 @@ async fn deletes_leave_no_composite_pointing_nowhere(a: Adapters) {
 }
 
 async fn a_legacy_item_loads_and_holds_its_number(a: Adapters) {
-    let legacy = Document::load(legacy_song(5)).unwrap();
+    let legacy = Asset::load(legacy_song(5)).unwrap();
     a.store.import(&legacy).await.unwrap();
     for key in ["6868865274bd8b06a2f91f0c", "G.HIP.MOD.005", "1.003.003.005", "G.003.003.005"] {
         let got = a.registry.get(&nna_tests::key(key)).await.unwrap();
-        let mut json = serde_json::to_value(Document::of(&got)).unwrap();
+        let mut json = serde_json::to_value(&got).unwrap();
         json.as_object_mut().unwrap().remove("revision");
         assert_eq!(json, legacy_song(5), "{key}");
     }

@@ -3,7 +3,6 @@ use crate::conformance::adapters::Adapters;
 use crate::conformance::for_both;
 use crate::support::legacy_song;
 use nna_domain::Asset;
-use nna_domain::asset::Document;
 use nna_domain::time::Timestamp;
 use serde_json::{Value, json};
 
@@ -13,7 +12,7 @@ fn song_with_art(seq: u32, art: Value) -> Asset {
     let mut v = legacy_song(seq);
     v["id"] = json!(format!("6868865274bd8b06a2f9{seq:04x}"));
     v["albumArt"] = art;
-    Asset::from(Document::load(v).unwrap())
+    Asset::load(v).unwrap()
 }
 
 fn ago(hours: i64) -> String {

@@ -3,7 +3,6 @@
 
 use super::schema::{PK, SK, layer_key, level_attribute, order_attribute};
 use aws_sdk_dynamodb::types::AttributeValue;
-use nna_domain::asset::Document;
 use nna_domain::ports::{Posting, StoreError};
 use nna_domain::search::{IndexTerm, Level, Order, Scope, position};
 use nna_domain::{Asset, AssetId};
@@ -128,8 +127,8 @@ pub fn posting_of(item: &Item) -> Option<Posting> {
 }
 
 pub fn to_item(asset: &Asset) -> Result<Item, StoreError> {
-    let mut item: Item = serde_dynamo::to_item(Document::of(asset))
-        .map_err(|e| StoreError::internal(format!("encoding asset {}: {e}", asset.id)))?;
+    let mut item: Item =
+        serde_dynamo::to_item(asset).map_err(|e| StoreError::internal(format!("encoding asset {}: {e}", asset.id)))?;
     item.extend(asset_key(&asset.id));
     // `all` is one partition of `name-all`: at this registry's write rate, well within a
     // partition's throughput.
@@ -155,7 +154,7 @@ pub fn from_item(mut item: Item) -> Result<Asset, StoreError> {
     for attr in INDEX_ATTRIBUTES {
         item.remove(attr);
     }
-    serde_dynamo::from_item::<_, Document>(item).map(Asset::from).map_err(|e| StoreError::corrupt(id, e))
+    serde_dynamo::from_item::<_, Asset>(item).map_err(|e| StoreError::corrupt(id, e))
 }
 
 pub fn string_attr<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
@@ -183,11 +182,11 @@ mod tests {
             "name": "G.HIP.MOD.001", "nna_address": "G.003.003.001", "tags": ["a"], "trainingData": "{\"prompts\":[]}",
             "components": [""], "createdAt": "2025-07-05T01:53:38.417Z", "updatedAt": "2025-07-09T04:19:46.716Z", "__v": 2,
             "aiMetadata": {"confidence": 0.95, "processingTime": 1250, "mood": ["calm", {"x": null}]}, "revision": 3});
-        let asset = Document::load(v.clone()).unwrap();
+        let asset = Asset::load(v.clone()).unwrap();
         let item = to_item(&asset).unwrap();
         assert_eq!(string_attr(&item, "gSubcategory"), Some("G.HIP.MOD"));
         assert_eq!(string_attr(&item, "nameKey"), Some("G.HIP.MOD.001#1751680418417#6868865274bd8b06a2f91f0c"));
         let back = from_item(item).unwrap();
-        assert_eq!(serde_json::to_value(Document::of(&back)).unwrap(), v);
+        assert_eq!(serde_json::to_value(&back).unwrap(), v);
     }
 }

@@ -1,12 +1,13 @@
-//! The asset as the domain works with it: its place resolved, its name and addresses with the keys
-//! lookups match, its status and metadata typed. The stores keep it as a [`Document`]; the API
-//! serves it as `nna-http`'s `AssetView`.
+//! The asset: its place resolved, its name and addresses with the keys lookups match, its status
+//! and metadata typed. The stores keep it as it serializes: the old backend's field names (`name`
+//! is the HFN, `nna_address`, `gcpStorageUrl`) plus the seed's new ones, a legacy item's values as
+//! they are, even where the registry would not write them today, so every item is written back as
+//! it was read. The API serves it as `nna-http`'s `AssetView`.
 
 mod ai_metadata;
 mod album_art;
 mod creator_description;
 mod deletion;
-mod document;
 mod fields;
 mod file_copy;
 mod layer;
@@ -24,7 +25,6 @@ pub use album_art::{
 };
 pub use creator_description::CreatorDescription;
 pub use deletion::Deletion;
-pub use document::{Document, StoredNaming, StoredPlace};
 pub use fields::{free_object, tags, tags_keeping};
 pub use file_copy::FileCopy;
 pub use layer::{AssetStatus, LayerField};
@@ -42,19 +42,18 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// An asset's fields, with its place `P` and naming `N` resolved and typed in the domain's [`Asset`],
-/// as stored in the [`Document`] the adapters keep. Legacy items may lack any of the optional fields.
+/// An asset's fields, each once. Legacy items may lack any of the optional fields.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Record<P, N> {
+pub struct Asset {
     pub id: AssetId,
     /// The layer and the category and subcategory names (`Casual`, `Athleisure`), as the frontend
     /// reads them (legacy items may hold codes, which the migration makes names).
     #[serde(flatten)]
-    pub place: P,
+    pub place: Place,
     #[serde(flatten)]
-    pub naming: N,
+    pub naming: Naming,
     pub source: Option<String>,
     pub tags: Option<Vec<String>>,
     pub description: Option<String>,
@@ -89,10 +88,17 @@ pub struct Record<P, N> {
     pub extra: Map<String, Value>,
 }
 
-/// The asset as the domain works with it. Not serializable: the stores keep a [`Document`].
-pub type Asset = Record<Place, Naming>;
-
 impl Asset {
+    /// The asset stored as this JSON text.
+    pub fn read(json: &str) -> serde_json::Result<Self> {
+        serde_json::from_str(json)
+    }
+
+    /// The asset stored as this JSON value.
+    pub fn load(json: Value) -> serde_json::Result<Self> {
+        serde_json::from_value(json)
+    }
+
     /// The HFN; for composites the HFN, `:` and the component addresses.
     pub fn name(&self) -> &str {
         self.naming.name()
@@ -143,12 +149,12 @@ pub(crate) mod tests {
 
     #[test]
     fn a_legacy_item_loads_and_serializes_unchanged() {
-        let asset = Document::load(staging_song()).unwrap();
+        let asset = Asset::load(staging_song()).unwrap();
         assert_eq!(asset.hfn_key().as_str(), "G.HIP.MOD.001");
         assert_eq!(asset.mfa_key().map(Mfa::as_str), Some("1.003.003.001"));
         assert_eq!(asset.placement().map(|p| p.code_path()).as_deref(), Some("G.HIP.MOD"));
         assert_eq!(asset.extra.keys().collect::<Vec<_>>(), ["__v"], "the place's keys are the place's alone");
-        let mut back = serde_json::to_value(Document::of(&asset)).unwrap();
+        let mut back = serde_json::to_value(&asset).unwrap();
         assert_eq!(back.as_object_mut().unwrap().remove("revision"), Some(json!(0)));
         assert_eq!(back, staging_song());
     }
@@ -159,7 +165,7 @@ pub(crate) mod tests {
         v["name"] = json!("G.undefined.undefined.001");
         v["nna_address"] = json!("G.undefined.undefined.001");
         v["albumArt"] = json!("https://is1-ssl.mzstatic.com/a/600x600bb.jpg");
-        let asset = Document::load(v).unwrap();
+        let asset = Asset::load(v).unwrap();
         assert_eq!(asset.mfa_key(), None);
         assert!(matches!(asset.album_art, Some(AlbumArtField::LegacyUrl(_))));
     }

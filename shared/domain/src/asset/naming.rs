@@ -3,8 +3,11 @@
 //! registry writes all three from one `Address`; a legacy item's may follow from none.
 
 use crate::address::{Address, Hfn, Mfa};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone)]
+/// Stored and read as `name`, `nna_address` and (when there is one) `mfa`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "StoredNaming", into = "StoredNaming")]
 pub struct Naming {
     name: String,
     nna_address: String,
@@ -54,9 +57,26 @@ impl Naming {
     pub fn parts(&self) -> &str {
         self.name.find(':').map_or("", |i| &self.name[i..])
     }
+}
 
-    pub(crate) fn into_stored(self) -> super::StoredNaming {
-        super::StoredNaming { name: self.name, nna_address: self.nna_address, mfa: self.mfa }
+/// A naming as the stores keep it.
+#[serde_with::skip_serializing_none]
+#[derive(Serialize, Deserialize)]
+struct StoredNaming {
+    name: String,
+    nna_address: String,
+    mfa: Option<String>,
+}
+
+impl From<StoredNaming> for Naming {
+    fn from(n: StoredNaming) -> Self {
+        Self::stored(n.name, n.nna_address, n.mfa)
+    }
+}
+
+impl From<Naming> for StoredNaming {
+    fn from(n: Naming) -> Self {
+        Self { name: n.name, nna_address: n.nna_address, mfa: n.mfa }
     }
 }
 

@@ -4,8 +4,11 @@
 
 use super::LayerField;
 use crate::taxonomy::{TaxonomyPath, taxonomy};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone)]
+/// Stored and read as the three strings (`layer`, `category`, `subcategory`), whatever they hold.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "StoredPlace", into = "StoredPlace")]
 pub struct Place {
     layer: LayerField,
     category: String,
@@ -47,13 +50,25 @@ impl Place {
     pub fn path(&self) -> Option<TaxonomyPath> {
         self.path
     }
+}
 
-    pub(crate) fn into_stored(self) -> super::StoredPlace {
-        super::StoredPlace {
-            layer: self.layer.as_str().to_owned(),
-            category: self.category,
-            subcategory: self.subcategory,
-        }
+/// A place as the stores keep it.
+#[derive(Serialize, Deserialize)]
+struct StoredPlace {
+    layer: String,
+    category: String,
+    subcategory: String,
+}
+
+impl From<StoredPlace> for Place {
+    fn from(p: StoredPlace) -> Self {
+        Self::stored(LayerField::read(p.layer), p.category, p.subcategory)
+    }
+}
+
+impl From<Place> for StoredPlace {
+    fn from(p: Place) -> Self {
+        Self { layer: p.layer.as_str().to_owned(), category: p.category, subcategory: p.subcategory }
     }
 }
 
@@ -73,7 +88,7 @@ mod tests {
         let place = Place::stored(LayerField::read("L".into()), "CAS".into(), "004".into());
         assert_eq!(place.path().map(|p| p.code_path()).as_deref(), Some("L.CAS.ATL"));
         assert_eq!(format!("{:?}", place.path().unwrap()), "L.CAS.ATL");
-        let stored = place.clone().into_stored();
+        let stored = StoredPlace::from(place.clone());
         assert_eq!([stored.layer, stored.category, stored.subcategory], ["L", "CAS", "004"]);
         let broken = Place::stored(LayerField::read("G".into()), "undefined".into(), "undefined".into());
         assert!(broken.path().is_none());

@@ -13,7 +13,7 @@ pub use entry::{Actor, Change, ChangeKind, Entry, StoredChanges, sort_key, throu
 pub use rebuild::{RebuildError, Rebuilt, rebuild};
 pub use record::{HISTORY_PREFIX, HistoryFiles, read_changes};
 
-use crate::asset::{Asset, Document, FieldChange};
+use crate::asset::{Asset, FieldChange};
 use serde_json::{Map, Value};
 
 /// Fields every write moves and the entry itself states: never listed as a change.
@@ -21,7 +21,7 @@ const IMPLIED: [&str; 1] = ["revision"];
 
 /// The asset's stored fields as one JSON object (what the diff and the rebuild work on).
 pub fn fields_of(asset: &Asset) -> Map<String, Value> {
-    match serde_json::to_value(Document::of(asset)) {
+    match serde_json::to_value(asset) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     }

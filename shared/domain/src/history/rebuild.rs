@@ -2,7 +2,7 @@
 //! the `before` values of every later entry put back, newest first.
 
 use super::{ChangeKind, Entry, fields_of};
-use crate::asset::{Asset, Document, FieldChange};
+use crate::asset::{Asset, FieldChange};
 use serde_json::{Map, Value};
 
 /// What an asset was at a revision.
@@ -48,7 +48,7 @@ pub fn rebuild(
         return Ok(Rebuilt::Absent);
     }
     fields.insert("revision".to_owned(), Value::from(revision));
-    Document::load(Value::Object(fields))
+    Asset::load(Value::Object(fields))
         .map(|a| Rebuilt::At(Box::new(a)))
         .map_err(|e| RebuildError::Unreadable { revision, reason: e.to_string() })
 }

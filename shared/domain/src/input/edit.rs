@@ -349,7 +349,7 @@ mod tests {
 
     /// A staging item with the old backend's long tag and description.
     fn legacy() -> Asset {
-        let mut asset = crate::asset::Document::load(crate::asset::tests::staging_song()).unwrap();
+        let mut asset = Asset::load(crate::asset::tests::staging_song()).unwrap();
         let mut tags: Vec<String> = (0..30).map(|t| format!("tag-{t}")).collect();
         tags.push("a-very-long-tag-".repeat(7));
         asset.tags = Some(tags);

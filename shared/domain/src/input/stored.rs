@@ -53,7 +53,7 @@ mod tests {
 
     #[test]
     fn every_break_is_found_one_value_at_a_time() {
-        let mut asset = crate::asset::Document::load(crate::asset::tests::staging_song()).unwrap();
+        let mut asset = Asset::load(crate::asset::tests::staging_song()).unwrap();
         let mut tags: Vec<String> = (0..30).map(|t| format!("tag-{t}")).collect();
         tags.push("a-very-long-tag-".repeat(7));
         asset.tags = Some(tags);
@@ -67,6 +67,6 @@ mod tests {
                 ("source".into(), ErrorCode::TooLong, "source: too_long".into())
             ]
         );
-        assert!(rule_breaks(&crate::asset::Document::load(crate::asset::tests::staging_song()).unwrap()).is_empty());
+        assert!(rule_breaks(&Asset::load(crate::asset::tests::staging_song()).unwrap()).is_empty());
     }
 }

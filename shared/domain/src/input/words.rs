@@ -74,7 +74,7 @@ mod tests {
     use serde_json::json;
 
     fn song() -> Asset {
-        crate::asset::Document::load(json!({"id": "a1", "layer": "G", "category": "Pop", "subcategory": "Base",
+        Asset::load(json!({"id": "a1", "layer": "G", "category": "Pop", "subcategory": "Base",
             "name": "G.POP.BAS.007", "nna_address": "G.001.001.007", "mfa": "1.001.001.007",
             "createdAt": "2025-07-05T01:53:38.417Z", "updatedAt": "2025-07-05T01:53:38.417Z"}))
         .unwrap()

@@ -55,7 +55,7 @@ impl Asset {
             let created = out.get("createdAt").cloned().unwrap_or(Value::Null);
             out.insert("updatedAt".into(), created);
         }
-        crate::asset::Document::load(Value::Object(out)).map_err(|e| LegacyError { id, reason: e.to_string() })
+        Asset::load(Value::Object(out)).map_err(|e| LegacyError { id, reason: e.to_string() })
     }
 }
 

@@ -6,7 +6,6 @@
 
 use super::extjson;
 use crate::Asset;
-use crate::asset::Document;
 use crate::auth::{HashKind, Role, User};
 use crate::migration::RENAMED_FROM;
 use crate::time::Timestamp;
@@ -32,7 +31,7 @@ const RENUMBERED: [&str; 4] = ["name", "nna_address", "category", "subcategory"]
 /// `exported` (as the export has it) against `served` (the asset under its id).
 pub fn asset(exported: &Map<String, Value>, served: &Asset) -> Vec<Difference> {
     let exported = extjson::plain_fields(exported);
-    let now = match serde_json::to_value(Document::of(served)) {
+    let now = match serde_json::to_value(served) {
         Ok(Value::Object(doc)) => doc,
         _ => return vec![Difference::new("", "the stored asset does not serialize")],
     };

@@ -6,7 +6,6 @@
 
 use super::extjson;
 use crate::Asset;
-use crate::asset::Document;
 use crate::migration::NEEDS_CREATOR_INPUT;
 use serde_json::{Map, Value};
 
@@ -59,7 +58,7 @@ pub struct OldDocument {
 }
 
 pub fn document(asset: &Asset) -> OldDocument {
-    let Ok(Value::Object(stored)) = serde_json::to_value(Document::of(asset)) else {
+    let Ok(Value::Object(stored)) = serde_json::to_value(asset) else {
         return OldDocument { doc: Map::new(), missing: REQUIRED.to_vec() };
     };
     let mut doc = Map::new();

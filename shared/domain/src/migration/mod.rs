@@ -72,7 +72,7 @@ pub enum Migrated {
 }
 
 fn document(asset: &Asset) -> Result<Map<String, Value>, String> {
-    match serde_json::to_value(crate::asset::Document::of(asset)) {
+    match serde_json::to_value(asset) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err("an asset is not a JSON object".into()),
         Err(e) => Err(e.to_string()),
@@ -109,7 +109,7 @@ pub fn migrate(asset: &Asset, now: Timestamp) -> Migrated {
         Ok(m) => doc.insert("_migration".into(), m),
         Err(e) => return Migrated::Refused { reason: e.to_string(), findings: applied.findings },
     };
-    match crate::asset::Document::load(Value::Object(doc)) {
+    match Asset::load(Value::Object(doc)) {
         Ok(next) => Migrated::Changed {
             next: Box::new(next),
             rules: applied.rules,
@@ -195,7 +195,7 @@ pub fn rollback(asset: &Asset) -> RolledBack {
     // A rollback is a change like any other: the next revision, never an earlier one again (the
     // history keeps one entry per revision, and an entity tag never names two states).
     doc.insert("revision".into(), Value::from(asset.revision + 1));
-    match crate::asset::Document::load(Value::Object(doc)) {
+    match Asset::load(Value::Object(doc)) {
         Ok(next) => RolledBack::Reverted { next: Box::new(next), kept, edited_since },
         Err(e) => RolledBack::Refused { reason: format!("the rolled-back item would not load: {e}") },
     }

@@ -1,14 +1,14 @@
 use super::*;
+use crate::asset::AlbumArtField;
 use crate::asset::tests::staging_song;
-use crate::asset::{AlbumArtField, Document};
 use serde_json::json;
 
 fn asset(v: Value) -> Asset {
-    Document::load(v).unwrap()
+    Asset::load(v).unwrap()
 }
 
 fn stored(asset: &Asset) -> Value {
-    serde_json::to_value(Document::of(asset)).unwrap()
+    serde_json::to_value(asset).unwrap()
 }
 
 fn now() -> Timestamp {

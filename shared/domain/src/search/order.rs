@@ -64,10 +64,8 @@ mod tests {
     use serde_json::json;
 
     fn asset(layer: &str, category: &str, subcategory: &str, name: &str) -> Asset {
-        crate::asset::Document::load(
-            json!({"id": "a1", "layer": layer, "category": category, "subcategory": subcategory,
-            "name": name, "nna_address": "", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}),
-        )
+        Asset::load(json!({"id": "a1", "layer": layer, "category": category, "subcategory": subcategory,
+            "name": name, "nna_address": "", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}))
         .unwrap()
     }
 

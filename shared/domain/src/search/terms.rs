@@ -208,7 +208,7 @@ mod tests {
         for (k, val) in extra.as_object().unwrap() {
             v[k] = val.clone();
         }
-        crate::asset::Document::load(v).unwrap()
+        Asset::load(v).unwrap()
     }
 
     #[test]

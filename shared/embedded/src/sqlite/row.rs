@@ -2,7 +2,6 @@
 //! postings.
 
 use nna_domain::Asset;
-use nna_domain::asset::Document;
 use nna_domain::ports::StoreError;
 use nna_domain::search::{Order, index_terms, position};
 use rusqlite::ToSql;
@@ -42,7 +41,7 @@ impl Row {
             pos_updated: position(asset, Order::Updated),
             pos_name: position(asset, Order::Name),
             pos_owner: position(asset, Order::Owner),
-            doc: serde_json::to_string(&Document::of(asset))
+            doc: serde_json::to_string(&&asset)
                 .map_err(|e| StoreError::internal(format!("encoding asset {}: {e}", asset.id)))?,
             terms: index_terms(asset).into_iter().map(|t| t.as_str().to_owned()).collect(),
         })
@@ -72,5 +71,5 @@ pub(super) fn revision(r: u64) -> Result<i64, StoreError> {
 }
 
 pub(super) fn decode(id: &str, doc: &str) -> Result<Asset, StoreError> {
-    Document::read(doc).map_err(|e| StoreError::corrupt(id.to_owned(), e))
+    Asset::read(doc).map_err(|e| StoreError::corrupt(id.to_owned(), e))
 }
