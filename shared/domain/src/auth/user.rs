@@ -191,9 +191,15 @@ impl PasswordHash {
 
 /// `POST /api/auth/register`'s body, every fault reported at once.
 #[derive(Debug)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Registration))]
 pub struct NewUser {
+    /// At least 5 characters.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub username: Username,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub email: Email,
+    /// At least 6 characters.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub password: Password,
 }
 
@@ -214,8 +220,11 @@ impl NewUser {
 
 /// `POST /api/auth/login`'s body, parsed at the edge.
 #[derive(Debug)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Credentials))]
 pub struct Login {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub email: Email,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub password: Password,
 }
 

@@ -79,36 +79,36 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
-/// Every query parameter a search reads (the OpenAPI document lists exactly these; a read of any
-/// other is a bug the debug build stops at).
-pub const SEARCH_PARAMS: &[&str] = &[
-    "q",
-    "search",
-    "layer",
-    "category",
-    "subcategory",
-    "tags",
-    "tag",
-    "tags[]",
-    "registeredBy",
-    "aiGeneratedBy",
-    "generationStrategy",
-    "hasAlbumArt",
-    "albumArtStatus",
-    "createdAfter",
-    "createdBefore",
-    "sort",
-    "sortBy",
-    "sortOrder",
-    "page",
-    "limit",
-    "cursor",
+/// Every query parameter a search reads, with what it means: the OpenAPI document lists exactly
+/// these, and a read of any other is a bug the debug build stops at.
+pub const SEARCH_PARAMS: &[(&str, &str)] = &[
+    ("q", "Words to find in names, descriptions, tags; the last word matches as a prefix."),
+    ("search", "The same as `q`."),
+    ("layer", "A layer code (G, S, L, …)."),
+    ("category", "A category code, number or name."),
+    ("subcategory", "A subcategory code, number or name."),
+    ("tags", "Tags every match has: repeated, or `a,b`."),
+    ("tag", "The same as `tags`."),
+    ("tags[]", "The same as `tags`, as forms spell a list."),
+    ("registeredBy", "Assets this account registered."),
+    ("aiGeneratedBy", "Assets made by this AI tool (`aiMetadata.generatedBy`)."),
+    ("generationStrategy", "Assets made with this generation strategy (`aiMetadata.generationStrategy`)."),
+    ("hasAlbumArt", "`true`: art a user can see (ready); `false`: none, pending or failed."),
+    ("albumArtStatus", "`pending`, `ready`, `failed` or `none`."),
+    ("createdAfter", "A date or an ISO 8601 date-time."),
+    ("createdBefore", "A date or an ISO 8601 date-time."),
+    ("sort", "`newest`, `oldest`, `name` or `relevance` (words in `q`)."),
+    ("sortBy", "`createdAt`, `updatedAt`, `name`, `layer`, `registeredBy`, `relevance`."),
+    ("sortOrder", "`asc` or `desc`."),
+    ("page", "From 1."),
+    ("limit", "Up to 1000; default 10."),
+    ("cursor", "`nextCursor` of the previous page."),
 ];
 
 impl SearchQuery {
     pub fn parse(params: &[(String, String)]) -> Result<Self, Invalid> {
         let all = |k: &'static str| {
-            debug_assert!(SEARCH_PARAMS.contains(&k), "{k} is read but not in SEARCH_PARAMS");
+            debug_assert!(SEARCH_PARAMS.iter().any(|(name, _)| *name == k), "{k} is read but not in SEARCH_PARAMS");
             params.iter().filter(move |(key, v)| key == k && !v.trim().is_empty()).map(|(_, v)| v.trim())
         };
         let get = |k: &'static str| all(k).next();

@@ -1,7 +1,7 @@
 //! `/api/auth`: accounts, as the frontend calls them. Register and login answer a token and the
 //! account; profile and make-admin need a token.
 
-use super::requests::{Credentials, EmailOnly, Registration};
+use super::requests::EmailOnly;
 use crate::AppState;
 use crate::answers::{Answer, Session, UserView, ok};
 use crate::body;
@@ -33,7 +33,7 @@ fn session(s: &AppState, status: StatusCode, user: &User) -> Result<Response, Ap
     Ok(ok(status, Session { token, expires_in: s.tokens.lifetime().as_secs(), user: UserView::of(user) }))
 }
 
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = Registration,
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = NewUser,
     responses((status = 201, description = "The account and a token", body = Answer<Session>)))]
 pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let client = client(&request);
@@ -43,7 +43,7 @@ pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Res
     session(&s, StatusCode::CREATED, &user)
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Credentials,
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, description = "The account and a token", body = Answer<Session>)))]
 pub(crate) async fn login(State(s): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let client = client(&request);

@@ -1,26 +1,10 @@
 //! The smaller request bodies, for the OpenAPI document. The asset's create and edit bodies are
-//! described by the structs their parsers read (`nna_domain::input::{CreateFields, EditFields}`).
+//! described by the structs their parsers read (`nna_domain::input::{CreateFields, EditFields}`), an
+//! account's by the parsed `NewUser` and `Login`.
 
 #![allow(dead_code)]
 
 use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[schema(rename_all = "camelCase")]
-pub struct Registration {
-    /// At least 5 characters.
-    username: String,
-    email: String,
-    /// At least 6 characters.
-    password: String,
-}
-
-#[derive(ToSchema)]
-#[schema(rename_all = "camelCase")]
-pub struct Credentials {
-    email: String,
-    password: String,
-}
 
 #[derive(ToSchema)]
 #[schema(rename_all = "camelCase")]
