@@ -1,12 +1,11 @@
 //! Path parameters with refusals in the API's error shape rather than axum's plain text.
 
 use crate::problem::ApiError;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::{FromRequestParts, Path, RawPathParams};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use nna_domain::{AssetKey, RegistryError};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 
 pub struct PathParams<T>(pub T);
 
@@ -29,8 +28,10 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let PathParams(params) = PathParams::<HashMap<String, String>>::from_request_parts(parts, state).await?;
-        let raw = params.get("key").or_else(|| params.get("id")).map_or("", String::as_str);
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::request(StatusCode::BAD_REQUEST, "invalid_path", e.body_text()))?;
+        let raw = params.iter().find(|(name, _)| matches!(*name, "key" | "id")).map_or("", |(_, value)| value);
         Ok(Self(AssetKey::parse(raw).map_err(RegistryError::from)?))
     }
 }
