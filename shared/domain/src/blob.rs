@@ -1,7 +1,7 @@
 //! Stored files as the domain names them: keys that cannot escape their storage, what is kept
 //! with a file, and how storage fails. The port that keeps them is `ports::BlobStore`.
 
-use crate::error::{Cause, cause};
+use crate::error::{Cause, caused};
 use crate::id::AssetId;
 use crate::time::Timestamp;
 use bytes::Bytes;
@@ -14,15 +14,7 @@ pub enum BlobError {
     Internal(#[source] Cause),
 }
 
-impl BlobError {
-    pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Unavailable(cause(e))
-    }
-
-    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Internal(cause(e))
-    }
-}
+caused!(BlobError { unavailable => Unavailable, internal => Internal });
 
 /// Where a stored file lives: `/`-separated segments of letters, digits, `.`, `-`, `_`; no `..`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, derive_more::Display)]

@@ -15,6 +15,19 @@ pub fn cause(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Cause {
     Arc::from(e.into())
 }
 
+/// A port error's constructors from any error or text: `caused!(StoreError { internal => Internal })`
+/// gives `StoreError::internal(e)`, which keeps `e` as the variant's source.
+macro_rules! caused {
+    ($error:ty { $($make:ident => $variant:ident),+ $(,)? }) => {
+        impl $error {
+            $(pub fn $make(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+                Self::$variant($crate::error::cause(e))
+            })+
+        }
+    };
+}
+pub(crate) use caused;
+
 /// Why a field was refused. Serialized in `snake_case`; these strings are part of the API contract
 /// and must not change once shipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::IntoStaticStr, strum::Display)]

@@ -3,7 +3,7 @@
 //! repeated delivery can be recognized and made harmless.
 
 use crate::asset::{AlbumArtField, Asset};
-use crate::error::{Cause, cause};
+use crate::error::{Cause, caused};
 use crate::id::AssetId;
 use crate::time::Timestamp;
 use async_trait::async_trait;
@@ -66,15 +66,7 @@ pub enum QueueError {
     Internal(#[source] Cause),
 }
 
-impl QueueError {
-    pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Unavailable(cause(e))
-    }
-
-    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Internal(cause(e))
-    }
-}
+caused!(QueueError { unavailable => Unavailable, internal => Internal });
 
 /// Why a job did not complete. Transient failures go back on the queue to be tried again;
 /// permanent ones are recorded and dropped, since trying again cannot help.
@@ -86,15 +78,7 @@ pub enum JobError {
     Permanent(#[source] Cause),
 }
 
-impl JobError {
-    pub fn transient(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Transient(cause(e))
-    }
-
-    pub fn permanent(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Permanent(cause(e))
-    }
-}
+caused!(JobError { transient => Transient, permanent => Permanent });
 
 /// Runs jobs, wherever they were received (the SQS handler, the local worker). `attempt` is how
 /// often this delivery has been handed out, from 1.

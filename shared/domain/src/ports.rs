@@ -5,7 +5,7 @@ use crate::address::{Address, AssetKey};
 use crate::asset::{Asset, Deletion};
 use crate::auth::{AttemptKey, Email, PasswordHash, Role, User};
 pub use crate::blob::{Blob, BlobError, BlobInfo, BlobKey, BlobMeta, PresignedPut, StoredBlob};
-use crate::error::{Cause, cause};
+use crate::error::{Cause, caused};
 use crate::history::{Change, Entry};
 use crate::id::AssetId;
 use crate::idempotency::{IdempotencyClaim, IdempotencyRecord};
@@ -45,17 +45,11 @@ pub enum StoreError {
     UploadClaimed(String),
 }
 
+caused!(StoreError { unavailable => Unavailable, internal => Internal });
+
 impl StoreError {
-    pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Unavailable(cause(e))
-    }
-
-    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Internal(cause(e))
-    }
-
     pub fn corrupt(id: impl Into<String>, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Corrupt { id: id.into(), cause: cause(e) }
+        Self::Corrupt { id: id.into(), cause: crate::error::cause(e) }
     }
 }
 
