@@ -70,9 +70,6 @@ impl NewAsset {
     /// The asset, and a warning for each words field set aside as not the creator's words.
     pub fn parse(body: &Map<String, Value>) -> Result<(Self, Vec<Warning>), Invalid> {
         let f: CreateFields = read(body)?;
-        if !f.ignored.is_empty() {
-            tracing::debug!(fields = ?f.ignored.keys().collect::<Vec<_>>(), "create: fields this API does not take were ignored");
-        }
         let mut c = Collector::default();
         let mut warnings = Vec::new();
         let path = c.take(placement(&f));

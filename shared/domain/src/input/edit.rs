@@ -45,22 +45,21 @@ pub struct EditAsset {
     description: Option<Sent<String>>,
     source: Option<Sent<String>>,
     tags: Option<Sent<Vec<String>>>,
-    /// The objects and identity fields as sent, read against the asset in `apply`.
+    /// The objects as sent, read against the asset in `apply`.
     sent: EditFields,
+    /// The identity fields sent back, checked against the asset in `apply`.
+    identity: Identity,
     warnings: Vec<Warning>,
     refused: Vec<FieldError>,
 }
 
 impl EditAsset {
     pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Result<Self, Invalid> {
-        Ok(Self::of(read(body)?, mode))
+        Ok(Self { identity: read(body)?, ..Self::of(read(body)?, mode) })
     }
 
-    /// An edit of exactly these fields.
+    /// An edit of exactly these fields, sending back no identity field.
     pub fn of(sent: EditFields, mode: EditMode) -> Self {
-        if !sent.ignored.is_empty() {
-            tracing::debug!(fields = ?sent.ignored.keys().collect::<Vec<_>>(), "edit: fields an edit does not take were ignored");
-        }
         let mut c = Collector::default();
         let mut warnings = Vec::new();
         let text = |v: &Option<Value>, key: &str, max: usize| {
@@ -77,7 +76,18 @@ impl EditAsset {
             .map(|v| optional(v, |v| CreatorDescription::from_json(v, "creatorDescription"), &mut c).flatten());
         let source = text(&sent.source, "source", SOURCE_CHARS);
         let tags = sent.tags.as_ref().or(sent.tags_list.as_ref()).map(|v| Sent::of(v, |v| tags(v, "tags")));
-        Self { mode, creator_description, description, source, tags, sent, warnings, refused: c.into_errors() }
+        let refused = c.into_errors();
+        Self {
+            mode,
+            creator_description,
+            description,
+            source,
+            tags,
+            sent,
+            identity: Identity::default(),
+            warnings,
+            refused,
+        }
     }
 
     pub fn mode(&self) -> EditMode {
@@ -93,7 +103,7 @@ impl EditAsset {
     pub fn apply(&self, current: &Asset) -> Result<Edited, Invalid> {
         let mut c = Collector::from(self.refused.clone());
         let mut warnings = self.warnings.clone();
-        refuse_identity_changes(current, &self.sent.identity, &mut c);
+        refuse_identity_changes(current, &self.identity, &mut c);
         let mut next = current.clone();
         match &self.creator_description {
             Some(Some(words)) if is_address_for(current, words.as_str()) => {

@@ -53,10 +53,6 @@ pub struct CreateFields {
     /// Older clients' `creatorDescription` (the HFN is given, never taken from here).
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub name: Option<Value>,
-    /// Everything else, `registeredBy` among it (who registers is who signs in): not read.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(ignore))]
-    pub ignored: Map<String, Value>,
 }
 
 /// The fields to change; PATCH merges objects (RFC 7396), PUT replaces each field sent; `null`
@@ -92,17 +88,11 @@ pub struct EditFields {
     #[serde(default, rename = "tags[]", deserialize_with = "sent")]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub tags_list: Option<Value>,
-    #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(ignore))]
-    pub identity: Identity,
-    /// Everything else: not read.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(ignore))]
-    pub ignored: Map<String, Value>,
 }
 
 /// What names and places an asset, which an edit (the edit page sends back what it read) may
-/// send unchanged and never change. `registeredBy` is here: who registered decides who may edit.
+/// send unchanged and never change, read from the same body. `registeredBy` is here: who
+/// registered decides who may edit.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Identity {
@@ -153,9 +143,9 @@ fn sent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
 }
 
 /// A body's fields: JSON as sent, a form's as the HTTP layer made them (a string, or a list of
-/// strings). Every field is an optional JSON value and unknown keys are collected, so only a
-/// body that is not an object at all could be refused here.
+/// strings). Every field is an optional JSON value and other keys are not read (the frontend sends
+/// more than a create or an edit takes), so no object is refused here.
 pub(super) fn read<T: DeserializeOwned>(body: &Map<String, Value>) -> Result<T, FieldError> {
-    serde_json::from_value(Value::Object(body.clone()))
+    T::deserialize(body)
         .map_err(|e| FieldError::new("body", ErrorCode::MalformedJson, format!("the body cannot be read: {e}")))
 }
