@@ -104,7 +104,7 @@ pub fn entry_of(before: Option<&nna_domain::Asset>, after: Option<&nna_domain::A
 
 /// An edit as the registry takes it, parsed from a JSON body.
 pub fn edit(body: &serde_json::Map<String, Value>, mode: nna_domain::input::EditMode) -> nna_domain::input::EditAsset {
-    nna_domain::input::EditAsset::parse(body, mode).expect("a readable edit")
+    nna_domain::input::EditAsset::parse(body, mode)
 }
 
 /// How a request names an asset, parsed as the HTTP layer parses `{key}`.

@@ -1,7 +1,7 @@
 //! A create request, parsed. JSON bodies and form fields (already turned into a JSON object by the
 //! HTTP layer, each value a string or a list of strings) both come through here.
 
-use super::fields::{CreateFields, read};
+use super::fields::CreateFields;
 use super::words::{Warning, is_placeholder_description};
 use crate::address::{AssetKey, is_address};
 use crate::asset::{AiMetadata, AlbumArt, CreatorDescription, MusicMetadata, free_object, tags};
@@ -69,7 +69,7 @@ pub struct ComponentRef {
 impl NewAsset {
     /// The asset, and a warning for each words field set aside as not the creator's words.
     pub fn parse(body: &Map<String, Value>) -> Result<(Self, Vec<Warning>), Invalid> {
-        let f: CreateFields = read(body)?;
+        let f = CreateFields::read(body);
         let mut c = Collector::default();
         let mut warnings = Vec::new();
         let path = c.take(placement(&f));

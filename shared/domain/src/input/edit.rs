@@ -4,7 +4,7 @@
 //! apply to what is new or changed: a stored value sent back as it is (the edit page sends every
 //! tag it read, including the old backend's long ones) never blocks an edit.
 
-use super::fields::{EditFields, Identity, read};
+use super::fields::{EditFields, Identity};
 use super::words::{Warning, is_address_for, is_placeholder_description};
 use crate::address::{Hfn, Mfa};
 use crate::asset::{
@@ -54,8 +54,8 @@ pub struct EditAsset {
 }
 
 impl EditAsset {
-    pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Result<Self, Invalid> {
-        Ok(Self { identity: read(body)?, ..Self::of(read(body)?, mode) })
+    pub fn parse(body: &Map<String, Value>, mode: EditMode) -> Self {
+        Self { identity: Identity::read(body), ..Self::of(EditFields::read(body), mode) }
     }
 
     /// An edit of exactly these fields, sending back no identity field.
@@ -368,7 +368,7 @@ mod tests {
     }
 
     fn put(body: Value) -> EditAsset {
-        EditAsset::parse(body.as_object().unwrap(), EditMode::Replace).unwrap()
+        EditAsset::parse(body.as_object().unwrap(), EditMode::Replace)
     }
 
     #[test]

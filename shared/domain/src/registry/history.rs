@@ -124,7 +124,7 @@ impl Registry {
             return Err(RegistryError::FilesGone { revision, keys: gone });
         }
         let fields = crate::history::fields_of(&old);
-        let edit = EditAsset::of(EditFields::exactly(&fields)?, EditMode::Replace);
+        let edit = EditAsset::of(EditFields::exactly(&fields), EditMode::Replace);
         let mut why = by.change(ChangeKind::Restored, through::RESTORE);
         why.restored_from = Some(revision);
         self.edit_as(by, key, &edit, &why).await

@@ -170,8 +170,7 @@ async fn edit(
     mode: EditMode,
     shape: Shape,
 ) -> Result<Response, ApiError> {
-    let changes =
-        EditAsset::parse(&body::object(request, s.limits.json_bytes).await?, mode).map_err(RegistryError::from)?;
+    let changes = EditAsset::parse(&body::object(request, s.limits.json_bytes).await?, mode);
     let edited = s.registry.edit(by, &key, &changes).await?;
     let answer = ok_warned(StatusCode::OK, AssetView::of(&edited.asset, shape.art), &edited.warnings);
     Ok(shape.stamp(conditional::versioned(answer, &edited.asset)))
