@@ -1,7 +1,6 @@
 //! Reading an asset's history, the asset at any revision, and bringing a revision back.
 
-use super::Denied;
-use super::{Registry, RegistryError, Requester};
+use super::{Denied, Registry, RegistryError, Requester};
 use crate::address::AssetKey;
 use crate::asset::Asset;
 use crate::auth::Caller;
