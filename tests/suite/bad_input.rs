@@ -210,6 +210,13 @@ async fn bad_keys_and_routes() {
     let s = Server::start().await;
     let r = s.get("/api/assets/has%20space").await;
     assert_eq!((r.status, r.code()), (400, "invalid_format"));
+    // Every route that names an asset reads its key the same way, undelete's `{id}` too.
+    for path in ["/api/assets/has%20space/history", "/api/assets/has%20space/revisions/1"] {
+        let r = s.get(path).await;
+        assert_eq!((r.status, r.code()), (400, "invalid_format"), "{path}");
+    }
+    let r = s.post("/api/assets/has%20space/undelete", &serde_json::json!({})).await;
+    assert_eq!((r.status, r.code()), (400, "invalid_format"));
     let r = s.get("/api/nothing-here").await;
     assert_eq!((r.status, r.code()), (404, "route_not_found"));
     let r = s.send(s.request(Method::DELETE, "/api/assets")).await;

@@ -36,3 +36,38 @@ impl ArtRequest {
         Ok(Self::Url { source: source.unwrap_or_else(|| ArtSource::of_url(&url)), url })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(body: serde_json::Value) -> Result<ArtRequest, Invalid> {
+        ArtRequest::parse(body.as_object().unwrap(), None)
+    }
+
+    #[test]
+    fn a_url_with_its_source_or_the_hosts() {
+        let Ok(ArtRequest::Url { url, source }) = parse(json!({"sourceUrl": " https://is1-ssl.mzstatic.com/a.jpg "}))
+        else {
+            panic!("a URL")
+        };
+        assert_eq!((url.as_str(), source), ("https://is1-ssl.mzstatic.com/a.jpg", ArtSource::ITunes));
+        let Ok(ArtRequest::Url { source, .. }) = parse(json!({"url": "https://a.io/x.jpg", "source": "ai-generated"}))
+        else {
+            panic!("a URL")
+        };
+        assert_eq!(source, ArtSource::AiGenerated);
+    }
+
+    #[test]
+    fn every_fault_at_once_each_by_its_own_name() {
+        let fields =
+            |body| parse(body).unwrap_err().errors().iter().map(|e| (e.field.clone(), e.code)).collect::<Vec<_>>();
+        assert_eq!(
+            fields(json!({"sourceUrl": "javascript:alert(1)", "source": "Spotify"})),
+            [("sourceUrl".to_owned(), ErrorCode::InvalidUrl), ("source".to_owned(), ErrorCode::InvalidChoice)]
+        );
+        assert_eq!(fields(json!({})), [("sourceUrl".to_owned(), ErrorCode::Required)]);
+    }
+}
