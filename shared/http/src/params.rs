@@ -16,7 +16,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
         Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(t)| Self(t))
-            .map_err(|e| ApiError::request(StatusCode::BAD_REQUEST, "invalid_path", e.body_text()))
+            .map_err(|e| invalid_path(e.body_text()))
     }
 }
 
@@ -28,10 +28,13 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|e| ApiError::request(StatusCode::BAD_REQUEST, "invalid_path", e.body_text()))?;
+        let params = RawPathParams::from_request_parts(parts, state).await.map_err(|e| invalid_path(e.body_text()))?;
         let raw = params.iter().find(|(name, _)| matches!(*name, "key" | "id")).map_or("", |(_, value)| value);
         Ok(Self(AssetKey::parse(raw).map_err(RegistryError::from)?))
     }
+}
+
+/// A path axum could not read, in the API's error shape.
+fn invalid_path(why: String) -> ApiError {
+    ApiError::request(StatusCode::BAD_REQUEST, "invalid_path", why)
 }
