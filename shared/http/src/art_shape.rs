@@ -8,7 +8,6 @@ use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
-use axum::response::Response;
 use std::convert::Infallible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,17 +55,6 @@ impl ArtShape {
                 _ => None,
             })
     }
-
-    /// Marks an asset answer: which shape it has when the client asked, and that it depends on
-    /// `Prefer` (for caches).
-    pub fn stamp(self, requested: bool, mut response: Response) -> Response {
-        let headers = response.headers_mut();
-        headers.append(header::VARY, HeaderValue::from_static("Prefer"));
-        if requested && let Ok(v) = HeaderValue::from_str(&format!("album-art={}", self.label())) {
-            headers.insert(APPLIED, v);
-        }
-        response
-    }
 }
 
 /// The shape this request's answer takes, and whether the client asked for it.
@@ -77,8 +65,15 @@ pub struct Shape {
 }
 
 impl Shape {
-    pub fn stamp(self, response: Response) -> Response {
-        self.art.stamp(self.requested, response)
+    /// Marks an asset answer: which shape it has when the client asked, and that it depends on
+    /// `Prefer` (for caches).
+    pub fn stamp(self, headers: &mut HeaderMap) {
+        headers.append(header::VARY, HeaderValue::from_static("Prefer"));
+        if self.requested
+            && let Ok(v) = HeaderValue::from_str(&format!("album-art={}", self.art.label()))
+        {
+            headers.insert(APPLIED, v);
+        }
     }
 }
 

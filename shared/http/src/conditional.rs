@@ -3,8 +3,8 @@
 //! Cache-Control is set per route: responses are per user (tokens), so nothing is `public` but
 //! the taxonomy, and an asset is always revalidated.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use crate::answers::Fresh;
+use axum::http::{HeaderMap, HeaderValue, header};
 use nna_domain::Asset;
 use nna_domain::asset::Version;
 
@@ -54,7 +54,7 @@ pub fn if_match(headers: &HeaderMap) -> Option<Vec<Version>> {
 }
 
 /// Whether the client's copy (`If-None-Match`, weak comparison) is this version.
-pub fn unchanged(headers: &HeaderMap, asset: &Asset) -> bool {
+fn unchanged(headers: &HeaderMap, asset: &Asset) -> bool {
     let Some(value) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else { return false };
     match listed(value, true) {
         None => true,
@@ -62,17 +62,21 @@ pub fn unchanged(headers: &HeaderMap, asset: &Asset) -> bool {
     }
 }
 
-/// Stamps an asset response with its version and caching rule.
-pub fn versioned(mut response: Response, asset: &Asset) -> Response {
+/// An asset answer's version and caching rule.
+pub fn version(headers: &mut HeaderMap, asset: &Asset) {
     if let Ok(tag) = HeaderValue::from_str(&etag(&Version::of(asset))) {
-        response.headers_mut().insert(header::ETAG, tag);
+        headers.insert(header::ETAG, tag);
     }
-    response.headers_mut().insert(header::CACHE_CONTROL, ASSET);
-    response
+    headers.insert(header::CACHE_CONTROL, ASSET);
 }
 
-pub fn not_modified(asset: &Asset) -> Response {
-    versioned(StatusCode::NOT_MODIFIED.into_response(), asset)
+/// A `304` for the asset, when the client's copy is its current version.
+pub fn fresh<T>(headers: &HeaderMap, asset: &Asset) -> Option<Fresh<T>> {
+    unchanged(headers, asset).then(|| {
+        let mut stamped = HeaderMap::new();
+        version(&mut stamped, asset);
+        Fresh::Unchanged(stamped)
+    })
 }
 
 /// The versions a write's `If-Match` lists (`None`: absent or `*`).

@@ -5,12 +5,53 @@ use nna_domain::asset::{
     AiMetadata, AlbumArt, AlbumArtField, AssetStatus, CreatorDescription, Deletion, FileCopy, MusicMetadata,
 };
 use nna_domain::input::Warning;
-use nna_domain::registry::UploadSlot;
+use nna_domain::registry::{BatchOutcome, Deleted, UploadSlot};
+use nna_domain::search::{SearchPage, SearchQuery};
 use nna_domain::{Asset, AssetId, Timestamp};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
+
+/// An asset as answered, in the `albumArt` shape asked for: owned, so a handler can return it;
+/// served (and described) as [`Shown`].
+pub struct AssetView {
+    asset: Asset,
+    art: ArtShape,
+}
+
+impl AssetView {
+    pub fn of(asset: Asset, art: ArtShape) -> Self {
+        Self { asset, art }
+    }
+
+    pub fn asset(&self) -> &Asset {
+        &self.asset
+    }
+}
+
+impl Serialize for AssetView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Shown::of(&self.asset, self.art).serialize(serializer)
+    }
+}
+
+impl utoipa::PartialSchema for AssetView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        Shown::schema()
+    }
+}
+
+impl ToSchema for AssetView {
+    fn name() -> Cow<'static, str> {
+        Shown::name()
+    }
+
+    fn schemas(into: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        Shown::schemas(into);
+    }
+}
 
 /// An asset: the stored fields (legacy items may lack most of them, and keep fields written before
 /// these existed, served as stored), `_id` beside `id`, `albumArt` in the shape asked for, and the
@@ -20,7 +61,7 @@ use utoipa::ToSchema;
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = Asset)]
-pub struct AssetView<'a> {
+struct Shown<'a> {
     /// The id, by MongoDB's name for it.
     #[serde(rename = "_id")]
     mongo_id: &'a AssetId,
@@ -81,8 +122,8 @@ pub struct AssetView<'a> {
     art_thumbnail_url: Option<&'a str>,
 }
 
-impl<'a> AssetView<'a> {
-    pub fn of(asset: &'a Asset, shape: ArtShape) -> Self {
+impl<'a> Shown<'a> {
+    fn of(asset: &'a Asset, shape: ArtShape) -> Self {
         let art = asset.album_art.as_ref();
         let art_url = art.and_then(AlbumArtField::display_url);
         let as_url = shape == ArtShape::Url && matches!(art, Some(AlbumArtField::Art(_)));
@@ -129,62 +170,86 @@ impl<'a> AssetView<'a> {
 /// A page of a listing or search.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct AssetPage<'a> {
-    pub items: Vec<AssetView<'a>>,
+pub struct AssetPage {
+    items: Vec<AssetView>,
     /// Exact up to 10,000 matches; `null` past that.
-    pub total: Option<u64>,
+    total: Option<u64>,
     /// `true` when `total` is unknown (more than 10,000 matches).
-    pub total_is_lower_bound: bool,
+    total_is_lower_bound: bool,
     /// With `totalIsLowerBound`: how many matches there are at least.
-    pub total_at_least: Option<u64>,
-    pub page: u32,
-    pub limit: u32,
-    pub total_pages: Option<u64>,
+    total_at_least: Option<u64>,
+    page: u32,
+    limit: u32,
+    total_pages: Option<u64>,
     /// Where the next page starts (`cursor=`); `null` on the last page.
-    pub next_cursor: Option<&'a str>,
-    pub has_more: bool,
+    next_cursor: Option<String>,
+    has_more: bool,
+}
+
+impl AssetPage {
+    pub fn of(found: SearchPage, query: &SearchQuery, art: ArtShape) -> Self {
+        Self {
+            items: found.items.into_iter().map(|a| AssetView::of(a, art)).collect(),
+            total: found.total,
+            total_is_lower_bound: found.total.is_none(),
+            total_at_least: found.total_at_least,
+            page: query.page,
+            limit: query.limit,
+            total_pages: found.total.map(|t| t.div_ceil(u64::from(query.limit))),
+            has_more: found.next_cursor.is_some(),
+            next_cursor: found.next_cursor,
+        }
+    }
 }
 
 /// What a delete answers: the record kept of the asset.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct DeletedView<'a> {
+pub struct DeletedView {
     /// Always `true`.
-    pub deleted: bool,
-    pub id: &'a AssetId,
+    deleted: bool,
+    id: AssetId,
     #[serde(rename = "_id")]
-    pub mongo_id: &'a AssetId,
+    mongo_id: AssetId,
     /// The HFN, which stays used: its number is never given again.
-    pub name: &'a str,
-    pub record: &'a Deletion,
+    name: String,
+    record: Deletion,
     /// How many files storage did not remove at once; a job removes them.
-    pub files_pending: usize,
+    files_pending: usize,
+}
+
+impl DeletedView {
+    pub fn of(gone: Deleted) -> Self {
+        let name = gone.asset.name().to_owned();
+        let id = gone.asset.id;
+        Self { deleted: true, mongo_id: id.clone(), id, name, record: gone.record, files_pending: gone.files_pending }
+    }
 }
 
 /// Where to `PUT` a file too large to send inline.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct UploadSlotView<'a> {
+pub struct UploadSlotView {
     /// What the create names as `uploadKey` once the file is there.
-    upload_key: &'a str,
-    upload_url: &'a str,
+    upload_key: String,
+    upload_url: String,
     /// Always `PUT`.
     method: &'static str,
     /// Send these headers with the PUT, as given (they are signed).
     #[schema(value_type = Object)]
-    headers: Map<String, Value>,
-    content_type: &'a str,
+    headers: BTreeMap<String, String>,
+    content_type: &'static str,
     size: u64,
     expires_at: Timestamp,
 }
 
-impl<'a> UploadSlotView<'a> {
-    pub fn of(slot: &'a UploadSlot) -> Self {
+impl UploadSlotView {
+    pub fn of(slot: UploadSlot) -> Self {
         Self {
-            upload_key: slot.key.as_str(),
-            upload_url: &slot.put.url,
+            upload_key: slot.key.as_str().to_owned(),
+            upload_url: slot.put.url,
             method: "PUT",
-            headers: slot.put.headers.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect(),
+            headers: slot.put.headers.into_iter().collect(),
             content_type: slot.content_type,
             size: slot.size,
             expires_at: slot.put.expires_at,
@@ -195,25 +260,40 @@ impl<'a> UploadSlotView<'a> {
 /// A batch's outcome: each item created or refused on its own, by its position in the request.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct BatchAnswer<'a> {
-    pub created: Vec<BatchSuccess<'a>>,
-    pub failed: Vec<BatchFailure>,
-    pub created_count: usize,
-    pub failed_count: usize,
+pub struct BatchAnswer {
+    created: Vec<BatchSuccess>,
+    failed: Vec<BatchFailure>,
+    created_count: usize,
+    failed_count: usize,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct BatchSuccess<'a> {
-    pub index: usize,
-    pub asset: AssetView<'a>,
+pub struct BatchSuccess {
+    index: usize,
+    asset: AssetView,
     /// As a single create's `warnings`: what this item sent that was not taken as words.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub warnings: &'a [Warning],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<Warning>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct BatchFailure {
-    pub index: usize,
+    index: usize,
     /// The `error` object of the API's `Problem`.
-    pub error: crate::problem::ProblemError,
+    error: crate::problem::ProblemError,
+}
+
+impl BatchAnswer {
+    pub fn of(outcomes: Vec<BatchOutcome>, art: ArtShape) -> Self {
+        let (mut created, mut failed) = (Vec::new(), Vec::new());
+        for BatchOutcome { index, result } in outcomes {
+            match result {
+                Ok(done) => {
+                    created.push(BatchSuccess { index, asset: AssetView::of(done.asset, art), warnings: done.warnings })
+                }
+                Err(e) => failed.push(BatchFailure { index, error: crate::problem::describe(e) }),
+            }
+        }
+        Self { created_count: created.len(), failed_count: failed.len(), created, failed }
+    }
 }

@@ -13,22 +13,21 @@ const UNANSWERED: &str = "_migration";
 /// A page of an asset's history, newest first.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct HistoryView<'a> {
-    pub asset_id: &'a AssetId,
+pub struct HistoryView {
+    asset_id: AssetId,
     /// The asset's latest revision (a deleted asset's: its delete's).
-    pub latest_revision: u64,
-    pub entries: Vec<Entry>,
+    latest_revision: u64,
+    entries: Vec<Entry>,
     /// Where the next page starts (`cursor=`); `null` on the last page.
-    pub next_cursor: Option<&'a str>,
-    pub has_more: bool,
+    next_cursor: Option<String>,
+    has_more: bool,
 }
 
-impl<'a> HistoryView<'a> {
-    pub fn of(page: &'a HistoryPage) -> Self {
+impl HistoryView {
+    pub fn of(page: HistoryPage) -> Self {
         let entries = page
             .entries
-            .iter()
-            .cloned()
+            .into_iter()
             .map(|mut e| {
                 e.fields.retain(|f| f != UNANSWERED);
                 if let Some(changes) = &mut e.changes {
@@ -38,11 +37,11 @@ impl<'a> HistoryView<'a> {
             })
             .collect();
         Self {
-            asset_id: &page.asset_id,
+            asset_id: page.asset_id,
             latest_revision: page.latest,
             entries,
-            next_cursor: page.next_cursor.as_deref(),
             has_more: page.next_cursor.is_some(),
+            next_cursor: page.next_cursor,
         }
     }
 }

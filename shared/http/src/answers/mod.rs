@@ -1,6 +1,8 @@
 //! What the API answers, as the types that are served: each derives both its JSON (serde) and its
 //! OpenAPI schema (utoipa), so the document cannot drift from the bytes. Successful answers keep
-//! the old backend's shape: `{"success": true, "data": …, "metadata": {"timestamp": …}}`.
+//! the old backend's shape: `{"success": true, "data": …, "metadata": {"timestamp": …}}`. A
+//! handler returns [`Answered`] (or [`Flat`]) naming the type it serves; the `openapi` tests hold
+//! each operation's documented body to its handler's return type.
 
 mod account;
 mod asset;
@@ -10,10 +12,12 @@ pub use account::{Session, UserView};
 pub use asset::{AssetPage, AssetView, BatchAnswer, BatchFailure, BatchSuccess, DeletedView, UploadSlotView};
 pub use history::HistoryView;
 
-use axum::http::StatusCode;
+use crate::art_shape::Shape;
+use crate::conditional;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use nna_domain::Timestamp;
 use nna_domain::input::Warning;
+use nna_domain::{Asset, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -44,25 +48,83 @@ impl Meta {
     }
 }
 
-pub fn ok<T: Serialize>(status: StatusCode, data: T) -> Response {
-    ok_warned(status, data, &[])
+/// A handler's success: `data` in the envelope with status `STATUS`, and the headers it carries.
+pub struct Answered<T, const STATUS: u16 = 200> {
+    data: T,
+    warnings: Vec<Warning>,
+    headers: HeaderMap,
 }
 
-pub fn ok_warned<T: Serialize>(status: StatusCode, data: T, warnings: &[Warning]) -> Response {
-    let body = Answer { success: true, data, warnings, metadata: Meta::now() };
-    (status, axum::Json(body)).into_response()
+/// 201.
+pub type Created<T> = Answered<T, 201>;
+
+impl<T, const STATUS: u16> Answered<T, STATUS> {
+    pub fn new(data: T) -> Self {
+        Self { data, warnings: Vec::new(), headers: HeaderMap::new() }
+    }
+
+    /// With what a write did not take as sent.
+    pub fn warned(mut self, warnings: Vec<Warning>) -> Self {
+        self.warnings = warnings;
+        self
+    }
+
+    /// Saying which `albumArt` shape it is in.
+    pub fn shaped(mut self, shape: Shape) -> Self {
+        shape.stamp(&mut self.headers);
+        self
+    }
+
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+}
+
+impl<const STATUS: u16> Answered<AssetView, STATUS> {
+    /// The asset as it now is, in the shape asked for, its version the `ETag` (for `If-Match` and
+    /// `If-None-Match`).
+    pub fn asset(asset: Asset, shape: Shape) -> Self {
+        let mut answer = Self::new(AssetView::of(asset, shape.art)).shaped(shape);
+        conditional::version(&mut answer.headers, answer.data.asset());
+        answer
+    }
+}
+
+impl<T: Serialize, const STATUS: u16> IntoResponse for Answered<T, STATUS> {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(STATUS).unwrap_or(StatusCode::OK);
+        let body = Answer { success: true, data: self.data, warnings: &self.warnings, metadata: Meta::now() };
+        (status, self.headers, axum::Json(body)).into_response()
+    }
 }
 
 /// An answer whose fields the frontend reads at the top level (the taxonomy routes), with the
 /// usual envelope beside them: `{...fields, "success": true, "data": {...fields}, "metadata"}`.
-pub fn flat<T: Serialize>(status: StatusCode, fields: &T) -> Response {
-    let data = serde_json::to_value(fields).unwrap_or(serde_json::Value::Null);
-    let mut top = match &data {
-        serde_json::Value::Object(m) => m.clone(),
-        _ => serde_json::Map::new(),
-    };
-    top.insert("success".into(), serde_json::Value::Bool(status.is_success()));
-    top.insert("data".into(), data);
-    top.insert("metadata".into(), serde_json::json!({ "timestamp": Timestamp::now() }));
-    (status, axum::Json(top)).into_response()
+pub struct Flat<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Flat<T> {
+    fn into_response(self) -> Response {
+        let data = serde_json::to_value(self.0).unwrap_or(serde_json::Value::Null);
+        let mut top = data.as_object().cloned().unwrap_or_default();
+        top.insert("success".into(), true.into());
+        top.insert("data".into(), data);
+        top.insert("metadata".into(), serde_json::json!({ "timestamp": Timestamp::now() }));
+        axum::Json(top).into_response()
+    }
+}
+
+/// An answer, or `304 Not Modified` with these headers when the client's copy is current.
+pub enum Fresh<T> {
+    Changed(T),
+    Unchanged(HeaderMap),
+}
+
+impl<T: IntoResponse> IntoResponse for Fresh<T> {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Changed(answer) => answer.into_response(),
+            Self::Unchanged(headers) => (StatusCode::NOT_MODIFIED, headers).into_response(),
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::batch;
 use super::requests::{ArtRequest, UploadRequest};
-use crate::answers::{Answer, AssetPage, AssetView, DeletedView, UploadSlotView, ok, ok_warned};
+use crate::answers::{Answer, Answered, AssetPage, AssetView, Created, DeletedView, Fresh, UploadSlotView};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
 use crate::params::KeyPath;
@@ -10,17 +10,16 @@ use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri, header};
 use axum::routing::{get, post, put};
 use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
-use nna_domain::input::{CreateAsset, CreateFields, EditAsset, EditFields, EditMode, Warning};
+use nna_domain::input::{CreateAsset, CreateFields, EditAsset, EditFields, EditMode};
 use nna_domain::registry::Requester;
 use nna_domain::search::{SEARCH_PARAMS, SearchQuery};
 use nna_domain::upload::{DirectUpload, Upload};
-use nna_domain::{Asset, AssetKey, RegistryError, Timestamp};
+use nna_domain::{AssetKey, RegistryError, Timestamp};
 use utoipa::openapi::Required;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 
@@ -47,16 +46,6 @@ pub fn search() -> Router<AppState> {
     Router::new().route("/api/assets", get(list)).route("/api/assets/search", get(search_assets))
 }
 
-/// 201 with the asset and where to find it.
-fn created(asset: &Asset, warnings: &[Warning], shape: Shape) -> Response {
-    let answer = ok_warned(StatusCode::CREATED, AssetView::of(asset, shape.art), warnings);
-    let mut response = conditional::versioned(answer, asset);
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/assets/{}", asset.id)) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    shape.stamp(response)
-}
-
 /// With an `Idempotency-Key`, a retry answers the first attempt's asset (marked
 /// `Idempotent-Replayed: true`) instead of making another.
 #[utoipa::path(post, path = "/api/assets", tag = "assets", security(("bearer" = [])),
@@ -72,7 +61,7 @@ pub(crate) async fn create_one(
     caller: Caller,
     shape: Shape,
     request: Request,
-) -> Result<Response, ApiError> {
+) -> Result<Created<AssetView>, ApiError> {
     let key = match request.headers().get(IDEMPOTENCY_KEY) {
         Some(v) => Some(IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}"))?),
         None => None,
@@ -81,14 +70,19 @@ pub(crate) async fn create_one(
     let upload = one_file(form.files, "send one file per create (a batch takes many), or an uploadKey")?;
     let request = CreateAsset::parse(&form.fields, upload, key)?;
     let done = s.registry.create(&caller, request).await?;
-    let mut response = created(&done.asset, &done.warnings, shape);
-    if done.replayed {
-        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    let location = HeaderValue::from_str(&format!("/api/assets/{}", done.asset.id));
+    let mut answer = Created::asset(done.asset, shape).warned(done.warnings);
+    if let Ok(location) = location {
+        answer = answer.header(header::LOCATION, location);
     }
-    Ok(response)
+    if done.replayed {
+        answer = answer.header(REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(answer)
 }
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
+const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 
 /// The one file a request may carry, if any; a second is refused, never dropped unread.
 fn one_file(files: Vec<(String, Upload)>, instead: &str) -> Result<Option<Upload>, ApiError> {
@@ -104,12 +98,16 @@ fn one_file(files: Vec<(String, Upload)>, instead: &str) -> Result<Option<Upload
 #[utoipa::path(post, path = "/api/assets/uploads", tag = "assets", security(("bearer" = [])),
     request_body = UploadRequest,
     responses((status = 201, description = "Where to PUT the file; the create then names its uploadKey", body = Answer<UploadSlotView>)))]
-pub(crate) async fn upload_slot(State(s): State<AppState>, _: Caller, request: Request) -> Result<Response, ApiError> {
+pub(crate) async fn upload_slot(
+    State(s): State<AppState>,
+    _: Caller,
+    request: Request,
+) -> Result<Created<UploadSlotView>, ApiError> {
     let body = body::object(request, s.limits.json_bytes).await?;
     let request = DirectUpload::parse(&body, s.registry.config().max_upload_bytes, Timestamp::now())
         .map_err(RegistryError::from)?;
     let slot = s.registry.upload_slot(request).await?;
-    Ok(ok(StatusCode::CREATED, UploadSlotView::of(&slot)))
+    Ok(Created::new(UploadSlotView::of(slot)))
 }
 
 #[utoipa::path(get, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
@@ -124,12 +122,12 @@ pub(crate) async fn read_one(
     KeyPath(key): KeyPath,
     shape: Shape,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Fresh<Answered<AssetView>>, ApiError> {
     let asset = s.registry.get(&key).await?;
-    if conditional::unchanged(&headers, &asset) {
-        return Ok(conditional::not_modified(&asset));
+    if let Some(unchanged) = conditional::fresh(&headers, &asset) {
+        return Ok(unchanged);
     }
-    Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
+    Ok(Fresh::Changed(Answered::asset(asset, shape)))
 }
 
 #[utoipa::path(put, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
@@ -142,7 +140,7 @@ pub(crate) async fn replace(
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView>, ApiError> {
     let by = Requester::new(&caller).if_match(versions.as_deref());
     edit(s, by, key, request, EditMode::Replace, shape).await
 }
@@ -157,7 +155,7 @@ pub(crate) async fn merge(
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView>, ApiError> {
     let by = Requester::new(&caller).if_match(versions.as_deref());
     edit(s, by, key, request, EditMode::Merge, shape).await
 }
@@ -169,11 +167,10 @@ async fn edit(
     request: Request,
     mode: EditMode,
     shape: Shape,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView>, ApiError> {
     let changes = EditAsset::parse(&body::object(request, s.limits.json_bytes).await?, mode);
     let edited = s.registry.edit(by, &key, &changes).await?;
-    let answer = ok_warned(StatusCode::OK, AssetView::of(&edited.asset, shape.art), &edited.warnings);
-    Ok(shape.stamp(conditional::versioned(answer, &edited.asset)))
+    Ok(Answered::asset(edited.asset, shape).warned(edited.warnings))
 }
 
 /// New album art for a song, from `{"sourceUrl"}` or an uploaded image. 202: the asset shows the
@@ -188,13 +185,13 @@ pub(crate) async fn album_art(
     IfMatch(versions): IfMatch,
     shape: Shape,
     request: Request,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView, 202>, ApiError> {
     let form = body::submission(request, s.limits).await?;
     let upload = one_file(form.files, "send one image, or a sourceUrl")?;
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let request = nna_domain::input::ArtRequest::parse(&form.fields, upload).map_err(RegistryError::from)?;
     let asset = s.registry.request_album_art(by, &key, request).await?;
-    Ok(shape.stamp(conditional::versioned(ok(StatusCode::ACCEPTED, AssetView::of(&asset, shape.art)), &asset)))
+    Ok(Answered::asset(asset, shape))
 }
 
 #[utoipa::path(delete, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
@@ -209,20 +206,12 @@ pub(crate) async fn remove(
     KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     uri: Uri,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<DeletedView>, ApiError> {
     let force =
         body::query_pairs(&uri)?.iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let gone = s.registry.delete(by, &key, force).await?;
-    let answer = DeletedView {
-        deleted: true,
-        id: &gone.asset.id,
-        mongo_id: &gone.asset.id,
-        name: gone.asset.name(),
-        record: &gone.record,
-        files_pending: gone.files_pending,
-    };
-    Ok(ok(StatusCode::OK, answer))
+    Ok(Answered::new(DeletedView::of(gone)))
 }
 
 /// A delete's query.
@@ -242,9 +231,9 @@ pub(crate) async fn curate(
     KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
     shape: Shape,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView>, ApiError> {
     let asset = s.registry.curate(Requester::new(&caller).if_match(versions.as_deref()), &key).await?;
-    Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
+    Ok(Answered::asset(asset, shape))
 }
 
 /// The old list's shape, plus where the next page starts. `total` is exact up to 10,000 matches;
@@ -252,21 +241,15 @@ pub(crate) async fn curate(
 #[utoipa::path(get, path = "/api/assets", tag = "assets", security(("bearer" = [])),
     params(ListParams, PreferParam),
     responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = Answer<AssetPage>)))]
-pub(crate) async fn list(State(s): State<AppState>, _: Caller, shape: Shape, uri: Uri) -> Result<Response, ApiError> {
+pub(crate) async fn list(
+    State(s): State<AppState>,
+    _: Caller,
+    shape: Shape,
+    uri: Uri,
+) -> Result<Answered<AssetPage>, ApiError> {
     let query = SearchQuery::parse(&body::query_pairs(&uri)?).map_err(RegistryError::from)?;
-    let page = s.registry.search(&query).await?;
-    let answer = AssetPage {
-        items: page.items.iter().map(|a| AssetView::of(a, shape.art)).collect(),
-        total: page.total,
-        total_is_lower_bound: page.total.is_none(),
-        total_at_least: page.total_at_least,
-        page: query.page,
-        limit: query.limit,
-        total_pages: page.total.map(|t| t.div_ceil(u64::from(query.limit))),
-        next_cursor: page.next_cursor.as_deref(),
-        has_more: page.next_cursor.is_some(),
-    };
-    Ok(shape.stamp(ok(StatusCode::OK, answer)))
+    let found = s.registry.search(&query).await?;
+    Ok(Answered::new(AssetPage::of(found, &query, shape.art)).shaped(shape))
 }
 
 #[utoipa::path(get, path = "/api/assets/search", tag = "assets", security(("bearer" = [])),
@@ -277,7 +260,7 @@ pub(crate) async fn search_assets(
     caller: Caller,
     shape: Shape,
     uri: Uri,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetPage>, ApiError> {
     list(state, caller, shape, uri).await
 }
 

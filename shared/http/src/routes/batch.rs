@@ -2,13 +2,12 @@
 //! array of asset fields, as the frontend sends it) or JSON (an array, or `{assets: [...]}`).
 //! Each item succeeds or fails on its own; the answer lists both.
 
-use crate::answers::{self, Answer, AssetView, BatchAnswer, BatchFailure, BatchSuccess};
+use crate::answers::{Answer, Answered, BatchAnswer};
 use crate::art_shape::Shape;
-use crate::problem::{self, ApiError};
+use crate::problem::ApiError;
 use crate::{AppState, body};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use nna_domain::auth::Caller;
 use nna_domain::input::CreateAsset;
 use nna_domain::upload::Upload;
@@ -23,29 +22,12 @@ pub(crate) async fn create(
     caller: Caller,
     shape: Shape,
     request: Request,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<BatchAnswer>, ApiError> {
     let form = body::submission(request, batch_limits(&s)).await?;
     let items = items(&form.fields)?;
     let requests = pair_files(items, form.files).into_iter().map(|(item, file)| CreateAsset::parse(&item, file, None));
     let outcomes = s.registry.create_batch(&caller, requests.collect()).await?;
-    let mut made = Vec::new();
-    let mut failed = Vec::new();
-    for o in outcomes {
-        match o.result {
-            Ok(asset) => made.push((o.index, asset)),
-            Err(e) => failed.push(BatchFailure { index: o.index, error: problem::describe(e) }),
-        }
-    }
-    let created: Vec<_> = made
-        .iter()
-        .map(|(index, c)| BatchSuccess {
-            index: *index,
-            asset: AssetView::of(&c.asset, shape.art),
-            warnings: &c.warnings,
-        })
-        .collect();
-    let answer = BatchAnswer { created_count: created.len(), failed_count: failed.len(), created, failed };
-    Ok(shape.stamp(answers::ok(StatusCode::OK, answer)))
+    Ok(Answered::new(BatchAnswer::of(outcomes, shape.art)).shaped(shape))
 }
 
 /// A batch may carry many files.

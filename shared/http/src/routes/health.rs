@@ -3,11 +3,10 @@
 
 use crate::AppState;
 use crate::answers::Meta;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
 use nna_domain::taxonomy::taxonomy;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -43,7 +42,7 @@ struct Checks {
 
 #[utoipa::path(get, path = "/api/health", tag = "meta",
     responses((status = 200, description = "Serving; top-level `status` is `healthy`", body = Health)))]
-pub(crate) async fn health(State(s): State<AppState>) -> Response {
+pub(crate) async fn health(State(s): State<AppState>) -> (StatusCode, Json<Health>) {
     let (status, word, store) = match s.registry.health().await {
         Ok(()) => (StatusCode::OK, "healthy", "ok"),
         Err(e) => {
@@ -58,5 +57,5 @@ pub(crate) async fn health(State(s): State<AppState>) -> Response {
         checks: Checks { store },
     };
     let body = Health { status: word, success: status.is_success(), data, metadata: Meta::now() };
-    (status, axum::Json(body)).into_response()
+    (status, Json(body))
 }

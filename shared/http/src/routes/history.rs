@@ -2,16 +2,15 @@
 //! `/api/assets/{key}/history`, `/revisions/{n}`, `/restore`, `/api/assets/{id}/undelete`.
 
 use super::assets::KeyParam;
-use crate::answers::{Answer, AssetView, HistoryView, ok, ok_warned};
+use crate::answers::{Answer, Answered, AssetView, HistoryView};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
 use crate::params::{KeyPath, PathParams};
 use crate::problem::ApiError;
-use crate::{AppState, body, conditional};
+use crate::{AppState, body};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::Response;
 use axum::routing::{get, post};
 use nna_domain::RegistryError;
 use nna_domain::auth::Caller;
@@ -52,7 +51,7 @@ pub(crate) async fn history(
     caller: Caller,
     KeyPath(key): KeyPath,
     uri: Uri,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<HistoryView>, ApiError> {
     let mut cursor = None;
     let mut limit = None;
     for (name, value) in body::query_pairs(&uri)? {
@@ -66,7 +65,7 @@ pub(crate) async fn history(
         }
     }
     let page = s.registry.history(&caller, &key, cursor.as_deref(), limit).await?;
-    Ok(ok(StatusCode::OK, HistoryView::of(&page)))
+    Ok(Answered::new(HistoryView::of(page)))
 }
 
 /// Which revision a route names.
@@ -91,12 +90,12 @@ pub(crate) async fn revision(
     KeyPath(key): KeyPath,
     PathParams((_, revision)): PathParams<(String, String)>,
     shape: Shape,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView>, ApiError> {
     let revision = revision.parse::<u64>().map_err(|_| {
         RegistryError::from(FieldError::new("revision", ErrorCode::OutOfRange, "a revision is a whole number"))
     })?;
     let asset = s.registry.revision(&caller, &key, revision).await?;
-    Ok(shape.stamp(ok(StatusCode::OK, AssetView::of(&asset, shape.art))))
+    Ok(Answered::new(AssetView::of(asset, shape.art)).shaped(shape))
 }
 
 /// A restore's body.
@@ -124,7 +123,7 @@ pub(crate) async fn restore(
     headers: HeaderMap,
     shape: Shape,
     request: Request,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView>, ApiError> {
     if !headers.contains_key(header::IF_MATCH) {
         return Err(ApiError::request(
             StatusCode::PRECONDITION_REQUIRED,
@@ -138,8 +137,7 @@ pub(crate) async fn restore(
     })?;
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let restored = s.registry.restore(by, &key, revision).await?;
-    let answer = ok_warned(StatusCode::OK, AssetView::of(&restored.asset, shape.art), &restored.warnings);
-    Ok(shape.stamp(conditional::versioned(answer, &restored.asset)))
+    Ok(Answered::asset(restored.asset, shape).warned(restored.warnings))
 }
 
 /// How the undelete route names an asset.
@@ -165,7 +163,7 @@ pub(crate) async fn undelete(
     caller: Caller,
     KeyPath(key): KeyPath,
     shape: Shape,
-) -> Result<Response, ApiError> {
+) -> Result<Answered<AssetView>, ApiError> {
     let asset = s.registry.undelete(&caller, &key).await?;
-    Ok(shape.stamp(conditional::versioned(ok(StatusCode::OK, AssetView::of(&asset, shape.art)), &asset)))
+    Ok(Answered::asset(asset, shape))
 }

@@ -6,7 +6,7 @@
 pub(crate) mod answers;
 
 use super::requests::{HfnToMfa, MfaToHfn};
-use crate::answers::flat;
+use crate::answers::{Flat, Fresh};
 use crate::params::PathParams;
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
@@ -14,15 +14,15 @@ use answers::{
     CategoryCount, CategoryList, Converted, HealthChecks, INDEX, LayerCount, SubcategoryCount, SubcategoryCounts,
     SubcategoryList, TREE, TaxonomyHealth, TaxonomyIndex, TaxonomyTree, TaxonomyVersion,
 };
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use nna_domain::address::Address;
 use nna_domain::taxonomy::{Category, Layer, taxonomy};
 use nna_domain::{ErrorCode, FieldError};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use std::time::Instant;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -52,7 +52,7 @@ static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
 
 #[utoipa::path(get, path = "/api/taxonomy/health", tag = "taxonomy", operation_id = "taxonomyHealth",
     responses((status = 200, description = "`healthy`, or `degraded` while the store does not answer", body = TaxonomyHealth)))]
-pub(crate) async fn health(State(s): State<AppState>) -> Response {
+pub(crate) async fn health(State(s): State<AppState>) -> Flat<TaxonomyHealth> {
     let database = match s.registry.health().await {
         Ok(()) => true,
         Err(e) => {
@@ -66,19 +66,19 @@ pub(crate) async fn health(State(s): State<AppState>) -> Response {
         uptime: STARTED.elapsed().as_secs(),
         checks: HealthChecks { taxonomy: true, database },
     };
-    flat(StatusCode::OK, &answer)
+    Flat(answer)
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/version", tag = "taxonomy",
     responses((status = 200, description = "Taxonomy version", body = TaxonomyVersion)))]
-pub(crate) async fn version() -> Response {
-    flat(StatusCode::OK, &TaxonomyVersion::of(taxonomy()))
+pub(crate) async fn version() -> Flat<TaxonomyVersion> {
+    Flat(TaxonomyVersion::of(taxonomy()))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/index", tag = "taxonomy",
     responses((status = 200, description = "Every layer with its categories, counted", body = TaxonomyIndex)))]
-pub(crate) async fn index() -> Response {
-    flat(StatusCode::OK, &*INDEX)
+pub(crate) async fn index() -> Flat<&'static TaxonomyIndex> {
+    Flat(&INDEX)
 }
 
 /// The whole tree in one answer, without the envelope's copy under `data` (it is the largest
@@ -88,33 +88,30 @@ pub(crate) async fn index() -> Response {
         (status = 200, description = "The whole taxonomy: layers, categories, subcategories", body = TaxonomyTree),
         (status = 304, description = "Unchanged since the If-None-Match version"),
     ))]
-pub(crate) async fn tree(headers: HeaderMap) -> Response {
+pub(crate) async fn tree(headers: HeaderMap) -> Fresh<(HeaderMap, Json<&'static TaxonomyTree>)> {
     static TAG: LazyLock<String> = LazyLock::new(|| format!("\"taxonomy-{}\"", taxonomy().version()));
     let tag = HeaderValue::from_str(&TAG).unwrap_or(HeaderValue::from_static("\"taxonomy\""));
+    let tagged = HeaderMap::from_iter([(header::ETAG, tag)]);
     if headers.get_all(header::IF_NONE_MATCH).iter().any(|v| {
         v.to_str()
             .is_ok_and(|list| list.split(',').any(|t| t.trim().trim_start_matches("W/") == *TAG || t.trim() == "*"))
     }) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response();
+        return Fresh::Unchanged(tagged);
     }
-    let mut response = axum::Json(&*TREE).into_response();
-    response.headers_mut().insert(header::ETAG, tag);
-    response
+    Fresh::Changed((tagged, Json(&TREE)))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers", tag = "taxonomy",
     responses((status = 200, description = "Layer code → name, `{\"G\": \"Songs\", …}`, nothing else (read with Object.keys)", body = std::collections::BTreeMap<String, String>)))]
-pub(crate) async fn layers() -> Response {
-    let names: Map<String, Value> =
-        taxonomy().layers().iter().map(|l| (l.code.to_string(), Value::String(l.name.clone()))).collect();
-    axum::Json(names).into_response()
+pub(crate) async fn layers() -> Json<BTreeMap<String, &'static str>> {
+    Json(taxonomy().layers().iter().map(|l| (l.code.to_string(), l.name.as_str())).collect())
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layer-count", tag = "taxonomy",
     responses((status = 200, description = "How many layers, and their codes", body = LayerCount)))]
-pub(crate) async fn layer_count() -> Response {
+pub(crate) async fn layer_count() -> Flat<LayerCount> {
     let layers: Vec<String> = taxonomy().layers().iter().map(|l| l.code.to_string()).collect();
-    flat(StatusCode::OK, &LayerCount { count: layers.len(), layers })
+    Flat(LayerCount { count: layers.len(), layers })
 }
 
 fn find_layer(input: &str) -> Result<&'static Layer, ApiError> {
@@ -139,37 +136,39 @@ fn find_category(layer: &'static Layer, input: &str) -> Result<&'static Category
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
     responses((status = 200, description = "A layer's categories", body = CategoryList)))]
-pub(crate) async fn categories(PathParams(layer): PathParams<String>) -> Result<Response, ApiError> {
-    Ok(flat(StatusCode::OK, &CategoryList::of(find_layer(&layer)?)))
+pub(crate) async fn categories(PathParams(layer): PathParams<String>) -> Result<Flat<CategoryList>, ApiError> {
+    Ok(Flat(CategoryList::of(find_layer(&layer)?)))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/category-count", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
     responses((status = 200, description = "How many categories a layer has", body = CategoryCount)))]
-pub(crate) async fn category_count(PathParams(layer): PathParams<String>) -> Result<Response, ApiError> {
+pub(crate) async fn category_count(PathParams(layer): PathParams<String>) -> Result<Flat<CategoryCount>, ApiError> {
     let layer = find_layer(&layer)?;
-    Ok(flat(StatusCode::OK, &CategoryCount { layer: layer.code.to_string(), count: layer.categories.len() }))
+    Ok(Flat(CategoryCount { layer: layer.code.to_string(), count: layer.categories.len() }))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/subcategory-counts", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
     responses((status = 200, description = "How many subcategories each of a layer's categories has", body = SubcategoryCounts)))]
-pub(crate) async fn subcategory_counts(PathParams(layer): PathParams<String>) -> Result<Response, ApiError> {
-    Ok(flat(StatusCode::OK, &SubcategoryCounts::of(find_layer(&layer)?)))
+pub(crate) async fn subcategory_counts(
+    PathParams(layer): PathParams<String>,
+) -> Result<Flat<SubcategoryCounts>, ApiError> {
+    Ok(Flat(SubcategoryCounts::of(find_layer(&layer)?)))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")),
     responses((status = 200, description = "A category's subcategories", body = SubcategoryList)))]
 pub(crate) async fn subcategories(
     PathParams((layer, category)): PathParams<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Flat<SubcategoryList>, ApiError> {
     let layer = find_layer(&layer)?;
-    Ok(flat(StatusCode::OK, &SubcategoryList::of(layer, find_category(layer, &category)?)))
+    Ok(Flat(SubcategoryList::of(layer, find_category(layer, &category)?)))
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories/{category}/subcategory-count", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name"), ("category" = String, Path, description = "A category code, number or name")),
     responses((status = 200, description = "How many subcategories a category has", body = SubcategoryCount)))]
 pub(crate) async fn subcategory_count(
     PathParams((layer, category)): PathParams<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Flat<SubcategoryCount>, ApiError> {
     let layer = find_layer(&layer)?;
     let category = find_category(layer, &category)?;
     let answer = SubcategoryCount {
@@ -177,7 +176,7 @@ pub(crate) async fn subcategory_count(
         category: &category.code,
         count: category.subcategories.len(),
     };
-    Ok(flat(StatusCode::OK, &answer))
+    Ok(Flat(answer))
 }
 
 /// Each `:`-separated part of a (composite) address, converted.
@@ -199,18 +198,18 @@ fn convert(text: &str, field: &str, spell: fn(&Address) -> String) -> Result<Str
 
 #[utoipa::path(post, path = "/api/taxonomy/convert/hfn-to-mfa", tag = "taxonomy", request_body = HfnToMfa,
     responses((status = 200, description = "The MFA and nna_address of an HFN", body = Converted)))]
-pub(crate) async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+pub(crate) async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
     converted(state, request, "hfn").await
 }
 
 #[utoipa::path(post, path = "/api/taxonomy/convert/mfa-to-hfn", tag = "taxonomy", request_body = MfaToHfn,
     responses((status = 200, description = "The HFN of an MFA (or a stored nna_address)", body = Converted)))]
-pub(crate) async fn mfa_to_hfn(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+pub(crate) async fn mfa_to_hfn(state: State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
     converted(state, request, "mfa").await
 }
 
 /// The address in `field`, in all three spellings: any spelling converts to the others.
-async fn converted(state: State<AppState>, request: Request, field: &str) -> Result<Response, ApiError> {
+async fn converted(state: State<AppState>, request: Request, field: &str) -> Result<Flat<Converted>, ApiError> {
     let body = body::object(request, state.limits.json_bytes).await?;
     let text = required(&body, field)?;
     let answer = Converted {
@@ -219,7 +218,7 @@ async fn converted(state: State<AppState>, request: Request, field: &str) -> Res
         mfa: convert(text, field, Address::mfa)?,
         nna_address: convert(text, field, Address::nna_address)?,
     };
-    Ok(flat(StatusCode::OK, &answer))
+    Ok(Flat(answer))
 }
 
 /// Present and not blank: an empty address converts to nothing, which is no answer.
