@@ -112,11 +112,16 @@ const DIRECT_UPLOAD_TYPES: &[(&str, &str)] = &[
     ("video/quicktime", "mov"),
 ];
 
-/// A request for a direct upload: `{contentType, size, fileName?}`.
+/// A request for a direct upload: `{contentType, size}`; the key is made here.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = UploadRequest, rename_all = "camelCase"))]
 pub struct DirectUpload {
+    /// The file's media type: an image, audio or video type the registry stores.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub content_type: &'static str,
+    /// Its length in bytes, at most the deployment's `NNA_MAX_UPLOAD_BYTES`.
     pub size: u64,
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub key: BlobKey,
 }
 

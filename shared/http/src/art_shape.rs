@@ -9,6 +9,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use std::convert::Infallible;
+use utoipa::openapi::Type;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArtShape {
@@ -74,6 +76,14 @@ impl Shape {
         {
             headers.insert(APPLIED, v);
         }
+    }
+}
+
+impl utoipa::IntoParams for Shape {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let about = "`album-art=object` (the object) or `album-art=url` (one image URL, the object as \
+                     `albumArtDetails`), whatever the deployment's default; `Preference-Applied` says which";
+        vec![crate::params::described("Prefer", ParameterIn::Header, Type::String, about)]
     }
 }
 

@@ -1,8 +1,8 @@
 //! A request for new album art (`POST /api/assets/{key}/album-art`), parsed at the edge.
 
+use super::ArtFields;
 use crate::asset::{ArtSource, Choice, web_url};
 use crate::error::{Collector, ErrorCode, FieldError, Invalid};
-use crate::parse::present;
 use crate::upload::Upload;
 use serde_json::{Map, Value};
 
@@ -22,15 +22,16 @@ impl ArtRequest {
         if let Some(file) = upload {
             return Ok(Self::Upload(file));
         }
+        let sent = ArtFields::read(body);
         let mut c = Collector::default();
-        let url = match present(body, "sourceUrl").or_else(|| present(body, "url")) {
+        let url = match sent.source_url.as_ref().or(sent.url.as_ref()) {
             Some(v) => c.take(web_url(v, "sourceUrl")),
             None => {
                 c.push(FieldError::new("sourceUrl", ErrorCode::Required, "send a sourceUrl or an image file"));
                 None
             }
         };
-        let source = present(body, "source").and_then(|v| c.take(ArtSource::parse(v, "source")));
+        let source = sent.source.as_ref().and_then(|v| c.take(ArtSource::parse(v, "source")));
         c.finish()?;
         let url = url.ok_or_else(|| FieldError::required("sourceUrl"))?;
         Ok(Self::Url { source: source.unwrap_or_else(|| ArtSource::of_url(&url)), url })

@@ -125,6 +125,23 @@ body_fields! {
     }
 }
 
+body_fields! {
+    /// New album art for a song: an image to fetch, or (multipart) the image itself as `file`.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ArtRequest, rename_all = "camelCase"))]
+    pub struct ArtFields, sent if |v| !v.is_null();
+    {
+        /// The image's http(s) URL; required without a file.
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+        source_url: "sourceUrl",
+        /// Older clients' `sourceUrl`.
+        #[cfg_attr(feature = "openapi", schema(ignore))]
+        url: "url",
+        /// Whose the image is; else the URL's host says.
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::asset::ArtSource>))]
+        source: "source",
+    }
+}
+
 impl EditFields {
     /// Every editable field set to what `fields` holds, `null` where it holds nothing: a PUT that
     /// makes the asset's editable fields exactly these.

@@ -11,7 +11,6 @@ use nna_domain::{Asset, AssetId, Timestamp};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// An asset as answered, in the `albumArt` shape asked for: owned, so a handler can return it;
@@ -237,7 +236,7 @@ pub struct UploadSlotView {
     method: &'static str,
     /// Send these headers with the PUT, as given (they are signed).
     #[schema(value_type = Object)]
-    headers: BTreeMap<String, String>,
+    headers: Map<String, Value>,
     content_type: &'static str,
     size: u64,
     expires_at: Timestamp,
@@ -249,7 +248,7 @@ impl UploadSlotView {
             upload_key: slot.key.as_str().to_owned(),
             upload_url: slot.put.url,
             method: "PUT",
-            headers: slot.put.headers.into_iter().collect(),
+            headers: slot.put.headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect(),
             content_type: slot.content_type,
             size: slot.size,
             expires_at: slot.put.expires_at,

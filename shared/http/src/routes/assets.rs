@@ -1,27 +1,23 @@
 //! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
 
 use super::batch;
-use super::requests::{ArtRequest, UploadRequest};
 use crate::answers::{Answer, Answered, AssetPage, AssetView, Created, DeletedView, Fresh, UploadSlotView};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
-use crate::params::KeyPath;
+use crate::params::{Force, KeyPath, Search};
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::routing::{get, post, put};
 use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::idempotency::IdempotencyKey;
-use nna_domain::input::{CreateAsset, CreateFields, EditAsset, EditFields, EditMode};
+use nna_domain::input::{ArtFields, CreateAsset, CreateFields, EditAsset, EditFields, EditMode};
 use nna_domain::registry::Requester;
-use nna_domain::search::{SEARCH_PARAMS, SearchQuery};
 use nna_domain::upload::{DirectUpload, Upload};
 use nna_domain::{AssetKey, RegistryError, Timestamp};
-use utoipa::openapi::Required;
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 
 pub fn create() -> Router<AppState> {
     Router::new()
@@ -49,7 +45,7 @@ pub fn search() -> Router<AppState> {
 /// With an `Idempotency-Key`, a retry answers the first attempt's asset (marked
 /// `Idempotent-Replayed: true`) instead of making another.
 #[utoipa::path(post, path = "/api/assets", tag = "assets", security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries of this create answer the first one's asset")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries of this create answer the first one's asset"), Shape),
     request_body(content(
         (CreateFields = "application/json"),
         (CreateFields = "multipart/form-data"),
@@ -96,7 +92,7 @@ fn one_file(files: Vec<(String, Upload)>, instead: &str) -> Result<Option<Upload
 
 /// Where to `PUT` a file too large to send inline; the create then names it by `uploadKey`.
 #[utoipa::path(post, path = "/api/assets/uploads", tag = "assets", security(("bearer" = [])),
-    request_body = UploadRequest,
+    request_body = DirectUpload,
     responses((status = 201, description = "Where to PUT the file; the create then names its uploadKey", body = Answer<UploadSlotView>)))]
 pub(crate) async fn upload_slot(
     State(s): State<AppState>,
@@ -111,7 +107,7 @@ pub(crate) async fn upload_slot(
 }
 
 #[utoipa::path(get, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam, PreferParam),
+    params(KeyPath, Shape),
     responses(
         (status = 200, description = "The asset; ETag is its version", body = Answer<AssetView>),
         (status = 304, description = "Unchanged since the If-None-Match version"),
@@ -131,7 +127,7 @@ pub(crate) async fn read_one(
 }
 
 #[utoipa::path(put, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), request_body = EditFields,
+    params(KeyPath, Shape), request_body = EditFields,
     responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = Answer<AssetView>)))]
 pub(crate) async fn replace(
     State(s): State<AppState>,
@@ -146,7 +142,7 @@ pub(crate) async fn replace(
 }
 
 #[utoipa::path(patch, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), request_body(content((EditFields = "application/merge-patch+json"), (EditFields = "application/json"))),
+    params(KeyPath, Shape), request_body(content((EditFields = "application/merge-patch+json"), (EditFields = "application/json"))),
     responses((status = 200, description = "The edited asset (registrant or admin; If-Match honoured)", body = Answer<AssetView>)))]
 pub(crate) async fn merge(
     State(s): State<AppState>,
@@ -176,7 +172,7 @@ async fn edit(
 /// New album art for a song, from `{"sourceUrl"}` or an uploaded image. 202: the asset shows the
 /// art pending; it turns ready (or failed, with a reason) when the job has run.
 #[utoipa::path(post, path = "/api/assets/{key}/album-art", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), request_body(content((ArtRequest = "application/json"), (ArtRequest = "multipart/form-data"))),
+    params(KeyPath, Shape), request_body(content((ArtFields = "application/json"), (ArtFields = "multipart/form-data"))),
     responses((status = 202, description = "The song with its new art pending", body = Answer<AssetView>)))]
 pub(crate) async fn album_art(
     State(s): State<AppState>,
@@ -195,7 +191,7 @@ pub(crate) async fn album_art(
 }
 
 #[utoipa::path(delete, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam, DeleteParams),
+    params(KeyPath, Force),
     responses(
         (status = 200, description = "Deleted (admins only): the record kept of it; the number stays used and the files are removed", body = Answer<DeletedView>),
         (status = 409, description = "`component_in_use`: live composites list the asset (named in `details.composites`)"),
@@ -205,26 +201,15 @@ pub(crate) async fn remove(
     caller: Caller,
     KeyPath(key): KeyPath,
     IfMatch(versions): IfMatch,
-    uri: Uri,
+    Force(force): Force,
 ) -> Result<Answered<DeletedView>, ApiError> {
-    let force =
-        body::query_pairs(&uri)?.iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"));
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let gone = s.registry.delete(by, &key, force).await?;
     Ok(Answered::new(DeletedView::of(gone)))
 }
 
-/// A delete's query.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-struct DeleteParams {
-    /// `true`: delete even though composites list the asset; they are marked `brokenComponents`.
-    force: Option<bool>,
-}
-
 #[utoipa::path(post, path = "/api/assets/curate/{key}", tag = "assets", security(("bearer" = [])),
-    params(KeyParam), responses((status = 200, description = "Marked curated (admins only)", body = Answer<AssetView>)))]
+    params(KeyPath, Shape), responses((status = 200, description = "Marked curated (admins only)", body = Answer<AssetView>)))]
 pub(crate) async fn curate(
     State(s): State<AppState>,
     caller: Caller,
@@ -239,68 +224,26 @@ pub(crate) async fn curate(
 /// The old list's shape, plus where the next page starts. `total` is exact up to 10,000 matches;
 /// past that it is `null`, `totalIsLowerBound` is true and `totalAtLeast` says how many at least.
 #[utoipa::path(get, path = "/api/assets", tag = "assets", security(("bearer" = [])),
-    params(ListParams, PreferParam),
+    params(Search, Shape),
     responses((status = 200, description = "A page of assets, newest first unless sorted otherwise", body = Answer<AssetPage>)))]
 pub(crate) async fn list(
     State(s): State<AppState>,
     _: Caller,
     shape: Shape,
-    uri: Uri,
+    Search(query): Search,
 ) -> Result<Answered<AssetPage>, ApiError> {
-    let query = SearchQuery::parse(&body::query_pairs(&uri)?).map_err(RegistryError::from)?;
     let found = s.registry.search(&query).await?;
     Ok(Answered::new(AssetPage::of(found, &query, shape.art)).shaped(shape))
 }
 
 #[utoipa::path(get, path = "/api/assets/search", tag = "assets", security(("bearer" = [])),
-    params(ListParams, PreferParam),
+    params(Search, Shape),
     responses((status = 200, description = "The same answers as GET /api/assets", body = Answer<AssetPage>)))]
 pub(crate) async fn search_assets(
     state: State<AppState>,
     caller: Caller,
     shape: Shape,
-    uri: Uri,
+    query: Search,
 ) -> Result<Answered<AssetPage>, ApiError> {
-    list(state, caller, shape, uri).await
-}
-
-/// The list's query parameters, from the search's own list (unknown ones are ignored).
-struct ListParams;
-
-impl utoipa::IntoParams for ListParams {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let text = || utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String);
-        SEARCH_PARAMS
-            .iter()
-            .map(|(name, about)| {
-                ParameterBuilder::new()
-                    .name(*name)
-                    .parameter_in(ParameterIn::Query)
-                    .required(Required::False)
-                    .description(Some(*about))
-                    .schema(Some(text()))
-                    .build()
-            })
-            .collect()
-    }
-}
-
-/// How the answer shows `albumArt`.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-#[allow(dead_code)]
-struct PreferParam {
-    /// `album-art=object` (the object) or `album-art=url` (one image URL, the object as
-    /// `albumArtDetails`), whatever the deployment's default; `Preference-Applied` says which.
-    #[param(rename = "Prefer")]
-    prefer: Option<String>,
-}
-
-/// How a route names an asset.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)]
-pub(super) struct KeyParam {
-    /// An HFN (`L.CAS.ATL.001`), an MFA (`3.004.004.001`), the stored `nna_address` or the id.
-    key: String,
+    list(state, caller, shape, query).await
 }

@@ -13,7 +13,7 @@ use nna_domain::input::CreateAsset;
 use nna_domain::upload::Upload;
 use serde_json::{Map, Value};
 
-#[utoipa::path(post, path = "/api/assets/batch", tag = "assets", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/assets/batch", tag = "assets", security(("bearer" = [])), params(Shape),
     request_body(content((Object = "multipart/form-data"), (Object = "application/json")),
         description = "multipart `files` + `csvData` (JSON text of an array of assets), or JSON `{assets: [...]}`"),
     responses((status = 200, description = "Each item created or refused on its own", body = Answer<BatchAnswer>)))]

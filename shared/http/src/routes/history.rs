@@ -1,22 +1,20 @@
 //! An asset's history, its revisions, bringing one back, and undoing a delete:
 //! `/api/assets/{key}/history`, `/revisions/{n}`, `/restore`, `/api/assets/{id}/undelete`.
 
-use super::assets::KeyParam;
 use crate::answers::{Answer, Answered, AssetView, HistoryView};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
-use crate::params::{KeyPath, PathParams};
+use crate::params::{HistoryQuery, KeyPath, RevisionPath};
 use crate::problem::ApiError;
 use crate::{AppState, body};
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use nna_domain::RegistryError;
 use nna_domain::auth::Caller;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::registry::Requester;
-use serde::Deserialize;
 
 /// Reading history: served beside the asset's read.
 pub fn read() -> Router<AppState> {
@@ -30,56 +28,24 @@ pub fn update() -> Router<AppState> {
     Router::new().route("/api/assets/{key}/restore", post(restore)).route("/api/assets/{key}/undelete", post(undelete))
 }
 
-/// A history page's query.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-struct HistoryParams {
-    /// Entries per page: 1 to 100; default 20.
-    limit: Option<u32>,
-    /// `nextCursor` of the previous page.
-    cursor: Option<String>,
-}
-
 /// The asset's changes, newest first: who made each, through what, and each field before and
 /// after. The registrant's and admins'; a deleted asset's by its id, admins'.
 #[utoipa::path(get, path = "/api/assets/{key}/history", tag = "history", security(("bearer" = [])),
-    params(KeyParam, HistoryParams),
+    params(KeyPath, HistoryQuery),
     responses((status = 200, description = "A page of the asset's history", body = Answer<HistoryView>)))]
 pub(crate) async fn history(
     State(s): State<AppState>,
     caller: Caller,
     KeyPath(key): KeyPath,
-    uri: Uri,
+    query: HistoryQuery,
 ) -> Result<Answered<HistoryView>, ApiError> {
-    let mut cursor = None;
-    let mut limit = None;
-    for (name, value) in body::query_pairs(&uri)? {
-        match name.as_str() {
-            "cursor" => cursor = Some(value),
-            "limit" => {
-                let refused = || FieldError::new("limit", ErrorCode::OutOfRange, "limit is a number from 1 to 100");
-                limit = Some(value.parse::<u32>().map_err(|_| RegistryError::from(refused()))?);
-            }
-            _ => {}
-        }
-    }
-    let page = s.registry.history(&caller, &key, cursor.as_deref(), limit).await?;
+    let page = s.registry.history(&caller, &key, query.cursor.as_deref(), query.limit).await?;
     Ok(Answered::new(HistoryView::of(page)))
-}
-
-/// Which revision a route names.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)]
-struct RevisionParam {
-    /// A revision number, as the history lists them.
-    revision: u64,
 }
 
 /// The asset as it was at a revision. 404 `revision_not_found` names the latest.
 #[utoipa::path(get, path = "/api/assets/{key}/revisions/{revision}", tag = "history", security(("bearer" = [])),
-    params(KeyParam, RevisionParam),
+    params(KeyPath, RevisionPath, Shape),
     responses(
         (status = 200, description = "The asset at that revision", body = Answer<AssetView>),
         (status = 404, description = "`revision_not_found`: `details.latestRevision` is the asset's latest"),
@@ -88,28 +54,32 @@ pub(crate) async fn revision(
     State(s): State<AppState>,
     caller: Caller,
     KeyPath(key): KeyPath,
-    PathParams((_, revision)): PathParams<(String, String)>,
+    RevisionPath(revision): RevisionPath,
     shape: Shape,
 ) -> Result<Answered<AssetView>, ApiError> {
-    let revision = revision.parse::<u64>().map_err(|_| {
-        RegistryError::from(FieldError::new("revision", ErrorCode::OutOfRange, "a revision is a whole number"))
-    })?;
     let asset = s.registry.revision(&caller, &key, revision).await?;
     Ok(Answered::new(AssetView::of(asset, shape.art)).shaped(shape))
 }
 
 /// A restore's body.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[allow(dead_code)]
+#[derive(utoipa::ToSchema)]
 pub(crate) struct RestoreRequest {
     /// The revision whose editable fields come back.
     revision: u64,
 }
 
+impl RestoreRequest {
+    fn parse(body: &serde_json::Map<String, serde_json::Value>) -> Result<Self, FieldError> {
+        let revision = body.get("revision").and_then(serde_json::Value::as_u64);
+        let missing = || FieldError::new("revision", ErrorCode::Required, "send the revision to restore");
+        Ok(Self { revision: revision.ok_or_else(missing)? })
+    }
+}
+
 /// A new revision whose editable fields are those of an earlier one, made as an edit is (its
 /// rules, its warnings). `If-Match` is required: 428 without it, 412 when stale.
 #[utoipa::path(post, path = "/api/assets/{key}/restore", tag = "history", security(("bearer" = [])),
-    params(KeyParam), request_body = RestoreRequest,
+    params(KeyPath, Shape), request_body = RestoreRequest,
     responses(
         (status = 200, description = "The asset as restored (registrant or admin)", body = Answer<AssetView>),
         (status = 409, description = "`files_gone`: the revision named files no longer stored"),
@@ -132,27 +102,16 @@ pub(crate) async fn restore(
         ));
     }
     let body = body::object(request, s.limits.json_bytes).await?;
-    let revision = body.get("revision").and_then(serde_json::Value::as_u64).ok_or_else(|| {
-        RegistryError::from(FieldError::new("revision", ErrorCode::Required, "send the revision to restore"))
-    })?;
+    let RestoreRequest { revision } = RestoreRequest::parse(&body).map_err(RegistryError::from)?;
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let restored = s.registry.restore(by, &key, revision).await?;
     Ok(Answered::asset(restored.asset, shape).warned(restored.warnings))
 }
 
-/// How the undelete route names an asset.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)]
-struct IdParam {
-    /// The deleted asset's id (its HFN and MFA name no one while it is deleted).
-    key: String,
-}
-
 /// A deleted asset back, within the retention window (`NNA_DELETED_RETENTION_DAYS`, default 30):
 /// same id, HFN and MFA, its history intact, its files put back. Admins only.
 #[utoipa::path(post, path = "/api/assets/{key}/undelete", tag = "history", security(("bearer" = [])),
-    params(IdParam),
+    params(KeyPath, Shape),
     responses(
         (status = 200, description = "The asset, back", body = Answer<AssetView>),
         (status = 404, description = "`asset_not_found`: no asset with this id was deleted"),

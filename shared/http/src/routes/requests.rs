@@ -14,21 +14,6 @@ pub struct EmailOnly {
 
 #[derive(ToSchema)]
 #[schema(rename_all = "camelCase")]
-pub struct UploadRequest {
-    content_type: String,
-    size: u64,
-    file_name: Option<String>,
-}
-
-#[derive(ToSchema)]
-#[schema(rename_all = "camelCase")]
-pub struct ArtRequest {
-    source_url: String,
-    source: Option<String>,
-}
-
-#[derive(ToSchema)]
-#[schema(rename_all = "camelCase")]
 pub struct HfnToMfa {
     hfn: String,
 }

@@ -168,6 +168,22 @@ pub struct Converted {
     pub nna_address: String,
 }
 
+/// Layer code → name, `{"G": "Songs", …}`, in the taxonomy's order (the frontend lists the keys as
+/// they come).
+pub struct LayerNames;
+
+impl Serialize for LayerNames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(taxonomy().layers().iter().map(|l| (l.code.to_string(), &l.name)))
+    }
+}
+
+impl utoipa::PartialSchema for LayerNames {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <BTreeMap<String, String> as utoipa::PartialSchema>::schema()
+    }
+}
+
 fn numeric(n: u16) -> String {
     format!("{n:03}")
 }

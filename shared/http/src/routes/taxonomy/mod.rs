@@ -11,8 +11,8 @@ use crate::params::PathParams;
 use crate::problem::ApiError;
 use crate::{AppState, body, conditional};
 use answers::{
-    CategoryCount, CategoryList, Converted, HealthChecks, INDEX, LayerCount, SubcategoryCount, SubcategoryCounts,
-    SubcategoryList, TREE, TaxonomyHealth, TaxonomyIndex, TaxonomyTree, TaxonomyVersion,
+    CategoryCount, CategoryList, Converted, HealthChecks, INDEX, LayerCount, LayerNames, SubcategoryCount,
+    SubcategoryCounts, SubcategoryList, TREE, TaxonomyHealth, TaxonomyIndex, TaxonomyTree, TaxonomyVersion,
 };
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -22,7 +22,6 @@ use nna_domain::address::Address;
 use nna_domain::taxonomy::{Category, Layer, taxonomy};
 use nna_domain::{ErrorCode, FieldError};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use std::time::Instant;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -103,8 +102,8 @@ pub(crate) async fn tree(headers: HeaderMap) -> Fresh<(HeaderMap, Json<&'static 
 
 #[utoipa::path(get, path = "/api/taxonomy/layers", tag = "taxonomy",
     responses((status = 200, description = "Layer code → name, `{\"G\": \"Songs\", …}`, nothing else (read with Object.keys)", body = std::collections::BTreeMap<String, String>)))]
-pub(crate) async fn layers() -> Json<BTreeMap<String, &'static str>> {
-    Json(taxonomy().layers().iter().map(|l| (l.code.to_string(), l.name.as_str())).collect())
+pub(crate) async fn layers() -> Json<LayerNames> {
+    Json(LayerNames)
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layer-count", tag = "taxonomy",
