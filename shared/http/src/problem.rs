@@ -103,126 +103,88 @@ struct ProblemMeta {
 
 impl ApiError {
     fn parts(self) -> (StatusCode, ProblemError) {
-        let detailed = |status: StatusCode, code: &str, message: String, details: Option<Value>| {
-            (status, ProblemError { code: code.to_owned(), message, field: None, details })
+        let e = match self {
+            Self::Request { status, code, message, details } => {
+                return (status, ProblemError { code: code.to_owned(), message, field: None, details });
+            }
+            Self::Registry(e) => e,
         };
-        let plain = |status, code: &str, message: String| detailed(status, code, message, None);
-        match self {
-            Self::Request { status, code, message, details } => detailed(status, code, message, details),
-            Self::Registry(RegistryError::Invalid(invalid)) => {
-                let first = invalid.first();
-                let status = match first.code {
-                    ErrorCode::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::UnsupportedFileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    _ => StatusCode::BAD_REQUEST,
-                };
-                // Each refused field, with its own details (valid choices, bounds).
-                let problem = ProblemError {
-                    code: first.code.as_str().to_owned(),
-                    message: first.message.clone(),
-                    field: Some(first.field.clone()),
-                    details: Some(json!({ "errors": invalid.errors() })),
-                };
-                (status, problem)
+        let (status, code) = status_and_code(&e);
+        let mut problem =
+            ProblemError { code: code.to_owned(), message: e.to_string(), field: None, details: details(&e) };
+        match &e {
+            RegistryError::Invalid(invalid) => {
+                problem.message.clone_from(&invalid.first().message);
+                problem.field = Some(invalid.first().field.clone());
             }
-            Self::Registry(RegistryError::NotFound(key)) => {
-                plain(StatusCode::NOT_FOUND, "asset_not_found", format!("no asset has the id, HFN or MFA {key:?}"))
-            }
-            Self::Registry(e @ RegistryError::KeptChanging) => plain(StatusCode::CONFLICT, "conflict", e.to_string()),
-            Self::Registry(e @ RegistryError::NoRevision { asked, latest }) => detailed(
-                StatusCode::NOT_FOUND,
-                "revision_not_found",
-                e.to_string(),
-                Some(json!({ "revision": asked, "latestRevision": latest })),
-            ),
-            Self::Registry(e @ RegistryError::NotDeleted(_)) => {
-                plain(StatusCode::CONFLICT, "not_deleted", e.to_string())
-            }
-            Self::Registry(e @ RegistryError::UndeleteWindowPassed { deleted_at, window_days, .. }) => detailed(
-                StatusCode::CONFLICT,
-                "undelete_window_passed",
-                e.to_string(),
-                Some(json!({ "deletedAt": deleted_at, "windowDays": window_days })),
-            ),
-            Self::Registry(RegistryError::FilesGone { revision, keys }) => detailed(
-                StatusCode::CONFLICT,
-                "files_gone",
-                format!(
-                    "revision {revision} named files that are no longer stored ({}); upload them again, then edit",
-                    keys.join(", ")
-                ),
-                Some(json!({ "revision": revision, "keys": keys })),
-            ),
-            Self::Registry(RegistryError::ComponentInUse(names)) => {
-                let message = format!(
-                    "composites list this asset as a component: {}; delete them first, or pass ?force=true",
-                    names.join(", ")
-                );
-                detailed(StatusCode::CONFLICT, "component_in_use", message, Some(json!({ "composites": names })))
-            }
-            Self::Registry(RegistryError::Forbidden(denied)) => {
-                plain(StatusCode::FORBIDDEN, "forbidden", denied.to_string())
-            }
-            Self::Registry(e @ RegistryError::Stale { current }) => detailed(
-                StatusCode::PRECONDITION_FAILED,
-                "precondition_failed",
-                format!("{e}; read it again and reapply the change"),
-                Some(json!({ "currentRevision": current })),
-            ),
-            Self::Registry(e @ RegistryError::EmailTaken) => plain(StatusCode::CONFLICT, "email_taken", e.to_string()),
-            Self::Registry(e @ RegistryError::BadCredentials) => {
-                plain(StatusCode::UNAUTHORIZED, "invalid_credentials", e.to_string())
-            }
-            Self::Registry(RegistryError::UserNotFound(email)) => {
-                plain(StatusCode::NOT_FOUND, "user_not_found", format!("no account has the email {email:?}"))
-            }
-            Self::Registry(e @ RegistryError::KeyInUse) => {
-                plain(StatusCode::CONFLICT, "idempotency_key_in_use", e.to_string())
-            }
-            Self::Registry(e @ RegistryError::UploadClaimed(_)) => {
-                let (status, mut problem) = plain(StatusCode::CONFLICT, "upload_claimed", e.to_string());
-                problem.field = Some("uploadKey".into());
-                (status, problem)
-            }
-            Self::Registry(e @ RegistryError::KeyReused) => {
-                plain(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
-            }
-            Self::Registry(e @ RegistryError::TooManyAttempts { retry_after_secs }) => detailed(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                e.to_string(),
-                Some(json!({ "retryAfter": retry_after_secs })),
-            ),
-            Self::Registry(RegistryError::Store(
-                e @ (StoreError::Conflict | StoreError::SequenceExhausted(_) | StoreError::MissingComponent(_)),
-            )) => plain(StatusCode::CONFLICT, "conflict", e.to_string()),
-            Self::Registry(
-                e @ (RegistryError::ArtNotConfigured
-                | RegistryError::Store(StoreError::Unavailable(_))
-                | RegistryError::Files(BlobError::Unavailable(_))),
-            ) => {
+            RegistryError::UploadClaimed(_) => problem.field = Some("uploadKey".into()),
+            RegistryError::ComponentInUse(_) => problem.message += "; delete them first, or pass ?force=true",
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => {
                 tracing::warn!(error = %e, "dependency unavailable");
-                plain(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "service_unavailable",
-                    "the registry is briefly unavailable; retry shortly".into(),
-                )
+                problem.message = "the registry is briefly unavailable; retry shortly".into();
             }
-            Self::Registry(
-                e @ (RegistryError::Store(_)
-                | RegistryError::Files(_)
-                | RegistryError::Rebuild(_)
-                | RegistryError::Internal(_)),
-            ) => {
+            _ if status == StatusCode::INTERNAL_SERVER_ERROR => {
                 tracing::error!(error = %e, "internal error");
-                plain(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
-                    "something went wrong on our side; it has been logged".into(),
-                )
+                problem.message = "something went wrong on our side; it has been logged".into();
             }
+            _ => {}
+        }
+        (status, problem)
+    }
+}
+
+/// Each refusal's status and machine-readable code: the API's contract, one line per case.
+fn status_and_code(e: &RegistryError) -> (StatusCode, &'static str) {
+    use RegistryError as E;
+    match e {
+        E::Invalid(invalid) => match invalid.first().code {
+            code @ ErrorCode::FileTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, code.as_str()),
+            code @ ErrorCode::UnsupportedFileType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, code.as_str()),
+            code => (StatusCode::BAD_REQUEST, code.as_str()),
+        },
+        E::NotFound(_) => (StatusCode::NOT_FOUND, "asset_not_found"),
+        E::NoRevision { .. } => (StatusCode::NOT_FOUND, "revision_not_found"),
+        E::UserNotFound(_) => (StatusCode::NOT_FOUND, "user_not_found"),
+        E::KeptChanging
+        | E::Store(StoreError::Conflict | StoreError::SequenceExhausted(_) | StoreError::MissingComponent(_)) => {
+            (StatusCode::CONFLICT, "conflict")
+        }
+        E::NotDeleted(_) => (StatusCode::CONFLICT, "not_deleted"),
+        E::UndeleteWindowPassed { .. } => (StatusCode::CONFLICT, "undelete_window_passed"),
+        E::FilesGone { .. } => (StatusCode::CONFLICT, "files_gone"),
+        E::ComponentInUse(_) => (StatusCode::CONFLICT, "component_in_use"),
+        E::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
+        E::KeyInUse => (StatusCode::CONFLICT, "idempotency_key_in_use"),
+        E::UploadClaimed(_) => (StatusCode::CONFLICT, "upload_claimed"),
+        E::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+        E::Stale { .. } => (StatusCode::PRECONDITION_FAILED, "precondition_failed"),
+        E::BadCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+        E::KeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+        E::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        E::ArtNotConfigured | E::Store(StoreError::Unavailable(_)) | E::Files(BlobError::Unavailable(_)) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
+        }
+        E::Store(_) | E::Files(_) | E::Rebuild(_) | E::Internal(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
         }
     }
+}
+
+/// What a client needs beyond the message to act on a refusal.
+fn details(e: &RegistryError) -> Option<Value> {
+    use RegistryError as E;
+    Some(match e {
+        E::Invalid(invalid) => json!({ "errors": invalid.errors() }),
+        E::NoRevision { asked, latest } => json!({ "revision": asked, "latestRevision": latest }),
+        E::UndeleteWindowPassed { deleted_at, window_days, .. } => {
+            json!({ "deletedAt": deleted_at, "windowDays": window_days })
+        }
+        E::FilesGone { revision, keys } => json!({ "revision": revision, "keys": keys }),
+        E::ComponentInUse(names) => json!({ "composites": names }),
+        E::Stale { current } => json!({ "currentRevision": current }),
+        E::TooManyAttempts { retry_after_secs } => json!({ "retryAfter": retry_after_secs }),
+        _ => return None,
+    })
 }
 
 impl IntoResponse for ApiError {

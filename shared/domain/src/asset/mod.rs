@@ -42,17 +42,21 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// An asset's fields, each once. Legacy items may lack any of the optional fields.
+/// An asset's fields, each once, as stored. Legacy items may lack any of the optional fields, and
+/// keep fields written before these existed, served as stored.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = StoredAsset))]
 #[serde(rename_all = "camelCase")]
 pub struct Asset {
     pub id: AssetId,
     /// The layer and the category and subcategory names (`Casual`, `Athleisure`), as the frontend
     /// reads them (legacy items may hold codes, which the migration makes names).
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = place::StoredPlace))]
     pub place: Place,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = naming::StoredNaming))]
     pub naming: Naming,
     pub source: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -60,6 +64,7 @@ pub struct Asset {
     /// Objects for new items; legacy items hold JSON text here, served as stored.
     pub training_data: Option<Value>,
     pub rights: Option<Value>,
+    /// A composite's parts, by stored address.
     pub components: Option<Vec<String>>,
     /// The uploaded file's public URL; the frontend knows it by this name whatever the storage.
     pub gcp_storage_url: Option<String>,
@@ -69,22 +74,28 @@ pub struct Asset {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub metadata: Option<Value>,
+    /// `curated` once an admin has curated it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub status: Option<AssetStatus>,
     pub curated_at: Option<Timestamp>,
     pub creator_description: Option<CreatorDescription>,
+    /// Songs: the cover and its processing state (or, from old data, a bare URL).
     pub album_art: Option<AlbumArtField>,
     pub ai_metadata: Option<AiMetadata>,
     pub music_metadata: Option<MusicMetadata>,
-    /// Bumped by every write; conditional writes compare it. Legacy items start at 0.
+    /// Bumped by every write; conditional writes compare it (the `ETag` is `"<id>.<revision>"`).
+    /// Legacy items start at 0.
     #[serde(default)]
     pub revision: u64,
     /// What the metadata migration changed on this item, so it can be verified and rolled back.
     /// Kept with the item (written in the same write); not shown to API clients.
     #[serde(rename = "_migration")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub migration: Option<MigrationMark>,
     /// Keys of legacy items we do not model (`__v`, `friendlyName`, `brokenComponents`, …), kept
     /// and served as stored.
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub extra: Map<String, Value>,
 }
 

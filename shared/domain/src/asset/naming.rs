@@ -62,9 +62,13 @@ impl Naming {
 /// A naming as the stores keep it.
 #[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize)]
-struct StoredNaming {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub(super) struct StoredNaming {
+    /// The HFN, `L.CAS.ATL.001` (composites: the HFN, `:` and the component addresses).
     name: String,
+    /// `L.004.004.001`.
     nna_address: String,
+    /// `3.004.004.001`.
     mfa: Option<String>,
 }
 

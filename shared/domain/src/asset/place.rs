@@ -54,8 +54,11 @@ impl Place {
 
 /// A place as the stores keep it.
 #[derive(Serialize, Deserialize)]
-struct StoredPlace {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub(super) struct StoredPlace {
+    /// G, S, L, M, W, B, P, T, C or R.
     layer: String,
+    /// Category and subcategory names (`Casual`, `Athleisure`).
     category: String,
     subcategory: String,
 }

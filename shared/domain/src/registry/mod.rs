@@ -30,7 +30,7 @@ use std::sync::Arc;
 pub enum RegistryError {
     #[error("{0}")]
     Invalid(#[from] Invalid),
-    #[error("no asset {0}")]
+    #[error("no asset has the id, HFN or MFA {0:?}")]
     NotFound(AssetKey),
     /// Every retry of a conditional write lost to another writer.
     #[error("the asset kept changing while this request was applied; try again")]
@@ -51,16 +51,18 @@ pub enum RegistryError {
     #[error("asset {id} was deleted at {deleted_at}; it could be brought back for {window_days} days")]
     UndeleteWindowPassed { id: AssetId, deleted_at: crate::Timestamp, window_days: u64 },
     /// A restore of a revision whose stored files are gone.
-    #[error("revision {revision} named files that are no longer stored: {}", .keys.join(", "))]
+    #[error("revision {revision} named files that are no longer stored ({}); upload them again, then edit", .keys.join(", "))]
     FilesGone { revision: u64, keys: Vec<String> },
     /// An `If-Match` named a version that is no longer the asset's.
-    #[error("the asset is at version {current}, not the one this request expected")]
+    #[error(
+        "the asset is at version {current}, not the one this request expected; read it again and reapply the change"
+    )]
     Stale { current: u64 },
     #[error("an account with this email exists")]
     EmailTaken,
     #[error("wrong email or password")]
     BadCredentials,
-    #[error("no account {0}")]
+    #[error("no account has the email {0:?}")]
     UserNotFound(Email),
     /// An `Idempotency-Key` reused for a different request.
     #[error("this Idempotency-Key was used for a different request")]
