@@ -2,7 +2,7 @@
 
 use super::password::Verdict;
 use super::throttle::{AttemptKey, ClientAddress, admit};
-use super::{Caller, Email, Login, NewUser, Role, User, UserId, password};
+use super::{AdminGrant, Caller, Email, Login, NewUser, Role, User, UserId, password};
 use crate::error::Invalid;
 use crate::ports::StoreError;
 use crate::registry::{Denied, Registry, RegistryError};
@@ -73,13 +73,13 @@ impl Registry {
         Ok(self.users().user(&caller.email).await?)
     }
 
-    /// Admins only: gives the account with this email the admin role (`admin_email` parses it;
-    /// a caller who may not is told so before anything about the body).
-    pub async fn make_admin(&self, caller: &Caller, email: Result<Email, Invalid>) -> Result<User, RegistryError> {
+    /// Admins only: gives the account with this email the admin role (a caller who may not is
+    /// told so before anything about the body).
+    pub async fn make_admin(&self, caller: &Caller, grant: Result<AdminGrant, Invalid>) -> Result<User, RegistryError> {
         if !caller.is_admin() {
             return Err(RegistryError::Forbidden(Denied::MakeAdmin));
         }
-        let email = email?;
+        let email = grant?.email;
         self.users().set_role(&email, Role::Admin).await?.ok_or(RegistryError::UserNotFound(email))
     }
 }

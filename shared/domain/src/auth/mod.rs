@@ -10,7 +10,7 @@ mod user;
 pub use password::Verdict;
 pub use throttle::{AttemptKey, AuthRates, ClientAddress, Rate};
 pub use user::{
-    AccountFieldError, Email, HashKind, Login, NewUser, Password, PasswordHash, User, UserId, Username, admin_email,
+    AccountFieldError, AdminGrant, Email, HashKind, Login, NewUser, Password, PasswordHash, User, UserId, Username,
 };
 
 use crate::asset::Asset;

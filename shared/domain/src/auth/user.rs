@@ -244,10 +244,17 @@ impl Login {
 }
 
 /// `POST /api/auth/make-admin`'s body: whose account (any address an account may have).
-pub fn admin_email(body: &Map<String, Value>) -> Result<Email, Invalid> {
-    let raw =
-        present(body, "email").map(|v| as_str(v, "email")).transpose()?.ok_or_else(|| FieldError::required("email"))?;
-    Ok(Email::kept(raw).map_err(|e| FieldError::new("email", ErrorCode::InvalidFormat, e.to_string()))?)
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminGrant {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub email: Email,
+}
+
+impl AdminGrant {
+    pub fn parse(body: &Map<String, Value>) -> Result<Self, Invalid> {
+        let email = field(Email::kept(&text(body, "email")?), "email")?;
+        Ok(Self { email })
+    }
 }
 
 fn text(body: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
@@ -303,5 +310,19 @@ mod tests {
         let email = Email::parse(" Kyle@Celerity.Studio ").unwrap();
         assert_eq!(serde_json::to_value(&email).unwrap(), "kyle@celerity.studio");
         assert_eq!(serde_json::from_value::<Email>("KYLE@celerity.studio".into()).unwrap(), email);
+    }
+
+    #[test]
+    fn an_admin_grant_names_an_account_by_any_address_it_may_have() {
+        let grant = |body: Value| AdminGrant::parse(body.as_object().unwrap()).map(|g| g.email);
+        assert_eq!(grant(serde_json::json!({"email": " Kelly@Example.com "})).unwrap().as_str(), "kelly@example.com");
+        for (body, code) in [
+            (serde_json::json!({}), ErrorCode::Required),
+            (serde_json::json!({"email": ""}), ErrorCode::Required),
+            (serde_json::json!({"email": 7}), ErrorCode::InvalidType),
+            (serde_json::json!({"email": "no-at-sign"}), ErrorCode::InvalidFormat),
+        ] {
+            assert_eq!(grant(body.clone()).unwrap_err().first().code, code, "{body}");
+        }
     }
 }

@@ -1,7 +1,6 @@
 //! `/api/auth`: accounts, as the frontend calls them. Register and login answer a token and the
 //! account; profile and make-admin need a token.
 
-use super::requests::EmailOnly;
 use crate::AppState;
 use crate::answers::{Answer, Answered, Session, UserView};
 use crate::body;
@@ -10,7 +9,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::routing::{get, post};
 use nna_domain::RegistryError;
-use nna_domain::auth::{Caller, ClientAddress, Login, NewUser, User, admin_email};
+use nna_domain::auth::{AdminGrant, Caller, ClientAddress, Login, NewUser, User};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,7 +59,7 @@ pub(crate) async fn profile(State(s): State<AppState>, caller: Caller) -> Result
 }
 
 #[utoipa::path(post, path = "/api/auth/make-admin", tag = "auth", security(("bearer" = [])),
-    request_body = EmailOnly,
+    request_body = AdminGrant,
     responses((status = 200, description = "The account, now an admin (admins only)", body = Answer<UserView>)))]
 pub(crate) async fn make_admin(
     State(s): State<AppState>,
@@ -68,7 +67,7 @@ pub(crate) async fn make_admin(
     request: Request,
 ) -> Result<Answered<UserView>, ApiError> {
     let body = body::object(request, s.limits.json_bytes).await?;
-    let user = s.registry.make_admin(&caller, admin_email(&body)).await?;
+    let user = s.registry.make_admin(&caller, AdminGrant::parse(&body)).await?;
     tracing::info!(by = %caller.user_id, user = %user.id.0, "admin role given");
     Ok(Answered::new(UserView::of(&user)))
 }

@@ -1,16 +1,11 @@
-//! The smaller request bodies, for the OpenAPI document. The asset's create and edit bodies are
-//! described by the structs their parsers read (`nna_domain::input::{CreateFields, EditFields}`), an
-//! account's by the parsed `NewUser` and `Login`.
+//! The two conversions' bodies, for the OpenAPI document: one address each, read by
+//! `taxonomy::required` under these names. Every other body is described by the type its parser
+//! reads (`nna_domain::input::{CreateFields, EditFields, ArtFields}`, `DirectUpload`, `NewUser`,
+//! `Login`, `AdminGrant`, the restore's `RestoreRequest`).
 
 #![allow(dead_code)]
 
 use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[schema(rename_all = "camelCase")]
-pub struct EmailOnly {
-    email: String,
-}
 
 #[derive(ToSchema)]
 #[schema(rename_all = "camelCase")]
