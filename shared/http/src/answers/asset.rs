@@ -49,10 +49,6 @@ impl AssetView {
         }
         Self { mongo_id: asset.id.clone(), asset, art_details, art_url, art_thumbnail_url }
     }
-
-    pub fn asset(&self) -> &Asset {
-        &self.asset
-    }
 }
 
 /// A page of a listing or search.

@@ -85,18 +85,36 @@ impl<const STATUS: u16> Answered<AssetView, STATUS> {
     /// The asset as it now is, in the shape asked for, its version the `ETag` (for `If-Match` and
     /// `If-None-Match`).
     pub fn asset(asset: Asset, shape: Shape) -> Self {
-        let mut answer = Self::new(AssetView::of(asset, shape.art)).shaped(shape);
-        conditional::version(&mut answer.headers, answer.data.asset());
-        answer
+        let headers = asset_headers(&asset, shape);
+        Self { data: AssetView::of(asset, shape.art), warnings: Vec::new(), headers }
     }
+}
+
+fn asset_headers(asset: &Asset, shape: Shape) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    shape.stamp(&mut headers);
+    conditional::version(&mut headers, asset);
+    headers
 }
 
 impl<T: Serialize, const STATUS: u16> IntoResponse for Answered<T, STATUS> {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(STATUS).unwrap_or(StatusCode::OK);
-        let body = Answer { success: true, data: self.data, warnings: &self.warnings, metadata: Meta::now() };
-        (status, self.headers, axum::Json(body)).into_response()
+        enveloped(StatusCode::from_u16(STATUS).unwrap_or(StatusCode::OK), self.data, &self.warnings, self.headers)
     }
+}
+
+/// One copy per answer type, whatever its status: the status is a value here, not a type (each
+/// `(T, STATUS)` copy would grow every binary). A body that cannot be serialized stays the 500
+/// axum makes of it.
+#[inline(never)]
+fn enveloped<T: Serialize>(status: StatusCode, data: T, warnings: &[Warning], headers: HeaderMap) -> Response {
+    let body = Answer { success: true, data, warnings, metadata: Meta::now() };
+    let mut response = axum::Json(body).into_response();
+    if response.status().is_success() {
+        *response.status_mut() = status;
+        response.headers_mut().extend(headers);
+    }
+    response
 }
 
 /// An answer whose fields the frontend reads at the top level (the taxonomy routes), with the
