@@ -24,7 +24,11 @@ async fn schemathesis_finds_no_server_error_and_no_answer_off_the_spec() {
             "--checks",
             "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
         ])
-        .args(["--max-examples", "25", "--seed", "7", "--workers", "2", "--no-shrink", "--request-timeout", "20"])
+        // One worker: CPython 3.11's AST constructor can raise a spurious `SystemError` ("recursion
+        // depth mismatch", python/cpython#106905) when threads parse source at once, which
+        // hypothesis does to describe a strategy; one worker also makes a run the same for its seed.
+        // It costs nothing here: the server, not the client, sets the pace.
+        .args(["--max-examples", "25", "--seed", "7", "--workers", "1", "--no-shrink", "--request-timeout", "20"])
         .args(["--header", &format!("Authorization: {}", auth::bearer(auth::admin()))])
         .args(["--report", "json", "--report-json-path"])
         .arg(&report)
