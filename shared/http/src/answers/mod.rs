@@ -55,9 +55,6 @@ pub struct Answered<T, const STATUS: u16 = 200> {
     headers: HeaderMap,
 }
 
-/// 201.
-pub type Created<T> = Answered<T, 201>;
-
 impl<T, const STATUS: u16> Answered<T, STATUS> {
     pub fn new(data: T) -> Self {
         Self { data, warnings: Vec::new(), headers: HeaderMap::new() }

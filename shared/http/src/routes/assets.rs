@@ -1,7 +1,7 @@
 //! `/api/assets`: create, read by id / HFN / MFA, edit, delete, curate, list.
 
 use super::batch;
-use crate::answers::{Answer, Answered, AssetPage, AssetView, Created, DeletedView, Fresh, UploadSlotView};
+use crate::answers::{Answer, Answered, AssetPage, AssetView, DeletedView, Fresh, UploadSlotView};
 use crate::art_shape::Shape;
 use crate::conditional::IfMatch;
 use crate::params::{Force, KeyPath, Search};
@@ -57,7 +57,7 @@ pub(crate) async fn create_one(
     caller: Caller,
     shape: Shape,
     request: Request,
-) -> Result<Created<AssetView>, ApiError> {
+) -> Result<Answered<AssetView, 201>, ApiError> {
     let key = match request.headers().get(IDEMPOTENCY_KEY) {
         Some(v) => Some(IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}"))?),
         None => None,
@@ -67,7 +67,7 @@ pub(crate) async fn create_one(
     let request = CreateAsset::parse(&form.fields, upload, key)?;
     let done = s.registry.create(&caller, request).await?;
     let location = HeaderValue::from_str(&format!("/api/assets/{}", done.asset.id));
-    let mut answer = Created::asset(done.asset, shape).warned(done.warnings);
+    let mut answer = Answered::asset(done.asset, shape).warned(done.warnings);
     if let Ok(location) = location {
         answer = answer.header(header::LOCATION, location);
     }
@@ -98,12 +98,12 @@ pub(crate) async fn upload_slot(
     State(s): State<AppState>,
     _: Caller,
     request: Request,
-) -> Result<Created<UploadSlotView>, ApiError> {
+) -> Result<Answered<UploadSlotView, 201>, ApiError> {
     let body = body::object(request, s.limits.json_bytes).await?;
     let request = DirectUpload::parse(&body, s.registry.config().max_upload_bytes, Timestamp::now())
         .map_err(RegistryError::from)?;
     let slot = s.registry.upload_slot(request).await?;
-    Ok(Created::new(UploadSlotView::of(slot)))
+    Ok(Answered::new(UploadSlotView::of(slot)))
 }
 
 #[utoipa::path(get, path = "/api/assets/{key}", tag = "assets", security(("bearer" = [])),
