@@ -80,3 +80,5 @@ impl Modify for Common {
 
 #[cfg(test)]
 mod checked;
+#[cfg(test)]
+mod requests;

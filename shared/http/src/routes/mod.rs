@@ -5,7 +5,6 @@ pub(crate) mod auth;
 pub(crate) mod batch;
 pub(crate) mod health;
 pub(crate) mod history;
-mod requests;
 pub(crate) mod taxonomy;
 
 pub use assets::{create, read, search, update};

@@ -4,8 +4,8 @@
 //! `Object.keys`, so it is the bare code → name map.
 
 pub(crate) mod answers;
+mod convert;
 
-use super::requests::{HfnToMfa, MfaToHfn};
 use crate::answers::{Flat, Fresh};
 use crate::params::PathParams;
 use crate::problem::ApiError;
@@ -18,10 +18,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use nna_domain::address::Address;
+use convert::{HfnToMfa, MfaToHfn};
 use nna_domain::taxonomy::{Category, Layer, taxonomy};
-use nna_domain::{ErrorCode, FieldError};
-use serde_json::{Map, Value};
 use std::sync::LazyLock;
 use std::time::Instant;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -178,52 +176,16 @@ pub(crate) async fn subcategory_count(
     Ok(Flat(answer))
 }
 
-/// Each `:`-separated part of a (composite) address, converted.
-fn convert(text: &str, field: &str, spell: fn(&Address) -> String) -> Result<String, FieldError> {
-    let parts: Vec<&str> = text.trim().split(':').filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() {
-        return Err(FieldError::new(field, ErrorCode::Required, format!("{field} holds no address")));
-    }
-    parts
-        .into_iter()
-        .map(|part| {
-            Address::parse(part).map(|a| spell(&a)).ok_or_else(|| {
-                FieldError::new(field, ErrorCode::InvalidFormat, format!("{part:?} is not an address in taxonomy v1.3"))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(|parts| parts.join(":"))
-}
-
 #[utoipa::path(post, path = "/api/taxonomy/convert/hfn-to-mfa", tag = "taxonomy", request_body = HfnToMfa,
     responses((status = 200, description = "The MFA and nna_address of an HFN", body = Converted)))]
-pub(crate) async fn hfn_to_mfa(state: State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
-    converted(state, request, "hfn").await
+pub(crate) async fn hfn_to_mfa(State(s): State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
+    let HfnToMfa { hfn } = HfnToMfa::parse(&body::object(request, s.limits.json_bytes).await?)?;
+    Ok(Flat(Converted::of(&hfn, "hfn")?))
 }
 
 #[utoipa::path(post, path = "/api/taxonomy/convert/mfa-to-hfn", tag = "taxonomy", request_body = MfaToHfn,
     responses((status = 200, description = "The HFN of an MFA (or a stored nna_address)", body = Converted)))]
-pub(crate) async fn mfa_to_hfn(state: State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
-    converted(state, request, "mfa").await
-}
-
-/// The address in `field`, in all three spellings: any spelling converts to the others.
-async fn converted(state: State<AppState>, request: Request, field: &str) -> Result<Flat<Converted>, ApiError> {
-    let body = body::object(request, state.limits.json_bytes).await?;
-    let text = required(&body, field)?;
-    let answer = Converted {
-        success: true,
-        hfn: convert(text, field, Address::hfn)?,
-        mfa: convert(text, field, Address::mfa)?,
-        nna_address: convert(text, field, Address::nna_address)?,
-    };
-    Ok(Flat(answer))
-}
-
-/// Present and not blank: an empty address converts to nothing, which is no answer.
-fn required<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, FieldError> {
-    body.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty() && s.split(':').any(|p| !p.trim().is_empty()))
-        .ok_or_else(|| FieldError::new(key, ErrorCode::Required, format!("{key} is required: an address to convert")))
+pub(crate) async fn mfa_to_hfn(State(s): State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
+    let MfaToHfn { mfa } = MfaToHfn::parse(&body::object(request, s.limits.json_bytes).await?)?;
+    Ok(Flat(Converted::of(&mfa, "mfa")?))
 }
