@@ -42,25 +42,17 @@ fn kind(headers: &HeaderMap) -> Result<Kind, ApiError> {
     let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
         "application/json" => Ok(Kind::Json),
-        "" => Err(ApiError::request(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+        "" => Err(ApiError::unsupported_media_type(
             "the body has no Content-Type; send application/json (or multipart/form-data where a file goes)",
         )),
         e if e.ends_with("+json") => Ok(Kind::Json),
-        "multipart/form-data" => multer::parse_boundary(ct).map(Kind::Multipart).map_err(|e| {
-            ApiError::request(
-                StatusCode::BAD_REQUEST,
-                "malformed_multipart",
-                format!("bad multipart Content-Type: {e}"),
-            )
-        }),
+        "multipart/form-data" => multer::parse_boundary(ct)
+            .map(Kind::Multipart)
+            .map_err(|e| ApiError::bad_request("malformed_multipart", format!("bad multipart Content-Type: {e}"))),
         "application/x-www-form-urlencoded" => Ok(Kind::UrlEncoded),
-        other => Err(ApiError::request(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("{other} bodies are not accepted; send application/json or multipart/form-data"),
-        )),
+        other => Err(ApiError::unsupported_media_type(format!(
+            "{other} bodies are not accepted; send application/json or multipart/form-data"
+        ))),
     }
 }
 
@@ -69,11 +61,7 @@ pub async fn json(request: Request, limit: u64) -> Result<Value, ApiError> {
     match kind(request.headers())? {
         Kind::Json => {}
         _ => {
-            return Err(ApiError::request(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send this as application/json",
-            ));
+            return Err(ApiError::unsupported_media_type("send this as application/json"));
         }
     }
     let bytes = bytes(request, limit).await?;
@@ -94,7 +82,7 @@ pub fn strict(bytes: &[u8]) -> Result<Value, ApiError> {
 pub async fn object(request: Request, limit: u64) -> Result<Map<String, Value>, ApiError> {
     match json(request, limit).await? {
         Value::Object(m) => Ok(m),
-        _ => Err(ApiError::request(StatusCode::BAD_REQUEST, "invalid_body", "the body must be a JSON object")),
+        _ => Err(ApiError::bad_request("invalid_body", "the body must be a JSON object")),
     }
 }
 
@@ -173,11 +161,7 @@ fn multipart_error(e: multer::Error, limits: BodyLimits) -> ApiError {
     match e {
         multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => file_too_large(limits),
         multer::Error::StreamReadFailed(e) if stalled(e.as_ref()) => ApiError::body_timeout(),
-        other => ApiError::request(
-            StatusCode::BAD_REQUEST,
-            "malformed_multipart",
-            format!("the multipart body cannot be read: {other}"),
-        ),
+        other => ApiError::bad_request("malformed_multipart", format!("the multipart body cannot be read: {other}")),
     }
 }
 
@@ -212,11 +196,7 @@ async fn bytes(request: Request, limit: u64) -> Result<Bytes, ApiError> {
         } else if stalled(inner.as_ref()) {
             ApiError::body_timeout()
         } else {
-            ApiError::request(
-                StatusCode::BAD_REQUEST,
-                "unreadable_body",
-                format!("the body could not be read: {inner}"),
-            )
+            ApiError::bad_request("unreadable_body", format!("the body could not be read: {inner}"))
         }
     })
 }

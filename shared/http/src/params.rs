@@ -5,7 +5,6 @@
 use crate::body::query_pairs;
 use crate::problem::ApiError;
 use axum::extract::{FromRequestParts, Path, RawPathParams};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use nna_domain::error::{ErrorCode, FieldError};
 use nna_domain::search::{SEARCH_PARAMS, SearchQuery};
@@ -30,7 +29,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
 
 /// A path axum could not read, in the API's error shape.
 fn invalid_path(why: String) -> ApiError {
-    ApiError::request(StatusCode::BAD_REQUEST, "invalid_path", why)
+    ApiError::bad_request("invalid_path", why)
 }
 
 /// The path parameter `name`, as the router matched it.

@@ -30,6 +30,18 @@ impl ApiError {
         Self::Request { status, code, message: message.into(), details: None }
     }
 
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::request(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::request(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::request(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message)
+    }
+
     /// The body stopped arriving before it was whole.
     pub fn body_timeout() -> Self {
         Self::request(
@@ -40,7 +52,7 @@ impl ApiError {
     }
 
     pub fn malformed_json(e: impl std::fmt::Display) -> Self {
-        Self::request(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))
+        Self::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
     }
 
     pub fn too_large(limit: u64) -> Self {
@@ -228,7 +240,7 @@ pub async fn render(request: Request, next: Next) -> Response {
 }
 
 pub async fn route_not_found() -> ApiError {
-    ApiError::request(StatusCode::NOT_FOUND, "route_not_found", "no such route; see the API table in the README")
+    ApiError::not_found("route_not_found", "no such route; see the API table in the README")
 }
 
 pub async fn method_not_allowed() -> ApiError {

@@ -31,8 +31,7 @@ async fn missing() -> Response {
 }
 
 fn not_found() -> Response {
-    let mut response =
-        ApiError::request(StatusCode::NOT_FOUND, "file_not_found", "no stored file has this path").into_response();
+    let mut response = ApiError::not_found("file_not_found", "no stored file has this path").into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

@@ -7,7 +7,6 @@ use crate::art_shape::Shape;
 use crate::problem::ApiError;
 use crate::{AppState, body};
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use nna_domain::auth::Caller;
 use nna_domain::input::CreateAsset;
 use nna_domain::upload::Upload;
@@ -43,29 +42,17 @@ fn items(fields: &Map<String, Value>) -> Result<Vec<Map<String, Value>>, ApiErro
         Some(Value::String(text)) => body::strict(text.as_bytes())?,
         Some(v) => v.clone(),
         None => {
-            return Err(ApiError::request(
-                StatusCode::BAD_REQUEST,
-                "invalid_body",
-                "send the assets as csvData (form) or assets (JSON)",
-            ));
+            return Err(ApiError::bad_request("invalid_body", "send the assets as csvData (form) or assets (JSON)"));
         }
     };
     let Value::Array(list) = list else {
-        return Err(ApiError::request(
-            StatusCode::BAD_REQUEST,
-            "invalid_body",
-            "the batch must be a JSON array of assets",
-        ));
+        return Err(ApiError::bad_request("invalid_body", "the batch must be a JSON array of assets"));
     };
     list.into_iter()
         .enumerate()
         .map(|(i, v)| match v {
             Value::Object(m) => Ok(m),
-            _ => Err(ApiError::request(
-                StatusCode::BAD_REQUEST,
-                "invalid_body",
-                format!("batch item {i} is not an object"),
-            )),
+            _ => Err(ApiError::bad_request("invalid_body", format!("batch item {i} is not an object"))),
         })
         .collect()
 }

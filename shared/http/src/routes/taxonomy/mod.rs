@@ -15,7 +15,7 @@ use answers::{
     SubcategoryCounts, SubcategoryList, TREE, TaxonomyHealth, TaxonomyIndex, TaxonomyTree, TaxonomyVersion,
 };
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use convert::{HfnToMfa, MfaToHfn};
@@ -113,8 +113,7 @@ pub(crate) async fn layer_count() -> Flat<LayerCount> {
 
 fn find_layer(input: &str) -> Result<&'static Layer, ApiError> {
     taxonomy().find_layer(input).ok_or_else(|| {
-        ApiError::request(
-            StatusCode::NOT_FOUND,
+        ApiError::not_found(
             "unknown_layer",
             format!("unknown layer {input:?}; valid layers: G, S, L, M, W, B, P, T, C, R"),
         )
@@ -123,11 +122,7 @@ fn find_layer(input: &str) -> Result<&'static Layer, ApiError> {
 
 fn find_category(layer: &'static Layer, input: &str) -> Result<&'static Category, ApiError> {
     layer.find_category(input).ok_or_else(|| {
-        ApiError::request(
-            StatusCode::NOT_FOUND,
-            "unknown_category",
-            format!("unknown category {input:?} in layer {}", layer.code),
-        )
+        ApiError::not_found("unknown_category", format!("unknown category {input:?} in layer {}", layer.code))
     })
 }
 
