@@ -2,8 +2,41 @@
 //! Every newtype's `parse` goes through these, and so does its `Deserialize`, so stored data and
 //! requests obey one set of rules.
 
-use crate::error::{ErrorCode, FieldError};
+use crate::error::{Collector, ErrorCode, FieldError, Invalid};
 use serde_json::{Map, Value};
+
+/// An object's keys read one at a time under its field's name (`albumArt` + `size` →
+/// `albumArt.size`), every fault kept, so a client sees all of them at once.
+pub(crate) struct Fields<'a> {
+    obj: &'a Map<String, Value>,
+    field: &'a str,
+    pub refused: Collector,
+}
+
+impl<'a> Fields<'a> {
+    pub fn of(obj: &'a Map<String, Value>, field: &'a str) -> Self {
+        Self { obj, field, refused: Collector::default() }
+    }
+
+    /// `key` parsed by `parse` (given the value and its field name); `None` when it is absent,
+    /// `null`, or refused (the fault kept).
+    pub fn take<T, E: Into<Invalid>>(
+        &mut self,
+        key: &str,
+        parse: impl FnOnce(&'a Value, &str) -> Result<T, E>,
+    ) -> Option<T> {
+        let v = present(self.obj, key)?;
+        self.refused.take(parse(v, &join(self.field, key)))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        present(self.obj, key)
+    }
+
+    pub fn finish(self) -> Result<(), Invalid> {
+        self.refused.finish()
+    }
+}
 
 /// `aiMetadata` + `confidence` → `aiMetadata.confidence`.
 pub fn join(parent: &str, child: &str) -> String {

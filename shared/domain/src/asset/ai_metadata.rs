@@ -2,13 +2,13 @@
 //! typed and bounded; the frontend's own keys (`generatedDescription`, `mood`, `genre`, `bpm`,
 //! `tags`, …) are kept as sent, within a size bound, because they are AI output whose shape drifts.
 
-use super::album_art::optional_timestamp;
-use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use super::album_art::timestamp;
+use crate::error::{ErrorCode, FieldError, Invalid};
 use crate::limits::{
     AI_EXTRA_JSON_BYTES, CREATOR_DESCRIPTION_CHARS, FREE_JSON_BYTES, FREE_JSON_DEPTH, PROCESSING_TIME_MS,
     SHORT_LABEL_CHARS,
 };
-use crate::parse::{self, join, present};
+use crate::parse::{self, Fields};
 use crate::time::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Number, Value};
@@ -58,23 +58,16 @@ impl AiMetadata {
     }
 
     pub fn from_object(obj: &Map<String, Value>, field: &str) -> Result<Self, Invalid> {
-        let mut c = Collector::default();
-        let at = |k: &str| join(field, k);
-        let label = |k: &str, c: &mut Collector| {
-            present(obj, k).and_then(|v| c.take(parse::text(v, &at(k), SHORT_LABEL_CHARS)))
-        };
-        let generated_by = label("generatedBy", &mut c);
-        let generation_strategy = label("generationStrategy", &mut c);
-        let version = label("version", &mut c);
-        let processing_time = present(obj, "processingTime")
-            .and_then(|v| c.take(parse::count_up_to(v, &at("processingTime"), PROCESSING_TIME_MS)));
-        let confidence =
-            present(obj, "confidence").and_then(|v| c.take(parse::number_in(v, &at("confidence"), 0.0, 1.0)));
-        let generated_at = optional_timestamp(obj, "generatedAt", field, &mut c);
-        let input_context =
-            present(obj, "inputContext").and_then(|v| c.take(InputContext::parse(v, &at("inputContext"))));
-        let extra = c.take(extra_keys(obj, &KNOWN, field, AI_EXTRA_JSON_BYTES)).unwrap_or_default();
-        c.finish()?;
+        let mut f = Fields::of(obj, field);
+        let mut label = |k: &str| f.take(k, |v, at| parse::text(v, at, SHORT_LABEL_CHARS));
+        let (generated_by, generation_strategy, version) =
+            (label("generatedBy"), label("generationStrategy"), label("version"));
+        let processing_time = f.take("processingTime", |v, at| parse::count_up_to(v, at, PROCESSING_TIME_MS));
+        let confidence = f.take("confidence", |v, at| parse::number_in(v, at, 0.0, 1.0));
+        let generated_at = f.take("generatedAt", timestamp);
+        let input_context = f.take("inputContext", InputContext::parse);
+        let extra = f.refused.take(extra_keys(obj, &KNOWN, field, AI_EXTRA_JSON_BYTES)).unwrap_or_default();
+        f.finish()?;
         Ok(Self {
             generated_by,
             generation_strategy,
@@ -91,21 +84,15 @@ impl AiMetadata {
 impl InputContext {
     fn parse(v: &Value, field: &str) -> Result<Self, Invalid> {
         let obj = parse::as_object(v, field)?;
-        let mut c = Collector::default();
-        let at = |k: &str| join(field, k);
-        let creator_description = present(obj, "creatorDescription")
-            .and_then(|v| c.take(parse::text(v, &at("creatorDescription"), CREATOR_DESCRIPTION_CHARS)));
-        let layer_strategy =
-            present(obj, "layerStrategy").and_then(|v| c.take(parse::text(v, &at("layerStrategy"), SHORT_LABEL_CHARS)));
-        let additional_context = present(obj, "additionalContext").and_then(|v| {
-            let f = at("additionalContext");
-            c.take(parse::as_object(v, &f).and_then(|m| {
-                parse::bounded_json(v, &f, FREE_JSON_DEPTH, FREE_JSON_BYTES)?;
-                Ok(m.clone())
-            }))
+        let mut f = Fields::of(obj, field);
+        let creator_description = f.take("creatorDescription", |v, at| parse::text(v, at, CREATOR_DESCRIPTION_CHARS));
+        let layer_strategy = f.take("layerStrategy", |v, at| parse::text(v, at, SHORT_LABEL_CHARS));
+        let additional_context = f.take("additionalContext", |v, at| {
+            let obj = parse::as_object(v, at)?;
+            parse::bounded_json(v, at, FREE_JSON_DEPTH, FREE_JSON_BYTES).map(|()| obj.clone())
         });
-        let extra = c.take(extra_keys(obj, &CONTEXT_KNOWN, field, FREE_JSON_BYTES)).unwrap_or_default();
-        c.finish()?;
+        let extra = f.refused.take(extra_keys(obj, &CONTEXT_KNOWN, field, FREE_JSON_BYTES)).unwrap_or_default();
+        f.finish()?;
         Ok(Self { creator_description, layer_strategy, additional_context, extra })
     }
 }

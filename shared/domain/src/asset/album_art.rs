@@ -2,9 +2,9 @@
 //! variants and a status.
 
 use super::web_url::web_url;
-use crate::error::{Collector, ErrorCode, FieldError, Invalid};
+use crate::error::{ErrorCode, FieldError, Invalid};
 use crate::limits::{ART_VARIANTS, IMAGE_BYTES_MAX, IMAGE_SIDE_MAX, SHORT_LABEL_CHARS};
-use crate::parse::{self, join, present};
+use crate::parse::{self, Fields, join, present};
 use crate::time::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -178,35 +178,29 @@ impl AlbumArt {
     }
 
     pub fn from_object(obj: &Map<String, Value>, field: &str, origin: Provenance) -> Result<Self, Invalid> {
-        let mut c = Collector::default();
-        let at = |k: &str| join(field, k);
-        let url = present(obj, "url").and_then(|v| c.take(web_url(v, &at("url"))));
-        let source_url = present(obj, "sourceUrl").and_then(|v| c.take(web_url(v, &at("sourceUrl"))));
+        let mut f = Fields::of(obj, field);
+        let url = f.take("url", web_url);
+        let source_url = f.take("sourceUrl", web_url);
         // Only art the pipeline is still looking for may have no address yet.
-        let awaiting_lookup =
-            origin == Provenance::Stored && present(obj, "status").and_then(Value::as_str) != Some("ready");
-        if url.is_none() && source_url.is_none() && c.is_empty() && !awaiting_lookup {
-            c.push(FieldError::new(
-                at("sourceUrl"),
-                ErrorCode::Required,
-                format!("{field} needs a sourceUrl or a url"),
-            ));
+        let awaiting_lookup = origin == Provenance::Stored && f.get("status").and_then(Value::as_str) != Some("ready");
+        if url.is_none() && source_url.is_none() && f.refused.is_empty() && !awaiting_lookup {
+            let message = format!("{field} needs a sourceUrl or a url");
+            f.refused.push(FieldError::new(join(field, "sourceUrl"), ErrorCode::Required, message));
         }
-        let source = present(obj, "source").and_then(|v| c.take(ArtSource::parse(v, &at("source"))));
-        let quality = present(obj, "quality").and_then(|v| c.take(ArtQuality::parse(v, &at("quality"))));
-        let uploaded_at = present(obj, "uploadedAt").and_then(|v| c.take(timestamp(v, &at("uploadedAt"))));
-        let content_type = present(obj, "contentType").and_then(|v| c.take(image_type(v, &at("contentType"))));
-        let size = present(obj, "size").and_then(|v| c.take(parse::count_up_to(v, &at("size"), IMAGE_BYTES_MAX)));
-        let dimensions = present(obj, "dimensions").and_then(|v| c.take(dimensions(v, &at("dimensions"))));
+        let source = f.take("source", ArtSource::parse);
+        let quality = f.take("quality", ArtQuality::parse);
+        let uploaded_at = f.take("uploadedAt", timestamp);
+        let content_type = f.take("contentType", image_type);
+        let size = f.take("size", |v, at| parse::count_up_to(v, at, IMAGE_BYTES_MAX));
+        let dimensions = f.take("dimensions", dimensions);
         let (mut variants, mut status, mut failure, mut settled_at) = (Vec::new(), None, None, None);
         if origin == Provenance::Stored {
-            settled_at = present(obj, "settledAt").and_then(|v| c.take(timestamp(v, &at("settledAt"))));
-            variants =
-                present(obj, "variants").and_then(|v| c.take(variant_list(v, &at("variants")))).unwrap_or_default();
-            status = present(obj, "status").and_then(|v| c.take(ArtStatus::parse(v, &at("status"))));
-            failure = present(obj, "failure").and_then(|v| c.take(parse::text(v, &at("failure"), SHORT_LABEL_CHARS)));
+            settled_at = f.take("settledAt", timestamp);
+            variants = f.take("variants", variant_list).unwrap_or_default();
+            status = f.take("status", ArtStatus::parse);
+            failure = f.take("failure", |v, at| parse::text(v, at, SHORT_LABEL_CHARS));
         }
-        c.finish()?;
+        f.finish()?;
         let labelled_by_url = source_url.as_deref().or(url.as_deref()).map(ArtSource::of_url);
         Ok(Self {
             url,
@@ -225,20 +219,11 @@ impl AlbumArt {
     }
 }
 
-fn timestamp(v: &Value, field: &str) -> Result<Timestamp, FieldError> {
+pub(super) fn timestamp(v: &Value, field: &str) -> Result<Timestamp, FieldError> {
     let s = parse::as_str(v, field)?;
     Timestamp::parse(s).ok_or_else(|| {
         FieldError::new(field, ErrorCode::InvalidFormat, format!("{field} must be an ISO 8601 date-time"))
     })
-}
-
-pub(super) fn optional_timestamp(
-    obj: &Map<String, Value>,
-    key: &str,
-    field: &str,
-    c: &mut Collector,
-) -> Option<Timestamp> {
-    present(obj, key).and_then(|v| c.take(timestamp(v, &join(field, key))))
 }
 
 fn image_type(v: &Value, field: &str) -> Result<String, FieldError> {

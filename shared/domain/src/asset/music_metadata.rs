@@ -2,12 +2,12 @@
 //! artist the creator meant.
 
 use super::ai_metadata::extra_keys;
-use crate::error::{Collector, Invalid};
+use crate::error::Invalid;
 use crate::limits::{
     BPM_MAX, BPM_MIN, DURATION_SECONDS_MAX, FREE_JSON_BYTES, GENRE_CHARS, GENRES, MUSIC_KEY_CHARS,
     ORIGINAL_INPUT_CHARS, SONG_FIELD_CHARS,
 };
-use crate::parse::{self, join, present};
+use crate::parse::{self, Fields};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Number, Value};
 
@@ -49,24 +49,18 @@ impl MusicMetadata {
     }
 
     pub fn from_object(obj: &Map<String, Value>, field: &str) -> Result<Self, Invalid> {
-        let mut c = Collector::default();
-        let at = |k: &str| join(field, k);
-        let bpm = present(obj, "bpm").and_then(|v| c.take(parse::number_in(v, &at("bpm"), BPM_MIN, BPM_MAX)));
-        let key = present(obj, "key").and_then(|v| c.take(parse::text(v, &at("key"), MUSIC_KEY_CHARS)));
-        let duration = present(obj, "duration")
-            .and_then(|v| c.take(parse::number_in(v, &at("duration"), 0.0, DURATION_SECONDS_MAX)));
-        let genre = present(obj, "genre").and_then(|v| {
+        let mut f = Fields::of(obj, field);
+        let bpm = f.take("bpm", |v, at| parse::number_in(v, at, BPM_MIN, BPM_MAX));
+        let key = f.take("key", |v, at| parse::text(v, at, MUSIC_KEY_CHARS));
+        let duration = f.take("duration", |v, at| parse::number_in(v, at, 0.0, DURATION_SECONDS_MAX));
+        let genre = f.take("genre", |v, at| match v {
             // A single genre may arrive as a string.
-            let list = match v {
-                Value::String(s) => Value::Array(vec![Value::String(s.clone())]),
-                other => other.clone(),
-            };
-            c.take(parse::text_list(&list, &at("genre"), GENRES, GENRE_CHARS))
+            Value::String(_) => parse::text_list(&Value::Array(vec![v.clone()]), at, GENRES, GENRE_CHARS),
+            list => parse::text_list(list, at, GENRES, GENRE_CHARS),
         });
-        let extracted_song_data =
-            present(obj, "extractedSongData").and_then(|v| c.take(SongData::parse(v, &at("extractedSongData"))));
-        let extra = c.take(extra_keys(obj, &KNOWN, field, FREE_JSON_BYTES)).unwrap_or_default();
-        c.finish()?;
+        let extracted_song_data = f.take("extractedSongData", SongData::parse);
+        let extra = f.refused.take(extra_keys(obj, &KNOWN, field, FREE_JSON_BYTES)).unwrap_or_default();
+        f.finish()?;
         Ok(Self { bpm, key, duration, genre, extracted_song_data, extra })
     }
 }
@@ -105,16 +99,15 @@ impl MusicMetadata {
 
 impl SongData {
     fn parse(v: &Value, field: &str) -> Result<Self, Invalid> {
-        let obj = parse::as_object(v, field)?;
-        let mut c = Collector::default();
-        let mut text = |k: &str, max: usize| present(obj, k).and_then(|v| c.take(parse::text(v, &join(field, k), max)));
+        let mut f = Fields::of(parse::as_object(v, field)?, field);
+        let mut text = |k: &str, max: usize| f.take(k, |v, at| parse::text(v, at, max));
         let data = Self {
             song_name: text("songName", SONG_FIELD_CHARS),
             album_name: text("albumName", SONG_FIELD_CHARS),
             artist_name: text("artistName", SONG_FIELD_CHARS),
             original_input: text("originalInput", ORIGINAL_INPUT_CHARS),
         };
-        c.finish()?;
+        f.finish()?;
         Ok(data)
     }
 }
