@@ -6,14 +6,13 @@
 //! numbers an item's claims hold.
 
 use super::counts::Moves;
-use super::item::{Item, address_claim_key, asset_key, name_claim_key, place_posting_key, sequence_key, text, to_item};
+use super::item::{Item, address_claim_key, asset_key, name_claim_key, sequence_key, text, to_item};
 use super::{DynamoStore, conditional_failed, index, store_error};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{CancellationReason, Put, TransactWriteItem};
 use futures::{StreamExt, TryStreamExt};
 use nna_domain::ports::StoreError;
 use nna_domain::retry::Backoff;
-use nna_domain::search::index_terms;
 use nna_domain::{Address, Asset};
 
 /// Items imported at once.
@@ -53,9 +52,7 @@ impl DynamoStore {
         if !first || self.get_item(asset_key(&asset.id)).await?.is_some() {
             return Ok(false);
         }
-        let mut postings = index::postings_for(asset, &index_terms(asset));
-        postings.extend(place_posting_key(asset));
-        self.write_batch(&postings, &[]).await?;
+        self.write_batch(&index::all_postings(asset), &[]).await?;
         for attempt in 0..ATTEMPTS {
             let items = self.import_transaction(asset).await?;
             let sent = self.client.transact_write_items().set_transact_items(Some(items)).send().await;

@@ -169,6 +169,13 @@ pub(super) fn postings_for<'a>(asset: &'a Asset, terms: impl IntoIterator<Item =
     terms.into_iter().map(|t| posting_key(t, asset)).collect()
 }
 
+/// Every posting `asset` has: its terms' and its place's.
+pub(super) fn all_postings(asset: &Asset) -> Vec<Item> {
+    let mut postings = postings_for(asset, &nna_domain::search::index_terms(asset));
+    postings.extend(super::item::place_posting_key(asset));
+    postings
+}
+
 /// The term of a posting key `<term>#<ms>#<id>`.
 fn term_of(sk: &str) -> Option<&str> {
     let (rest, _id) = sk.rsplit_once('#')?;

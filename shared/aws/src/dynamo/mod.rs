@@ -133,6 +133,16 @@ impl DynamoStore {
         }
     }
 
+    /// One transaction; `Conflict` when a condition failed (the revision read has moved on: read
+    /// again and redo).
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), StoreError> {
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
     /// Puts `item` if the stored one is still at `revision`.
     async fn put_at(&self, item: Item, revision: u64) -> Result<bool, StoreError> {
         self.put_where(item, at_revision(revision), &[(":r", number(revision))]).await
@@ -236,14 +246,12 @@ impl AssetStore for DynamoStore {
         self.write_batch(&added, &[]).await?;
         let put = put_at_revision(current.revision).table_name(&self.table).set_item(Some(to_item(next)?));
         let put = put.build().map_err(build_error)?;
-        let items =
-            vec![TransactWriteItem::builder().put(put).build(), put_new(&self.table, self.history_item(entry)?)?];
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => self.write_batch(&[], &removed).await,
-            // The revision changed: read again and redo.
-            Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
-            Err(e) => Err(store_error(e)),
-        }
+        self.transact(vec![
+            TransactWriteItem::builder().put(put).build(),
+            put_new(&self.table, self.history_item(entry)?)?,
+        ])
+        .await?;
+        self.write_batch(&[], &removed).await
     }
 
     /// The asset's `Delete` (on its revision), the record's and the history entry's `Put`s and its
@@ -266,26 +274,15 @@ impl AssetStore for DynamoStore {
             vec![TransactWriteItem::builder().delete(delete).build(), TransactWriteItem::builder().put(put).build()];
         items.extend(counts::Moves::of(&[(current, -1)]).transact(&self.table)?);
         items.push(put_new(&self.table, self.history_item(entry)?)?);
-        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
-        match result {
-            Ok(_) => {
-                let mut postings = index::postings_for(current, &index_terms(current));
-                postings.extend(item::place_posting_key(current));
-                self.write_batch(&[], &postings).await?;
-                Ok(())
-            }
-            Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
-            Err(e) => Err(store_error(e)),
-        }
+        self.transact(items).await?;
+        self.write_batch(&[], &index::all_postings(current)).await
     }
 
     /// The asset's postings, then one transaction: the item where none is, its claims, its
     /// counts (as the cutover's import writes them), the deletion record's `Delete` (it must be
     /// there) and the history entry's `Put`.
     async fn undelete(&self, asset: &Asset, record: &str, entry: &Entry) -> Result<(), StoreError> {
-        let mut postings = index::postings_for(asset, &index_terms(asset));
-        postings.extend(item::place_posting_key(asset));
-        self.write_batch(&postings, &[]).await?;
+        self.write_batch(&index::all_postings(asset), &[]).await?;
         let mut items = self.import_transaction(asset).await?;
         let delete = Delete::builder()
             .table_name(&self.table)
@@ -295,11 +292,7 @@ impl AssetStore for DynamoStore {
             .map_err(build_error)?;
         items.push(TransactWriteItem::builder().delete(delete).build());
         items.push(put_new(&self.table, self.history_item(entry)?)?);
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(()),
-            Err(e) if code(&e) == Some("TransactionCanceledException") => Err(StoreError::Conflict),
-            Err(e) => Err(store_error(e)),
-        }
+        self.transact(items).await
     }
 
     /// One `Query` of the asset's history partition, newest first, from `before` down.
