@@ -51,7 +51,14 @@ pub(crate) fn described(name: &str, place: ParameterIn, of: Type, about: &str) -
 
 /// The asset a route names (`{key}`, or `{id}` where only an id will do), parsed: an id, an HFN or
 /// an MFA (`nna_address` spellings read as the MFA).
-pub struct KeyPath(pub AssetKey);
+#[derive(IntoParams)]
+#[into_params(names("key"), parameter_in = Path)]
+pub struct KeyPath(
+    /// An HFN (`L.CAS.ATL.001`), an MFA (`3.004.004.001`), the stored `nna_address` or the id (a
+    /// deleted asset: its id; its HFN and MFA name no one while it is deleted)
+    #[param(value_type = String)]
+    pub AssetKey,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     type Rejection = ApiError;
@@ -62,16 +69,13 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     }
 }
 
-impl IntoParams for KeyPath {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let about = "An HFN (`L.CAS.ATL.001`), an MFA (`3.004.004.001`), the stored `nna_address` or the id \
-                     (a deleted asset: its id; its HFN and MFA name no one while it is deleted)";
-        vec![described("key", ParameterIn::Path, Type::String, about)]
-    }
-}
-
 /// `{revision}`: a revision number, as the history lists them.
-pub struct RevisionPath(pub u64);
+#[derive(IntoParams)]
+#[into_params(names("revision"), parameter_in = Path)]
+pub struct RevisionPath(
+    /// A revision number, as the history lists them
+    pub u64,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for RevisionPath {
     type Rejection = ApiError;
@@ -83,16 +87,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RevisionPath {
     }
 }
 
-impl IntoParams for RevisionPath {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![described("revision", ParameterIn::Path, Type::Integer, "A revision number, as the history lists them")]
-    }
-}
-
 /// A history page's query: `limit` (1 to 100) and `cursor`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
-    pub cursor: Option<String>,
+    /// Entries per page: 1 to 100; default 20
     pub limit: Option<u32>,
+    /// `nextCursor` of the previous page
+    pub cursor: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for HistoryQuery {
@@ -114,17 +116,14 @@ impl<S: Send + Sync> FromRequestParts<S> for HistoryQuery {
     }
 }
 
-impl IntoParams for HistoryQuery {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![
-            described("limit", ParameterIn::Query, Type::Integer, "Entries per page: 1 to 100; default 20"),
-            described("cursor", ParameterIn::Query, Type::String, "`nextCursor` of the previous page"),
-        ]
-    }
-}
-
 /// A delete's `force`: delete even though composites list the asset.
-pub struct Force(pub bool);
+#[derive(IntoParams)]
+#[into_params(names("force"), parameter_in = Query)]
+pub struct Force(
+    /// `true`: delete even though composites list the asset; they are marked `brokenComponents`
+    #[param(required = false)]
+    pub bool,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for Force {
     type Rejection = ApiError;
@@ -132,13 +131,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Force {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let pairs = query_pairs(&parts.uri)?;
         Ok(Self(pairs.iter().any(|(k, v)| k == "force" && matches!(v.as_str(), "true" | "1" | "yes"))))
-    }
-}
-
-impl IntoParams for Force {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let about = "`true`: delete even though composites list the asset; they are marked `brokenComponents`";
-        vec![described("force", ParameterIn::Query, Type::Boolean, about)]
     }
 }
 
