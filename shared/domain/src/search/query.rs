@@ -217,16 +217,7 @@ fn address_prefix(q: &str) -> Option<IndexTerm> {
 
 fn places(layer: Option<&str>, category: Option<&str>, subcategory: Option<&str>) -> Result<Vec<Scope>, FieldError> {
     let t = taxonomy();
-    let layer = match layer {
-        Some(l) => Some(t.find_layer(l).ok_or_else(|| {
-            FieldError::new(
-                "layer",
-                ErrorCode::UnknownLayer,
-                format!("unknown layer {l:?}; valid layers: G, S, L, M, W, B, P, T, C, R"),
-            )
-        })?),
-        None => None,
-    };
+    let layer = layer.map(|l| t.layer_named(l)).transpose()?;
     let layers: Vec<&Layer> = match layer {
         Some(l) => vec![l],
         None => t.layers().iter().collect(),

@@ -36,6 +36,11 @@ impl Taxonomy {
         self.layers.iter().find(|l| normalize_key(&l.name) == key)
     }
 
+    /// [`find_layer`](Self::find_layer), or the error that lists the valid layers.
+    pub fn layer_named(&self, input: &str) -> Result<&Layer, FieldError> {
+        self.find_layer(input).ok_or_else(|| unknown_layer(self, input))
+    }
+
     /// Resolves the three parts an asset is filed under. The live taxonomy wins over aliases and
     /// remaps: v1.3 reuses some remapped numbers for live subcategories, so a remap only applies
     /// to input that names nothing live.
@@ -59,7 +64,7 @@ impl Taxonomy {
         category: &str,
         subcategory: &str,
     ) -> Result<(&Layer, usize, usize), FieldError> {
-        let layer = self.find_layer(layer).ok_or_else(|| unknown_layer(self, layer))?;
+        let layer = self.layer_named(layer)?;
         let c = layer.category_position(category).ok_or_else(|| unknown_category(layer, category))?;
         let cat = &layer.categories[c];
         if let Some(s) = cat.index.get(&normalize_key(subcategory)) {
@@ -94,6 +99,11 @@ impl Layer {
     /// `Stars_Virtual_Avatars`, `S.VAV`, `S_POP`.
     pub fn find_category(&self, input: &str) -> Option<&Category> {
         self.category_position(input).map(|i| &self.categories[i])
+    }
+
+    /// [`find_category`](Self::find_category), or the error that lists the layer's categories.
+    pub fn category_named(&self, input: &str) -> Result<&Category, FieldError> {
+        self.find_category(input).ok_or_else(|| unknown_category(self, input))
     }
 
     fn category_position(&self, input: &str) -> Option<usize> {

@@ -15,10 +15,11 @@ use answers::{
     SubcategoryCounts, SubcategoryList, TREE, TaxonomyHealth, TaxonomyIndex, TaxonomyTree, TaxonomyVersion,
 };
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use convert::{HfnToMfa, MfaToHfn};
+use nna_domain::FieldError;
 use nna_domain::taxonomy::{Category, Layer, taxonomy};
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -112,18 +113,21 @@ pub(crate) async fn layer_count() -> Flat<LayerCount> {
 }
 
 fn find_layer(input: &str) -> Result<&'static Layer, ApiError> {
-    taxonomy().find_layer(input).ok_or_else(|| {
-        ApiError::not_found(
-            "unknown_layer",
-            format!("unknown layer {input:?}; valid layers: G, S, L, M, W, B, P, T, C, R"),
-        )
-    })
+    taxonomy().layer_named(input).map_err(not_found)
 }
 
 fn find_category(layer: &'static Layer, input: &str) -> Result<&'static Category, ApiError> {
-    layer.find_category(input).ok_or_else(|| {
-        ApiError::not_found("unknown_category", format!("unknown category {input:?} in layer {}", layer.code))
-    })
+    layer.category_named(input).map_err(not_found)
+}
+
+/// A path that names no place in the taxonomy: 404, with the valid choices.
+fn not_found(e: FieldError) -> ApiError {
+    ApiError::Request {
+        status: StatusCode::NOT_FOUND,
+        code: e.code.as_str(),
+        message: e.message,
+        details: e.details.map(|d| *d),
+    }
 }
 
 #[utoipa::path(get, path = "/api/taxonomy/layers/{layer}/categories", tag = "taxonomy", params(("layer" = String, Path, description = "A layer code, number or name")),
