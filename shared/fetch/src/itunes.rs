@@ -1,8 +1,8 @@
 //! The iTunes Search API, as the frontend already uses it: songs first, then albums; the best
 //! match by title, artist and album; its artwork at the largest size the URL pattern serves.
 
+use crate::answer;
 use crate::matching::{ACCEPT, score};
-use crate::{http_failure, json_failure};
 use nna_album_art::{Failure, FoundArt, SongQuery};
 use nna_domain::asset::ArtSource;
 use serde::Deserialize;
@@ -43,16 +43,9 @@ impl Itunes {
     }
 
     async fn search(&self, term: &str, entity: &str) -> Result<Vec<Entry>, Failure> {
-        let response = self
-            .client
-            .get(format!("{}/search", self.base))
-            .query(&[("term", term), ("media", "music"), ("entity", entity), ("limit", "10")])
-            .send()
-            .await
-            .map_err(|e| Failure::transient("lookup_unavailable", e.to_string()))?;
-        let response = response.error_for_status().map_err(|e| http_failure("itunes", &e))?;
-        let answer: Answer = response.json().await.map_err(|e| json_failure("itunes", &e))?;
-        Ok(answer.results)
+        let query = [("term", term), ("media", "music"), ("entity", entity), ("limit", "10")];
+        let sent = self.client.get(format!("{}/search", self.base)).query(&query).send().await;
+        Ok(answer::<Answer>("itunes", sent).await?.results)
     }
 
     pub async fn find(&self, q: &SongQuery) -> Result<Option<FoundArt>, Failure> {

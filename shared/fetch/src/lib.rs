@@ -17,16 +17,21 @@ pub use settings::ArtSettings;
 use async_trait::async_trait;
 use nna_album_art::{ArtLookup, Failure, FoundArt, SongQuery};
 
-/// An error status from a catalogue API: busy (429, 5xx) is worth retrying, the rest is not.
-pub(crate) fn http_failure(api: &str, e: &reqwest::Error) -> Failure {
-    match e.status().map(|s| s.as_u16()) {
+/// A catalogue's JSON answer. One that does not answer, is busy (429, 5xx) or answers garbled is
+/// worth asking again; any other refusal is not.
+pub(crate) async fn answer<T: serde::de::DeserializeOwned>(
+    api: &str,
+    sent: reqwest::Result<reqwest::Response>,
+) -> Result<T, Failure> {
+    let refused = |e: reqwest::Error| match e.status().map(|s| s.as_u16()) {
         Some(429 | 500..=599) | None => Failure::transient("lookup_unavailable", format!("{api}: {e}")),
         Some(_) => Failure::permanent("lookup_refused", format!("{api}: {e}")),
-    }
-}
-
-pub(crate) fn json_failure(api: &str, e: &reqwest::Error) -> Failure {
-    Failure::transient("lookup_unreadable", format!("{api} answered something unexpected: {e}"))
+    };
+    let response = sent.and_then(reqwest::Response::error_for_status).map_err(refused)?;
+    response
+        .json()
+        .await
+        .map_err(|e| Failure::transient("lookup_unreadable", format!("{api} answered something unexpected: {e}")))
 }
 
 /// iTunes first (it has most covers, at the largest sizes), then MusicBrainz and the Cover Art

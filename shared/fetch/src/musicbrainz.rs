@@ -1,8 +1,8 @@
 //! MusicBrainz recording search, then the Cover Art Archive's front image of a matching release.
 //! MusicBrainz asks for one request per second and a User-Agent that says who is asking.
 
+use crate::answer;
 use crate::matching::{ACCEPT, score};
-use crate::{http_failure, json_failure};
 use nna_album_art::{Failure, FoundArt, SongQuery};
 use nna_domain::asset::ArtSource;
 use serde::Deserialize;
@@ -104,15 +104,9 @@ impl MusicBrainz {
             query.push_str(&format!(" AND artist:{}", phrase(artist)));
         }
         self.polite().await;
-        let response = self
-            .client
-            .get(format!("{}/ws/2/recording/", self.base))
-            .query(&[("query", query.as_str()), ("fmt", "json"), ("limit", "5")])
-            .send()
-            .await
-            .map_err(|e| Failure::transient("lookup_unavailable", e.to_string()))?;
-        let response = response.error_for_status().map_err(|e| http_failure("musicbrainz", &e))?;
-        let found: Recordings = response.json().await.map_err(|e| json_failure("musicbrainz", &e))?;
+        let query = [("query", query.as_str()), ("fmt", "json"), ("limit", "5")];
+        let sent = self.client.get(format!("{}/ws/2/recording/", self.base)).query(&query).send().await;
+        let found: Recordings = answer("musicbrainz", sent).await?;
         let mut candidates: Vec<(f64, &Recording)> = found
             .recordings
             .iter()
@@ -135,17 +129,11 @@ impl MusicBrainz {
 
     /// The release's front image, if the archive has one.
     async fn front_cover(&self, release: &str) -> Result<Option<String>, Failure> {
-        let response = self
-            .client
-            .get(format!("{}/release/{release}", self.cover_art))
-            .send()
-            .await
-            .map_err(|e| Failure::transient("lookup_unavailable", e.to_string()))?;
-        if response.status().as_u16() == 404 {
+        let sent = self.client.get(format!("{}/release/{release}", self.cover_art)).send().await;
+        if sent.as_ref().is_ok_and(|r| r.status() == reqwest::StatusCode::NOT_FOUND) {
             return Ok(None);
         }
-        let response = response.error_for_status().map_err(|e| http_failure("coverartarchive", &e))?;
-        let art: CoverArt = response.json().await.map_err(|e| json_failure("coverartarchive", &e))?;
+        let art: CoverArt = answer("coverartarchive", sent).await?;
         Ok(art.images.into_iter().find(|i| i.front).map(|i| https(i.thumbnails.large.unwrap_or(i.image))))
     }
 }
