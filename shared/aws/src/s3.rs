@@ -158,14 +158,10 @@ impl BlobStore for S3Blobs {
             .presigned(config)
             .await
             .map_err(blob_error)?;
-        let expires_at = Timestamp::from_millis(
-            Timestamp::now().millis().saturating_add(i64::try_from(expires_in.as_millis()).unwrap_or(i64::MAX)),
-        )
-        .unwrap_or_else(Timestamp::now);
         Ok(PresignedPut {
             url: request.uri().to_owned(),
             headers: request.headers().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
-            expires_at,
+            expires_at: Timestamp::now().after(expires_in),
         })
     }
 

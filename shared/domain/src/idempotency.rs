@@ -56,12 +56,8 @@ pub struct IdempotencyClaim {
 
 impl IdempotencyClaim {
     pub fn new(caller: &Caller, keyed: &Keyed, lifetime: Duration) -> Self {
-        let expires_at = Timestamp::from_millis(
-            Timestamp::now().millis().saturating_add(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX / 2)),
-        )
-        .unwrap_or_else(Timestamp::now);
         let key = format!("{}:{}", caller.user_id, keyed.key.0);
-        Self { key, fingerprint: keyed.fingerprint.clone(), expires_at }
+        Self { key, fingerprint: keyed.fingerprint.clone(), expires_at: Timestamp::now().after(lifetime) }
     }
 }
 
