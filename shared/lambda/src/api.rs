@@ -2,8 +2,12 @@
 //! clients built once, the registry wired, and the connection to DynamoDB opened during init (so
 //! the first request does not pay for DNS and the TLS handshake); then the router it serves.
 
+use crate::metrics::{Unit, emit};
 use crate::{Error, Settings};
 use aws_config::BehaviorVersion;
+use axum_router::extract::{MatchedPath, Request};
+use axum_router::middleware::{Next, from_fn};
+use axum_router::response::Response;
 use nna_aws::{AwsAdapters, DynamoStore};
 use nna_domain::Registry;
 use nna_domain::ports::{Adapters, AssetStore};
@@ -90,19 +94,15 @@ impl Production {
                 last: std::sync::Mutex::new(Instant::now()),
             })
         });
-        let mut router = nna_http::router_for(self.registry.clone(), &http, groups)
-            .layer(axum_router::middleware::from_fn(authorizer_claims));
+        let mut router = nna_http::router_for(self.registry.clone(), &http, groups).layer(from_fn(authorizer_claims));
         if let Some(refresh) = refresh {
-            router = router
-                .layer(axum_router::middleware::from_fn(move |request, next| refresh.clone().before(request, next)));
+            router = router.layer(from_fn(move |request, next| refresh.clone().before(request, next)));
         }
         if groups.contains(&RouteGroup::Search) {
             let store = self.store.clone();
-            router = router.layer(axum_router::middleware::from_fn(move |request, next| {
-                search_reads(store.clone(), request, next)
-            }));
+            router = router.layer(from_fn(move |request, next| search_reads(store.clone(), request, next)));
         }
-        Ok(router.layer(axum_router::middleware::from_fn(request_metrics)))
+        Ok(router.layer(from_fn(request_metrics)))
     }
 }
 
@@ -118,11 +118,7 @@ struct SecretRefresh {
 }
 
 impl SecretRefresh {
-    async fn before(
-        self: Arc<Self>,
-        request: axum_router::extract::Request,
-        next: axum_router::middleware::Next,
-    ) -> axum_router::response::Response {
+    async fn before(self: Arc<Self>, request: Request, next: Next) -> Response {
         let due = {
             let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let due = last.elapsed() >= self.every;
@@ -148,15 +144,10 @@ impl SecretRefresh {
 /// What one search read from DynamoDB (requests and items), as metrics: the figure that must stay
 /// flat as the table grows. An instance answers one request at a time, so the store's counters,
 /// reset first, are this request's.
-async fn search_reads(
-    store: Arc<DynamoStore>,
-    request: axum_router::extract::Request,
-    next: axum_router::middleware::Next,
-) -> axum_router::response::Response {
+async fn search_reads(store: Arc<DynamoStore>, request: Request, next: Next) -> Response {
     store.metrics().reset();
     let response = next.run(request).await;
     let (requests, items) = store.metrics().snapshot();
-    use crate::metrics::{Unit, emit};
     emit(
         &[("Function", "search-assets")],
         &[("SearchReadRequests", requests as f64, Unit::Count), ("SearchItemsRead", items as f64, Unit::Count)],
@@ -165,30 +156,23 @@ async fn search_reads(
 }
 
 /// Each request's latency and status class as a metric, by operation (`GET /api/assets/{key}`).
-async fn request_metrics(
-    request: axum_router::extract::Request,
-    next: axum_router::middleware::Next,
-) -> axum_router::response::Response {
+async fn request_metrics(request: Request, next: Next) -> Response {
     let route = request
         .extensions()
-        .get::<axum_router::extract::MatchedPath>()
+        .get::<MatchedPath>()
         .map_or_else(|| request.uri().path().to_owned(), |p| p.as_str().to_owned());
     let operation = format!("{} {route}", request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let failed = if response.status().is_server_error() { 1.0 } else { 0.0 };
-    use crate::metrics::{Unit, emit};
     emit(&[("Operation", &operation)], &[("Latency", ms, Unit::Milliseconds), ("ServerError", failed, Unit::Count)]);
     response
 }
 
 /// Hands the router what API Gateway knows: the caller's address (for the login and register
 /// limits) and the claims of its JWT authorizer, when one ran.
-async fn authorizer_claims(
-    mut request: axum_router::extract::Request,
-    next: axum_router::middleware::Next,
-) -> axum_router::response::Response {
+async fn authorizer_claims(mut request: Request, next: Next) -> Response {
     use lambda_http::RequestExt;
     use lambda_http::request::RequestContext;
     let source = match request.request_context_ref() {
