@@ -93,7 +93,7 @@ impl FromRequestParts<AppState> for Shape {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(match ArtShape::preferred(&parts.headers) {
             Some(art) => Self { art, requested: true },
-            None => Self { art: state.art_shape, requested: false },
+            None => Self { art: state.http.art_shape, requested: false },
         })
     }
 }

@@ -64,13 +64,11 @@ impl HttpConfig {
     }
 }
 
+/// What every handler is given: the registry, and the deployment's HTTP settings.
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Registry,
-    pub limits: BodyLimits,
-    pub tokens: Arc<Tokens>,
-    pub legacy_tokens: Option<Arc<LegacyTokens>>,
-    pub art_shape: ArtShape,
+    pub http: Arc<HttpConfig>,
 }
 
 /// Parts of the API that a Lambda function serves on its own; `nna-local` serves them all.
@@ -117,13 +115,7 @@ pub fn router(registry: Registry, config: &HttpConfig) -> Router {
 
 /// Only the given parts of the API; any other route answers 404 in the API's error shape.
 pub fn router_for(registry: Registry, config: &HttpConfig, groups: &[RouteGroup]) -> Router {
-    let state = AppState {
-        registry,
-        limits: config.limits,
-        tokens: config.tokens.clone(),
-        legacy_tokens: config.legacy_tokens.clone(),
-        art_shape: config.art_shape,
-    };
+    let state = AppState { registry, http: Arc::new(config.clone()) };
     let routes = groups.iter().fold(Router::new(), |r, g| {
         r.merge(match g {
             RouteGroup::Create => routes::create(),

@@ -55,12 +55,12 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("invalid_token", "the Authorization header is not a Bearer token"))?;
-        let ours = match state.tokens.verify(token) {
+        let ours = match state.http.tokens.verify(token) {
             Ok(caller) => return Ok(caller),
             Err(e) => e,
         };
         // Not one of ours: perhaps the old backend's, through the cutover.
-        let Some(legacy) = state.legacy_tokens.as_deref().filter(|_| ours == TokenError::BadSignature) else {
+        let Some(legacy) = state.http.legacy_tokens.as_deref().filter(|_| ours == TokenError::BadSignature) else {
             return Err(refused(&ours));
         };
         let claims = match legacy.verify(token, nna_domain::Timestamp::now()) {

@@ -62,7 +62,7 @@ pub(crate) async fn create_one(
         Some(v) => Some(IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}"))?),
         None => None,
     };
-    let form = body::submission(request, s.limits).await?;
+    let form = body::submission(request, s.http.limits).await?;
     let upload = one_file(form.files, "send one file per create (a batch takes many), or an uploadKey")?;
     let request = CreateAsset::parse(&form.fields, upload, key)?;
     let done = s.registry.create(&caller, request).await?;
@@ -99,7 +99,7 @@ pub(crate) async fn upload_slot(
     _: Caller,
     request: Request,
 ) -> Result<Answered<UploadSlotView, 201>, ApiError> {
-    let body = body::object(request, s.limits.json_bytes).await?;
+    let body = body::object(request, s.http.limits.json_bytes).await?;
     let request = DirectUpload::parse(&body, s.registry.config().max_upload_bytes, Timestamp::now())
         .map_err(RegistryError::from)?;
     let slot = s.registry.upload_slot(request).await?;
@@ -164,7 +164,7 @@ async fn edit(
     mode: EditMode,
     shape: Shape,
 ) -> Result<Answered<AssetView>, ApiError> {
-    let changes = EditAsset::parse(&body::object(request, s.limits.json_bytes).await?, mode);
+    let changes = EditAsset::parse(&body::object(request, s.http.limits.json_bytes).await?, mode);
     let edited = s.registry.edit(by, &key, &changes).await?;
     Ok(Answered::asset(edited.asset, shape).warned(edited.warnings))
 }
@@ -182,7 +182,7 @@ pub(crate) async fn album_art(
     shape: Shape,
     request: Request,
 ) -> Result<Answered<AssetView, 202>, ApiError> {
-    let form = body::submission(request, s.limits).await?;
+    let form = body::submission(request, s.http.limits).await?;
     let upload = one_file(form.files, "send one image, or a sourceUrl")?;
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let request = nna_domain::input::ArtRequest::parse(&form.fields, upload).map_err(RegistryError::from)?;

@@ -26,15 +26,15 @@ fn client(request: &Request) -> ClientAddress {
 }
 
 fn session<const STATUS: u16>(s: &AppState, user: &User) -> Result<Answered<Session, STATUS>, ApiError> {
-    let token = s.tokens.issue(user).map_err(|e| RegistryError::Internal(nna_domain::error::cause(e)))?;
-    Ok(Answered::new(Session { token, expires_in: s.tokens.lifetime().as_secs(), user: UserView::of(user) }))
+    let token = s.http.tokens.issue(user).map_err(|e| RegistryError::Internal(nna_domain::error::cause(e)))?;
+    Ok(Answered::new(Session { token, expires_in: s.http.tokens.lifetime().as_secs(), user: UserView::of(user) }))
 }
 
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = NewUser,
     responses((status = 201, description = "The account and a token", body = Answer<Session>)))]
 pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Result<Answered<Session, 201>, ApiError> {
     let client = client(&request);
-    let body = body::object(request, s.limits.json_bytes).await?;
+    let body = body::object(request, s.http.limits.json_bytes).await?;
     let user = s.registry.register(&client, NewUser::parse(&body)).await?;
     tracing::info!(user = %user.id.0, role = user.role.as_str(), "account registered");
     session(&s, &user)
@@ -44,7 +44,7 @@ pub(crate) async fn register(State(s): State<AppState>, request: Request) -> Res
     responses((status = 200, description = "The account and a token", body = Answer<Session>)))]
 pub(crate) async fn login(State(s): State<AppState>, request: Request) -> Result<Answered<Session>, ApiError> {
     let client = client(&request);
-    let body = body::object(request, s.limits.json_bytes).await?;
+    let body = body::object(request, s.http.limits.json_bytes).await?;
     let user = s.registry.login(&client, Login::parse(&body)).await?;
     session(&s, &user)
 }
@@ -66,7 +66,7 @@ pub(crate) async fn make_admin(
     caller: Caller,
     request: Request,
 ) -> Result<Answered<UserView>, ApiError> {
-    let body = body::object(request, s.limits.json_bytes).await?;
+    let body = body::object(request, s.http.limits.json_bytes).await?;
     let user = s.registry.make_admin(&caller, AdminGrant::parse(&body)).await?;
     tracing::info!(by = %caller.user_id, user = %user.id.0, "admin role given");
     Ok(Answered::new(UserView::of(&user)))

@@ -31,7 +31,7 @@ pub(crate) async fn create(
 
 /// A batch may carry many files.
 fn batch_limits(s: &AppState) -> body::BodyLimits {
-    let mut limits = s.limits;
+    let mut limits = s.http.limits;
     limits.multipart_bytes = limits.multipart_bytes.saturating_mul(4);
     limits
 }

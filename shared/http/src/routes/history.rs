@@ -101,7 +101,7 @@ pub(crate) async fn restore(
             "a restore needs If-Match: the ETag of the asset as you last read it",
         ));
     }
-    let body = body::object(request, s.limits.json_bytes).await?;
+    let body = body::object(request, s.http.limits.json_bytes).await?;
     let RestoreRequest { revision } = RestoreRequest::parse(&body).map_err(RegistryError::from)?;
     let by = Requester::new(&caller).if_match(versions.as_deref());
     let restored = s.registry.restore(by, &key, revision).await?;

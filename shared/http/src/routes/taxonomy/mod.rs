@@ -178,13 +178,13 @@ pub(crate) async fn subcategory_count(
 #[utoipa::path(post, path = "/api/taxonomy/convert/hfn-to-mfa", tag = "taxonomy", request_body = HfnToMfa,
     responses((status = 200, description = "The MFA and nna_address of an HFN", body = Converted)))]
 pub(crate) async fn hfn_to_mfa(State(s): State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
-    let HfnToMfa { hfn } = HfnToMfa::parse(&body::object(request, s.limits.json_bytes).await?)?;
+    let HfnToMfa { hfn } = HfnToMfa::parse(&body::object(request, s.http.limits.json_bytes).await?)?;
     Ok(Flat(Converted::of(&hfn, "hfn")?))
 }
 
 #[utoipa::path(post, path = "/api/taxonomy/convert/mfa-to-hfn", tag = "taxonomy", request_body = MfaToHfn,
     responses((status = 200, description = "The HFN of an MFA (or a stored nna_address)", body = Converted)))]
 pub(crate) async fn mfa_to_hfn(State(s): State<AppState>, request: Request) -> Result<Flat<Converted>, ApiError> {
-    let MfaToHfn { mfa } = MfaToHfn::parse(&body::object(request, s.limits.json_bytes).await?)?;
+    let MfaToHfn { mfa } = MfaToHfn::parse(&body::object(request, s.http.limits.json_bytes).await?)?;
     Ok(Flat(Converted::of(&mfa, "mfa")?))
 }
