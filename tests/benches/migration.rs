@@ -113,7 +113,7 @@ where
     };
 
     let clock = Instant::now();
-    if ops.index.count(&[Scope { level: Level::All, value: "all".into() }]).await.unwrap_or(0) == 0 {
+    if ops.ports.index.count(&[Scope { level: Level::All, value: "all".into() }]).await.unwrap_or(0) == 0 {
         fixture::import(&ops, documents).await.expect("import");
     }
     let import = timed(clock.elapsed().as_secs_f64());

@@ -17,10 +17,11 @@ pub struct MadeAdmin {
 pub async fn make_admin(ops: &Ops, email: &str) -> Result<MadeAdmin, OpsError> {
     let email = Email::kept(email).map_err(|m| OpsError::Refused(format!("{email:?}: {m}")))?;
     let account = ops
+        .ports
         .users
         .user(&email)
         .await?
         .ok_or_else(|| OpsError::Refused(format!("no account has the email {email}; it must register first")))?;
-    ops.users.set_role(&email, Role::Admin).await?;
+    ops.ports.users.set_role(&email, Role::Admin).await?;
     Ok(MadeAdmin { email: email.to_string(), was: account.role.as_str().to_owned() })
 }

@@ -89,7 +89,7 @@ pub async fn backup(ops: &Ops, scan: &Scan, archive: &dyn Archive) -> Result<Bac
             async move { write_line(&mut lock(out), &Line::Asset(Box::new(asset))) }
         })
         .await?;
-    let sequences = ops.maintenance.sequences().await?;
+    let sequences = ops.ports.maintenance.sequences().await?;
     let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     for s in &sequences {
         write_line(&mut out, &Line::Sequence(s.clone()))?;
@@ -176,7 +176,7 @@ pub async fn restore(ops: &Ops, archive: &dyn Archive) -> Result<RestoreReport, 
     let clock = std::time::Instant::now();
     let backup = load(archive).await?;
     ops.progress.begin("restore", Some(backup.manifest.assets));
-    ops.maintenance.restore(&backup.assets, &backup.sequences).await?;
+    ops.ports.maintenance.restore(&backup.assets, &backup.sequences).await?;
     ops.progress.advance(backup.manifest.assets);
     ops.progress.end();
     Ok(RestoreReport {

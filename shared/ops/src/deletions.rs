@@ -18,7 +18,7 @@ pub async fn deletions(ops: &Ops, since: Option<Timestamp>) -> Result<DeletionsR
     let mut after = since.map(|t| format!("{:013}", t.millis().max(0)));
     let mut out: Vec<Deletion> = Vec::new();
     loop {
-        let page = ops.maintenance.deletions(after.as_deref(), PAGE).await?;
+        let page = ops.ports.maintenance.deletions(after.as_deref(), PAGE).await?;
         let full = page.len() == PAGE;
         after = page.last().map(Deletion::sort_key);
         out.extend(page);

@@ -12,13 +12,14 @@ pub async fn sweep_files(
     older_than: Option<std::time::Duration>,
 ) -> Result<FileSweep, OpsError> {
     let files = ops
+        .ports
         .files
         .as_ref()
         .ok_or_else(|| OpsError::Refused("no file storage is configured (NNA_BUCKET for DynamoDB)".into()))?;
     let grace = older_than.unwrap_or(SWEEP_GRACE);
     let at = SweepTarget {
-        index: ops.index.as_ref(),
-        store: ops.store.as_ref(),
+        index: ops.ports.index.as_ref(),
+        store: ops.ports.store.as_ref(),
         blobs: files.as_ref(),
         retention: ops.deleted_retention,
     };

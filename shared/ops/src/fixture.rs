@@ -288,7 +288,7 @@ pub async fn import(ops: &Ops, documents: &[Value]) -> Result<ImportReport, OpsE
                 }
             }
         }
-        ops.store.import_all(&assets).await?;
+        ops.ports.store.import_all(&assets).await?;
         report.imported += assets.len() as u64;
         ops.progress.advance(chunk.len() as u64);
     }

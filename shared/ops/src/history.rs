@@ -19,7 +19,7 @@ pub struct HistoryReport {
 pub async fn history(ops: &Ops, key: &str) -> Result<HistoryReport, OpsError> {
     const PAGE: usize = 100;
     let parsed = AssetKey::parse(key).map_err(|e| OpsError::Refused(e.to_string()))?;
-    let now = ops.store.get(&parsed).await?;
+    let now = ops.ports.store.get(&parsed).await?;
     let id = match (&now, parsed) {
         (Some(asset), _) => asset.id.clone(),
         (None, AssetKey::Id(id)) => id,
@@ -28,7 +28,7 @@ pub async fn history(ops: &Ops, key: &str) -> Result<HistoryReport, OpsError> {
     let mut entries: Vec<Entry> = Vec::new();
     loop {
         let before = entries.last().map(|e| e.revision);
-        let page = ops.store.history(&id, before, PAGE).await?;
+        let page = ops.ports.store.history(&id, before, PAGE).await?;
         let full = page.len() == PAGE;
         entries.extend(page);
         if !full {

@@ -33,8 +33,7 @@ pub mod verify;
 pub use error::OpsError;
 pub use names::Duplicate;
 
-use nna_domain::jobs::JobQueue;
-use nna_domain::ports::{Adapters, AssetIndex, AssetStore, Attempts, BlobStore, Maintenance, UserStore};
+use nna_domain::ports::{Adapters, AssetIndex, AssetStore, Attempts, Maintenance, UserStore};
 use nna_domain::search::{Level, Scope};
 use progress::Progress;
 use std::sync::Arc;
@@ -42,16 +41,9 @@ use std::sync::Arc;
 /// The ports an operator's command works through.
 #[derive(Clone)]
 pub struct Ops {
-    pub store: Arc<dyn AssetStore>,
-    pub index: Arc<dyn AssetIndex>,
-    pub maintenance: Arc<dyn Maintenance>,
-    /// Where album-art jobs go; `None` when the deployment has no queue (jobs are then reported
-    /// as not sent, and `reprocess-album-art` sends them later).
-    pub jobs: Option<Arc<dyn JobQueue>>,
-    /// Accounts: operators make the first admins (`make-admin`).
-    pub users: Arc<dyn UserStore>,
-    /// The stored files (`sweep-files`); `None` when the deployment names no bucket.
-    pub files: Option<Arc<dyn BlobStore>>,
+    /// The deployment's stores. Without a queue (`jobs`), album-art jobs are reported as not
+    /// sent (`reprocess-album-art` sends them later); without `files`, nothing touches files.
+    pub ports: Adapters,
     pub progress: Arc<dyn Progress>,
     /// How long a deleted asset's files are kept (`NNA_DELETED_RETENTION_DAYS`, as the API reads
     /// it): the file sweep removes them after.
@@ -62,12 +54,7 @@ impl Ops {
     /// The tools over a deployment's adapters.
     pub fn over(adapters: Adapters, progress: Arc<dyn Progress>) -> Self {
         Self {
-            store: adapters.store,
-            index: adapters.index,
-            users: adapters.users,
-            files: adapters.files,
-            maintenance: adapters.maintenance,
-            jobs: adapters.jobs,
+            ports: adapters,
             progress,
             deleted_retention: nna_domain::limits::days(nna_domain::limits::DELETED_RETENTION_DAYS_DEFAULT),
         }
@@ -81,7 +68,7 @@ impl Ops {
 
     /// How many assets the store holds, from its counts (cheap): the progress bars' length.
     pub async fn total(&self) -> Option<u64> {
-        self.index.count(&[Scope { level: Level::All, value: "all".into() }]).await.ok()
+        self.ports.index.count(&[Scope { level: Level::All, value: "all".into() }]).await.ok()
     }
 }
 

@@ -32,11 +32,11 @@ fn claim(holder: &str, command: &str, since: Timestamp) -> RunLock {
 /// Takes the lock for `command`, or says who has it.
 pub async fn hold(ops: &Ops, holder: &str, command: &str) -> Result<Held, OpsError> {
     let since = Timestamp::now();
-    if let Some(other) = ops.maintenance.take_lock(&claim(holder, command, since)).await? {
+    if let Some(other) = ops.ports.maintenance.take_lock(&claim(holder, command, since)).await? {
         return Err(OpsError::Locked { holder: other.holder, command: other.command, since: other.since });
     }
     let (stop, mut stopping) = watch::channel(false);
-    let (maintenance, who, what) = (ops.maintenance.clone(), holder.to_owned(), command.to_owned());
+    let (maintenance, who, what) = (ops.ports.maintenance.clone(), holder.to_owned(), command.to_owned());
     let renewing = tokio::spawn(async move {
         loop {
             tokio::select! {
@@ -50,7 +50,7 @@ pub async fn hold(ops: &Ops, holder: &str, command: &str) -> Result<Held, OpsErr
             }
         }
     });
-    Ok(Held { maintenance: ops.maintenance.clone(), holder: holder.to_owned(), stop, renewing })
+    Ok(Held { maintenance: ops.ports.maintenance.clone(), holder: holder.to_owned(), stop, renewing })
 }
 
 impl Held {

@@ -108,10 +108,10 @@ pub async fn migrate(ops: &Ops, scan: &Scan, options: &MigrateOptions) -> Result
     let scan = if options.dry_run { Scan { run: None, ..scan.clone() } } else { scan.clone().named(RUN) };
     if !options.dry_run {
         if options.restart {
-            ops.maintenance.clear_checkpoints(RUN).await?;
+            ops.ports.maintenance.clear_checkpoints(RUN).await?;
         }
         // A rollback finished or stopped before this run no longer describes the table.
-        ops.maintenance.clear_checkpoints(Run::Rollback).await?;
+        ops.ports.maintenance.clear_checkpoints(Run::Rollback).await?;
     }
     let pass = Pass {
         ops,
@@ -131,7 +131,7 @@ pub async fn migrate(ops: &Ops, scan: &Scan, options: &MigrateOptions) -> Result
     if !options.dry_run {
         // Finished: the next run reads everything again (and finds it done), so assets written
         // since by older clients are not skipped.
-        ops.maintenance.clear_checkpoints(RUN).await?;
+        ops.ports.maintenance.clear_checkpoints(RUN).await?;
     }
     let mut report = pass.report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.resumed_segments = scanned.segments_already_done;
@@ -243,7 +243,7 @@ impl Pass<'_> {
 
     async fn queue_art(&self, song: &Asset) {
         let job = Job::album_art_for(song, None, self.now);
-        let sent = match &self.ops.jobs {
+        let sent = match &self.ops.ports.jobs {
             Some(queue) => queue
                 .send(&job)
                 .await

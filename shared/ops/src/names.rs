@@ -143,7 +143,7 @@ async fn move_to(
     allowed: impl Fn(&Asset) -> Result<(), &'static str>,
 ) -> Result<Result<Renamed, &'static str>, OpsError> {
     for _ in 0..MAX_TRIES {
-        let Some(current) = ops.store.get(&AssetKey::Id(id.clone())).await? else {
+        let Some(current) = ops.ports.store.get(&AssetKey::Id(id.clone())).await? else {
             return Ok(Err("deleted meanwhile"));
         };
         if let Err(problem) = allowed(&current) {
@@ -158,7 +158,7 @@ async fn move_to(
             upload: None,
             change: Change { kind: ChangeKind::Renumbered, ..Change::operator("nna-ops migrate", Some(Run::Migrate)) },
         };
-        match ops.maintenance.renumber(&current, plan).await {
+        match ops.ports.maintenance.renumber(&current, plan).await {
             Ok(renamed) => {
                 let done = Renamed {
                     id: id.as_str().into(),

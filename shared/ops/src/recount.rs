@@ -39,7 +39,7 @@ pub async fn recount(ops: &Ops, scan: &Scan) -> Result<RecountReport, OpsError> 
         })
         .await?;
     let exact = counts.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let fixed = ops.maintenance.recount(&exact).await?;
+    let fixed = ops.ports.maintenance.recount(&exact).await?;
     Ok(RecountReport {
         assets: exact.get("all").copied().unwrap_or(0),
         places: exact.len(),

@@ -27,12 +27,12 @@ pub async fn reindex(ops: &Ops, scan: &Scan) -> Result<ReindexReport, OpsError> 
         .clone()
         .named(RUN)
         .run(ops, "reindex", |asset| async move {
-            ops.maintenance.reindex(&asset).await?;
+            ops.ports.maintenance.reindex(&asset).await?;
             Ok(())
         })
         .await?;
     // Finished: the next layout change reads everything again.
-    ops.maintenance.clear_checkpoints(RUN).await?;
+    ops.ports.maintenance.clear_checkpoints(RUN).await?;
     let recount = recount(ops, scan).await?;
     Ok(ReindexReport {
         assets: scanned.items,

@@ -106,12 +106,12 @@ pub async fn reprocess(ops: &Ops, options: &ReprocessOptions) -> Result<Reproces
     let now = Timestamp::now();
     let songs = Scope { level: Level::Layer, value: "G".into() };
     let mut report = ReprocessReport { dry_run: options.dry_run, ..Default::default() };
-    ops.progress.begin("reprocess-album-art", ops.index.count(std::slice::from_ref(&songs)).await.ok());
+    ops.progress.begin("reprocess-album-art", ops.ports.index.count(std::slice::from_ref(&songs)).await.ok());
     let mut jobs = Vec::new();
     let mut after = None;
     loop {
         let walk = Walk { place: songs.clone(), order: Order::Created, direction: Direction::Ascending, after };
-        let page = ops.index.walk(&walk, PAGE).await?;
+        let page = ops.ports.index.walk(&walk, PAGE).await?;
         after = page.assets.last().map(|a| position(a, Order::Created));
         for song in page.assets {
             let (entry, job) = settle(ops, song, now, options.dry_run).await?;
@@ -179,7 +179,7 @@ async fn send(ops: &Ops, jobs: &[Job], per_second: NonZeroU32) -> Result<u64, Op
     if jobs.is_empty() {
         return Ok(0);
     }
-    let Some(queue) = &ops.jobs else {
+    let Some(queue) = &ops.ports.jobs else {
         return Err(OpsError::NoQueue);
     };
     let limiter = RateLimiter::direct(Quota::per_second(per_second));

@@ -48,13 +48,13 @@ pub async fn rewrite<W, L>(
             Decision::Leave(with) => return Ok(Rewritten::Left { asset: Box::new(asset), with }),
             Decision::Write(next, with) => (next, with),
         };
-        let files = HistoryFiles(ops.files.as_deref());
+        let files = HistoryFiles(ops.ports.files.as_deref());
         let entry = files.entry(why, &asset.id, Some(&asset), Some(&next), next.revision).await?;
-        match ops.store.replace(&asset, &next, &entry).await {
+        match ops.ports.store.replace(&asset, &next, &entry).await {
             Ok(()) => return Ok(Rewritten::Written { before: Box::new(asset), next, with }),
             Err(StoreError::Conflict) => {
                 lost(&asset);
-                match ops.store.get(&AssetKey::Id(asset.id.clone())).await? {
+                match ops.ports.store.get(&AssetKey::Id(asset.id.clone())).await? {
                     Some(fresh) => asset = fresh,
                     None => return Ok(Rewritten::Gone),
                 }

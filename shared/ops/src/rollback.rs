@@ -44,11 +44,11 @@ pub struct EditedItem {
 pub async fn rollback(ops: &Ops, scan: &Scan) -> Result<RollbackReport, OpsError> {
     let clock = std::time::Instant::now();
     // From the first reverted item on, the migration's checkpoints no longer describe the table.
-    ops.maintenance.clear_checkpoints(Run::Migrate).await?;
+    ops.ports.maintenance.clear_checkpoints(Run::Migrate).await?;
     let report = Mutex::new(RollbackReport::default());
     let scanned = scan.clone().named(RUN).run(ops, "rollback", |asset| revert(ops, asset, &report)).await?;
     // Finished: a later rollback (after another migration) must read everything again.
-    ops.maintenance.clear_checkpoints(RUN).await?;
+    ops.ports.maintenance.clear_checkpoints(RUN).await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.resumed_segments = scanned.segments_already_done;
     report.seconds = seconds_since(clock);

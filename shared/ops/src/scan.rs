@@ -86,7 +86,7 @@ impl Scan {
         Fut: Future<Output = Result<(), OpsError>> + Send,
     {
         ops.progress.begin(label, ops.total().await);
-        let scanned = self.pass(ops.maintenance.as_ref(), ops.progress.as_ref(), each).await;
+        let scanned = self.pass(ops.ports.maintenance.as_ref(), ops.progress.as_ref(), each).await;
         ops.progress.end();
         scanned
     }

@@ -105,7 +105,7 @@ pub async fn status(ops: &Ops, scan: &Scan) -> Result<StatusReport, OpsError> {
     for run in Run::ALL {
         let mut segments = Vec::new();
         for segment in 0..scan.segments.max(1) {
-            segments.push(match ops.maintenance.checkpoint(run, segment).await? {
+            segments.push(match ops.ports.maintenance.checkpoint(run, segment).await? {
                 None => "not started".to_owned(),
                 Some(Checkpoint::Done) => "done".to_owned(),
                 Some(Checkpoint::After(p)) => format!("after {p}"),
@@ -113,12 +113,12 @@ pub async fn status(ops: &Ops, scan: &Scan) -> Result<StatusReport, OpsError> {
         }
         report.checkpoints.insert(run.name(), segments);
     }
-    for user in ops.users.all_users().await? {
+    for user in ops.ports.users.all_users().await? {
         report.accounts.accounts += 1;
         report.accounts.admins += u64::from(user.role == Role::Admin);
         report.accounts.bcrypt_hashes += u64::from(user.password_hash.kind() == HashKind::Bcrypt);
     }
-    if ops.files.is_some() {
+    if ops.ports.files.is_some() {
         let found = crate::files::sweep_files(ops, true, None).await?;
         let examples = found.orphans.iter().take(20).cloned().collect();
         report.files = Some(FilesStatus { files: found.files, orphans: found.orphans.len() as u64, examples });

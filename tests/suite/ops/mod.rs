@@ -22,16 +22,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub fn ops(a: &Adapters) -> Ops {
-    Ops {
-        store: a.store.clone(),
-        index: a.index.clone(),
-        maintenance: a.maintenance.clone(),
-        users: a.users.clone(),
-        files: Some(a.blobs.clone()),
-        jobs: Some(a.queue.clone()),
-        progress: Arc::new(Quiet),
-        deleted_retention: a.registry.config().deleted_retention,
-    }
+    let mut ports = (**a).clone();
+    ports.files = Some(a.blobs.clone());
+    ports.jobs = Some(a.queue.clone());
+    Ops { ports, progress: Arc::new(Quiet), deleted_retention: a.registry.config().deleted_retention }
 }
 
 /// Small pages and several segments, so every test crosses page and segment boundaries.

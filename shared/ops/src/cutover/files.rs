@@ -101,8 +101,11 @@ pub async fn copy_files(
     options: &CopyOptions,
 ) -> Result<CopyReport, OpsError> {
     let clock = std::time::Instant::now();
-    let files =
-        ops.files.clone().ok_or_else(|| OpsError::Refused("no file storage is configured to copy into".into()))?;
+    let files = ops
+        .ports
+        .files
+        .clone()
+        .ok_or_else(|| OpsError::Refused("no file storage is configured to copy into".into()))?;
     let from = options.from.trim_end_matches('/').to_owned() + "/";
     let report = Mutex::new(CopyReport { from: from.clone(), ..Default::default() });
     let scan = scan.clone().named(RUN);
@@ -131,7 +134,7 @@ pub async fn copy_files(
         })
         .await?;
     // Finished: the next run reads everything again (and copies what failed this time).
-    ops.maintenance.clear_checkpoints(RUN).await?;
+    ops.ports.maintenance.clear_checkpoints(RUN).await?;
     let mut report = report.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     report.resumed_segments = scanned.segments_already_done;
     report.seconds = seconds_since(clock);

@@ -117,7 +117,7 @@ pub async fn import_assets(ops: &Ops, scan: &Scan, export: &[Exported]) -> Resul
         }
         let ids: Vec<AssetId> = parsed.iter().map(|(_, a)| a.id.clone()).collect();
         let there: HashMap<AssetId, Asset> =
-            ops.index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
+            ops.ports.index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
         let mut new = Vec::new();
         for (doc, asset) in parsed {
             match there.get(&asset.id) {
@@ -126,7 +126,7 @@ pub async fn import_assets(ops: &Ops, scan: &Scan, export: &[Exported]) -> Resul
                 None => new.push(asset),
             }
         }
-        for written in ops.store.import_new(&new).await? {
+        for written in ops.ports.store.import_new(&new).await? {
             if written { report.imported += 1 } else { report.already_there += 1 }
         }
         ops.progress.advance(chunk.len() as u64);
@@ -177,9 +177,9 @@ pub async fn import_users(ops: &Ops, export: &[Exported]) -> Result<ImportReport
         if user.role == Role::Admin {
             report.admins.push(user.email.to_string());
         }
-        match ops.users.create_user(&user).await {
+        match ops.ports.users.create_user(&user).await {
             Ok(()) => report.imported += 1,
-            Err(StoreError::Conflict) => match ops.users.user(&user.email).await? {
+            Err(StoreError::Conflict) => match ops.ports.users.user(&user.email).await? {
                 Some(held) if held.id != user.id => report.refuse(
                     line,
                     user.id.0.clone(),

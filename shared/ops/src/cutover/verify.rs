@@ -84,7 +84,7 @@ pub async fn verify(ops: &Ops, assets: &[Exported], users: &[Exported]) -> Resul
         }
         let ids: Vec<AssetId> = wanted.iter().map(|(_, id)| id.clone()).collect();
         let held: HashMap<AssetId, Asset> =
-            ops.index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
+            ops.ports.index.fetch(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
         for (exported, id) in wanted {
             let (Some(asset), Ok(Value::Object(doc))) = (held.get(&id), &exported.doc) else {
                 report.assets.missing.push(Refused {
@@ -128,7 +128,7 @@ async fn check_users(ops: &Ops, users: &[Exported], into: &mut Collection) -> Re
                 continue;
             }
         };
-        let (Some(account), Ok(Value::Object(doc))) = (ops.users.user(&user.email).await?, &exported.doc) else {
+        let (Some(account), Ok(Value::Object(doc))) = (ops.ports.users.user(&user.email).await?, &exported.doc) else {
             into.missing.push(Refused {
                 line: exported.line,
                 id: user.id.0,
@@ -144,7 +144,7 @@ async fn check_users(ops: &Ops, users: &[Exported], into: &mut Collection) -> Re
 
 /// A copied file must still be stored with the bytes that were checked when it was copied.
 async fn file_differences(ops: &Ops, asset: &Asset, checked: &mut u64) -> Result<Vec<Difference>, OpsError> {
-    let (Some(copy), Some(files)) = (&asset.copied_from, &ops.files) else { return Ok(Vec::new()) };
+    let (Some(copy), Some(files)) = (&asset.copied_from, &ops.ports.files) else { return Ok(Vec::new()) };
     let differs = |problem: &str| Ok(vec![Difference { field: "gcpStorageUrl".into(), problem: problem.into() }]);
     let Some(key) = asset.gcp_storage_url.as_deref().and_then(|u| nna_domain::files::asset_file_key(u, &asset.id))
     else {

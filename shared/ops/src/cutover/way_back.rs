@@ -89,6 +89,7 @@ pub async fn export_since(ops: &Ops, scan: &Scan, since: Timestamp) -> Result<(V
         .map(|d| DeletedHere { id: d.asset_id.to_string(), name: d.name, deleted_at: d.deleted_at })
         .collect();
     let mut accounts: Vec<Account> = ops
+        .ports
         .users
         .all_users()
         .await?
