@@ -76,7 +76,7 @@ impl TryFrom<String> for Email {
 
 /// A username: 5 to 64 characters for a new registration; an account carried over keeps its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String")]
+#[serde(transparent)]
 pub struct Username(String);
 
 impl Username {
@@ -97,12 +97,6 @@ impl Username {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl From<String> for Username {
-    fn from(s: String) -> Self {
-        Self(s)
     }
 }
 
