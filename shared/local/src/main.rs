@@ -54,20 +54,14 @@ async fn main() -> ExitCode {
     }
     let config = match LocalConfig::from_env() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("nna-local: bad configuration: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(2, format!("bad configuration: {e}")),
     };
     if let Some(Command::Token { email, role }) = &cli.command {
         return mint_token(&config, email, role);
     }
     let server = match start(config, shutdown_signal()).await {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("nna-local: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(1, e),
     };
     match server.finished().await {
         Ok(()) => {
@@ -85,14 +79,8 @@ async fn main() -> ExitCode {
 /// with curl. The account need not exist: the token is the proof.
 fn mint_token(config: &LocalConfig, email: &str, role: &str) -> ExitCode {
     let usage = "usage: nna-local token <email> [editor|admin]";
-    let Ok(email) = Email::parse(email) else {
-        eprintln!("nna-local: {email:?} is not an email\n{usage}");
-        return ExitCode::from(2);
-    };
-    let Some(role) = Role::parse(role) else {
-        eprintln!("nna-local: {role:?} is not a role\n{usage}");
-        return ExitCode::from(2);
-    };
+    let Ok(email) = Email::parse(email) else { return fail(2, format!("{email:?} is not an email\n{usage}")) };
+    let Some(role) = Role::parse(role) else { return fail(2, format!("{role:?} is not a role\n{usage}")) };
     let user_id = format!("dev-{}", email.as_str().split('@').next().unwrap_or("user"));
     match nna_local::secret::tokens(config).and_then(|t| t.issue_for(&user_id, &email, role).map_err(|e| e.to_string()))
     {
@@ -100,11 +88,14 @@ fn mint_token(config: &LocalConfig, email: &str, role: &str) -> ExitCode {
             println!("{token}");
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("nna-local: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(1, e),
     }
+}
+
+/// Says why on stderr, and exits with `code` (2: the command or its settings are wrong).
+fn fail(code: u8, why: impl std::fmt::Display) -> ExitCode {
+    eprintln!("nna-local: {why}");
+    ExitCode::from(code)
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight, exit.
