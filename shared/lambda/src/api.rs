@@ -175,21 +175,17 @@ async fn request_metrics(request: Request, next: Next) -> Response {
 async fn authorizer_claims(mut request: Request, next: Next) -> Response {
     use lambda_http::RequestExt;
     use lambda_http::request::RequestContext;
-    let source = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.http.source_ip.clone(),
-        _ => None,
+    let (source, claims) = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => {
+            let jwt = ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref());
+            let claims = jwt.map(|jwt| jwt.claims.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect());
+            (ctx.http.source_ip.clone(), claims)
+        }
+        _ => (None, None),
     };
     if let Some(ip) = source {
         request.extensions_mut().insert(nna_domain::auth::ClientAddress(ip));
     }
-    let claims = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(ctx)) => ctx
-            .authorizer
-            .as_ref()
-            .and_then(|a| a.jwt.as_ref())
-            .map(|jwt| jwt.claims.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect()),
-        _ => None,
-    };
     if let Some(claims) = claims {
         request.extensions_mut().insert(TrustedClaims(claims));
     }
