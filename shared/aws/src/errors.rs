@@ -14,22 +14,6 @@ const TRANSIENT: [&str; 8] = [
     "TransactionInProgressException",
 ];
 
-/// `(transient, description)` of any SDK error.
-fn classify<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
-    e: &SdkError<E, R>,
-) -> (bool, String) {
-    let transient = match e {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
-        SdkError::ServiceError(s) => s.err().code().is_some_and(|c| TRANSIENT.contains(&c)),
-        _ => false,
-    };
-    let described = match e.code() {
-        Some(code) => format!("{code}: {}", e.message().unwrap_or_default()),
-        None => aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string(),
-    };
-    (transient, described)
-}
-
 pub(crate) fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
     e.code()
 }
@@ -44,8 +28,14 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    match classify(e) {
-        (true, m) => transient(m),
-        (false, m) => fault(m),
-    }
+    let worth_retrying = match e {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
+        SdkError::ServiceError(s) => s.err().code().is_some_and(|c| TRANSIENT.contains(&c)),
+        _ => false,
+    };
+    let described = match e.code() {
+        Some(code) => format!("{code}: {}", e.message().unwrap_or_default()),
+        None => aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string(),
+    };
+    if worth_retrying { transient(described) } else { fault(described) }
 }
