@@ -38,26 +38,26 @@ pub fn set_aside_key(key: &BlobKey) -> Option<BlobKey> {
 
 /// Moves a deleted asset's file where nothing serves it.
 pub async fn set_aside(blobs: &dyn BlobStore, key: &BlobKey) -> Result<(), BlobError> {
-    let Some(info) = blobs.head(key).await? else { return Ok(()) };
-    let aside = set_aside_key(key).ok_or_else(|| BlobError::internal(format!("{key} cannot be set aside")))?;
-    blobs.copy(key, &aside, &kept_meta(info)).await?;
-    blobs.delete(key).await
-}
-
-/// A stored file's metadata as the registry writes every file it keeps (immutable under its key).
-fn kept_meta(info: crate::blob::BlobInfo) -> crate::blob::BlobMeta {
-    crate::blob::BlobMeta {
-        content_type: info.content_type.unwrap_or_else(|| "application/octet-stream".into()),
-        cache_control: crate::upload::IMMUTABLE_CACHE.to_owned(),
-    }
+    move_file(blobs, key, &aside(key)?).await.map(drop)
 }
 
 /// Puts a file set aside back where its asset names it; whether there was one to put back.
 pub async fn bring_back(blobs: &dyn BlobStore, key: &BlobKey) -> Result<bool, BlobError> {
-    let aside = set_aside_key(key).ok_or_else(|| BlobError::internal(format!("{key} cannot be set aside")))?;
-    let Some(info) = blobs.head(&aside).await? else { return Ok(false) };
-    blobs.copy(&aside, key, &kept_meta(info)).await?;
-    blobs.delete(&aside).await?;
+    move_file(blobs, &aside(key)?, key).await
+}
+
+fn aside(key: &BlobKey) -> Result<BlobKey, BlobError> {
+    set_aside_key(key).ok_or_else(|| BlobError::internal(format!("{key} cannot be set aside")))
+}
+
+/// Moves a stored file (if there is one), kept as the registry keeps every file: immutable under
+/// its key.
+async fn move_file(blobs: &dyn BlobStore, from: &BlobKey, to: &BlobKey) -> Result<bool, BlobError> {
+    let Some(info) = blobs.head(from).await? else { return Ok(false) };
+    let content_type = info.content_type.unwrap_or_else(|| "application/octet-stream".into());
+    let meta = crate::blob::BlobMeta { content_type, cache_control: crate::upload::IMMUTABLE_CACHE.to_owned() };
+    blobs.copy(from, to, &meta).await?;
+    blobs.delete(from).await?;
     Ok(true)
 }
 
