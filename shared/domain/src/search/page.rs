@@ -6,7 +6,7 @@ use super::order::{Direction, Order};
 use super::query::SearchQuery;
 use super::terms::IndexTerm;
 use crate::asset::Asset;
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 use crate::ports::{AssetIndex, Posting, StoreError};
 
 /// Why a search was not answered: a cursor that is not this query's, or the store.
@@ -50,17 +50,15 @@ pub(super) const RANKED: &str = "r";
 
 /// Splits a cursor position into its mode and key; a cursor from the other mode means the results
 /// changed shape under the client, who must start again.
-pub(super) fn resume(after: Option<String>, mode: &str) -> Result<Option<String>, crate::error::FieldError> {
-    match after {
-        None => Ok(None),
-        Some(a) => match a.split_once(':') {
-            Some((m, rest)) if m == mode => Ok(Some(rest.to_owned())),
-            _ => Err(crate::error::FieldError::new(
-                "cursor",
-                crate::error::ErrorCode::InvalidCursor,
-                "the results changed since this cursor was made; start again without it",
-            )),
-        },
+pub(super) fn resume(after: Option<String>, mode: &str) -> Result<Option<String>, FieldError> {
+    let Some(after) = after else { return Ok(None) };
+    match after.split_once(':') {
+        Some((m, rest)) if m == mode => Ok(Some(rest.to_owned())),
+        _ => Err(FieldError::new(
+            "cursor",
+            ErrorCode::InvalidCursor,
+            "the results changed since this cursor was made; start again without it",
+        )),
     }
 }
 

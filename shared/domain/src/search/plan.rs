@@ -166,10 +166,7 @@ async fn walked(
     };
     let after = resume(after, WALKED)?;
     let (start, stop) = created_bounds(q, order, direction);
-    let start = match (after.clone(), start) {
-        (Some(a), _) => Some(a),
-        (None, s) => s,
-    };
+    let start = after.clone().or(start);
     let skip = if after.is_some() { 0 } else { q.offset() };
     let need = skip + q.limit as usize;
     let mut streams: Vec<Stream> = q
