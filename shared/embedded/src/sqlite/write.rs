@@ -200,7 +200,6 @@ pub(super) fn put_entry(conn: &Connection, entry: &Entry, expired: Option<&str>)
     if added == 1 { Ok(()) } else { Err(StoreError::Conflict.into()) }
 }
 
-/// `Conflict` unless the stored asset is still at the revision `current` was read at.
 /// Refuses a key an earlier create holds, live; forgets keys past their time on the way.
 fn claim_key(tx: &Connection, claim: &IdempotencyClaim) -> Sqlite<()> {
     let now = Timestamp::now().millis();
@@ -209,6 +208,7 @@ fn claim_key(tx: &Connection, claim: &IdempotencyClaim) -> Sqlite<()> {
     if held.is_some() { Err(StoreError::KeyTaken.into()) } else { Ok(()) }
 }
 
+/// `Conflict` unless the stored asset is still at the revision `current` was read at.
 fn still_at_revision(conn: &Connection, current: &Asset) -> Sqlite<()> {
     let stored: Option<i64> =
         conn.query_row("SELECT revision FROM assets WHERE id = ?1", [current.id.as_str()], |r| r.get(0)).optional()?;
