@@ -30,10 +30,14 @@ async fn layers_categories_and_subcategories() {
             "{category}"
         );
     }
+    // The same refusal a create gets: the valid choices listed, by code and name.
     let r = s.get("/api/taxonomy/layers/Z/categories").await;
     assert_eq!((r.status, r.code()), (404, "unknown_layer"));
+    assert_eq!(r.body["error"]["details"]["validChoices"].as_array().map(Vec::len), Some(10), "{}", r.body);
     let r = s.get("/api/taxonomy/layers/L/categories/NOPE/subcategories").await;
     assert_eq!((r.status, r.code()), (404, "unknown_category"));
+    assert_eq!(r.body["error"]["details"]["layer"], "L", "{}", r.body);
+    assert!(r.body["error"]["message"].as_str().is_some_and(|m| m.contains("CAS (Casual)")), "{}", r.body);
 }
 
 #[tokio::test]
@@ -49,6 +53,8 @@ async fn address_conversion_both_ways() {
     let r =
         s.post("/api/taxonomy/convert/hfn-to-mfa", &json!({"hfn": "C.FUL.POP.125:G.003.003.001:S.001.002.004"})).await;
     assert_eq!(r.data()["mfa"], "9.003.001.125:1.003.003.001:2.001.002.004");
+    let r = s.post("/api/taxonomy/convert/hfn-to-mfa", &json!({"hfn": 3})).await;
+    assert_eq!((r.status, r.code()), (400, "required"), "a number is no address: {}", r.body);
     let r = s.post("/api/taxonomy/convert/hfn-to-mfa", &json!({"hfn": "L.XXX.ATL.001"})).await;
     assert_eq!((r.status, r.code()), (400, "invalid_format"));
     let r = s.post("/api/taxonomy/convert/mfa-to-hfn", &json!({})).await;
