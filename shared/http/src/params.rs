@@ -83,7 +83,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RevisionPath {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let raw = path_param(parts, state, &["revision"]).await?;
         let refused = || FieldError::new("revision", ErrorCode::OutOfRange, "a revision is a whole number");
-        raw.parse().map(Self).map_err(|_| RegistryError::from(refused()).into())
+        raw.parse().map(Self).map_err(|_| refused().into())
     }
 }
 
@@ -107,7 +107,7 @@ impl<S: Send + Sync> FromRequestParts<S> for HistoryQuery {
                 "cursor" => query.cursor = Some(value),
                 "limit" => {
                     let refused = || FieldError::new("limit", ErrorCode::OutOfRange, "limit is a number from 1 to 100");
-                    query.limit = Some(value.parse::<u32>().map_err(|_| RegistryError::from(refused()))?);
+                    query.limit = Some(value.parse::<u32>().map_err(|_| refused())?);
                 }
                 _ => {}
             }

@@ -43,27 +43,21 @@ fn required(body: &Map<String, Value>, key: &str) -> Result<String, FieldError> 
 }
 
 impl Converted {
-    /// The address in `field`, in all three spellings.
+    /// The address in `field` (each `:`-separated part of a composite's), parsed once and spelt all
+    /// three ways.
     pub fn of(text: &str, field: &str) -> Result<Self, FieldError> {
-        Ok(Self {
-            success: true,
-            hfn: convert(text, field, Address::hfn)?,
-            mfa: convert(text, field, Address::mfa)?,
-            nna_address: convert(text, field, Address::nna_address)?,
-        })
-    }
-}
-
-/// Each `:`-separated part of a (composite) address, converted.
-fn convert(text: &str, field: &str, spell: fn(&Address) -> String) -> Result<String, FieldError> {
-    text.trim()
-        .split(':')
-        .filter(|p| !p.is_empty())
-        .map(|part| {
-            Address::parse(part).map(|a| spell(&a)).ok_or_else(|| {
+        let parts = text.trim().split(':').filter(|p| !p.is_empty()).map(|part| {
+            Address::parse(part).ok_or_else(|| {
                 FieldError::new(field, ErrorCode::InvalidFormat, format!("{part:?} is not an address in taxonomy v1.3"))
             })
+        });
+        let parts = parts.collect::<Result<Vec<_>, _>>()?;
+        let spelt = |spell: fn(&Address) -> String| parts.iter().map(spell).collect::<Vec<_>>().join(":");
+        Ok(Self {
+            success: true,
+            hfn: spelt(Address::hfn),
+            mfa: spelt(Address::mfa),
+            nna_address: spelt(Address::nna_address),
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map(|parts| parts.join(":"))
+    }
 }
